@@ -1,0 +1,24 @@
+namespace CepGeo.Core.Model;
+
+/// <summary>The tolerances of spec §4. Defaults are the spec's example values.</summary>
+/// <param name="SliverWidthM">A piece narrower than this (width = 2·A/perimeter, metres) is a sliver.</param>
+/// <param name="MinAreaKm2">A piece smaller than this (km²) is a sliver.</param>
+/// <param name="MinShare">A pair is significant when its share of the cell or of the zone reaches this.</param>
+/// <param name="NestShare">A zone is nested in a cell when that share of it lies in the cell.</param>
+public sealed record Tolerances(
+    double SliverWidthM = 50,
+    double MinAreaKm2 = 0.01,
+    double MinShare = 0.01,
+    double NestShare = 0.95)
+{
+    public static Tolerances Default { get; } = new();
+
+    /// <summary>True when a piece of this area (km²) and perimeter (km) is boundary noise.</summary>
+    public bool IsSliver(double areaKm2, double perimeterKm)
+    {
+        if (areaKm2 < MinAreaKm2) return true;
+        if (perimeterKm <= 0) return true;
+        double widthM = 2 * areaKm2 / perimeterKm * 1000;
+        return widthM < SliverWidthM;
+    }
+}
