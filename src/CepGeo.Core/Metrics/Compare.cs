@@ -1,0 +1,312 @@
+using CepGeo.Core.Model;
+using CepGeo.Core.Overlay;
+
+namespace CepGeo.Core.Metrics;
+
+/// <summary>
+/// One layer in the role of cells against one operator layer: every number of spec §4 as sums
+/// over the faces of the mosaic.
+/// </summary>
+public sealed class Compare
+{
+    private readonly Mosaic _m;
+    private readonly int[][] _cellOf;
+    private readonly int[][] _zoneOf;
+    private readonly LayerInfo _cells;
+    private readonly LayerInfo _op;
+    private readonly double[]? _pop;
+    private readonly Tolerances _tol;
+
+    private Compare(Mosaic m, int cellLayer, LayerInfo cells, int opLayer, LayerInfo op, double[]? facePop, Tolerances tol)
+    {
+        _m = m;
+        _cellOf = m.Labels[cellLayer];
+        _zoneOf = m.Labels[opLayer];
+        _cells = cells;
+        _op = op;
+        _pop = facePop;
+        _tol = tol;
+    }
+
+    /// <param name="facePop">Weighted count per face, or null when the study has no weights (pop figures are then null).</param>
+    /// <param name="withDefects">Whether to extract defect polygons (the gap report); false for operator-vs-operator tables.</param>
+    public static Comparison Run(Mosaic mosaic, int cellLayer, LayerInfo cells, int opLayer, LayerInfo op,
+        double[]? facePop, Tolerances tolerances, bool withDefects = true) =>
+        new Compare(mosaic, cellLayer, cells, opLayer, op, facePop, tolerances).Compute(withDefects);
+
+    private Comparison Compute(bool withDefects)
+    {
+        var (cellFaces, zoneFaces, pairFaces) = IndexFaces();
+        double[] cellA = Sum(cellFaces, Area), zoneA = Sum(zoneFaces, Area);
+        double[] cellP = Sum(cellFaces, Pop), zoneP = Sum(zoneFaces, Pop);
+
+        var pairs = PairRows(pairFaces, cellA, zoneA, cellP, zoneP, out var significant);
+        var defects = new List<Defect>();
+        var slivers = SliverStats.Empty;
+        var cellRows = new CellMetric[_cells.Ids.Count];
+        for (int c = 0; c < cellRows.Length; c++)
+        {
+            var (row, cellDefects, cellSlivers) = CellRow(c, cellFaces[c], cellA[c], cellP[c], zoneA, zoneP, pairFaces, significant);
+            cellRows[c] = row;
+            slivers = slivers.Add(cellSlivers);
+            if (withDefects) defects.AddRange(cellDefects);
+        }
+        var zoneRows = new ZoneMetric[_op.Ids.Count];
+        for (int z = 0; z < zoneRows.Length; z++)
+        {
+            var (row, zoneDefects, zoneSlivers) = ZoneRow(z, zoneFaces[z], zoneA[z], zoneP[z], cellA, pairFaces, significant);
+            zoneRows[z] = row;
+            slivers = slivers.Add(zoneSlivers);
+            if (withDefects) defects.AddRange(zoneDefects);
+        }
+        var summary = Summarise(cellRows, zoneRows, cellA, cellP);
+        return new Comparison(_cells.Key, _op.Key, pairs, cellRows, zoneRows, summary, defects, slivers);
+    }
+
+    private double Area(int f) => _m.AreaKm2[f];
+
+    private double Pop(int f) => _pop is null ? 0 : _pop[f];
+
+    private double? PopOrNull(double v) => _pop is null ? null : v;
+
+    private static double Ratio(double a, double b) => b > 0 ? a / b : 0;
+
+    private double? PopRatio(double a, double b) => _pop is null || b <= 0 ? null : a / b;
+
+    private static double[] Sum(List<int>[] groups, Func<int, double> value)
+    {
+        var r = new double[groups.Length];
+        for (int i = 0; i < groups.Length; i++)
+            foreach (int f in groups[i]) r[i] += value(f);
+        return r;
+    }
+
+    private (List<int>[] Cells, List<int>[] Zones, SortedDictionary<(int C, int Z), List<int>> Pairs) IndexFaces()
+    {
+        var cells = NewLists(_cells.Ids.Count);
+        var zones = NewLists(_op.Ids.Count);
+        var pairs = new SortedDictionary<(int, int), List<int>>();
+        for (int f = 0; f < _m.FaceCount; f++)
+        {
+            foreach (int c in _cellOf[f]) cells[c].Add(f);
+            foreach (int z in _zoneOf[f]) zones[z].Add(f);
+            foreach (int c in _cellOf[f])
+                foreach (int z in _zoneOf[f])
+                {
+                    if (!pairs.TryGetValue((c, z), out var list)) pairs[(c, z)] = list = [];
+                    list.Add(f);
+                }
+        }
+        return (cells, zones, pairs);
+
+        static List<int>[] NewLists(int n)
+        {
+            var a = new List<int>[n];
+            for (int i = 0; i < n; i++) a[i] = [];
+            return a;
+        }
+    }
+
+    private List<PairMetric> PairRows(SortedDictionary<(int C, int Z), List<int>> pairFaces,
+        double[] cellA, double[] zoneA, double[] cellP, double[] zoneP, out HashSet<(int C, int Z)> significant)
+    {
+        significant = [];
+        var rows = new List<PairMetric>(pairFaces.Count);
+        foreach (var ((c, z), faces) in pairFaces)
+        {
+            double a = faces.Sum(Area), p = faces.Sum(Pop);
+            double shareCell = Ratio(a, cellA[c]), shareZone = Ratio(a, zoneA[z]);
+            bool sig = !IsSliver(faces, a, f => _cellOf[f].Contains(c) && _zoneOf[f].Contains(z))
+                       && (shareCell >= _tol.MinShare || shareZone >= _tol.MinShare);
+            if (sig) significant.Add((c, z));
+            rows.Add(new PairMetric(_cells.Key, _cells.Ids[c], _op.Key, _op.Ids[z], a, PopOrNull(p),
+                shareCell, shareZone, PopRatio(p, cellP[c]), PopRatio(p, zoneP[z]), sig));
+        }
+        return rows;
+    }
+
+    private bool IsSliver(IReadOnlyCollection<int> faces, double areaKm2, Func<int, bool> inSet) =>
+        Shape(faces, areaKm2, inSet).Sliver;
+
+    /// <summary>Whether a union of faces is a sliver, and its width 2·A/perimeter in metres.</summary>
+    private (bool Sliver, double WidthM) Shape(IReadOnlyCollection<int> faces, double areaKm2, Func<int, bool> inSet)
+    {
+        double p = _m.PerimeterKm(faces, inSet);
+        return (_tol.IsSliver(areaKm2, p), p > 0 ? 2 * areaKm2 / p * 1000 : 0);
+    }
+
+    private (CellMetric, List<Defect>, SliverStats) CellRow(int c, List<int> faces, double a, double p,
+        double[] zoneA, double[] zoneP, SortedDictionary<(int C, int Z), List<int>> pairFaces, HashSet<(int C, int Z)> significant)
+    {
+        var defects = new List<Defect>();
+        double covered = 0, coveredP = 0;
+        foreach (int f in faces)
+            if (_zoneOf[f].Length > 0) { covered += Area(f); coveredP += Pop(f); }
+
+        bool InCell(int f) => _cellOf[f].Contains(c);
+        var (gapA, gapP, gapSlivers, gapSliverA) = Parts(c, faces.Where(f => _zoneOf[f].Length == 0).ToList(),
+            f => InCell(f) && _zoneOf[f].Length == 0, "gap", a, defects);
+        var (dblA, dblP, dblSlivers, dblSliverA) = Parts(c, faces.Where(f => _zoneOf[f].Length >= 2).ToList(),
+            f => InCell(f) && _zoneOf[f].Length >= 2, "double_coverage", a, defects);
+
+        // Partners: significant zones; dominant: largest share of the cell (ties: lowest index).
+        int partners = 0, nested = 0;
+        int dominant = -1;
+        double dominantA = 0, s1 = gapA, s1p = gapP, maxSigA = 0, maxSigP = 0;
+        for (int z = 0; z < _op.Ids.Count; z++)
+        {
+            if (!pairFaces.TryGetValue((c, z), out var pf)) continue;
+            double ia = pf.Sum(Area), ip = pf.Sum(Pop);
+            if (ia > dominantA) { dominantA = ia; dominant = z; }
+            if (!significant.Contains((c, z))) continue;
+            partners++;
+            if (Ratio(ia, zoneA[z]) >= _tol.NestShare) nested++;
+            s1 += Math.Min(ia, zoneA[z] - ia);
+            s1p += Math.Min(ip, zoneP[z] - ip);
+            maxSigA = Math.Max(maxSigA, ia);
+            maxSigP = Math.Max(maxSigP, ip);
+        }
+        // S2: the cell inside one zone; with no significant zone, the whole cell must move.
+        double s2 = a - maxSigA, s2p = p - maxSigP;
+        double misfit = Math.Clamp(Ratio(Math.Min(s1, s2), a), 0, 1);
+        double? popMisfit = PopRatio(Math.Min(s1p, s2p), p) is double pm ? Math.Clamp(pm, 0, 1) : null;
+        double coverage = Ratio(covered, a);
+        double dominantShare = Ratio(dominantA, a);
+        int straddling = partners - nested;
+        bool coterminous = coverage >= _tol.NestShare && straddling == 0;
+        bool aligned = coterminous || dominantShare >= _tol.NestShare;
+        var row = new CellMetric(_cells.Key, _cells.Ids[c], _cells.Names[c], _op.Key, a, PopOrNull(p),
+            coverage, PopRatio(coveredP, p), gapA, PopOrNull(gapP), dblA, PopOrNull(dblP),
+            partners, dominant >= 0 ? _op.Ids[dominant] : null, dominantShare, nested, straddling,
+            misfit, popMisfit, coterminous, aligned);
+        return (row, defects, new SliverStats(gapSlivers, gapSliverA, dblSlivers, dblSliverA, 0, 0));
+    }
+
+    /// <summary>
+    /// Splits a set of faces of cell <paramref name="c"/> into connected parts; non-sliver parts
+    /// become defects and are summed, sliver parts are only counted.
+    /// </summary>
+    private (double Area, double Pop, int Slivers, double SliverArea) Parts(int c, List<int> faces,
+        Func<int, bool> inSet, string kind, double cellA, List<Defect> defects)
+    {
+        double area = 0, pop = 0, sliverA = 0;
+        int slivers = 0;
+        var found = new List<(List<int> Faces, double A, double P, double W)>();
+        foreach (var part in _m.Components(faces, inSet))
+        {
+            double pa = part.Sum(Area), pp = part.Sum(Pop);
+            var (sliver, w) = Shape(part, pa, inSet);
+            if (sliver)
+            {
+                slivers++;
+                sliverA += pa;
+                continue;
+            }
+            area += pa;
+            pop += pp;
+            found.Add((part, pa, pp, w));
+        }
+        AddDefects(kind, c, found, cellA, defects);
+        return (area, pop, slivers, sliverA);
+    }
+
+    private void AddDefects(string kind, int? c, List<(List<int> Faces, double A, double P, double W)> parts,
+        double cellA, List<Defect> defects, int? zone = null)
+    {
+        // Stable ids whatever the feature order: parts ranked by area, then position.
+        var ordered = parts.OrderByDescending(x => x.A).ThenBy(x => MinX(x.Faces)).ToList();
+        for (int i = 0; i < ordered.Count; i++)
+        {
+            var (faces, a, p, w) = ordered[i];
+            var zones = zone is int zz
+                ? [_op.Ids[zz]]
+                : faces.SelectMany(f => _zoneOf[f]).Distinct().Order().Select(z => _op.Ids[z]).ToList();
+            string cellId = c is int ci ? _cells.Ids[ci] : "";
+            string id = zone is int zi
+                ? $"{_op.Key}:{kind}:{_op.Ids[zi]}:{cellId}:{i + 1}"
+                : $"{_op.Key}:{kind}:{cellId}:{i + 1}";
+            defects.Add(new Defect(id, kind, _op.Key, _cells.Key,
+                c is int c1 ? _cells.Ids[c1] : null, c is int c2 ? _cells.Names[c2] : null,
+                zones, faces, a, PopOrNull(p), c is null ? null : Ratio(a, cellA), w));
+        }
+    }
+
+    private double MinX(List<int> faces) => faces.Min(f => _m.Faces[f].EnvelopeInternal.MinX);
+
+    private (ZoneMetric, List<Defect>, SliverStats) ZoneRow(int z, List<int> faces, double a, double p, double[] cellA,
+        SortedDictionary<(int C, int Z), List<int>> pairFaces, HashSet<(int C, int Z)> significant)
+    {
+        var defects = new List<Defect>();
+        int cells = 0, main = -1;
+        double mainA = 0;
+        for (int c = 0; c < _cells.Ids.Count; c++)
+        {
+            if (!pairFaces.TryGetValue((c, z), out var pf)) continue;
+            double ia = pf.Sum(Area);
+            if (ia > mainA) { mainA = ia; main = c; }
+            if (significant.Contains((c, z))) cells++;
+        }
+        double mainShare = Ratio(mainA, a);
+        var outsideFaces = faces.Where(f => _cellOf[f].Length == 0).ToList();
+        double outside = outsideFaces.Sum(Area);
+
+        // Straddles: the zone's significant pieces in cells other than its main cell.
+        int sliverN = 0;
+        double sliverA = 0;
+        for (int c = 0; c < _cells.Ids.Count; c++)
+        {
+            if (c == main || !significant.Contains((c, z))) continue;
+            var pf = pairFaces[(c, z)];
+            bool InPair(int f) => _cellOf[f].Contains(c) && _zoneOf[f].Contains(z);
+            var parts = new List<(List<int>, double, double, double)>();
+            foreach (var part in _m.Components(pf, InPair))
+            {
+                double pa = part.Sum(Area);
+                var (sliver, w) = Shape(part, pa, InPair);
+                if (sliver) { sliverN++; sliverA += pa; continue; }
+                parts.Add((part, pa, part.Sum(Pop), w));
+            }
+            AddDefects("straddle", c, parts, cellA[c], defects, z);
+        }
+        // The part outside the study territory: reported, not a defect of the cells.
+        var outsideParts = new List<(List<int>, double, double, double)>();
+        bool Outside(int f) => _zoneOf[f].Contains(z) && _cellOf[f].Length == 0;
+        foreach (var part in _m.Components(outsideFaces, Outside))
+        {
+            double pa = part.Sum(Area);
+            var (sliver, w) = Shape(part, pa, Outside);
+            if (sliver) continue;
+            outsideParts.Add((part, pa, part.Sum(Pop), w));
+        }
+        AddDefects("outside", null, outsideParts, 0, defects, z);
+
+        var row = new ZoneMetric(_op.Key, _op.Ids[z], _op.Names[z], _cells.Key, a, PopOrNull(p), cells,
+            main >= 0 ? _cells.Ids[main] : null, mainShare, mainShare >= _tol.NestShare, outside);
+        return (row, defects, new SliverStats(0, 0, 0, 0, sliverN, sliverA));
+    }
+
+    private OperatorSummary Summarise(CellMetric[] cells, ZoneMetric[] zones, double[] cellA, double[] cellP)
+    {
+        int n = cells.Length;
+        double totalA = cellA.Sum(), totalP = cellP.Sum();
+        double misfitA = 0, misfitP = 0;
+        for (int c = 0; c < n; c++)
+        {
+            misfitA += cells[c].Misfit * cellA[c];
+            misfitP += (cells[c].PopMisfit ?? 0) * cellP[c];
+        }
+        return new OperatorSummary(
+            _cells.Key, _op.Key, zones.Length,
+            Pct(zones.Count(z => z.Nested), zones.Length),
+            Pct(cells.Count(c => c.Coterminous), n),
+            Pct(cells.Count(c => c.Aligned), n),
+            n > 0 ? cells.Average(c => c.Partners) : 0,
+            n > 0 ? cells.Max(c => c.Partners) : 0,
+            cells.Sum(c => c.GapKm2), _pop is null ? null : cells.Sum(c => c.PopGap ?? 0),
+            cells.Sum(c => c.DoubleKm2), _pop is null ? null : cells.Sum(c => c.PopDouble ?? 0),
+            1 - Ratio(misfitA, totalA),
+            _pop is null || totalP <= 0 ? null : 1 - misfitP / totalP);
+
+        static double Pct(int k, int n) => n > 0 ? 100.0 * k / n : 0;
+    }
+}
