@@ -149,7 +149,7 @@ public sealed class Compare
         var (dblA, dblP, dblSlivers, dblSliverA) = Parts(c, faces.Where(f => _zoneOf[f].Length >= 2).ToList(),
             f => InCell(f) && _zoneOf[f].Length >= 2, "double_coverage", a, defects);
 
-        // Partners: significant zones; dominant: largest share of the cell (ties: lowest index).
+        // Partners: significant zones; dominant: largest share of the cell.
         int partners = 0, nested = 0;
         int dominant = -1;
         double dominantA = 0, s1 = gapA, s1p = gapP, maxSigA = 0, maxSigP = 0;
@@ -157,7 +157,7 @@ public sealed class Compare
         {
             if (!pairFaces.TryGetValue((c, z), out var pf)) continue;
             double ia = pf.Sum(Area), ip = pf.Sum(Pop);
-            if (ia > dominantA) { dominantA = ia; dominant = z; }
+            if (Better(ia, _op.Ids[z], dominantA, dominant < 0 ? null : _op.Ids[dominant])) { dominantA = ia; dominant = z; }
             if (!significant.Contains((c, z))) continue;
             partners++;
             if (Ratio(ia, zoneA[z]) >= _tol.NestShare) nested++;
@@ -231,6 +231,10 @@ public sealed class Compare
         }
     }
 
+    /// <summary>Larger area wins; an exact tie goes to the smaller id, so feature order never matters.</summary>
+    private static bool Better(double area, string id, double bestArea, string? bestId) =>
+        area > bestArea || (area == bestArea && area > 0 && (bestId is null || string.CompareOrdinal(id, bestId) < 0));
+
     private double MinX(List<int> faces) => faces.Min(f => _m.Faces[f].EnvelopeInternal.MinX);
 
     private (ZoneMetric, List<Defect>, SliverStats) ZoneRow(int z, List<int> faces, double a, double p, double[] cellA,
@@ -243,7 +247,7 @@ public sealed class Compare
         {
             if (!pairFaces.TryGetValue((c, z), out var pf)) continue;
             double ia = pf.Sum(Area);
-            if (ia > mainA) { mainA = ia; main = c; }
+            if (Better(ia, _cells.Ids[c], mainA, main < 0 ? null : _cells.Ids[main])) { mainA = ia; main = c; }
             if (significant.Contains((c, z))) cells++;
         }
         double mainShare = Ratio(mainA, a);
