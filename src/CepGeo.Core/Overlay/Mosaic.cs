@@ -54,17 +54,22 @@ public sealed class Mosaic
     /// <summary>
     /// Builds the mosaic of the given layers (each a list of valid Polygon/MultiPolygon in a metric CRS).
     /// </summary>
-    public static Mosaic Build(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory? factory = null)
+    /// <param name="onStep">Called as each sub-step starts (<c>node</c>, <c>polygonize</c>, <c>label</c>, <c>adjacency</c>).</param>
+    public static Mosaic Build(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory? factory = null, Action<string>? onStep = null)
     {
         factory ??= layers.SelectMany(l => l).FirstOrDefault()?.Factory ?? new GeometryFactory();
+        onStep?.Invoke("node");
         var noded = NodeBoundaries(layers, factory);
+        onStep?.Invoke("polygonize");
         var faces = Polygonize(noded);
+        onStep?.Invoke("label");
         var areas = new double[faces.Length];
         for (int i = 0; i < faces.Length; i++)
             areas[i] = faces[i].Area / 1e6;
         var labels = new int[layers.Count][][];
         for (int l = 0; l < layers.Count; l++)
             labels[l] = LabelFaces(faces, layers[l]);
+        onStep?.Invoke("adjacency");
         var (start, adj, len) = BuildAdjacency(faces);
         return new Mosaic(faces, areas, labels, start, adj, len);
     }

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using CepGeo.Core.Pipeline;
+using CepGeo.Core.Reporting;
+using Spectre.Console;
+
+namespace CepGeo.Cli.Commands;
+
+/// <summary><c>cepgeo analyze [STUDY.json] [--out DIR] [--force]</c>: the whole analysis and its files.</summary>
+internal static class AnalyzeCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var study = new Argument<string?>("study")
+        {
+            Description = "The study file (study.json); without it, the demo study in data/demo/",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/<study folder name>)" };
+        var force = new Option<bool>("--force") { Description = "Write into a non-empty folder CepGeo did not create" };
+        var crs = new Option<string?>("--crs") { Description = "Override the study's CRS for areas (e.g. EPSG:3035; EPSG:2154 is conformal, not equal-area)" };
+        var timings = new Option<bool>("--timings") { Description = "Print where the time went, per step" };
+        var command = new Command("analyze", "Overlay the cells with every operator layer and write the gap report, tables and summary")
+        {
+            study, output, force, crs, timings,
+        };
+        command.SetAction(parsed => Run(context, parsed.GetValue(study), parsed.GetValue(output),
+            parsed.GetValue(force), parsed.GetValue(crs), parsed.GetValue(timings)));
+        return command;
+    }
+
+    private static int Run(CliContext context, string? studyPath, string? outDir, bool force, string? crs, bool showTimings)
+    {
+        studyPath ??= StudyFiles.DemoStudyPath();
+        var study = StudyFiles.Read(studyPath, crs);
+        outDir ??= Path.Combine("out", new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyPath))!).Name);
+        using var folder = OutputFolder.Open(outDir, force);
+
+        var console = context.Console;
+        console.MarkupLine($"[bold]{Markup.Escape(study.Name)}[/]");
+        var clock = new StepClock(console);
+        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, clock.Start);
+        clock.Start("write");
+        AnalysisOutputs.WriteAll(result, folder.Create, CliApp.Version, clock.Seconds);
+        string target = folder.Commit();
+        clock.Stop();
+
+        console.MarkupLine($"Equal-area CRS: {Markup.Escape(result.Crs.ToString())}; {result.Mosaic.FaceCount} faces; "
+            + $"{result.Slivers.Count} slivers set aside ({result.Slivers.AreaKm2.ToString("0.###", CultureInfo.InvariantCulture)} km²)");
+        int skipped = result.Load.Count(i => i.Kind == "skipped"), repaired = result.Load.Count(i => i.Kind == "repaired");
+        if (skipped + repaired > 0)
+            console.MarkupLine($"[yellow]Load report: {skipped} features skipped, {repaired} repaired (see summary.json)[/]");
+        console.Write(SummaryTable(result));
+        if (showTimings)
+            foreach (var (step, s) in clock.Seconds)
+                console.WriteLine($"  {step,-12} {s,8:0.000} s");
+        console.WriteLine("Outputs:");
+        foreach (var name in AnalysisOutputs.FileNames)
+            console.WriteLine("  " + Path.Combine(target, name));
+        return 0;
+    }
+
+    private static Table SummaryTable(AnalysisResult r)
+    {
+        var table = new Table().AddColumns("operator", "zones", "cells aligned %", "coterminous %", "mean partners",
+            "gap km²", "double km²", "alignment", "pop. alignment");
+        foreach (var c in r.Comparisons)
+        {
+            var s = c.Summary;
+            table.AddRow(Markup.Escape($"{c.Operator} — {r.Infos.First(i => i.Key == c.Operator).Label}"),
+                F(s.Zones, "0"), F(s.CellsAlignedPct, "0.0"), F(s.CellsCoterminousPct, "0.0"), F(s.PartnersMean, "0.00"),
+                F(s.GapKm2, "0.00"), F(s.DoubleKm2, "0.00"), F(s.Alignment, "0.000"),
+                s.PopAlignment is double p ? F(p, "0.000") : "—");
+        }
+        return table;
+
+        static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Times each step of the pipeline and prints it as it finishes.</summary>
+    private sealed class StepClock(IAnsiConsole console)
+    {
+        private readonly Stopwatch _watch = new();
+        private string? _step;
+
+        public Dictionary<string, double> Seconds { get; } = [];
+
+        public void Start(string step)
+        {
+            Stop();
+            _step = step;
+            _watch.Restart();
+        }
+
+        public void Stop()
+        {
+            if (_step is null) return;
+            double s = _watch.Elapsed.TotalSeconds;
+            Seconds[_step] = s;
+            console.MarkupLine($"[green]✓[/] {_step} [grey]({s.ToString("0.00", CultureInfo.InvariantCulture)} s)[/]");
+            _step = null;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using CepGeo.Core.Model;
+
+namespace CepGeo.Cli.Commands;
+
+/// <summary>
+/// Writing results safely: everything goes to a temporary folder first and is moved into place
+/// only when complete, so an error halfway leaves no half-written results; a folder holding files
+/// CepGeo did not write is refused unless --force.
+/// </summary>
+internal sealed class OutputFolder : IDisposable
+{
+    /// <summary>Marks a folder CepGeo created, so a later run may replace its own files there.</summary>
+    public const string Marker = ".cepgeo-output";
+
+    private readonly string _target;
+    private bool _committed;
+
+    private OutputFolder(string target, string staging)
+    {
+        _target = target;
+        Staging = staging;
+    }
+
+    /// <summary>Where to write while working.</summary>
+    public string Staging { get; }
+
+    public static OutputFolder Open(string target, bool force)
+    {
+        string full = Path.GetFullPath(target);
+        if (File.Exists(full))
+            throw new CepGeoInputException(target, null, "is a file, not a folder");
+        if (Directory.Exists(full) && !force && !File.Exists(Path.Combine(full, Marker))
+            && Directory.EnumerateFileSystemEntries(full).Any())
+            throw new CepGeoInputException(target, null,
+                "folder is not empty and was not written by CepGeo; choose another --out or add --force");
+        string parent = Path.GetDirectoryName(full) ?? ".";
+        Directory.CreateDirectory(parent);
+        string staging = Path.Combine(parent, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(staging);
+        return new OutputFolder(full, staging);
+    }
+
+    public Stream Create(string relativePath)
+    {
+        string path = Path.Combine(Staging, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return File.Create(path);
+    }
+
+    /// <summary>Moves every written file into the target folder (replacing files of the same name only).</summary>
+    public string Commit()
+    {
+        Directory.CreateDirectory(_target);
+        foreach (var file in Directory.EnumerateFiles(Staging, "*", SearchOption.AllDirectories))
+        {
+            string dest = Path.Combine(_target, Path.GetRelativePath(Staging, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
+            File.Move(file, dest, overwrite: true);
+        }
+        File.WriteAllText(Path.Combine(_target, Marker), "Written by CepGeo; it may replace its own files here.\n");
+        Directory.Delete(Staging, recursive: true);
+        _committed = true;
+        return _target;
+    }
+
+    public void Dispose()
+    {
+        if (!_committed && Directory.Exists(Staging))
+            Directory.Delete(Staging, recursive: true);
+    }
+}

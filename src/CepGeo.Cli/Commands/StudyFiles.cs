@@ -1,0 +1,59 @@
+using CepGeo.Core.Loading;
+using CepGeo.Core.Model;
+
+namespace CepGeo.Cli.Commands;
+
+/// <summary>The file side of a study: finding it, reading it, opening its layers. Shared by analyze, validate and view.</summary>
+internal static class StudyFiles
+{
+    /// <summary>The demo study that ships with the project, found from the working folder or from the program's folder.</summary>
+    public static string DemoStudyPath()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "data", "demo", "study.json");
+                if (File.Exists(candidate)) return candidate;
+            }
+        }
+        throw new CepGeoInputException("data/demo/study.json", null,
+            "no study given and the demo study was not found; run 'cepgeo demo generate' or give a study file");
+    }
+
+    /// <summary>Reads and validates a study file; every layer file must exist.</summary>
+    public static Study Read(string path, string? crsOverride = null)
+    {
+        string full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+            throw new CepGeoInputException(path, null, "study file not found");
+        Study study;
+        using (var stream = File.OpenRead(full))
+            study = StudyReader.Read(stream, Path.GetFileName(full), Path.GetDirectoryName(full)!);
+        if (crsOverride is not null)
+            study = study with { Crs = crsOverride };
+        var missing = new List<string>();
+        foreach (var (field, file) in LayerPaths(study))
+            if (!File.Exists(file))
+                missing.Add($"{field} → {file}");
+        if (missing.Count > 0)
+            throw new CepGeoInputException(Path.GetFileName(full), null,
+                "layer file not found: " + string.Join("; ", missing));
+        return study;
+    }
+
+    private static IEnumerable<(string Field, string Path)> LayerPaths(Study study)
+    {
+        yield return ("cells.path", study.Cells.Path);
+        for (int i = 0; i < study.Operators.Count; i++)
+            yield return ($"operators[{i}].path ({study.Operators[i].Key})", study.Operators[i].Path);
+        if (study.Weights is not null)
+            yield return ("weights.path", study.Weights.Path);
+    }
+
+    public static Layer LoadLayer(LayerSpec spec) =>
+        LayerReader.Read(spec.Path, new LayerOptions(Path.GetFileName(spec.Path), spec.IdField, spec.NameField, spec.Table));
+
+    public static Layer LoadWeights(WeightsSpec spec) =>
+        LayerReader.Read(spec.Path, new LayerOptions(Path.GetFileName(spec.Path), null, null, spec.Table));
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using CepGeo.Core.Metrics;
+using CepGeo.Core.Model;
+using CepGeo.Core.Overlay;
+using CepGeo.Core.Projection;
+using NetTopologySuite.Geometries;
+
+namespace CepGeo.Core.Pipeline;
+
+/// <summary>Everything <c>analyze</c> computes, ready for the writers.</summary>
+/// <param name="Layers">Projected layers in mosaic order: cells, each operator, then weights if any.</param>
+/// <param name="Infos">Ids and names of the cells and operators, same order (weights excluded).</param>
+/// <param name="Comparisons">Cells against each operator (with defects).</param>
+/// <param name="OperatorPairs">Each pair of operators, the first in study order playing the cells.</param>
+public sealed record AnalysisResult(
+    Study Study,
+    CrsRef Crs,
+    IReadOnlyList<Layer> Layers,
+    IReadOnlyList<LayerInfo> Infos,
+    Mosaic Mosaic,
+    double[]? FacePop,
+    IReadOnlyList<Comparison> Comparisons,
+    IReadOnlyList<Comparison> OperatorPairs,
+    IReadOnlyList<LoadIssue> Load)
+{
+    public Layer Cells => Layers[0];
+
+    public bool HasWeights => FacePop is not null;
+
+    /// <summary>Slivers set aside over every cells-vs-operator comparison.</summary>
+    public SliverStats Slivers => Comparisons.Aggregate(SliverStats.Empty, (s, c) => s.Add(c.Slivers));
+}
+
+/// <summary>
+/// The one place that knows the order of the steps: load → project → mosaic → weights → metrics.
+/// Files are opened by the caller's loader; progress is reported by step name.
+/// </summary>
+public static class Analysis
+{
+    public const string StepLoad = "load";
+    public const string StepProject = "project";
+    public const string StepMosaic = "mosaic";
+    public const string StepMetrics = "metrics";
+
+    /// <param name="loadLayer">Opens and reads one layer of the study (cells or an operator).</param>
+    /// <param name="loadWeights">Opens and reads the weights layer.</param>
+    /// <param name="onStep">Called as each step starts (for progress bars and timings).</param>
+    public static AnalysisResult Run(Study study, Func<LayerSpec, Layer> loadLayer, Func<WeightsSpec, Layer> loadWeights,
+        Action<string>? onStep = null)
+    {
+        onStep?.Invoke(StepLoad);
+        var specs = new List<LayerSpec> { study.Cells };
+        specs.AddRange(study.Operators);
+        var loaded = specs.Select(loadLayer).ToList();
+        var weights = study.Weights is null ? null : loadWeights(study.Weights);
+        var values = weights is null ? null : WeightValues(weights, study.Weights!);
+        if (weights is not null) loaded.Add(weights);
+
+        onStep?.Invoke(StepProject);
+        var crs = EqualArea.Choose(study.Crs, LonLatBounds(loaded));
+        var projected = loaded.Select(l => Reprojector.Project(l, crs)).ToList();
+
+        onStep?.Invoke(StepMosaic);
+        var mosaic = Mosaic.Build(projected.Select(l => (IReadOnlyList<Geometry>)l.Features.Select(f => f.Geometry).ToList()).ToList());
+
+        onStep?.Invoke(StepMetrics);
+        var pop = values is null ? null : Population.PerFace(mosaic, specs.Count, values);
+        var infos = specs.Select((s, i) => new LayerInfo(s.Key, s.Label,
+            projected[i].Features.Select(f => f.Id).ToArray(), projected[i].Features.Select(f => f.Name).ToArray())).ToList();
+        var comparisons = new List<Comparison>();
+        for (int k = 1; k < specs.Count; k++)
+            comparisons.Add(Compare.Run(mosaic, 0, infos[0], k, infos[k], pop, study.Tolerances));
+        var pairs = new List<Comparison>();
+        for (int a = 1; a < specs.Count; a++)
+            for (int b = a + 1; b < specs.Count; b++)
+                pairs.Add(Compare.Run(mosaic, a, infos[a], b, infos[b], pop, study.Tolerances, withDefects: false));
+
+        var load = loaded.SelectMany(l => l.Report).ToList();
+        return new AnalysisResult(study, crs, projected, infos, mosaic, pop, comparisons, pairs, load);
+    }
+
+    /// <summary>The count of each weight polygon: must be a finite, non-negative number.</summary>
+    private static double[] WeightValues(Layer weights, WeightsSpec spec)
+    {
+        var values = new double[weights.Features.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            var f = weights.Features[i];
+            if (!f.Attributes.TryGetValue(spec.ValueField, out var v) || v is null)
+                throw new CepGeoInputException(weights.Source, f.Id, $"no value in \"{spec.ValueField}\" (the weights' count field)");
+            double d = v switch
+            {
+                double x => x,
+                string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) => x,
+                IConvertible c => SafeConvert(c),
+                _ => double.NaN,
+            };
+            if (!double.IsFinite(d) || d < 0)
+                throw new CepGeoInputException(weights.Source, f.Id, $"\"{spec.ValueField}\" = {v} is not a non-negative number");
+            values[i] = d;
+        }
+        return values;
+
+        static double SafeConvert(IConvertible c)
+        {
+            try { return c.ToDouble(CultureInfo.InvariantCulture); }
+            catch (FormatException) { return double.NaN; }
+            catch (InvalidCastException) { return double.NaN; }
+        }
+    }
+
+    /// <summary>The lon/lat bounding box of all layers (to pick the equal-area projection).</summary>
+    private static Envelope LonLatBounds(IEnumerable<Layer> layers)
+    {
+        var env = new Envelope();
+        foreach (var layer in layers)
+        {
+            var own = new Envelope();
+            foreach (var f in layer.Features) own.ExpandToInclude(f.Geometry.EnvelopeInternal);
+            if (own.IsNull) continue;
+            var box = new GeometryFactory().ToGeometry(own);
+            env.ExpandToInclude(Reprojector.Create(layer.Crs, CrsRef.Wgs84Default).Transform(box).EnvelopeInternal);
+        }
+        return env;
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using CepGeo.Core.Metrics;
+using CepGeo.Core.Model;
+using CepGeo.Core.Pipeline;
+using CepGeo.Core.Projection;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Operation.OverlayNG;
+
+namespace CepGeo.Core.Reporting;
+
+/// <summary>
+/// The files of spec §6 that <c>analyze</c> writes (maps and the HTML report aside), each to a stream
+/// the caller opens: Core never touches the file system.
+/// </summary>
+public static class AnalysisOutputs
+{
+    public static readonly string[] FileNames = ["gaps.geojson", "cells.geojson", "pairs.csv", "cells.csv", "zones.csv", "summary.json"];
+
+    /// <param name="create">Opens a new output by file name (the caller decides where it goes).</param>
+    public static void WriteAll(AnalysisResult r, Func<string, Stream> create, string version,
+        IReadOnlyDictionary<string, double>? timings = null)
+    {
+        using (var s = create("gaps.geojson")) WriteGaps(s, r, version);
+        using (var s = create("cells.geojson")) WriteCells(s, r, version);
+        WriteText(create, "pairs.csv", w => CsvTables.WritePairs(w, AllComparisons(r).SelectMany(c => c.Pairs)));
+        WriteText(create, "cells.csv", w => CsvTables.WriteCells(w, AllComparisons(r).SelectMany(c => c.Cells)));
+        WriteText(create, "zones.csv", w => CsvTables.WriteZones(w, AllComparisons(r).SelectMany(c => c.Zones)));
+        using (var s = create("summary.json")) SummaryJson.Write(s, r, version, timings);
+    }
+
+    private static IEnumerable<Comparison> AllComparisons(AnalysisResult r) => r.Comparisons.Concat(r.OperatorPairs);
+
+    private static void WriteText(Func<string, Stream> create, string name, Action<TextWriter> write)
+    {
+        using var s = create(name);
+        using var w = new StreamWriter(s, new UTF8Encoding(false));
+        write(w);
+    }
+
+    /// <summary>The gap report: one feature per defect polygon, in lon/lat.</summary>
+    public static void WriteGaps(Stream stream, AnalysisResult r, string version)
+    {
+        var toWgs84 = Reprojector.Create(r.Crs, CrsRef.Wgs84Default);
+        var features = r.Comparisons.SelectMany(c => c.Defects).Select(d => GeoJsonFeature.Create(
+            toWgs84.Transform(DefectGeometry(r, d)), d.Id,
+            ("id", d.Id), ("kind", d.Kind), ("operator", d.Operator), ("cell_id", d.CellId), ("cell_name", d.CellName),
+            ("zone_ids", d.ZoneIds), ("area_km2", d.AreaKm2), ("population", d.Pop), ("share_of_cell", d.ShareOfCell),
+            ("width_m", d.WidthM)));
+        GeoJsonWriter.Write(stream, features, [KeyValuePair.Create("cepgeo", (JsonNode?)Header(r, version))]);
+    }
+
+    /// <summary>The union of a defect's faces (they share edges exactly: a coverage union suffices).</summary>
+    public static Geometry DefectGeometry(AnalysisResult r, Defect d)
+    {
+        var faces = d.Faces.Select(f => (Geometry)r.Mosaic.Faces[f]).ToArray();
+        if (faces.Length == 1) return faces[0];
+        var factory = faces[0].Factory;
+        return CoverageUnion.Union(factory.CreateGeometryCollection(faces));
+    }
+
+    /// <summary>The cells with every per-operator metric as <c>{key}_{metric}</c>, ready for a choropleth.</summary>
+    public static void WriteCells(Stream stream, AnalysisResult r, string version)
+    {
+        var toWgs84 = Reprojector.Create(r.Crs, CrsRef.Wgs84Default);
+        var cells = r.Cells.Features;
+        var features = new List<GeoJsonFeature>(cells.Count);
+        for (int i = 0; i < cells.Count; i++)
+        {
+            var props = new List<KeyValuePair<string, object?>>
+            {
+                new("id", cells[i].Id),
+                new("name", cells[i].Name),
+            };
+            bool first = true;
+            foreach (var c in r.Comparisons)
+            {
+                var m = c.Cells[i];
+                if (first)
+                {
+                    props.Add(new("area_km2", m.AreaKm2));
+                    props.Add(new("pop", m.Pop));
+                    first = false;
+                }
+                string k = c.Operator + "_";
+                props.AddRange(
+                [
+                    new(k + "coverage", m.Coverage), new(k + "pop_coverage", m.PopCoverage),
+                    new(k + "gap_km2", m.GapKm2), new(k + "pop_gap", m.PopGap),
+                    new(k + "double_km2", m.DoubleKm2), new(k + "pop_double", m.PopDouble),
+                    new(k + "partners", m.Partners), new(k + "dominant_zone", m.DominantZone),
+                    new(k + "dominant_share", m.DominantShare), new(k + "nested", m.Nested),
+                    new(k + "straddling", m.Straddling), new(k + "misfit", m.Misfit),
+                    new(k + "pop_misfit", m.PopMisfit), new(k + "coterminous", m.Coterminous),
+                    new(k + "aligned", m.Aligned),
+                ]);
+            }
+            features.Add(new GeoJsonFeature(toWgs84.Transform(cells[i].Geometry), props, cells[i].Id));
+        }
+        GeoJsonWriter.Write(stream, features, [KeyValuePair.Create("cepgeo", (JsonNode?)Header(r, version))]);
+    }
+
+    private static JsonObject Header(AnalysisResult r, string version) => new()
+    {
+        ["version"] = version,
+        ["study"] = r.Study.Name,
+        ["crs"] = r.Crs.ToString(),
+        ["tolerances"] = new JsonObject
+        {
+            ["sliverWidthM"] = r.Study.Tolerances.SliverWidthM,
+            ["minAreaKm2"] = r.Study.Tolerances.MinAreaKm2,
+            ["minShare"] = r.Study.Tolerances.MinShare,
+            ["nestShare"] = r.Study.Tolerances.NestShare,
+        },
+    };
+}
