@@ -11,6 +11,7 @@ namespace CepGeo.Core.Projection;
 internal sealed record LambertAzimuthalEqualArea : ClosedFormProjection
 {
     private readonly double _a, _e, _e2, _lon0Rad, _qP, _sinB0, _cosB0, _rq, _d;
+    private readonly double _c2, _c4, _c6;
 
     public LambertAzimuthalEqualArea(Ellipsoid ellipsoid, double latitudeOfCentre, double longitudeOfCentre,
         double falseEasting, double falseNorthing)
@@ -26,6 +27,10 @@ internal sealed record LambertAzimuthalEqualArea : ClosedFormProjection
         _a = ellipsoid.SemiMajorAxis;
         _e2 = ellipsoid.EccentricitySquared;
         _e = Math.Sqrt(_e2);
+        double e4 = _e2 * _e2, e6 = e4 * _e2;
+        _c2 = _e2 / 3 + 31 * e4 / 180 + 517 * e6 / 5040;
+        _c4 = 23 * e4 / 360 + 251 * e6 / 3780;
+        _c6 = 761 * e6 / 45360;
         _lon0Rad = longitudeOfCentre * D2R;
         double phi0 = latitudeOfCentre * D2R;
         _qP = Q(1.0);
@@ -90,8 +95,9 @@ internal sealed record LambertAzimuthalEqualArea : ClosedFormProjection
             }
             double ratio = rho / (2 * _rq);
             if (!(ratio <= 1 + 1e-15)) { xs[i] = ys[i] = double.NaN; continue; }
-            double c = 2 * Math.Asin(Math.Min(1.0, ratio));
-            var (sinC, cosC) = Math.SinCos(c);
+            // C = 2·asin(u): sin C and cos C are algebraic in u.
+            double u = Math.Min(1.0, ratio);
+            double sinC = 2 * u * Math.Sqrt(1 - u * u), cosC = 1 - 2 * u * u;
             double sinBeta = Math.Clamp(cosC * _sinB0 + y * sinC * _cosB0 / rho, -1.0, 1.0);
             double lambda = _lon0Rad + Math.Atan2(x * sinC, rho * _cosB0 * cosC - y * _sinB0 * sinC);
             xs[i] = WrapLongitude(lambda * R2D);
@@ -100,22 +106,25 @@ internal sealed record LambertAzimuthalEqualArea : ClosedFormProjection
     }
 
     /// <summary>
-    /// Latitude φ with q(φ) = qP·sin β, by Newton's method (Snyder eq. 3-16) from the authalic latitude;
-    /// converges to 1e-12 rad in three or four steps.
+    /// Latitude φ with q(φ) = qP·sin β: the authalic-latitude series (IOGP 7-2, ≈ 1e-9 rad), then
+    /// Newton steps (Snyder eq. 3-16) to 1e-12 rad, one in practice.
     /// </summary>
     private double LatitudeFromAuthalic(double sinBeta)
     {
         if (Math.Abs(sinBeta) >= 1 - 1e-15) return Math.CopySign(Math.PI / 2, sinBeta);
         double q = _qP * sinBeta;
-        double phi = Math.Asin(sinBeta);
+        double beta = Math.Asin(sinBeta);
+        var (s2, c2) = Math.SinCos(2 * beta);
+        double s4 = 2 * s2 * c2, c4 = c2 * c2 - s2 * s2, s6 = s4 * c2 + c4 * s2;
+        double phi = beta + _c2 * s2 + _c4 * s4 + _c6 * s6;
         for (int k = 0; k < MaxIterations; k++)
         {
-            double s = Math.Sin(phi), c = Math.Cos(phi);
+            var (s, c) = Math.SinCos(phi);
             if (c <= 0) break;
             double w = 1 - _e2 * s * s;
             double delta = (Q(s) - q) * w * w / (2 * (1 - _e2) * c);
             phi -= delta;
-            if (Math.Abs(delta) < Tolerance) break;
+            if (Converged(delta, s, c)) break;
         }
         return phi;
     }
