@@ -1,0 +1,348 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CepGeo.Core.Model;
+
+namespace CepGeo.Core.Loading;
+
+/// <summary>
+/// Reads a study file (spec §1). Every problem is a <see cref="CepGeoInputException"/> naming the field,
+/// e.g. <c>operators[1].lable: unknown key (did you mean "label"?)</c>; nothing is silently ignored.
+/// </summary>
+/// <remarks>
+/// Hand-written files are expected: comments and trailing commas are accepted, as is a UTF-8 BOM.
+/// Layer paths are resolved against the study's folder but not checked for existence (the CLI does that,
+/// Core never touches the file system). The <c>crs</c> setting is checked for its form only
+/// (<c>auto</c>, <c>EPSG:n</c>, <c>LAEA:lon,lat</c>); whether the code suits areas is decided where the
+/// projection is chosen (<c>Projection.EqualArea.Choose</c>).
+/// </remarks>
+public static partial class StudyReader
+{
+    /// <summary>Key of the cells layer in outputs; no operator may take it.</summary>
+    public const string CellsKey = "cells";
+
+    private static readonly string[] TopKeys = ["$schema", "name", "crs", "sources", "cells", "operators", "weights", "tolerances"];
+    private static readonly string[] CellsKeys = ["path", "id", "name", "label", "table"];
+    private static readonly string[] OperatorKeys = ["key", "label", "path", "id", "name", "table"];
+    private static readonly string[] WeightsKeys = ["path", "value", "label", "table"];
+    private static readonly string[] ToleranceKeys = ["sliverWidthM", "minAreaKm2", "minShare", "nestShare"];
+
+    private static readonly JsonDocumentOptions ParseOptions = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    /// <summary>Reads and validates a study.</summary>
+    /// <param name="json">The study file's content (UTF-8).</param>
+    /// <param name="studySource">What the user called the file (its name or path): the default study name and the source of every error.</param>
+    /// <param name="baseDirectory">The study file's folder: layer paths are relative to it.</param>
+    public static Study Read(Stream json, string studySource, string baseDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(studySource);
+        ArgumentNullException.ThrowIfNull(baseDirectory);
+
+        byte[] bytes = ReadAll(json);
+        using var document = Parse(bytes, studySource);
+        return new Reader(studySource, baseDirectory).ReadStudy(document.RootElement);
+    }
+
+    private static byte[] ReadAll(Stream json)
+    {
+        using var buffer = new MemoryStream();
+        json.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private static JsonDocument Parse(byte[] bytes, string source)
+    {
+        int start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+        try
+        {
+            return JsonDocument.Parse(bytes.AsMemory(start), ParseOptions);
+        }
+        catch (JsonException e)
+        {
+            long line = (e.LineNumber ?? 0) + 1;
+            long column = CharacterColumn(bytes.AsSpan(start), e.LineNumber ?? 0, e.BytePositionInLine ?? 0) + 1;
+            string reason = e.Message;
+            int cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (cut > 0) reason = reason[..cut];
+            throw new CepGeoInputException(source, null,
+                string.Create(CultureInfo.InvariantCulture, $"malformed JSON at line {line}, position {column}: {reason}"), e);
+        }
+    }
+
+    /// <summary>The parser counts bytes; people count characters (é is two bytes in UTF-8).</summary>
+    private static long CharacterColumn(ReadOnlySpan<byte> utf8, long lineIndex, long bytePosition)
+    {
+        int lineStart = 0;
+        for (long l = 0; l < lineIndex && lineStart < utf8.Length; l++)
+        {
+            int next = utf8[lineStart..].IndexOf((byte)'\n');
+            if (next < 0) return bytePosition;
+            lineStart += next + 1;
+        }
+        int length = (int)Math.Min(bytePosition, utf8.Length - lineStart);
+        return Encoding.UTF8.GetCharCount(utf8.Slice(lineStart, length));
+    }
+
+    [GeneratedRegex("^[a-z0-9_]+$")]
+    private static partial Regex KeyPattern();
+
+    [GeneratedRegex("^EPSG:([0-9]+)$", RegexOptions.IgnoreCase)]
+    private static partial Regex EpsgPattern();
+
+    [GeneratedRegex(@"^LAEA:\s*(-?[0-9]+(?:\.[0-9]+)?)\s*,\s*(-?[0-9]+(?:\.[0-9]+)?)$", RegexOptions.IgnoreCase)]
+    private static partial Regex LaeaPattern();
+
+    /// <summary>Walks the document; the first problem found is thrown.</summary>
+    private sealed class Reader(string source, string baseDirectory)
+    {
+        public Study ReadStudy(JsonElement root)
+        {
+            if (root.ValueKind != JsonValueKind.Object)
+                throw Fail($"the study must be a JSON object ({{ … }}), not {Describe(root)}");
+            var top = Members(root, "", TopKeys);
+
+            string name = OptionalString(top, "", "name") ?? DefaultName();
+            string crs = ReadCrs(top);
+            string? sources = OptionalString(top, "", "sources");
+            var cells = ReadCells(top);
+            var operators = ReadOperators(top);
+            var weights = ReadWeights(top);
+            var tolerances = ReadTolerances(top);
+            return new Study(name, crs, cells, operators, weights, tolerances, sources);
+        }
+
+        private string DefaultName()
+        {
+            string name = Path.GetFileNameWithoutExtension(source);
+            return string.IsNullOrWhiteSpace(name) ? "study" : name;
+        }
+
+        private string ReadCrs(Dictionary<string, JsonElement> top)
+        {
+            string? crs = OptionalString(top, "", "crs");
+            if (crs is null || crs.Equals("auto", StringComparison.OrdinalIgnoreCase)) return "auto";
+            var epsg = EpsgPattern().Match(crs);
+            if (epsg.Success)
+            {
+                string digits = epsg.Groups[1].Value.TrimStart('0');
+                if (digits.Length is > 0 and <= 9) return "EPSG:" + digits;
+            }
+            var laea = LaeaPattern().Match(crs);
+            if (laea.Success
+                && double.Parse(laea.Groups[1].Value, CultureInfo.InvariantCulture) is >= -180 and <= 180
+                && double.Parse(laea.Groups[2].Value, CultureInfo.InvariantCulture) is > -90 and < 90)
+                return $"LAEA:{laea.Groups[1].Value},{laea.Groups[2].Value}";
+            throw Fail($"crs: \"{crs}\" is not a CRS setting; use \"auto\" (the default), an EPSG code such as \"EPSG:3035\" or \"EPSG:2154\", or \"LAEA:lon,lat\"");
+        }
+
+        private LayerSpec ReadCells(Dictionary<string, JsonElement> top)
+        {
+            if (!top.TryGetValue("cells", out var element) || element.ValueKind == JsonValueKind.Null)
+                throw Fail("cells: missing; give the layer of coordination perimeters, e.g. \"cells\": { \"path\": \"cells.geojson\" }");
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("key", out _))
+                throw Fail($"cells.key: unknown key (the cells layer's key is always \"{CellsKey}\")");
+            var cells = Members(element, "cells", CellsKeys);
+            return new LayerSpec(
+                CellsKey,
+                OptionalString(cells, "cells", "label") ?? CellsKey,
+                RequiredPath(cells, "cells"),
+                OptionalString(cells, "cells", "id"),
+                OptionalString(cells, "cells", "name"),
+                OptionalString(cells, "cells", "table"));
+        }
+
+        private List<LayerSpec> ReadOperators(Dictionary<string, JsonElement> top)
+        {
+            if (!top.TryGetValue("operators", out var array) || array.ValueKind == JsonValueKind.Null)
+                throw Fail("operators: missing; list one or more operator layers, e.g. \"operators\": [{ \"key\": \"ml\", \"path\": \"missions_locales.geojson\" }]");
+            if (array.ValueKind != JsonValueKind.Array)
+                throw Fail($"operators: expected an array of layers, not {Describe(array)}");
+            if (array.GetArrayLength() == 0)
+                throw Fail("operators: empty; list at least one operator layer");
+
+            var operators = new List<LayerSpec>();
+            var firstIndexOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
+            int index = 0;
+            foreach (var element in array.EnumerateArray())
+            {
+                string where = $"operators[{index}]";
+                if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("members", out _))
+                    throw Fail($"{where}.members: commune-list operators are not supported yet; give a \"path\" to a polygon layer");
+                var op = Members(element, where, OperatorKeys);
+                string key = RequiredString(op, where, "key");
+                if (!KeyPattern().IsMatch(key))
+                    throw Fail($"{where}.key: \"{key}\" must be lower-case letters, digits and _ only ([a-z0-9_]+): it prefixes output columns");
+                if (key == CellsKey)
+                    throw Fail($"{where}.key: \"{CellsKey}\" is reserved for the cells layer");
+                if (firstIndexOfKey.TryGetValue(key, out int first))
+                    throw Fail($"{where}.key: duplicate key \"{key}\" (already operators[{first}])");
+                firstIndexOfKey[key] = index;
+                operators.Add(new LayerSpec(
+                    key,
+                    OptionalString(op, where, "label") ?? key,
+                    RequiredPath(op, where),
+                    OptionalString(op, where, "id"),
+                    OptionalString(op, where, "name"),
+                    OptionalString(op, where, "table")));
+                index++;
+            }
+            return operators;
+        }
+
+        private WeightsSpec? ReadWeights(Dictionary<string, JsonElement> top)
+        {
+            if (!top.TryGetValue("weights", out var element) || element.ValueKind == JsonValueKind.Null) return null;
+            var weights = Members(element, "weights", WeightsKeys);
+            string path = RequiredPath(weights, "weights");
+            string value = RequiredString(weights, "weights", "value");
+            return new WeightsSpec(path, value,
+                OptionalString(weights, "weights", "label") ?? value,
+                OptionalString(weights, "weights", "table"));
+        }
+
+        private Tolerances ReadTolerances(Dictionary<string, JsonElement> top)
+        {
+            var d = Tolerances.Default;
+            if (!top.TryGetValue("tolerances", out var element) || element.ValueKind == JsonValueKind.Null) return d;
+            var t = Members(element, "tolerances", ToleranceKeys);
+            var tolerances = new Tolerances(
+                NonNegative(t, "sliverWidthM") ?? d.SliverWidthM,
+                NonNegative(t, "minAreaKm2") ?? d.MinAreaKm2,
+                Share(t, "minShare") ?? d.MinShare,
+                Share(t, "nestShare") ?? d.NestShare);
+            if (tolerances.NestShare < tolerances.MinShare)
+                throw Fail(string.Create(CultureInfo.InvariantCulture,
+                    $"tolerances.nestShare: {tolerances.NestShare} is below tolerances.minShare ({tolerances.MinShare}); a nested zone must at least be significant"));
+            return tolerances;
+        }
+
+        private double? NonNegative(Dictionary<string, JsonElement> t, string key)
+        {
+            double? v = OptionalNumber(t, "tolerances", key);
+            if (v < 0)
+                throw Fail(string.Create(CultureInfo.InvariantCulture, $"tolerances.{key}: must be 0 or more, not {v}"));
+            return v;
+        }
+
+        private double? Share(Dictionary<string, JsonElement> t, string key)
+        {
+            double? v = OptionalNumber(t, "tolerances", key);
+            if (v is not null && !(v > 0 && v <= 1))
+                throw Fail(string.Create(CultureInfo.InvariantCulture, $"tolerances.{key}: a share must be in (0, 1], not {v}"));
+            return v;
+        }
+
+        /// <summary>The members of an object, refusing duplicates and keys not in <paramref name="allowed"/>.</summary>
+        private Dictionary<string, JsonElement> Members(JsonElement element, string where, string[] allowed)
+        {
+            if (element.ValueKind != JsonValueKind.Object)
+                throw Fail($"{(where.Length == 0 ? "study" : where)}: expected an object ({{ … }}), not {Describe(element)}");
+            var members = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var property in element.EnumerateObject())
+            {
+                string path = Join(where, property.Name);
+                if (!allowed.Contains(property.Name, StringComparer.Ordinal))
+                {
+                    string? guess = Suggest(property.Name, allowed);
+                    throw Fail(guess is null
+                        ? $"{path}: unknown key; expected {string.Join(", ", allowed.Select(k => $"\"{k}\""))}"
+                        : $"{path}: unknown key (did you mean \"{guess}\"?)");
+                }
+                if (!members.TryAdd(property.Name, property.Value))
+                    throw Fail($"{path}: given twice");
+            }
+            return members;
+        }
+
+        private string RequiredPath(Dictionary<string, JsonElement> members, string where)
+        {
+            string path = RequiredString(members, where, "path");
+            try
+            {
+                return Path.GetFullPath(Path.Combine(baseDirectory, path));
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+            {
+                throw Fail($"{Join(where, "path")}: \"{path}\" is not a valid path ({e.Message})", e);
+            }
+        }
+
+        private string RequiredString(Dictionary<string, JsonElement> members, string where, string key) =>
+            OptionalString(members, where, key) ?? throw Fail($"{Join(where, key)}: missing");
+
+        /// <summary>A non-blank string, or null when absent or JSON null.</summary>
+        private string? OptionalString(Dictionary<string, JsonElement> members, string where, string key)
+        {
+            if (!members.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+            if (v.ValueKind != JsonValueKind.String)
+                throw Fail($"{Join(where, key)}: expected a string, not {Describe(v)}");
+            string s = v.GetString()!;
+            if (string.IsNullOrWhiteSpace(s)) throw Fail($"{Join(where, key)}: empty");
+            return s;
+        }
+
+        private double? OptionalNumber(Dictionary<string, JsonElement> members, string where, string key)
+        {
+            if (!members.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+            if (v.ValueKind != JsonValueKind.Number)
+                throw Fail($"{Join(where, key)}: expected a number, not {Describe(v)}");
+            if (!v.TryGetDouble(out double d) || !double.IsFinite(d))
+                throw Fail($"{Join(where, key)}: {v.GetRawText()} is not a finite number");
+            return d;
+        }
+
+        private CepGeoInputException Fail(string problem, Exception? inner = null) => new(source, null, problem, inner);
+
+        private static string Join(string where, string key) => where.Length == 0 ? key : $"{where}.{key}";
+
+        private static string Describe(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.String => $"a string ({e.GetRawText()})",
+            JsonValueKind.Number => $"a number ({e.GetRawText()})",
+            JsonValueKind.True or JsonValueKind.False => $"a boolean ({e.GetRawText()})",
+            JsonValueKind.Array => "an array",
+            JsonValueKind.Object => "an object",
+            _ => "null",
+        };
+
+        /// <summary>The allowed key a typo most likely meant: same letters ignoring case, or one edit (two for long keys).</summary>
+        private static string? Suggest(string key, string[] allowed)
+        {
+            string? best = null;
+            int bestDistance = int.MaxValue;
+            foreach (string candidate in allowed)
+            {
+                int d = string.Equals(key, candidate, StringComparison.OrdinalIgnoreCase)
+                    ? 0
+                    : EditDistance(key.ToLowerInvariant(), candidate.ToLowerInvariant());
+                if (d < bestDistance) (best, bestDistance) = (candidate, d);
+            }
+            return bestDistance <= Math.Min(2, Math.Max(1, key.Length / 3)) ? best : null;
+        }
+
+        /// <summary>Edit distance counting a swap of two neighbours as one edit ("lable" → "label").</summary>
+        private static int EditDistance(string a, string b)
+        {
+            var d = new int[a.Length + 1, b.Length + 1];
+            for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+            for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+            for (int i = 1; i <= a.Length; i++)
+            {
+                for (int j = 1; j <= b.Length; j++)
+                {
+                    int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                    d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                    if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                        d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+            return d[a.Length, b.Length];
+        }
+    }
+}

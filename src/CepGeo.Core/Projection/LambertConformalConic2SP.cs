@@ -1,0 +1,126 @@
+namespace CepGeo.Core.Projection;
+
+/// <summary>
+/// Lambert conformal conic with two standard parallels (EPSG method 9802; IOGP Guidance Note 7-2
+/// §3.2.1.1, Snyder 1987 pp. 107–109). Lambert-93 (EPSG:2154) is this projection with parallels
+/// 44°N and 49°N, origin 46.5°N 3°E, false origin (700 000, 6 600 000) on GRS 80.
+/// Conformal, so not equal-area: the area scale k² runs from 0.998 (46.5°N) to 1.006 (southern Corsica).
+/// </summary>
+/// <remarks>
+/// t^n is written as exp(−n·ψ) with ψ = atanh(sin φ) − e·atanh(e sin φ) the isometric latitude, which
+/// keeps full precision; the inverse recovers φ from ψ with the conformal-latitude series (Snyder 3-5,
+/// ≈ 1e-11 rad) and Newton steps to 1e-12 rad (one step in practice).
+/// </remarks>
+internal sealed record LambertConformalConic2SP : ClosedFormProjection
+{
+    private readonly double _e, _e2, _lonFRad, _n, _aF, _rF;
+    private readonly double _c2, _c4, _c6, _c8;
+
+    public LambertConformalConic2SP(Ellipsoid ellipsoid, double standardParallel1, double standardParallel2,
+        double latitudeOfOrigin, double longitudeOfOrigin, double falseEasting, double falseNorthing)
+    {
+        Ellipsoid = ellipsoid;
+        StandardParallel1 = standardParallel1;
+        StandardParallel2 = standardParallel2;
+        LatitudeOfOrigin = latitudeOfOrigin;
+        LongitudeOfOrigin = longitudeOfOrigin;
+        FalseEasting = falseEasting;
+        FalseNorthing = falseNorthing;
+
+        double a = ellipsoid.SemiMajorAxis;
+        double e2 = ellipsoid.EccentricitySquared;
+        _e2 = e2;
+        _e = Math.Sqrt(e2);
+        double e4 = e2 * e2, e6 = e4 * e2, e8 = e4 * e4;
+        _c2 = e2 / 2 + 5 * e4 / 24 + e6 / 12 + 13 * e8 / 360;
+        _c4 = 7 * e4 / 48 + 29 * e6 / 240 + 811 * e8 / 11520;
+        _c6 = 7 * e6 / 120 + 81 * e8 / 1120;
+        _c8 = 4279 * e8 / 161280;
+        _lonFRad = longitudeOfOrigin * D2R;
+        double phi1 = standardParallel1 * D2R, phi2 = standardParallel2 * D2R;
+        double m1 = M(phi1, e2), m2 = M(phi2, e2);
+        double psi1 = Psi(phi1), psi2 = Psi(phi2);
+        // n = (ln m1 − ln m2)/(ln t1 − ln t2) with ln t = −ψ; with one parallel (tangent cone) n = sin φ1.
+        _n = Math.Abs(phi1 - phi2) < 1e-12 ? Math.Sin(phi1) : (Math.Log(m1) - Math.Log(m2)) / (psi2 - psi1);
+        if (_n == 0 || !double.IsFinite(_n))
+            throw new ArgumentException("Standard parallels symmetric about the equator make a cylinder, not a cone.");
+        double f = m1 / (_n * Math.Exp(-_n * psi1));
+        _aF = a * f;
+        _rF = _aF * Math.Exp(-_n * Psi(latitudeOfOrigin * D2R));
+    }
+
+    public Ellipsoid Ellipsoid { get; }
+    public double StandardParallel1 { get; }
+    public double StandardParallel2 { get; }
+    public double LatitudeOfOrigin { get; }
+    public double LongitudeOfOrigin { get; }
+    public double FalseEasting { get; }
+    public double FalseNorthing { get; }
+
+    public override bool IsEqualArea => false;
+
+    private static double M(double phi, double e2)
+    {
+        double s = Math.Sin(phi);
+        return Math.Cos(phi) / Math.Sqrt(1 - e2 * s * s);
+    }
+
+    /// <summary>Isometric latitude ψ = asinh(tan φ) − e·atanh(e sin φ) = −ln t (asinh(tan φ) = atanh(sin φ)).</summary>
+    private double Psi(double phi) => Psi(Math.Sin(phi), _e);
+
+    private static double Psi(double sinPhi, double e) => Math.Atanh(sinPhi) - e * Math.Atanh(e * sinPhi);
+
+    public override void Forward(Span<double> xs, Span<double> ys)
+    {
+        CheckLengths(xs, ys);
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double lat = ys[i];
+            if (!(Math.Abs(lat) <= 90)) { xs[i] = ys[i] = double.NaN; continue; }
+            // At the pole the cone closes on its apex (r = 0) or, for the far pole, r is infinite.
+            double r = Math.Abs(lat) == 90
+                ? (Math.Sign(lat) == Math.Sign(_n) ? 0 : double.PositiveInfinity)
+                : _aF * Math.Exp(-_n * Psi(Math.Sin(lat * D2R), _e));
+            double theta = _n * WrapPi(xs[i] * D2R - _lonFRad);
+            var (sinT, cosT) = Math.SinCos(theta);
+            xs[i] = FalseEasting + r * sinT;
+            ys[i] = FalseNorthing + _rF - r * cosT;
+        }
+    }
+
+    public override void Inverse(Span<double> xs, Span<double> ys)
+    {
+        CheckLengths(xs, ys);
+        for (int i = 0; i < xs.Length; i++)
+        {
+            double dx = xs[i] - FalseEasting;
+            double dy = _rF - (ys[i] - FalseNorthing);
+            double r = Math.CopySign(Math.Sqrt(dx * dx + dy * dy), _n);
+            double theta = _n > 0 ? Math.Atan2(dx, dy) : Math.Atan2(-dx, -dy);
+            double lat = r == 0
+                ? Math.CopySign(Math.PI / 2, _n)
+                : LatitudeFromIsometric(-Math.Log(r / _aF) / _n);
+            xs[i] = WrapLongitude((theta / _n + _lonFRad) * R2D);
+            ys[i] = lat * R2D;
+        }
+    }
+
+    /// <summary>φ from isometric latitude ψ: conformal latitude χ = atan(sinh ψ), the series, then Newton.</summary>
+    private double LatitudeFromIsometric(double psi)
+    {
+        double chi = Math.Atan(Math.Sinh(psi));
+        var (s2, c2) = Math.SinCos(2 * chi);
+        double s4 = 2 * s2 * c2, c4 = c2 * c2 - s2 * s2;
+        double s6 = s4 * c2 + c4 * s2, s8 = 2 * s4 * c4;
+        double phi = chi + _c2 * s2 + _c4 * s4 + _c6 * s6 + _c8 * s8;
+        for (int k = 0; k < MaxIterations; k++)
+        {
+            var (s, c) = Math.SinCos(phi);
+            if (c <= 0) break;
+            double delta = (Psi(s, _e) - psi) * c * (1 - _e2 * s * s) / (1 - _e2);
+            phi -= delta;
+            if (Converged(delta, s, c)) break;
+        }
+        return phi;
+    }
+}
