@@ -1,0 +1,277 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NetTopologySuite.Geometries;
+
+namespace CepGeo.Core.Reporting;
+
+/// <summary>One feature to write: a polygonal geometry in lon/lat, ordered properties, an optional id.</summary>
+/// <param name="Geometry">Polygon or MultiPolygon in WGS84 lon/lat, or null (written as <c>"geometry": null</c>).</param>
+/// <param name="Properties">
+/// Written in this order. Values: <see cref="string"/>, <see cref="double"/>, <see cref="float"/>,
+/// <see cref="int"/>, <see cref="long"/>, <see cref="decimal"/>, <see cref="bool"/>, null, or a sequence of
+/// strings (a JSON array). NaN and infinities are written as null.
+/// </param>
+/// <param name="Id">The feature's <c>id</c> member, omitted when null.</param>
+public sealed record GeoJsonFeature(
+    Geometry? Geometry,
+    IReadOnlyList<KeyValuePair<string, object?>> Properties,
+    string? Id = null)
+{
+    /// <summary>Builds a feature from (name, value) pairs, in order.</summary>
+    public static GeoJsonFeature Create(Geometry? geometry, string? id, params (string Name, object? Value)[] properties) =>
+        new(geometry, [.. properties.Select(p => KeyValuePair.Create(p.Name, p.Value))], id);
+}
+
+/// <summary>
+/// Writes an RFC 7946 FeatureCollection to a stream, feature by feature (no document is built in memory).
+/// </summary>
+/// <remarks>
+/// The output is deterministic, byte for byte: members in a fixed order (<c>type</c>, the foreign
+/// members, <c>features</c>; in a feature <c>type</c>, <c>id</c>, <c>properties</c>, <c>geometry</c>), numbers
+/// in invariant round-trip form, coordinates rounded to <see cref="CoordinateDecimals"/> decimals, "\n"
+/// newlines, one feature per line so that a diff of two runs shows the features that changed.
+/// Rings follow the RFC 7946 right-hand rule (exterior counter-clockwise, holes clockwise) whatever
+/// the input's orientation; the orientation is decided on the rounded coordinates that are written.
+/// </remarks>
+public static class GeoJsonWriter
+{
+    /// <summary>6 decimals of a degree ≈ 0.1 m (spec §3).</summary>
+    public const int CoordinateDecimals = 6;
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        // Accented names (Saint-Étienne) stay readable; the output is never embedded in HTML unescaped.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = false,
+        SkipValidation = false,
+    };
+
+    /// <summary>Writes the collection. The stream is flushed, not closed.</summary>
+    /// <param name="stream">Where to write (UTF-8, no BOM).</param>
+    /// <param name="features">The features, written in this order.</param>
+    /// <param name="foreignMembers">Extra collection members written before <c>features</c> (e.g. <c>cepgeo</c>).</param>
+    public static void Write(
+        Stream stream,
+        IEnumerable<GeoJsonFeature> features,
+        IReadOnlyList<KeyValuePair<string, JsonNode?>>? foreignMembers = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(features);
+
+        using var json = new Utf8JsonWriter(stream, WriterOptions);
+        WriteHeader(json, foreignMembers ?? []);
+
+        bool first = true;
+        foreach (var feature in features)
+        {
+            // Each feature is its own JSON value on its own line: the separators are written raw
+            // between them, and the writer is reset so that it does not add its own comma.
+            stream.Write(first ? "\n"u8 : ",\n"u8);
+            first = false;
+            json.Reset(stream);
+            WriteFeature(json, feature);
+            json.Flush();
+        }
+
+        stream.Write(first ? "]}\n"u8 : "\n]}\n"u8);
+        stream.Flush();
+    }
+
+    /// <summary>Convenience overload for foreign members given as a dictionary (written in its enumeration order).</summary>
+    public static void Write(Stream stream, IEnumerable<GeoJsonFeature> features, IDictionary<string, JsonNode?> foreignMembers) =>
+        Write(stream, features, [.. foreignMembers]);
+
+    /// <summary>Rounds a coordinate value as the writer does (half away from zero; −0 becomes 0).</summary>
+    public static double Round(double value)
+    {
+        double rounded = Math.Round(value, CoordinateDecimals, MidpointRounding.AwayFromZero);
+        return rounded == 0 ? 0 : rounded;
+    }
+
+    private static void WriteHeader(Utf8JsonWriter json, IReadOnlyList<KeyValuePair<string, JsonNode?>> foreignMembers)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "FeatureCollection");
+        foreach (var (name, node) in foreignMembers)
+        {
+            if (name is "type" or "features")
+                throw new ArgumentException($"'{name}' is not a foreign member: GeoJSON defines it.", nameof(foreignMembers));
+            json.WritePropertyName(name);
+            if (node is null) json.WriteNullValue();
+            else node.WriteTo(json);
+        }
+        json.WritePropertyName("features");
+        json.WriteStartArray();
+        json.Flush();
+    }
+
+    private static void WriteFeature(Utf8JsonWriter json, GeoJsonFeature feature)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "Feature");
+        if (feature.Id is not null)
+            json.WriteString("id", feature.Id);
+
+        json.WritePropertyName("properties");
+        json.WriteStartObject();
+        foreach (var (name, value) in feature.Properties)
+        {
+            json.WritePropertyName(name);
+            WriteValue(json, name, value);
+        }
+        json.WriteEndObject();
+
+        json.WritePropertyName("geometry");
+        WriteGeometry(json, feature.Geometry);
+        json.WriteEndObject();
+    }
+
+    private static void WriteValue(Utf8JsonWriter json, string name, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                json.WriteNullValue();
+                break;
+            case string text:
+                json.WriteStringValue(text);
+                break;
+            case bool flag:
+                json.WriteBooleanValue(flag);
+                break;
+            case int number:
+                json.WriteNumberValue(number);
+                break;
+            case long number:
+                json.WriteNumberValue(number);
+                break;
+            case decimal number:
+                json.WriteNumberValue(number);
+                break;
+            case double number:
+                WriteDouble(json, number);
+                break;
+            case float number:
+                WriteDouble(json, number);
+                break;
+            case IEnumerable<string?> texts:
+                json.WriteStartArray();
+                foreach (string? text in texts)
+                {
+                    if (text is null) json.WriteNullValue();
+                    else json.WriteStringValue(text);
+                }
+                json.WriteEndArray();
+                break;
+            default:
+                throw new ArgumentException(
+                    $"Property '{name}': a {value.GetType().Name} cannot be written to GeoJSON " +
+                    "(use string, number, bool, null or a list of strings).", nameof(value));
+        }
+    }
+
+    /// <summary>Round-trip form ("R": the shortest text that reads back as the same double); NaN and ±∞ as null.</summary>
+    private static void WriteDouble(Utf8JsonWriter json, double number)
+    {
+        if (!double.IsFinite(number))
+        {
+            json.WriteNullValue();
+            return;
+        }
+        // Utf8JsonWriter already writes the shortest round-trip form; spelling it out keeps the
+        // format a decision of ours rather than of the serializer's defaults.
+        json.WriteRawValue(number.ToString("R", CultureInfo.InvariantCulture), skipInputValidation: true);
+    }
+
+    private static void WriteGeometry(Utf8JsonWriter json, Geometry? geometry)
+    {
+        switch (geometry)
+        {
+            case null:
+                json.WriteNullValue();
+                return;
+            case Polygon polygon:
+                json.WriteStartObject();
+                json.WriteString("type", "Polygon");
+                json.WritePropertyName("coordinates");
+                WritePolygonRings(json, polygon);
+                json.WriteEndObject();
+                return;
+            case MultiPolygon multi:
+                json.WriteStartObject();
+                json.WriteString("type", "MultiPolygon");
+                json.WritePropertyName("coordinates");
+                json.WriteStartArray();
+                for (int i = 0; i < multi.NumGeometries; i++)
+                    WritePolygonRings(json, (Polygon)multi.GetGeometryN(i));
+                json.WriteEndArray();
+                json.WriteEndObject();
+                return;
+            default:
+                throw new ArgumentException(
+                    $"GeoJsonWriter writes Polygon and MultiPolygon geometries, not {geometry.GeometryType}.", nameof(geometry));
+        }
+    }
+
+    private static void WritePolygonRings(Utf8JsonWriter json, Polygon polygon)
+    {
+        json.WriteStartArray();
+        if (!polygon.IsEmpty)
+        {
+            WriteRing(json, polygon.ExteriorRing.CoordinateSequence, counterClockwise: true);
+            for (int i = 0; i < polygon.NumInteriorRings; i++)
+                WriteRing(json, polygon.GetInteriorRingN(i).CoordinateSequence, counterClockwise: false);
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WriteRing(Utf8JsonWriter json, CoordinateSequence ring, bool counterClockwise)
+    {
+        int n = ring.Count;
+        double[] xs = ArrayPool<double>.Shared.Rent(n);
+        double[] ys = ArrayPool<double>.Shared.Rent(n);
+        try
+        {
+            // Round first, drop the repeated points that rounding can create, then orient: the
+            // orientation must hold for the numbers a reader will see.
+            int m = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double x = Round(ring.GetX(i)), y = Round(ring.GetY(i));
+                if (m > 0 && xs[m - 1] == x && ys[m - 1] == y) continue;
+                xs[m] = x;
+                ys[m] = y;
+                m++;
+            }
+
+            bool reverse = SignedArea(xs, ys, m) > 0 != counterClockwise;
+            json.WriteStartArray();
+            for (int k = 0; k < m; k++)
+            {
+                int i = reverse ? m - 1 - k : k;
+                json.WriteStartArray();
+                WriteDouble(json, xs[i]);
+                WriteDouble(json, ys[i]);
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(xs);
+            ArrayPool<double>.Shared.Return(ys);
+        }
+    }
+
+    /// <summary>Shoelace sum over a closed ring: positive when counter-clockwise (x east, y north).</summary>
+    private static double SignedArea(double[] xs, double[] ys, int count)
+    {
+        double sum = 0;
+        for (int i = 0; i + 1 < count; i++)
+            sum += (xs[i] - xs[0]) * (ys[i + 1] - ys[0]) - (xs[i + 1] - xs[0]) * (ys[i] - ys[0]);
+        return sum / 2;
+    }
+}

@@ -1,0 +1,211 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CepGeo.Core.Reporting;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+using NetTopologySuite.IO.Converters;
+
+namespace CepGeo.Tests.Reporting;
+
+public sealed class GeoJsonWriterTests
+{
+    private static readonly WKTReader WktReader = new();
+
+    private static Geometry Wkt(string wkt) => WktReader.Read(wkt);
+
+    private static string Write(params GeoJsonFeature[] features) => Write(features, null);
+
+    private static string Write(IEnumerable<GeoJsonFeature> features, IReadOnlyList<KeyValuePair<string, JsonNode?>>? foreign)
+    {
+        using var stream = new MemoryStream();
+        GeoJsonWriter.Write(stream, features, foreign);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static JsonElement Coordinates(string json, int feature = 0) =>
+        JsonDocument.Parse(json).RootElement.GetProperty("features")[feature].GetProperty("geometry").GetProperty("coordinates");
+
+    /// <summary>Shoelace over a JSON ring: positive when counter-clockwise.</summary>
+    private static double SignedArea(JsonElement ring)
+    {
+        var points = ring.EnumerateArray().Select(p => (X: p[0].GetDouble(), Y: p[1].GetDouble())).ToList();
+        double sum = 0;
+        for (int i = 0; i + 1 < points.Count; i++)
+            sum += points[i].X * points[i + 1].Y - points[i + 1].X * points[i].Y;
+        return sum / 2;
+    }
+
+    private static FeatureCollection ReadBack(string json)
+    {
+        var options = new JsonSerializerOptions();
+        options.Converters.Add(new GeoJsonConverterFactory());
+        return JsonSerializer.Deserialize<FeatureCollection>(json, options)!;
+    }
+
+    [Fact]
+    public void ClockwiseExterior_IsWrittenCounterClockwise_AndCounterClockwiseHole_Clockwise()
+    {
+        // Exterior clockwise, hole counter-clockwise: both the wrong way round for RFC 7946.
+        var polygon = Wkt("POLYGON ((0 0, 0 10, 10 10, 10 0, 0 0), (2 2, 4 2, 4 4, 2 4, 2 2))");
+        Assert.True(((Polygon)polygon).Shell.IsCCW is false);
+
+        var rings = Coordinates(Write(GeoJsonFeature.Create(polygon, null)));
+
+        Assert.True(SignedArea(rings[0]) > 0, "exterior must be counter-clockwise");
+        Assert.True(SignedArea(rings[1]) < 0, "hole must be clockwise");
+        Assert.Equal(100, SignedArea(rings[0]), 9);
+        Assert.Equal(-4, SignedArea(rings[1]), 9);
+    }
+
+    [Fact]
+    public void MultiPolygon_EveryPartFollowsTheRightHandRule()
+    {
+        var multi = Wkt("MULTIPOLYGON (((0 0, 0 1, 1 1, 1 0, 0 0)), ((5 5, 6 5, 6 6, 5 6, 5 5), (5.2 5.2, 5.2 5.4, 5.4 5.4, 5.2 5.2)))");
+
+        var parts = Coordinates(Write(GeoJsonFeature.Create(multi, null)));
+
+        Assert.Equal(2, parts.GetArrayLength());
+        Assert.True(SignedArea(parts[0][0]) > 0);
+        Assert.True(SignedArea(parts[1][0]) > 0);
+        Assert.True(SignedArea(parts[1][1]) < 0);
+    }
+
+    [Fact]
+    public void Coordinates_AreRoundedToSixDecimals()
+    {
+        var polygon = Wkt("POLYGON ((4.12345649 45.1234565, 4.2 45.1, 4.2 45.2, 4.12345649 45.1234565))");
+
+        string json = Write(GeoJsonFeature.Create(polygon, null));
+
+        Assert.Contains("[4.123456,45.123457]", json, StringComparison.Ordinal);
+        Assert.Contains("[4.2,45.1]", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("4.1234564", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rounding_DropsRepeatedPointsAndNegativeZero()
+    {
+        var polygon = Wkt("POLYGON ((-0.0000001 0, 1 0, 1.0000001 0, 1 1, 0 1, -0.0000001 0))");
+
+        var ring = Coordinates(Write(GeoJsonFeature.Create(polygon, null)))[0];
+
+        Assert.Equal(5, ring.GetArrayLength());
+        Assert.Equal("[[0,0],[1,0],[1,1],[0,1],[0,0]]", ring.GetRawText());
+    }
+
+    [Fact]
+    public void NaNAndInfinity_AreWrittenAsNull_NeverAsNaN()
+    {
+        string json = Write(GeoJsonFeature.Create(null, "a",
+            ("nan", double.NaN), ("inf", double.PositiveInfinity), ("ninf", double.NegativeInfinity), ("fnan", float.NaN)));
+
+        var properties = JsonDocument.Parse(json).RootElement.GetProperty("features")[0].GetProperty("properties");
+        foreach (string name in new[] { "nan", "inf", "ninf", "fnan" })
+            Assert.Equal(JsonValueKind.Null, properties.GetProperty(name).ValueKind);
+        Assert.DoesNotContain("NaN", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("Infinity", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Properties_KeepTheirOrderAndTypes_DoublesInRoundTripForm()
+    {
+        string json = Write(GeoJsonFeature.Create(null, "z1",
+            ("name", "Saint-Étienne"), ("third", 1.0 / 3), ("tenth", 0.1), ("count", 42), ("big", 9_007_199_254_740_993L),
+            ("flag", true), ("none", null), ("ids", new[] { "a", "b" }), ("tiny", 1e-7)));
+
+        string line = json.Split('\n')[1];
+        Assert.Equal(
+            """{"type":"Feature","id":"z1","properties":{"name":"Saint-Étienne","third":0.3333333333333333,"tenth":0.1,"count":42,"big":9007199254740993,"flag":true,"none":null,"ids":["a","b"],"tiny":1E-07},"geometry":null}""",
+            line);
+        var third = JsonDocument.Parse(json).RootElement.GetProperty("features")[0].GetProperty("properties").GetProperty("third").GetDouble();
+        Assert.Equal(1.0 / 3, third);
+    }
+
+    [Fact]
+    public void UnsupportedPropertyType_IsRejectedWithItsName()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Write(GeoJsonFeature.Create(null, null, ("when", DateTime.UnixEpoch))));
+        Assert.Contains("when", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Layout_IsOneFeaturePerLine_WithForeignMembersFirst_AndUnixNewlines()
+    {
+        var square = Wkt("POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0))");
+        var foreign = new[] { KeyValuePair.Create<string, JsonNode?>("cepgeo", new JsonObject { ["version"] = "0.1.0", ["n"] = 2 }) };
+
+        string json = Write([GeoJsonFeature.Create(square, "a"), GeoJsonFeature.Create(square, "b")], foreign);
+
+        Assert.DoesNotContain("\r", json, StringComparison.Ordinal);
+        Assert.Equal(
+            """
+            {"type":"FeatureCollection","cepgeo":{"version":"0.1.0","n":2},"features":[
+            {"type":"Feature","id":"a","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}},
+            {"type":"Feature","id":"b","properties":{},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}}
+            ]}
+
+            """.ReplaceLineEndings("\n"),
+            json);
+    }
+
+    [Fact]
+    public void EmptyCollection_IsValidJson()
+    {
+        string json = Write([], null);
+
+        Assert.Equal("{\"type\":\"FeatureCollection\",\"features\":[]}\n", json);
+        Assert.Equal(0, JsonDocument.Parse(json).RootElement.GetProperty("features").GetArrayLength());
+    }
+
+    [Fact]
+    public void ForeignMember_NamedLikeAGeoJsonMember_IsRejected()
+    {
+        Assert.Throws<ArgumentException>(() => Write([], [KeyValuePair.Create<string, JsonNode?>("features", null)]));
+    }
+
+    [Fact]
+    public void UnsupportedGeometry_IsRejected()
+    {
+        Assert.Throws<ArgumentException>(() => Write(GeoJsonFeature.Create(Wkt("POINT (1 2)"), null)));
+    }
+
+    [Fact]
+    public void ReadBackWithGeoJson4Stj_GivesTheSameGeometryTo1e6()
+    {
+        var polygon = Wkt("POLYGON ((4.1 45.1, 4.3000004 45.1, 4.3 45.3, 4.1 45.3, 4.1 45.1), (4.15 45.15, 4.15 45.2, 4.2 45.2, 4.2 45.15, 4.15 45.15))");
+        var multi = Wkt("MULTIPOLYGON (((4.5 45.5, 4.6 45.5, 4.6 45.6, 4.5 45.5)), ((4.7 45.7, 4.7 45.8, 4.8 45.8, 4.7 45.7)))");
+
+        string json = Write(
+            [GeoJsonFeature.Create(polygon, "p", ("n", 1)), GeoJsonFeature.Create(multi, "m", ("n", 2))],
+            [KeyValuePair.Create<string, JsonNode?>("cepgeo", new JsonObject { ["study"] = "x" })]);
+        var read = ReadBack(json);
+
+        Assert.Equal(2, read.Count);
+        Assert.Equal(1m, read[0].Attributes["n"]);
+        AssertSameGeometry(polygon, read[0].Geometry);
+        AssertSameGeometry(multi, read[1].Geometry);
+    }
+
+    private static void AssertSameGeometry(Geometry expected, Geometry actual)
+    {
+        Assert.Equal(expected.GeometryType, actual.GeometryType);
+        Assert.True(actual.IsValid);
+        var a = expected.Copy();
+        var b = actual.Copy();
+        a.Normalize();
+        b.Normalize();
+        Assert.True(a.EqualsExact(b, 1e-6), $"{a} vs {b}");
+        Assert.Equal(expected.Area, actual.Area, 1e-6);
+    }
+
+    [Fact]
+    public void SameInput_GivesTheSameBytes()
+    {
+        var polygon = Wkt("POLYGON ((0.123456789 0, 1 0, 1 1, 0 1, 0.123456789 0))");
+        var feature = GeoJsonFeature.Create(polygon, "a", ("x", Math.PI), ("s", "é"));
+
+        Assert.Equal(Write(feature), Write(feature));
+    }
+}
