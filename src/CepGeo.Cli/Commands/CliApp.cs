@@ -27,10 +27,11 @@ internal static class CliApp
     /// <summary>Runs a command line as a user would, writing to the given writers. Returns the exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        bool color = ReferenceEquals(error, Console.Error)
-            && !Console.IsErrorRedirected
-            && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
-        var context = new CliContext(output, error, color);
+        // Colour only for a person at a terminal: never in a test's StringWriter, a pipe or a file.
+        bool colorWanted = string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        bool errorColor = colorWanted && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+        bool outputColor = colorWanted && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var context = new CliContext(output, error, errorColor, outputColor);
         return Invoke(BuildRoot(context), args, context);
     }
 

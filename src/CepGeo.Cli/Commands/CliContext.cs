@@ -8,15 +8,20 @@ namespace CepGeo.Cli.Commands;
 /// </summary>
 internal sealed class CliContext
 {
-    public CliContext(TextWriter output, TextWriter error, bool color)
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    /// <param name="color">Colour on stderr (the red error line).</param>
+    /// <param name="outputColor">Colour and styles on stdout (tables); defaults to <paramref name="color"/>.</param>
+    public CliContext(TextWriter output, TextWriter error, bool color, bool? outputColor = null)
     {
         Output = output;
         Error = error;
         Color = color;
+        bool styled = outputColor ?? color;
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Ansi = color ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Ansi = styled ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = styled ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
             Out = new AnsiConsoleOutput(output),
         });
