@@ -39,8 +39,11 @@ public sealed record DemoZone(string Code, string Name, Geometry Geometry, int? 
 ///   thin slivers along all boundaries. 40 m (not more) keeps those slivers below the default sliver width
 ///   (50 m), so the only real defects are the two made on purpose.</item>
 /// </list>
-/// <para>Randomness comes from <see cref="SplitMix64"/> only. The one transcendental call (<see cref="Math.Sin"/>
-/// for the outline) feeds coordinates that are then rounded to 1e-6°.</para>
+/// <para>Randomness comes from <see cref="SplitMix64"/> only, so a seed fixes the territory. The
+/// trigonometric and exponential functions (outline, centres, ellipses, populations) come from the
+/// platform's maths library: identical run to run on one platform, and since every coordinate is then
+/// rounded to 1e-6° a last-bit difference elsewhere would rarely change a byte. The test that
+/// regenerates <c>data/demo</c> and compares bytes is what tells.</para>
 /// </remarks>
 public sealed record DemoTerritory(
     ulong Seed,
