@@ -1,2 +1,3 @@
-// Placeholder entry point: the command surface is declared in Commands/ (foundation issue).
-return 0;
+using CepGeo.Cli.Commands;
+
+return CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,153 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
+using System.Reflection;
+using CepGeo.Core.Model;
+
+namespace CepGeo.Cli.Commands;
+
+/// <summary>
+/// The whole command-line surface, declared here and nowhere else. To add a command: write
+/// <c>Commands/XxxCommand.cs</c> with <c>static Command Create(CliContext context)</c> and add it to
+/// <see cref="BuildRoot"/>.
+/// </summary>
+internal static class CliApp
+{
+    /// <summary>Exit code for a problem with the user's input (<see cref="CepGeoInputException"/>, bad arguments).</summary>
+    public const int InputErrorExitCode = 2;
+
+    /// <summary>Exit code for anything else that went wrong (our bug, the machine).</summary>
+    public const int FailureExitCode = 1;
+
+    private const string VerboseName = "--verbose";
+
+    /// <summary>CepGeo's version, without the source revision the SDK appends.</summary>
+    public static string Version { get; } = ReadVersion();
+
+    /// <summary>Runs a command line as a user would, writing to the given writers. Returns the exit code.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        // Colour only for a person at a terminal: never in a test's StringWriter, a pipe or a file.
+        bool colorWanted = string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        bool errorColor = colorWanted && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+        bool outputColor = colorWanted && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var context = new CliContext(output, error, errorColor, outputColor);
+        return Invoke(BuildRoot(context), args, context);
+    }
+
+    /// <summary>Every command, in the order <c>--help</c> lists them.</summary>
+    public static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand("CepGeo: how coordination perimeters (SPRO cells) misalign with operator zones.");
+        // Built per root: a symbol keeps a list of its parents, so one static option shared by
+        // roots built in parallel (tests) would be a race.
+        root.Options.Add(new Option<bool>(VerboseName, "-v")
+        {
+            Description = "Print stack traces with errors",
+            Recursive = true,
+        });
+        foreach (var option in root.Options.OfType<VersionOption>())
+            option.Action = new PrintVersionAction();
+        ShowHelpWhenBare(root);
+
+        root.Subcommands.Add(Group("demo", "Synthetic demo data",
+            DemoGenerateCommand.Create(context)));
+
+        return root;
+    }
+
+    /// <summary>Parses and invokes; turns exceptions into one clear line and an exit code.</summary>
+    public static int Invoke(RootCommand root, string[] args, CliContext context)
+    {
+        ParseResult parsed = root.Parse(args);
+        bool verbose = parsed.GetValue<bool>(VerboseName);
+
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var parseError in parsed.Errors)
+                context.WriteErrorLine($"error: {parseError.Message}");
+            context.Error.WriteLine($"Run '{CommandPath(parsed)} --help' for usage.");
+            return InputErrorExitCode;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration
+            {
+                Output = context.Output,
+                Error = context.Error,
+                EnableDefaultExceptionHandler = false,
+                // Our commands are short and synchronous; no Ctrl+C grace period to manage.
+                ProcessTerminationTimeout = null,
+            });
+        }
+        catch (Exception thrown)
+        {
+            return Report(Unwrap(thrown), verbose, context);
+        }
+    }
+
+    private static int Report(Exception exception, bool verbose, CliContext context)
+    {
+        if (exception is CepGeoInputException input)
+        {
+            context.WriteErrorLine($"error: {input.Message}");
+            if (verbose) context.Error.WriteLine(input.ToString());
+            return InputErrorExitCode;
+        }
+
+        context.WriteErrorLine($"error: {exception.GetType().Name}: {exception.Message}");
+        if (verbose)
+            context.Error.WriteLine(exception.ToString());
+        else
+            context.Error.WriteLine("This looks like a bug in CepGeo. Run again with --verbose for the stack trace.");
+        return FailureExitCode;
+    }
+
+    private static Exception Unwrap(Exception exception) => exception switch
+    {
+        AggregateException { InnerExceptions.Count: 1 } aggregate => Unwrap(aggregate.InnerExceptions[0]),
+        TargetInvocationException { InnerException: { } inner } => Unwrap(inner),
+        _ => exception,
+    };
+
+    /// <summary>A command that only holds subcommands; bare, it prints its help.</summary>
+    private static Command Group(string name, string description, params Command[] subcommands)
+    {
+        var group = new Command(name, description);
+        foreach (var subcommand in subcommands)
+            group.Subcommands.Add(subcommand);
+        ShowHelpWhenBare(group);
+        return group;
+    }
+
+    private static void ShowHelpWhenBare(Command command) =>
+        command.SetAction(parseResult => new HelpAction().Invoke(parseResult));
+
+    private static string CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var result = parsed.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Add(result.Command is RootCommand ? "cepgeo" : result.Command.Name);
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+
+    private static string ReadVersion()
+    {
+        var assembly = typeof(CliApp).Assembly;
+        string? informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        string version = informational ?? assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+        int plus = version.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? version : version[..plus];
+    }
+
+    private sealed class PrintVersionAction : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine($"CepGeo {Version}");
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Spectre.Console;
+
+namespace CepGeo.Cli.Commands;
+
+/// <summary>
+/// Where a command writes: the process's stdout/stderr, or a test's <see cref="StringWriter"/>s.
+/// Commands never touch <see cref="System.Console"/> or <see cref="AnsiConsole"/> directly.
+/// </summary>
+internal sealed class CliContext
+{
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    /// <param name="color">Colour on stderr (the red error line).</param>
+    /// <param name="outputColor">Colour and styles on stdout (tables); defaults to <paramref name="color"/>.</param>
+    public CliContext(TextWriter output, TextWriter error, bool color, bool? outputColor = null)
+    {
+        Output = output;
+        Error = error;
+        Color = color;
+        bool styled = outputColor ?? color;
+        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = styled ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = styled ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+    }
+
+    /// <summary>Plain standard output, for machine-readable text.</summary>
+    public TextWriter Output { get; }
+
+    /// <summary>Plain standard error.</summary>
+    public TextWriter Error { get; }
+
+    /// <summary>True when stderr is a terminal that wants colour (not redirected, no <c>NO_COLOR</c>).</summary>
+    public bool Color { get; }
+
+    /// <summary>Standard output for people: tables, markup.</summary>
+    public IAnsiConsole Console { get; }
+
+    /// <summary>Writes one line to stderr, red when colour is on. Newlines are folded so it stays one line.</summary>
+    public void WriteErrorLine(string text)
+    {
+        string line = text.ReplaceLineEndings(" ");
+        Error.WriteLine(Color ? $"\u001b[31m{line}\u001b[0m" : line);
+    }
+}
