@@ -50,6 +50,7 @@ internal static class CliApp
             option.Action = new PrintVersionAction();
         ShowHelpWhenBare(root);
 
+        root.Subcommands.Add(AnalyzeCommand.Create(context));
         root.Subcommands.Add(Group("demo", "Synthetic demo data",
             DemoGenerateCommand.Create(context)));
 
