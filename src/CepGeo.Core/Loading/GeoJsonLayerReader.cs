@@ -36,7 +36,7 @@ public static partial class GeoJsonLayerReader
         }
         catch (JsonException ex)
         {
-            throw Malformed(source, ex, scanner.ReachedEnd);
+            throw Malformed(source, ex);
         }
     }
 
@@ -103,9 +103,20 @@ public static partial class GeoJsonLayerReader
             throw new CepGeoInputException(source, null, $"\"features\" must be an array, not {GeoJsonFeatureParser.Describe(start)}");
 
         var features = new List<RawFeature>();
-        while (scanner.ReadValue(out var json) != JsonTokenType.EndArray)
+        while (true)
+        {
+            ReadOnlyMemory<byte> json;
+            try
+            {
+                if (scanner.ReadValue(out json) == JsonTokenType.EndArray)
+                    return features;
+            }
+            catch (JsonException ex)
+            {
+                throw Malformed(source, ex, $"features[{features.Count}]");
+            }
             features.Add(ParseFeature(json.Span, $"features[{features.Count}]", source, factory));
-        return features;
+        }
     }
 
     private static RawFeature ParseFeature(ReadOnlySpan<byte> json, string where, string source, NetTopologySuite.Geometries.GeometryFactory factory)
@@ -167,14 +178,18 @@ public static partial class GeoJsonLayerReader
         return Encoding.CreateTranscodingStream(new PrefixedStream(head[skip..n], stream), utf16, Encoding.UTF8, leaveOpen: false);
     }
 
-    private static CepGeoInputException Malformed(string source, JsonException ex, bool atEnd)
+    private static CepGeoInputException Malformed(string source, JsonException ex, string? feature = null)
     {
         string reason = PositionSuffix().Replace(ex.Message, "").Trim();
         string where = ex.LineNumber is long line
             ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}")
             : "";
-        string hint = atEnd ? " (the file looks truncated)" : "";
-        return new CepGeoInputException(source, null, $"not valid JSON{where}{hint}: {reason}", ex);
+        string hint = "";
+        if (reason.Contains("end of data", StringComparison.Ordinal) || reason.Contains("Expected depth to be zero", StringComparison.Ordinal))
+            hint = " (the file looks truncated)";
+        else if (reason.Contains("'N'", StringComparison.Ordinal) || reason.Contains("'I'", StringComparison.Ordinal) || reason.Contains("'-I'", StringComparison.Ordinal))
+            hint = " (NaN and Infinity are not JSON numbers: a coordinate or value could not be computed when the file was written)";
+        return new CepGeoInputException(source, feature, $"not valid JSON{where}{hint}: {reason}", ex);
     }
 
     [GeneratedRegex(@"\s*(Path: \S*\s*\|\s*)?LineNumber: \d+ \| BytePositionInLine: \d+\.?")]
