@@ -36,7 +36,7 @@ public static partial class GeoJsonLayerReader
         }
         catch (JsonException ex)
         {
-            throw Malformed(source, ex);
+            throw Malformed(source, ex, scanner.ReachedEnd);
         }
     }
 
@@ -87,7 +87,7 @@ public static partial class GeoJsonLayerReader
         {
             "FeatureCollection" when features is not null => new RawLayer(features, crs, CrsAdvice, notes),
             "FeatureCollection" => throw new CepGeoInputException(source, null, "FeatureCollection without a \"features\" array"),
-            "Feature" => new RawLayer([ParseFeature(SingleFeatureJson(rootFeature), "the single Feature", source, factory)], crs, CrsAdvice, notes),
+            "Feature" => new RawLayer([ParseFeature(SingleFeatureJson(rootFeature), "#1", source, factory)], crs, CrsAdvice, notes),
             null => throw new CepGeoInputException(source, null, "not GeoJSON: the JSON object has no \"type\" member (a FeatureCollection was expected)"),
             "Point" or "MultiPoint" or "LineString" or "MultiLineString" or "Polygon" or "MultiPolygon" or "GeometryCollection" =>
                 throw new CepGeoInputException(source, null,
@@ -113,9 +113,9 @@ public static partial class GeoJsonLayerReader
             }
             catch (JsonException ex)
             {
-                throw Malformed(source, ex, $"features[{features.Count}]");
+                throw Malformed(source, ex, scanner.ReachedEnd, Position(features.Count));
             }
-            features.Add(ParseFeature(json.Span, $"features[{features.Count}]", source, factory));
+            features.Add(ParseFeature(json.Span, Position(features.Count), source, factory));
         }
     }
 
@@ -178,15 +178,21 @@ public static partial class GeoJsonLayerReader
         return Encoding.CreateTranscodingStream(new PrefixedStream(head[skip..n], stream), utf16, Encoding.UTF8, leaveOpen: false);
     }
 
-    private static CepGeoInputException Malformed(string source, JsonException ex, string? feature = null)
+    /// <summary>How messages name a feature by its place in the file: #1 is the first.</summary>
+    internal static string Position(int index) => "#" + (index + 1).ToString(CultureInfo.InvariantCulture);
+
+    /// <param name="atEnd">The reader had reached the end of the stream: what broke is that the data stopped.</param>
+    private static CepGeoInputException Malformed(string source, JsonException ex, bool atEnd, string? feature = null)
     {
         string reason = PositionSuffix().Replace(ex.Message, "").Trim();
         string where = ex.LineNumber is long line
             ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}")
             : "";
         string hint = "";
-        if (reason.Contains("end of data", StringComparison.Ordinal) || reason.Contains("Expected depth to be zero", StringComparison.Ordinal))
-            hint = " (the file looks truncated)";
+        // Each buffer is first read as non-final, so a syntax error inside the data throws before the
+        // end of the stream is known; one that waits for the end is the data stopping short.
+        if (atEnd)
+            hint = " (the file looks truncated: it ends in the middle of a value)";
         else if (reason.Contains("'N'", StringComparison.Ordinal) || reason.Contains("'I'", StringComparison.Ordinal) || reason.Contains("'-I'", StringComparison.Ordinal))
             hint = " (NaN and Infinity are not JSON numbers: a coordinate or value could not be computed when the file was written)";
         return new CepGeoInputException(source, feature, $"not valid JSON{where}{hint}: {reason}", ex);

@@ -128,7 +128,7 @@ public static class GeoPackageLayerReader
         while (reader.Read())
         {
             row++;
-            string where = "row " + row.ToString(CultureInfo.InvariantCulture);
+            string where = "#" + row.ToString(CultureInfo.InvariantCulture);
             string? fileId = null;
             NetTopologySuite.Geometries.Geometry? geometry = null;
             var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -146,7 +146,7 @@ public static class GeoPackageLayerReader
                 properties[name] = AttributeValues.Normalise(value);
             }
             var (flat, notes) = GeometryInspector.Inspect(geometry);
-            features.Add(new RawFeature(fileId is null ? where : $"{where}, {primaryKey} {fileId}", fileId, properties, flat, notes));
+            features.Add(new RawFeature(where, fileId, properties, flat, notes));
         }
         return features;
     }

@@ -65,11 +65,11 @@ internal static class LayerAssembler
                 null when feature.Notes.TypeName is { } type => $"unknown geometry type \"{type}\"",
                 null => "no geometry (null)",
                 { IsEmpty: true } => $"empty {geometry.GeometryType}",
-                Polygon or MultiPolygon => null,
-                GeometryCollection => null,
+                { OgcGeometryType: OgcGeometryType.Polygon or OgcGeometryType.MultiPolygon or OgcGeometryType.GeometryCollection } => null,
                 _ => $"{geometry.GeometryType} is not a polygon",
             };
-            if (skip is null && geometry is GeometryCollection collection and not MultiPolygon)
+            // MultiPolygon, MultiLineString and MultiPoint are GeometryCollections too in NTS.
+            if (skip is null && geometry is GeometryCollection { OgcGeometryType: OgcGeometryType.GeometryCollection } collection)
                 (geometry, skip) = PolygonsOf(source, feature, collection, report);
 
             if (skip is not null)
@@ -163,7 +163,7 @@ internal static class LayerAssembler
                 $"the features have no id: name the property that identifies them (the layer's \"id\" in the study){Available(kept[0].Raw)}");
         if (empty.Count > 0)
             throw new CepGeoInputException(source, null,
-                $"{empty.Count} feature(s) with an empty {IdWord(options)}: {ListSome(empty)}");
+                $"{empty.Count} feature(s) with an empty id ({IdWord(options)}): {ListSome(empty)}");
 
         var duplicates = ids.Select((id, i) => (id, where: kept[i].Raw.Where))
             .GroupBy(x => x.id, StringComparer.Ordinal)
@@ -171,13 +171,13 @@ internal static class LayerAssembler
             .ToList();
         if (duplicates.Count > 0)
             throw new CepGeoInputException(source, null,
-                $"{duplicates.Count} duplicate {IdWord(options)}(s): "
+                $"{duplicates.Count} id(s) used more than once ({IdWord(options)}): "
                 + ListSome(duplicates.Select(g => $"\"{g.Key}\" ×{g.Count()} ({string.Join(", ", g.Take(3).Select(x => x.where))})").ToList())
                 + "; ids must be unique (is the id property the right one?)");
         return ids;
     }
 
-    private static string IdWord(LayerOptions options) => options.IdField is { } f ? $"id (property \"{f}\")" : "feature id";
+    private static string IdWord(LayerOptions options) => options.IdField is { } f ? $"property \"{f}\"" : "the features' own id";
 
     private static string ResolveName(LayerOptions options, RawFeature feature, string id, string label)
     {

@@ -6,7 +6,7 @@ namespace CepGeo.Core.Loading;
 /// One feature as a reader found it, before the rules of spec §2 are applied by
 /// <see cref="LayerAssembler"/>: every format reduces to this.
 /// </summary>
-/// <param name="Where">Where the feature is in the file, for messages: <c>features[12]</c>, <c>record 13</c>.</param>
+/// <param name="Where">Where the feature is in the file, for messages: <c>#13</c> for the 13th feature (or Shapefile record, or GeoPackage row).</param>
 /// <param name="FileId">The file's own feature id (GeoJSON <c>id</c>, GeoPackage primary key), normalised.</param>
 /// <param name="Properties">Attributes, normalised to double, string, bool or null.</param>
 /// <param name="Geometry">2D geometry as read (maybe invalid, maybe not polygonal), or null.</param>

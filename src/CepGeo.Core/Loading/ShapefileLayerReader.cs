@@ -77,7 +77,7 @@ public static class ShapefileLayerReader
                     properties[name] = AttributeValues.Normalise(feature.Attributes[name]);
                 var (geometry, geometryNotes) = GeometryInspector.Inspect(feature.Geometry);
                 features.Add(new RawFeature(
-                    "record " + record.ToString(CultureInfo.InvariantCulture), null, properties, geometry, geometryNotes));
+                    "#" + record.ToString(CultureInfo.InvariantCulture), null, properties, geometry, geometryNotes));
             }
         }
         catch (Exception ex) when (ex is ShapefileException or IOException or InvalidDataException or ArgumentException or NotSupportedException or InvalidOperationException or FormatException)
