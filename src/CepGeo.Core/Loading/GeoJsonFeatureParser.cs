@@ -1,0 +1,118 @@
+using System.Text;
+using System.Text.Json;
+using NetTopologySuite.Geometries;
+
+namespace CepGeo.Core.Loading;
+
+/// <summary>Decodes one complete GeoJSON Feature object (already known to be well-formed JSON).</summary>
+/// <remarks>A member that breaks GeoJSON throws <see cref="JsonException"/>; the caller names the feature.</remarks>
+internal static class GeoJsonFeatureParser
+{
+    private static readonly IReadOnlyDictionary<string, object?> NoProperties = new Dictionary<string, object?>();
+
+    public static RawFeature Parse(ReadOnlySpan<byte> json, string where, GeometryFactory factory)
+    {
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+            throw new JsonException($"is {Describe(reader.TokenType)}, not a Feature object");
+
+        string? id = null;
+        string? type = null;
+        IReadOnlyDictionary<string, object?> properties = NoProperties;
+        Geometry? geometry = null;
+        var notes = GeometryNotes.None;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("geometry"u8))
+            {
+                reader.Read();
+                (geometry, notes) = new GeoJsonGeometryParser(factory).Parse(json, ref reader);
+            }
+            else if (reader.ValueTextEquals("properties"u8))
+            {
+                reader.Read();
+                properties = ReadProperties(json, ref reader);
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                id = ReadId(ref reader);
+            }
+            else if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                type = reader.TokenType == JsonTokenType.String ? reader.GetString() : "(not a string)";
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        // A missing "type" is tolerated inside a FeatureCollection: the position says what it is.
+        if (type is not null && type != "Feature")
+            throw new JsonException($"has \"type\": \"{type}\" where a Feature was expected");
+        return new RawFeature(where, id, properties, geometry, notes);
+    }
+
+    private static string? ReadId(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Number => NumberTextAsId(reader.ValueSpan),
+        JsonTokenType.Null => null,
+        _ => throw new JsonException("\"id\" must be a string or a number"),
+    };
+
+    private static string NumberTextAsId(ReadOnlySpan<byte> text) =>
+        long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long n)
+            ? n.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : AttributeValues.NumberAsId(double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+
+    private static Dictionary<string, object?> ReadProperties(ReadOnlySpan<byte> json, ref Utf8JsonReader reader)
+    {
+        var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (reader.TokenType == JsonTokenType.Null)
+            return properties;
+        if (reader.TokenType != JsonTokenType.StartObject)
+            throw new JsonException("\"properties\" must be an object or null");
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string name = reader.GetString()!;
+            reader.Read();
+            properties[name] = ReadValue(json, ref reader);
+        }
+        return properties;
+    }
+
+    private static object? ReadValue(ReadOnlySpan<byte> json, ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String: return reader.GetString();
+            case JsonTokenType.Number:
+                // Beyond double range the text is kept rather than turned into infinity.
+                return reader.TryGetDouble(out double d) && double.IsFinite(d) ? d : Encoding.UTF8.GetString(reader.ValueSpan);
+            case JsonTokenType.True: return true;
+            case JsonTokenType.False: return false;
+            case JsonTokenType.Null: return null;
+            default:
+                // Nested objects and arrays are kept as their JSON text: CepGeo only reads flat values.
+                int start = checked((int)reader.TokenStartIndex);
+                reader.Skip();
+                return Encoding.UTF8.GetString(json[start..checked((int)reader.BytesConsumed)]);
+        }
+    }
+
+    public static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => token.ToString(),
+    };
+}

@@ -1,0 +1,224 @@
+using System.Text;
+using System.Text.Json;
+using NetTopologySuite.Geometries;
+
+namespace CepGeo.Core.Loading;
+
+/// <summary>
+/// Decodes one GeoJSON geometry object into a 2D NTS geometry, noting instead of failing what a
+/// user's file gets wrong (Z/M, unclosed rings, NaN-like values). GeoJSON4STJ's converter throws
+/// on an unclosed ring or an empty coordinates array and keeps Z silently; CepGeo must report these
+/// per feature, hence this reader.
+/// </summary>
+/// <remarks>Structural errors (a position that is not an array…) throw <see cref="JsonException"/>.</remarks>
+internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
+{
+    // No coordinate of any CRS on Earth gets near this (metres or degrees): 1e308 is a sentinel or
+    // a corrupted export, not a position, and would poison every area computed downstream.
+    private const double MaxPlausibleOrdinate = 1e10;
+
+    private bool _hadZ;
+    private bool _hadM;
+    private string? _badNumber;
+    private int _closedRings;
+    private int _droppedRings;
+    private string? _typeName;
+
+    /// <summary>Reads the geometry whose first token the reader is on (an object, or null).</summary>
+    /// <param name="json">The whole text the reader runs over (to come back to coordinates written before the type).</param>
+    public (Geometry? Geometry, GeometryNotes Notes) Parse(ReadOnlySpan<byte> json, ref Utf8JsonReader reader)
+    {
+        var geometry = ReadGeometry(json, ref reader, topLevel: true);
+        return (geometry, new GeometryNotes(_hadZ, _hadM, _badNumber, _closedRings, _droppedRings, _typeName));
+    }
+
+    private Geometry? ReadGeometry(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, bool topLevel)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+            return null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+            throw new JsonException("geometry must be an object or null");
+
+        string? type = null;
+        int coordinatesAt = -1;
+        List<Geometry>? members = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                type = reader.TokenType == JsonTokenType.String
+                    ? reader.GetString()
+                    : throw new JsonException("geometry \"type\" must be a string");
+            }
+            else if (reader.ValueTextEquals("coordinates"u8))
+            {
+                reader.Read();
+                coordinatesAt = checked((int)reader.TokenStartIndex);
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("geometries"u8))
+            {
+                reader.Read();
+                members = ReadMembers(json, ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (type is null)
+            throw new JsonException("geometry has no \"type\"");
+        if (topLevel)
+            _typeName = type;
+
+        if (type == "GeometryCollection")
+            return factory.CreateGeometryCollection(members?.ToArray() ?? []);
+
+        var coordinates = new Utf8JsonReader(coordinatesAt < 0 ? "null"u8 : json[coordinatesAt..]);
+        coordinates.Read();
+        return type switch
+        {
+            "Polygon" => ToPolygon(ReadRings(ref coordinates)),
+            "MultiPolygon" => factory.CreateMultiPolygon(
+                ReadList(ref coordinates, ReadRings).Select(ToPolygon).Where(p => !p.IsEmpty).ToArray()),
+            "Point" => ReadPoint(ref coordinates),
+            "MultiPoint" => factory.CreateMultiPointFromCoords(ReadPositions(ref coordinates)),
+            "LineString" => ToLineString(ReadPositions(ref coordinates)),
+            "MultiLineString" => factory.CreateMultiLineString(
+                ReadList(ref coordinates, ReadPositions).Select(ToLineString).ToArray()),
+            // An unknown type is skipped by the assembler, named as written.
+            _ => topLevel ? null : factory.CreateGeometryCollection(),
+        };
+    }
+
+    private List<Geometry> ReadMembers(ReadOnlySpan<byte> json, ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+            return [];
+        if (reader.TokenType != JsonTokenType.StartArray)
+            throw new JsonException("\"geometries\" must be an array");
+        var members = new List<Geometry>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (ReadGeometry(json, ref reader, topLevel: false) is { } member)
+                members.Add(member);
+        }
+        return members;
+    }
+
+    private Point ReadPoint(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+            return factory.CreatePoint();
+        if (reader.TokenType == JsonTokenType.StartArray && !IsEmptyArray(reader))
+            return factory.CreatePoint(ReadPosition(ref reader));
+        reader.Skip();
+        return factory.CreatePoint();
+    }
+
+    private delegate T ItemReader<T>(ref Utf8JsonReader reader);
+
+    private static List<T> ReadList<T>(ref Utf8JsonReader reader, ItemReader<T> item)
+    {
+        var list = new List<T>();
+        if (reader.TokenType == JsonTokenType.Null)
+            return list;
+        if (reader.TokenType != JsonTokenType.StartArray)
+            throw new JsonException("coordinates must be nested arrays of numbers");
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            list.Add(item(ref reader));
+        return list;
+    }
+
+    private List<Coordinate[]?> ReadRings(ref Utf8JsonReader reader) => ReadList(ref reader, ReadRing);
+
+    private Coordinate[]? ReadRing(ref Utf8JsonReader reader)
+    {
+        var points = ReadPositionList(ref reader);
+        if (points.Count > 0 && !points[0].Equals2D(points[^1]))
+        {
+            points.Add(points[0].Copy());
+            _closedRings++;
+        }
+        if (points.Count < 4)
+        {
+            if (points.Count > 0)
+                _droppedRings++;
+            return null;
+        }
+        return [.. points];
+    }
+
+    private Coordinate[] ReadPositions(ref Utf8JsonReader reader) => [.. ReadPositionList(ref reader)];
+
+    private List<Coordinate> ReadPositionList(ref Utf8JsonReader reader)
+    {
+        var points = new List<Coordinate>();
+        if (reader.TokenType == JsonTokenType.Null)
+            return points;
+        if (reader.TokenType != JsonTokenType.StartArray)
+            throw new JsonException("coordinates must be nested arrays of numbers");
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            points.Add(ReadPosition(ref reader));
+        return points;
+    }
+
+    private Coordinate ReadPosition(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+            throw new JsonException("a position must be an array of numbers, e.g. [5.37, 43.3]");
+        double x = 0, y = 0;
+        int count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)
+                throw new JsonException("coordinates are nested deeper than the geometry type allows");
+            switch (count++)
+            {
+                case 0: x = ReadOrdinate(ref reader); break;
+                case 1: y = ReadOrdinate(ref reader); break;
+                case 2: _hadZ = true; break;
+                default: _hadM = true; break;
+            }
+        }
+        if (count < 2)
+            throw new JsonException("a position needs at least two numbers (longitude, latitude)");
+        return new Coordinate(x, y);
+    }
+
+    private double ReadOrdinate(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.Number
+            && reader.TryGetDouble(out double value)
+            && double.IsFinite(value)
+            && Math.Abs(value) <= MaxPlausibleOrdinate)
+        {
+            return value;
+        }
+        _badNumber ??= reader.TokenType switch
+        {
+            JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+            JsonTokenType.String => "\"" + reader.GetString() + "\"",
+            JsonTokenType.Null => "null",
+            JsonTokenType.True => "true",
+            _ => "false",
+        };
+        return 0;
+    }
+
+    private static bool IsEmptyArray(Utf8JsonReader copy) => copy.Read() && copy.TokenType == JsonTokenType.EndArray;
+
+    private Polygon ToPolygon(List<Coordinate[]?> rings)
+    {
+        if (rings.Count == 0 || rings[0] is not { } shell)
+            return factory.CreatePolygon();
+        var holes = rings.Skip(1).OfType<Coordinate[]>().Select(factory.CreateLinearRing).ToArray();
+        return factory.CreatePolygon(factory.CreateLinearRing(shell), holes);
+    }
+
+    private LineString ToLineString(Coordinate[] points) =>
+        points.Length == 1 ? factory.CreateLineString([points[0], points[0].Copy()]) : factory.CreateLineString(points);
+}

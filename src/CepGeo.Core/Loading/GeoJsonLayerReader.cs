@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CepGeo.Core.Model;
+using NetTopologySuite;
+
+namespace CepGeo.Core.Loading;
+
+/// <summary>
+/// Reads a GeoJSON layer (RFC 7946, or legacy GeoJSON with a <c>crs</c> member) from a stream:
+/// a FeatureCollection, or a single Feature.
+/// </summary>
+public static partial class GeoJsonLayerReader
+{
+    private const string CrsAdvice =
+        "add a crs member naming it, e.g. \"crs\": {\"type\": \"name\", \"properties\": {\"name\": \"EPSG:2154\"}}, or reproject the file to WGS84";
+
+    /// <summary>Reads the layer; geometries are 2D and polygonal but not yet repaired (see <c>LayerRepair</c>).</summary>
+    /// <exception cref="CepGeoInputException">Malformed file or a broken rule of spec §2, naming the file and the feature.</exception>
+    public static Layer Read(Stream stream, LayerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(options);
+        return LayerAssembler.Assemble(options, ReadRaw(stream, options.Source));
+    }
+
+    internal static RawLayer ReadRaw(Stream stream, string source)
+    {
+        var notes = new List<LoadIssue>();
+        using var utf8 = OpenAsUtf8(stream, source, notes);
+        var scanner = new JsonStreamScanner(utf8);
+        try
+        {
+            return ReadDocument(scanner, source, notes);
+        }
+        catch (JsonException ex)
+        {
+            throw Malformed(source, ex, scanner.ReachedEnd);
+        }
+    }
+
+    /// <summary>The steps: top-level members one by one, features streamed as they come, the type checked at the end.</summary>
+    private static RawLayer ReadDocument(JsonStreamScanner scanner, string source, List<LoadIssue> notes)
+    {
+        var first = scanner.ReadToken(out _);
+        if (first != JsonTokenType.StartObject)
+            throw new CepGeoInputException(source, null,
+                $"not GeoJSON: the file holds {GeoJsonFeatureParser.Describe(first)}, where a FeatureCollection object was expected");
+
+        var factory = NtsGeometryServices.Instance.CreateGeometryFactory();
+        string? type = null;
+        CrsRef? crs = CrsRef.Wgs84Default;
+        List<RawFeature>? features = null;
+        var rootFeature = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+
+        while (scanner.ReadToken(out string? member) == JsonTokenType.PropertyName)
+        {
+            switch (member)
+            {
+                case "type":
+                    type = scanner.ReadValue(out var typeJson) == JsonTokenType.String
+                        ? JsonSerializer.Deserialize<string>(typeJson.Span)
+                        : throw new CepGeoInputException(source, null, "not GeoJSON: the top-level \"type\" is not a string");
+                    break;
+                case "features":
+                    features = ReadFeatures(scanner, source, factory);
+                    break;
+                case "crs":
+                    scanner.ReadValue(out var crsJson);
+                    crs = CrsNames.FromGeoJsonMember(crsJson, source) ?? CrsRef.Wgs84Default;
+                    break;
+                case "geometry" or "properties" or "id":
+                    // Kept in case the file is a single Feature; small compared with a collection.
+                    scanner.ReadValue(out var value);
+                    rootFeature[member] = value.ToArray();
+                    break;
+                default:
+                    scanner.ReadValue(out _);
+                    break;
+            }
+        }
+        if (scanner.ReadToken(out _) != JsonTokenType.None)
+            throw new InvalidOperationException("Utf8JsonReader let content follow the top-level value.");
+
+        return type switch
+        {
+            "FeatureCollection" when features is not null => new RawLayer(features, crs, CrsAdvice, notes),
+            "FeatureCollection" => throw new CepGeoInputException(source, null, "FeatureCollection without a \"features\" array"),
+            "Feature" => new RawLayer([ParseFeature(SingleFeatureJson(rootFeature), "#1", source, factory)], crs, CrsAdvice, notes),
+            null => throw new CepGeoInputException(source, null, "not GeoJSON: the JSON object has no \"type\" member (a FeatureCollection was expected)"),
+            "Point" or "MultiPoint" or "LineString" or "MultiLineString" or "Polygon" or "MultiPolygon" or "GeometryCollection" =>
+                throw new CepGeoInputException(source, null,
+                    $"the file is a bare {type} geometry, not a FeatureCollection: CepGeo needs features with ids and names (wrap it in a Feature)"),
+            _ => throw new CepGeoInputException(source, null, $"not a GeoJSON FeatureCollection: \"type\" is \"{type}\""),
+        };
+    }
+
+    private static List<RawFeature> ReadFeatures(JsonStreamScanner scanner, string source, NetTopologySuite.Geometries.GeometryFactory factory)
+    {
+        var start = scanner.ReadToken(out _);
+        if (start != JsonTokenType.StartArray)
+            throw new CepGeoInputException(source, null, $"\"features\" must be an array, not {GeoJsonFeatureParser.Describe(start)}");
+
+        var features = new List<RawFeature>();
+        while (true)
+        {
+            ReadOnlyMemory<byte> json;
+            try
+            {
+                if (scanner.ReadValue(out json) == JsonTokenType.EndArray)
+                    return features;
+            }
+            catch (JsonException ex)
+            {
+                throw Malformed(source, ex, scanner.ReachedEnd, Position(features.Count));
+            }
+            features.Add(ParseFeature(json.Span, Position(features.Count), source, factory));
+        }
+    }
+
+    private static RawFeature ParseFeature(ReadOnlySpan<byte> json, string where, string source, NetTopologySuite.Geometries.GeometryFactory factory)
+    {
+        try
+        {
+            return GeoJsonFeatureParser.Parse(json, where, factory);
+        }
+        catch (JsonException ex)
+        {
+            throw new CepGeoInputException(source, where, "not a valid GeoJSON feature: it " + ex.Message, ex);
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
+        {
+            throw new CepGeoInputException(source, where,
+                "text that is not valid UTF-8 (GeoJSON must be UTF-8; was the file saved as Latin-1/Windows-1252?)", ex);
+        }
+    }
+
+    private static byte[] SingleFeatureJson(Dictionary<string, byte[]> members)
+    {
+        using var buffer = new MemoryStream();
+        buffer.Write("{\"type\":\"Feature\""u8);
+        foreach (var (name, value) in members)
+        {
+            buffer.Write(Encoding.UTF8.GetBytes($",\"{name}\":"));
+            buffer.Write(value);
+        }
+        buffer.Write("}"u8);
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// A UTF-8 view of the stream: a UTF-8 BOM is skipped (Utf8JsonReader refuses it), UTF-16 (with
+    /// a BOM, or recognisable by its zero bytes) is decoded and noted.
+    /// </summary>
+    private static Stream OpenAsUtf8(Stream stream, string source, List<LoadIssue> notes)
+    {
+        var head = new byte[4];
+        int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (n == 0)
+            throw new CepGeoInputException(source, null, "the file is empty");
+
+        if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF)
+            return new PrefixedStream(head[3..n], stream);
+
+        Encoding? utf16 = null;
+        int skip = 0;
+        if (n >= 2 && head[0] == 0xFF && head[1] == 0xFE) (utf16, skip) = (Encoding.Unicode, 2);
+        else if (n >= 2 && head[0] == 0xFE && head[1] == 0xFF) (utf16, skip) = (Encoding.BigEndianUnicode, 2);
+        else if (n >= 2 && head[0] != 0 && head[1] == 0) utf16 = Encoding.Unicode;
+        else if (n >= 2 && head[0] == 0 && head[1] != 0) utf16 = Encoding.BigEndianUnicode;
+
+        if (utf16 is null)
+            return new PrefixedStream(head[..n], stream);
+
+        notes.Add(new LoadIssue(source, null, "note",
+            $"file is {(utf16 == Encoding.Unicode ? "UTF-16 LE" : "UTF-16 BE")}, not UTF-8 as GeoJSON requires: decoded"));
+        return Encoding.CreateTranscodingStream(new PrefixedStream(head[skip..n], stream), utf16, Encoding.UTF8, leaveOpen: false);
+    }
+
+    /// <summary>How messages name a feature by its place in the file: #1 is the first.</summary>
+    internal static string Position(int index) => "#" + (index + 1).ToString(CultureInfo.InvariantCulture);
+
+    /// <param name="atEnd">The reader had reached the end of the stream: what broke is that the data stopped.</param>
+    private static CepGeoInputException Malformed(string source, JsonException ex, bool atEnd, string? feature = null)
+    {
+        string reason = PositionSuffix().Replace(ex.Message, "").Trim();
+        string where = ex.LineNumber is long line
+            ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}")
+            : "";
+        string hint = "";
+        // Each buffer is first read as non-final, so a syntax error inside the data throws before the
+        // end of the stream is known; one that waits for the end is the data stopping short.
+        if (atEnd)
+            hint = " (the file looks truncated: it ends in the middle of a value)";
+        else if (reason.Contains("'N'", StringComparison.Ordinal) || reason.Contains("'I'", StringComparison.Ordinal) || reason.Contains("'-I'", StringComparison.Ordinal))
+            hint = " (NaN and Infinity are not JSON numbers: a coordinate or value could not be computed when the file was written)";
+        return new CepGeoInputException(source, feature, $"not valid JSON{where}{hint}: {reason}", ex);
+    }
+
+    [GeneratedRegex(@"\s*(Path: \S*\s*\|\s*)?LineNumber: \d+ \| BytePositionInLine: \d+\.?")]
+    private static partial Regex PositionSuffix();
+}

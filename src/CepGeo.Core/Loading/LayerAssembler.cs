@@ -1,0 +1,272 @@
+using System.Globalization;
+using CepGeo.Core.Model;
+using NetTopologySuite.Geometries;
+
+namespace CepGeo.Core.Loading;
+
+/// <summary>
+/// The loading rules of spec §2, the same for every format: which features are kept, their ids
+/// and names, coordinates that cannot be used, and whether the CRS is believable.
+/// </summary>
+internal static class LayerAssembler
+{
+    private const int ListedAtMost = 10;
+
+    // Projected CRSs French data comes in; their coordinates are never all within ±180/±90.
+    private static readonly HashSet<string> KnownProjected =
+        ["EPSG:2154", "EPSG:3035", "EPSG:3857", "EPSG:27572", "EPSG:32630", "EPSG:32631", "EPSG:32632"];
+
+    public static Layer Assemble(LayerOptions options, RawLayer raw)
+    {
+        string source = options.Source;
+        var report = new List<LoadIssue>(raw.Notes);
+
+        var kept = KeepPolygons(source, raw.Features, report);
+        if (kept.Count == 0)
+            throw new CepGeoInputException(source, null, NoPolygonProblem(raw.Features.Count, report));
+
+        var ids = ResolveIds(options, kept);
+        var features = new List<Feature>(kept.Count);
+        int withZ = 0, withM = 0;
+        for (int i = 0; i < kept.Count; i++)
+        {
+            var (rawFeature, geometry) = kept[i];
+            string label = $"{ids[i]} ({rawFeature.Where})";
+            var notes = rawFeature.Notes;
+            if (notes.BadNumber is { } bad)
+                throw new CepGeoInputException(source, label,
+                    $"coordinate {bad} is not a finite number (NaN, Infinity or absurdly large): fix or remove this feature");
+            if (notes.HadZ) withZ++;
+            if (notes.HadM) withM++;
+            ReportRingFixes(source, ids[i], notes, geometry, report);
+            features.Add(new Feature(ids[i], ResolveName(options, rawFeature, ids[i], label), geometry, rawFeature.Properties));
+        }
+
+        if (withZ + withM > 0)
+        {
+            string what = withM > 0 ? "Z and M (measure) values" : "Z values";
+            report.Add(new LoadIssue(source, null, "dropped_zm",
+                $"{what} dropped on {Math.Max(withZ, withM)} feature(s): CepGeo works in 2D"));
+        }
+
+        var crs = CheckCrs(source, raw, features, report);
+        return new Layer(source, features, crs, report);
+    }
+
+    /// <summary>Polygons and MultiPolygons kept; the polygons of a GeometryCollection kept; the rest reported as skipped.</summary>
+    private static List<(RawFeature Raw, Geometry Geometry)> KeepPolygons(string source, IReadOnlyList<RawFeature> all, List<LoadIssue> report)
+    {
+        var kept = new List<(RawFeature, Geometry)>(all.Count);
+        foreach (var feature in all)
+        {
+            var geometry = feature.Geometry;
+            string? skip = geometry switch
+            {
+                null when feature.Notes.TypeName is { } type => $"unknown geometry type \"{type}\"",
+                null => "no geometry (null)",
+                { IsEmpty: true } => $"empty {geometry.GeometryType}",
+                { OgcGeometryType: OgcGeometryType.Polygon or OgcGeometryType.MultiPolygon or OgcGeometryType.GeometryCollection } => null,
+                _ => $"{geometry.GeometryType} is not a polygon",
+            };
+            // MultiPolygon, MultiLineString and MultiPoint are GeometryCollections too in NTS.
+            if (skip is null && geometry is GeometryCollection { OgcGeometryType: OgcGeometryType.GeometryCollection } collection)
+                (geometry, skip) = PolygonsOf(source, feature, collection, report);
+
+            if (skip is not null)
+                report.Add(new LoadIssue(source, feature.FileId ?? feature.Where, "skipped", skip));
+            else
+                kept.Add((feature, geometry!));
+        }
+        return kept;
+    }
+
+    private static (Geometry? Geometry, string? Skip) PolygonsOf(string source, RawFeature feature, GeometryCollection collection, List<LoadIssue> report)
+    {
+        var polygons = new List<Polygon>();
+        var others = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        Flatten(collection, polygons, others);
+        string dropped = string.Join(", ", others.Select(o => $"{o.Value} {o.Key}"));
+        if (polygons.Count == 0)
+            return (null, $"GeometryCollection without polygons ({(dropped.Length > 0 ? dropped : "empty")})");
+
+        // The polygons may overlap; LayerRepair's GeometryFixer unions them into a valid MultiPolygon.
+        report.Add(new LoadIssue(source, feature.FileId ?? feature.Where, "note",
+            $"GeometryCollection read as a MultiPolygon of its {polygons.Count} polygon(s)"
+            + (dropped.Length > 0 ? $"; dropped {dropped}" : "")));
+        return (collection.Factory.CreateMultiPolygon([.. polygons]), null);
+    }
+
+    private static void Flatten(Geometry geometry, List<Polygon> polygons, SortedDictionary<string, int> others)
+    {
+        for (int i = 0; i < geometry.NumGeometries; i++)
+        {
+            var part = geometry.GetGeometryN(i);
+            if (part is Polygon polygon)
+            {
+                if (!polygon.IsEmpty) polygons.Add(polygon);
+            }
+            else if (part is GeometryCollection nested && !ReferenceEquals(nested, geometry))
+            {
+                Flatten(nested, polygons, others);
+            }
+            else if (!part.IsEmpty)
+            {
+                others[part.GeometryType] = others.GetValueOrDefault(part.GeometryType) + 1;
+            }
+        }
+    }
+
+    private static string NoPolygonProblem(int total, List<LoadIssue> report)
+    {
+        if (total == 0)
+            return "no features: the layer is empty";
+        var reasons = report.Where(r => r.Kind == "skipped")
+            .GroupBy(r => r.Reason.StartsWith("GeometryCollection", StringComparison.Ordinal) ? "GeometryCollection without polygons" : r.Reason)
+            .Select(g => $"{g.Count()} × {g.Key}");
+        return $"no polygon features: all {total} skipped ({string.Join("; ", reasons)})";
+    }
+
+    /// <summary>Configured property, else the file's own id; empty and duplicate ids are an error.</summary>
+    private static string[] ResolveIds(LayerOptions options, List<(RawFeature Raw, Geometry Geometry)> kept)
+    {
+        string source = options.Source;
+        var ids = new string[kept.Count];
+        var empty = new List<string>();
+        for (int i = 0; i < kept.Count; i++)
+        {
+            var feature = kept[i].Raw;
+            string? id;
+            if (options.IdField is { } field)
+            {
+                if (!feature.Properties.TryGetValue(field, out var value))
+                    throw new CepGeoInputException(source, feature.Where,
+                        $"has no property \"{field}\" (the configured id){Available(feature)}");
+                id = AttributeValues.AsId(value);
+            }
+            else
+            {
+                id = feature.FileId;
+            }
+
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                if (options.IdsOptional && options.IdField is null)
+                    id = "#" + (i + 1).ToString(CultureInfo.InvariantCulture);
+                else
+                    empty.Add(feature.Where);
+            }
+            ids[i] = id ?? "";
+        }
+
+        if (empty.Count == kept.Count && options.IdField is null)
+            throw new CepGeoInputException(source, null,
+                $"the features have no id: name the property that identifies them (the layer's \"id\" in the study){Available(kept[0].Raw)}");
+        if (empty.Count > 0)
+            throw new CepGeoInputException(source, null,
+                $"{empty.Count} feature(s) with an empty id ({IdWord(options)}): {ListSome(empty)}");
+
+        var duplicates = ids.Select((id, i) => (id, where: kept[i].Raw.Where))
+            .GroupBy(x => x.id, StringComparer.Ordinal)
+            .Where(g => g.Count() > 1)
+            .ToList();
+        if (duplicates.Count > 0)
+            throw new CepGeoInputException(source, null,
+                $"{duplicates.Count} id(s) used more than once ({IdWord(options)}): "
+                + ListSome(duplicates.Select(g => $"\"{g.Key}\" ×{g.Count()} ({string.Join(", ", g.Take(3).Select(x => x.where))})").ToList())
+                + "; ids must be unique (is the id property the right one?)");
+        return ids;
+    }
+
+    private static string IdWord(LayerOptions options) => options.IdField is { } f ? $"property \"{f}\"" : "the features' own id";
+
+    private static string ResolveName(LayerOptions options, RawFeature feature, string id, string label)
+    {
+        if (options.NameField is not { } field)
+            return id;
+        if (!feature.Properties.TryGetValue(field, out var value))
+            throw new CepGeoInputException(options.Source, label, $"has no property \"{field}\" (the configured name){Available(feature)}");
+        return AttributeValues.AsId(value) is { Length: > 0 } name ? name : id;
+    }
+
+    private static string Available(RawFeature feature) =>
+        feature.Properties.Count == 0
+            ? "; the features have no properties"
+            : "; properties found: " + string.Join(", ", feature.Properties.Keys.Take(20));
+
+    private static string ListSome(IReadOnlyList<string> items) =>
+        string.Join(", ", items.Take(ListedAtMost)) + (items.Count > ListedAtMost ? $" and {items.Count - ListedAtMost} more" : "");
+
+    /// <summary>Rings the reader had to close or drop are repairs too: listed with their areas.</summary>
+    private static void ReportRingFixes(string source, string id, GeometryNotes notes, Geometry geometry, List<LoadIssue> report)
+    {
+        if (notes.ClosedRings > 0)
+            report.Add(new LoadIssue(source, id, "repaired",
+                $"{notes.ClosedRings} ring(s) not closed: closed by repeating the first point", geometry.Area, geometry.Area));
+        if (notes.DroppedRings > 0)
+            report.Add(new LoadIssue(source, id, "repaired",
+                $"{notes.DroppedRings} ring(s) with fewer than 3 points dropped (they bound no area)", null, geometry.Area));
+    }
+
+    /// <summary>
+    /// The CRS, once the coordinates agree with it: lon/lat values for WGS84, anything else for a
+    /// projected CRS. With no CRS at all, lon/lat values are read as WGS84 (and said so).
+    /// </summary>
+    private static CrsRef CheckCrs(string source, RawLayer raw, List<Feature> features, List<LoadIssue> report)
+    {
+        var extent = new Envelope();
+        foreach (var f in features)
+            extent.ExpandToInclude(f.Geometry.EnvelopeInternal);
+        bool lonLat = IsLonLat(extent);
+
+        if (raw.Crs is null)
+        {
+            if (!lonLat)
+                throw new CepGeoInputException(source, null, OutOfRange(extent, features, "no CRS is declared", raw.CrsAdvice));
+            report.Add(new LoadIssue(source, null, "note",
+                $"no CRS declared; coordinates lie within longitude/latitude range ({Range(extent)}), read as WGS84 (EPSG:4326)"));
+            return CrsRef.Wgs84Default;
+        }
+
+        if (raw.Crs.Code == CrsNames.Wgs84 && !lonLat)
+        {
+            string why = raw.Crs.Declared
+                ? "the file declares WGS84 (EPSG:4326)"
+                : "no CRS is declared, so GeoJSON (RFC 7946) means WGS84 longitude/latitude";
+            throw new CepGeoInputException(source, null, OutOfRange(extent, features, why, raw.CrsAdvice));
+        }
+
+        if (raw.Crs.Code is { } code && KnownProjected.Contains(code) && lonLat)
+            throw new CepGeoInputException(source, null,
+                $"the file declares {code}, a projected CRS in metres, but every coordinate lies within longitude/latitude range ({Range(extent)}): "
+                + "the declared CRS is probably wrong (these look like WGS84 degrees)");
+        return raw.Crs;
+    }
+
+    private static bool IsLonLat(Envelope e) => e.MinX >= -180 && e.MaxX <= 180 && e.MinY >= -90 && e.MaxY <= 90;
+
+    private static string OutOfRange(Envelope extent, List<Feature> features, string why, string advice)
+    {
+        var first = features.First(f => !IsLonLat(f.Geometry.EnvelopeInternal));
+        bool swapped = extent.MinX >= -90 && extent.MaxX <= 90 && extent.MinY >= -180 && extent.MaxY <= 180;
+        string lead = $"coordinates are outside the longitude/latitude range ({Range(extent)}; first at feature {first.Id}) and {why}. ";
+        if (swapped)
+            return lead + "The axes look swapped (latitude first, longitude second): GeoJSON and CepGeo expect longitude, latitude. "
+                + "Write x = longitude, y = latitude.";
+        return lead + $"They are probably projected coordinates{GuessProjected(extent)}: {advice}.";
+    }
+
+    private static string GuessProjected(Envelope e)
+    {
+        var guesses = new List<string>();
+        if (e.MinX >= -500_000 && e.MaxX <= 1_500_000 && e.MinY >= 5_900_000 && e.MaxY <= 7_300_000)
+            guesses.Add("Lambert-93, EPSG:2154");
+        if (e.MinX >= 1_500_000 && e.MaxX <= 7_500_000 && e.MinY >= 1_000_000 && e.MaxY <= 5_500_000)
+            guesses.Add("ETRS89-LAEA, EPSG:3035");
+        if (e.MinX >= -800_000 && e.MaxX <= 1_200_000 && e.MinY >= 5_000_000 && e.MaxY <= 6_700_000)
+            guesses.Add("Web Mercator, EPSG:3857");
+        return guesses.Count == 0 ? " (e.g. Lambert-93, EPSG:2154)" : $" (they fit {string.Join(" or ", guesses)})";
+    }
+
+    private static string Range(Envelope e) => string.Create(CultureInfo.InvariantCulture,
+        $"x from {e.MinX:0.######} to {e.MaxX:0.######}, y from {e.MinY:0.######} to {e.MaxY:0.######}");
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text;
+using CepGeo.Core.Model;
+using NetTopologySuite;
+using NetTopologySuite.IO.Esri;
+using NetTopologySuite.IO.Esri.Shapefiles.Readers;
+using NtsFeature = NetTopologySuite.Features.Feature;
+
+namespace CepGeo.Core.Loading;
+
+/// <summary>
+/// Reads an Esri Shapefile layer from its .shp, .dbf and optional .prj streams (NTS
+/// Esri.Shapefile 1.2 reads from streams, so no path is needed here).
+/// </summary>
+public static class ShapefileLayerReader
+{
+    private const string CrsAdvice = "add the .prj file that came with the Shapefile (same name, .prj), or reproject it to WGS84";
+
+    /// <summary>Reads the layer; geometries are 2D and polygonal but not yet repaired (see <c>LayerRepair</c>).</summary>
+    /// <param name="shp">The geometries.</param>
+    /// <param name="dbf">The attributes, one record per shape.</param>
+    /// <param name="prj">The CRS as WKT; without it coordinates are taken as WGS84 only if they look like longitude/latitude.</param>
+    /// <param name="options">Source name and id/name properties; Shapefiles have no feature id, so IdField is needed.</param>
+    /// <param name="encoding">Text encoding of the .dbf (from its .cpg); null lets the reader decide from the .dbf header.</param>
+    /// <exception cref="CepGeoInputException">Unreadable file or a broken rule of spec §2.</exception>
+    public static Layer Read(Stream shp, Stream dbf, Stream? prj, LayerOptions options, Encoding? encoding = null)
+    {
+        ArgumentNullException.ThrowIfNull(shp);
+        ArgumentNullException.ThrowIfNull(dbf);
+        ArgumentNullException.ThrowIfNull(options);
+        string source = options.Source;
+
+        var notes = new List<LoadIssue>();
+        var crs = ReadPrj(prj, source, notes);
+        var features = ReadFeatures(shp, dbf, source, encoding);
+        return LayerAssembler.Assemble(options, new RawLayer(features, crs, CrsAdvice, notes));
+    }
+
+    private static CrsRef? ReadPrj(Stream? prj, string source, List<LoadIssue> notes)
+    {
+        if (prj is null)
+            return null;
+        using var reader = new StreamReader(prj, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
+        string wkt = reader.ReadToEnd().Trim();
+        if (wkt.Length == 0)
+            return null;
+        string? code = CrsNames.FromWkt(wkt);
+        if (code is null)
+            notes.Add(new LoadIssue(source, null, "note", "the .prj names no EPSG code CepGeo recognises; its WKT is used as is"));
+        return new CrsRef(code, wkt, Declared: true);
+    }
+
+    private static List<RawFeature> ReadFeatures(Stream shp, Stream dbf, string source, Encoding? encoding)
+    {
+        var options = new ShapefileReaderOptions
+        {
+            Factory = NtsGeometryServices.Instance.CreateGeometryFactory(),
+            // Rings are told apart by containment, not by the orientation rule many writers get
+            // wrong; what is still invalid is left to LayerRepair, which reports it.
+            GeometryBuilderMode = GeometryBuilderMode.FixInvalidShapes,
+        };
+        if (encoding is not null)
+            options.Encoding = encoding;
+
+        var features = new List<RawFeature>();
+        try
+        {
+            using var reader = Shapefile.OpenRead(shp, dbf, options);
+            int record = 0;
+            while (reader.Read(out bool deleted, out NtsFeature feature))
+            {
+                record++;
+                if (deleted)
+                    continue;
+                var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
+                foreach (string name in feature.Attributes.GetNames())
+                    properties[name] = AttributeValues.Normalise(feature.Attributes[name]);
+                var (geometry, geometryNotes) = GeometryInspector.Inspect(feature.Geometry);
+                features.Add(new RawFeature(
+                    "#" + record.ToString(CultureInfo.InvariantCulture), null, properties, geometry, geometryNotes));
+            }
+        }
+        catch (Exception ex) when (ex is ShapefileException or IOException or InvalidDataException or ArgumentException or NotSupportedException or InvalidOperationException or FormatException)
+        {
+            throw new CepGeoInputException(source, null, $"not a readable Shapefile: {ex.Message}", ex);
+        }
+        return features;
+    }
+}
