@@ -25,6 +25,9 @@ internal sealed class CliContext
             Interactive = InteractionSupport.No,
             Out = new AnsiConsoleOutput(output),
         });
+        // Redirected output (a log, a test) has no width: Spectre would assume 80 columns and
+        // fold the summary table into unreadable slivers.
+        if (!color) Console.Profile.Width = 160;
     }
 
     /// <summary>Plain standard output, for machine-readable text.</summary>

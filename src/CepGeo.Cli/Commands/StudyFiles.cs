@@ -51,9 +51,7 @@ internal static class StudyFiles
             yield return ("weights.path", study.Weights.Path);
     }
 
-    public static Layer LoadLayer(LayerSpec spec) =>
-        LayerReader.Read(spec.Path, new LayerOptions(Path.GetFileName(spec.Path), spec.IdField, spec.NameField, spec.Table));
+    public static Layer LoadLayer(LayerSpec spec) => LayerReader.Read(spec.Path, LayerOptions.For(spec));
 
-    public static Layer LoadWeights(WeightsSpec spec) =>
-        LayerReader.Read(spec.Path, new LayerOptions(Path.GetFileName(spec.Path), null, null, spec.Table));
+    public static Layer LoadWeights(WeightsSpec spec) => LayerReader.Read(spec.Path, LayerOptions.For(spec));
 }
