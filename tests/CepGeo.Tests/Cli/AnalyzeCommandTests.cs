@@ -1,0 +1,244 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using CepGeo.Core.Projection;
+using CepGeo.Core.Model;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO.Converters;
+
+namespace CepGeo.Tests.Cli;
+
+/// <summary>The analyze command as a user meets it, on the demo and on the real PACA study.</summary>
+public sealed class AnalyzeCommandTests : IClassFixture<AnalyzeCommandTests.PacaRun>, IDisposable
+{
+    private readonly PacaRun _paca;
+    private readonly string _tmp = Directory.CreateTempSubdirectory("cepgeo-analyze-").FullName;
+
+    public AnalyzeCommandTests(PacaRun paca) => _paca = paca;
+
+    public void Dispose() => Directory.Delete(_tmp, recursive: true);
+
+    /// <summary>Runs the PACA study once for the class.</summary>
+    public sealed class PacaRun : IDisposable
+    {
+        public PacaRun()
+        {
+            Dir = Path.Combine(Directory.CreateTempSubdirectory("cepgeo-paca-").FullName, "out");
+            Run = CliRun.Of("analyze", Path.Combine(TestPaths.RepoRoot, "data", "paca", "study.json"), "--out", Dir);
+        }
+
+        public string Dir { get; }
+
+        internal CliRun Run { get; }
+
+        public List<Dictionary<string, string>> Csv(string name) => ReadCsv(Path.Combine(Dir, name));
+
+        public void Dispose() => Directory.Delete(Path.GetDirectoryName(Dir)!, recursive: true);
+    }
+
+    internal static List<Dictionary<string, string>> ReadCsv(string path)
+    {
+        // Our own output: no quoted commas in the PACA ids and names used here except names, which we skip.
+        var lines = File.ReadAllLines(path);
+        var header = lines[0].Split(',');
+        return lines.Skip(1).Select(l => SplitCsv(l)).Select(v => header.Zip(v).ToDictionary(p => p.First, p => p.Second)).ToList();
+    }
+
+    private static List<string> SplitCsv(string line)
+    {
+        var fields = new List<string>();
+        var cur = new System.Text.StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char ch = line[i];
+            if (quoted)
+            {
+                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"') { cur.Append('"'); i++; }
+                else if (ch == '"') quoted = false;
+                else cur.Append(ch);
+            }
+            else if (ch == '"') quoted = true;
+            else if (ch == ',') { fields.Add(cur.ToString()); cur.Clear(); }
+            else cur.Append(ch);
+        }
+        fields.Add(cur.ToString());
+        return fields;
+    }
+
+    private static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Paca_MissionLocaleByEmploymentZonePopulation_MatchesTheCommuneTable()
+    {
+        Assert.Equal(0, _paca.Run.ExitCode);
+        // Independent truth: every PACA layer is a union of communes; sum the commune table.
+        var expected = new Dictionary<(string Ml, string Ze), double>();
+        foreach (var row in ReadCsv(TestPaths.Shared("paca", "communes.csv")))
+        {
+            var key = (row["ml_code"], row["ze_code"]);
+            expected[key] = expected.GetValueOrDefault(key) + D(row["population_2026"]);
+        }
+        var pairs = _paca.Csv("pairs.csv").Where(r => r["cell_layer"] == "cells" && r["operator"] == "ml").ToList();
+        Assert.Equal(expected.Count, pairs.Count);
+        foreach (var p in pairs)
+        {
+            double want = expected[(p["zone_id"], p["cell_id"])];
+            Assert.InRange(D(p["pop"]), want * 0.995, want * 1.005);
+        }
+    }
+
+    [Fact]
+    public void Paca_NineteenOfTwentyEightMissionsLocales_TouchMoreThanOneEmploymentZone()
+    {
+        var zones = _paca.Csv("zones.csv").Where(r => r["cell_layer"] == "cells" && r["operator"] == "ml").ToList();
+        Assert.Equal(28, zones.Count);
+        Assert.Equal(19, zones.Count(z => int.Parse(z["cells"], CultureInfo.InvariantCulture) > 1));
+    }
+
+    [Fact]
+    public void Paca_EtangDeBerre_IsNotAGapOfAnyOperator()
+    {
+        // Layers dissolved from the same communes: no operator leaves any part of a cell uncovered,
+        // and the lake (a hole in every layer) is outside every cell, so it cannot be a gap.
+        var cells = _paca.Csv("cells.csv").Where(r => r["cell_layer"] == "cells").ToList();
+        Assert.Equal(22 * 3, cells.Count);
+        Assert.All(cells, c => Assert.Equal(0, D(c["gap_km2"])));
+        var gaps = ReadGeoJson(Path.Combine(_paca.Dir, "gaps.geojson"));
+        var etang = new GeometryFactory().CreatePoint(new Coordinate(5.10, 43.45));
+        Assert.DoesNotContain(gaps, f => f.Geometry.Contains(etang));
+        Assert.DoesNotContain(gaps, f => (string)f.Attributes["kind"] == "gap");
+    }
+
+    [Fact]
+    public void Paca_PopulationIsConserved_AndTheSummaryHasEveryOperator()
+    {
+        double total = ReadCsv(TestPaths.Shared("paca", "communes.csv")).Sum(r => D(r["population_2026"]));
+        var cells = _paca.Csv("cells.csv").Where(r => r["cell_layer"] == "cells" && r["operator"] == "ml").ToList();
+        Assert.Equal(total, cells.Sum(c => D(c["pop"])), total * 1e-9);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_paca.Dir, "summary.json")));
+        var ops = summary.RootElement.GetProperty("operators");
+        Assert.Equal(["ml", "bmo", "cap"], ops.EnumerateObject().Select(o => o.Name));
+        Assert.Equal("EPSG:3035", summary.RootElement.GetProperty("crs").GetString());
+        Assert.Equal(3, summary.RootElement.GetProperty("operator_pairs").EnumerateObject().Count());
+        double alignment = ops.GetProperty("ml").GetProperty("alignment").GetDouble();
+        Assert.InRange(alignment, 0, 1);
+        // Alignment is 1 − area-weighted mean misfit: recompute it from cells.csv.
+        double sumA = cells.Sum(c => D(c["area_km2"]));
+        Assert.Equal(1 - cells.Sum(c => D(c["misfit"]) * D(c["area_km2"])) / sumA, alignment, 12);
+    }
+
+    [Fact]
+    public void Paca_GapReportAndCells_AreRfc7946_AndAreasMatchTheirGeometry()
+    {
+        var defects = ReadGeoJson(Path.Combine(_paca.Dir, "gaps.geojson"));
+        Assert.NotEmpty(defects);
+        var toLaea = Reprojector.Create(CrsRef.Wgs84Default, KnownCrs.Get("EPSG:3035"));
+        foreach (var f in defects)
+        {
+            double area = toLaea.Transform(f.Geometry).Area / 1e6;
+            double stated = Convert.ToDouble(f.Attributes["area_km2"], CultureInfo.InvariantCulture);
+            Assert.InRange(area, stated * 0.999, stated * 1.001);
+            AssertRightHandRule(f.Geometry);
+            var env = f.Geometry.EnvelopeInternal;
+            Assert.InRange(env.MinX, 4, 8);
+            Assert.InRange(env.MinY, 42, 46);
+        }
+        foreach (var f in ReadGeoJson(Path.Combine(_paca.Dir, "cells.geojson")))
+            AssertRightHandRule(f.Geometry);
+    }
+
+    [Fact]
+    public void Paca_OutputsOpenInGdalWithoutWarnings()
+    {
+        foreach (var name in new[] { "gaps.geojson", "cells.geojson" })
+        {
+            var psi = new ProcessStartInfo("ogrinfo", ["-ro", "-al", "-so", Path.Combine(_paca.Dir, name)])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var p = Process.Start(psi)!;
+            string stdout = p.StandardOutput.ReadToEnd();
+            string stderr = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.Equal(0, p.ExitCode);
+            Assert.Equal("", stderr.Trim());
+            // Polygons and MultiPolygons mixed are reported as "Unknown (any)": any other type is wrong.
+            Assert.Matches(@"Geometry: (Polygon|Multi Polygon|Unknown \(any\))\n", stdout);
+            Assert.Matches(@"Feature Count: [1-9]", stdout);
+            Assert.Contains("WGS 84", stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Demo_ShowsTheCapEmploiGapAndDoubleCoverage()
+    {
+        string outDir = Path.Combine(_tmp, "demo");
+        var run = CliRun.Of("analyze", Path.Combine(TestPaths.RepoRoot, "data", "demo", "study.json"), "--out", outDir);
+        Assert.True(run.ExitCode == 0, run.Err);
+        Assert.Contains("alignment", run.Out, StringComparison.Ordinal);
+        var gaps = ReadGeoJson(Path.Combine(outDir, "gaps.geojson"));
+        var capGap = Assert.Single(gaps, f => (string)f.Attributes["operator"] == "cap" && (string)f.Attributes["kind"] == "gap");
+        var capDouble = Assert.Single(gaps, f => (string)f.Attributes["operator"] == "cap" && (string)f.Attributes["kind"] == "double_coverage");
+        // The demo generator drew a ≈2.5 km² gap and a ≈5.1 km² overlap (measured in its own flat grid).
+        Assert.InRange(Convert.ToDouble(capGap.Attributes["area_km2"], CultureInfo.InvariantCulture), 2.3, 2.7);
+        Assert.InRange(Convert.ToDouble(capDouble.Attributes["area_km2"], CultureInfo.InvariantCulture), 4.9, 5.4);
+        Assert.DoesNotContain(gaps, f => (string)f.Attributes["operator"] != "cap" && (string)f.Attributes["kind"] is "gap" or "double_coverage");
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        Assert.True(summary.RootElement.GetProperty("slivers").GetProperty("count").GetInt32() > 10);
+    }
+
+    [Fact]
+    public void Analyze_RefusesAFolderHoldingOtherFiles_UnlessForced()
+    {
+        string outDir = Path.Combine(_tmp, "mine");
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "notes.txt"), "my notes");
+        string study = Path.Combine(TestPaths.RepoRoot, "data", "demo", "study.json");
+        var refused = CliRun.Of("analyze", study, "--out", outDir);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--force", refused.Err, StringComparison.Ordinal);
+        Assert.Equal(["notes.txt"], Directory.GetFiles(outDir).Select(Path.GetFileName));
+        Assert.Empty(Directory.GetDirectories(_tmp, ".mine.tmp-*"));
+
+        var forced = CliRun.Of("analyze", study, "--out", outDir, "--force");
+        Assert.Equal(0, forced.ExitCode);
+        Assert.Equal("my notes", File.ReadAllText(Path.Combine(outDir, "notes.txt")));
+        Assert.True(File.Exists(Path.Combine(outDir, "gaps.geojson")));
+        // A folder CepGeo wrote may be written again without --force.
+        Assert.Equal(0, CliRun.Of("analyze", study, "--out", Path.Combine(_tmp, "again")).ExitCode);
+        Assert.Equal(0, CliRun.Of("analyze", study, "--out", Path.Combine(_tmp, "again")).ExitCode);
+    }
+
+    [Fact]
+    public void Analyze_MissingLayerFile_IsAnInputErrorNamingIt()
+    {
+        string study = Path.Combine(_tmp, "study.json");
+        File.WriteAllText(study, """{ "cells": { "path": "nope.geojson", "id": "code" }, "operators": [ { "key": "ml", "path": "ml.geojson" } ] }""");
+        var run = CliRun.Of("analyze", study, "--out", Path.Combine(_tmp, "o"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("nope.geojson", run.Err, StringComparison.Ordinal);
+        Assert.Contains("cells.path", run.Err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_tmp, "o")));
+    }
+
+    private static void AssertRightHandRule(Geometry g)
+    {
+        for (int i = 0; i < g.NumGeometries; i++)
+        {
+            var p = (Polygon)g.GetGeometryN(i);
+            Assert.True(NetTopologySuite.Algorithm.Orientation.IsCCW(p.ExteriorRing.CoordinateSequence), "exterior ring must be counter-clockwise");
+            foreach (var h in p.InteriorRings)
+                Assert.False(NetTopologySuite.Algorithm.Orientation.IsCCW(h.CoordinateSequence), "holes must be clockwise");
+        }
+    }
+
+    internal static List<IFeature> ReadGeoJson(string path)
+    {
+        var options = new JsonSerializerOptions();
+        options.Converters.Add(new GeoJsonConverterFactory());
+        return [.. JsonSerializer.Deserialize<FeatureCollection>(File.ReadAllText(path), options)!];
+    }
+}
