@@ -65,6 +65,12 @@ public class GeoJsonCrsTests
     }
 
     [Fact]
+    public void Read_CrsAsABareString_IsHonoured()
+    {
+        Assert.Equal("EPSG:2154", ReadText(Collection("\"EPSG:2154\"", LambertSquare)).Crs.Code);
+    }
+
+    [Fact]
     public void Read_NullCrs_MeansTheDefault()
     {
         Assert.Same(CrsRef.Wgs84Default, ReadText(Collection("null", Square)).Crs);
