@@ -24,6 +24,9 @@ internal static partial class CrsNames
         var crs = doc.RootElement;
         if (crs.ValueKind == JsonValueKind.Null)
             return null;
+        // Not in any GeoJSON version, but written by hand often enough and unambiguous.
+        if (crs.ValueKind == JsonValueKind.String)
+            return Named(crs.GetString()!, source);
         if (crs.ValueKind != JsonValueKind.Object)
             throw new CepGeoInputException(source, null, $"the crs member must be an object, not {crs.GetRawText()}");
 
@@ -35,10 +38,7 @@ internal static partial class CrsNames
         switch (type?.ToUpperInvariant())
         {
             case "NAME" when props.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String:
-                string text = name.GetString()!;
-                return ToCode(text) is { } code
-                    ? new CrsRef(code, null, Declared: true)
-                    : throw new CepGeoInputException(source, null, $"crs \"{text}\" is not a CRS name CepGeo understands; {Accepted}");
+                return Named(name.GetString()!, source);
             // The 2008 GeoJSON draft also allowed {"type": "EPSG", "properties": {"code": 2154}}.
             case "EPSG" when props.TryGetProperty("code", out var number):
                 string raw = number.ValueKind == JsonValueKind.String ? number.GetString()! : number.GetRawText();
@@ -50,6 +50,11 @@ internal static partial class CrsNames
                     $"crs member of type \"{type}\" is not supported (linked or unnamed CRS): {crs.GetRawText()}; {Accepted}");
         }
     }
+
+    private static CrsRef Named(string text, string source) =>
+        ToCode(text) is { } code
+            ? new CrsRef(code, null, Declared: true)
+            : throw new CepGeoInputException(source, null, $"crs \"{text}\" is not a CRS name CepGeo understands; {Accepted}");
 
     /// <summary><c>EPSG:n</c> for any spelling CepGeo accepts, CRS84 as EPSG:4326; null when not recognised.</summary>
     public static string? ToCode(string name)

@@ -60,7 +60,7 @@ public static partial class GeoJsonLayerReader
             {
                 case "type":
                     type = scanner.ReadValue(out var typeJson) == JsonTokenType.String
-                        ? JsonSerializer.Deserialize<string>(typeJson.Span)
+                        ? ReadString(typeJson.Span)
                         : throw new CepGeoInputException(source, null, "not GeoJSON: the top-level \"type\" is not a string");
                     break;
                 case "features":
@@ -134,6 +134,13 @@ public static partial class GeoJsonLayerReader
             throw new CepGeoInputException(source, where,
                 "text that is not valid UTF-8 (GeoJSON must be UTF-8; was the file saved as Latin-1/Windows-1252?)", ex);
         }
+    }
+
+    private static string? ReadString(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        return reader.GetString();
     }
 
     private static byte[] SingleFeatureJson(Dictionary<string, byte[]> members)

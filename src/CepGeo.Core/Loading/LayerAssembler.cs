@@ -21,7 +21,7 @@ internal static class LayerAssembler
         string source = options.Source;
         var report = new List<LoadIssue>(raw.Notes);
 
-        var kept = KeepPolygons(source, raw.Features, report);
+        var kept = KeepPolygons(options, raw.Features, report);
         if (kept.Count == 0)
             throw new CepGeoInputException(source, null, NoPolygonProblem(raw.Features.Count, report));
 
@@ -54,8 +54,9 @@ internal static class LayerAssembler
     }
 
     /// <summary>Polygons and MultiPolygons kept; the polygons of a GeometryCollection kept; the rest reported as skipped.</summary>
-    private static List<(RawFeature Raw, Geometry Geometry)> KeepPolygons(string source, IReadOnlyList<RawFeature> all, List<LoadIssue> report)
+    private static List<(RawFeature Raw, Geometry Geometry)> KeepPolygons(LayerOptions options, IReadOnlyList<RawFeature> all, List<LoadIssue> report)
     {
+        string source = options.Source;
         var kept = new List<(RawFeature, Geometry)>(all.Count);
         foreach (var feature in all)
         {
@@ -70,17 +71,29 @@ internal static class LayerAssembler
             };
             // MultiPolygon, MultiLineString and MultiPoint are GeometryCollections too in NTS.
             if (skip is null && geometry is GeometryCollection { OgcGeometryType: OgcGeometryType.GeometryCollection } collection)
-                (geometry, skip) = PolygonsOf(source, feature, collection, report);
+                (geometry, skip) = PolygonsOf(source, ReportedId(options, feature), collection, report);
 
             if (skip is not null)
-                report.Add(new LoadIssue(source, feature.FileId ?? feature.Where, "skipped", skip));
+                report.Add(new LoadIssue(source, ReportedId(options, feature), "skipped", skip));
             else
                 kept.Add((feature, geometry!));
         }
         return kept;
     }
 
-    private static (Geometry? Geometry, string? Skip) PolygonsOf(string source, RawFeature feature, GeometryCollection collection, List<LoadIssue> report)
+    /// <summary>
+    /// The id a skipped feature is reported under: its id when it has one, else its place in the
+    /// file. Id rules are enforced on kept features only: a skipped one never reaches the analysis.
+    /// </summary>
+    private static string ReportedId(LayerOptions options, RawFeature feature)
+    {
+        string? id = options.IdField is { } field && feature.Properties.TryGetValue(field, out var value)
+            ? AttributeValues.AsId(value)
+            : feature.FileId;
+        return string.IsNullOrWhiteSpace(id) ? feature.Where : id;
+    }
+
+    private static (Geometry? Geometry, string? Skip) PolygonsOf(string source, string featureId, GeometryCollection collection, List<LoadIssue> report)
     {
         var polygons = new List<Polygon>();
         var others = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -90,7 +103,7 @@ internal static class LayerAssembler
             return (null, $"GeometryCollection without polygons ({(dropped.Length > 0 ? dropped : "empty")})");
 
         // The polygons may overlap; LayerRepair's GeometryFixer unions them into a valid MultiPolygon.
-        report.Add(new LoadIssue(source, feature.FileId ?? feature.Where, "note",
+        report.Add(new LoadIssue(source, featureId, "note",
             $"GeometryCollection read as a MultiPolygon of its {polygons.Count} polygon(s)"
             + (dropped.Length > 0 ? $"; dropped {dropped}" : "")));
         return (collection.Factory.CreateMultiPolygon([.. polygons]), null);

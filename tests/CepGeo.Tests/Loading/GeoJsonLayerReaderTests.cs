@@ -241,6 +241,17 @@ public class GeoJsonLayerReaderTests
     }
 
     [Fact]
+    public void Read_SkippedFeature_ReportedUnderTheConfiguredId()
+    {
+        string json = Collection(null, Square, """{"type": "Point", "coordinates": [5.0, 43.0]}""")
+            .Replace("\"properties\": {}", "\"properties\": {\"code\": \"C\"}")
+            .Replace("\"id\": \"b\", \"properties\": {\"code\": \"C\"}", "\"id\": \"b\", \"properties\": {\"code\": \"D\"}");
+        var layer = ReadText(json, "code");
+        Assert.Equal(["C"], layer.Features.Select(f => f.Id));
+        Assert.Equal("D", Assert.Single(layer.Report).FeatureId);
+    }
+
+    [Fact]
     public void Read_OnlyLines_ErrorSaysNoPolygonAndCountsWhy()
     {
         var ex = ReadFails("only-lines.geojson");

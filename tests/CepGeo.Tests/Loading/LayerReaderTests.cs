@@ -1,0 +1,60 @@
+using CepGeo.Core.Loading;
+using CepGeo.Core.Model;
+
+namespace CepGeo.Tests.Loading;
+
+public class LayerReaderTests
+{
+    [Fact]
+    public void Read_MissingFile_ErrorNamesIt()
+    {
+        string path = LoadingFixtures.Path("does-not-exist.geojson");
+        var ex = Assert.Throws<CepGeoInputException>(() => LayerReader.Read(path, new LayerOptions("does-not-exist.geojson", null, null)));
+        Assert.Equal($"does-not-exist.geojson: file not found: {path}", ex.Message);
+    }
+
+    [Fact]
+    public void Read_Folder_ErrorSaysItIsAFolder()
+    {
+        using var dir = new TempDirectory();
+        var ex = Assert.Throws<CepGeoInputException>(() => LayerReader.Read(dir.Path, new LayerOptions("dir", null, null)));
+        Assert.Contains("is a folder, not a layer file", ex.Message);
+    }
+
+    [Fact]
+    public void Read_UnsupportedExtension_ErrorListsTheSupportedOnes()
+    {
+        using var dir = new TempDirectory();
+        string kml = dir.File("zones.kml");
+        File.WriteAllText(kml, "<kml/>");
+        var ex = Assert.Throws<CepGeoInputException>(() => LayerReader.Read(kml, new LayerOptions("zones.kml", null, null)));
+        Assert.Equal("zones.kml: unsupported file type \".kml\": CepGeo reads .geojson, .json, .shp, .gpkg", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("zones.json")]
+    [InlineData("ZONES.GEOJSON")]
+    public void Read_GeoJsonExtensions_AnyCase(string name)
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File(name);
+        File.Copy(LoadingFixtures.Path("single-feature.geojson"), path);
+        var layer = LayerReader.Read(path, new LayerOptions(name, "code", null));
+        Assert.Equal("13055", Assert.Single(layer.Features).Id);
+        Assert.Equal(name, layer.Source);
+    }
+
+    [Fact]
+    public void For_LayerSpec_NamesTheLayerAfterItsFile()
+    {
+        var spec = new LayerSpec("ml", "Missions locales", "/data/paca/missions-locales-2025.geojson", "zone_code", "zone_name");
+        Assert.Equal(new LayerOptions("missions-locales-2025.geojson", "zone_code", "zone_name"), LayerOptions.For(spec));
+    }
+
+    [Fact]
+    public void For_WeightsSpec_MakesIdsOptional()
+    {
+        var spec = new WeightsSpec("/data/paca/communes.geojson", "population_2026", "Population");
+        Assert.Equal(new LayerOptions("communes.geojson", null, null, null, IdsOptional: true), LayerOptions.For(spec));
+    }
+}

@@ -1,0 +1,101 @@
+using CepGeo.Core.Model;
+using CepGeo.Core.Validation;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+using static CepGeo.Tests.Loading.LoadingFixtures;
+
+namespace CepGeo.Tests.Validation;
+
+public class LayerRepairTests
+{
+    private static Geometry Wkt(string wkt) => new WKTReader().Read(wkt);
+
+    private static Layer LayerOf(params (string Id, string Wkt)[] features) =>
+        new("test.geojson",
+            features.Select(f => new Feature(f.Id, f.Id, Wkt(f.Wkt), new Dictionary<string, object?>())).ToList(),
+            CrsRef.Wgs84Default,
+            [new LoadIssue("test.geojson", null, "note", "already there")]);
+
+    [Fact]
+    public void Repair_BowTieFixture_BecomesTwoTrianglesWithAreasListed()
+    {
+        var layer = LayerRepair.Repair(Read("bowtie.geojson"));
+        var geometry = Assert.Single(layer.Features).Geometry;
+        Assert.True(geometry.IsValid);
+        Assert.IsType<MultiPolygon>(geometry);
+        Assert.Equal(2, geometry.NumGeometries);
+        Assert.Equal(0.02, geometry.Area, 12);
+
+        var repair = Assert.Single(layer.Report);
+        Assert.Equal(("bowtie.geojson", "bowtie", "repaired"), (repair.Layer, repair.FeatureId, repair.Kind));
+        Assert.StartsWith("Self-intersection at (5.1 43.1)", repair.Reason);
+        Assert.Equal(0, repair.AreaBefore!.Value, 12);
+        Assert.Equal(0.02, repair.AreaAfter!.Value, 12);
+    }
+
+    [Fact]
+    public void Repair_HoleOutsideShell_BecomesASecondPolygonAndIsListed()
+    {
+        // GeometryFixer's documented choice: a hole outside its shell was probably meant as another part.
+        var layer = LayerRepair.Repair(Read("hole-outside-shell.geojson"));
+        var multi = Assert.IsType<MultiPolygon>(Assert.Single(layer.Features).Geometry);
+        Assert.Equal(2, multi.NumGeometries);
+        Assert.Equal(0.02, multi.Area, 12);
+        var repair = Assert.Single(layer.Report);
+        Assert.StartsWith("Hole lies outside shell", repair.Reason);
+        Assert.Equal(0, repair.AreaBefore!.Value, 12);
+        Assert.Equal(0.02, repair.AreaAfter!.Value, 12);
+    }
+
+    [Fact]
+    public void Repair_ValidLayer_IsLeftAsIs()
+    {
+        var layer = LayerOf(("a", "POLYGON ((0 0, 2 0, 2 2, 0 2, 0 0))"));
+        var repaired = LayerRepair.Repair(layer);
+        Assert.Same(layer.Features[0], repaired.Features[0]);
+        Assert.Equal(layer.Report, repaired.Report);
+    }
+
+    [Fact]
+    public void Repair_OverlappingMultiPolygon_IsUnioned()
+    {
+        var layer = LayerRepair.Repair(LayerOf(("m", "MULTIPOLYGON (((0 0, 2 0, 2 2, 0 2, 0 0)), ((1 0, 3 0, 3 2, 1 2, 1 0)))")));
+        var geometry = layer.Features[0].Geometry;
+        Assert.IsType<Polygon>(geometry);
+        Assert.Equal(6, geometry.Area, 12);
+        var repair = layer.Report[^1];
+        Assert.Equal(8, repair.AreaBefore!.Value, 12);
+        Assert.Equal(6, repair.AreaAfter!.Value, 12);
+    }
+
+    [Fact]
+    public void Repair_CollapsedPolygon_IsSkippedWithReason()
+    {
+        var layer = LayerRepair.Repair(LayerOf(
+            ("ok", "POLYGON ((0 0, 2 0, 2 2, 0 2, 0 0))"),
+            ("flat", "POLYGON ((0 0, 1 0, 2 0, 1 0, 0 0))")));
+        Assert.Equal(["ok"], layer.Features.Select(f => f.Id));
+        var skipped = Assert.Single(layer.Report, i => i.Kind == "skipped");
+        Assert.Equal("flat", skipped.FeatureId);
+        Assert.Contains("no area left after repair", skipped.Reason);
+    }
+
+    [Fact]
+    public void Repair_EveryPolygonCollapses_ErrorNamesLayer()
+    {
+        var ex = Assert.Throws<CepGeoInputException>(() => LayerRepair.Repair(LayerOf(("flat", "POLYGON ((0 0, 1 0, 2 0, 1 0, 0 0))"))));
+        Assert.Equal("test.geojson: no polygon keeps an area once repaired", ex.Message);
+    }
+
+    [Fact]
+    public void Repair_KeepsFeatureOrderAndExistingReport()
+    {
+        var layer = LayerRepair.Repair(LayerOf(
+            ("1", "POLYGON ((0 0, 2 2, 2 0, 0 2, 0 0))"),
+            ("2", "POLYGON ((10 0, 12 0, 12 2, 10 2, 10 0))"),
+            ("3", "POLYGON ((20 0, 22 2, 22 0, 20 2, 20 0))")));
+        Assert.Equal(["1", "2", "3"], layer.Features.Select(f => f.Id));
+        Assert.Equal(["note", "repaired", "repaired"], layer.Report.Select(i => i.Kind));
+        Assert.Equal(["1", "3"], layer.Report.Skip(1).Select(i => i.FeatureId));
+    }
+}
