@@ -3,6 +3,7 @@ using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
 using CepGeo.Core.Overlay;
 using CepGeo.Core.Projection;
+using CepGeo.Core.Validation;
 using NetTopologySuite.Geometries;
 
 namespace CepGeo.Core.Pipeline;
@@ -51,8 +52,10 @@ public static class Analysis
         onStep?.Invoke(StepLoad);
         var specs = new List<LayerSpec> { study.Cells };
         specs.AddRange(study.Operators);
-        var loaded = specs.Select(loadLayer).ToList();
-        var weights = study.Weights is null ? null : loadWeights(study.Weights);
+        // Readers return what the file holds; invalid polygons are repaired here (each repair is
+        // listed in the load report with its areas).
+        var loaded = specs.Select(s => LayerRepair.Repair(loadLayer(s))).ToList();
+        var weights = study.Weights is null ? null : LayerRepair.Repair(loadWeights(study.Weights));
         var values = weights is null ? null : WeightValues(weights, study.Weights!);
         if (weights is not null) loaded.Add(weights);
 
@@ -61,7 +64,8 @@ public static class Analysis
         var projected = loaded.Select(l => Reprojector.Project(l, crs)).ToList();
 
         onStep?.Invoke(StepMosaic);
-        var mosaic = Mosaic.Build(projected.Select(l => (IReadOnlyList<Geometry>)l.Features.Select(f => f.Geometry).ToList()).ToList());
+        var mosaic = Mosaic.Build(projected.Select(l => (IReadOnlyList<Geometry>)l.Features.Select(f => f.Geometry).ToList()).ToList(),
+            onStep: onStep is null ? null : sub => onStep($"{StepMosaic}.{sub}"));
 
         onStep?.Invoke(StepMetrics);
         var pop = values is null ? null : Population.PerFace(mosaic, specs.Count, values);

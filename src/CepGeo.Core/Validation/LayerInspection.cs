@@ -28,8 +28,10 @@ public sealed record LayerInspection(
 /// <summary>Inspects one loaded layer: its shape, its area in an equal-area CRS, and its own coverage defects.</summary>
 public static class LayerInspector
 {
+    /// <param name="layer">The layer as read; it is repaired here and the repairs reported.</param>
     public static LayerInspection Inspect(Layer layer, Tolerances tolerances, string studyCrs = "auto")
     {
+        layer = LayerRepair.Repair(layer);
         var toWgs84 = Reprojector.Create(layer.Crs, CrsRef.Wgs84Default, layer.Source);
         var bounds = new Envelope();
         foreach (var f in layer.Features)
