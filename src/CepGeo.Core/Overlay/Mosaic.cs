@@ -4,7 +4,6 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
 using NetTopologySuite.Noding;
 using NetTopologySuite.Operation.OverlayNG;
-using NetTopologySuite.Operation.Polygonize;
 
 namespace CepGeo.Core.Overlay;
 
@@ -54,24 +53,22 @@ public sealed class Mosaic
     /// <summary>
     /// Builds the mosaic of the given layers (each a list of valid Polygon/MultiPolygon in a metric CRS).
     /// </summary>
-    /// <param name="onStep">Called as each sub-step starts (<c>node</c>, <c>polygonize</c>, <c>label</c>, <c>adjacency</c>).</param>
+    /// <param name="onStep">Called as each sub-step starts (<c>node</c>, <c>faces</c>, <c>label</c>).</param>
     public static Mosaic Build(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory? factory = null, Action<string>? onStep = null)
     {
         factory ??= layers.SelectMany(l => l).FirstOrDefault()?.Factory ?? new GeometryFactory();
         onStep?.Invoke("node");
         var noded = NodeBoundaries(layers, factory);
-        onStep?.Invoke("polygonize");
-        var faces = Polygonize(noded);
+        onStep?.Invoke("faces");
+        var planar = PlanarFaces.Build(noded, factory);
+        var areas = new double[planar.Faces.Length];
+        for (int i = 0; i < areas.Length; i++)
+            areas[i] = planar.AreaM2[i] / 1e6;
         onStep?.Invoke("label");
-        var areas = new double[faces.Length];
-        for (int i = 0; i < faces.Length; i++)
-            areas[i] = faces[i].Area / 1e6;
         var labels = new int[layers.Count][][];
         for (int l = 0; l < layers.Count; l++)
-            labels[l] = LabelFaces(faces, layers[l]);
-        onStep?.Invoke("adjacency");
-        var (start, adj, len) = BuildAdjacency(faces);
-        return new Mosaic(faces, areas, labels, start, adj, len);
+            labels[l] = LabelFaces(planar.Faces, layers[l]);
+        return new Mosaic(planar.Faces, areas, labels, planar.AdjStart, planar.AdjFace, planar.AdjLenKm);
     }
 
     /// <summary>
@@ -79,7 +76,7 @@ public sealed class Mosaic
     /// collinear overlaps get a vertex. Returns the noded linework as unique segments chained
     /// into lines, ready for polygonizing.
     /// </summary>
-    private static Geometry NodeBoundaries(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory factory)
+    private static IEnumerable<Coordinate[]> NodeBoundaries(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory factory)
     {
         // Layers dissolved from the same communes share most of their edges: dropping repeated
         // segments before noding removes most of the work (PACA, 5 layers: 135k → 41k segments).
@@ -98,11 +95,9 @@ public sealed class Mosaic
             // snap tolerance; this path is rare on real data.
             var lines = chains.Select(c => (Geometry)factory.CreateLineString(c.Coordinates)).ToArray();
             var union = OverlayNGRobust.Union((Geometry)factory.CreateGeometryCollection(lines));
-            return factory.BuildGeometry(UniqueChains(LinesOf(union)).Select(c => factory.CreateLineString(c.Coordinates)).ToArray());
+            return LinesOf(union);
         }
-        // Noding splits collinear overlaps into identical pieces: keep each once.
-        var unique = UniqueChains(noded.Select(s => s.Coordinates));
-        return factory.BuildGeometry(unique.Select(c => factory.CreateLineString(c.Coordinates)).ToArray());
+        return noded.Select(s => s.Coordinates);
     }
 
     private static IEnumerable<Coordinate[]> Rings(IReadOnlyList<IReadOnlyList<Geometry>> layers)
@@ -160,15 +155,6 @@ public sealed class Mosaic
         }
     }
 
-    private static Polygon[] Polygonize(Geometry noded)
-    {
-        // extractOnlyPolygonal = false: keep every face, including those filling holes of others
-        // (a lake enclosed by communes is a face labelled with no commune).
-        var polygonizer = new Polygonizer(false);
-        polygonizer.Add(noded);
-        return polygonizer.GetPolygons().OfType<Polygon>().Where(p => p.Area > 0).ToArray();
-    }
-
     /// <summary>Labels faces by their interior point, located in the features the STRtree proposes.</summary>
     private static int[][] LabelFaces(Polygon[] faces, IReadOnlyList<Geometry> features)
     {
@@ -176,73 +162,31 @@ public sealed class Mosaic
         for (int i = 0; i < features.Count; i++)
             tree.Insert(features[i].EnvelopeInternal, i);
         tree.Build();
-        var locators = new IndexedPointInAreaLocator?[features.Count];
-        var result = new int[faces.Length][];
-        var hits = new List<int>(4);
-        for (int f = 0; f < faces.Length; f++)
+        // Interior points first, then one locator per feature built once: both in parallel, and the
+        // locators are only read afterwards, so the face loop can run in parallel too.
+        var points = new Coordinate[faces.Length];
+        Parallel.For(0, faces.Length, f => points[f] = faces[f].InteriorPoint.Coordinate);
+        var locators = new IndexedPointInAreaLocator[features.Count];
+        Parallel.For(0, features.Count, i =>
         {
-            var pt = faces[f].InteriorPoint.Coordinate;
+            var locator = new IndexedPointInAreaLocator(features[i]);
+            locator.Locate(features[i].EnvelopeInternal.Centre); // builds its index now, not under contention
+            locators[i] = locator;
+        });
+        var result = new int[faces.Length][];
+        Parallel.For(0, faces.Length, () => new List<int>(4), (f, _, hits) =>
+        {
+            var pt = points[f];
             hits.Clear();
             foreach (int i in tree.Query(new Envelope(pt)))
-            {
-                var locator = locators[i] ??= new IndexedPointInAreaLocator(features[i]);
-                if (locator.Locate(pt) == Location.Interior)
+                if (locators[i].Locate(pt) == Location.Interior)
                     hits.Add(i);
-            }
-            if (hits.Count == 0) { result[f] = None; continue; }
+            if (hits.Count == 0) { result[f] = None; return hits; }
             hits.Sort();
             result[f] = hits.ToArray();
-        }
+            return hits;
+        }, _ => { });
         return result;
-    }
-
-    /// <summary>
-    /// Finds which faces share each boundary segment. Faces come from one noding, so a shared
-    /// segment has bit-identical end points in both faces.
-    /// </summary>
-    private static (int[] Start, int[] Face, double[] LengthKm) BuildAdjacency(Polygon[] faces)
-    {
-        var perFace = new List<(int Other, double Len)>[faces.Length];
-        for (int f = 0; f < faces.Length; f++) perFace[f] = [];
-        var edgeOf = new Dictionary<SegmentKey, (int A, int B, double Len)>();
-        for (int f = 0; f < faces.Length; f++)
-        {
-            foreach (var ring in RingsOf(faces[f]))
-            {
-                var seq = ring.CoordinateSequence;
-                for (int i = 0; i + 1 < seq.Count; i++)
-                {
-                    var key = SegmentKey.Of(seq.GetX(i), seq.GetY(i), seq.GetX(i + 1), seq.GetY(i + 1));
-                    if (edgeOf.TryGetValue(key, out var e))
-                        edgeOf[key] = (e.A, f, e.Len);
-                    else
-                        edgeOf[key] = (f, -1, Math.Sqrt(key.LengthSquared()) / 1000);
-                }
-            }
-        }
-        foreach (var (_, (a, b, len)) in edgeOf)
-        {
-            perFace[a].Add((b, len));
-            if (b >= 0) perFace[b].Add((a, len));
-        }
-        var start = new int[faces.Length + 1];
-        for (int f = 0; f < faces.Length; f++) start[f + 1] = start[f] + perFace[f].Count;
-        var other = new int[start[^1]];
-        var lens = new double[start[^1]];
-        for (int f = 0; f < faces.Length; f++)
-        {
-            // Merge parallel entries (many segments to the same neighbour) into one edge per neighbour.
-            perFace[f].Sort((x, y) => x.Other.CompareTo(y.Other));
-            int k = start[f];
-            foreach (var (o, len) in perFace[f]) { other[k] = o; lens[k] = len; k++; }
-        }
-        return (start, other, lens);
-    }
-
-    private static IEnumerable<LineString> RingsOf(Polygon p)
-    {
-        yield return p.ExteriorRing;
-        foreach (var h in p.InteriorRings) yield return h;
     }
 
     private readonly record struct SegmentKey(double X0, double Y0, double X1, double Y1)
@@ -250,7 +194,6 @@ public sealed class Mosaic
         public static SegmentKey Of(double x0, double y0, double x1, double y1) =>
             x0 < x1 || (x0 == x1 && y0 <= y1) ? new(x0, y0, x1, y1) : new(x1, y1, x0, y0);
 
-        public double LengthSquared() => (X1 - X0) * (X1 - X0) + (Y1 - Y0) * (Y1 - Y0);
     }
 
     /// <summary>Perimeter (km) of the union of the faces for which <paramref name="inSet"/> is true.</summary>
