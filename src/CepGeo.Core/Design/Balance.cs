@@ -376,6 +376,7 @@ public static class Balance
                 if (low < 0) return;
                 var options = regions[low].Units.SelectMany(u => _adj[u]).Where(v => assign[v] != low).Distinct()
                     .Where(v => regions[assign[v]].Pop - UnitPop[v] >= minPop && StaysConnected(regions[assign[v]], v))
+                    .ToList() // MoveDelta adds and removes units of the regions being enumerated
                     .Select(v => (v, d: MoveDelta(regions, assign, v, low))).ToList();
                 if (options.Count == 0) return;
                 var (best, _) = options.OrderBy(o => o.d).ThenByDescending(o => UnitPop[o.v]).First();
