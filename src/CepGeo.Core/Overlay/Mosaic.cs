@@ -20,7 +20,8 @@ public sealed class Mosaic
 {
     private static readonly int[] None = [];
 
-    private Mosaic(Polygon[] faces, double[] areaKm2, int[][][] labels, int[] adjStart, int[] adjFace, double[] adjLenKm)
+    private Mosaic(IReadOnlyList<Polygon> faces, IReadOnlyList<double> areaKm2, IReadOnlyList<int[][]> labels,
+        IReadOnlyList<int> adjStart, IReadOnlyList<int> adjFace, IReadOnlyList<double> adjLenKm)
     {
         Faces = faces;
         AreaKm2 = areaKm2;
@@ -49,6 +50,22 @@ public sealed class Mosaic
     public IReadOnlyList<double> AdjacentLengthKm { get; }
 
     public int FaceCount => Faces.Count;
+
+    /// <summary>
+    /// The same faces with one layer's labels replaced: how a perimeter proposal made of whole faces
+    /// (unions of zones, of communes, of cells) is measured exactly, with no new overlay.
+    /// </summary>
+    /// <param name="layer">Index of the layer to relabel (0 for the cells).</param>
+    /// <param name="labels">For each face, the ascending indices of the new features containing it.</param>
+    public Mosaic WithLabels(int layer, int[][] labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        if (labels.Length != FaceCount)
+            throw new ArgumentException($"{labels.Length} labels for {FaceCount} faces.", nameof(labels));
+        var all = Labels.ToArray();
+        all[layer] = labels;
+        return new Mosaic(Faces, AreaKm2, all, AdjacencyStart, AdjacentFace, AdjacentLengthKm);
+    }
 
     /// <summary>
     /// Builds the mosaic of the given layers (each a list of valid Polygon/MultiPolygon in a metric CRS).

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using CepGeo.Core.Design;
+
+namespace CepGeo.Cli.Commands;
+
+/// <summary><c>cepgeo design snap STUDY.json --to KEY [--out DIR]</c>: the cells redrawn as unions of whole zones of one operator.</summary>
+internal static class DesignSnapCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var study = DesignCommon.Study();
+        var to = new Option<string>("--to") { Description = "The operator whose zones the cells are made of", Required = true };
+        var output = DesignCommon.Out();
+        var force = DesignCommon.Force();
+        var command = new Command("snap", "Redraw the cells as unions of whole zones of one operator (each zone to the cell holding most of its population)")
+        {
+            study, to, output, force,
+        };
+        command.SetAction(parsed =>
+        {
+            var before = DesignCommon.Analyse(parsed.GetValue(study)!);
+            var d = Snap.Run(before, parsed.GetValue(to)!);
+            return DesignCommon.Finish(context, d, parsed.GetValue(output), parsed.GetValue(force));
+        });
+        return command;
+    }
+}
