@@ -192,16 +192,18 @@ public static class MapRenderer
                 Hatch(p, DoubleHatch, -45, 7, 1.4f);
             }
             StrokeAll(scene.Layers[0], Line(new SKColor(0x60, 0x60, 0x60), 0.9f));
-            StrokeAll(scene.Layers[k], Line(ZoneLine, 2.2f, [10, 5]));
-            using (var straddle = Line(StraddleLine, 2.6f))
+            // Straddles under the zone lines, thinner: on real data they follow most boundaries and
+            // drawn on top at 2.6 px they turned the PACA maps purple (seen on misfit-bmo.png).
+            using (var straddle = Line(StraddleLine, 1.8f))
                 foreach (var d in c.Defects.Where(d => d.Kind == "straddle"))
                 {
                     using var p = PathOf(scene.Defect(d));
                     canvas.DrawPath(p, straddle);
                 }
+            StrokeAll(scene.Layers[k], Line(ZoneLine, 2.2f, [10, 5]));
             items.Add(new(_t.Gap, r => { using var p = RectPath(r); canvas.DrawRect(r, Fill(GapFill)); Hatch(p, GapHatch, 45, 9, 1.6f); canvas.DrawRect(r, Line(Ink, 0.8f)); }));
             items.Add(new(_t.Double, r => { using var p = RectPath(r); canvas.DrawRect(r, Fill(MisfitClasses.Colors[0])); Hatch(p, DoubleHatch, 45, 7, 1.4f); Hatch(p, DoubleHatch, -45, 7, 1.4f); canvas.DrawRect(r, Line(Ink, 0.8f)); }));
-            items.Add(new(_t.Straddle, r => canvas.DrawRect(Inset(r, 2), Line(StraddleLine, 2.6f))));
+            items.Add(new(_t.Straddle, r => canvas.DrawRect(Inset(r, 2), Line(StraddleLine, 1.8f))));
             items.Add(new(_t.Cells, r => canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(new SKColor(0x60, 0x60, 0x60), 0.9f))));
             items.Add(new(_t.Zones(scene.Info(key).Label), r => canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(ZoneLine, 2.2f, [10, 5]))));
             items.Add(new(_t.Alignment(c.Summary.Alignment), null, Heading: true));
