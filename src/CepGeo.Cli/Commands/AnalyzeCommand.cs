@@ -21,16 +21,19 @@ internal static class AnalyzeCommand
         var force = new Option<bool>("--force") { Description = "Write into a non-empty folder CepGeo did not create" };
         var crs = new Option<string?>("--crs") { Description = "Override the study's CRS for areas (e.g. EPSG:3035; EPSG:2154 is conformal, not equal-area)" };
         var timings = new Option<bool>("--timings") { Description = "Print where the time went, per step" };
+        var noMaps = new Option<bool>("--no-maps") { Description = "Write no maps/ and no report.html" };
+        var maps = MapOptionSet.Create();
         var command = new Command("analyze", "Overlay the cells with every operator layer and write the gap report, tables and summary")
         {
-            study, output, force, crs, timings,
+            study, output, force, crs, timings, noMaps,
         };
+        maps.AddTo(command);
         command.SetAction(parsed => Run(context, parsed.GetValue(study), parsed.GetValue(output),
-            parsed.GetValue(force), parsed.GetValue(crs), parsed.GetValue(timings)));
+            parsed.GetValue(force), parsed.GetValue(crs), parsed.GetValue(timings), parsed.GetValue(noMaps) ? null : maps.Read(parsed)));
         return command;
     }
 
-    private static int Run(CliContext context, string? studyPath, string? outDir, bool force, string? crs, bool showTimings)
+    private static int Run(CliContext context, string? studyPath, string? outDir, bool force, string? crs, bool showTimings, MapChoices? maps)
     {
         studyPath ??= StudyFiles.DemoStudyPath();
         var study = StudyFiles.Read(studyPath, crs);
@@ -43,6 +46,8 @@ internal static class AnalyzeCommand
         var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, clock.Start);
         clock.Start("write");
         AnalysisOutputs.WriteAll(result, folder.Create, CliApp.Version, clock.Seconds);
+        if (maps is not null) clock.Start("maps");
+        var mapFiles = maps is null ? [] : MapFiles.Write(result, folder.Create, "maps/", maps.Format, maps.Text, maps.Lambert93, maps.Print, CliApp.Version, maps.Date);
         string target = folder.Commit();
         clock.Stop();
 
@@ -56,7 +61,7 @@ internal static class AnalyzeCommand
             foreach (var (step, s) in clock.Seconds)
                 console.WriteLine($"  {step,-12} {s,8:0.000} s");
         console.WriteLine("Outputs:");
-        foreach (var name in AnalysisOutputs.FileNames)
+        foreach (var name in AnalysisOutputs.FileNames.Concat(mapFiles))
             console.WriteLine("  " + Path.Combine(target, name));
         return 0;
     }

@@ -1,0 +1,84 @@
+using CepGeo.Core.Metrics;
+using CepGeo.Core.Model;
+using CepGeo.Core.Pipeline;
+using CepGeo.Core.Projection;
+using CepGeo.Core.Reporting;
+using NetTopologySuite.Geometries;
+
+namespace CepGeo.Core.Rendering;
+
+/// <summary>
+/// The geometry of an analysis in the map's projection, prepared once for every map: the layers in
+/// mosaic order (cells, then each operator) and each defect polygon.
+/// </summary>
+public sealed class MapScene
+{
+    private readonly Dictionary<string, Geometry> _defects = [];
+    private readonly Reprojector? _toMap;
+
+    private MapScene(AnalysisResult result, CrsRef crs, Reprojector? toMap)
+    {
+        Result = result;
+        Crs = crs;
+        _toMap = toMap;
+        Layers = result.Infos.Select((_, i) => (IReadOnlyList<Geometry>)result.Layers[i].Features
+            .Select(f => Project(f.Geometry)).ToList()).ToList();
+        var env = new Envelope();
+        foreach (var g in Layers[0]) env.ExpandToInclude(g.EnvelopeInternal);
+        Extent = env;
+    }
+
+    public AnalysisResult Result { get; }
+
+    /// <summary>The CRS the map is drawn in.</summary>
+    public CrsRef Crs { get; }
+
+    /// <summary>Cells first, then each operator, in study order (weights excluded).</summary>
+    public IReadOnlyList<IReadOnlyList<Geometry>> Layers { get; }
+
+    /// <summary>The cells' bounding box: every map of a study frames the same territory.</summary>
+    public Envelope Extent { get; }
+
+    /// <param name="lambert93">
+    /// Draw in Lambert-93 (EPSG:2154), the projection French readers expect, instead of the study's
+    /// equal-area CRS. Both keep distances within 0.1 % over a French region, so the scale bar holds.
+    /// </param>
+    public static MapScene Build(AnalysisResult result, bool lambert93 = false)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (!lambert93) return new MapScene(result, result.Crs, null);
+        var l93 = new CrsRef(KnownCrs.Lambert93, null, true);
+        return new MapScene(result, l93, Reprojector.Create(result.Crs, l93, "map projection"));
+    }
+
+    public int LayerIndex(string key)
+    {
+        for (int i = 0; i < Result.Infos.Count; i++)
+            if (Result.Infos[i].Key == key) return i;
+        throw new ArgumentException($"no layer \"{key}\"", nameof(key));
+    }
+
+    public LayerInfo Info(string key) => Result.Infos[LayerIndex(key)];
+
+    /// <summary>A defect polygon (the union of its mosaic faces) in the map's CRS.</summary>
+    public Geometry Defect(Defect d)
+    {
+        if (!_defects.TryGetValue(d.Id, out var g))
+            _defects[d.Id] = g = Project(AnalysisOutputs.DefectGeometry(Result, d));
+        return g;
+    }
+
+    /// <summary>Turns a point of the map's CRS into longitude/latitude and back (for the north arrow).</summary>
+    internal (double X, double Y) NorthStep(double x, double y)
+    {
+        var toLonLat = Reprojector.Create(Crs, CrsRef.Wgs84Default, "map projection");
+        var back = Reprojector.Create(CrsRef.Wgs84Default, Crs, "map projection");
+        double[] xs = [x], ys = [y];
+        toLonLat.Transform(xs, ys);
+        ys[0] += 0.05;
+        back.Transform(xs, ys);
+        return (xs[0] - x, ys[0] - y);
+    }
+
+    private Geometry Project(Geometry g) => _toMap is null ? g : _toMap.Transform(g);
+}

@@ -1,0 +1,249 @@
+using System.Globalization;
+using System.Net;
+using CepGeo.Core.Metrics;
+using CepGeo.Core.Pipeline;
+using CepGeo.Core.Rendering;
+
+namespace CepGeo.Core.Reporting;
+
+/// <summary>A rendered map to embed in the report (PNG bytes, inlined as a data URI).</summary>
+public sealed record ReportMap(MapSpec Spec, string Title, byte[] Png);
+
+/// <summary>
+/// report.html: one self-contained page a planner can mail or print — inline CSS, maps as data URIs,
+/// no network. Every figure carries its exact value in a <c>data-value</c> attribute (R format) beside
+/// the rounded one people read, so scripts and tests can check it against summary.json.
+/// </summary>
+public static class HtmlReport
+{
+    /// <summary>How many of the least aligned cells each operator's section lists.</summary>
+    public const int WorstCells = 10;
+
+    /// <summary>Defects listed per operator before the list is cut (the full list is gaps.geojson).</summary>
+    public const int MaxDefects = 60;
+
+    public static void Write(TextWriter w, AnalysisResult r, MapText t, string version, string date, IReadOnlyList<ReportMap> maps)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(t);
+        ArgumentNullException.ThrowIfNull(maps);
+        var h = new Html(w, t);
+        w.WriteLine("<!DOCTYPE html>");
+        w.WriteLine($"<html lang=\"{t.Lang}\"><head><meta charset=\"utf-8\">");
+        w.WriteLine($"<title>{E(r.Study.Name)} — CepGeo</title>");
+        w.WriteLine($"<style>{Css}</style></head><body>");
+        w.WriteLine($"<header><h1>{E(r.Study.Name)}</h1>");
+        if (!string.IsNullOrWhiteSpace(r.Study.Sources))
+            w.WriteLine($"<p class=\"sources\"><b>{t.Sources}{(t.French ? " :" : ":")}</b> {E(r.Study.Sources)}</p>");
+        w.WriteLine($"<p class=\"meta\">{E(t.MadeWith(version, date))} · {E(t.T("aires mesurées en", "areas measured in"))} {E(r.Crs.ToString())}"
+            + (r.Study.Weights is null ? $" · {E(t.T("sans pondération : pas de chiffres de population", "no weights: no population figures"))}" : $" · {E(t.T("pondération", "weights"))} : {E(r.Study.Weights.Label)}") + "</p></header>");
+
+        h.Summary(r);
+        Map(w, maps, "overview");
+        foreach (var c in r.Comparisons) h.OperatorSection(r, c, maps);
+        if (r.OperatorPairs.Count > 0) h.Pairs(r, maps);
+        h.Method(r);
+        h.LoadReport(r);
+        w.WriteLine("</body></html>");
+    }
+
+    private static void Map(TextWriter w, IReadOnlyList<ReportMap> maps, string name)
+    {
+        var m = maps.FirstOrDefault(x => x.Spec.Name == name);
+        if (m is null) return;
+        w.WriteLine($"<figure class=\"map\" data-map=\"{E(name)}\"><img alt=\"{E(m.Title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(m.Png)}\"><figcaption>{E(m.Title)}</figcaption></figure>");
+    }
+
+    internal static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+
+    private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private sealed class Html(TextWriter w, MapText t)
+    {
+        public void Summary(AnalysisResult r)
+        {
+            w.WriteLine($"<section id=\"summary\"><h2>{t.T("Synthèse par opérateur", "Summary per operator")}</h2>");
+            w.WriteLine($"<p>{E(t.T($"{r.Infos[0].Label} : {r.Infos[0].Ids.Count} cellules. L'alignement vaut 1 quand chaque cellule est une réunion de zones de l'opérateur ou tient dans une seule de ses zones ; il baisse avec la surface qu'il faudrait réaffecter.",
+                $"{r.Infos[0].Label}: {r.Infos[0].Ids.Count} cells. Alignment is 1 when every cell is a union of the operator's zones or lies inside one of them; it falls with the area that would have to be reassigned."))}</p>");
+            SummaryTable(r.Comparisons.Select(c => (c.Operator, Label(r, c.Operator), c.Summary)), "operators");
+            w.WriteLine("</section>");
+        }
+
+        private void SummaryTable(IEnumerable<(string Key, string Label, OperatorSummary S)> rows, string id)
+        {
+            w.WriteLine($"<table class=\"summary\" data-table=\"{id}\"><thead><tr><th>{t.T("Opérateur", "Operator")}</th>"
+                + $"<th>{t.T("zones", "zones")}</th><th>{t.T("zones emboîtées", "zones nested")}</th><th>{t.T("cellules coterminales", "cells coterminous")}</th>"
+                + $"<th>{t.T("cellules alignées", "cells aligned")}</th><th>{t.T("partenaires (moy. / max)", "partners (mean / max)")}</th>"
+                + $"<th>{t.T("zones blanches km²", "gap km²")}</th><th>{t.T("pop. en zone blanche", "pop. in gaps")}</th>"
+                + $"<th>{t.T("double couverture km²", "double coverage km²")}</th><th>{t.T("alignement", "alignment")}</th><th>{t.T("alignement (pop.)", "alignment (pop.)")}</th></tr></thead><tbody>");
+            foreach (var (key, label, s) in rows)
+            {
+                w.Write($"<tr data-operator=\"{E(key)}\"><th>{E(label)} <code>{E(key)}</code></th>");
+                Cell("zones", s.Zones, "0");
+                Cell("zones_nested_pct", s.ZonesNestedPct, "0.#", pct: true);
+                Cell("cells_coterminous_pct", s.CellsCoterminousPct, "0.#", pct: true);
+                Cell("cells_aligned_pct", s.CellsAlignedPct, "0.#", pct: true);
+                w.Write($"<td data-field=\"partners_mean\" data-value=\"{R(s.PartnersMean)}\">{t.N(s.PartnersMean, "0.00")} / <span data-field=\"partners_max\" data-value=\"{s.PartnersMax}\">{s.PartnersMax}</span></td>");
+                Cell("gap_km2", s.GapKm2, "0.00");
+                Cell("pop_gap", s.PopGap, "0");
+                Cell("double_km2", s.DoubleKm2, "0.00");
+                Cell("alignment", s.Alignment, "0.000");
+                Cell("pop_alignment", s.PopAlignment, "0.000");
+                w.WriteLine("</tr>");
+            }
+            w.WriteLine("</tbody></table>");
+        }
+
+        private void Cell(string field, double? v, string format, bool pct = false)
+        {
+            if (v is not double d) w.Write($"<td data-field=\"{field}\" data-value=\"\">—</td>");
+            else w.Write($"<td data-field=\"{field}\" data-value=\"{R(d)}\">{(pct ? t.Pct(d, format) : t.N(d, format))}</td>");
+        }
+
+        public void OperatorSection(AnalysisResult r, Comparison c, IReadOnlyList<ReportMap> maps)
+        {
+            w.WriteLine($"<section class=\"operator\" data-operator=\"{E(c.Operator)}\"><h2>{E(Label(r, c.Operator))}</h2>");
+            var s = c.Summary;
+            w.WriteLine($"<p>{E(t.T($"{s.Zones} zones ; alignement {t.N(s.Alignment, "0.000")} ; {t.Pct(s.CellsAlignedPct)} des cellules alignées ; en moyenne {t.N(s.PartnersMean, "0.0")} zones partenaires par cellule (au plus {s.PartnersMax}).",
+                $"{s.Zones} zones; alignment {t.N(s.Alignment, "0.000")}; {t.Pct(s.CellsAlignedPct)} of cells aligned; {t.N(s.PartnersMean, "0.0")} partner zones per cell on average (at most {s.PartnersMax})."))}</p>");
+            Map(w, maps, $"misfit-{c.Operator}");
+
+            w.WriteLine($"<h3>{t.T($"Les {WorstCells} cellules les moins alignées", $"The {WorstCells} least aligned cells")}</h3>");
+            w.WriteLine($"<table class=\"worst\"><thead><tr><th>#</th><th>{t.T("cellule", "cell")}</th><th>{t.T("désalignement", "misfit")}</th><th>{t.T("désal. (pop.)", "misfit (pop.)")}</th>"
+                + $"<th>{t.T("zones partenaires (part de la cellule)", "partner zones (share of the cell)")}</th><th>{t.T("zone blanche km²", "gap km²")}</th></tr></thead><tbody>");
+            var pairsByCell = c.Pairs.Where(p => p.Significant).GroupBy(p => p.CellId).ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.ShareOfCell).ToList());
+            int rank = 0;
+            foreach (var m in c.Cells.OrderByDescending(m => m.Misfit).ThenBy(m => m.CellId, StringComparer.Ordinal).Take(WorstCells))
+            {
+                var partners = pairsByCell.TryGetValue(m.CellId, out var ps)
+                    ? string.Join(", ", ps.Select(p => $"{E(ZoneName(r, c.Operator, p.ZoneId))} ({t.Pct(p.ShareOfCell * 100, "0")})"))
+                    : "—";
+                w.WriteLine($"<tr data-cell=\"{E(m.CellId)}\" data-misfit=\"{R(m.Misfit)}\"><td>{++rank}</td><td>{E(m.CellName)} <code>{E(m.CellId)}</code></td>"
+                    + $"<td>{t.N(m.Misfit, "0.000")}</td><td>{(m.PopMisfit is double pm ? t.N(pm, "0.000") : "—")}</td><td>{partners}</td><td>{t.N(m.GapKm2, "0.00")}</td></tr>");
+            }
+            w.WriteLine("</tbody></table>");
+
+            var defects = c.Defects.Where(d => d.Kind is "gap" or "double_coverage").OrderByDescending(d => d.AreaKm2).ToList();
+            w.WriteLine($"<h3>{t.T("Zones blanches et doubles couvertures", "Gaps and double coverage")}</h3>");
+            if (defects.Count == 0)
+                w.WriteLine($"<p>{t.T("Aucune (hors micro-écarts de tracé).", "None (boundary slivers aside).")}</p>");
+            else
+            {
+                w.WriteLine($"<table class=\"gaps\"><thead><tr><th>id</th><th>{t.T("type", "kind")}</th><th>{t.T("cellule", "cell")}</th><th>{t.T("zones", "zones")}</th>"
+                    + $"<th>km²</th><th>{t.T("population", "population")}</th><th>{t.T("largeur m", "width m")}</th></tr></thead><tbody>");
+                foreach (var d in defects.Take(MaxDefects))
+                    w.WriteLine($"<tr data-defect=\"{E(d.Id)}\"><td><code>{E(d.Id)}</code></td><td>{(d.Kind == "gap" ? t.T("zone blanche", "gap") : t.T("double couverture", "double coverage"))}</td>"
+                        + $"<td>{E(d.CellName ?? d.CellId ?? "—")}</td><td>{E(d.ZoneIds.Count == 0 ? "—" : string.Join(", ", d.ZoneIds))}</td>"
+                        + $"<td>{t.N(d.AreaKm2, "0.00")}</td><td>{(d.Pop is double p ? t.N(p, "0") : "—")}</td><td>{t.N(d.WidthM, "0")}</td></tr>");
+                w.WriteLine("</tbody></table>");
+                if (defects.Count > MaxDefects)
+                    w.WriteLine($"<p class=\"note\">{E(t.T($"{defects.Count - MaxDefects} autres dans gaps.geojson.", $"{defects.Count - MaxDefects} more in gaps.geojson."))}</p>");
+            }
+            w.WriteLine("</section>");
+        }
+
+        public void Pairs(AnalysisResult r, IReadOnlyList<ReportMap> maps)
+        {
+            w.WriteLine($"<section id=\"pairs\"><h2>{t.T("Opérateurs entre eux", "Operators against each other")}</h2>");
+            w.WriteLine($"<p>{E(t.T("Le premier réseau de chaque paire joue le rôle des cellules.", "The first network of each pair plays the role of the cells."))}</p>");
+            SummaryTable(r.OperatorPairs.Select(c => ($"{c.CellLayer}/{c.Operator}", $"{Label(r, c.CellLayer)} / {Label(r, c.Operator)}", c.Summary)), "operator_pairs");
+            foreach (var c in r.OperatorPairs) Map(w, maps, $"pair-{c.CellLayer}-{c.Operator}");
+            w.WriteLine("</section>");
+        }
+
+        public void Method(AnalysisResult r)
+        {
+            var tol = r.Study.Tolerances;
+            string nest = t.Pct(tol.NestShare * 100, "0.#"), minShare = t.Pct(tol.MinShare * 100, "0.#");
+            w.WriteLine($"<section id=\"method\"><h2>{t.T("Méthode", "Method")}</h2><dl>");
+            void Def(string term, string fr, string en) => w.WriteLine($"<dt>{E(term)}</dt><dd>{E(t.T(fr, en))}</dd>");
+            Def(t.T("Surfaces", "Areas"), $"Toutes les surfaces sont mesurées en km² dans une projection à surfaces égales ({r.Crs}). Les couches sont superposées en une mosaïque de morceaux, chacun appartenant à au plus une cellule et une zone de chaque opérateur.",
+                $"Every area is measured in km² in an equal-area projection ({r.Crs}). The layers are overlaid into a mosaic of pieces, each in at most one cell and one zone of each operator.");
+            Def(t.T("Micro-écart (sliver)", "Sliver"), $"Un morceau de largeur moyenne (2 × surface / périmètre) inférieure à {t.N(tol.SliverWidthM)} m, ou de surface inférieure à {t.N(tol.MinAreaKm2)} km², est du bruit de tracé : il compte dans les totaux mais jamais comme zone blanche, partenaire, débordement ou double couverture.",
+                $"A piece whose mean width (2 × area / perimeter) is below {t.N(tol.SliverWidthM)} m, or whose area is below {t.N(tol.MinAreaKm2)} km², is boundary noise: it counts in totals but never as a gap, partner, straddle or double coverage.");
+            Def(t.T("Zone partenaire", "Partner zone"), $"Une zone de l'opérateur qui recouvre au moins {minShare} de la cellule, ou dont au moins {minShare} tombe dans la cellule (hors micro-écarts).",
+                $"A zone of the operator covering at least {minShare} of the cell, or at least {minShare} of which lies in the cell (slivers aside).");
+            Def(t.T("Couverture", "Coverage"), "Part de la surface de la cellule couverte par au moins une zone de l'opérateur.", "Share of the cell's area covered by at least one zone of the operator.");
+            Def(t.T("Zone blanche", "Gap"), "Partie d'une cellule couverte par aucune zone de l'opérateur (hachurée sur les cartes).", "Part of a cell covered by no zone of the operator (hatched on the maps).");
+            Def(t.T("Double couverture", "Double coverage"), "Partie d'une cellule couverte par deux zones ou plus du même opérateur (quadrillée sur les cartes).", "Part of a cell covered by two or more zones of the same operator (cross-hatched on the maps).");
+            Def(t.T("Zone emboîtée", "Nested zone"), $"Une zone dont au moins {nest} de la surface est dans la cellule.", $"A zone at least {nest} of whose area lies in the cell.");
+            Def(t.T("Débordement", "Straddle"), "Morceau d'une zone situé hors de sa cellule principale (contouré sur les cartes).", "A piece of a zone lying outside its main cell (outlined on the maps).");
+            Def(t.T("Désalignement (misfit)", "Misfit"), "La plus petite part de la surface de la cellule à changer de côté pour que l'opérateur s'y aligne : soit chaque zone partenaire entièrement dedans ou entièrement dehors (et les zones blanches attribuées), soit la cellule entièrement dans une seule zone. 0 = parfaitement alignée, 1 = au plus mal.",
+                "The smallest share of the cell's area that must change side for the operator to align with it: either every partner zone wholly inside or wholly outside (and gaps given a zone), or the cell wholly inside one zone. 0 = perfectly aligned, 1 = worst.");
+            Def(t.T("Cellule coterminale / alignée", "Coterminous / aligned cell"), $"Coterminale : couverte à au moins {nest} et sans zone qui déborde — la cellule est une réunion de zones. Alignée : coterminale, ou au moins {nest} de la cellule dans une seule zone.",
+                $"Coterminous: at least {nest} covered and no straddling zone — the cell is a union of zones. Aligned: coterminous, or at least {nest} of the cell inside one zone.");
+            Def(t.T("Alignement", "Alignment"), "1 moins la moyenne des désalignements des cellules pondérée par leur surface (ou par leur population pour l'alignement « pop. »).",
+                "1 minus the mean misfit of the cells weighted by their area (or by their population for “pop.” alignment).");
+            Def(t.T("Population", "Population"), "Les effectifs de la couche de pondération sont répartis au prorata de la surface à l'intérieur de chaque polygone (pondération surfacique).",
+                "Counts of the weights layer are spread in proportion to area inside each polygon (areal weighting).");
+            Def(t.T("Classes de la carte", "Map classes"), $"Cinq classes fixes de désalignement, identiques pour tous les opérateurs et toutes les études : {string.Join(" ; ", Enumerable.Range(0, MisfitClasses.Count).Select(i => $"{t.N(MisfitClasses.Bounds[i])} – {t.N(MisfitClasses.Bounds[i + 1])}"))} (borne basse incluse).",
+                $"Five fixed misfit classes, the same for every operator and study: {string.Join("; ", Enumerable.Range(0, MisfitClasses.Count).Select(i => $"{t.N(MisfitClasses.Bounds[i])} – {t.N(MisfitClasses.Bounds[i + 1])}"))} (lower bound included).");
+            w.WriteLine("</dl>");
+            w.WriteLine($"<table class=\"tolerances\"><thead><tr><th>{t.T("tolérance", "tolerance")}</th><th>{t.T("valeur", "value")}</th></tr></thead><tbody>"
+                + $"<tr><td>sliverWidthM</td><td data-value=\"{R(tol.SliverWidthM)}\">{t.N(tol.SliverWidthM)} m</td></tr>"
+                + $"<tr><td>minAreaKm2</td><td data-value=\"{R(tol.MinAreaKm2)}\">{t.N(tol.MinAreaKm2)} km²</td></tr>"
+                + $"<tr><td>minShare</td><td data-value=\"{R(tol.MinShare)}\">{t.N(tol.MinShare)}</td></tr>"
+                + $"<tr><td>nestShare</td><td data-value=\"{R(tol.NestShare)}\">{t.N(tol.NestShare)}</td></tr></tbody></table>");
+            var sl = r.Slivers;
+            w.WriteLine($"<p>{E(t.T($"{sl.Count} micro-écarts mis de côté, {t.N(sl.AreaKm2, "0.###")} km² au total.", $"{sl.Count} slivers set aside, {t.N(sl.AreaKm2, "0.###")} km² in all."))}</p></section>");
+        }
+
+        public void LoadReport(AnalysisResult r)
+        {
+            w.WriteLine($"<section id=\"load\"><h2>{t.T("Rapport de chargement", "Load report")}</h2>");
+            if (r.Load.Count == 0)
+            {
+                w.WriteLine($"<p>{t.T("Aucun objet écarté ni réparé.", "No feature skipped or repaired.")}</p></section>");
+                return;
+            }
+            w.WriteLine($"<table class=\"load\"><thead><tr><th>{t.T("couche", "layer")}</th><th>{t.T("objet", "feature")}</th><th>{t.T("action", "action")}</th><th>{t.T("motif", "reason")}</th><th>{t.T("surface avant / après", "area before / after")}</th></tr></thead><tbody>");
+            foreach (var i in r.Load)
+            {
+                string kind = i.Kind switch
+                {
+                    "skipped" => t.T("écarté", "skipped"),
+                    "repaired" => t.T("réparé", "repaired"),
+                    "dropped_zm" => t.T("Z/M ignorés", "Z/M dropped"),
+                    _ => t.T("note", "note"),
+                };
+                string areas = i.AreaBefore is double a && i.AreaAfter is double b ? $"{t.N(a, "0.######")} / {t.N(b, "0.######")}" : "";
+                w.WriteLine($"<tr data-kind=\"{E(i.Kind)}\"><td>{E(i.Layer)}</td><td>{E(i.FeatureId ?? "—")}</td><td>{kind}</td><td>{E(i.Reason)}</td><td>{areas}</td></tr>");
+            }
+            w.WriteLine("</tbody></table></section>");
+        }
+
+        private static string Label(AnalysisResult r, string key) => r.Infos.First(i => i.Key == key).Label;
+
+        private static string ZoneName(AnalysisResult r, string key, string zoneId)
+        {
+            var info = r.Infos.First(i => i.Key == key);
+            for (int i = 0; i < info.Ids.Count; i++)
+                if (info.Ids[i] == zoneId) return info.Names[i] == zoneId ? zoneId : $"{info.Names[i]} ({zoneId})";
+            return zoneId;
+        }
+    }
+
+    private const string Css = """
+        :root{--ink:#222;--grey:#666;--line:#ccc;--head:#f3f1ec}
+        *{box-sizing:border-box}
+        body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;color:var(--ink);max-width:1200px;margin:2em auto;padding:0 1.5em;line-height:1.45;font-size:15px}
+        h1{font-size:1.8em;margin:.2em 0}h2{border-bottom:2px solid var(--ink);padding-bottom:.2em;margin-top:2em}h3{margin-top:1.4em}
+        .sources,.meta,.note{color:var(--grey)}
+        table{border-collapse:collapse;width:100%;margin:.8em 0;font-size:.9em}
+        th,td{border:1px solid var(--line);padding:.3em .5em;text-align:left;vertical-align:top}
+        thead th{background:var(--head)}
+        td[data-value],td[data-field]{text-align:right;font-variant-numeric:tabular-nums}
+        code{font-size:.85em;color:var(--grey)}
+        figure.map{margin:1em 0}figure.map img{width:100%;height:auto;border:1px solid var(--line)}
+        figcaption{color:var(--grey);font-size:.9em}
+        dt{font-weight:bold;margin-top:.6em}dd{margin-left:1.5em}
+        @media print{
+          @page{size:A4 portrait;margin:12mm}
+          body{max-width:none;margin:0;padding:0;font-size:10pt}
+          h2{break-before:page;margin-top:0}#summary h2{break-before:avoid}
+          figure.map,table,tr{break-inside:avoid}
+          a{color:inherit;text-decoration:none}
+        }
+        """;
+}
