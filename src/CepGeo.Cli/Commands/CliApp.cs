@@ -51,6 +51,7 @@ internal static class CliApp
         ShowHelpWhenBare(root);
 
         root.Subcommands.Add(AnalyzeCommand.Create(context));
+        root.Subcommands.Add(ViewCommand.Create(context));
         root.Subcommands.Add(Group("demo", "Synthetic demo data",
             DemoGenerateCommand.Create(context)));
 
