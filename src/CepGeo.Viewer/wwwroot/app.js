@@ -476,6 +476,14 @@
   document.getElementById('export-png').addEventListener('click', exportPng);
 
   // Published for scripts and tests: select a cell or a zone as a click would.
-  window.cepgeo = { selectCell: selectCell, selectZone: selectZone };
+  window.cepgeo = {
+    selectCell: selectCell,
+    selectZone: selectZone,
+    // Where a lon/lat point is on the page (to click a place as a person would).
+    pointOf: function (lon, lat) {
+      var p = map.latLngToContainerPoint([lat, lon]), r = map.getContainer().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    }
+  };
   start();
 })();
