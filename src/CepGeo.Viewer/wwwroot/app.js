@@ -145,7 +145,9 @@
     }
     if (info.operator === 'gap') return function () { return { color: '#c00', weight: 1, fillColor: 'url(#hatch-gap)', fillOpacity: 1 }; };
     if (info.operator === 'double_coverage') return function () { return { color: '#6a1b9a', weight: 1, fillColor: '#9c27b0', fillOpacity: 0.55 }; };
-    return function () { return { color: '#e65100', weight: 1.5, fillColor: '#ffb74d', fillOpacity: 0.35 }; };
+    // Straddles are many (151 in PACA) and cover much of the map: an outline only, so that the
+    // choropleth stays readable under them.
+    return function () { return { color: '#e65100', weight: 1.5, dashArray: '2 3', fill: false }; };
   }
 
   function addLayer(info, geojson) {
@@ -195,8 +197,8 @@
       var e = layers[info.key];
       if (!e) return;
       var s = styleFor(info)();
-      var swatch = info.kind === 'zones'
-        ? 'background:#fff;border:2px dashed ' + s.color
+      var swatch = s.fill === false
+        ? 'background:#fff;border:2px ' + (s.dashArray === '2 3' ? 'dotted ' : 'dashed ') + s.color
         : info.operator === 'gap' ? 'background:repeating-linear-gradient(45deg,#c00 0 2px,#fff 2px 5px)'
         : 'background:' + (s.fillColor && s.fillColor.indexOf('url') !== 0 ? s.fillColor : '#fff') + ';border-color:' + s.color;
       var li = document.createElement('li');
@@ -427,9 +429,10 @@
         }));
       })
       .then(function () {
-        // Default view: the cells coloured, the first operator's zones, every defect.
+        // Default view: the cells coloured, the first operator's zones, gaps and double coverage.
         study.layers.forEach(function (info) {
-          var show = info.kind === 'cells' || info.kind === 'defects' || (info.kind === 'zones' && info.operator === body.dataset.operator);
+          var show = info.kind === 'cells' || (info.kind === 'defects' && info.operator !== 'straddle') ||
+            (info.kind === 'zones' && info.operator === body.dataset.operator);
           if (layers[info.key]) setVisible(info.key, show);
         });
         publishLayers();

@@ -120,6 +120,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
             await page.OpenAsync(server.Url);
             Assert.Equal(data.Layers.Keys.Order(), (await page.LoadedLayers()).Order());
             log.WriteLine($"PACA first paint: {await page.Body("first-paint-ms")} ms");
+            await page.SetLayerAsync("defects-straddle", true);
             await page.Page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDir, "paca.png") });
         });
     }
