@@ -211,3 +211,35 @@ public sealed class ViewerApiTests(DemoViewer viewer) : IClassFixture<DemoViewer
                 yield return p;
     }
 }
+
+public sealed class ViewerResultsFolderTests
+{
+    [Fact]
+    public void ResultsFolder_ShowsTheCellsAndDefectsOfAnalyzeOutput()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "cepgeo-viewer-results-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Assert.Equal(0, CliRun.Of("analyze", DemoViewer.StudyPath, "--out", dir).ExitCode);
+            var data = ViewerData.FromResults(name => File.Exists(Path.Combine(dir, name)) ? File.OpenRead(Path.Combine(dir, name)) : null, "demo");
+            Assert.Equal(["cells", "defects-gap", "defects-double_coverage", "defects-straddle"], data.Layers.Keys);
+            Assert.Equal(4, data.Layers["cells"].Count);
+            using var gaps = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, "gaps.geojson")));
+            int defects = gaps.RootElement.GetProperty("features").EnumerateArray()
+                .Count(f => f.GetProperty("properties").GetProperty("kind").GetString() is "gap" or "double_coverage" or "straddle");
+            Assert.Equal(defects, data.Layers.Values.Where(l => l.Kind == "defects").Sum(l => l.Count));
+            Assert.Equal(["ml", "pe", "cap"], data.Study["operators"]!.AsArray().Select(o => (string)o!["key"]!));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ResultsFolder_WithoutAnalyzeFiles_IsAnInputError()
+    {
+        var e = Assert.Throws<CepGeo.Core.Model.CepGeoInputException>(() => ViewerData.FromResults(_ => null, "empty"));
+        Assert.Contains("gaps.geojson", e.Message);
+    }
+}
