@@ -56,6 +56,7 @@ internal static class CliApp
         root.Subcommands.Add(Group("design", "Propose perimeters that fit the operators (nest, snap, balance)",
             DesignNestCommand.Create(context), DesignSnapCommand.Create(context), DesignBalanceCommand.Create(context)));
         root.Subcommands.Add(RenderCommand.Create(context));
+        root.Subcommands.Add(ViewCommand.Create(context));
         root.Subcommands.Add(Group("demo", "Synthetic demo data",
             DemoGenerateCommand.Create(context)));
 

@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Diagnostics;
+using CepGeo.Core.Model;
+using CepGeo.Core.Pipeline;
+using CepGeo.Viewer;
+
+namespace CepGeo.Cli.Commands;
+
+/// <summary>
+/// <c>cepgeo view [STUDY.json | RESULTS_DIR] [--port N] [--open] [--tiles URL]</c>: the interactive map in a
+/// local browser page, served on 127.0.0.1 until Ctrl+C.
+/// </summary>
+internal static class ViewCommand
+{
+    public const int DefaultPort = 8765;
+
+    public static Command Create(CliContext context)
+    {
+        var input = new Argument<string?>("study-or-results")
+        {
+            Description = "A study file (analysed now) or a folder written by 'cepgeo analyze'; without it, the demo study",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var port = new Option<int>("--port", "-p") { Description = $"Port on 127.0.0.1 (0: any free port)", DefaultValueFactory = _ => DefaultPort };
+        var open = new Option<bool>("--open") { Description = "Open the page in the default browser" };
+        var tiles = new Option<string?>("--tiles") { Description = "A tile server URL template ({z}/{x}/{y}) for a background map; none by default (works offline)" };
+        var command = new Command("view", "Serve the interactive overlap map on this computer (http://127.0.0.1:PORT/)")
+        {
+            input, port, open, tiles,
+        };
+        command.SetAction((parsed, cancel) => RunAsync(context, parsed.GetValue(input), parsed.GetValue(port),
+            parsed.GetValue(open), parsed.GetValue(tiles)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, string? path, int port, bool open, string? tiles)
+    {
+        if (port is < 0 or > 65535)
+            throw new CepGeoInputException("--port", null, $"{port} is not a port number (0 to 65535)");
+        if (tiles is not null && !(tiles.Contains("{z}", StringComparison.Ordinal) && tiles.Contains("{x}", StringComparison.Ordinal) && tiles.Contains("{y}", StringComparison.Ordinal)))
+            throw new CepGeoInputException("--tiles", null, "the tile URL template needs {z}, {x} and {y}");
+
+        var data = Load(context, path ?? StudyFiles.DemoStudyPath());
+        ViewerServer server;
+        try
+        {
+            server = await ViewerServer.StartAsync(data, port, tiles).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw new CepGeoInputException("--port", null, $"cannot listen on 127.0.0.1:{port} ({e.Message}); try another --port, or 0");
+        }
+        await using (server.ConfigureAwait(false))
+        {
+            context.Output.WriteLine($"CepGeo viewer: {server.Url}");
+            context.Output.WriteLine("Press Ctrl+C to stop.");
+            if (open) OpenBrowser(context, server.Url);
+            await server.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+        context.Output.WriteLine("Viewer stopped.");
+        return 0;
+    }
+
+    /// <summary>A folder is an earlier analyze output; a file is a study, analysed now.</summary>
+    internal static ViewerData Load(CliContext context, string path)
+    {
+        if (Directory.Exists(path))
+        {
+            string full = Path.GetFullPath(path);
+            context.Output.WriteLine($"Reading results in {full}");
+            return ViewerData.FromResults(name =>
+            {
+                string file = Path.Combine(full, name);
+                return File.Exists(file) ? File.OpenRead(file) : null;
+            }, Path.GetFileName(full));
+        }
+        var study = StudyFiles.Read(path);
+        context.Output.WriteLine($"Analysing {study.Name}…");
+        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights);
+        return ViewerData.FromAnalysis(result, CliApp.Version);
+    }
+
+    private static void OpenBrowser(CliContext context, Uri url)
+    {
+        try
+        {
+            string opener = OperatingSystem.IsWindows() ? "explorer" : OperatingSystem.IsMacOS() ? "open" : "xdg-open";
+            using var p = Process.Start(new ProcessStartInfo(opener, url.ToString()) { UseShellExecute = false });
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            context.Error.WriteLine($"Could not open a browser; open {url} yourself.");
+        }
+    }
+}

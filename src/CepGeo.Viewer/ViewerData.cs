@@ -1,0 +1,213 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CepGeo.Core.Model;
+using CepGeo.Core.Pipeline;
+using CepGeo.Core.Projection;
+using CepGeo.Core.Reporting;
+using NetTopologySuite.Features;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO.Converters;
+
+namespace CepGeo.Viewer;
+
+/// <summary>One layer the page can draw: <c>cells</c>, <c>zones-{operator}</c> or <c>defects-{kind}</c>.</summary>
+/// <param name="Kind"><c>cells</c>, <c>zones</c> or <c>defects</c>.</param>
+/// <param name="Operator">The operator key for zones; the defect kind for defects.</param>
+public sealed record ViewerLayer(string Key, string Kind, string? Operator, string Label, int Count, byte[] GeoJson);
+
+/// <summary>
+/// Everything the viewer serves, computed once before the server starts and never changed: the API
+/// only looks names up in these dictionaries, so no request can reach the file system.
+/// </summary>
+public sealed class ViewerData
+{
+    /// <summary>The gap report's defect kinds drawn as layers (<c>outside</c> is reported, not a defect).</summary>
+    public static readonly string[] DefectKinds = ["gap", "double_coverage", "straddle"];
+
+    /// <summary>The analyze files offered for download, by file name.</summary>
+    public static readonly string[] ExportNames = ["gaps.geojson", "cells.geojson", "pairs.csv", "cells.csv", "zones.csv", "summary.json"];
+
+    private ViewerData(JsonObject study, IReadOnlyList<ViewerLayer> layers, IReadOnlyDictionary<string, byte[]> exports)
+    {
+        Layers = layers.ToDictionary(l => l.Key, StringComparer.Ordinal);
+        Exports = exports;
+        Tables = new Dictionary<string, byte[]>(StringComparer.Ordinal)
+        {
+            ["cells"] = CsvJson.Convert(exports["cells.csv"]),
+            ["pairs"] = CsvJson.Convert(exports["pairs.csv"]),
+            ["zones"] = CsvJson.Convert(exports["zones.csv"]),
+        };
+        study["layers"] = new JsonArray([.. layers.Select(l => (JsonNode)new JsonObject
+        {
+            ["key"] = l.Key, ["kind"] = l.Kind, ["operator"] = l.Operator, ["label"] = l.Label, ["count"] = l.Count,
+        })]);
+        Study = study;
+    }
+
+    /// <summary><c>name</c>, <c>crs</c>, <c>version</c>, <c>source</c>, <c>weights</c>, <c>operators</c>, <c>layers</c>, <c>bounds</c> [w, s, e, n].</summary>
+    public JsonObject Study { get; }
+
+    public IReadOnlyDictionary<string, ViewerLayer> Layers { get; }
+
+    /// <summary><c>cells</c>, <c>pairs</c>, <c>zones</c>: the CSV tables as JSON arrays.</summary>
+    public IReadOnlyDictionary<string, byte[]> Tables { get; }
+
+    /// <summary>The files analyze writes, at full precision.</summary>
+    public IReadOnlyDictionary<string, byte[]> Exports { get; }
+
+    /// <summary>From a fresh analysis: the writers run into memory, the layers come from the projected geometries.</summary>
+    public static ViewerData FromAnalysis(AnalysisResult r, string version)
+    {
+        var files = new Dictionary<string, MemoryStream>(StringComparer.Ordinal);
+        AnalysisOutputs.WriteAll(r, name => files[name] = new MemoryStream(), version);
+        var exports = files.ToDictionary(f => f.Key, f => f.Value.ToArray(), StringComparer.Ordinal);
+
+        var toLonLat = Reprojector.Create(r.Crs, CrsRef.Wgs84Default);
+        double tolerance = DisplayGeometry.Tolerance(r.Cells.Features.Select(f => f.Geometry));
+        var layers = new List<ViewerLayer>
+        {
+            Coverage("cells", "cells", null, r.Infos[0].Label, r.Cells, tolerance, toLonLat),
+        };
+        for (int k = 1; k < r.Infos.Count; k++)
+            layers.Add(Coverage("zones-" + r.Infos[k].Key, "zones", r.Infos[k].Key, r.Infos[k].Label, r.Layers[k], tolerance, toLonLat));
+        var defects = r.Comparisons.SelectMany(c => c.Defects).ToList();
+        foreach (var kind in DefectKinds)
+        {
+            var ofKind = defects.Where(d => d.Kind == kind).ToList();
+            var shapes = DisplayGeometry.Pieces([.. ofKind.Select(d => AnalysisOutputs.DefectGeometry(r, d))], tolerance / 4, toLonLat);
+            layers.Add(Defects(kind, ofKind.Select((d, i) => DefectFeature(shapes[i], d.Id, kind, d.Operator, d.CellId, d.CellName, d.ZoneIds, d.AreaKm2))));
+        }
+
+        var study = new JsonObject
+        {
+            ["name"] = r.Study.Name,
+            ["crs"] = r.Crs.ToString(),
+            ["version"] = version,
+            ["source"] = "analysis",
+            ["weights"] = r.HasWeights,
+            ["operators"] = new JsonArray([.. r.Infos.Skip(1).Select(i => (JsonNode)new JsonObject { ["key"] = i.Key, ["label"] = i.Label })]),
+            ["bounds"] = Bounds(layers[0]),
+        };
+        return new ViewerData(study, layers, exports);
+    }
+
+    /// <summary>
+    /// From an earlier analyze folder (its files, opened by the caller). The operator zones are not in
+    /// those files, so only the cells and the defects can be drawn.
+    /// </summary>
+    /// <param name="open">Opens one of <see cref="ExportNames"/>; null when the file is missing.</param>
+    public static ViewerData FromResults(Func<string, Stream?> open, string folderName)
+    {
+        var exports = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var name in ExportNames)
+        {
+            using var s = open(name) ?? throw new CepGeoInputException(folderName, null,
+                $"{name} is missing: this is not a folder written by 'cepgeo analyze'");
+            using var copy = new MemoryStream();
+            s.CopyTo(copy);
+            exports[name] = copy.ToArray();
+        }
+        var summary = JsonNode.Parse(exports["summary.json"])?.AsObject()
+            ?? throw new CepGeoInputException(folderName, null, "summary.json is empty");
+
+        var cells = ReadCollection(exports["cells.geojson"], folderName, "cells.geojson");
+        var gaps = ReadCollection(exports["gaps.geojson"], folderName, "gaps.geojson");
+        var lonLat = Reprojector.Create(CrsRef.Wgs84Default, CrsRef.Wgs84Default);
+        double tolerance = DisplayGeometry.Tolerance(cells.Select(f => f.Geometry));
+        var summaryLayers = summary["layers"]?.AsObject();
+        string cellsLabel = summaryLayers?["cells"]?["label"]?.GetValue<string>() ?? "cells";
+
+        var cellShapes = DisplayGeometry.Coverage([.. cells.Select(f => f.Geometry)], tolerance, lonLat);
+        var layers = new List<ViewerLayer>
+        {
+            Layer("cells", "cells", null, cellsLabel, cells.Select((f, i) => GeoJsonFeature.Create(cellShapes[i], Text(f, "id"),
+                ("id", Text(f, "id")), ("name", Text(f, "name"))))),
+        };
+        foreach (var kind in DefectKinds)
+        {
+            var ofKind = gaps.Where(f => Text(f, "kind") == kind).ToList();
+            var shapes = DisplayGeometry.Pieces([.. ofKind.Select(f => f.Geometry)], tolerance / 4, lonLat);
+            layers.Add(Defects(kind, ofKind.Select((f, i) => DefectFeature(shapes[i], Text(f, "id"), kind, Text(f, "operator"),
+                Text(f, "cell_id"), Text(f, "cell_name"), ZoneIds(f), Number(f, "area_km2")))));
+        }
+
+        var operators = new JsonArray();
+        if (summaryLayers is not null)
+            foreach (var (key, node) in summaryLayers)
+                if (key != "cells")
+                    operators.Add(new JsonObject { ["key"] = key, ["label"] = node?["label"]?.GetValue<string>() ?? key });
+        var study = new JsonObject
+        {
+            ["name"] = summary["study"]?.GetValue<string>() ?? folderName,
+            ["crs"] = summary["crs"]?.GetValue<string>(),
+            ["version"] = summary["cepgeo_version"]?.GetValue<string>(),
+            ["source"] = "results",
+            ["weights"] = summary["weights"]?.GetValue<bool>() ?? false,
+            ["operators"] = operators,
+            ["bounds"] = Bounds(layers[0]),
+        };
+        return new ViewerData(study, layers, exports);
+    }
+
+    private static ViewerLayer Coverage(string key, string kind, string? op, string label, Layer layer, double tolerance, Reprojector toLonLat)
+    {
+        var shapes = DisplayGeometry.Coverage([.. layer.Features.Select(f => f.Geometry)], tolerance, toLonLat);
+        return Layer(key, kind, op, label, layer.Features.Select((f, i) => GeoJsonFeature.Create(shapes[i], f.Id, ("id", f.Id), ("name", f.Name))));
+    }
+
+    private static ViewerLayer Defects(string kind, IEnumerable<GeoJsonFeature> features) =>
+        Layer("defects-" + kind, "defects", kind, kind, features);
+
+    private static GeoJsonFeature DefectFeature(Geometry g, string? id, string kind, string? op, string? cellId, string? cellName,
+        IReadOnlyList<string> zoneIds, double? area) =>
+        GeoJsonFeature.Create(g, id, ("id", id), ("kind", kind), ("operator", op), ("cell_id", cellId), ("cell_name", cellName),
+            ("zone_ids", zoneIds), ("area_km2", area));
+
+    private static ViewerLayer Layer(string key, string kind, string? op, string label, IEnumerable<GeoJsonFeature> features)
+    {
+        var list = features.ToList();
+        using var s = new MemoryStream();
+        GeoJsonWriter.Write(s, list);
+        return new ViewerLayer(key, kind, op, label, list.Count, s.ToArray());
+    }
+
+    /// <summary>[west, south, east, north] of a lon/lat layer, read back from what the page will draw.</summary>
+    private static JsonArray Bounds(ViewerLayer layer)
+    {
+        var env = new Envelope();
+        foreach (var f in ReadCollection(layer.GeoJson, layer.Key, layer.Key)) env.ExpandToInclude(f.Geometry.EnvelopeInternal);
+        return env.IsNull ? new JsonArray(-5.5, 41, 10, 51.5) : new JsonArray(env.MinX, env.MinY, env.MaxX, env.MaxY);
+    }
+
+    private static readonly JsonSerializerOptions GeoJsonOptions = new() { Converters = { new GeoJsonConverterFactory() } };
+
+    private static List<IFeature> ReadCollection(byte[] json, string folder, string file)
+    {
+        try
+        {
+            var fc = JsonSerializer.Deserialize<FeatureCollection>(json, GeoJsonOptions);
+            return fc is null ? [] : [.. fc.Where(f => f.Geometry is not null)];
+        }
+        catch (JsonException e)
+        {
+            throw new CepGeoInputException(folder, null, $"{file} is not valid GeoJSON: {e.Message}");
+        }
+    }
+
+    private static string? Text(IFeature f, string name) =>
+        f.Attributes is { } a && a.Exists(name) ? a[name]?.ToString() : null;
+
+    private static double? Number(IFeature f, string name) =>
+        f.Attributes is { } a && a.Exists(name) && a[name] is { } v ? Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    private static string[] ZoneIds(IFeature f)
+    {
+        if (f.Attributes is not { } a || !a.Exists("zone_ids")) return [];
+        return a["zone_ids"] switch
+        {
+            JsonElement { ValueKind: JsonValueKind.Array } e => [.. e.EnumerateArray().Select(x => x.ToString())],
+            IEnumerable<object?> list => [.. list.Select(x => x?.ToString() ?? "")],
+            _ => [],
+        };
+    }
+}

@@ -1,0 +1,492 @@
+// CepGeo viewer. Everything comes from this server's read-only /api; no other host is ever contacted
+// unless the user passed --tiles. The page publishes its state on <body data-*> for people who script
+// it (and for the browser tests), so nobody has to read Leaflet's SVG.
+(function () {
+  'use strict';
+
+  var T = {
+    fr: {
+      search: 'Chercher une cellule ou une zone…', layers: 'Couches', colour: 'Couleur des cellules', metric: 'Indicateur',
+      operator: 'Opérateur', weight: 'Pondération', worst: 'Cellules les moins alignées', export: 'Exporter', png: 'Carte (PNG)',
+      m_misfit: 'Désalignement', m_coverage: 'Couverture', m_partners: 'Partenaires', m_dominant_share: 'Part de la zone principale',
+      w_area: 'Surface', w_pop: 'Population', cells: 'Cellules', gap: 'Lacunes (zones non couvertes)',
+      double_coverage: 'Doubles couvertures', straddle: 'Chevauchements (zones à cheval)', zone: 'Zone', share_area: 'part surface',
+      share_pop: 'part pop.', gap_row: 'Lacune', double_row: 'Double couverture', misfit_row: 'Désalignement', area: 'Surface',
+      population: 'Population', partners_of: 'partenaires', cells_touched: 'Cellules touchées', share_of_zone: 'part de la zone',
+      zoom: 'zoomer', no_data: 'sans données', loading: 'Chargement…', ready: 'Prêt', error: 'Erreur', no_zones:
+      'Les zones des opérateurs ne sont pas dans un dossier de résultats : ouvrez l’étude pour les voir.',
+      pop_na: 'sans population : surface utilisée', km2: 'km²', cell: 'Cellule', outside: 'hors zone'
+    },
+    en: {
+      search: 'Find a cell or a zone…', layers: 'Layers', colour: 'Cell colour', metric: 'Metric', operator: 'Operator',
+      weight: 'Weighting', worst: 'Worst cells first', export: 'Export', png: 'Map (PNG)', m_misfit: 'Misfit',
+      m_coverage: 'Coverage', m_partners: 'Partners', m_dominant_share: 'Dominant zone share', w_area: 'Area',
+      w_pop: 'Population', cells: 'Cells', gap: 'Gaps (not covered)', double_coverage: 'Double coverage',
+      straddle: 'Straddles (zones across the boundary)', zone: 'Zone', share_area: 'area share', share_pop: 'pop. share',
+      gap_row: 'Gap', double_row: 'Double coverage', misfit_row: 'Misfit', area: 'Area', population: 'Population',
+      partners_of: 'partners', cells_touched: 'Cells touched', share_of_zone: 'share of zone', zoom: 'zoom',
+      no_data: 'no data', loading: 'Loading…', ready: 'Ready', error: 'Error',
+      no_zones: 'Operator zones are not in a results folder: open the study to see them.',
+      pop_na: 'no population: area used', km2: 'km²', cell: 'Cell', outside: 'outside'
+    }
+  };
+  var OPERATOR_COLOURS = ['#1f63b4', '#2e9a3a', '#7b3fa0', '#b15928', '#d6336c', '#0f8a8a'];
+  var CLASS_COLOURS = ['#fff3e0', '#fdd0a2', '#fd8d3c', '#d94801', '#7f2704'];
+  var METRICS = {
+    // bad: which end is a problem (dark colour); pop: the column of the population-weighted variant.
+    misfit: { bad: 'high', pop: 'pop_misfit', breaks: [0.05, 0.15, 0.3, 0.5] },
+    coverage: { bad: 'low', pop: 'pop_coverage', breaks: [0.999, 0.99, 0.95, 0.8] },
+    partners: { bad: 'high', pop: null, breaks: [1, 2, 3, 4] },
+    dominant_share: { bad: 'low', pop: null, breaks: [0.95, 0.8, 0.6, 0.4] }
+  };
+
+  var body = document.body;
+  var started = performance.now();
+  var lang = 'fr';
+  var study = null, cellRows = [], pairRows = [], zoneRows = [];
+  var layers = {};            // key → { info, geojson, leaflet, visible }
+  var byId = {};              // 'cells:ID' or 'zones-op:ID' → Leaflet feature layer
+  var selected = null;        // { type: 'cell'|'zone', key, id }
+  var map, hatch;
+
+  function t(k) { return (T[lang] && T[lang][k]) || k; }
+  function fmt(x, digits) {
+    if (x === null || x === undefined) return '—';
+    return Number(x).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: digits === undefined ? 2 : digits });
+  }
+  function pct(x) { return x === null || x === undefined ? '—' : fmt(100 * x, 1) + ' %'; }
+  function esc(s) { return String(s === null || s === undefined ? '' : s).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); }
+  function setStatus(s) { body.dataset.status = s; document.getElementById('status').textContent = t(s); }
+  function getJson(url) { return fetch(url).then(function (r) { if (!r.ok) throw new Error(url + ': ' + r.status); return r.json(); }); }
+
+  function layerLabel(info) {
+    if (info.kind === 'cells') return info.label || t('cells');
+    if (info.kind === 'defects') return t(info.operator);
+    return info.label;
+  }
+  function operatorColour(op) {
+    var i = study.operators.findIndex(function (o) { return o.key === op; });
+    return OPERATOR_COLOURS[(i < 0 ? 0 : i) % OPERATOR_COLOURS.length];
+  }
+  function operatorLabel(op) {
+    var o = study.operators.find(function (x) { return x.key === op; });
+    return o ? o.label : op;
+  }
+
+  // ---- colour of a cell --------------------------------------------------------------------------
+  function metricColumn() {
+    var m = METRICS[body.dataset.metric];
+    return body.dataset.weight === 'pop' && m.pop && study.weights ? m.pop : body.dataset.metric;
+  }
+  function cellMetric(cellId, op) {
+    return cellRows.find(function (r) { return r.cell_layer === 'cells' && r.cell_id === cellId && r.operator === op; });
+  }
+  function classOf(v) {
+    var m = METRICS[body.dataset.metric];
+    if (v === null || v === undefined) return -1;
+    for (var i = 0; i < m.breaks.length; i++) {
+      if (m.bad === 'high' ? v <= m.breaks[i] : v >= m.breaks[i]) return i;
+    }
+    return m.breaks.length;
+  }
+  function fillOf(cellId) {
+    var row = cellMetric(cellId, body.dataset.operator);
+    var c = classOf(row ? row[metricColumn()] : null);
+    return c < 0 ? '#dddddd' : CLASS_COLOURS[c];
+  }
+  function badness(row) {
+    var v = row[metricColumn()];
+    if (v === null || v === undefined) return -Infinity;
+    return METRICS[body.dataset.metric].bad === 'high' ? v : -v;
+  }
+
+  function recolour() {
+    var fills = {};
+    var cells = layers.cells;
+    if (cells) cells.leaflet.eachLayer(function (l) {
+      var id = l.feature.properties.id;
+      fills[id] = fillOf(id);
+      l.setStyle({ fillColor: fills[id] });
+    });
+    body.dataset.cellFills = JSON.stringify(fills);
+    drawLegend();
+    drawWorst();
+  }
+
+  function drawLegend() {
+    var m = METRICS[body.dataset.metric], b = m.breaks, el = document.getElementById('legend');
+    var isCount = body.dataset.metric === 'partners';
+    var f = function (x) { return isCount ? fmt(x, 0) : pct(x); };
+    var labels = [];
+    if (isCount) labels = ['1', '2', '3', '4', '5+'].map(function (s, i) { return i === 0 ? '≤ 1' : s; });
+    else if (m.bad === 'high') labels = ['≤ ' + f(b[0])].concat(b.slice(1).map(function (x, i) { return f(b[i]) + ' – ' + f(x); }), ['> ' + f(b[b.length - 1])]);
+    else labels = ['≥ ' + f(b[0])].concat(b.slice(1).map(function (x, i) { return f(x) + ' – ' + f(b[i]); }), ['< ' + f(b[b.length - 1])]);
+    var note = body.dataset.weight === 'pop' && (!m.pop || !study.weights) ? '<div><em>' + t('pop_na') + '</em></div>' : '';
+    el.innerHTML = labels.map(function (s, i) {
+      return '<div><span class="swatch" style="background:' + CLASS_COLOURS[i] + '"></span>' + esc(s) + '</div>';
+    }).join('') + '<div><span class="swatch" style="background:#dddddd"></span>' + t('no_data') + '</div>' + note;
+  }
+
+  function drawWorst() {
+    var rows = cellRows.filter(function (r) { return r.cell_layer === 'cells' && r.operator === body.dataset.operator; })
+      .sort(function (a, b) { return badness(b) - badness(a); }).slice(0, 10);
+    var col = metricColumn(), isCount = body.dataset.metric === 'partners';
+    document.getElementById('worst').innerHTML = rows.map(function (r) {
+      return '<li data-cell-id="' + esc(r.cell_id) + '">' + esc(r.cell_name) + ' — ' + (isCount ? fmt(r[col], 0) : pct(r[col])) + '</li>';
+    }).join('');
+  }
+
+  // ---- layers ------------------------------------------------------------------------------------
+  function styleFor(info) {
+    if (info.kind === 'cells') return function () { return { color: '#333', weight: 2, fillOpacity: 0.75, fillColor: '#ddd' }; };
+    if (info.kind === 'zones') {
+      var c = operatorColour(info.operator);
+      return function () { return { color: c, weight: 2, dashArray: '6 4', fill: false }; };
+    }
+    if (info.operator === 'gap') return function () { return { color: '#c00', weight: 1, fillColor: 'url(#hatch-gap)', fillOpacity: 1 }; };
+    if (info.operator === 'double_coverage') return function () { return { color: '#6a1b9a', weight: 1, fillColor: '#9c27b0', fillOpacity: 0.55 }; };
+    // Straddles are many (151 in PACA) and cover much of the map: an outline only, so that the
+    // choropleth stays readable under them.
+    return function () { return { color: '#e65100', weight: 1.5, dashArray: '2 3', fill: false }; };
+  }
+
+  function addLayer(info, geojson) {
+    var entry = { info: info, geojson: geojson, visible: false };
+    var baseStyle = styleFor(info);
+    entry.leaflet = L.geoJSON(geojson, {
+      style: baseStyle,
+      pane: info.kind === 'cells' ? 'cells' : info.kind === 'zones' ? 'zones' : 'defects',
+      // Defects share the renderer that holds the gap hatching pattern.
+      renderer: info.kind === 'defects' ? hatch : undefined,
+      onEachFeature: function (feature, l) {
+        var p = feature.properties;
+        var name = info.kind === 'defects'
+          ? t(p.kind) + ' — ' + operatorLabel(p.operator) + ' — ' + (p.cell_name || '') + ' (' + fmt(p.area_km2, 3) + ' ' + t('km2') + ')'
+          : (info.kind === 'zones' ? operatorLabel(info.operator) + ' : ' : '') + p.name;
+        l.bindTooltip(esc(name), { sticky: true });
+        byId[info.key + ':' + p.id] = l;
+        l.on('mouseover', function () { l.setStyle({ weight: 4 }); l.bringToFront(); body.dataset.hover = name; });
+        l.on('mouseout', function () { l.setStyle({ weight: baseStyle().weight }); delete body.dataset.hover; });
+        if (info.kind === 'cells') l.on('click', function () { selectCell(p.id, false); });
+        if (info.kind === 'zones') l.on('click', function () { selectZone(info.operator, p.id, false); });
+      }
+    });
+    layers[info.key] = entry;
+  }
+
+  function setVisible(key, visible) {
+    var e = layers[key];
+    if (!e || e.visible === visible) return;
+    e.visible = visible;
+    if (visible) e.leaflet.addTo(map); else map.removeLayer(e.leaflet);
+    var box = document.querySelector('#layer-list input[data-layer="' + key + '"]');
+    if (box) box.checked = visible;
+    publishLayers();
+  }
+
+  function publishLayers() {
+    var keys = Object.keys(layers);
+    body.dataset.loadedLayers = keys.join(',');
+    body.dataset.visibleLayers = keys.filter(function (k) { return layers[k].visible; }).join(',');
+  }
+
+  function drawLayerList() {
+    var list = document.getElementById('layer-list');
+    list.innerHTML = '';
+    study.layers.forEach(function (info) {
+      var e = layers[info.key];
+      if (!e) return;
+      var s = styleFor(info)();
+      var swatch = s.fill === false
+        ? 'background:#fff;border:2px ' + (s.dashArray === '2 3' ? 'dotted ' : 'dashed ') + s.color
+        : info.operator === 'gap' ? 'background:repeating-linear-gradient(45deg,#c00 0 2px,#fff 2px 5px)'
+        : 'background:' + (s.fillColor && s.fillColor.indexOf('url') !== 0 ? s.fillColor : '#fff') + ';border-color:' + s.color;
+      var li = document.createElement('li');
+      li.innerHTML = '<input type="checkbox" id="layer-' + esc(info.key) + '" data-layer="' + esc(info.key) + '"' + (e.visible ? ' checked' : '') + '>' +
+        '<span class="swatch" style="' + swatch + '"></span><label for="layer-' + esc(info.key) + '">' + esc(layerLabel(info)) + ' (' + info.count + ')</label>';
+      list.appendChild(li);
+    });
+    if (study.source === 'results') {
+      var note = document.createElement('li');
+      note.innerHTML = '<em>' + esc(t('no_zones')) + '</em>';
+      list.appendChild(note);
+    }
+  }
+
+  // ---- selection -----------------------------------------------------------------------------------
+  function zoneName(op, id) {
+    var z = zoneRows.find(function (r) { return r.operator === op && r.zone_id === id && r.cell_layer === 'cells'; });
+    return z ? z.zone_name : id;
+  }
+  function cellName(id) {
+    var f = byId['cells:' + id];
+    return f ? f.feature.properties.name : id;
+  }
+
+  function highlight(l) {
+    if (!l) return;
+    var old = l.options.color;
+    l.setStyle({ color: '#00bcd4', weight: 5 });
+    setTimeout(function () { l.setStyle({ color: old, weight: 2 }); }, 1500);
+  }
+
+  function selectCell(id, zoom) {
+    selected = { type: 'cell', id: id };
+    body.dataset.selectedCell = id;
+    delete body.dataset.selectedZone;
+    var f = byId['cells:' + id];
+    if (f && zoom) map.fitBounds(f.getBounds(), { maxZoom: 12 });
+    var rows = cellRows.filter(function (r) { return r.cell_layer === 'cells' && r.cell_id === id; });
+    var first = rows[0] || {};
+    var html = '<h2>' + esc(cellName(id)) + ' <small>(' + esc(id) + ')</small></h2>' +
+      '<div class="facts">' + t('area') + ' ' + fmt(first.area_km2, 1) + ' ' + t('km2') +
+      (study.weights ? ' · ' + t('population') + ' ' + fmt(first.pop, 0) : '') + '</div>';
+    rows.forEach(function (m) {
+      var op = m.operator;
+      var partners = pairRows.filter(function (p) { return p.cell_layer === 'cells' && p.cell_id === id && p.operator === op && p.significant; })
+        .sort(function (a, b) { return b.share_of_cell - a.share_of_cell; });
+      html += '<h3 style="color:' + operatorColour(op) + '">' + esc(operatorLabel(op)) + ' — ' + partners.length + ' ' + t('partners_of') + '</h3>' +
+        '<table data-operator="' + esc(op) + '"><tr><th>' + t('zone') + '</th><th>' + t('share_area') + '</th>' +
+        (study.weights ? '<th>' + t('share_pop') + '</th>' : '') + '<th></th></tr>' +
+        partners.map(function (p) {
+          return '<tr class="partner" data-operator="' + esc(op) + '" data-zone-id="' + esc(p.zone_id) + '" data-share-area="' + p.share_of_cell +
+            '" data-share-pop="' + (p.pop_share_of_cell === null ? '' : p.pop_share_of_cell) + '"><td>' + esc(zoneName(op, p.zone_id)) + '</td><td>' +
+            pct(p.share_of_cell) + '</td>' + (study.weights ? '<td>' + pct(p.pop_share_of_cell) + '</td>' : '') +
+            '<td>' + (byId['zones-' + op + ':' + p.zone_id] ? '<a data-zoom-zone="' + esc(op) + '|' + esc(p.zone_id) + '">' + t('zoom') + '</a>' : '') + '</td></tr>';
+        }).join('') +
+        '<tr class="op-summary" data-operator="' + esc(op) + '" data-gap-km2="' + m.gap_km2 + '" data-double-km2="' + m.double_km2 + '" data-misfit="' + m.misfit + '">' +
+        '<td>' + t('gap_row') + ' / ' + t('double_row') + '</td><td>' + fmt(m.gap_km2, 3) + ' / ' + fmt(m.double_km2, 3) + ' ' + t('km2') + '</td>' +
+        (study.weights ? '<td>' + fmt(m.pop_gap, 0) + ' / ' + fmt(m.pop_double, 0) + '</td>' : '') + '<td></td></tr>' +
+        '<tr><td>' + t('misfit_row') + '</td><td>' + pct(m.misfit) + '</td>' + (study.weights ? '<td>' + pct(m.pop_misfit) + '</td>' : '') + '<td></td></tr></table>';
+    });
+    showPanel(html);
+  }
+
+  function selectZone(op, id, zoom) {
+    selected = { type: 'zone', op: op, id: id };
+    body.dataset.selectedZone = op + ':' + id;
+    delete body.dataset.selectedCell;
+    var f = byId['zones-' + op + ':' + id];
+    if (f) {
+      if (!layers['zones-' + op].visible) setVisible('zones-' + op, true);
+      if (zoom) map.fitBounds(f.getBounds(), { maxZoom: 12 });
+      highlight(f);
+    }
+    var touched = pairRows.filter(function (p) { return p.cell_layer === 'cells' && p.operator === op && p.zone_id === id && p.significant; })
+      .sort(function (a, b) { return b.share_of_zone - a.share_of_zone; });
+    var html = '<h2>' + esc(zoneName(op, id)) + ' <small>(' + esc(id) + ')</small></h2><div class="facts">' + esc(operatorLabel(op)) + '</div>' +
+      '<h3>' + t('cells_touched') + ' (' + touched.length + ')</h3><table><tr><th>' + t('cell') + '</th><th>' + t('share_of_zone') + '</th></tr>' +
+      touched.map(function (p) {
+        return '<tr class="touched-cell" data-cell-id="' + esc(p.cell_id) + '"><td><a data-select-cell="' + esc(p.cell_id) + '">' + esc(cellName(p.cell_id)) +
+          '</a></td><td>' + pct(p.share_of_zone) + '</td></tr>';
+      }).join('') + '</table>';
+    showPanel(html);
+  }
+
+  function showPanel(html) {
+    document.getElementById('panel-body').innerHTML = html;
+    var panel = document.getElementById('panel');
+    var wasHidden = panel.hidden;
+    panel.hidden = false;
+    if (wasHidden) map.invalidateSize();
+  }
+
+  // ---- search --------------------------------------------------------------------------------------
+  var searchIndex = [];
+  function buildSearch() {
+    searchIndex = [];
+    Object.keys(byId).forEach(function (k) {
+      var l = byId[k], key = k.slice(0, k.indexOf(':'));
+      var info = layers[key].info;
+      if (info.kind === 'defects') return;
+      var label = info.kind === 'cells' ? l.feature.properties.name : l.feature.properties.name + ' (' + operatorLabel(info.operator) + ')';
+      searchIndex.push({ label: label, info: info, id: l.feature.properties.id });
+    });
+    document.getElementById('search-names').innerHTML = searchIndex.map(function (s) { return '<option value="' + esc(s.label) + '">'; }).join('');
+  }
+  function search(text) {
+    var q = text.trim().toLowerCase();
+    if (!q) return;
+    var hit = searchIndex.find(function (s) { return s.label.toLowerCase() === q; }) ||
+      searchIndex.find(function (s) { return s.label.toLowerCase().indexOf(q) >= 0; });
+    if (!hit) return;
+    if (hit.info.kind === 'cells') selectCell(hit.id, true); else selectZone(hit.info.operator, hit.id, true);
+  }
+
+  // ---- language ------------------------------------------------------------------------------------
+  function applyLanguage() {
+    document.documentElement.lang = lang;
+    body.dataset.lang = lang;
+    document.getElementById('lang').textContent = lang === 'fr' ? 'EN' : 'FR';
+    document.querySelectorAll('[data-i18n]').forEach(function (el) { el.textContent = t(el.dataset.i18n); });
+    document.querySelectorAll('[data-i18n-placeholder]').forEach(function (el) { el.placeholder = t(el.dataset.i18nPlaceholder); });
+    if (!study) return;
+    drawLayerList();
+    drawLegend();
+    drawWorst();
+    setStatus(body.dataset.status);
+    if (selected && selected.type === 'cell') selectCell(selected.id, false);
+    else if (selected && selected.type === 'zone') selectZone(selected.op, selected.id, false);
+  }
+
+  // ---- PNG export: the visible layers redrawn on a canvas, with the legend ------------------------
+  function exportPng() {
+    var size = map.getSize(), scale = 2;
+    var canvas = document.createElement('canvas');
+    canvas.width = size.x * scale; canvas.height = size.y * scale;
+    var ctx = canvas.getContext('2d');
+    ctx.scale(scale, scale);
+    ctx.fillStyle = '#f3f1ec'; ctx.fillRect(0, 0, size.x, size.y);
+    var pat = document.createElement('canvas'); pat.width = pat.height = 6;
+    var pc = pat.getContext('2d'); pc.strokeStyle = '#c00'; pc.lineWidth = 1.2; pc.beginPath(); pc.moveTo(0, 6); pc.lineTo(6, 0); pc.stroke();
+    var hatchFill = ctx.createPattern(pat, 'repeat');
+    ['cells', 'zones', 'defects'].forEach(function (kind) {
+      study.layers.forEach(function (info) {
+        var e = layers[info.key];
+        if (!e || !e.visible || info.kind !== kind) return;
+        e.leaflet.eachLayer(function (l) {
+          var o = l.options;
+          ctx.beginPath();
+          traceRings(ctx, l.getLatLngs());
+          if (o.fill !== false) {
+            ctx.globalAlpha = o.fillOpacity;
+            ctx.fillStyle = o.fillColor && o.fillColor.indexOf('url(') === 0 ? hatchFill : (o.fillColor || o.color);
+            ctx.fill('evenodd');
+          }
+          ctx.globalAlpha = 1; ctx.strokeStyle = o.color; ctx.lineWidth = o.weight;
+          ctx.setLineDash(o.dashArray ? o.dashArray.split(' ').map(Number) : []);
+          ctx.stroke();
+        });
+      });
+    });
+    ctx.setLineDash([]);
+    // Title and legend, so the picture stands on its own in a slide.
+    ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fillRect(8, 8, 250, 30 + 18 * 6);
+    ctx.fillStyle = '#222'; ctx.font = 'bold 13px "DejaVu Sans", sans-serif';
+    ctx.fillText(study.name, 16, 26);
+    ctx.font = '12px "DejaVu Sans", sans-serif';
+    ctx.fillText(t('m_' + body.dataset.metric) + ' — ' + operatorLabel(body.dataset.operator), 16, 44);
+    document.querySelectorAll('#legend div').forEach(function (d, i) {
+      var sw = d.querySelector('.swatch');
+      if (!sw) return;
+      ctx.fillStyle = sw.style.background; ctx.fillRect(16, 52 + 18 * i, 16, 12);
+      ctx.strokeStyle = '#555'; ctx.lineWidth = 1; ctx.strokeRect(16, 52 + 18 * i, 16, 12);
+      ctx.fillStyle = '#222'; ctx.fillText(d.textContent, 40, 62 + 18 * i);
+    });
+    canvas.toBlob(function (blob) {
+      var a = document.createElement('a');
+      a.href = URL.createObjectURL(blob); a.download = 'cepgeo-map.png';
+      document.body.appendChild(a); a.click(); a.remove();
+      body.dataset.lastExport = 'cepgeo-map.png';
+    }, 'image/png');
+  }
+  function traceRings(ctx, latlngs) {
+    if (!latlngs.length) return;
+    if (Array.isArray(latlngs[0])) { latlngs.forEach(function (r) { traceRings(ctx, r); }); return; }
+    latlngs.forEach(function (ll, i) {
+      var p = map.latLngToContainerPoint(ll);
+      if (i === 0) ctx.moveTo(p.x, p.y); else ctx.lineTo(p.x, p.y);
+    });
+    ctx.closePath();
+  }
+
+  // ---- start ---------------------------------------------------------------------------------------
+  function makeMap() {
+    map = L.map('map', { zoomSnap: 0.25, preferCanvas: false, attributionControl: !!study.tiles });
+    if (map.attributionControl) map.attributionControl.setPrefix(false);
+    map.createPane('cells').style.zIndex = 400;
+    map.createPane('zones').style.zIndex = 420;
+    map.createPane('defects').style.zIndex = 440;
+    if (study.tiles) L.tileLayer(study.tiles, { maxZoom: 18, attribution: study.tiles.replace(/^\w+:\/\/([^/]+).*$/, '$1') }).addTo(map);
+    var b = study.bounds;
+    map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+    // Hatching for gaps: one SVG pattern in the defects pane's renderer.
+    var renderer = L.svg({ pane: 'defects' });
+    renderer.addTo(map);
+    var svg = renderer._container, ns = 'http://www.w3.org/2000/svg';
+    var defs = document.createElementNS(ns, 'defs');
+    defs.innerHTML = '<pattern id="hatch-gap" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">' +
+      '<rect width="6" height="6" fill="#fff" fill-opacity="0.6"/><line x1="0" y1="0" x2="0" y2="6" stroke="#c00" stroke-width="2.5"/></pattern>';
+    svg.insertBefore(defs, svg.firstChild);
+    hatch = renderer;
+    L.control.scale({ imperial: false }).addTo(map);
+  }
+
+  function start() {
+    setStatus('loading');
+    Promise.all([getJson('api/study'), getJson('api/metrics/cells'), getJson('api/metrics/pairs'), getJson('api/metrics/zones')])
+      .then(function (res) {
+        study = res[0]; cellRows = res[1]; pairRows = res[2]; zoneRows = res[3];
+        document.getElementById('title').textContent = 'CepGeo — ' + study.name;
+        document.title = 'CepGeo — ' + study.name;
+        var opSelect = document.getElementById('operator');
+        opSelect.innerHTML = study.operators.map(function (o) { return '<option value="' + esc(o.key) + '">' + esc(o.label) + '</option>'; }).join('');
+        body.dataset.metric = 'misfit'; body.dataset.weight = 'area';
+        body.dataset.operator = study.operators.length ? study.operators[0].key : '';
+        makeMap();
+        return Promise.all(study.layers.map(function (info) {
+          return getJson('api/layers/' + encodeURIComponent(info.key)).then(function (g) { addLayer(info, g); });
+        }));
+      })
+      .then(function () {
+        // Default view: the cells coloured, the first operator's zones, gaps and double coverage.
+        study.layers.forEach(function (info) {
+          var show = info.kind === 'cells' || (info.kind === 'defects' && info.operator !== 'straddle') ||
+            (info.kind === 'zones' && info.operator === body.dataset.operator);
+          if (layers[info.key]) setVisible(info.key, show);
+        });
+        publishLayers();
+        recolour();
+        drawLayerList();
+        buildSearch();
+        applyLanguage();
+        requestAnimationFrame(function () {
+          requestAnimationFrame(function () {
+            body.dataset.firstPaintMs = String(Math.round(performance.now() - started));
+            setStatus('ready');
+          });
+        });
+      })
+      .catch(function (e) { setStatus('error'); document.getElementById('status').textContent = t('error') + ': ' + e.message; });
+  }
+
+  document.getElementById('layer-list').addEventListener('change', function (ev) {
+    if (ev.target.dataset.layer) setVisible(ev.target.dataset.layer, ev.target.checked);
+  });
+  document.getElementById('metric').addEventListener('change', function (ev) { body.dataset.metric = ev.target.value; recolour(); });
+  document.getElementById('weight').addEventListener('change', function (ev) { body.dataset.weight = ev.target.value; recolour(); });
+  document.getElementById('operator').addEventListener('change', function (ev) {
+    body.dataset.operator = ev.target.value;
+    recolour();
+    if (selected && selected.type === 'cell') selectCell(selected.id, false);
+  });
+  document.getElementById('worst').addEventListener('click', function (ev) {
+    var li = ev.target.closest('li');
+    if (li) selectCell(li.dataset.cellId, true);
+  });
+  document.getElementById('panel-body').addEventListener('click', function (ev) {
+    var a = ev.target.closest('a');
+    if (!a) return;
+    if (a.dataset.zoomZone) { var parts = a.dataset.zoomZone.split('|'); selectZone(parts[0], parts.slice(1).join('|'), true); }
+    if (a.dataset.selectCell) selectCell(a.dataset.selectCell, true);
+  });
+  document.getElementById('panel-close').addEventListener('click', function () {
+    document.getElementById('panel').hidden = true; selected = null;
+    delete body.dataset.selectedCell; delete body.dataset.selectedZone; map.invalidateSize();
+  });
+  document.getElementById('search').addEventListener('change', function (ev) { search(ev.target.value); });
+  document.getElementById('lang').addEventListener('click', function () { lang = lang === 'fr' ? 'en' : 'fr'; applyLanguage(); });
+  document.getElementById('export-png').addEventListener('click', exportPng);
+
+  // Published for scripts and tests: select a cell or a zone as a click would.
+  window.cepgeo = {
+    selectCell: selectCell,
+    selectZone: selectZone,
+    // Where a lon/lat point is on the page (to click a place as a person would).
+    pointOf: function (lon, lat) {
+      var p = map.latLngToContainerPoint([lat, lon]), r = map.getContainer().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    }
+  };
+  start();
+})();
