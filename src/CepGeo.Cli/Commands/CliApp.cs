@@ -51,6 +51,8 @@ internal static class CliApp
         ShowHelpWhenBare(root);
 
         root.Subcommands.Add(AnalyzeCommand.Create(context));
+        root.Subcommands.Add(Group("zones", "Operator zones from commune lists",
+            ZonesBuildCommand.Create(context)));
         root.Subcommands.Add(Group("demo", "Synthetic demo data",
             DemoGenerateCommand.Create(context)));
 
