@@ -213,3 +213,45 @@ public sealed class ZonesBuildCommandTests : IDisposable
         return table.Rows.Select(r => table.Header.Select((h, i) => (h, r.Fields[i])).ToDictionary(p => p.h, p => p.Item2)).ToList();
     }
 }
+
+public sealed class ZoneListStudyTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("cepgeo-zones-study-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Study_WithACommuneListOperator_AnalysesItLikeThePublishedPolygons_AndKeepsTheMatchReport()
+    {
+        static string J(string path) => System.Text.Json.JsonSerializer.Serialize(path);
+        string study = Path.Combine(_dir, "study.json");
+        File.WriteAllText(study, $$"""
+            { "name": "PACA from lists",
+              "cells": { "path": {{J(TestPaths.Shared("paca", "ze2020.geojson"))}}, "id": "zone_code" },
+              "operators": [
+                { "key": "ml", "members": {{J(TestPaths.Shared("paca", "missions-locales-2025-communes.csv"))}},
+                  "communes": {{J(TestPaths.Shared("paca", "communes.geojson"))}}, "codeField": "code",
+                  "memberCode": "commune_code", "zoneCode": "zone_code", "zoneName": "zone_name",
+                  "crosswalk": {{J(TestPaths.Shared("france", "crosswalk-communes-2018-to-2026.csv"))}},
+                  "fromField": "commune_code_2018", "toField": "commune_code_2026" },
+                { "key": "published", "path": {{J(TestPaths.Shared("paca", "missions-locales-2025.geojson"))}}, "id": "zone_code" } ] }
+            """);
+        string output = Path.Combine(_dir, "out");
+
+        var run = CliRun.Of("analyze", study, "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Out + run.Err);
+        using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+        var root = summary.RootElement;
+        var ml = root.GetProperty("operators").GetProperty("ml");
+        var published = root.GetProperty("operators").GetProperty("published");
+        Assert.Equal(28, ml.GetProperty("zones").GetInt32());
+        // The same 28 polygons: the same alignment against the employment zones.
+        Assert.Equal(published.GetProperty("alignment").GetDouble(), ml.GetProperty("alignment").GetDouble(), 9);
+        var load = root.GetProperty("load").EnumerateArray()
+            .Where(e => e.GetProperty("layer").GetString() == "missions-locales-2025-communes.csv over communes.geojson").ToList();
+        Assert.Equal(Enumerable.Range(13201, 16).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            load.Where(e => e.GetProperty("kind").GetString() == "arrondissement").Select(e => e.GetProperty("feature").GetString()));
+        Assert.Contains(load, e => e.GetProperty("kind").GetString() == "crosswalk" && e.GetProperty("feature").GetString() == "05001");
+    }
+}
