@@ -57,6 +57,8 @@ internal static class CliApp
             DesignNestCommand.Create(context), DesignSnapCommand.Create(context), DesignBalanceCommand.Create(context)));
         root.Subcommands.Add(RenderCommand.Create(context));
         root.Subcommands.Add(ViewCommand.Create(context));
+        root.Subcommands.Add(Group("zones", "Operator zones from commune lists",
+            ZonesBuildCommand.Create(context)));
         root.Subcommands.Add(Group("demo", "Synthetic demo data",
             DemoGenerateCommand.Create(context)));
 

@@ -46,12 +46,25 @@ internal static class StudyFiles
     {
         yield return ("cells.path", study.Cells.Path);
         for (int i = 0; i < study.Operators.Count; i++)
-            yield return ($"operators[{i}].path ({study.Operators[i].Key})", study.Operators[i].Path);
+        {
+            var op = study.Operators[i];
+            if (op.Members is not { } list)
+            {
+                yield return ($"operators[{i}].path ({op.Key})", op.Path);
+                continue;
+            }
+            yield return ($"operators[{i}].members ({op.Key})", list.MembersPath);
+            yield return ($"operators[{i}].communes ({op.Key})", list.CommunesPath);
+            if (list.CrosswalkPath is not null)
+                yield return ($"operators[{i}].crosswalk ({op.Key})", list.CrosswalkPath);
+        }
         if (study.Weights is not null)
             yield return ("weights.path", study.Weights.Path);
     }
 
-    public static Layer LoadLayer(LayerSpec spec) => LayerReader.Read(spec.Path, LayerOptions.For(spec));
+    /// <summary>Reads a polygon layer, or builds an operator's zones from its commune list (the match report becomes its load report).</summary>
+    public static Layer LoadLayer(LayerSpec spec) =>
+        spec.Members is null ? LayerReader.Read(spec.Path, LayerOptions.For(spec)) : ZoneListFiles.LoadLayer(spec);
 
     public static Layer LoadWeights(WeightsSpec spec) => LayerReader.Read(spec.Path, LayerOptions.For(spec));
 }

@@ -25,6 +25,8 @@ public static partial class StudyReader
     private static readonly string[] TopKeys = ["$schema", "name", "crs", "sources", "cells", "operators", "weights", "tolerances"];
     private static readonly string[] CellsKeys = ["path", "id", "name", "label", "table"];
     private static readonly string[] OperatorKeys = ["key", "label", "path", "id", "name", "table"];
+    private static readonly string[] MemberListKeys =
+        ["key", "label", "members", "communes", "codeField", "memberCode", "zoneCode", "zoneName", "crosswalk", "fromField", "toField"];
     private static readonly string[] WeightsKeys = ["path", "value", "label", "table"];
     private static readonly string[] ToleranceKeys = ["sliverWidthM", "minAreaKm2", "minShare", "nestShare"];
 
@@ -172,9 +174,10 @@ public static partial class StudyReader
             foreach (var element in array.EnumerateArray())
             {
                 string where = $"operators[{index}]";
-                if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("members", out _))
-                    throw Fail($"{where}.members: commune-list operators are not supported yet; give a \"path\" to a polygon layer");
-                var op = Members(element, where, OperatorKeys);
+                bool isList = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("members", out _);
+                if (isList && element.TryGetProperty("path", out _))
+                    throw Fail($"{where}: give either \"path\" (a polygon layer) or \"members\" (a commune list), not both");
+                var op = Members(element, where, isList ? MemberListKeys : OperatorKeys);
                 string key = RequiredString(op, where, "key");
                 if (!KeyPattern().IsMatch(key))
                     throw Fail($"{where}.key: \"{key}\" must be lower-case letters, digits and _ only ([a-z0-9_]+): it prefixes output columns");
@@ -183,6 +186,12 @@ public static partial class StudyReader
                 if (firstIndexOfKey.TryGetValue(key, out int first))
                     throw Fail($"{where}.key: duplicate key \"{key}\" (already operators[{first}])");
                 firstIndexOfKey[key] = index;
+                if (isList)
+                {
+                    operators.Add(ReadMemberList(op, where, key));
+                    index++;
+                    continue;
+                }
                 operators.Add(new LayerSpec(
                     key,
                     OptionalString(op, where, "label") ?? key,
@@ -193,6 +202,28 @@ public static partial class StudyReader
                 index++;
             }
             return operators;
+        }
+
+        /// <summary>An operator given as a commune list, dissolved over a commune map when the study is run.</summary>
+        private LayerSpec ReadMemberList(Dictionary<string, JsonElement> op, string where, string key)
+        {
+            if (!op.ContainsKey("communes"))
+                throw Fail($"{where}.communes: missing; a commune list needs the commune polygons to dissolve, e.g. \"communes\": \"communes.geojson\"");
+            string? crosswalk = op.ContainsKey("crosswalk") ? RequiredPath(op, where, "crosswalk") : null;
+            string? from = OptionalString(op, where, "fromField"), to = OptionalString(op, where, "toField");
+            if (crosswalk is not null && (from is null || to is null))
+                throw Fail($"{where}.{(from is null ? "fromField" : "toField")}: missing; a crosswalk needs the names of its two code columns");
+            if (crosswalk is null && (from ?? to) is not null)
+                throw Fail($"{where}.{(from is null ? "toField" : "fromField")}: given without a \"crosswalk\"");
+            var list = new ZoneListSpec(
+                RequiredPath(op, where, "members"),
+                RequiredPath(op, where, "communes"),
+                OptionalString(op, where, "codeField") ?? "code",
+                OptionalString(op, where, "memberCode") ?? "commune_code",
+                OptionalString(op, where, "zoneCode") ?? "zone_code",
+                OptionalString(op, where, "zoneName"),
+                crosswalk, from, to);
+            return new LayerSpec(key, OptionalString(op, where, "label") ?? key, list.MembersPath, null, null, null, list);
         }
 
         private WeightsSpec? ReadWeights(Dictionary<string, JsonElement> top)
@@ -260,16 +291,16 @@ public static partial class StudyReader
             return members;
         }
 
-        private string RequiredPath(Dictionary<string, JsonElement> members, string where)
+        private string RequiredPath(Dictionary<string, JsonElement> members, string where, string field = "path")
         {
-            string path = RequiredString(members, where, "path");
+            string path = RequiredString(members, where, field);
             try
             {
                 return Path.GetFullPath(Path.Combine(baseDirectory, path));
             }
             catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
             {
-                throw Fail($"{Join(where, "path")}: \"{path}\" is not a valid path ({e.Message})", e);
+                throw Fail($"{Join(where, field)}: \"{path}\" is not a valid path ({e.Message})", e);
             }
         }
 

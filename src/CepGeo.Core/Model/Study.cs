@@ -17,13 +17,39 @@ public sealed record Study(
 /// <param name="IdField">Property holding the feature id, or null for the GeoJSON feature id.</param>
 /// <param name="NameField">Property holding the name, or null to use the id.</param>
 /// <param name="Table">GeoPackage table name when the file holds several.</param>
+/// <param name="Members">Set when the layer is a commune list to dissolve (then <paramref name="Path"/> is the list).</param>
 public sealed record LayerSpec(
     string Key,
     string Label,
     string Path,
     string? IdField,
     string? NameField,
-    string? Table = null);
+    string? Table = null,
+    ZoneListSpec? Members = null);
+
+/// <summary>
+/// An operator layer given as a commune list (commune code → zone), dissolved over a commune map
+/// when the study is loaded (<c>cepgeo zones build</c> does the same from the command line).
+/// </summary>
+/// <param name="MembersPath">The list (CSV), absolute.</param>
+/// <param name="CommunesPath">The commune polygons, absolute.</param>
+/// <param name="CodeField">Property of the communes holding the commune code.</param>
+/// <param name="MemberCode">Column of the list holding the commune code.</param>
+/// <param name="ZoneCode">Column of the list holding the zone code.</param>
+/// <param name="ZoneName">Column of the list holding the zone name, if any.</param>
+/// <param name="CrosswalkPath">Optional crosswalk CSV between the list's and the map's vintages, absolute.</param>
+/// <param name="FromField">Crosswalk column of one vintage (required with a crosswalk).</param>
+/// <param name="ToField">Crosswalk column of the other vintage (required with a crosswalk).</param>
+public sealed record ZoneListSpec(
+    string MembersPath,
+    string CommunesPath,
+    string CodeField,
+    string MemberCode,
+    string ZoneCode,
+    string? ZoneName,
+    string? CrosswalkPath = null,
+    string? FromField = null,
+    string? ToField = null);
 
 /// <summary>The optional weights layer: polygons carrying a count spread by area.</summary>
 public sealed record WeightsSpec(string Path, string ValueField, string Label, string? Table = null);

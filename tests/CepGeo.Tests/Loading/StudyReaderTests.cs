@@ -181,11 +181,39 @@ public class StudyReaderTests
     }
 
     [Fact]
-    public void Read_CommuneListOperator_IsNotSupportedYet()
+    public void Read_CommuneListOperator_UnknownKey_IsRefusedWithASuggestion()
     {
-        string problem = Problem("""{ "cells": { "path": "c" }, "operators": [ { "key": "cap", "members": "cap_communes.csv", "commune": "insee", "zone": "antenne" } ] }""");
+        string problem = Problem("""{ "cells": { "path": "c" }, "operators": [ { "key": "cap", "members": "cap_communes.csv", "communes": "c.geojson", "zone": "antenne" } ] }""");
 
-        Assert.StartsWith("operators[0].members: commune-list operators are not supported yet", problem, StringComparison.Ordinal);
+        Assert.StartsWith("operators[0].zone: unknown key", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_CommuneListOperator_ResolvesItsFilesAndDefaults()
+    {
+        var study = Read("""
+            { "cells": { "path": "c" }, "operators": [ { "key": "ml", "label": "Missions locales", "members": "lists/ml.csv",
+              "communes": "communes.geojson", "zoneName": "zone_name", "crosswalk": "cw.csv", "fromField": "a", "toField": "b" } ] }
+            """);
+
+        var op = Assert.Single(study.Operators);
+        var list = Assert.IsType<ZoneListSpec>(op.Members);
+        Assert.Equal(Path.GetFullPath(Path.Combine(Base, "lists/ml.csv")), list.MembersPath);
+        Assert.Equal(list.MembersPath, op.Path);
+        Assert.Equal(Path.GetFullPath(Path.Combine(Base, "communes.geojson")), list.CommunesPath);
+        Assert.Equal(("code", "commune_code", "zone_code", "zone_name"), (list.CodeField, list.MemberCode, list.ZoneCode, list.ZoneName));
+        Assert.Equal(("a", "b"), (list.FromField, list.ToField));
+    }
+
+    [Theory]
+    [InlineData("""{ "key": "ml", "members": "m.csv" }""", "operators[0].communes: missing")]
+    [InlineData("""{ "key": "ml", "members": "m.csv", "path": "p", "communes": "c" }""", "operators[0]: give either")]
+    [InlineData("""{ "key": "ml", "members": "m.csv", "communes": "c", "crosswalk": "x.csv", "fromField": "a" }""", "operators[0].toField: missing")]
+    public void Read_CommuneListOperator_Incomplete_SaysWhatIsMissing(string op, string expected)
+    {
+        string problem = Problem($$"""{ "cells": { "path": "c" }, "operators": [ {{op}} ] }""");
+
+        Assert.StartsWith(expected, problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,48 @@
+using CepGeo.Core.Loading;
+using CepGeo.Core.Model;
+using CepGeo.Core.Validation;
+using CepGeo.Core.Zones;
+
+namespace CepGeo.Cli.Commands;
+
+/// <summary>The file side of a commune list: opening the list, the map and the crosswalk. Shared by <c>zones build</c> and studies.</summary>
+internal static class ZoneListFiles
+{
+    /// <summary>Reads everything the spec names and builds the zones, in the communes' CRS.</summary>
+    public static (ZoneBuild Build, CrsRef Crs) Build(ZoneListSpec spec, string? weightsField = null)
+    {
+        var communes = LayerRepair.Repair(LayerReader.Read(spec.CommunesPath,
+            new LayerOptions(Path.GetFileName(spec.CommunesPath), spec.CodeField, null)));
+        var members = Open(spec.MembersPath, s => ZoneLists.ReadMembers(s, Path.GetFileName(spec.MembersPath),
+            spec.MemberCode, spec.ZoneCode, spec.ZoneName));
+        Crosswalk? crosswalk = null;
+        if (spec.CrosswalkPath is not null)
+        {
+            if (spec.FromField is null || spec.ToField is null)
+                throw new CepGeoInputException(Path.GetFileName(spec.CrosswalkPath), null,
+                    "a crosswalk needs the names of its two code columns (--from-field and --to-field)");
+            crosswalk = Open(spec.CrosswalkPath, s => ZoneLists.ReadCrosswalk(s, Path.GetFileName(spec.CrosswalkPath),
+                spec.FromField, spec.ToField));
+        }
+        var build = ZoneBuilder.Build(communes.Features, communes.Source, members, crosswalk, weightsField);
+        return (build, communes.Crs);
+    }
+
+    /// <summary>The zones as an operator layer of a study, the match report as its load report.</summary>
+    public static Layer LoadLayer(LayerSpec spec)
+    {
+        var (build, crs) = Build(spec.Members!);
+        string source = $"{Path.GetFileName(spec.Members!.MembersPath)} over {Path.GetFileName(spec.Members.CommunesPath)}";
+        if (build.Zones.Count == 0)
+            throw new CepGeoInputException(source, null, "no code of the list matched a commune of the map: no zone to analyse");
+        return build.ToLayer(source, crs);
+    }
+
+    private static T Open<T>(string path, Func<Stream, T> read)
+    {
+        if (!File.Exists(path))
+            throw new CepGeoInputException(Path.GetFileName(path), null, $"file not found: {path}");
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return read(stream);
+    }
+}

@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using CepGeo.Core.Model;
+using CepGeo.Core.Projection;
+using CepGeo.Core.Reporting;
+using CepGeo.Core.Zones;
+using Spectre.Console;
+
+namespace CepGeo.Cli.Commands;
+
+/// <summary>
+/// <c>cepgeo zones build --communes MAP --members LIST.csv … --out ZONES.geojson</c>: operator zones from
+/// a commune list, with a match report (console + ZONES.match.csv).
+/// </summary>
+internal static class ZonesBuildCommand
+{
+    /// <summary>Exit code when the zones were written but some listed codes matched no commune.</summary>
+    public const int UnmatchedExitCode = 3;
+
+    /// <summary>Resolution lines (crosswalk, arrondissement) shown on the console before pointing to the CSV.</summary>
+    private const int ConsoleResolutionLines = 20;
+
+    public static Command Create(CliContext context)
+    {
+        var communes = new Option<string>("--communes") { Description = "Commune polygons (GeoJSON, Shapefile, GeoPackage)", Required = true };
+        var codeField = new Option<string>("--code-field") { Description = "Property of the communes holding the commune code", DefaultValueFactory = _ => "code" };
+        var members = new Option<string>("--members") { Description = "The commune list (CSV, ',' or ';'): one row per commune and zone", Required = true };
+        var memberCode = new Option<string>("--member-code") { Description = "Column of the list holding the commune code", DefaultValueFactory = _ => "commune_code" };
+        var zoneCode = new Option<string>("--zone-code") { Description = "Column of the list holding the zone code", DefaultValueFactory = _ => "zone_code" };
+        var zoneName = new Option<string?>("--zone-name") { Description = "Column of the list holding the zone name" };
+        var weights = new Option<string?>("--weights") { Description = "Numeric property of the communes to sum per zone (e.g. population)" };
+        var crosswalk = new Option<string?>("--crosswalk") { Description = "CSV relating commune codes of two years, used in either direction" };
+        var fromField = new Option<string?>("--from-field") { Description = "Crosswalk column of one year (e.g. commune_code_2018)" };
+        var toField = new Option<string?>("--to-field") { Description = "Crosswalk column of the other year (e.g. commune_code_2026)" };
+        var output = new Option<string>("--out", "-o") { Description = "The zones to write (GeoJSON); the report goes beside it as NAME.match.csv", Required = true };
+        var force = new Option<bool>("--force") { Description = "Replace existing output files" };
+        var command = new Command("build", "Dissolve commune polygons into zones from a commune list, and report what did not match (exit 3 when codes stay unmatched)")
+        {
+            communes, codeField, members, memberCode, zoneCode, zoneName, weights, crosswalk, fromField, toField, output, force,
+        };
+        command.SetAction(parsed =>
+        {
+            var spec = new ZoneListSpec(
+                Path.GetFullPath(parsed.GetValue(members)!), Path.GetFullPath(parsed.GetValue(communes)!),
+                parsed.GetValue(codeField)!, parsed.GetValue(memberCode)!, parsed.GetValue(zoneCode)!, parsed.GetValue(zoneName),
+                parsed.GetValue(crosswalk) is string c ? Path.GetFullPath(c) : null, parsed.GetValue(fromField), parsed.GetValue(toField));
+            return Run(context, spec, parsed.GetValue(weights), parsed.GetValue(output)!, parsed.GetValue(force));
+        });
+        return command;
+    }
+
+    /// <summary>ZONES.geojson → ZONES.match.csv.</summary>
+    public static string MatchPath(string zonesPath)
+    {
+        string name = Path.GetFileName(zonesPath);
+        int dot = name.LastIndexOf('.');
+        string stem = dot > 0 ? name[..dot] : name;
+        return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(zonesPath))!, stem + ".match.csv");
+    }
+
+    private static int Run(CliContext context, ZoneListSpec spec, string? weightsField, string outPath, bool force)
+    {
+        string zonesPath = Path.GetFullPath(outPath);
+        string matchPath = MatchPath(zonesPath);
+        if (Directory.Exists(zonesPath))
+            throw new CepGeoInputException(outPath, null, "is a folder; --out names the zones file to write (e.g. zones.geojson)");
+        if (!force)
+            foreach (var path in new[] { zonesPath, matchPath })
+                if (File.Exists(path))
+                    throw new CepGeoInputException(path, null, "already exists; choose another --out or add --force");
+
+        var (build, crs) = ZoneListFiles.Build(spec, weightsField);
+        var toWgs84 = Reprojector.Create(crs, CrsRef.Wgs84Default, Path.GetFileName(spec.CommunesPath));
+        var lonLat = toWgs84.IsIdentity ? build
+            : build with { Zones = [.. build.Zones.Select(z => z with { Geometry = toWgs84.Transform(z.Geometry) })] };
+
+        WriteAtomically(zonesPath, s => ZoneOutputs.WriteGeoJson(s, lonLat, weightsField, CliApp.Version));
+        WriteAtomically(matchPath, s =>
+        {
+            using var writer = new StreamWriter(s, new UTF8Encoding(false), leaveOpen: true);
+            ZoneOutputs.WriteMatchCsv(writer, build);
+        });
+
+        Print(context.Console, build, spec);
+        context.Console.WriteLine("Outputs:");
+        context.Console.WriteLine("  " + zonesPath);
+        context.Console.WriteLine("  " + matchPath);
+        return build.AllMatched ? 0 : UnmatchedExitCode;
+    }
+
+    private static void Print(IAnsiConsole console, ZoneBuild build, ZoneListSpec spec)
+    {
+        var c = build.Counts;
+        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"{build.Zones.Count} zones from {c.Rows} rows of {Path.GetFileName(spec.MembersPath)} over {c.Communes} communes of {Path.GetFileName(spec.CommunesPath)}")));
+        var table = new Table().AddColumns("match", "count");
+        table.AddRow("codes matched directly", N(c.Direct));
+        table.AddRow("codes resolved as arrondissements", N(c.ThroughArrondissement));
+        table.AddRow("codes bringing communes through the crosswalk", N(c.ThroughCrosswalk));
+        table.AddRow(c.Unmatched > 0 ? "[red]codes with no commune polygon[/]" : "codes with no commune polygon", N(c.Unmatched));
+        table.AddRow("communes in no zone", N(c.Communes - c.Assigned));
+        table.AddRow("communes claimed by two zones", N(build.Of(MatchKinds.ClaimedTwice).Count()));
+        table.AddRow("claims overruled by a direct listing", N(build.Of(MatchKinds.Overruled).Count()));
+        table.AddRow("zones with no polygon", N(build.Of(MatchKinds.EmptyZone).Count()));
+        console.Write(table);
+
+        if (build.Report.Count == 0) return;
+        var details = new Table().AddColumns("kind", "code", "zone", "resolved to", "detail");
+        int resolutions = 0, hidden = 0;
+        foreach (var e in build.Report)
+        {
+            if (e.Kind is MatchKinds.Crosswalk or MatchKinds.Arrondissement && ++resolutions > ConsoleResolutionLines)
+            {
+                hidden++;
+                continue;
+            }
+            details.AddRow(Markup.Escape(e.Kind), Markup.Escape(e.Code), Markup.Escape(e.ZoneCodes), Markup.Escape(e.ResolvedTo), Markup.Escape(e.Detail));
+        }
+        console.Write(details);
+        if (hidden > 0)
+            console.MarkupLine(Markup.Escape($"… and {hidden} more resolutions in the .match.csv file"));
+
+        static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Writes beside the target then moves it into place, so a failure leaves no half-written file.</summary>
+    private static void WriteAtomically(string path, Action<Stream> write)
+    {
+        string temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.tmp-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            using (var stream = File.Create(temp)) write(stream);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+}
