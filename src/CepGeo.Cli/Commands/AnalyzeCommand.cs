@@ -10,7 +10,12 @@ namespace CepGeo.Cli.Commands;
 /// <summary><c>cepgeo analyze [STUDY.json] [--out DIR] [--force]</c>: the whole analysis and its files.</summary>
 internal static class AnalyzeCommand
 {
-    public static Command Create(CliContext context)
+    /// <summary>Exit code when the run was cancelled (Ctrl+C), as shells report a SIGINT.</summary>
+    public const int CancelledExitCode = 130;
+
+    /// <param name="cancellation">Cancels the run as Ctrl+C does (tests).</param>
+    /// <param name="onStep">Also told each pipeline step as it starts (tests).</param>
+    public static Command Create(CliContext context, CancellationToken cancellation = default, Action<string>? onStep = null)
     {
         var study = new Argument<string?>("study")
         {
@@ -23,31 +28,81 @@ internal static class AnalyzeCommand
         var timings = new Option<bool>("--timings") { Description = "Print where the time went, per step" };
         var noMaps = new Option<bool>("--no-maps") { Description = "Write no maps/ and no report.html" };
         var maps = MapOptionSet.Create();
+        var maxInput = new Option<int>("--max-input-mb")
+        {
+            Description = $"Refuse a study whose layer files total more than this many MB (default {InputLimit.DefaultMaxMb})",
+            DefaultValueFactory = _ => InputLimit.DefaultMaxMb,
+        };
+        maxInput.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() <= 0) r.AddError("--max-input-mb must be a positive number of megabytes");
+        });
         var command = new Command("analyze", "Overlay the cells with every operator layer and write the gap report, tables and summary")
         {
-            study, output, force, crs, timings, noMaps,
+            study, output, force, crs, timings, noMaps, maxInput,
         };
         maps.AddTo(command);
-        command.SetAction(parsed => Run(context, parsed.GetValue(study), parsed.GetValue(output),
-            parsed.GetValue(force), parsed.GetValue(crs), parsed.GetValue(timings), parsed.GetValue(noMaps) ? null : maps.Read(parsed)));
+        command.SetAction(parsed => RunCancellable(context, cancellation, onStep, parsed.GetValue(study), parsed.GetValue(output),
+            parsed.GetValue(force), parsed.GetValue(crs), parsed.GetValue(timings), parsed.GetValue(noMaps) ? null : maps.Read(parsed),
+            parsed.GetValue(maxInput)));
         return command;
     }
 
-    private static int Run(CliContext context, string? studyPath, string? outDir, bool force, string? crs, bool showTimings, MapChoices? maps)
+    /// <summary>Runs with Ctrl+C turned into a cancellation: the output folder is left as it was.</summary>
+    private static int RunCancellable(CliContext context, CancellationToken cancellation, Action<string>? onStep,
+        string? studyPath, string? outDir, bool force, string? crs, bool showTimings, MapChoices? maps, int maxInputMb)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        // The first Ctrl+C cancels cleanly (between steps); a second one ends the process at once.
+        ConsoleCancelEventHandler onCtrlC = (_, e) =>
+        {
+            if (cts.IsCancellationRequested) return;
+            e.Cancel = true;
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += onCtrlC;
+        try
+        {
+            return Run(context, studyPath, outDir, force, crs, showTimings, maps, maxInputMb, onStep, cts.Token);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            context.WriteErrorLine("cancelled: no result was written, the output folder is as it was");
+            return CancelledExitCode;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCtrlC;
+        }
+    }
+
+    private static int Run(CliContext context, string? studyPath, string? outDir, bool force, string? crs, bool showTimings,
+        MapChoices? maps, int maxInputMb, Action<string>? onStep, CancellationToken cancel)
     {
         studyPath ??= StudyFiles.DemoStudyPath();
         var study = StudyFiles.Read(studyPath, crs);
+        InputLimit.Check(study, Path.GetFileName(studyPath), maxInputMb);
         outDir ??= Path.Combine("out", new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyPath))!).Name);
         using var folder = OutputFolder.Open(outDir, force);
 
         var console = context.Console;
         console.MarkupLine($"[bold]{Markup.Escape(study.Name)}[/]");
         var clock = new StepClock(console);
-        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, clock.Start);
+        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, step =>
+        {
+            clock.Start(step);
+            onStep?.Invoke(step);
+        }, cancel);
         clock.Start("write");
-        AnalysisOutputs.WriteAll(result, folder.Create, CliApp.Version, clock.Seconds);
+        AnalysisOutputs.WriteAll(result, name =>
+        {
+            cancel.ThrowIfCancellationRequested();
+            return folder.Create(name);
+        }, CliApp.Version, clock.Seconds);
+        cancel.ThrowIfCancellationRequested();
         if (maps is not null) clock.Start("maps");
         var mapFiles = maps is null ? [] : MapFiles.Write(result, folder.Create, "maps/", maps.Format, maps.Text, maps.Lambert93, maps.Print, CliApp.Version, maps.Date);
+        cancel.ThrowIfCancellationRequested();
         string target = folder.Commit();
         clock.Stop();
 

@@ -38,7 +38,15 @@ public static partial class GeoJsonLayerReader
         {
             throw Malformed(source, ex, scanner.ReachedEnd);
         }
+        catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
+        {
+            // A member name or top-level string (outside any feature) that is not UTF-8: found by the fuzz test.
+            throw new CepGeoInputException(source, null, NotUtf8, ex);
+        }
     }
+
+    private const string NotUtf8 =
+        "text that is not valid UTF-8 (GeoJSON must be UTF-8; was the file saved as Latin-1/Windows-1252?)";
 
     /// <summary>The steps: top-level members one by one, features streamed as they come, the type checked at the end.</summary>
     private static RawLayer ReadDocument(JsonStreamScanner scanner, string source, List<LoadIssue> notes)
@@ -131,8 +139,7 @@ public static partial class GeoJsonLayerReader
         }
         catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
         {
-            throw new CepGeoInputException(source, where,
-                "text that is not valid UTF-8 (GeoJSON must be UTF-8; was the file saved as Latin-1/Windows-1252?)", ex);
+            throw new CepGeoInputException(source, where, NotUtf8, ex);
         }
     }
 

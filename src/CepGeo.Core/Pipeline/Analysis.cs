@@ -46,38 +46,57 @@ public static class Analysis
     /// <param name="loadLayer">Opens and reads one layer of the study (cells or an operator).</param>
     /// <param name="loadWeights">Opens and reads the weights layer.</param>
     /// <param name="onStep">Called as each step starts (for progress bars and timings).</param>
+    /// <param name="cancellationToken">Checked as each step and sub-step starts and between layers and
+    /// comparisons; cancelling throws <see cref="OperationCanceledException"/> and nothing is returned.</param>
     public static AnalysisResult Run(Study study, Func<LayerSpec, Layer> loadLayer, Func<WeightsSpec, Layer> loadWeights,
-        Action<string>? onStep = null)
+        Action<string>? onStep = null, CancellationToken cancellationToken = default)
     {
-        onStep?.Invoke(StepLoad);
+        void Step(string name)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            onStep?.Invoke(name);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        Step(StepLoad);
         var specs = new List<LayerSpec> { study.Cells };
         specs.AddRange(study.Operators);
         // Readers return what the file holds; invalid polygons are repaired here (each repair is
         // listed in the load report with its areas).
-        var loaded = specs.Select(s => LayerRepair.Repair(loadLayer(s))).ToList();
+        var loaded = specs.Select(s =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return LayerRepair.Repair(loadLayer(s));
+        }).ToList();
         var weights = study.Weights is null ? null : LayerRepair.Repair(loadWeights(study.Weights));
         var values = weights is null ? null : WeightValues(weights, study.Weights!);
         if (weights is not null) loaded.Add(weights);
 
-        onStep?.Invoke(StepProject);
+        Step(StepProject);
         var crs = EqualArea.Choose(study.Crs, LonLatBounds(loaded));
         var projected = loaded.Select(l => Reprojector.Project(l, crs)).ToList();
 
-        onStep?.Invoke(StepMosaic);
+        Step(StepMosaic);
         var mosaic = Mosaic.Build(projected.Select(l => (IReadOnlyList<Geometry>)l.Features.Select(f => f.Geometry).ToList()).ToList(),
-            onStep: onStep is null ? null : sub => onStep($"{StepMosaic}.{sub}"));
+            onStep: onStep is null && !cancellationToken.CanBeCanceled ? null : sub => Step($"{StepMosaic}.{sub}"));
 
-        onStep?.Invoke(StepMetrics);
+        Step(StepMetrics);
         var pop = values is null ? null : Population.PerFace(mosaic, specs.Count, values);
         var infos = specs.Select((s, i) => new LayerInfo(s.Key, s.Label,
             projected[i].Features.Select(f => f.Id).ToArray(), projected[i].Features.Select(f => f.Name).ToArray())).ToList();
         var comparisons = new List<Comparison>();
         for (int k = 1; k < specs.Count; k++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
             comparisons.Add(Compare.Run(mosaic, 0, infos[0], k, infos[k], pop, study.Tolerances));
+        }
         var pairs = new List<Comparison>();
         for (int a = 1; a < specs.Count; a++)
             for (int b = a + 1; b < specs.Count; b++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
                 pairs.Add(Compare.Run(mosaic, a, infos[a], b, infos[b], pop, study.Tolerances, withDefects: false));
+            }
 
         var load = loaded.SelectMany(l => l.Report).ToList();
         return new AnalysisResult(study, crs, projected, infos, mosaic, pop, comparisons, pairs, load);

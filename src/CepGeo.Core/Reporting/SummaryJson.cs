@@ -56,17 +56,17 @@ public static class SummaryJson
         var s = r.Slivers;
         w.WriteStartObject("slivers");
         w.WriteNumber("count", s.Count);
-        w.WriteNumber("area_km2", s.AreaKm2);
+        Number(w, "area_km2", s.AreaKm2);
         w.WriteNumber("gap_parts", s.GapParts);
-        w.WriteNumber("gap_km2", s.GapKm2);
+        Number(w, "gap_km2", s.GapKm2);
         w.WriteNumber("double_parts", s.DoubleParts);
-        w.WriteNumber("double_km2", s.DoubleKm2);
+        Number(w, "double_km2", s.DoubleKm2);
         w.WriteNumber("straddle_parts", s.StraddleParts);
-        w.WriteNumber("straddle_km2", s.StraddleKm2);
+        Number(w, "straddle_km2", s.StraddleKm2);
         w.WriteEndObject();
 
         w.WriteStartObject("timings");
-        foreach (var (step, seconds) in timings ?? new Dictionary<string, double>()) w.WriteNumber(step, seconds);
+        foreach (var (step, seconds) in timings ?? new Dictionary<string, double>()) Number(w, step, seconds);
         w.WriteEndObject();
         w.WriteEndObject();
     }
@@ -86,20 +86,21 @@ public static class SummaryJson
         w.WriteStartObject(key);
         if (label is not null) w.WriteString("label", label);
         w.WriteNumber("zones", s.Zones);
-        w.WriteNumber("zones_nested_pct", s.ZonesNestedPct);
-        w.WriteNumber("cells_coterminous_pct", s.CellsCoterminousPct);
-        w.WriteNumber("cells_aligned_pct", s.CellsAlignedPct);
-        w.WriteNumber("partners_mean", s.PartnersMean);
+        Number(w, "zones_nested_pct", s.ZonesNestedPct);
+        Number(w, "cells_coterminous_pct", s.CellsCoterminousPct);
+        Number(w, "cells_aligned_pct", s.CellsAlignedPct);
+        Number(w, "partners_mean", s.PartnersMean);
         w.WriteNumber("partners_max", s.PartnersMax);
-        w.WriteNumber("gap_km2", s.GapKm2);
+        Number(w, "gap_km2", s.GapKm2);
         Number(w, "pop_gap", s.PopGap);
-        w.WriteNumber("double_km2", s.DoubleKm2);
+        Number(w, "double_km2", s.DoubleKm2);
         Number(w, "pop_double", s.PopDouble);
-        w.WriteNumber("alignment", s.Alignment);
+        Number(w, "alignment", s.Alignment);
         Number(w, "pop_alignment", s.PopAlignment);
         w.WriteEndObject();
     }
 
+    /// <summary>A number, or null when missing or not finite: Utf8JsonWriter throws on NaN and ±∞ (a ratio of empty areas).</summary>
     private static void Number(Utf8JsonWriter w, string name, double? v)
     {
         if (v is double d && double.IsFinite(d)) w.WriteNumber(name, d);

@@ -1,0 +1,54 @@
+using System.Globalization;
+using CepGeo.Core.Model;
+
+namespace CepGeo.Cli.Commands;
+
+/// <summary>
+/// Refuses, before anything is read, a study whose layer files are too large to hold in memory:
+/// a clear message naming the sizes and the limit beats an out-of-memory crash an hour later.
+/// </summary>
+internal static class InputLimit
+{
+    /// <summary>Default limit on the layer files of one study, in MiB (<c>--max-input-mb</c> raises it).</summary>
+    public const int DefaultMaxMb = 1024;
+
+    private const long Mb = 1L << 20;
+
+    /// <summary>Throws when the layer files (with a Shapefile's .dbf) total more than <paramref name="maxMb"/> MiB. Reads sizes only.</summary>
+    public static void Check(Study study, string studyName, int maxMb)
+    {
+        var sizes = LayerFiles(study)
+            .Select(Path.GetFullPath).Distinct(StringComparer.Ordinal)
+            .Where(File.Exists)
+            .Select(p => (Path: p, Bytes: new FileInfo(p).Length))
+            .ToList();
+        long total = sizes.Sum(s => s.Bytes);
+        if (total <= maxMb * Mb) return;
+
+        string largest = string.Join(", ", sizes.OrderByDescending(s => s.Bytes).Take(3)
+            .Select(s => $"{Path.GetFileName(s.Path)} {Megabytes(s.Bytes)} MB"));
+        throw new CepGeoInputException(studyName, null,
+            $"the layer files total {Megabytes(total)} MB ({largest}), over the limit of {maxMb.ToString(CultureInfo.InvariantCulture)} MB: "
+            + "CepGeo holds every layer in memory, so the study was refused before reading it; simplify or clip the layers, "
+            + "or raise the limit with --max-input-mb if this machine has several times that much memory");
+    }
+
+    private static string Megabytes(long bytes) => Math.Ceiling(bytes / (double)Mb).ToString("0", CultureInfo.InvariantCulture);
+
+    private static IEnumerable<string> LayerFiles(Study study)
+    {
+        var paths = new List<string> { study.Cells.Path };
+        paths.AddRange(study.Operators.Select(o => o.Path));
+        if (study.Weights is not null) paths.Add(study.Weights.Path);
+        foreach (string path in paths)
+        {
+            yield return path;
+            // A Shapefile's attributes live beside it and are read whole as well.
+            if (string.Equals(Path.GetExtension(path), ".shp", StringComparison.OrdinalIgnoreCase))
+            {
+                yield return Path.ChangeExtension(path, ".dbf");
+                yield return Path.ChangeExtension(path, ".DBF");
+            }
+        }
+    }
+}
