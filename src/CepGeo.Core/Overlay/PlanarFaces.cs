@@ -46,7 +46,9 @@ internal sealed class PlanarFaces
     {
         private readonly Dictionary<(double, double), int> _nodeOf = [];
         private readonly List<double> _x = [], _y = [];
-        private readonly HashSet<long> _edgeSeen = [];
+        // long's own hash is lo ^ hi: for an edge (u, u+1) that is 2^k − 1, so every edge along a
+        // ring would share a handful of buckets (quadratic on national data). Mix the bits instead.
+        private readonly HashSet<long> _edgeSeen = new(MixedLongComparer.Instance);
         private readonly List<int> _from = [], _to = [];   // edge e: half-edges 2e (from→to) and 2e+1 (to→from)
         private bool[] _dead = [];
         private int[] _outStart = [], _out = [], _posInNode = [];
@@ -256,5 +258,14 @@ internal sealed class PlanarFaces
             foreach (var c in ring) env.ExpandToInclude(c);
             return env;
         }
+    }
+
+    private sealed class MixedLongComparer : IEqualityComparer<long>
+    {
+        public static MixedLongComparer Instance { get; } = new();
+
+        public bool Equals(long x, long y) => x == y;
+
+        public int GetHashCode(long x) => (int)((ulong)x * 0x9E3779B97F4A7C15UL >> 32);
     }
 }

@@ -63,12 +63,13 @@ public static class Analysis
         specs.AddRange(study.Operators);
         // Readers return what the file holds; invalid polygons are repaired here (each repair is
         // listed in the load report with its areas).
-        var loaded = specs.Select(s =>
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return LayerRepair.Repair(loadLayer(s));
-        }).ToList();
-        var weights = study.Weights is null ? null : LayerRepair.Repair(loadWeights(study.Weights));
+        // Layers are independent: read them side by side (the national communes file alone takes
+        // seconds). The first input error in study order is the one reported.
+        var weightsTask = study.Weights is null ? null
+            : Task.Run(() => LayerRepair.Repair(loadWeights(study.Weights)), cancellationToken);
+        var loaded = InStudyOrder(specs.AsParallel().AsOrdered().WithCancellation(cancellationToken)
+            .Select(s => LayerRepair.Repair(loadLayer(s))));
+        var weights = weightsTask is null ? null : InStudyOrder(weightsTask);
         var values = weights is null ? null : WeightValues(weights, study.Weights!);
         if (weights is not null) loaded.Add(weights);
 
@@ -100,6 +101,26 @@ public static class Analysis
 
         var load = loaded.SelectMany(l => l.Report).ToList();
         return new AnalysisResult(study, crs, projected, infos, mosaic, pop, comparisons, pairs, load);
+    }
+
+    /// <summary>Runs parallel loading, turning its AggregateException back into the user's input error.</summary>
+    private static List<Layer> InStudyOrder(ParallelQuery<Layer> query)
+    {
+        try { return query.ToList(); }
+        catch (AggregateException e) { throw FirstInputError(e); }
+    }
+
+    private static Layer InStudyOrder(Task<Layer> task)
+    {
+        try { return task.GetAwaiter().GetResult(); }
+        catch (AggregateException e) { throw FirstInputError(e); }
+    }
+
+    private static Exception FirstInputError(AggregateException e)
+    {
+        var flat = e.Flatten().InnerExceptions;
+        return flat.OfType<CepGeoInputException>().FirstOrDefault()
+            ?? flat.OfType<OperationCanceledException>().FirstOrDefault() ?? (Exception)e;
     }
 
     /// <summary>The count of each weight polygon: must be a finite, non-negative number.</summary>
