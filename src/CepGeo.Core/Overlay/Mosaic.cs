@@ -189,9 +189,16 @@ public sealed class Mosaic
         // locators are only read afterwards, so the face loop can run in parallel too.
         var points = new Coordinate[faces.Length];
         Parallel.For(0, faces.Length, f => points[f] = faces[f].InteriorPoint.Coordinate);
-        var locators = new IndexedPointInAreaLocator[features.Count];
+        var locators = new IPointOnGeometryLocator[features.Count];
         Parallel.For(0, features.Count, i =>
         {
+            // An index pays off on long rings (a département); a commune's few hundred vertices
+            // are faster to scan than to index.
+            if (features[i].NumPoints < 1000)
+            {
+                locators[i] = new SimplePointInAreaLocator(features[i]);
+                return;
+            }
             var locator = new IndexedPointInAreaLocator(features[i]);
             locator.Locate(features[i].EnvelopeInternal.Centre); // builds its index now, not under contention
             locators[i] = locator;
