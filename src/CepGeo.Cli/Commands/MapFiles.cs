@@ -12,32 +12,34 @@ internal static class MapFiles
     /// <summary>Environment variable naming a .ttf/.otf/.woff to letter maps with instead of DejaVu Sans.</summary>
     public const string FontVariable = "CEPGEO_FONT";
 
-    public const string DejaVuDir = "/usr/share/fonts/truetype/dejavu";
-
     public static readonly string[] Formats = ["png", "svg", "both"];
 
     /// <summary>
-    /// DejaVu Sans from Debian's fonts-dejavu-core, or the font named by CEPGEO_FONT. SkiaSharp finds no
-    /// system font by itself, so without one maps would have no words: that is an input error, said plainly.
+    /// The font named by CEPGEO_FONT, else the DejaVu Sans that ships inside the program. SkiaSharp finds
+    /// no system font by itself; shipping one means maps have words on any machine, and the same pixels.
     /// </summary>
     public static MapFonts LoadFonts()
     {
         string? custom = Environment.GetEnvironmentVariable(FontVariable);
-        string regular = string.IsNullOrEmpty(custom) ? Path.Combine(DejaVuDir, "DejaVuSans.ttf") : custom;
-        string bold = string.IsNullOrEmpty(custom) ? Path.Combine(DejaVuDir, "DejaVuSans-Bold.ttf") : custom;
-        if (!File.Exists(regular))
-            throw new CepGeoInputException(regular, null,
-                "no font to letter the maps with: install DejaVu Sans (apt-get install fonts-dejavu-core), "
-                + $"or set {FontVariable} to a .ttf/.otf/.woff file, or pass --no-maps to analyze");
+        if (string.IsNullOrEmpty(custom))
+        {
+            var assembly = typeof(MapFiles).Assembly;
+            using var r = assembly.GetManifestResourceStream("CepGeo.Fonts.DejaVuSans.ttf")
+                ?? throw new InvalidOperationException("the embedded DejaVu Sans font is missing from the build");
+            using var b = assembly.GetManifestResourceStream("CepGeo.Fonts.DejaVuSans-Bold.ttf");
+            return MapFonts.FromStreams(r, b);
+        }
+        if (!File.Exists(custom))
+            throw new CepGeoInputException(custom, null,
+                $"{FontVariable} names a font file that does not exist; unset it to use the DejaVu Sans that ships with CepGeo");
         try
         {
-            using var r = File.OpenRead(regular);
-            using var b = File.Exists(bold) ? File.OpenRead(bold) : null;
-            return MapFonts.FromStreams(r, b);
+            using var r = File.OpenRead(custom);
+            return MapFonts.FromStreams(r, null);
         }
         catch (InvalidDataException e)
         {
-            throw new CepGeoInputException(regular, null, e.Message);
+            throw new CepGeoInputException(custom, null, e.Message);
         }
     }
 
