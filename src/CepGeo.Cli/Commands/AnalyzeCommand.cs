@@ -26,6 +26,12 @@ internal static class AnalyzeCommand
         var force = new Option<bool>("--force") { Description = "Write into a non-empty folder CepGeo did not create" };
         var crs = new Option<string?>("--crs") { Description = "Override the study's CRS for areas (e.g. EPSG:3035; EPSG:2154 is conformal, not equal-area)" };
         var timings = new Option<bool>("--timings") { Description = "Print where the time went, per step" };
+        var format = new Option<string>("--tables")
+        {
+            Description = "Tables (pairs, cells, zones) as csv (default), json or both",
+            DefaultValueFactory = _ => "csv",
+        };
+        format.AcceptOnlyFromAmong("csv", "json", "both");
         var noMaps = new Option<bool>("--no-maps") { Description = "Write no maps/ and no report.html" };
         var maps = MapOptionSet.Create();
         var maxInput = new Option<int>("--max-input-mb")
@@ -39,18 +45,18 @@ internal static class AnalyzeCommand
         });
         var command = new Command("analyze", "Overlay the cells with every operator layer and write the gap report, tables and summary")
         {
-            study, output, force, crs, timings, noMaps, maxInput,
+            study, output, force, crs, timings, format, noMaps, maxInput,
         };
         maps.AddTo(command);
         command.SetAction(parsed => RunCancellable(context, cancellation, onStep, parsed.GetValue(study), parsed.GetValue(output),
             parsed.GetValue(force), parsed.GetValue(crs), parsed.GetValue(timings), parsed.GetValue(noMaps) ? null : maps.Read(parsed),
-            parsed.GetValue(maxInput)));
+            parsed.GetValue(maxInput), Tables(parsed.GetValue(format))));
         return command;
     }
 
     /// <summary>Runs with Ctrl+C turned into a cancellation: the output folder is left as it was.</summary>
     private static int RunCancellable(CliContext context, CancellationToken cancellation, Action<string>? onStep,
-        string? studyPath, string? outDir, bool force, string? crs, bool showTimings, MapChoices? maps, int maxInputMb)
+        string? studyPath, string? outDir, bool force, string? crs, bool showTimings, MapChoices? maps, int maxInputMb, TableFormats tables)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         // The first Ctrl+C cancels cleanly (between steps); a second one ends the process at once.
@@ -63,7 +69,7 @@ internal static class AnalyzeCommand
         Console.CancelKeyPress += onCtrlC;
         try
         {
-            return Run(context, studyPath, outDir, force, crs, showTimings, maps, maxInputMb, onStep, cts.Token);
+            return Run(context, studyPath, outDir, force, crs, showTimings, maps, maxInputMb, tables, onStep, cts.Token);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
@@ -77,7 +83,7 @@ internal static class AnalyzeCommand
     }
 
     private static int Run(CliContext context, string? studyPath, string? outDir, bool force, string? crs, bool showTimings,
-        MapChoices? maps, int maxInputMb, Action<string>? onStep, CancellationToken cancel)
+        MapChoices? maps, int maxInputMb, TableFormats tables, Action<string>? onStep, CancellationToken cancel)
     {
         studyPath ??= StudyFiles.DemoStudyPath();
         var study = StudyFiles.Read(studyPath, crs);
@@ -98,7 +104,7 @@ internal static class AnalyzeCommand
         {
             cancel.ThrowIfCancellationRequested();
             return folder.Create(name);
-        }, CliApp.Version, clock.Seconds);
+        }, CliApp.Version, clock.Seconds, tables);
         cancel.ThrowIfCancellationRequested();
         if (maps is not null) clock.Start("maps");
         var mapFiles = maps is null ? [] : MapFiles.Write(result, folder.Create, "maps/", maps.Format, maps.Text, maps.Lambert93, maps.Print, CliApp.Version, maps.Date);
@@ -116,10 +122,17 @@ internal static class AnalyzeCommand
             foreach (var (step, s) in clock.Seconds)
                 console.WriteLine($"  {step,-12} {s,8:0.000} s");
         console.WriteLine("Outputs:");
-        foreach (var name in AnalysisOutputs.FileNames.Concat(mapFiles))
+        foreach (var name in AnalysisOutputs.FileNames(tables).Concat(mapFiles))
             console.WriteLine("  " + Path.Combine(target, name));
         return 0;
     }
+
+    private static TableFormats Tables(string? format) => format switch
+    {
+        "json" => TableFormats.Json,
+        "both" => TableFormats.Both,
+        _ => TableFormats.Csv,
+    };
 
     private static Table SummaryTable(AnalysisResult r)
     {

@@ -15,18 +15,41 @@ namespace CepGeo.Core.Reporting;
 /// </summary>
 public static class AnalysisOutputs
 {
-    public static readonly string[] FileNames = ["gaps.geojson", "cells.geojson", "pairs.csv", "cells.csv", "zones.csv", "summary.json"];
+    /// <summary>The files written for the given table formats, in writing order.</summary>
+    public static IReadOnlyList<string> FileNames(TableFormats tables = TableFormats.Csv)
+    {
+        var names = new List<string> { "gaps.geojson", "cells.geojson" };
+        foreach (var table in new[] { "pairs", "cells", "zones" })
+        {
+            if (tables.HasFlag(TableFormats.Csv)) names.Add(table + ".csv");
+            if (tables.HasFlag(TableFormats.Json)) names.Add(table + ".json");
+        }
+        names.Add("summary.json");
+        return names;
+    }
 
     /// <param name="create">Opens a new output by file name (the caller decides where it goes).</param>
+    /// <param name="tables">The tables as CSV (the spec's stable columns), JSON arrays with the same keys, or both.</param>
     public static void WriteAll(AnalysisResult r, Func<string, Stream> create, string version,
-        IReadOnlyDictionary<string, double>? timings = null)
+        IReadOnlyDictionary<string, double>? timings = null, TableFormats tables = TableFormats.Csv)
     {
         using (var s = create("gaps.geojson")) WriteGaps(s, r, version);
         using (var s = create("cells.geojson")) WriteCells(s, r, version);
-        WriteText(create, "pairs.csv", w => CsvTables.WritePairs(w, AllComparisons(r).SelectMany(c => c.Pairs)));
-        WriteText(create, "cells.csv", w => CsvTables.WriteCells(w, AllComparisons(r).SelectMany(c => c.Cells)));
-        WriteText(create, "zones.csv", w => CsvTables.WriteZones(w, AllComparisons(r).SelectMany(c => c.Zones)));
+        WriteTable(create, tables, "pairs", CsvTables.PairColumns, AllComparisons(r).SelectMany(c => c.Pairs).Select(CsvTables.PairValues));
+        WriteTable(create, tables, "cells", CsvTables.CellColumns, AllComparisons(r).SelectMany(c => c.Cells).Select(CsvTables.CellValues));
+        WriteTable(create, tables, "zones", CsvTables.ZoneColumns, AllComparisons(r).SelectMany(c => c.Zones).Select(CsvTables.ZoneValues));
         using (var s = create("summary.json")) SummaryJson.Write(s, r, version, timings);
+    }
+
+    private static void WriteTable(Func<string, Stream> create, TableFormats tables, string name, string[] columns, IEnumerable<object?[]> rows)
+    {
+        if (tables.HasFlag(TableFormats.Csv))
+            WriteText(create, name + ".csv", w => CsvTables.Write(w, columns, rows));
+        if (tables.HasFlag(TableFormats.Json))
+        {
+            using var s = create(name + ".json");
+            CsvTables.WriteJson(s, columns, rows);
+        }
     }
 
     private static IEnumerable<Comparison> AllComparisons(AnalysisResult r) => r.Comparisons.Concat(r.OperatorPairs);
@@ -113,4 +136,13 @@ public static class AnalysisOutputs
             ["nestShare"] = r.Study.Tolerances.NestShare,
         },
     };
+}
+
+/// <summary>How the pairs, cells and zones tables are written.</summary>
+[Flags]
+public enum TableFormats
+{
+    Csv = 1,
+    Json = 2,
+    Both = Csv | Json,
 }

@@ -28,27 +28,31 @@ public static class CsvTables
         "nested", "outside_km2",
     ];
 
-    public static void WritePairs(TextWriter w, IEnumerable<PairMetric> rows) =>
-        Write(w, PairColumns, rows, p => [p.CellLayer, p.CellId, p.Operator, p.ZoneId, p.AreaKm2, p.Pop,
-            p.ShareOfCell, p.ShareOfZone, p.PopShareOfCell, p.PopShareOfZone, p.Significant]);
+    public static void WritePairs(TextWriter w, IEnumerable<PairMetric> rows) => Write(w, PairColumns, rows.Select(PairValues));
 
-    public static void WriteCells(TextWriter w, IEnumerable<CellMetric> rows) =>
-        Write(w, CellColumns, rows, c => [c.CellLayer, c.CellId, c.CellName, c.Operator, c.AreaKm2, c.Pop,
-            c.Coverage, c.PopCoverage, c.GapKm2, c.PopGap, c.DoubleKm2, c.PopDouble, c.Partners,
-            c.DominantZone, c.DominantShare, c.Nested, c.Straddling, c.Misfit, c.PopMisfit,
-            c.Coterminous, c.Aligned]);
+    public static void WriteCells(TextWriter w, IEnumerable<CellMetric> rows) => Write(w, CellColumns, rows.Select(CellValues));
 
-    public static void WriteZones(TextWriter w, IEnumerable<ZoneMetric> rows) =>
-        Write(w, ZoneColumns, rows, z => [z.Operator, z.ZoneId, z.ZoneName, z.CellLayer, z.AreaKm2, z.Pop,
-            z.Cells, z.MainCell, z.MainShare, z.Nested, z.OutsideKm2]);
+    public static void WriteZones(TextWriter w, IEnumerable<ZoneMetric> rows) => Write(w, ZoneColumns, rows.Select(ZoneValues));
 
-    private static void Write<T>(TextWriter w, string[] columns, IEnumerable<T> rows, Func<T, object?[]> values)
+    /// <summary>A row's values in the order of <see cref="PairColumns"/> (shared by the CSV and JSON tables).</summary>
+    public static object?[] PairValues(PairMetric p) => [p.CellLayer, p.CellId, p.Operator, p.ZoneId, p.AreaKm2, p.Pop,
+        p.ShareOfCell, p.ShareOfZone, p.PopShareOfCell, p.PopShareOfZone, p.Significant];
+
+    public static object?[] CellValues(CellMetric c) => [c.CellLayer, c.CellId, c.CellName, c.Operator, c.AreaKm2, c.Pop,
+        c.Coverage, c.PopCoverage, c.GapKm2, c.PopGap, c.DoubleKm2, c.PopDouble, c.Partners,
+        c.DominantZone, c.DominantShare, c.Nested, c.Straddling, c.Misfit, c.PopMisfit,
+        c.Coterminous, c.Aligned];
+
+    public static object?[] ZoneValues(ZoneMetric z) => [z.Operator, z.ZoneId, z.ZoneName, z.CellLayer, z.AreaKm2, z.Pop,
+        z.Cells, z.MainCell, z.MainShare, z.Nested, z.OutsideKm2];
+
+    /// <summary>A header row and one line per row of values.</summary>
+    public static void Write(TextWriter w, string[] columns, IEnumerable<object?[]> rows)
     {
         w.Write(string.Join(',', columns));
         w.Write('\n');
-        foreach (var row in rows)
+        foreach (var v in rows)
         {
-            var v = values(row);
             for (int i = 0; i < v.Length; i++)
             {
                 if (i > 0) w.Write(',');
@@ -56,6 +60,35 @@ public static class CsvTables
             }
             w.Write('\n');
         }
+    }
+
+    /// <summary>The same table as a JSON array of objects keyed by the CSV column names (nulls kept, NaN as null).</summary>
+    public static void WriteJson(Stream s, string[] columns, IEnumerable<object?[]> rows)
+    {
+        using var w = new System.Text.Json.Utf8JsonWriter(s, new System.Text.Json.JsonWriterOptions
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+        w.WriteStartArray();
+        foreach (var v in rows)
+        {
+            w.WriteStartObject();
+            for (int i = 0; i < columns.Length; i++)
+            {
+                switch (v[i])
+                {
+                    case null: w.WriteNull(columns[i]); break;
+                    case double d when !double.IsFinite(d): w.WriteNull(columns[i]); break;
+                    case double d: w.WriteNumber(columns[i], d); break;
+                    case int n: w.WriteNumber(columns[i], n); break;
+                    case bool b: w.WriteBoolean(columns[i], b); break;
+                    default: w.WriteString(columns[i], Convert.ToString(v[i], CultureInfo.InvariantCulture)); break;
+                }
+            }
+            w.WriteEndObject();
+            w.Flush();
+        }
+        w.WriteEndArray();
     }
 
     /// <summary>One CSV field: round-trip numbers, lower-case booleans, quoted text when needed.</summary>

@@ -213,6 +213,40 @@ public sealed class AnalyzeCommandTests : IClassFixture<AnalyzeCommandTests.Paca
     }
 
     [Fact]
+    public void Analyze_TablesBoth_WritesJsonTablesWithTheCsvColumnsAndValues()
+    {
+        string outDir = Path.Combine(_tmp, "both");
+        var run = CliRun.Of("analyze", Path.Combine(TestPaths.RepoRoot, "data", "demo", "study.json"), "--out", outDir,
+            "--tables", "both", "--no-maps");
+        Assert.True(run.ExitCode == 0, run.Err);
+        foreach (var table in new[] { "pairs", "cells", "zones" })
+        {
+            var csv = ReadCsv(Path.Combine(outDir, table + ".csv"));
+            using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, table + ".json")));
+            var rows = json.RootElement.EnumerateArray().ToList();
+            Assert.Equal(csv.Count, rows.Count);
+            for (int i = 0; i < rows.Count; i++)
+                foreach (var (column, text) in csv[i])
+                {
+                    var v = rows[i].GetProperty(column);
+                    switch (v.ValueKind)
+                    {
+                        case JsonValueKind.Null: Assert.Equal("", text); break;
+                        case JsonValueKind.Number: Assert.Equal(D(text), v.GetDouble()); break;
+                        case JsonValueKind.True or JsonValueKind.False: Assert.Equal(text, v.GetBoolean() ? "true" : "false"); break;
+                        default: Assert.Equal(text, v.GetString()); break;
+                    }
+                }
+        }
+        var jsonOnly = CliRun.Of("analyze", Path.Combine(TestPaths.RepoRoot, "data", "demo", "study.json"), "--out",
+            Path.Combine(_tmp, "json"), "--tables", "json", "--no-maps");
+        Assert.Equal(0, jsonOnly.ExitCode);
+        Assert.False(File.Exists(Path.Combine(_tmp, "json", "pairs.csv")));
+        Assert.True(File.Exists(Path.Combine(_tmp, "json", "pairs.json")));
+        Assert.Equal(2, CliRun.Of("analyze", "--tables", "xml").ExitCode);
+    }
+
+    [Fact]
     public void Analyze_MissingLayerFile_IsAnInputErrorNamingIt()
     {
         string study = Path.Combine(_tmp, "study.json");

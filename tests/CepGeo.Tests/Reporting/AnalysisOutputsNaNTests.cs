@@ -46,7 +46,7 @@ public sealed class AnalysisOutputsNaNTests
 
         AnalysisOutputs.WriteAll(result, name => files[name] = new MemoryStream(), "test");
 
-        Assert.Equal(AnalysisOutputs.FileNames.Order(), files.Keys.Order());
+        Assert.Equal(AnalysisOutputs.FileNames().Order(), files.Keys.Order());
         foreach (var (name, stream) in files)
         {
             string text = Encoding.UTF8.GetString(stream.ToArray());
