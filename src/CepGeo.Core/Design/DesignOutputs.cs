@@ -86,28 +86,12 @@ public static class DesignOutputs
             {
                 new("id", cells[i].Id), new("name", cells[i].Name), new("design", d.Kind), new("before_cell", d.Heirs[i]),
             };
-            bool first = true;
+            props.AddRange(AnalysisOutputs.CellMetricProperties(r, i));
             foreach (var c in r.Comparisons)
             {
-                var m = c.Cells[i];
-                if (first)
-                {
-                    props.Add(new("area_km2", m.AreaKm2));
-                    props.Add(new("pop", m.Pop));
-                    first = false;
-                }
-                var b = d.Changes.FirstOrDefault(x => x.PerimeterId == m.CellId && x.Operator == c.Operator);
-                string k = c.Operator + "_";
-                props.AddRange(
-                [
-                    new(k + "coverage", m.Coverage), new(k + "gap_km2", m.GapKm2), new(k + "double_km2", m.DoubleKm2),
-                    new(k + "partners", m.Partners), new(k + "dominant_zone", m.DominantZone),
-                    new(k + "dominant_share", m.DominantShare), new(k + "nested", m.Nested),
-                    new(k + "straddling", m.Straddling), new(k + "misfit", m.Misfit),
-                    new(k + "pop_misfit", m.PopMisfit), new(k + "coterminous", m.Coterminous),
-                    new(k + "aligned", m.Aligned),
-                    new(k + "partners_before", b?.PartnersBefore), new(k + "misfit_before", b?.MisfitBefore),
-                ]);
+                var b = d.Changes.FirstOrDefault(x => x.PerimeterId == cells[i].Id && x.Operator == c.Operator);
+                props.Add(new(c.Operator + "_partners_before", b?.PartnersBefore));
+                props.Add(new(c.Operator + "_misfit_before", b?.MisfitBefore));
             }
             features.Add(new GeoJsonFeature(toWgs84.Transform(cells[i].Geometry), props, cells[i].Id));
         }

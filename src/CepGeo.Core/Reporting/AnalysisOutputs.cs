@@ -90,37 +90,39 @@ public static class AnalysisOutputs
         var features = new List<GeoJsonFeature>(cells.Count);
         for (int i = 0; i < cells.Count; i++)
         {
-            var props = new List<KeyValuePair<string, object?>>
-            {
-                new("id", cells[i].Id),
-                new("name", cells[i].Name),
-            };
-            bool first = true;
-            foreach (var c in r.Comparisons)
-            {
-                var m = c.Cells[i];
-                if (first)
-                {
-                    props.Add(new("area_km2", m.AreaKm2));
-                    props.Add(new("pop", m.Pop));
-                    first = false;
-                }
-                string k = c.Operator + "_";
-                props.AddRange(
-                [
-                    new(k + "coverage", m.Coverage), new(k + "pop_coverage", m.PopCoverage),
-                    new(k + "gap_km2", m.GapKm2), new(k + "pop_gap", m.PopGap),
-                    new(k + "double_km2", m.DoubleKm2), new(k + "pop_double", m.PopDouble),
-                    new(k + "partners", m.Partners), new(k + "dominant_zone", m.DominantZone),
-                    new(k + "dominant_share", m.DominantShare), new(k + "nested", m.Nested),
-                    new(k + "straddling", m.Straddling), new(k + "misfit", m.Misfit),
-                    new(k + "pop_misfit", m.PopMisfit), new(k + "coterminous", m.Coterminous),
-                    new(k + "aligned", m.Aligned),
-                ]);
-            }
+            var props = new List<KeyValuePair<string, object?>> { new("id", cells[i].Id), new("name", cells[i].Name) };
+            props.AddRange(CellMetricProperties(r, i));
             features.Add(new GeoJsonFeature(toWgs84.Transform(cells[i].Geometry), props, cells[i].Id));
         }
         GeoJsonWriter.Write(stream, features, [KeyValuePair.Create("cepgeo", (JsonNode?)Header(r, version))]);
+    }
+
+    /// <summary>Cell <paramref name="i"/>'s area, population and every metric against each operator as <c>{key}_{metric}</c>.</summary>
+    public static List<KeyValuePair<string, object?>> CellMetricProperties(AnalysisResult r, int i)
+    {
+        var props = new List<KeyValuePair<string, object?>>();
+        if (r.Comparisons.Count > 0)
+        {
+            props.Add(new("area_km2", r.Comparisons[0].Cells[i].AreaKm2));
+            props.Add(new("pop", r.Comparisons[0].Cells[i].Pop));
+        }
+        foreach (var c in r.Comparisons)
+        {
+            var m = c.Cells[i];
+            string k = c.Operator + "_";
+            props.AddRange(
+            [
+                new(k + "coverage", m.Coverage), new(k + "pop_coverage", m.PopCoverage),
+                new(k + "gap_km2", m.GapKm2), new(k + "pop_gap", m.PopGap),
+                new(k + "double_km2", m.DoubleKm2), new(k + "pop_double", m.PopDouble),
+                new(k + "partners", m.Partners), new(k + "dominant_zone", m.DominantZone),
+                new(k + "dominant_share", m.DominantShare), new(k + "nested", m.Nested),
+                new(k + "straddling", m.Straddling), new(k + "misfit", m.Misfit),
+                new(k + "pop_misfit", m.PopMisfit), new(k + "coterminous", m.Coterminous),
+                new(k + "aligned", m.Aligned),
+            ]);
+        }
+        return props;
     }
 
     private static JsonObject Header(AnalysisResult r, string version) => new()
