@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Encodings.Web;
+
+using CepGeo.Core.Loading;
 
 namespace CepGeo.Viewer;
 
@@ -20,25 +21,20 @@ internal static class CsvJson
 
     public static byte[] Convert(byte[] csv)
     {
-        var rows = Parse(Encoding.UTF8.GetString(csv));
+        var table = CsvTable.Read(new MemoryStream(csv), "table");
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartArray();
-            if (rows.Count > 0)
+            foreach (var row in table.Rows)
             {
-                var header = rows[0];
-                foreach (var row in rows.Skip(1))
+                json.WriteStartObject();
+                for (int i = 0; i < table.Header.Count; i++)
                 {
-                    json.WriteStartObject();
-                    for (int i = 0; i < header.Count; i++)
-                    {
-                        string value = i < row.Count ? row[i] : "";
-                        json.WritePropertyName(header[i]);
-                        WriteValue(json, header[i], value);
-                    }
-                    json.WriteEndObject();
+                    json.WritePropertyName(table.Header[i]);
+                    WriteValue(json, table.Header[i], row.Fields[i]);
                 }
+                json.WriteEndObject();
             }
             json.WriteEndArray();
         }
@@ -53,38 +49,5 @@ internal static class CsvJson
         else if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d))
             json.WriteNumberValue(d);
         else json.WriteStringValue(value);
-    }
-
-    /// <summary>RFC 4180: comma, double quotes doubled inside quoted fields, LF or CRLF.</summary>
-    internal static List<List<string>> Parse(string text)
-    {
-        var rows = new List<List<string>>();
-        var row = new List<string>();
-        var field = new StringBuilder();
-        bool quoted = false, any = false;
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
-                else if (c == '"') quoted = false;
-                else field.Append(c);
-                continue;
-            }
-            switch (c)
-            {
-                case '"': quoted = true; any = true; break;
-                case ',': row.Add(field.ToString()); field.Clear(); any = true; break;
-                case '\r': break;
-                case '\n':
-                    row.Add(field.ToString()); field.Clear();
-                    rows.Add(row); row = []; any = false;
-                    break;
-                default: field.Append(c); any = true; break;
-            }
-        }
-        if (any || field.Length > 0) { row.Add(field.ToString()); rows.Add(row); }
-        return rows;
     }
 }
