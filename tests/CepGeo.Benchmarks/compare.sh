@@ -15,7 +15,8 @@
 #   --check     compare CepGeo's medians with recorded.tsv; exit 3 when one is >20% slower
 #   --record    add this run's medians to recorded.tsv
 #
-# Results go to results/<date>-<case>.txt (and results/<date>-<case>.runs.tsv, every run).
+# Results go to results/<date>-<case>.txt (and results/<date>-<case>.runs.tsv, every run), or to
+# $CEPGEO_BENCH_RESULTS. CEPGEO_BENCH_BUILD=0: use the Release build as it is (CI built it).
 # Exit: 0 fine; 1 a tool failed or the areas disagree; 2 bad usage; 3 regression (--check).
 set -euo pipefail
 exec </dev/null
@@ -31,7 +32,7 @@ PGPORT=55432
 export DEBIAN_FRONTEND=noninteractive DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 CASES=A RUNS=5 PEERS=default CHECK=0 RECORD=0 INSTALL=1
-usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 2; }
 while (($#)); do
   case $1 in
     --case) CASES=${2:?}; shift 2 ;;
@@ -156,7 +157,8 @@ run_tool() {
 }
 
 # ---- main ------------------------------------------------------------------------------------
-mkdir -p "$WORK" "$HERE/results"
+RESULTS=${CEPGEO_BENCH_RESULTS:-$HERE/results}
+mkdir -p "$WORK" "$RESULTS"
 if [[ ! -f $CLI || ${CEPGEO_BENCH_BUILD:-1} == 1 ]]; then
   log "dotnet build src/CepGeo.Cli -c Release"
   dotnet build "$ROOT/src/CepGeo.Cli" -c Release -v q -nologo >"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log" >&2; exit 1; }
@@ -181,8 +183,8 @@ for case in $CASES; do
     esac
   done
   stamp=$(date +%Y-%m-%d)
-  RUNS_TSV=$HERE/results/$stamp-$case.runs.tsv
-  report=$HERE/results/$stamp-$case.txt
+  RUNS_TSV=$RESULTS/$stamp-$case.runs.tsv
+  report=$RESULTS/$stamp-$case.txt
   : >"$RUNS_TSV"
   log "case $case: ${tools[*]}, $RUNS run(s) each, alternating"
   for ((r = 1; r <= RUNS; r++)); do
