@@ -153,7 +153,7 @@ run_tool() {
   totals=$("$PY" "$HERE/compare_report.py" totals "$tool" "$case" "$out" "$log") || status=failed
   [[ $status == ok ]] || { note "$tool failed on case $case (run $run); its output: $log"; tail -5 "$log" >&2; }
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$tool" "$run" "$status" "$wall" "${rss:-0}" "$totals" >>"$RUNS_TSV"
-  [[ $tool == cepgeo && $status == ok ]] && grep -E '^  (load|project|mosaic|metrics|write)' "$log" >"$WORK/cepgeo-$case.timings" || true
+  [[ $tool == cepgeo && $status == ok ]] && grep -E '^  (load|project|mosaic|metrics|write)' "$log" >"$WORK/cepgeo-$case-$run.timings" || true
 }
 
 # ---- main ------------------------------------------------------------------------------------
@@ -186,6 +186,7 @@ for case in $CASES; do
   RUNS_TSV=$RESULTS/$stamp-$case.runs.tsv
   report=$RESULTS/$stamp-$case.txt
   : >"$RUNS_TSV"
+  rm -f "$WORK/cepgeo-$case"-*.timings
   log "case $case: ${tools[*]}, $RUNS run(s) each, alternating"
   for ((r = 1; r <= RUNS; r++)); do
     for tool in "${tools[@]}"; do
@@ -194,7 +195,7 @@ for case in $CASES; do
     done
   done
   args=(report "$RUNS_TSV" --case "$case" --commit "$commit" --machine "$(nproc) cores, $(free -g | awk '/^Mem/ {print $2}') GB"
-        --timings "$WORK/cepgeo-$case.timings" --recorded "$HERE/recorded.tsv")
+        --timings "$WORK/cepgeo-$case" --recorded "$HERE/recorded.tsv")
   ((CHECK)) && args+=(--check)
   ((RECORD)) && args+=(--record)
   rc=0

@@ -150,10 +150,16 @@ def report(argv):
                     cells.append(f"{m[:-4]} {a:,.6f}" + ("" if t == "cepgeo" else f" (rel {d:.1e} {verdict})"))
                 print(f"  {t:<10} {k:<6} " + "   ".join(cells))
 
-    timings = opts["--timings"]
+    # The --timings of CepGeo's median run (files PREFIX-<run>.timings).
+    timings = None
+    if opts["--timings"] and cep is not None:
+        ok = sorted((float(r[4]), r[2]) for r in rows if r[1] == "cepgeo" and r[3] == "ok")
+        wall, run = ok[(len(ok) - 1) // 2]
+        timings = f"{opts['--timings']}-{run}.timings"
     if timings and os.path.exists(timings):
         print()
-        print("where CepGeo's time goes (analyze --timings, last run; the rest is .NET start-up and JIT):")
+        print(f"where CepGeo's time goes (analyze --timings of its median run, run {run}, {wall:.2f} s; "
+              "the rest is .NET start-up and JIT):")
         with open(timings, encoding="utf-8") as f:
             for line in f:
                 print("  " + line.rstrip())
