@@ -37,6 +37,17 @@ public sealed class Compare
     private Comparison Compute(bool withDefects)
     {
         var (cellFaces, zoneFaces, pairFaces) = IndexFaces();
+        // Which zones each cell meets and which cells each zone meets (ascending): rows then visit only
+        // the pairs that exist — 35k communes × 2k cantons would otherwise be 70M look-ups each way.
+        var zonesOfCell = new List<int>[cellFaces.Length];
+        var cellsOfZone = new List<int>[zoneFaces.Length];
+        for (int c = 0; c < zonesOfCell.Length; c++) zonesOfCell[c] = [];
+        for (int z = 0; z < cellsOfZone.Length; z++) cellsOfZone[z] = [];
+        foreach (var (c, z) in pairFaces.Keys.Order())
+        {
+            zonesOfCell[c].Add(z);
+            cellsOfZone[z].Add(c);
+        }
         double[] cellA = Sum(cellFaces, Area), zoneA = Sum(zoneFaces, Area);
         double[] cellP = Sum(cellFaces, Pop), zoneP = Sum(zoneFaces, Pop);
 
@@ -46,7 +57,7 @@ public sealed class Compare
         var cellRows = new CellMetric[_cells.Ids.Count];
         for (int c = 0; c < cellRows.Length; c++)
         {
-            var (row, cellDefects, cellSlivers) = CellRow(c, cellFaces[c], cellA[c], cellP[c], zoneA, zoneP, pairFaces, significant);
+            var (row, cellDefects, cellSlivers) = CellRow(c, cellFaces[c], cellA[c], cellP[c], zoneA, zoneP, zonesOfCell[c], pairFaces, significant);
             cellRows[c] = row;
             slivers = slivers.Add(cellSlivers);
             if (withDefects) defects.AddRange(cellDefects);
@@ -54,7 +65,7 @@ public sealed class Compare
         var zoneRows = new ZoneMetric[_op.Ids.Count];
         for (int z = 0; z < zoneRows.Length; z++)
         {
-            var (row, zoneDefects, zoneSlivers) = ZoneRow(z, zoneFaces[z], zoneA[z], zoneP[z], cellA, pairFaces, significant);
+            var (row, zoneDefects, zoneSlivers) = ZoneRow(z, zoneFaces[z], zoneA[z], zoneP[z], cellA, cellsOfZone[z], pairFaces, significant);
             zoneRows[z] = row;
             slivers = slivers.Add(zoneSlivers);
             if (withDefects) defects.AddRange(zoneDefects);
@@ -81,11 +92,11 @@ public sealed class Compare
         return r;
     }
 
-    private (List<int>[] Cells, List<int>[] Zones, SortedDictionary<(int C, int Z), List<int>> Pairs) IndexFaces()
+    private (List<int>[] Cells, List<int>[] Zones, Dictionary<(int C, int Z), List<int>> Pairs) IndexFaces()
     {
         var cells = NewLists(_cells.Ids.Count);
         var zones = NewLists(_op.Ids.Count);
-        var pairs = new SortedDictionary<(int, int), List<int>>();
+        var pairs = new Dictionary<(int, int), List<int>>();
         for (int f = 0; f < _m.FaceCount; f++)
         {
             foreach (int c in _cellOf[f]) cells[c].Add(f);
@@ -107,13 +118,14 @@ public sealed class Compare
         }
     }
 
-    private List<PairMetric> PairRows(SortedDictionary<(int C, int Z), List<int>> pairFaces,
+    private List<PairMetric> PairRows(Dictionary<(int C, int Z), List<int>> pairFaces,
         double[] cellA, double[] zoneA, double[] cellP, double[] zoneP, out HashSet<(int C, int Z)> significant)
     {
         significant = [];
         var rows = new List<PairMetric>(pairFaces.Count);
-        foreach (var ((c, z), faces) in pairFaces)
+        foreach (var (c, z) in pairFaces.Keys.Order())
         {
+            var faces = pairFaces[(c, z)];
             double a = faces.Sum(Area), p = faces.Sum(Pop);
             double shareCell = Ratio(a, cellA[c]), shareZone = Ratio(a, zoneA[z]);
             bool sig = !IsSliver(faces, a, f => _cellOf[f].Contains(c) && _zoneOf[f].Contains(z))
@@ -136,7 +148,7 @@ public sealed class Compare
     }
 
     private (CellMetric, List<Defect>, SliverStats) CellRow(int c, List<int> faces, double a, double p,
-        double[] zoneA, double[] zoneP, SortedDictionary<(int C, int Z), List<int>> pairFaces, HashSet<(int C, int Z)> significant)
+        double[] zoneA, double[] zoneP, List<int> zonesMet, Dictionary<(int C, int Z), List<int>> pairFaces, HashSet<(int C, int Z)> significant)
     {
         var defects = new List<Defect>();
         double covered = 0, coveredP = 0;
@@ -153,9 +165,9 @@ public sealed class Compare
         int partners = 0, nested = 0;
         int dominant = -1;
         double dominantA = 0, s1 = gapA, s1p = gapP, maxSigA = 0, maxSigP = 0;
-        for (int z = 0; z < _op.Ids.Count; z++)
+        foreach (int z in zonesMet)
         {
-            if (!pairFaces.TryGetValue((c, z), out var pf)) continue;
+            var pf = pairFaces[(c, z)];
             double ia = pf.Sum(Area), ip = pf.Sum(Pop);
             if (Better(ia, _op.Ids[z], dominantA, dominant < 0 ? null : _op.Ids[dominant])) { dominantA = ia; dominant = z; }
             if (!significant.Contains((c, z))) continue;
@@ -238,14 +250,14 @@ public sealed class Compare
     private double MinX(List<int> faces) => faces.Min(f => _m.Faces[f].EnvelopeInternal.MinX);
 
     private (ZoneMetric, List<Defect>, SliverStats) ZoneRow(int z, List<int> faces, double a, double p, double[] cellA,
-        SortedDictionary<(int C, int Z), List<int>> pairFaces, HashSet<(int C, int Z)> significant)
+        List<int> cellsMet, Dictionary<(int C, int Z), List<int>> pairFaces, HashSet<(int C, int Z)> significant)
     {
         var defects = new List<Defect>();
         int cells = 0, main = -1;
         double mainA = 0;
-        for (int c = 0; c < _cells.Ids.Count; c++)
+        foreach (int c in cellsMet)
         {
-            if (!pairFaces.TryGetValue((c, z), out var pf)) continue;
+            var pf = pairFaces[(c, z)];
             double ia = pf.Sum(Area);
             if (Better(ia, _cells.Ids[c], mainA, main < 0 ? null : _cells.Ids[main])) { mainA = ia; main = c; }
             if (significant.Contains((c, z))) cells++;
@@ -257,7 +269,7 @@ public sealed class Compare
         // Straddles: the zone's significant pieces in cells other than its main cell.
         int sliverN = 0;
         double sliverA = 0;
-        for (int c = 0; c < _cells.Ids.Count; c++)
+        foreach (int c in cellsMet)
         {
             if (c == main || !significant.Contains((c, z))) continue;
             var pf = pairFaces[(c, z)];
