@@ -12,7 +12,7 @@
       w_area: 'Surface', w_pop: 'Population', cells: 'Cellules', gap: 'Lacunes (zones non couvertes)',
       double_coverage: 'Doubles couvertures', straddle: 'Chevauchements (zones à cheval)', zone: 'Zone', share_area: 'part surface',
       share_pop: 'part pop.', gap_row: 'Lacune', double_row: 'Double couverture', misfit_row: 'Désalignement', area: 'Surface',
-      population: 'Population', partners_of: 'partenaires', cells_touched: 'Cellules touchées', share_of_zone: 'part de la zone',
+      population: 'Population', partners_of: 'partenaires', partner_of: 'partenaire', cells_touched: 'Cellules touchées', share_of_zone: 'part de la zone',
       zoom: 'zoomer', no_data: 'sans données', loading: 'Chargement…', ready: 'Prêt', error: 'Erreur', no_zones:
       'Les zones des opérateurs ne sont pas dans un dossier de résultats : ouvrez l’étude pour les voir.',
       pop_na: 'sans population : surface utilisée', km2: 'km²', cell: 'Cellule', outside: 'hors zone',
@@ -27,7 +27,7 @@
       w_pop: 'Population', cells: 'Cells', gap: 'Gaps (not covered)', double_coverage: 'Double coverage',
       straddle: 'Straddles (zones across the boundary)', zone: 'Zone', share_area: 'area share', share_pop: 'pop. share',
       gap_row: 'Gap', double_row: 'Double coverage', misfit_row: 'Misfit', area: 'Area', population: 'Population',
-      partners_of: 'partners', cells_touched: 'Cells touched', share_of_zone: 'share of zone', zoom: 'zoom',
+      partners_of: 'partners', partner_of: 'partner', cells_touched: 'Cells touched', share_of_zone: 'share of zone', zoom: 'zoom',
       no_data: 'no data', loading: 'Loading…', ready: 'Ready', error: 'Error',
       no_zones: 'Operator zones are not in a results folder: open the study to see them.',
       pop_na: 'no population: area used', km2: 'km²', cell: 'Cell', outside: 'outside',
@@ -54,6 +54,7 @@
   var layers = {};            // key → { info, geojson, leaflet, visible }
   var byId = {};              // 'cells:ID' or 'zones-op:ID' → Leaflet feature layer
   var selected = null;        // { type: 'cell'|'zone', key, id }
+  var selectedLayer = null;   // the selected cell's Leaflet layer, outlined until another is chosen
   var map, hatch;
 
   function t(k) { return (T[lang] && T[lang][k]) || k; }
@@ -191,7 +192,7 @@
         l.bindTooltip(esc(name), { sticky: true });
         byId[info.key + ':' + p.id] = l;
         l.on('mouseover', function () { l.setStyle({ weight: 4 }); l.bringToFront(); body.dataset.hover = name; });
-        l.on('mouseout', function () { l.setStyle({ weight: baseStyle().weight }); delete body.dataset.hover; });
+        l.on('mouseout', function () { l.setStyle({ weight: l === selectedLayer ? 4 : baseStyle().weight }); delete body.dataset.hover; });
         if (info.kind === 'cells') l.on('click', function () { selectCell(p.id, false); });
         if (info.kind === 'zones') l.on('click', function () { selectZone(info.operator, p.id, false); });
       }
@@ -291,6 +292,7 @@
     body.dataset.selectedCell = id;
     delete body.dataset.selectedZone;
     var f = byId['cells:' + id];
+    outlineSelected(f);
     if (f && zoom) map.fitBounds(f.getBounds(), { maxZoom: 12 });
     var rows = cellRows.filter(function (r) { return r.cell_layer === 'cells' && r.cell_id === id; });
     var first = rows[0] || {};
@@ -301,7 +303,7 @@
       var op = m.operator;
       var partners = pairRows.filter(function (p) { return p.cell_layer === 'cells' && p.cell_id === id && p.operator === op && p.significant; })
         .sort(function (a, b) { return b.share_of_cell - a.share_of_cell; });
-      html += '<h3 data-style="color:' + operatorColour(op) + '">' + esc(operatorLabel(op)) + ' — ' + partners.length + ' ' + t('partners_of') + '</h3>' +
+      html += '<h3 data-style="color:' + operatorColour(op) + '">' + esc(operatorLabel(op)) + ' — ' + partners.length + ' ' + t(partners.length === 1 ? 'partner_of' : 'partners_of') + '</h3>' +
         '<table data-operator="' + esc(op) + '"><tr><th>' + t('zone') + '</th><th>' + t('share_area') + '</th>' +
         (study.weights ? '<th>' + t('share_pop') + '</th>' : '') + '<th></th></tr>' +
         partners.map(function (p) {
@@ -318,7 +320,14 @@
     showPanel(html);
   }
 
+  function outlineSelected(l) {
+    if (selectedLayer) selectedLayer.setStyle({ color: '#333', weight: 2 });
+    selectedLayer = l || null;
+    if (selectedLayer) { selectedLayer.setStyle({ color: '#00bcd4', weight: 4 }); selectedLayer.bringToFront(); }
+  }
+
   function selectZone(op, id, zoom) {
+    outlineSelected(null);
     selected = { type: 'zone', op: op, id: id };
     body.dataset.selectedZone = op + ':' + id;
     delete body.dataset.selectedCell;
@@ -539,7 +548,7 @@
     if (a.dataset.selectCell) selectCell(a.dataset.selectCell, true);
   });
   document.getElementById('panel-close').addEventListener('click', function () {
-    document.getElementById('panel').hidden = true; selected = null;
+    document.getElementById('panel').hidden = true; selected = null; outlineSelected(null);
     delete body.dataset.selectedCell; delete body.dataset.selectedZone; map.invalidateSize();
   });
   document.getElementById('search').addEventListener('change', function (ev) { search(ev.target.value); });
