@@ -10,8 +10,8 @@ using NetTopologySuite.IO.Converters;
 
 namespace CepGeo.Viewer;
 
-/// <summary>One layer the page can draw: <c>cells</c>, <c>zones-{operator}</c> or <c>defects-{kind}</c>.</summary>
-/// <param name="Kind"><c>cells</c>, <c>zones</c> or <c>defects</c>.</param>
+/// <summary>One layer the page can draw: <c>cells</c>, <c>zones-{operator}</c>, <c>defects-{kind}</c> or <c>design</c>.</summary>
+/// <param name="Kind"><c>cells</c>, <c>zones</c>, <c>defects</c> or <c>design</c> (proposed perimeters, key <c>design</c>).</param>
 /// <param name="Operator">The operator key for zones; the defect kind for defects.</param>
 public sealed record ViewerLayer(string Key, string Kind, string? Operator, string Label, int Count, byte[] GeoJson);
 
@@ -148,6 +148,64 @@ public sealed class ViewerData
         };
         return new ViewerData(study, layers, exports);
     }
+
+    /// <summary>The file of a design output folder that the viewer draws.</summary>
+    public const string DesignFileName = "design.geojson";
+
+    /// <summary>
+    /// These data plus a design proposal (<c>cepgeo design …</c>'s design.geojson) as the layer
+    /// <c>design</c>, drawn next to the current cells; the study gains a <c>design</c> object with the
+    /// method, the number of perimeters and the before → after totals of the file's header.
+    /// </summary>
+    /// <param name="designGeoJson">The bytes of design.geojson (lon/lat, as every design writes it).</param>
+    /// <param name="folderName">The design folder, for messages.</param>
+    public ViewerData WithDesign(byte[] designGeoJson, string folderName)
+    {
+        JsonObject? header;
+        try
+        {
+            header = JsonNode.Parse(designGeoJson)?["cepgeo"] as JsonObject;
+        }
+        catch (JsonException e)
+        {
+            throw new CepGeoInputException(folderName, null, $"{DesignFileName} is not valid JSON: {e.Message}");
+        }
+        if (header?["design"] is null)
+            throw new CepGeoInputException(folderName, null, $"{DesignFileName} has no 'cepgeo' header naming its design: it was not written by 'cepgeo design'");
+        var features = ReadCollection(designGeoJson, folderName, DesignFileName);
+        var operators = Study["operators"]!.AsArray().Select(o => (string)o!["key"]!).ToList();
+
+        var lonLat = Reprojector.Create(CrsRef.Wgs84Default, CrsRef.Wgs84Default);
+        var geometries = features.Select(f => f.Geometry).ToList();
+        var shapes = DisplayGeometry.Coverage(geometries, DisplayGeometry.Tolerance(geometries), lonLat);
+        var shown = features.Select((f, i) =>
+        {
+            var props = new List<(string, object?)> { ("id", Text(f, "id")), ("name", Text(f, "name")), ("before_cell", Text(f, "before_cell")) };
+            foreach (var op in operators)
+                foreach (var metric in DesignMetrics)
+                    props.Add((op + "_" + metric, Number(f, op + "_" + metric)));
+            return GeoJsonFeature.Create(shapes[i], Text(f, "id"), [.. props]);
+        });
+        string kind = header["design"]!.GetValue<string>();
+        var layers = Layers.Values.Where(l => l.Key != "design").Append(Layer("design", "design", kind, kind, shown)).ToList();
+
+        var study = Study.DeepClone().AsObject();
+        study["design"] = new JsonObject
+        {
+            ["kind"] = kind,
+            ["folder"] = folderName,
+            ["study"] = header["study"]?.DeepClone(),
+            ["method"] = header["method"]?.DeepClone(),
+            ["operators"] = header["operators"]?.DeepClone(),
+            ["perimeters"] = features.Count,
+            ["cells_before"] = header["cells_before"]?.DeepClone(),
+            ["totals"] = header["totals"]?.DeepClone(),
+        };
+        return new ViewerData(study, layers, Exports);
+    }
+
+    /// <summary>The per-operator columns of design.geojson sent to the page (after and before).</summary>
+    private static readonly string[] DesignMetrics = ["misfit", "misfit_before", "partners", "partners_before", "pop_misfit"];
 
     private static ViewerLayer Coverage(string key, string kind, string? op, string label, Layer layer, double tolerance, Reprojector toLonLat)
     {

@@ -34,7 +34,11 @@ public sealed class ViewerServer : IAsyncDisposable
             // Nothing is read from the working folder: no appsettings.json, no wwwroot.
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, port);
+            ViewerSecurity.Limit(k.Limits);
+        });
         builder.Services.AddRoutingCore();
         builder.Services.AddProblemDetails();
         builder.Logging.ClearProviders();
@@ -42,6 +46,7 @@ public sealed class ViewerServer : IAsyncDisposable
         builder.Services.AddHostFiltering(o => o.AllowedHosts = ["127.0.0.1", "localhost"]);
 
         var app = builder.Build();
+        app.UseViewerSecurity(tiles);
         app.UseHostFiltering();
         app.UseRouting();
         app.MapCepGeoViewer(data, tiles);

@@ -7,7 +7,7 @@ using CepGeo.Viewer;
 namespace CepGeo.Cli.Commands;
 
 /// <summary>
-/// <c>cepgeo view [STUDY.json | RESULTS_DIR] [--port N] [--open] [--tiles URL]</c>: the interactive map in a
+/// <c>cepgeo view [STUDY.json | RESULTS_DIR] [--design DIR] [--port N] [--open] [--tiles URL]</c>: the interactive map in a
 /// local browser page, served on 127.0.0.1 until Ctrl+C.
 /// </summary>
 internal static class ViewCommand
@@ -24,16 +24,20 @@ internal static class ViewCommand
         var port = new Option<int>("--port", "-p") { Description = $"Port on 127.0.0.1 (0: any free port)", DefaultValueFactory = _ => DefaultPort };
         var open = new Option<bool>("--open") { Description = "Open the page in the default browser" };
         var tiles = new Option<string?>("--tiles") { Description = "A tile server URL template ({z}/{x}/{y}) for a background map; none by default (works offline)" };
+        var design = new Option<string?>("--design")
+        {
+            Description = "A folder written by 'cepgeo design nest|snap|balance' (or its design.geojson): its perimeters are drawn as an extra layer next to the current cells",
+        };
         var command = new Command("view", "Serve the interactive overlap map on this computer (http://127.0.0.1:PORT/)")
         {
-            input, port, open, tiles,
+            input, design, port, open, tiles,
         };
-        command.SetAction((parsed, cancel) => RunAsync(context, parsed.GetValue(input), parsed.GetValue(port),
+        command.SetAction((parsed, cancel) => RunAsync(context, parsed.GetValue(input), parsed.GetValue(design), parsed.GetValue(port),
             parsed.GetValue(open), parsed.GetValue(tiles)));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, string? path, int port, bool open, string? tiles)
+    private static async Task<int> RunAsync(CliContext context, string? path, string? design, int port, bool open, string? tiles)
     {
         if (port is < 0 or > 65535)
             throw new CepGeoInputException("--port", null, $"{port} is not a port number (0 to 65535)");
@@ -41,6 +45,7 @@ internal static class ViewCommand
             throw new CepGeoInputException("--tiles", null, "the tile URL template needs {z}, {x} and {y}");
 
         var data = Load(context, path ?? StudyFiles.DemoStudyPath());
+        if (design is not null) data = AddDesign(context, data, design);
         ViewerServer server;
         try
         {
@@ -78,6 +83,24 @@ internal static class ViewCommand
         context.Output.WriteLine($"Analysing {study.Name}…");
         var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights);
         return ViewerData.FromAnalysis(result, CliApp.Version);
+    }
+
+    /// <summary>A design output folder (or its design.geojson), read before the server starts.</summary>
+    internal static ViewerData AddDesign(CliContext context, ViewerData data, string path)
+    {
+        string file = Directory.Exists(path) ? Path.Combine(path, ViewerData.DesignFileName) : path;
+        if (!File.Exists(file))
+            throw new CepGeoInputException(path, null, Directory.Exists(path)
+                ? $"no {ViewerData.DesignFileName} in this folder: give a folder written by 'cepgeo design nest|snap|balance'"
+                : "no such file or folder");
+        string folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file))) ?? file;
+        var withDesign = data.WithDesign(File.ReadAllBytes(file), folder);
+        var d = withDesign.Study["design"]!;
+        context.Output.WriteLine($"Design '{d["kind"]}' from {Path.GetFullPath(file)}: {d["perimeters"]} perimeters");
+        string? designStudy = d["study"]?.GetValue<string>(), shownStudy = data.Study["name"]?.GetValue<string>();
+        if (designStudy is not null && designStudy != shownStudy)
+            context.Error.WriteLine($"Warning: this design was made for the study '{designStudy}', not '{shownStudy}'.");
+        return withDesign;
     }
 
     private static void OpenBrowser(CliContext context, Uri url)

@@ -214,7 +214,8 @@ public static class MapRenderer
         {
             int ka = scene.LayerIndex(a), kb = scene.LayerIndex(b);
             var c = scene.Result.OperatorPairs.First(x => x.CellLayer == a && x.Operator == b);
-            var items = Choropleth(scene.Layers[ka], c);
+            // The units coloured here are the first operator's zones, and the legend counts them as zones.
+            var items = Choropleth(scene.Layers[ka], c, _t.ZoneCount);
             StrokeAll(scene.Layers[ka], Line(new SKColor(0x40, 0x40, 0x40), 1.2f));
             // Not the operator's overview colour: orange or green lines vanish on the YlOrRd fills.
             StrokeAll(scene.Layers[kb], Line(ZoneLine, 2.2f, [10, 5]));
@@ -225,8 +226,9 @@ public static class MapRenderer
         }
 
         /// <summary>Fills each unit with the colour of its misfit class; returns the class legend.</summary>
-        private List<LegendItem> Choropleth(IReadOnlyList<Geometry> units, Comparison c)
+        private List<LegendItem> Choropleth(IReadOnlyList<Geometry> units, Comparison c, Func<int, string>? countLabel = null)
         {
+            countLabel ??= _t.CellCount;
             var counts = new int[MisfitClasses.Count];
             for (int i = 0; i < units.Count; i++)
             {
@@ -245,7 +247,7 @@ public static class MapRenderer
             {
                 var color = MisfitClasses.Colors[i];
                 string range = $"{_t.N(b[i])} – {_t.N(b[i + 1])}";
-                items.Add(new($"{range}  ({_t.CellCount(counts[i])})", r => { canvas.DrawRect(r, Fill(color)); canvas.DrawRect(r, Line(Ink, 0.8f)); }, color));
+                items.Add(new($"{range}  ({countLabel(counts[i])})", r => { canvas.DrawRect(r, Fill(color)); canvas.DrawRect(r, Line(Ink, 0.8f)); }, color));
             }
             return items;
         }

@@ -52,7 +52,7 @@ public static class HtmlReport
     {
         var m = maps.FirstOrDefault(x => x.Spec.Name == name);
         if (m is null) return;
-        w.WriteLine($"<figure class=\"map\" data-map=\"{E(name)}\"><img alt=\"{E(m.Title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(m.Png)}\"><figcaption>{E(m.Title)}</figcaption></figure>");
+        w.WriteLine($"<figure class=\"map\" data-map=\"{E(name)}\"><img alt=\"{E(m.Title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(m.Png)}\"></figure>");
     }
 
     internal static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
@@ -181,10 +181,10 @@ public static class HtmlReport
                 $"Five fixed misfit classes, the same for every operator and study: {string.Join("; ", Enumerable.Range(0, MisfitClasses.Count).Select(i => $"{t.N(MisfitClasses.Bounds[i])} – {t.N(MisfitClasses.Bounds[i + 1])}"))} (lower bound included).");
             w.WriteLine("</dl>");
             w.WriteLine($"<table class=\"tolerances\"><thead><tr><th>{t.T("tolérance", "tolerance")}</th><th>{t.T("valeur", "value")}</th></tr></thead><tbody>"
-                + $"<tr><td>sliverWidthM</td><td data-value=\"{R(tol.SliverWidthM)}\">{t.N(tol.SliverWidthM)} m</td></tr>"
-                + $"<tr><td>minAreaKm2</td><td data-value=\"{R(tol.MinAreaKm2)}\">{t.N(tol.MinAreaKm2)} km²</td></tr>"
-                + $"<tr><td>minShare</td><td data-value=\"{R(tol.MinShare)}\">{t.N(tol.MinShare)}</td></tr>"
-                + $"<tr><td>nestShare</td><td data-value=\"{R(tol.NestShare)}\">{t.N(tol.NestShare)}</td></tr></tbody></table>");
+                + $"<tr><td>{t.T("largeur d'un micro-écart", "sliver width")} <code>sliverWidthM</code></td><td data-value=\"{R(tol.SliverWidthM)}\">{t.N(tol.SliverWidthM)} m</td></tr>"
+                + $"<tr><td>{t.T("surface d'un micro-écart", "sliver area")} <code>minAreaKm2</code></td><td data-value=\"{R(tol.MinAreaKm2)}\">{t.N(tol.MinAreaKm2)} km²</td></tr>"
+                + $"<tr><td>{t.T("part minimale d'un partenaire", "smallest partner share")} <code>minShare</code></td><td data-value=\"{R(tol.MinShare)}\">{t.N(tol.MinShare)}</td></tr>"
+                + $"<tr><td>{t.T("part d'une zone emboîtée", "nested zone share")} <code>nestShare</code></td><td data-value=\"{R(tol.NestShare)}\">{t.N(tol.NestShare)}</td></tr></tbody></table>");
             var sl = r.Slivers;
             w.WriteLine($"<p>{E(t.T($"{sl.Count} micro-écarts mis de côté, {t.N(sl.AreaKm2, "0.###")} km² au total.", $"{sl.Count} slivers set aside, {t.N(sl.AreaKm2, "0.###")} km² in all."))}</p></section>");
         }
@@ -234,9 +234,9 @@ public static class HtmlReport
         th,td{border:1px solid var(--line);padding:.3em .5em;text-align:left;vertical-align:top}
         thead th{background:var(--head)}
         td[data-value],td[data-field]{text-align:right;font-variant-numeric:tabular-nums}
-        code{font-size:.85em;color:var(--grey)}
+        code{font-size:.85em;color:var(--grey);white-space:nowrap}
+        table.tolerances{width:auto;min-width:50%}
         figure.map{margin:1em 0}figure.map img{width:100%;height:auto;border:1px solid var(--line)}
-        figcaption{color:var(--grey);font-size:.9em}
         dt{font-weight:bold;margin-top:.6em}dd{margin-left:1.5em}
         @media print{
           @page{size:A4 portrait;margin:12mm}

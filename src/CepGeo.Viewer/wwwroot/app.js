@@ -12,10 +12,13 @@
       w_area: 'Surface', w_pop: 'Population', cells: 'Cellules', gap: 'Lacunes (zones non couvertes)',
       double_coverage: 'Doubles couvertures', straddle: 'Chevauchements (zones à cheval)', zone: 'Zone', share_area: 'part surface',
       share_pop: 'part pop.', gap_row: 'Lacune', double_row: 'Double couverture', misfit_row: 'Désalignement', area: 'Surface',
-      population: 'Population', partners_of: 'partenaires', cells_touched: 'Cellules touchées', share_of_zone: 'part de la zone',
+      population: 'Population', partners_of: 'partenaires', partner_of: 'partenaire', cells_touched: 'Cellules touchées', share_of_zone: 'part de la zone',
       zoom: 'zoomer', no_data: 'sans données', loading: 'Chargement…', ready: 'Prêt', error: 'Erreur', no_zones:
       'Les zones des opérateurs ne sont pas dans un dossier de résultats : ouvrez l’étude pour les voir.',
-      pop_na: 'sans population : surface utilisée', km2: 'km²', cell: 'Cellule', outside: 'hors zone'
+      pop_na: 'sans population : surface utilisée', km2: 'km²', cell: 'Cellule', outside: 'hors zone',
+      design: 'Proposition', design_title: 'Périmètres proposés', perimeters: 'périmètres', cells_before: 'cellules aujourd’hui',
+      misfit_before_after: 'Désalignement (km²) aujourd’hui → proposé', before: 'aujourd’hui', after: 'proposé',
+      from_cell: 'issu de la cellule', fitted: 'ajusté'
     },
     en: {
       search: 'Find a cell or a zone…', layers: 'Layers', colour: 'Cell colour', metric: 'Metric', operator: 'Operator',
@@ -24,13 +27,17 @@
       w_pop: 'Population', cells: 'Cells', gap: 'Gaps (not covered)', double_coverage: 'Double coverage',
       straddle: 'Straddles (zones across the boundary)', zone: 'Zone', share_area: 'area share', share_pop: 'pop. share',
       gap_row: 'Gap', double_row: 'Double coverage', misfit_row: 'Misfit', area: 'Area', population: 'Population',
-      partners_of: 'partners', cells_touched: 'Cells touched', share_of_zone: 'share of zone', zoom: 'zoom',
+      partners_of: 'partners', partner_of: 'partner', cells_touched: 'Cells touched', share_of_zone: 'share of zone', zoom: 'zoom',
       no_data: 'no data', loading: 'Loading…', ready: 'Ready', error: 'Error',
       no_zones: 'Operator zones are not in a results folder: open the study to see them.',
-      pop_na: 'no population: area used', km2: 'km²', cell: 'Cell', outside: 'outside'
+      pop_na: 'no population: area used', km2: 'km²', cell: 'Cell', outside: 'outside',
+      design: 'Proposal', design_title: 'Proposed perimeters', perimeters: 'perimeters', cells_before: 'cells today',
+      misfit_before_after: 'Misfit (km²) today → proposed', before: 'today', after: 'proposed',
+      from_cell: 'from cell', fitted: 'fitted'
     }
   };
   var OPERATOR_COLOURS = ['#1f63b4', '#2e9a3a', '#7b3fa0', '#b15928', '#d6336c', '#0f8a8a'];
+  var DESIGN_COLOUR = '#d81b60';
   var CLASS_COLOURS = ['#fff3e0', '#fdd0a2', '#fd8d3c', '#d94801', '#7f2704'];
   var METRICS = {
     // bad: which end is a problem (dark colour); pop: the column of the population-weighted variant.
@@ -47,6 +54,7 @@
   var layers = {};            // key → { info, geojson, leaflet, visible }
   var byId = {};              // 'cells:ID' or 'zones-op:ID' → Leaflet feature layer
   var selected = null;        // { type: 'cell'|'zone', key, id }
+  var selectedLayer = null;   // the selected cell's Leaflet layer, outlined until another is chosen
   var map, hatch;
 
   function t(k) { return (T[lang] && T[lang][k]) || k; }
@@ -56,12 +64,18 @@
   }
   function pct(x) { return x === null || x === undefined ? '—' : fmt(100 * x, 1) + ' %'; }
   function esc(s) { return String(s === null || s === undefined ? '' : s).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); }
+  // The Content-Security-Policy forbids style attributes in markup; styles computed here (palette
+  // colours) are written as data-style and applied through the CSSOM, which the policy allows.
+  function applyStyles(root) {
+    root.querySelectorAll('[data-style]').forEach(function (el) { el.style.cssText = el.dataset.style; el.removeAttribute('data-style'); });
+  }
   function setStatus(s) { body.dataset.status = s; document.getElementById('status').textContent = t(s); }
   function getJson(url) { return fetch(url).then(function (r) { if (!r.ok) throw new Error(url + ': ' + r.status); return r.json(); }); }
 
   function layerLabel(info) {
     if (info.kind === 'cells') return info.label || t('cells');
     if (info.kind === 'defects') return t(info.operator);
+    if (info.kind === 'design') return t('design') + ' : ' + info.operator;
     return info.label;
   }
   function operatorColour(op) {
@@ -123,8 +137,10 @@
     else labels = ['≥ ' + f(b[0])].concat(b.slice(1).map(function (x, i) { return f(x) + ' – ' + f(b[i]); }), ['< ' + f(b[b.length - 1])]);
     var note = body.dataset.weight === 'pop' && (!m.pop || !study.weights) ? '<div><em>' + t('pop_na') + '</em></div>' : '';
     el.innerHTML = labels.map(function (s, i) {
-      return '<div><span class="swatch" style="background:' + CLASS_COLOURS[i] + '"></span>' + esc(s) + '</div>';
-    }).join('') + '<div><span class="swatch" style="background:#dddddd"></span>' + t('no_data') + '</div>' + note;
+      return '<div><span class="swatch" data-style="background:' + CLASS_COLOURS[i] + '"></span>' + esc(s) + '</div>';
+    }).join('') + '<div><span class="swatch" data-style="background:#dddddd"></span>' + t('no_data') + '</div>' + note;
+    applyStyles(el);
+    body.dataset.legend = Array.prototype.map.call(el.querySelectorAll('div'), function (d) { return d.textContent; }).join(' | ');
   }
 
   function drawWorst() {
@@ -139,6 +155,9 @@
   // ---- layers ------------------------------------------------------------------------------------
   function styleFor(info) {
     if (info.kind === 'cells') return function () { return { color: '#333', weight: 2, fillOpacity: 0.75, fillColor: '#ddd' }; };
+    // Proposed perimeters: a thick solid line of their own colour, over the cells and the zones, so
+    // that today's cells (thin, dark) and the proposal read side by side.
+    if (info.kind === 'design') return function () { return { color: DESIGN_COLOUR, weight: 4, opacity: 0.85, fill: false }; };
     if (info.kind === 'zones') {
       var c = operatorColour(info.operator);
       return function () { return { color: c, weight: 2, dashArray: '6 4', fill: false }; };
@@ -155,18 +174,25 @@
     var baseStyle = styleFor(info);
     entry.leaflet = L.geoJSON(geojson, {
       style: baseStyle,
-      pane: info.kind === 'cells' ? 'cells' : info.kind === 'zones' ? 'zones' : 'defects',
+      pane: info.kind === 'cells' ? 'cells' : info.kind === 'zones' ? 'zones' : info.kind === 'design' ? 'design' : 'defects',
       // Defects share the renderer that holds the gap hatching pattern.
       renderer: info.kind === 'defects' ? hatch : undefined,
       onEachFeature: function (feature, l) {
         var p = feature.properties;
+        if (info.kind === 'design') {
+          byId[info.key + ':' + p.id] = l;
+          l.bindTooltip(function () { return esc(designTip(p)); }, { sticky: true });
+          l.on('mouseover', function () { l.setStyle({ weight: 6 }); body.dataset.hover = p.name; });
+          l.on('mouseout', function () { l.setStyle({ weight: 4 }); delete body.dataset.hover; });
+          return;
+        }
         var name = info.kind === 'defects'
           ? t(p.kind) + ' — ' + operatorLabel(p.operator) + ' — ' + (p.cell_name || '') + ' (' + fmt(p.area_km2, 3) + ' ' + t('km2') + ')'
           : (info.kind === 'zones' ? operatorLabel(info.operator) + ' : ' : '') + p.name;
         l.bindTooltip(esc(name), { sticky: true });
         byId[info.key + ':' + p.id] = l;
         l.on('mouseover', function () { l.setStyle({ weight: 4 }); l.bringToFront(); body.dataset.hover = name; });
-        l.on('mouseout', function () { l.setStyle({ weight: baseStyle().weight }); delete body.dataset.hover; });
+        l.on('mouseout', function () { l.setStyle({ weight: l === selectedLayer ? 4 : baseStyle().weight }); delete body.dataset.hover; });
         if (info.kind === 'cells') l.on('click', function () { selectCell(p.id, false); });
         if (info.kind === 'zones') l.on('click', function () { selectZone(info.operator, p.id, false); });
       }
@@ -188,6 +214,9 @@
     var keys = Object.keys(layers);
     body.dataset.loadedLayers = keys.join(',');
     body.dataset.visibleLayers = keys.filter(function (k) { return layers[k].visible; }).join(',');
+    var counts = {};
+    keys.forEach(function (k) { counts[k] = layers[k].leaflet.getLayers().length; });
+    body.dataset.layerCounts = JSON.stringify(counts);
   }
 
   function drawLayerList() {
@@ -197,13 +226,15 @@
       var e = layers[info.key];
       if (!e) return;
       var s = styleFor(info)();
-      var swatch = s.fill === false
+      var swatch = info.kind === 'design' ? 'background:#fff;border:3px solid ' + s.color
+        : s.fill === false
         ? 'background:#fff;border:2px ' + (s.dashArray === '2 3' ? 'dotted ' : 'dashed ') + s.color
         : info.operator === 'gap' ? 'background:repeating-linear-gradient(45deg,#c00 0 2px,#fff 2px 5px)'
         : 'background:' + (s.fillColor && s.fillColor.indexOf('url') !== 0 ? s.fillColor : '#fff') + ';border-color:' + s.color;
       var li = document.createElement('li');
       li.innerHTML = '<input type="checkbox" id="layer-' + esc(info.key) + '" data-layer="' + esc(info.key) + '"' + (e.visible ? ' checked' : '') + '>' +
-        '<span class="swatch" style="' + swatch + '"></span><label for="layer-' + esc(info.key) + '">' + esc(layerLabel(info)) + ' (' + info.count + ')</label>';
+        '<span class="swatch" data-style="' + esc(swatch) + '"></span><label for="layer-' + esc(info.key) + '">' + esc(layerLabel(info)) + ' (' + info.count + ')</label>';
+      applyStyles(li);
       list.appendChild(li);
     });
     if (study.source === 'results') {
@@ -211,6 +242,32 @@
       note.innerHTML = '<em>' + esc(t('no_zones')) + '</em>';
       list.appendChild(note);
     }
+  }
+
+  // ---- design proposal ---------------------------------------------------------------------------
+  function designTip(p) {
+    var op = body.dataset.operator;
+    return t('design') + ' — ' + p.name + ' (' + t('from_cell') + ' ' + (p.before_cell || '—') + ') — ' + operatorLabel(op) + ' : ' +
+      t('m_misfit').toLowerCase() + ' ' + pct(p[op + '_misfit_before']) + ' → ' + pct(p[op + '_misfit']);
+  }
+  function drawDesignLegend() {
+    var el = document.getElementById('design-legend');
+    var d = study.design;
+    el.hidden = !d;
+    if (!d) return;
+    var fitted = d.operators || [];
+    var rows = study.operators.map(function (o) {
+      var tot = d.totals && d.totals[o.key];
+      if (!tot) return '';
+      return '<tr data-operator="' + esc(o.key) + '"><td>' + esc(o.label) + (fitted.indexOf(o.key) >= 0 ? ' *' : '') + '</td><td>' +
+        fmt(tot.misfit_km2_before, 1) + ' → ' + fmt(tot.misfit_km2_after, 1) + '</td></tr>';
+    }).join('');
+    el.innerHTML = '<h2>' + esc(t('design_title')) + '</h2>' +
+      '<div class="design-key"><span class="swatch swatch-design"></span>' + esc(d.kind) + ' — ' + d.perimeters + ' ' + t('perimeters') +
+      (d.cells_before ? ' (' + d.cells_before + ' ' + t('cells_before') + ')' : '') + '</div>' +
+      '<table><tr><th></th><th>' + esc(t('misfit_before_after')) + '</th></tr>' + rows + '</table>' +
+      (fitted.length ? '<div class="note">* ' + esc(t('fitted')) + '</div>' : '') +
+      '<div class="note">' + esc(d.method || '') + '</div>';
   }
 
   // ---- selection -----------------------------------------------------------------------------------
@@ -235,6 +292,7 @@
     body.dataset.selectedCell = id;
     delete body.dataset.selectedZone;
     var f = byId['cells:' + id];
+    outlineSelected(f);
     if (f && zoom) map.fitBounds(f.getBounds(), { maxZoom: 12 });
     var rows = cellRows.filter(function (r) { return r.cell_layer === 'cells' && r.cell_id === id; });
     var first = rows[0] || {};
@@ -245,7 +303,7 @@
       var op = m.operator;
       var partners = pairRows.filter(function (p) { return p.cell_layer === 'cells' && p.cell_id === id && p.operator === op && p.significant; })
         .sort(function (a, b) { return b.share_of_cell - a.share_of_cell; });
-      html += '<h3 style="color:' + operatorColour(op) + '">' + esc(operatorLabel(op)) + ' — ' + partners.length + ' ' + t('partners_of') + '</h3>' +
+      html += '<h3 data-style="color:' + operatorColour(op) + '">' + esc(operatorLabel(op)) + ' — ' + partners.length + ' ' + t(partners.length === 1 ? 'partner_of' : 'partners_of') + '</h3>' +
         '<table data-operator="' + esc(op) + '"><tr><th>' + t('zone') + '</th><th>' + t('share_area') + '</th>' +
         (study.weights ? '<th>' + t('share_pop') + '</th>' : '') + '<th></th></tr>' +
         partners.map(function (p) {
@@ -262,7 +320,14 @@
     showPanel(html);
   }
 
+  function outlineSelected(l) {
+    if (selectedLayer) selectedLayer.setStyle({ color: '#333', weight: 2 });
+    selectedLayer = l || null;
+    if (selectedLayer) { selectedLayer.setStyle({ color: '#00bcd4', weight: 4 }); selectedLayer.bringToFront(); }
+  }
+
   function selectZone(op, id, zoom) {
+    outlineSelected(null);
     selected = { type: 'zone', op: op, id: id };
     body.dataset.selectedZone = op + ':' + id;
     delete body.dataset.selectedCell;
@@ -285,6 +350,7 @@
 
   function showPanel(html) {
     document.getElementById('panel-body').innerHTML = html;
+    applyStyles(document.getElementById('panel-body'));
     var panel = document.getElementById('panel');
     var wasHidden = panel.hidden;
     panel.hidden = false;
@@ -298,7 +364,7 @@
     Object.keys(byId).forEach(function (k) {
       var l = byId[k], key = k.slice(0, k.indexOf(':'));
       var info = layers[key].info;
-      if (info.kind === 'defects') return;
+      if (info.kind === 'defects' || info.kind === 'design') return;
       var label = info.kind === 'cells' ? l.feature.properties.name : l.feature.properties.name + ' (' + operatorLabel(info.operator) + ')';
       searchIndex.push({ label: label, info: info, id: l.feature.properties.id });
     });
@@ -323,6 +389,7 @@
     if (!study) return;
     drawLayerList();
     drawLegend();
+    drawDesignLegend();
     drawWorst();
     setStatus(body.dataset.status);
     if (selected && selected.type === 'cell') selectCell(selected.id, false);
@@ -340,7 +407,7 @@
     var pat = document.createElement('canvas'); pat.width = pat.height = 6;
     var pc = pat.getContext('2d'); pc.strokeStyle = '#c00'; pc.lineWidth = 1.2; pc.beginPath(); pc.moveTo(0, 6); pc.lineTo(6, 0); pc.stroke();
     var hatchFill = ctx.createPattern(pat, 'repeat');
-    ['cells', 'zones', 'defects'].forEach(function (kind) {
+    ['cells', 'zones', 'design', 'defects'].forEach(function (kind) {
       study.layers.forEach(function (info) {
         var e = layers[info.key];
         if (!e || !e.visible || info.kind !== kind) return;
@@ -391,11 +458,17 @@
   }
 
   // ---- start ---------------------------------------------------------------------------------------
+  function publishView() {
+    var b = map.getBounds();
+    body.dataset.zoom = String(map.getZoom());
+    body.dataset.view = JSON.stringify([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
+  }
   function makeMap() {
     map = L.map('map', { zoomSnap: 0.25, preferCanvas: false, attributionControl: !!study.tiles });
     if (map.attributionControl) map.attributionControl.setPrefix(false);
     map.createPane('cells').style.zIndex = 400;
     map.createPane('zones').style.zIndex = 420;
+    map.createPane('design').style.zIndex = 430;
     map.createPane('defects').style.zIndex = 440;
     if (study.tiles) L.tileLayer(study.tiles, { maxZoom: 18, attribution: study.tiles.replace(/^\w+:\/\/([^/]+).*$/, '$1') }).addTo(map);
     var b = study.bounds;
@@ -410,6 +483,9 @@
     svg.insertBefore(defs, svg.firstChild);
     hatch = renderer;
     L.control.scale({ imperial: false }).addTo(map);
+    // The view, published for scripts: zoom and [west, south, east, north].
+    map.on('moveend zoomend', publishView);
+    publishView();
   }
 
   function start() {
@@ -417,6 +493,7 @@
     Promise.all([getJson('api/study'), getJson('api/metrics/cells'), getJson('api/metrics/pairs'), getJson('api/metrics/zones')])
       .then(function (res) {
         study = res[0]; cellRows = res[1]; pairRows = res[2]; zoneRows = res[3];
+        if (study.design) body.dataset.design = study.design.kind;
         document.getElementById('title').textContent = 'CepGeo — ' + study.name;
         document.title = 'CepGeo — ' + study.name;
         var opSelect = document.getElementById('operator');
@@ -431,7 +508,7 @@
       .then(function () {
         // Default view: the cells coloured, the first operator's zones, gaps and double coverage.
         study.layers.forEach(function (info) {
-          var show = info.kind === 'cells' || (info.kind === 'defects' && info.operator !== 'straddle') ||
+          var show = info.kind === 'cells' || info.kind === 'design' || (info.kind === 'defects' && info.operator !== 'straddle') ||
             (info.kind === 'zones' && info.operator === body.dataset.operator);
           if (layers[info.key]) setVisible(info.key, show);
         });
@@ -471,7 +548,7 @@
     if (a.dataset.selectCell) selectCell(a.dataset.selectCell, true);
   });
   document.getElementById('panel-close').addEventListener('click', function () {
-    document.getElementById('panel').hidden = true; selected = null;
+    document.getElementById('panel').hidden = true; selected = null; outlineSelected(null);
     delete body.dataset.selectedCell; delete body.dataset.selectedZone; map.invalidateSize();
   });
   document.getElementById('search').addEventListener('change', function (ev) { search(ev.target.value); });

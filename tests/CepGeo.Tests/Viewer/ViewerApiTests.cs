@@ -115,6 +115,7 @@ public sealed class ViewerApiTests(DemoViewer viewer) : IClassFixture<DemoViewer
 
     [Theory]
     [InlineData("api/layers/nope")]
+    [InlineData("api/layers/design")] // no --design given
     [InlineData("api/metrics/nope")]
     [InlineData("api/export/nope.csv")]
     [InlineData("api/nothing")]

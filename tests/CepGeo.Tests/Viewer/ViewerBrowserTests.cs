@@ -42,6 +42,15 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
 
         Assert.NotEmpty(requests);
         Assert.All(requests, u => Assert.StartsWith($"http://127.0.0.1:{viewer.Server.Url.Port}/", u));
+
+        // The Content-Security-Policy is in force: a style attribute written as markup is refused
+        // (and reported), which is why the page sets its computed styles through the CSSOM.
+        string colour = await page.Page.EvaluateAsync<string>(
+            "() => { const d = document.createElement('div'); d.innerHTML = '<span style=\"color: rgb(255, 0, 0)\">x</span>'; document.body.appendChild(d); const c = getComputedStyle(d.firstChild).color; d.remove(); return c; }");
+        Assert.NotEqual("rgb(255, 0, 0)", colour);
+        await page.Page.WaitForTimeoutAsync(100);
+        Assert.NotEmpty(page.CspViolations);
+        page.CspViolations.Clear();
         log.WriteLine($"demo first paint: {await page.Body("first-paint-ms")} ms");
         await page.Page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDir, "demo.png") });
     });
@@ -110,6 +119,117 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
     });
 
     [Fact]
+    public Task ClickingAZone_ListsTheCellsItTouches_AsPairsCsv() => WithPage(async page =>
+    {
+        await page.OpenAsync(viewer.Server.Url);
+        foreach (var key in viewer.Data.Layers.Keys.Where(k => k.StartsWith("defects-", StringComparison.Ordinal)))
+            await page.SetLayerAsync(key, false);
+        Assert.Contains("zones-ml", await page.VisibleLayers());
+
+        // Zones are drawn as outlines: click the middle of the longest edge of the first Mission locale,
+        // on the line the page draws (its display geometry, from the API).
+        using var zones = JsonDocument.Parse(await viewer.Http.GetStringAsync("api/layers/zones-ml"));
+        var (lon, lat) = LongestEdgeMiddle(zones.RootElement.GetProperty("features")[0].GetProperty("geometry"));
+        await page.ClickMapAsync(lon, lat);
+        await page.Page.WaitForSelectorAsync("#panel tr.touched-cell");
+        string selected = (await page.Body("selected-zone"))!;
+        Assert.StartsWith("ml:", selected);
+        string zoneId = selected["ml:".Length..];
+
+        var expected = ReadCsv(Path.Combine(AnalyzeOut.Value, "pairs.csv"))
+            .Where(r => r["cell_layer"] == "cells" && r["operator"] == "ml" && r["zone_id"] == zoneId && r["significant"] == "true")
+            .Select(r => r["cell_id"]).Order().ToList();
+        var rows = page.Page.Locator("#panel tr.touched-cell");
+        var shown = new List<string>();
+        for (int i = 0; i < await rows.CountAsync(); i++) shown.Add((await rows.Nth(i).GetAttributeAsync("data-cell-id"))!);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, shown.Order().ToList());
+    });
+
+    [Fact]
+    public Task SearchByName_SelectsTheCell_AndZoomsOnIt() => WithPage(async page =>
+    {
+        await page.OpenAsync(viewer.Server.Url);
+        double zoomBefore = double.Parse((await page.Body("zoom"))!, CultureInfo.InvariantCulture);
+        var (cellId, lon, lat) = DemoCellInteriorPoint(2);
+        string name = DemoCellName(2);
+
+        await page.Page.Locator("#search").FillAsync(name);
+        await page.Page.Locator("#search").PressAsync("Enter");
+        await page.Page.WaitForFunctionAsync("id => document.body.dataset.selectedCell === id", cellId);
+        await page.Page.WaitForFunctionAsync($"() => Number(document.body.dataset.zoom) > {zoomBefore.ToString(CultureInfo.InvariantCulture)}");
+
+        var view = await page.View();
+        Assert.InRange(lon, view[0], view[2]);
+        Assert.InRange(lat, view[1], view[3]);
+        Assert.Contains(name, await page.Page.Locator("#panel h2").InnerTextAsync());
+    });
+
+    [Fact]
+    public Task LanguageSwitch_ChangesTheLabels_AndBack() => WithPage(async page =>
+    {
+        await page.OpenAsync(viewer.Server.Url);
+        Assert.Equal("fr", await page.Body("lang"));
+        Assert.Equal("Couches", await page.Page.Locator("h2[data-i18n='layers']").TextContentAsync());
+        Assert.Equal("Désalignement", await page.Page.Locator("#metric option[value='misfit']").InnerTextAsync());
+
+        await page.Page.Locator("#lang").ClickAsync();
+        Assert.Equal("en", await page.Body("lang"));
+        Assert.Equal("en", await page.Page.GetAttributeAsync("html", "lang"));
+        Assert.Equal("Layers", await page.Page.Locator("h2[data-i18n='layers']").TextContentAsync());
+        Assert.Equal("Misfit", await page.Page.Locator("#metric option[value='misfit']").InnerTextAsync());
+        Assert.Equal("Find a cell or a zone…", await page.Page.Locator("#search").GetAttributeAsync("placeholder"));
+        Assert.Contains("Gaps (not covered)", await page.Page.Locator("#layer-list").InnerTextAsync());
+        Assert.Equal("FR", await page.Page.Locator("#lang").InnerTextAsync());
+
+        await page.Page.Locator("#lang").ClickAsync();
+        Assert.Equal("fr", await page.Body("lang"));
+        Assert.Contains("Lacunes (zones non couvertes)", await page.Page.Locator("#layer-list").InnerTextAsync());
+    });
+
+    [Fact]
+    public Task PopulationWeighting_RecoloursTheCells_FromPopMisfit() => WithPage(async page =>
+    {
+        await page.OpenAsync(viewer.Server.Url);
+        var rows = ReadCsv(Path.Combine(AnalyzeOut.Value, "cells.csv")).Where(r => r["cell_layer"] == "cells" && r["operator"] == "ml").ToList();
+        // The viewer's misfit classes: ≤ 0.05, ≤ 0.15, ≤ 0.3, ≤ 0.5, above (README, render's classes).
+        string[] palette = ["#fff3e0", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
+        double[] breaks = [0.05, 0.15, 0.3, 0.5];
+        string Fill(string v)
+        {
+            double x = double.Parse(v, CultureInfo.InvariantCulture);
+            int c = Array.FindIndex(breaks, b => x <= b);
+            return palette[c < 0 ? breaks.Length : c];
+        }
+        var byArea = rows.ToDictionary(r => r["cell_id"], r => Fill(r["misfit"]));
+        var byPop = rows.ToDictionary(r => r["cell_id"], r => Fill(r["pop_misfit"]));
+        // The demo has cells whose class differs between the two (else this test could not fail).
+        Assert.Contains(byArea.Keys, id => byArea[id] != byPop[id]);
+
+        Assert.Equal(byArea, await page.CellFills());
+        await page.Page.Locator("#weight").SelectOptionAsync("pop");
+        Assert.Equal("pop", await page.Body("weight"));
+        Assert.Equal(byPop, await page.CellFills());
+        // The worst-cells list follows the weighting too: first the cell with the highest pop_misfit.
+        string worstByPop = rows.MaxBy(r => double.Parse(r["pop_misfit"], CultureInfo.InvariantCulture))!["cell_id"];
+        Assert.Equal(worstByPop, await page.Page.Locator("#worst li").First.GetAttributeAsync("data-cell-id"));
+        Assert.Equal(5 + 1, (await page.Body("legend"))!.Split(" | ").Length);
+    });
+
+    [Fact]
+    public Task CellPanel_Screenshot() => WithPage(async page =>
+    {
+        await page.OpenAsync(viewer.Server.Url);
+        var (cellId, _, _) = DemoCellInteriorPoint(3);
+        await page.Page.EvaluateAsync("id => window.cepgeo.selectCell(id, true)", cellId);
+        await page.Page.WaitForSelectorAsync("#panel tr.partner");
+        // Three operators, each with its table of partners, gap / double coverage and misfit rows.
+        Assert.Equal(3, await page.Page.Locator("#panel table").CountAsync());
+        await page.Page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDir, "cell-panel.png") });
+        await page.Page.Locator("#panel").ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDir, "cell-panel-only.png") });
+    });
+
+    [Fact]
     public async Task Paca_Opens_AndPaintsEveryLayer()
     {
         string study = Path.Combine(TestPaths.RepoRoot, "data", "paca", "study.json");
@@ -125,23 +245,9 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         });
     }
 
-    /// <summary>A fresh page per test; a screenshot is kept when the test fails.</summary>
-    private async Task WithPage(Func<ViewerPage, Task> test, [CallerMemberName] string name = "")
-    {
-        await using var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 }, AcceptDownloads = true });
-        var page = await context.NewPageAsync();
-        try
-        {
-            await test(new ViewerPage(page));
-        }
-        catch
-        {
-            string shot = Path.Combine(ChromiumBrowser.ScreenshotDir, $"FAILED-{name}.png");
-            await page.ScreenshotAsync(new() { Path = shot });
-            log.WriteLine($"screenshot: {shot}");
-            throw;
-        }
-    }
+    /// <summary>A fresh page per test; a screenshot is kept when the test fails; no CSP violation allowed.</summary>
+    private Task WithPage(Func<ViewerPage, Task> test, [CallerMemberName] string name = "") =>
+        ViewerPage.RunAsync(chromium.Browser, log, test, name);
 
     /// <summary>A point inside one demo cell, from the study's own file (not from the viewer).</summary>
     private static (string Id, double Lon, double Lat) DemoCellInteriorPoint(int index)
@@ -151,6 +257,22 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         var f = cells[index];
         var p = f.Geometry.InteriorPoint;
         return (f.Attributes["code"].ToString()!, p.X, p.Y);
+    }
+
+    private static string DemoCellName(int index)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "data", "demo", "cells.geojson")));
+        return doc.RootElement.GetProperty("features")[index].GetProperty("properties").GetProperty("nom").GetString()!;
+    }
+
+    /// <summary>The middle of the longest edge of a (Multi)Polygon's first shell, in lon/lat.</summary>
+    private static (double Lon, double Lat) LongestEdgeMiddle(JsonElement geometry)
+    {
+        var coords = geometry.GetProperty("coordinates");
+        var ring = geometry.GetProperty("type").GetString() == "MultiPolygon" ? coords[0][0] : coords[0];
+        var pts = ring.EnumerateArray().Select(p => (X: p[0].GetDouble(), Y: p[1].GetDouble())).ToList();
+        var edge = pts.Zip(pts.Skip(1)).MaxBy(e => Math.Pow(e.First.X - e.Second.X, 2) + Math.Pow(e.First.Y - e.Second.Y, 2));
+        return ((edge.First.X + edge.Second.X) / 2, (edge.First.Y + edge.Second.Y) / 2);
     }
 
     private static List<Dictionary<string, string>> ReadCsv(string path)

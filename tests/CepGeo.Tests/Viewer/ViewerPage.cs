@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace CepGeo.Tests.Viewer;
 
@@ -7,6 +9,41 @@ namespace CepGeo.Tests.Viewer;
 internal sealed class ViewerPage(IPage page)
 {
     public IPage Page => page;
+
+    /// <summary>Messages the browser logged about the Content-Security-Policy (a blocked script, style or image).</summary>
+    public List<string> CspViolations { get; } = [];
+
+    /// <summary>
+    /// Runs a test on a fresh page (1400 × 900): a screenshot is kept when it fails, and it fails when
+    /// the browser refused anything under the page's Content-Security-Policy.
+    /// </summary>
+    public static async Task RunAsync(IBrowser browser, ITestOutputHelper log, Func<ViewerPage, Task> test, [CallerMemberName] string name = "")
+    {
+        await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 900 }, AcceptDownloads = true });
+        var page = new ViewerPage(await context.NewPageAsync());
+        page.Page.Console += (_, m) =>
+        {
+            if (m.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) page.CspViolations.Add(m.Text);
+        };
+        try
+        {
+            await test(page);
+            Assert.True(page.CspViolations.Count == 0, string.Join("\n", page.CspViolations));
+        }
+        catch
+        {
+            string shot = Path.Combine(ChromiumBrowser.ScreenshotDir, $"FAILED-{name}.png");
+            await page.Page.ScreenshotAsync(new() { Path = shot, FullPage = true });
+            log.WriteLine($"screenshot: {shot}");
+            throw;
+        }
+    }
+
+    public async Task<Dictionary<string, int>> LayerCounts() =>
+        JsonSerializer.Deserialize<Dictionary<string, int>>((await Body("layer-counts"))!)!;
+
+    /// <summary>[west, south, east, north] of the map view.</summary>
+    public async Task<double[]> View() => JsonSerializer.Deserialize<double[]>((await Body("view"))!)!;
 
     public async Task OpenAsync(Uri url)
     {

@@ -1,0 +1,75 @@
+using CepGeo.Tests.Cli;
+using CepGeo.Tests.Viewer;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace CepGeo.Tests.Rendering;
+
+/// <summary>The demo's report.html as a planner opens it: from disk, in Chromium, with no network at all.</summary>
+public sealed class ReportBrowserTests(ChromiumBrowser chromium, ITestOutputHelper log) : IClassFixture<ChromiumBrowser>, IDisposable
+{
+    private readonly string _out = Path.Combine(Path.GetTempPath(), "cepgeo-report-browser-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Report_OpensFromDisk_WithoutNetwork_AndEveryMapDecodes()
+    {
+        var run = CliRun.Of("analyze", DemoViewer.StudyPath, "--out", _out, "--date", "2026-01-01");
+        Assert.True(run.ExitCode == 0, run.Err);
+        string report = Path.Combine(_out, "report.html");
+
+        await using var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1200, Height = 900 }, Offline = true });
+        var attempted = new List<string>();
+        // Every request that is not the file itself (or an inline data: URI) is recorded and aborted.
+        await context.RouteAsync("**/*", async route =>
+        {
+            string url = route.Request.Url;
+            if (url.StartsWith("file://", StringComparison.Ordinal)) await route.ContinueAsync();
+            else
+            {
+                attempted.Add(url);
+                await route.AbortAsync();
+            }
+        });
+        var page = await context.NewPageAsync();
+        page.Request += (_, r) =>
+        {
+            if (!r.Url.StartsWith("file://", StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal) && !attempted.Contains(r.Url))
+                attempted.Add(r.Url);
+        };
+        string shot = Path.Combine(ChromiumBrowser.ScreenshotDir, "report.png");
+        try
+        {
+            await page.GotoAsync(new Uri(report).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+            var widths = await page.EvaluateAsync<int[]>("() => Array.from(document.images, i => i.complete ? i.naturalWidth : 0)");
+            int figures = await page.Locator("figure.map img").CountAsync();
+            // The overview, one misfit map per operator (3) and the operator pairs.
+            Assert.True(figures >= 4, $"{figures} maps");
+            Assert.Equal(figures, widths.Length);
+            Assert.All(widths, w => Assert.Equal(1600, w));
+            // Nothing wider than the page: tables scroll inside their box rather than overflow it.
+            int overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+            Assert.True(overflow <= 0, $"the page is {overflow} px wider than the window");
+            Assert.Empty(attempted);
+            await page.ScreenshotAsync(new() { Path = shot, FullPage = true });
+            // The same page in screen-sized parts, to be looked at.
+            int height = await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight");
+            for (int y = 0, i = 0; y < height; y += 1500, i++)
+                await page.ScreenshotAsync(new()
+                {
+                    Path = Path.Combine(ChromiumBrowser.ScreenshotDir, $"report-part{i}.png"), FullPage = true,
+                    Clip = new() { X = 0, Y = y, Width = 1200, Height = Math.Min(1500, height - y) },
+                });
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDir, "FAILED-report.png"), FullPage = true });
+            log.WriteLine($"screenshot: {Path.Combine(ChromiumBrowser.ScreenshotDir, "FAILED-report.png")}");
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_out)) Directory.Delete(_out, recursive: true);
+    }
+}
