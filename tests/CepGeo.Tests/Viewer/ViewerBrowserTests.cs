@@ -245,6 +245,24 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         });
     }
 
+    [Fact]
+    public async Task National_EmploymentZoneStudy_Opens_AndPaintsEveryLayer()
+    {
+        // 287 employment zones against 387 BMO basins, 1,232 EPCI and 96 départements: the size a
+        // national user opens. First paint is logged for the record (issue 7), not asserted.
+        string study = Path.Combine(TestPaths.RepoRoot, "data", "france", "study.json");
+        var data = ViewerData.FromAnalysis(Analysis.Run(StudyFiles.Read(study), StudyFiles.LoadLayer, StudyFiles.LoadWeights), "test");
+        await using var server = await ViewerServer.StartAsync(data, 0);
+        await WithPage(async page =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await page.OpenAsync(server.Url);
+            Assert.Equal(data.Layers.Keys.Order(), (await page.LoadedLayers()).Order());
+            log.WriteLine($"national first paint: {await page.Body("first-paint-ms")} ms in page, {clock.ElapsedMilliseconds} ms from navigation to every layer loaded");
+            await page.Page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDir, "national.png") });
+        });
+    }
+
     /// <summary>A fresh page per test; a screenshot is kept when the test fails; no CSP violation allowed.</summary>
     private Task WithPage(Func<ViewerPage, Task> test, [CallerMemberName] string name = "") =>
         ViewerPage.RunAsync(chromium.Browser, log, test, name);
