@@ -110,21 +110,50 @@ public static partial class GeoJsonLayerReader
         if (start != JsonTokenType.StartArray)
             throw new CepGeoInputException(source, null, $"\"features\" must be an array, not {GeoJsonFeatureParser.Describe(start)}");
 
+        // The scanner is sequential; decoding a feature's coordinates is not: features are parsed in
+        // batches on every core, in file order, and the first problem in file order is the one reported.
         var features = new List<RawFeature>();
+        var batch = new List<byte[]>(BatchSize);
         while (true)
         {
             ReadOnlyMemory<byte> json;
             try
             {
                 if (scanner.ReadValue(out json) == JsonTokenType.EndArray)
+                {
+                    ParseBatch(batch, features, source, factory);
                     return features;
+                }
             }
             catch (JsonException ex)
             {
+                ParseBatch(batch, features, source, factory);
                 throw Malformed(source, ex, scanner.ReachedEnd, Position(features.Count));
             }
-            features.Add(ParseFeature(json.Span, Position(features.Count), source, factory));
+            batch.Add(json.ToArray());
+            if (batch.Count == BatchSize) ParseBatch(batch, features, source, factory);
         }
+    }
+
+    private const int BatchSize = 512;
+
+    private static void ParseBatch(List<byte[]> batch, List<RawFeature> features, string source,
+        NetTopologySuite.Geometries.GeometryFactory factory)
+    {
+        int first = features.Count;
+        var parsed = new RawFeature[batch.Count];
+        var errors = new Exception?[batch.Count];
+        Parallel.For(0, batch.Count, i =>
+        {
+            try { parsed[i] = ParseFeature(batch[i], Position(first + i), source, factory); }
+            catch (Exception e) { errors[i] = e; }
+        });
+        for (int i = 0; i < batch.Count; i++)
+        {
+            if (errors[i] is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
+            features.Add(parsed[i]);
+        }
+        batch.Clear();
     }
 
     private static RawFeature ParseFeature(ReadOnlySpan<byte> json, string where, string source, NetTopologySuite.Geometries.GeometryFactory factory)
