@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CepGeo.Core.Reporting;
 using CepGeo.Core.Validation;
 using Spectre.Console;
 
@@ -60,18 +61,7 @@ internal static class InspectionOutput
         w.WriteNumber("area_km2", r.AreaKm2);
         w.WriteNumber("repaired", r.Repaired);
         w.WriteNumber("skipped", r.Skipped);
-        w.WriteStartArray("load");
-        foreach (var i in r.Report)
-        {
-            w.WriteStartObject();
-            if (i.FeatureId is null) w.WriteNull("feature"); else w.WriteString("feature", i.FeatureId);
-            w.WriteString("kind", i.Kind);
-            w.WriteString("reason", i.Reason);
-            if (i.AreaBefore is double ab) w.WriteNumber("area_before", ab);
-            if (i.AreaAfter is double aa) w.WriteNumber("area_after", aa);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        SummaryJson.WriteLoad(w, r.Report);
         w.WriteNumber("edges_not_matching", r.EdgesNotMatching);
         Write(w, "overlaps", r.Overlaps);
         Write(w, "gaps", r.Gaps);

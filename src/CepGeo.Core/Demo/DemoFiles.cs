@@ -86,12 +86,7 @@ public static class DemoFiles
         json.WriteString("value", "population");
         json.WriteString("label", "Population (synthétique)");
         json.WriteEndObject();
-        json.WriteStartObject("tolerances");
-        json.WriteNumber("sliverWidthM", tolerances.SliverWidthM);
-        json.WriteNumber("minAreaKm2", tolerances.MinAreaKm2);
-        json.WriteNumber("minShare", tolerances.MinShare);
-        json.WriteNumber("nestShare", tolerances.NestShare);
-        json.WriteEndObject();
+        SummaryJson.WriteTolerances(json, tolerances);
         json.WriteEndObject();
         json.Flush();
         stream.Write("\n"u8);

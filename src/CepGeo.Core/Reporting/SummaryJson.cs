@@ -32,19 +32,7 @@ public static class SummaryJson
         }
         w.WriteEndObject();
 
-        w.WriteStartArray("load");
-        foreach (var issue in r.Load)
-        {
-            w.WriteStartObject();
-            w.WriteString("layer", issue.Layer);
-            if (issue.FeatureId is null) w.WriteNull("feature"); else w.WriteString("feature", issue.FeatureId);
-            w.WriteString("kind", issue.Kind);
-            w.WriteString("reason", issue.Reason);
-            Number(w, "area_before", issue.AreaBefore);
-            Number(w, "area_after", issue.AreaAfter);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        WriteLoad(w, r.Load);
 
         w.WriteStartObject("operators");
         foreach (var c in r.Comparisons) WriteSummary(w, c.Operator, c.Summary, r.Infos.First(i => i.Key == c.Operator).Label);
@@ -69,6 +57,24 @@ public static class SummaryJson
         foreach (var (step, seconds) in timings ?? new Dictionary<string, double>()) Number(w, step, seconds);
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    /// <summary>The load report as a <c>load</c> array: layer, feature, kind, reason, areas before and after.</summary>
+    public static void WriteLoad(Utf8JsonWriter w, IEnumerable<LoadIssue> load)
+    {
+        w.WriteStartArray("load");
+        foreach (var issue in load)
+        {
+            w.WriteStartObject();
+            w.WriteString("layer", issue.Layer);
+            if (issue.FeatureId is null) w.WriteNull("feature"); else w.WriteString("feature", issue.FeatureId);
+            w.WriteString("kind", issue.Kind);
+            w.WriteString("reason", issue.Reason);
+            Number(w, "area_before", issue.AreaBefore);
+            Number(w, "area_after", issue.AreaAfter);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     public static void WriteTolerances(Utf8JsonWriter w, Tolerances t)

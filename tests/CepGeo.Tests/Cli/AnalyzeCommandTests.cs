@@ -37,35 +37,7 @@ public sealed class AnalyzeCommandTests : IClassFixture<AnalyzeCommandTests.Paca
         public void Dispose() => Directory.Delete(Path.GetDirectoryName(Dir)!, recursive: true);
     }
 
-    internal static List<Dictionary<string, string>> ReadCsv(string path)
-    {
-        // Our own output: no quoted commas in the PACA ids and names used here except names, which we skip.
-        var lines = File.ReadAllLines(path);
-        var header = lines[0].Split(',');
-        return lines.Skip(1).Select(l => SplitCsv(l)).Select(v => header.Zip(v).ToDictionary(p => p.First, p => p.Second)).ToList();
-    }
-
-    private static List<string> SplitCsv(string line)
-    {
-        var fields = new List<string>();
-        var cur = new System.Text.StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char ch = line[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"') { cur.Append('"'); i++; }
-                else if (ch == '"') quoted = false;
-                else cur.Append(ch);
-            }
-            else if (ch == '"') quoted = true;
-            else if (ch == ',') { fields.Add(cur.ToString()); cur.Clear(); }
-            else cur.Append(ch);
-        }
-        fields.Add(cur.ToString());
-        return fields;
-    }
+    internal static List<Dictionary<string, string>> ReadCsv(string path) => TestCsv.Read(path);
 
     private static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 

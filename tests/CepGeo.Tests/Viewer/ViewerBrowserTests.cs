@@ -293,12 +293,5 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         return ((edge.First.X + edge.Second.X) / 2, (edge.First.Y + edge.Second.Y) / 2);
     }
 
-    private static List<Dictionary<string, string>> ReadCsv(string path)
-    {
-        var lines = File.ReadAllLines(path);
-        var header = lines[0].Split(',');
-        // The ids and numbers compared here hold no comma or quote.
-        return [.. lines.Skip(1).Select(l => l.Split(',')).Where(v => v.Length == header.Length)
-            .Select(v => header.Zip(v).ToDictionary(p => p.First, p => p.Second))];
-    }
+    private static List<Dictionary<string, string>> ReadCsv(string path) => TestCsv.Read(path);
 }
