@@ -98,29 +98,15 @@ public sealed class Mosaic
         // Layers dissolved from the same communes share most of their edges: dropping repeated
         // segments before noding removes most of the work (PACA, 5 layers: 135k → 41k segments).
         var chains = UniqueChains(Rings(layers));
-        var adder = new IntersectionAdder(new RobustLineIntersector());
-        var noder = new MCIndexNoder(adder);
-        noder.ComputeNodes(chains);
-        var noded = noder.GetNodedSubstrings();
-        // The noder compared every pair of segments whose envelopes meet. When it found no
-        // intersection inside any segment (layers cut from the same communes meet only at shared
-        // vertices), no vertex was computed and the input is already noded: nothing to validate.
-        if (!adder.HasInteriorIntersection)
-            return noded.Select(s => s.Coordinates);
-        try
-        {
-            new FastNodingValidator(noded).CheckValid();
-        }
-        catch (TopologyException)
-        {
-            // Floating-point noding failed on nearly coincident lines: let OverlayNG's robust
-            // union (snapping, then snap-rounding) node them. Areas then move by at most the
-            // snap tolerance; this path is rare on real data.
-            var lines = chains.Select(c => (Geometry)factory.CreateLineString(c.Coordinates)).ToArray();
-            var union = OverlayNGRobust.Union((Geometry)factory.CreateGeometryCollection(lines));
-            return LinesOf(union);
-        }
-        return noded.Select(s => s.Coordinates);
+        var noded = GridNoder.Node(chains, out _);
+        if (noded is not null)
+            return noded;
+        // Floating-point noding left a crossing beside a computed vertex (nearly coincident
+        // lines): let OverlayNG's robust union (snapping, then snap-rounding) node them. Areas
+        // then move by at most the snap tolerance; this path is rare on real data.
+        var lines = chains.Select(c => (Geometry)factory.CreateLineString(c)).ToArray();
+        var union = OverlayNGRobust.Union((Geometry)factory.CreateGeometryCollection(lines));
+        return LinesOf(union);
     }
 
     private static IEnumerable<Coordinate[]> Rings(IReadOnlyList<IReadOnlyList<Geometry>> layers)
@@ -143,11 +129,11 @@ public sealed class Mosaic
                 yield return ls.Coordinates;
     }
 
-    /// <summary>Runs of consecutive segments not seen before, as segment strings.</summary>
-    private static List<ISegmentString> UniqueChains(IEnumerable<Coordinate[]> lines)
+    /// <summary>Runs of consecutive segments not seen before, as lines.</summary>
+    private static List<Coordinate[]> UniqueChains(IEnumerable<Coordinate[]> lines)
     {
         var seen = new HashSet<SegmentKey>();
-        var chains = new List<ISegmentString>();
+        var chains = new List<Coordinate[]>();
         var run = new List<Coordinate>();
         foreach (var cs in lines)
         {
@@ -171,9 +157,9 @@ public sealed class Mosaic
         }
         return chains;
 
-        static void Flush(List<Coordinate> run, List<ISegmentString> chains)
+        static void Flush(List<Coordinate> run, List<Coordinate[]> chains)
         {
-            if (run.Count > 1) chains.Add(new NodedSegmentString(run.ToArray(), null));
+            if (run.Count > 1) chains.Add(run.ToArray());
             run.Clear();
         }
     }
