@@ -16,8 +16,10 @@ internal static class GridNoder
     /// The lines with a vertex added at every interior contact, or null when the computed
     /// (rounded) vertices left a contact of their own: the caller must then node robustly.
     /// </summary>
+    /// <param name="tags">A value per segment, in line order (which layers it bounds); each piece
+    /// keeps its segment's. Returned aligned with the noded lines.</param>
     /// <param name="addedNodes">Whether any vertex was added (false: the input was already noded).</param>
-    public static List<Coordinate[]>? Node(List<Coordinate[]> lines, out bool addedNodes)
+    public static List<Coordinate[]>? Node(List<Coordinate[]> lines, ref ulong[] tags, out bool addedNodes)
     {
         addedNodes = false;
         bool[]? changed = null;
@@ -31,7 +33,7 @@ internal static class GridNoder
             if (contacts.Count == 0) return lines;
             addedNodes = true;
             var nodes = NodesOnSegments(lines, segments, contacts);
-            lines = Split(lines, segments, nodes, out changed);
+            lines = Split(lines, segments, nodes, ref tags, out changed);
         }
         return null;
     }
@@ -85,9 +87,10 @@ internal static class GridNoder
             minY = Math.Min(minY, Math.Min(s.Y0[i], s.Y1[i])); maxY = Math.Max(maxY, Math.Max(s.Y0[i], s.Y1[i]));
             length += Math.Abs(s.X1[i] - s.X0[i]) + Math.Abs(s.Y1[i] - s.Y0[i]);
         }
-        // Cells about twice the mean segment, and never more than ~8 million of them.
+        // Cells about twice the mean segment, and never more than about two per segment (lines in
+        // far-apart clusters would otherwise make a grid of mostly empty cells).
         double w = maxX - minX, h = maxY - minY;
-        double cell = Math.Max(2 * length / n, Math.Sqrt(w * h / 8e6));
+        double cell = Math.Max(2 * length / n, Math.Sqrt(w * h / (2.0 * n + 16)));
         if (!(cell > 0) || !double.IsFinite(cell)) cell = Math.Max(Math.Max(w, h), 1);
         int nx = (int)Math.Min(w / cell, 1 << 20) + 1, ny = (int)Math.Min(h / cell, 1 << 20) + 1;
         if ((long)nx * ny > 1 << 24) { nx = Math.Min(nx, 4096); ny = Math.Min(ny, 4096); cell = Math.Max(w / (nx - 1e-9), h / (ny - 1e-9)); }
@@ -190,10 +193,12 @@ internal static class GridNoder
     }
 
     /// <summary>The lines with their nodes inserted in order; <paramref name="changed"/> marks the pieces of split segments.</summary>
-    private static List<Coordinate[]> Split(List<Coordinate[]> lines, Segments s, List<Coordinate>?[] nodes, out bool[] changed)
+    private static List<Coordinate[]> Split(List<Coordinate[]> lines, Segments s, List<Coordinate>?[] nodes,
+        ref ulong[] tags, out bool[] changed)
     {
         var result = new List<Coordinate[]>(lines.Count);
         var changedList = new List<bool>(s.Count + nodes.Length / 8);
+        var tagList = new List<ulong>(s.Count + nodes.Length / 8);
         var run = new List<Coordinate>();
         int k = 0;
         foreach (var line in lines)
@@ -216,11 +221,16 @@ internal static class GridNoder
                 }
                 run.Add(b);
                 bool split = run.Count - before > 1;
-                for (int piece = before; piece < run.Count; piece++) changedList.Add(split);
+                for (int piece = before; piece < run.Count; piece++)
+                {
+                    changedList.Add(split);
+                    tagList.Add(tags[k]);
+                }
             }
             result.Add(run.ToArray());
         }
         changed = changedList.ToArray();
+        tags = tagList.ToArray();
         return result;
     }
 }

@@ -11,8 +11,12 @@ namespace CepGeo.Core.Overlay;
 /// </summary>
 internal sealed class PlanarFaces
 {
-    private PlanarFaces(Polygon[] faces, double[] areaM2, int[] adjStart, int[] adjFace, double[] adjLenKm)
+    private PlanarFaces(Polygon[] faces, double[] areaM2, int[] adjStart, int[] adjFace, double[] adjLenKm,
+        int[] edgeFaceA, int[] edgeFaceB, ulong[]? edgeMask)
     {
+        EdgeFaceA = edgeFaceA;
+        EdgeFaceB = edgeFaceB;
+        EdgeMask = edgeMask;
         Faces = faces;
         AreaM2 = areaM2;
         AdjStart = adjStart;
@@ -30,26 +34,38 @@ internal sealed class PlanarFaces
 
     public double[] AdjLenKm { get; }
 
+    /// <summary>For each edge between two different faces (-1: outside), the faces on its sides.</summary>
+    public int[] EdgeFaceA { get; }
+
+    /// <inheritdoc cref="EdgeFaceA"/>
+    public int[] EdgeFaceB { get; }
+
+    /// <summary>The tags of those edges (OR of the tags of the segments lying on them), or null when none were given.</summary>
+    public ulong[]? EdgeMask { get; }
+
     /// <param name="lines">Noded lines: they meet only at their vertices. Repeated segments are kept once.</param>
-    public static PlanarFaces Build(IEnumerable<Coordinate[]> lines, GeometryFactory factory)
+    /// <param name="tags">Optional value per segment, in line order, OR-ed over repeated segments.</param>
+    public static PlanarFaces Build(IReadOnlyList<Coordinate[]> lines, ulong[]? tags, GeometryFactory factory)
     {
-        var g = new Graph();
+        var g = new Graph(tags is not null);
+        int k = 0;
         foreach (var line in lines)
-            for (int i = 0; i + 1 < line.Length; i++)
-                g.AddSegment(line[i], line[i + 1]);
+            for (int i = 0; i + 1 < line.Length; i++, k++)
+                g.AddSegment(line[i], line[i + 1], tags is null ? 0 : tags[k]);
         g.PruneDangles();
         g.SortAroundNodes();
         return g.TraceFaces(factory);
     }
 
-    private sealed class Graph
+    private sealed class Graph(bool tagged)
     {
         private readonly Dictionary<(double, double), int> _nodeOf = [];
         private readonly List<double> _x = [], _y = [];
         // long's own hash is lo ^ hi: for an edge (u, u+1) that is 2^k − 1, so every edge along a
         // ring would share a handful of buckets (quadratic on national data). Mix the bits instead.
-        private readonly HashSet<long> _edgeSeen = new(MixedLongComparer.Instance);
+        private readonly Dictionary<long, int> _edgeOf = new(MixedLongComparer.Instance);
         private readonly List<int> _from = [], _to = [];   // edge e: half-edges 2e (from→to) and 2e+1 (to→from)
+        private readonly List<ulong> _tag = [];
         private bool[] _dead = [];
         private int[] _outStart = [], _out = [], _posInNode = [];
 
@@ -63,14 +79,20 @@ internal sealed class PlanarFaces
             return n;
         }
 
-        public void AddSegment(Coordinate a, Coordinate b)
+        public void AddSegment(Coordinate a, Coordinate b, ulong tag)
         {
             int u = Node(a), v = Node(b);
             if (u == v) return;
             long key = u < v ? ((long)u << 32) | (uint)v : ((long)v << 32) | (uint)u;
-            if (!_edgeSeen.Add(key)) return;
+            if (_edgeOf.TryGetValue(key, out int e))
+            {
+                _tag[e] |= tag;
+                return;
+            }
+            _edgeOf.Add(key, _from.Count);
             _from.Add(u);
             _to.Add(v);
+            _tag.Add(tag);
         }
 
         private int Origin(int he) => (he & 1) == 0 ? _from[he >> 1] : _to[he >> 1];
@@ -222,11 +244,16 @@ internal sealed class PlanarFaces
 
             // Adjacency: the faces on the two sides of every edge, one entry per neighbour.
             var perFace = new Dictionary<int, double>[shells.Count];
+            List<int> sideA = [], sideB = [];
+            var sideTag = tagged ? new List<ulong>() : null;
             for (int e = 0; e < _from.Count; e++)
             {
                 if (_dead[e]) continue;
                 int f1 = faceOfCycle[cycleOf[2 * e]], f2 = faceOfCycle[cycleOf[2 * e + 1]];
                 if (f1 == f2) continue;
+                sideA.Add(f1);
+                sideB.Add(f2);
+                sideTag?.Add(_tag[e]);
                 double len = Math.Sqrt(Sq(_x[_to[e]] - _x[_from[e]]) + Sq(_y[_to[e]] - _y[_from[e]])) / 1000;
                 if (f1 >= 0) Add(perFace, f1, f2, len);
                 if (f2 >= 0) Add(perFace, f2, f1, len);
@@ -241,7 +268,7 @@ internal sealed class PlanarFaces
                 int k = start[f];
                 foreach (var (o, len) in perFace[f].OrderBy(kv => kv.Key)) { other[k] = o; lens[k] = len; k++; }
             }
-            return new PlanarFaces(faces, area, start, other, lens);
+            return new PlanarFaces(faces, area, start, other, lens, [.. sideA], [.. sideB], sideTag?.ToArray());
 
             static void Add(Dictionary<int, double>[] perFace, int f, int o, double len)
             {

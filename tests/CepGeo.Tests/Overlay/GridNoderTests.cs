@@ -34,7 +34,7 @@ public class GridNoderTests
             new[] { new Coordinate(0, 0), new Coordinate(4, 4) },
             new[] { new Coordinate(0, 4), new Coordinate(2, 2.5), new Coordinate(4, 0) },
         };
-        var noded = GridNoder.Node(lines, out bool added);
+        var noded = Node(lines, out _, out bool added);
         Assert.True(added);
         Assert.NotNull(noded);
         // (0,0)-(4,4) meets (2,2.5)-(4,0), on y = 5 - 1.25x, at x = y = 20/9.
@@ -53,14 +53,33 @@ public class GridNoderTests
             new[] { new Coordinate(0, 0), new Coordinate(1, 0), new Coordinate(1, 1) },
             new[] { new Coordinate(1, 0), new Coordinate(2, 0), new Coordinate(2, 1), new Coordinate(1, 1) },
         };
-        var noded = GridNoder.Node(lines, out bool added);
+        var noded = Node(lines, out _, out bool added);
         Assert.False(added);
         Assert.Same(lines, noded);
     }
 
+    private static string Describe(FastNodingValidator validator, List<ISegmentString> pieces)
+    {
+        var finder = new NodingIntersectionFinder(new NetTopologySuite.Algorithm.RobustLineIntersector()) { FindAllIntersections = true };
+        new MCIndexNoder(finder).ComputeNodes(pieces);
+        var segs = finder.IntersectionSegments ?? [];
+        return validator.GetErrorMessage() + " " + string.Join(" ", segs.Select(c => $"({c.X:R} {c.Y:R})"));
+    }
+
+    /// <summary>Nodes with each segment tagged by its index, in line order.</summary>
+    private static List<Coordinate[]>? Node(List<Coordinate[]> lines, out ulong[] tags, out bool added)
+    {
+        tags = Enumerable.Range(0, lines.Sum(l => l.Length - 1)).Select(i => (ulong)i).ToArray();
+        return GridNoder.Node(lines, ref tags, out added);
+    }
+
+    // Projected coordinates: a small lattice (collinear and touching cases) or any value to 1e-5,
+    // near the origin or at Lambert-93 magnitudes (where rounding of computed vertices bites).
     private static readonly Gen<Coordinate[]> GenLine =
-        Gen.OneOf(Gen.Int[0, 20].Select(i => (double)i), Gen.Double[0, 20]).Array[4, 12]
-            .Select(v => Enumerable.Range(0, v.Length / 2).Select(i => new Coordinate(v[2 * i], v[2 * i + 1])).ToArray());
+        Gen.Select(Gen.OneOf(Gen.Int[0, 20].Select(i => (double)i), Gen.Int[0, 2_000_000].Select(i => i / 1e5)).Array[4, 12],
+                Gen.Int[0, 1])
+            .Select((v, far) => Enumerable.Range(0, v.Length / 2)
+                .Select(i => new Coordinate(v[2 * i] + far * 700_000, v[2 * i + 1] + far * 6_600_000)).ToArray());
 
     /// <summary>
     /// Whatever the grid noder returns is fully noded by NTS's own validator, and it keeps every
@@ -76,14 +95,24 @@ public class GridNoderTests
             Interlocked.Increment(ref total);
             var lines = input.Select(l => l.Where((c, i) => i == 0 || !c.Equals2D(l[i - 1])).ToArray())
                 .Where(l => l.Length > 1).ToList();
-            var noded = GridNoder.Node(lines, out _);
+            var noded = Node(lines, out var tags, out _);
             if (noded is null) { Interlocked.Increment(ref robust); return; } // the caller then nodes robustly
             var strings = noded.Select(l => (ISegmentString)new NodedSegmentString(l, null)).ToList();
             var segs = noded.SelectMany(l => l.Zip(l.Skip(1))).ToList();
             // Split at every node, then check with NTS: no interior intersection anywhere.
             var pieces = segs.Select(s => (ISegmentString)new NodedSegmentString(new[] { s.First, s.Second }, null)).ToList();
             var validator = new FastNodingValidator(pieces);
-            Assert.True(validator.IsValid);
+            if (!validator.IsValid) Assert.Fail(Describe(validator, pieces));
+            // Each piece keeps the tag of the segment it was cut from, and lies on that segment.
+            var original = lines.SelectMany(l => l.Zip(l.Skip(1))).ToArray();
+            Assert.Equal(segs.Count, tags.Length);
+            for (int k = 0; k < segs.Count; k++)
+            {
+                var (a, b) = original[tags[k]];
+                var parent = new NetTopologySuite.Geometries.LineSegment(a, b);
+                Assert.True(parent.Distance(segs[k].First) < 1e-6 && parent.Distance(segs[k].Second) < 1e-6,
+                    $"piece {segs[k].First} {segs[k].Second} is not on its segment {a} {b}");
+            }
             var vertices = new HashSet<(double, double)>(noded.SelectMany(l => l).Select(c => (c.X, c.Y)));
             Assert.All(lines.SelectMany(l => l), c => Assert.Contains((c.X, c.Y), vertices));
             Assert.Equal(lines.Count, strings.Count);
