@@ -1,3 +1,4 @@
+using CepGeo.Core.Model;
 using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
 
@@ -39,6 +40,7 @@ internal static class GridNoder
     }
 
     private const int MaxRounds = 4;
+
 
     /// <summary>Segments as flat arrays, each knowing its line and its index in the line.</summary>
     private sealed class Segments

@@ -56,6 +56,8 @@ public static class LayerRepair
 
     private static Outcome RepairOne(Geometry geometry)
     {
+        if (IsSimplePolygon(geometry))
+            return new Outcome(null, geometry, 0);
         var check = new IsValidOp(geometry);
         if (check.IsValid)
             return new Outcome(null, geometry, 0);
@@ -66,6 +68,67 @@ public static class LayerRepair
             : error.Message;
         var fixedGeometry = Polygonal(GeometryFixer.Fix(geometry));
         return new Outcome(problem, fixedGeometry, geometry.Area);
+    }
+
+    /// <summary>
+    /// A cheap proof of validity for the common case, a polygon without holes: its ring is closed,
+    /// has three distinct vertices, never passes twice through a vertex and no two of its segments
+    /// meet but at shared endpoints. Anything else (holes, several parts, any doubt) goes to
+    /// <see cref="IsValidOp"/>, which on national layers costs several times more.
+    /// </summary>
+    internal static bool IsSimplePolygon(Geometry geometry)
+    {
+        if (geometry is not Polygon { NumInteriorRings: 0 } polygon || polygon.IsEmpty) return false;
+        var sequence = polygon.ExteriorRing.CoordinateSequence;
+        var x = new double[sequence.Count];
+        var y = new double[sequence.Count];
+        int n = 0;
+        for (int i = 0; i < sequence.Count; i++)
+        {
+            double px = sequence.GetX(i), py = sequence.GetY(i);
+            if (!double.IsFinite(px) || !double.IsFinite(py)) return false;
+            if (n > 0 && px == x[n - 1] && py == y[n - 1]) continue;
+            x[n] = px;
+            y[n] = py;
+            n++;
+        }
+        if (n < 4 || x[0] != x[n - 1] || y[0] != y[n - 1]) return false;
+        return !RepeatsAVertex(x, y, n - 1) && !AnySegmentsMeet(x, y, n - 1);
+    }
+
+    /// <summary>Whether two of the first <paramref name="n"/> vertices are equal (the ring passes twice through a point).</summary>
+    private static bool RepeatsAVertex(double[] x, double[] y, int n)
+    {
+        var seen = new HashSet<(double, double)>(n);
+        for (int i = 0; i < n; i++)
+            if (!seen.Add((x[i], y[i]))) return true;
+        return false;
+    }
+
+    /// <summary>Sweep over x: whether two of the <paramref name="n"/> segments of the ring meet in an interior (see <see cref="SegmentContact"/>).</summary>
+    private static bool AnySegmentsMeet(double[] x, double[] y, int n)
+    {
+        var order = new int[n];
+        var minX = new double[n];
+        var sortedMinX = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+            minX[i] = sortedMinX[i] = Math.Min(x[i], x[i + 1]);
+        }
+        Array.Sort(sortedMinX, order);
+        for (int a = 0; a < n; a++)
+        {
+            int i = order[a];
+            double maxX = Math.Max(x[i], x[i + 1]);
+            for (int b = a + 1; b < n && sortedMinX[b] <= maxX; b++)
+            {
+                int j = order[b];
+                if (SegmentContact.MeetInInterior(x[i], y[i], x[i + 1], y[i + 1], x[j], y[j], x[j + 1], y[j + 1]))
+                    return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Only the polygonal parts of the fixer's result: a collapsed ring may come back as a line.</summary>

@@ -1,5 +1,6 @@
 using CepGeo.Core.Model;
 using CepGeo.Core.Validation;
+using CsCheck;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 using static CepGeo.Tests.Loading.LoadingFixtures;
@@ -97,5 +98,37 @@ public class LayerRepairTests
         Assert.Equal(["1", "2", "3"], layer.Features.Select(f => f.Id));
         Assert.Equal(["note", "repaired", "repaired"], layer.Report.Select(i => i.Kind));
         Assert.Equal(["1", "3"], layer.Report.Skip(1).Select(i => i.FeatureId));
+    }
+
+    /// <summary>
+    /// The quick check that spares IsValidOp says "valid" exactly when IsValidOp does, for polygons
+    /// without holes: random rings on a small lattice (self-crossings, spikes, repeated vertices,
+    /// collinear runs, duplicate points) and at Lambert-93 magnitudes.
+    /// </summary>
+    [Fact]
+    public void Quick_simple_polygon_check_agrees_with_IsValidOp()
+    {
+        var factory = new GeometryFactory();
+        int valid = 0;
+        Gen.Select(Gen.Int[0, 6].Array[6, 24], Gen.Int[0, 1]).Sample((v, far) =>
+        {
+            var points = Enumerable.Range(0, v.Length / 2)
+                .Select(i => new Coordinate(v[2 * i] + far * 712_345.25, v[2 * i + 1] + far * 6_543_210.5)).ToList();
+            points.Add(points[0].Copy());
+            var polygon = factory.CreatePolygon(points.ToArray());
+            bool expected = polygon.IsValid;
+            Assert.Equal(expected, LayerRepair.IsSimplePolygon(polygon));
+            if (expected) Interlocked.Increment(ref valid);
+        }, iter: 20000);
+        Assert.True(valid > 500, $"only {valid} valid rings generated");
+    }
+
+    [Fact]
+    public void Quick_check_leaves_holes_and_multipolygons_to_IsValidOp()
+    {
+        Assert.False(LayerRepair.IsSimplePolygon(Wkt("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0), (2 2, 3 2, 3 3, 2 2))")));
+        Assert.False(LayerRepair.IsSimplePolygon(Wkt("MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), ((5 5, 6 5, 6 6, 5 5)))")));
+        Assert.True(LayerRepair.IsSimplePolygon(Wkt("POLYGON ((0 0, 1 0, 1 0, 1 1, 0 0))")));
+        Assert.False(LayerRepair.IsSimplePolygon(Wkt("POLYGON ((0 0, 2 0, 1 1, 2 2, 0 2, 1 1, 0 0))")));
     }
 }

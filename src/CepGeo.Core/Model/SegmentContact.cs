@@ -1,12 +1,13 @@
 using NetTopologySuite.Algorithm;
 
-namespace CepGeo.Core.Overlay;
+namespace CepGeo.Core.Model;
 
 /// <summary>
 /// Whether two segments meet anywhere but at endpoints: the only contacts that need a new node.
 /// Boundaries of adjacent polygons touch at shared vertices millions of times on national data;
 /// telling those apart with exact orientation tests, before any intersection point is computed,
-/// is what keeps noding cheap.
+/// is what keeps noding cheap. A predicate on coordinates shared by validation (is a ring simple?)
+/// and the overlay (where must a node go?).
 /// </summary>
 internal static class SegmentContact
 {
