@@ -85,6 +85,25 @@ public sealed class GeoJsonWriterTests
     }
 
     [Fact]
+    public void Coordinates_NearZero_AreWrittenInPlainDecimals_ThatReadBackToTheRoundedValues()
+    {
+        // Near the Greenwich meridian: the round-trip form would write 7E-05.
+        var polygon = Wkt("POLYGON ((-0.00007 49.18594, 0.000037 49.1, 0.0000095 49.2, -179.999999 -0.000001, -0.00007 49.18594))");
+
+        string json = Write(GeoJsonFeature.Create(polygon, null));
+
+        Assert.Contains("[-0.00007,49.18594]", json, StringComparison.Ordinal);
+        Assert.Contains("[0.000037,49.1]", json, StringComparison.Ordinal);
+        Assert.Contains("[0.00001,49.2]", json, StringComparison.Ordinal);
+        Assert.Contains("[-179.999999,-0.000001]", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("E", json.Split("\"coordinates\"")[1], StringComparison.Ordinal);
+        var ring = Coordinates(json)[0];
+        Assert.Equal(5, ring.GetArrayLength());
+        foreach (var point in ring.EnumerateArray())
+            Assert.Contains(polygon.Coordinates, c => GeoJsonWriter.Round(c.X) == point[0].GetDouble() && GeoJsonWriter.Round(c.Y) == point[1].GetDouble());
+    }
+
+    [Fact]
     public void Rounding_DropsRepeatedPointsAndNegativeZero()
     {
         var polygon = Wkt("POLYGON ((-0.0000001 0, 1 0, 1.0000001 0, 1 1, 0 1, -0.0000001 0))");
