@@ -47,52 +47,101 @@ internal sealed class PlanarFaces
     /// <param name="tags">Optional value per segment, in line order, OR-ed over repeated segments.</param>
     public static PlanarFaces Build(IReadOnlyList<Coordinate[]> lines, ulong[]? tags, GeometryFactory factory)
     {
-        var g = new Graph(tags is not null);
+        int vertices = 0;
+        foreach (var line in lines) vertices += line.Length;
+        var g = new Graph(tags is not null, vertices);
         int k = 0;
         foreach (var line in lines)
+        {
+            int u = line.Length > 0 ? g.Node(line[0]) : -1;
             for (int i = 0; i + 1 < line.Length; i++, k++)
-                g.AddSegment(line[i], line[i + 1], tags is null ? 0 : tags[k]);
+            {
+                int v = g.Node(line[i + 1]);
+                g.AddEdge(u, v, tags is null ? 0 : tags[k]);
+                u = v;
+            }
+        }
         g.PruneDangles();
         g.SortAroundNodes();
         return g.TraceFaces(factory);
     }
 
-    private sealed class Graph(bool tagged)
+    private sealed class Graph
     {
-        private readonly Dictionary<(double, double), int> _nodeOf = [];
-        private readonly List<double> _x = [], _y = [];
-        // long's own hash is lo ^ hi: for an edge (u, u+1) that is 2^k − 1, so every edge along a
-        // ring would share a handful of buckets (quadratic on national data). Mix the bits instead.
-        private readonly Dictionary<long, int> _edgeOf = new(MixedLongComparer.Instance);
-        private readonly List<int> _from = [], _to = [];   // edge e: half-edges 2e (from→to) and 2e+1 (to→from)
-        private readonly List<ulong> _tag = [];
+        private readonly bool _tagged;
+        private readonly List<double> _x, _y;
+        private readonly List<int> _from, _to;   // edge e: half-edges 2e (from→to) and 2e+1 (to→from)
+        private readonly List<ulong> _tag;
+        // Open addressing on exact coordinates and on node pairs (ids stored, keys read from the
+        // lists): a million-vertex mosaic is hashed several times faster than with Dictionary.
+        private readonly int[] _nodeSlots, _edgeSlots;
+        private readonly int _nodeMask, _edgeMask;
         private bool[] _dead = [];
         private int[] _outStart = [], _out = [], _posInNode = [];
 
-        private int Node(Coordinate c)
+        /// <param name="vertices">At least the number of vertices to be added (sizes the tables).</param>
+        public Graph(bool tagged, int vertices)
         {
-            if (_nodeOf.TryGetValue((c.X, c.Y), out int n)) return n;
-            n = _x.Count;
-            _nodeOf[(c.X, c.Y)] = n;
-            _x.Add(c.X);
-            _y.Add(c.Y);
-            return n;
+            _tagged = tagged;
+            _x = new List<double>(vertices / 2);
+            _y = new List<double>(vertices / 2);
+            _from = new List<int>(vertices / 2);
+            _to = new List<int>(vertices / 2);
+            _tag = new List<ulong>(tagged ? vertices / 2 : 0);
+            int size = (int)Math.Min(1L << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, 2 * vertices)));
+            _nodeSlots = new int[size];
+            _edgeSlots = new int[size];
+            Array.Fill(_nodeSlots, -1);
+            Array.Fill(_edgeSlots, -1);
+            _nodeMask = _edgeMask = size - 1;
         }
 
-        public void AddSegment(Coordinate a, Coordinate b, ulong tag)
+        private static int Mix(ulong a, ulong b)
         {
-            int u = Node(a), v = Node(b);
-            if (u == v) return;
-            long key = u < v ? ((long)u << 32) | (uint)v : ((long)v << 32) | (uint)u;
-            if (_edgeOf.TryGetValue(key, out int e))
+            ulong h = a * 0x9E3779B97F4A7C15UL ^ (b + 0x632BE59BD9B4E019UL) * 0xC2B2AE3D27D4EB4FUL;
+            return (int)(h ^ (h >> 31));
+        }
+
+        public int Node(Coordinate c)
+        {
+            double x = c.X + 0.0, y = c.Y + 0.0; // −0 and 0 are one point
+            int slot = Mix((ulong)BitConverter.DoubleToInt64Bits(x), (ulong)BitConverter.DoubleToInt64Bits(y)) & _nodeMask;
+            while (true)
             {
-                _tag[e] |= tag;
-                return;
+                int n = _nodeSlots[slot];
+                if (n < 0)
+                {
+                    n = _x.Count;
+                    _nodeSlots[slot] = n;
+                    _x.Add(x);
+                    _y.Add(y);
+                    return n;
+                }
+                if (_x[n] == x && _y[n] == y) return n;
+                slot = (slot + 1) & _nodeMask;
             }
-            _edgeOf.Add(key, _from.Count);
+        }
+
+        public void AddEdge(int u, int v, ulong tag)
+        {
+            if (u == v) return;
+            int a = Math.Min(u, v), b = Math.Max(u, v);
+            int slot = Mix((ulong)a, (ulong)b) & _edgeMask;
+            while (true)
+            {
+                int e = _edgeSlots[slot];
+                if (e < 0) break;
+                if ((_from[e] == a && _to[e] == b) || (_from[e] == b && _to[e] == a))
+                {
+                    if (_tagged) _tag[e] |= tag;
+                    return;
+                }
+                slot = (slot + 1) & _edgeMask;
+            }
+            _edgeSlots[slot] = _from.Count;
             _from.Add(u);
             _to.Add(v);
-            _tag.Add(tag);
+            if (_tagged) _tag.Add(tag);
         }
 
         private int Origin(int he) => (he & 1) == 0 ? _from[he >> 1] : _to[he >> 1];
@@ -245,7 +294,7 @@ internal sealed class PlanarFaces
             // Adjacency: the faces on the two sides of every edge, one entry per neighbour.
             var perFace = new Dictionary<int, double>[shells.Count];
             List<int> sideA = [], sideB = [];
-            var sideTag = tagged ? new List<ulong>() : null;
+            var sideTag = _tagged ? new List<ulong>() : null;
             for (int e = 0; e < _from.Count; e++)
             {
                 if (_dead[e]) continue;
@@ -285,14 +334,5 @@ internal sealed class PlanarFaces
             foreach (var c in ring) env.ExpandToInclude(c);
             return env;
         }
-    }
-
-    private sealed class MixedLongComparer : IEqualityComparer<long>
-    {
-        public static MixedLongComparer Instance { get; } = new();
-
-        public bool Equals(long x, long y) => x == y;
-
-        public int GetHashCode(long x) => (int)((ulong)x * 0x9E3779B97F4A7C15UL >> 32);
     }
 }
