@@ -2,7 +2,6 @@ using NetTopologySuite.Algorithm;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
-using NetTopologySuite.Noding;
 using NetTopologySuite.Operation.OverlayNG;
 
 namespace CepGeo.Core.Overlay;
@@ -98,7 +97,7 @@ public sealed class Mosaic
     {
         // Layers dissolved from the same communes share most of their edges: dropping repeated
         // segments before noding removes most of the work (PACA, 5 layers: 135k → 41k segments).
-        var (chains, masks) = UniqueChains(Rings(layers));
+        var (chains, masks) = UniqueChains(layers);
         var noded = GridNoder.Node(chains, ref masks, out _);
         if (noded is not null)
             return (noded, masks);
@@ -135,30 +134,37 @@ public sealed class Mosaic
     /// Runs of consecutive segments not seen before, as lines, and for each of their segments (in
     /// order) the layers whose boundary holds it, as bits (see <see cref="Bounds"/>).
     /// </summary>
-    private static (List<Coordinate[]> Chains, ulong[] Masks) UniqueChains(IEnumerable<(int Layer, Coordinate[] Ring)> rings)
+    private static (List<Coordinate[]> Chains, ulong[] Masks) UniqueChains(IReadOnlyList<IReadOnlyList<Geometry>> layers)
     {
-        var seen = new Dictionary<SegmentKey, int>();
+        int vertices = 0;
+        foreach (var layer in layers)
+            foreach (var g in layer)
+                vertices += g.NumPoints;
+        // Segments are pairs of point ids; ids of new pairs follow the order segments are written
+        // into chains (runs are flushed before a new one starts), so they index the masks.
+        var index = new PointIndex(vertices);
         var masks = new List<ulong>();
         var chains = new List<Coordinate[]>();
         var run = new List<Coordinate>();
-        foreach (var (layer, cs) in rings)
+        foreach (var (layer, cs) in Rings(layers))
         {
             ulong bit = layer < 64 ? 1UL << layer : 0;
             run.Clear();
+            int u = cs.Length > 0 ? index.Point(cs[0].X, cs[0].Y) : -1;
             for (int i = 0; i + 1 < cs.Length; i++)
             {
                 var a = cs[i];
                 var b = cs[i + 1];
-                if (a.Equals2D(b)) continue;
-                var key = SegmentKey.Of(a.X, a.Y, b.X, b.Y);
-                if (seen.TryGetValue(key, out int id))
+                int v = index.Point(b.X, b.Y);
+                if (u == v) continue;
+                int id = index.Pair(u, v, out bool added);
+                u = v;
+                if (!added)
                 {
                     masks[id] |= bit;
                     Flush(run, chains);
                     continue;
                 }
-                // Ids follow the order segments are written into chains: runs are flushed before a new one starts.
-                seen.Add(key, masks.Count);
                 masks.Add(bit);
                 if (run.Count == 0) run.Add(a);
                 run.Add(b);
@@ -256,13 +262,6 @@ public sealed class Mosaic
         if (ra == rb) return;
         if (ra < rb) parent[rb] = ra;
         else parent[ra] = rb;
-    }
-
-    private readonly record struct SegmentKey(double X0, double Y0, double X1, double Y1)
-    {
-        public static SegmentKey Of(double x0, double y0, double x1, double y1) =>
-            x0 < x1 || (x0 == x1 && y0 <= y1) ? new(x0, y0, x1, y1) : new(x1, y1, x0, y0);
-
     }
 
     /// <summary>Perimeter (km) of the union of the faces for which <paramref name="inSet"/> is true.</summary>

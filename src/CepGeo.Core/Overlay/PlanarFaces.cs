@@ -69,13 +69,10 @@ internal sealed class PlanarFaces
     private sealed class Graph
     {
         private readonly bool _tagged;
+        private readonly PointIndex _index;
         private readonly List<double> _x, _y;
         private readonly List<int> _from, _to;   // edge e: half-edges 2e (from→to) and 2e+1 (to→from)
         private readonly List<ulong> _tag;
-        // Open addressing on exact coordinates and on node pairs (ids stored, keys read from the
-        // lists): a million-vertex mosaic is hashed several times faster than with Dictionary.
-        private readonly int[] _nodeSlots, _edgeSlots;
-        private readonly int _nodeMask, _edgeMask;
         private bool[] _dead = [];
         private int[] _outStart = [], _out = [], _posInNode = [];
 
@@ -83,65 +80,20 @@ internal sealed class PlanarFaces
         public Graph(bool tagged, int vertices)
         {
             _tagged = tagged;
-            _x = new List<double>(vertices / 2);
-            _y = new List<double>(vertices / 2);
-            _from = new List<int>(vertices / 2);
-            _to = new List<int>(vertices / 2);
+            _index = new PointIndex(vertices);
+            (_x, _y, _from, _to) = (_index.X, _index.Y, _index.PairA, _index.PairB);
             _tag = new List<ulong>(tagged ? vertices / 2 : 0);
-            int size = (int)Math.Min(1L << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, 2 * vertices)));
-            _nodeSlots = new int[size];
-            _edgeSlots = new int[size];
-            Array.Fill(_nodeSlots, -1);
-            Array.Fill(_edgeSlots, -1);
-            _nodeMask = _edgeMask = size - 1;
         }
 
-        private static int Mix(ulong a, ulong b)
-        {
-            ulong h = a * 0x9E3779B97F4A7C15UL ^ (b + 0x632BE59BD9B4E019UL) * 0xC2B2AE3D27D4EB4FUL;
-            return (int)(h ^ (h >> 31));
-        }
-
-        public int Node(Coordinate c)
-        {
-            double x = c.X + 0.0, y = c.Y + 0.0; // −0 and 0 are one point
-            int slot = Mix((ulong)BitConverter.DoubleToInt64Bits(x), (ulong)BitConverter.DoubleToInt64Bits(y)) & _nodeMask;
-            while (true)
-            {
-                int n = _nodeSlots[slot];
-                if (n < 0)
-                {
-                    n = _x.Count;
-                    _nodeSlots[slot] = n;
-                    _x.Add(x);
-                    _y.Add(y);
-                    return n;
-                }
-                if (_x[n] == x && _y[n] == y) return n;
-                slot = (slot + 1) & _nodeMask;
-            }
-        }
+        public int Node(Coordinate c) => _index.Point(c.X, c.Y);
 
         public void AddEdge(int u, int v, ulong tag)
         {
             if (u == v) return;
-            int a = Math.Min(u, v), b = Math.Max(u, v);
-            int slot = Mix((ulong)a, (ulong)b) & _edgeMask;
-            while (true)
-            {
-                int e = _edgeSlots[slot];
-                if (e < 0) break;
-                if ((_from[e] == a && _to[e] == b) || (_from[e] == b && _to[e] == a))
-                {
-                    if (_tagged) _tag[e] |= tag;
-                    return;
-                }
-                slot = (slot + 1) & _edgeMask;
-            }
-            _edgeSlots[slot] = _from.Count;
-            _from.Add(u);
-            _to.Add(v);
-            if (_tagged) _tag.Add(tag);
+            int e = _index.Pair(u, v, out bool added);
+            if (!_tagged) return;
+            if (added) _tag.Add(tag);
+            else _tag[e] |= tag;
         }
 
         private int Origin(int he) => (he & 1) == 0 ? _from[he >> 1] : _to[he >> 1];
@@ -292,8 +244,8 @@ internal sealed class PlanarFaces
             }
 
             // Adjacency: the faces on the two sides of every edge, one entry per neighbour.
-            var perFace = new Dictionary<int, double>[shells.Count];
             List<int> sideA = [], sideB = [];
+            List<double> sideLen = [];
             var sideTag = _tagged ? new List<ulong>() : null;
             for (int e = 0; e < _from.Count; e++)
             {
@@ -303,27 +255,47 @@ internal sealed class PlanarFaces
                 sideA.Add(f1);
                 sideB.Add(f2);
                 sideTag?.Add(_tag[e]);
-                double len = Math.Sqrt(Sq(_x[_to[e]] - _x[_from[e]]) + Sq(_y[_to[e]] - _y[_from[e]])) / 1000;
-                if (f1 >= 0) Add(perFace, f1, f2, len);
-                if (f2 >= 0) Add(perFace, f2, f1, len);
+                sideLen.Add(Math.Sqrt(Sq(_x[_to[e]] - _x[_from[e]]) + Sq(_y[_to[e]] - _y[_from[e]])) / 1000);
             }
-            var start = new int[shells.Count + 1];
-            for (int f = 0; f < shells.Count; f++) start[f + 1] = start[f] + (perFace[f]?.Count ?? 0);
-            var other = new int[start[^1]];
-            var lens = new double[start[^1]];
-            for (int f = 0; f < shells.Count; f++)
-            {
-                if (perFace[f] is null) continue;
-                int k = start[f];
-                foreach (var (o, len) in perFace[f].OrderBy(kv => kv.Key)) { other[k] = o; lens[k] = len; k++; }
-            }
+            var (start, other, lens) = Neighbours(shells.Count, sideA, sideB, sideLen);
             return new PlanarFaces(faces, area, start, other, lens, [.. sideA], [.. sideB], sideTag?.ToArray());
+        }
 
-            static void Add(Dictionary<int, double>[] perFace, int f, int o, double len)
+        /// <summary>
+        /// Per face, its neighbours in ascending order with the length of border shared with each
+        /// (summed in edge order): a counting sort by face, then a sort of each face's few entries.
+        /// </summary>
+        private static (int[] Start, int[] Other, double[] Length) Neighbours(int faces, List<int> sideA, List<int> sideB, List<double> sideLen)
+        {
+            var start = new int[faces + 1];
+            foreach (int f in sideA) if (f >= 0) start[f + 1]++;
+            foreach (int f in sideB) if (f >= 0) start[f + 1]++;
+            for (int f = 0; f < faces; f++) start[f + 1] += start[f];
+            var fill = (int[])start.Clone();
+            var key = new long[start[faces]];
+            var len = new double[start[faces]];
+            for (int k = 0; k < sideA.Count; k++)
             {
-                var d = perFace[f] ??= [];
-                d[o] = d.GetValueOrDefault(o) + len;
+                int a = sideA[k], b = sideB[k];
+                // (neighbour, position in the face's list): unique keys, so the sort keeps edge order.
+                if (a >= 0) { int at = fill[a]++; key[at] = ((long)(b + 1) << 32) | (uint)(at - start[a]); len[at] = sideLen[k]; }
+                if (b >= 0) { int at = fill[b]++; key[at] = ((long)(a + 1) << 32) | (uint)(at - start[b]); len[at] = sideLen[k]; }
             }
+            var outStart = new int[faces + 1];
+            var other = new List<int>(start[faces] / 2);
+            var lens = new List<double>(start[faces] / 2);
+            for (int f = 0; f < faces; f++)
+            {
+                Array.Sort(key, len, start[f], start[f + 1] - start[f]);
+                for (int at = start[f]; at < start[f + 1]; at++)
+                {
+                    int o = (int)(key[at] >> 32) - 1;
+                    if (other.Count > outStart[f] && other[^1] == o) lens[^1] += len[at];
+                    else { other.Add(o); lens.Add(len[at]); }
+                }
+                outStart[f + 1] = other.Count;
+            }
+            return (outStart, [.. other], [.. lens]);
         }
 
         private static double Sq(double v) => v * v;

@@ -75,7 +75,10 @@ public static class Analysis
 
         Step(StepProject);
         var crs = EqualArea.Choose(study.Crs, LonLatBounds(loaded));
+        var load = loaded.SelectMany(l => l.Report).ToList();
         var projected = loaded.Select(l => Reprojector.Project(l, crs)).ToList();
+        // The geometries as read are not needed any more: on national layers they are hundreds of MB.
+        loaded.Clear();
 
         Step(StepMosaic);
         var mosaic = Mosaic.Build(projected.Select(l => (IReadOnlyList<Geometry>)l.Features.Select(f => f.Geometry).ToList()).ToList(),
@@ -99,7 +102,6 @@ public static class Analysis
                 pairs.Add(Compare.Run(mosaic, a, infos[a], b, infos[b], pop, study.Tolerances, withDefects: false));
             }
 
-        var load = loaded.SelectMany(l => l.Report).ToList();
         return new AnalysisResult(study, crs, projected, infos, mosaic, pop, comparisons, pairs, load);
     }
 

@@ -1,0 +1,92 @@
+using System.Numerics;
+
+namespace CepGeo.Core.Overlay;
+
+/// <summary>
+/// Dense ids for exact points and for unordered pairs of ids, by open addressing (linear probing on
+/// tables of ids; the keys are read back from the lists). On a million-vertex mosaic this hashes
+/// several times faster than <c>Dictionary</c> over tuples, in a third of the memory.
+/// </summary>
+internal sealed class PointIndex
+{
+    private readonly int[] _pointSlots, _pairSlots;
+    private readonly int _mask;
+
+    /// <param name="capacity">At least the number of points (and of pairs) that will be added.</param>
+    public PointIndex(int capacity)
+    {
+        int size = (int)Math.Min(1L << 30, BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, 2 * capacity)));
+        _pointSlots = new int[size];
+        _pairSlots = new int[size];
+        Array.Fill(_pointSlots, -1);
+        Array.Fill(_pairSlots, -1);
+        _mask = size - 1;
+        X = new List<double>(capacity / 2);
+        Y = new List<double>(capacity / 2);
+        PairA = new List<int>(capacity / 2);
+        PairB = new List<int>(capacity / 2);
+    }
+
+    /// <summary>The points, by id.</summary>
+    public List<double> X { get; }
+
+    /// <inheritdoc cref="X"/>
+    public List<double> Y { get; }
+
+    /// <summary>The pairs, by id, in the order first given.</summary>
+    public List<int> PairA { get; }
+
+    /// <inheritdoc cref="PairA"/>
+    public List<int> PairB { get; }
+
+    private static int Mix(ulong a, ulong b)
+    {
+        ulong h = (a * 0x9E3779B97F4A7C15UL) ^ ((b + 0x632BE59BD9B4E019UL) * 0xC2B2AE3D27D4EB4FUL);
+        return (int)(h ^ (h >> 31));
+    }
+
+    /// <summary>The id of the point, added if new (−0 and 0 are the same point).</summary>
+    public int Point(double x, double y)
+    {
+        x += 0.0;
+        y += 0.0;
+        int slot = Mix((ulong)BitConverter.DoubleToInt64Bits(x), (ulong)BitConverter.DoubleToInt64Bits(y)) & _mask;
+        while (true)
+        {
+            int n = _pointSlots[slot];
+            if (n < 0)
+            {
+                n = X.Count;
+                _pointSlots[slot] = n;
+                X.Add(x);
+                Y.Add(y);
+                return n;
+            }
+            if (X[n] == x && Y[n] == y) return n;
+            slot = (slot + 1) & _mask;
+        }
+    }
+
+    /// <summary>The id of the unordered pair {u, v}, added as (u, v) if new; <paramref name="added"/> says which.</summary>
+    public int Pair(int u, int v, out bool added)
+    {
+        int a = Math.Min(u, v), b = Math.Max(u, v);
+        int slot = Mix((ulong)a, (ulong)b) & _mask;
+        while (true)
+        {
+            int e = _pairSlots[slot];
+            if (e < 0) break;
+            if ((PairA[e] == a && PairB[e] == b) || (PairA[e] == b && PairB[e] == a))
+            {
+                added = false;
+                return e;
+            }
+            slot = (slot + 1) & _mask;
+        }
+        _pairSlots[slot] = PairA.Count;
+        PairA.Add(u);
+        PairB.Add(v);
+        added = true;
+        return PairA.Count - 1;
+    }
+}
