@@ -154,9 +154,14 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
 
     private Coordinate[] ReadPositions(ref Utf8JsonReader reader) => [.. ReadPositionList(ref reader)];
 
+    [ThreadStatic]
+    private static List<Coordinate>? t_points;
+
+    /// <summary>Positions of one list, in a buffer reused by the thread (copied out by the caller).</summary>
     private List<Coordinate> ReadPositionList(ref Utf8JsonReader reader)
     {
-        var points = new List<Coordinate>();
+        var points = t_points ??= new List<Coordinate>(1024);
+        points.Clear();
         if (reader.TokenType == JsonTokenType.Null)
             return points;
         if (reader.TokenType != JsonTokenType.StartArray)

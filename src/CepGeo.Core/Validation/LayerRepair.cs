@@ -99,9 +99,15 @@ public static class LayerRepair
     /// <summary>Whether two of the first <paramref name="n"/> vertices are equal (the ring passes twice through a point).</summary>
     private static bool RepeatsAVertex(double[] x, double[] y, int n)
     {
-        var seen = new HashSet<(double, double)>(n);
-        for (int i = 0; i < n; i++)
-            if (!seen.Add((x[i], y[i]))) return true;
+        // Sorted by x, equal points are neighbours within a run of equal x.
+        var sortedX = new double[n];
+        var order = new int[n];
+        Array.Copy(x, sortedX, n);
+        for (int i = 0; i < n; i++) order[i] = i;
+        Array.Sort(sortedX, order);
+        for (int a = 0; a + 1 < n; a++)
+            for (int b = a + 1; b < n && sortedX[b] == sortedX[a]; b++)
+                if (y[order[b]] == y[order[a]]) return true;
         return false;
     }
 
