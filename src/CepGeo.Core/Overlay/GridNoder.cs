@@ -41,7 +41,6 @@ internal static class GridNoder
 
     private const int MaxRounds = 4;
 
-
     /// <summary>Segments as flat arrays, each knowing its line and its index in the line.</summary>
     private sealed class Segments
     {
