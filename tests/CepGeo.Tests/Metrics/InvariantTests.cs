@@ -57,6 +57,30 @@ public class InvariantTests
 
     private static double Rel(double a, double b) => Math.Abs(a - b) / Math.Max(1, Math.Max(Math.Abs(a), Math.Abs(b)));
 
+    /// <summary>
+    /// Faces are labelled per group of faces that no boundary of the layer separates; the labels
+    /// must be those of locating every face's own interior point in every feature (overlapping
+    /// features, holes from partitions, three layers).
+    /// </summary>
+    [Fact]
+    public void GroupedLabels_EqualLocatingEveryFace()
+    {
+        Gen.Select(GenLayer, GenLayer, GenPartition).Sample((a, b, partition) =>
+        {
+            var layers = new[] { a, b, PartitionLayer(partition.K, partition.Owner, 4) };
+            var mosaic = Mosaic.Build(layers);
+            for (int l = 0; l < layers.Length; l++)
+                for (int f = 0; f < mosaic.FaceCount; f++)
+                {
+                    var point = mosaic.Faces[f].InteriorPoint.Coordinate;
+                    var expected = Enumerable.Range(0, layers[l].Length)
+                        .Where(i => new NetTopologySuite.Algorithm.Locate.IndexedPointInAreaLocator(layers[l][i]).Locate(point) == Location.Interior)
+                        .ToArray();
+                    Assert.Equal(expected, mosaic.Labels[l][f]);
+                }
+        }, iter: 300);
+    }
+
     [Fact]
     public void PairAreas_AgreeWithPlainPairwiseOverlayNG_AndFromBothSides()
     {
