@@ -15,7 +15,7 @@ internal sealed class PointIndex
     /// <param name="capacity">At least the number of points (and of pairs) that will be added.</param>
     public PointIndex(int capacity)
     {
-        int size = (int)Math.Min(1L << 30, BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, 2 * capacity)));
+        int size = (int)Math.Min(1L << 30, (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(16L, 2L * capacity)));
         _pointSlots = new int[size];
         _pairSlots = new int[size];
         Array.Fill(_pointSlots, -1);
