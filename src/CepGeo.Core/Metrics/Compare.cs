@@ -243,9 +243,21 @@ public sealed class Compare
         }
     }
 
-    /// <summary>Larger area wins; an exact tie goes to the smaller id, so feature order never matters.</summary>
-    private static bool Better(double area, string id, double bestArea, string? bestId) =>
-        area > bestArea || (area == bestArea && area > 0 && (bestId is null || string.CompareOrdinal(id, bestId) < 0));
+    /// <summary>
+    /// Larger area wins; a tie goes to the smaller id, so feature order never matters. Areas equal
+    /// to 1e-9 relative are a tie: the same piece summed from faces traced in another order (input
+    /// shuffled, rings reversed) differs in the last bits.
+    /// </summary>
+    private static bool Better(double area, string id, double bestArea, string? bestId)
+    {
+        if (area <= 0) return false;
+        if (bestId is null) return true;
+        if (Math.Abs(area - bestArea) <= TieTolerance * Math.Max(area, bestArea))
+            return string.CompareOrdinal(id, bestId) < 0;
+        return area > bestArea;
+    }
+
+    private const double TieTolerance = 1e-9;
 
     private double MinX(List<int> faces) => faces.Min(f => _m.Faces[f].EnvelopeInternal.MinX);
 

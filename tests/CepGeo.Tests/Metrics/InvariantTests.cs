@@ -164,7 +164,17 @@ public class InvariantTests
     }
 
     [Fact]
-    public void ShuffledReversedRotated_ChangeNothing()
+    public void ShuffledReversedRotated_ChangeNothing() => ShuffledReversedRotated(iter: 100, seed: null);
+
+    /// <summary>
+    /// Found by the property: two cells with 1 km² each of one zone, one piece cut into faces by a
+    /// third polygon, summed to 1 ± 1e-16 depending on input order, so the "exact" tie for the main
+    /// cell went one way or the other. Ties are now equal to 1e-9 relative.
+    /// </summary>
+    [Fact]
+    public void ShuffledReversedRotated_NearTieOfMainCell_Regression() => ShuffledReversedRotated(iter: 1, seed: "75KfV5QzIDt1");
+
+    private static void ShuffledReversedRotated(int iter, string? seed)
     {
         Gen.Select(GenLayer, GenLayer, Gen.Int[0, 1000]).Sample((cells, zones, seed) =>
         {
@@ -190,7 +200,7 @@ public class InvariantTests
             foreach (var pa in a.Pairs)
                 Assert.Equal(pa.AreaKm2, b.Pairs.Single(x => x.CellId == pa.CellId && x.ZoneId == pa.ZoneId).AreaKm2, 9);
             Assert.Equal(a.Defects.Select(d => (d.Id, Math.Round(d.AreaKm2, 9))).Order(), b.Defects.Select(d => (d.Id, Math.Round(d.AreaKm2, 9))).Order());
-        }, iter: 100);
+        }, iter: iter, seed: seed);
 
         static LayerInfo Rename(string key, int[] order) =>
             new(key, key, order.Select(i => $"{key}{i}").ToArray(), order.Select(i => $"{key} {i}").ToArray());
