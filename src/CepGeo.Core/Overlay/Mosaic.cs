@@ -91,7 +91,8 @@ public sealed class Mosaic
     /// <summary>
     /// Nodes the rings of every layer together: identical segments are kept once, crossings and
     /// collinear overlaps get a vertex. Returns the noded linework as unique segments chained
-    /// into lines, ready for polygonizing.
+    /// into lines, ready for polygonizing, with each segment's layer bits (null after the robust
+    /// fallback, which does not keep them).
     /// </summary>
     private static (List<Coordinate[]> Lines, ulong[]? Masks) NodeBoundaries(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory factory)
     {
