@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Implementation;
 
 namespace CepGeo.Core.Loading;
 
@@ -133,45 +134,69 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
         return list;
     }
 
-    private List<Coordinate[]?> ReadRings(ref Utf8JsonReader reader) => ReadList(ref reader, ReadRing);
+    private List<CoordinateSequence?> ReadRings(ref Utf8JsonReader reader) => ReadList(ref reader, ReadRing);
 
-    private Coordinate[]? ReadRing(ref Utf8JsonReader reader)
+    /// <summary>
+    /// A ring as one packed array of x, y pairs: a national layer holds millions of vertices, and
+    /// one array per ring instead of one object per vertex keeps the garbage collector out of the way.
+    /// </summary>
+    private CoordinateSequence? ReadRing(ref Utf8JsonReader reader)
     {
-        var points = ReadPositionList(ref reader);
-        if (points.Count > 0 && !points[0].Equals2D(points[^1]))
+        var xy = ReadPositionPairs(ref reader);
+        int n = xy.Count / 2;
+        if (n > 0 && (xy[0] != xy[2 * n - 2] || xy[1] != xy[2 * n - 1]))
         {
-            points.Add(points[0].Copy());
+            xy.Add(xy[0]);
+            xy.Add(xy[1]);
             _closedRings++;
+            n++;
         }
-        if (points.Count < 4)
+        if (n < 4)
         {
-            if (points.Count > 0)
+            if (n > 0)
                 _droppedRings++;
             return null;
         }
-        return [.. points];
+        return new PackedDoubleCoordinateSequence(xy.ToArray(), 2, 0);
     }
 
-    private Coordinate[] ReadPositions(ref Utf8JsonReader reader) => [.. ReadPositionList(ref reader)];
-
-    [ThreadStatic]
-    private static List<Coordinate>? t_points;
-
-    /// <summary>Positions of one list, in a buffer reused by the thread (copied out by the caller).</summary>
-    private List<Coordinate> ReadPositionList(ref Utf8JsonReader reader)
+    private Coordinate[] ReadPositions(ref Utf8JsonReader reader)
     {
-        var points = t_points ??= new List<Coordinate>(1024);
-        points.Clear();
-        if (reader.TokenType == JsonTokenType.Null)
-            return points;
-        if (reader.TokenType != JsonTokenType.StartArray)
-            throw new JsonException("coordinates must be nested arrays of numbers");
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-            points.Add(ReadPosition(ref reader));
+        var xy = ReadPositionPairs(ref reader);
+        var points = new Coordinate[xy.Count / 2];
+        for (int i = 0; i < points.Length; i++)
+            points[i] = new Coordinate(xy[2 * i], xy[2 * i + 1]);
         return points;
     }
 
+    [ThreadStatic]
+    private static List<double>? t_xy;
+
+    /// <summary>Positions of one list as x, y pairs, in a buffer reused by the thread (copied out by the caller).</summary>
+    private List<double> ReadPositionPairs(ref Utf8JsonReader reader)
+    {
+        var xy = t_xy ??= new List<double>(2048);
+        xy.Clear();
+        if (reader.TokenType == JsonTokenType.Null)
+            return xy;
+        if (reader.TokenType != JsonTokenType.StartArray)
+            throw new JsonException("coordinates must be nested arrays of numbers");
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var (x, y) = ReadXY(ref reader);
+            xy.Add(x);
+            xy.Add(y);
+        }
+        return xy;
+    }
+
     private Coordinate ReadPosition(ref Utf8JsonReader reader)
+    {
+        var (x, y) = ReadXY(ref reader);
+        return new Coordinate(x, y);
+    }
+
+    private (double X, double Y) ReadXY(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
             throw new JsonException("a position must be an array of numbers, e.g. [5.37, 43.3]");
@@ -191,7 +216,7 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
         }
         if (count < 2)
             throw new JsonException("a position needs at least two numbers (longitude, latitude)");
-        return new Coordinate(x, y);
+        return (x, y);
     }
 
     private double ReadOrdinate(ref Utf8JsonReader reader)
@@ -216,11 +241,11 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
 
     private static bool IsEmptyArray(Utf8JsonReader copy) => copy.Read() && copy.TokenType == JsonTokenType.EndArray;
 
-    private Polygon ToPolygon(List<Coordinate[]?> rings)
+    private Polygon ToPolygon(List<CoordinateSequence?> rings)
     {
         if (rings.Count == 0 || rings[0] is not { } shell)
             return factory.CreatePolygon();
-        var holes = rings.Skip(1).OfType<Coordinate[]>().Select(factory.CreateLinearRing).ToArray();
+        var holes = rings.Skip(1).OfType<CoordinateSequence>().Select(factory.CreateLinearRing).ToArray();
         return factory.CreatePolygon(factory.CreateLinearRing(shell), holes);
     }
 

@@ -20,7 +20,7 @@ internal static class GridNoder
     /// <param name="tags">A value per segment, in line order (which layers it bounds); each piece
     /// keeps its segment's. Returned aligned with the noded lines.</param>
     /// <param name="addedNodes">Whether any vertex was added (false: the input was already noded).</param>
-    public static List<Coordinate[]>? Node(List<Coordinate[]> lines, ref ulong[] tags, out bool addedNodes)
+    public static Lines? Node(Lines lines, ref ulong[] tags, out bool addedNodes)
     {
         addedNodes = false;
         bool[]? changed = null;
@@ -33,7 +33,7 @@ internal static class GridNoder
             var contacts = Contacts(segments, changed);
             if (contacts.Count == 0) return lines;
             addedNodes = true;
-            var nodes = NodesOnSegments(lines, segments, contacts);
+            var nodes = NodesOnSegments(segments, contacts);
             lines = Split(lines, segments, nodes, ref tags, out changed);
         }
         return null;
@@ -41,32 +41,23 @@ internal static class GridNoder
 
     private const int MaxRounds = 4;
 
-    /// <summary>Segments as flat arrays, each knowing its line and its index in the line.</summary>
+    /// <summary>Segments as flat arrays, each knowing its first vertex in the lines.</summary>
     private sealed class Segments
     {
         public double[] X0 = [], Y0 = [], X1 = [], Y1 = [];
-        public int[] Line = [], Index = [];
         public int Count;
 
-        public static Segments Of(List<Coordinate[]> lines)
+        public static Segments Of(Lines lines)
         {
-            int n = 0;
-            foreach (var l in lines) n += Math.Max(0, l.Length - 1);
-            var s = new Segments
-            {
-                X0 = new double[n], Y0 = new double[n], X1 = new double[n], Y1 = new double[n],
-                Line = new int[n], Index = new int[n], Count = n,
-            };
+            int n = lines.SegmentCount;
+            var s = new Segments { X0 = new double[n], Y0 = new double[n], X1 = new double[n], Y1 = new double[n], Count = n };
             int k = 0;
+            var (x, y) = (lines.X, lines.Y);
             for (int li = 0; li < lines.Count; li++)
-            {
-                var l = lines[li];
-                for (int i = 0; i + 1 < l.Length; i++, k++)
+                for (int v = lines.Start[li]; v + 1 < lines.Start[li + 1]; v++, k++)
                 {
-                    s.X0[k] = l[i].X; s.Y0[k] = l[i].Y; s.X1[k] = l[i + 1].X; s.Y1[k] = l[i + 1].Y;
-                    s.Line[k] = li; s.Index[k] = i;
+                    s.X0[k] = x[v]; s.Y0[k] = y[v]; s.X1[k] = x[v + 1]; s.Y1[k] = y[v + 1];
                 }
-            }
             return s;
         }
     }
@@ -175,63 +166,61 @@ internal static class GridNoder
     }
 
     /// <summary>The vertices to add on each segment (null for most), from every contact.</summary>
-    private static List<Coordinate>?[] NodesOnSegments(List<Coordinate[]> lines, Segments s, List<(int A, int B)> contacts)
+    private static List<(double X, double Y)>?[] NodesOnSegments(Segments s, List<(int A, int B)> contacts)
     {
-        var nodes = new List<Coordinate>?[s.Count];
+        var nodes = new List<(double, double)>?[s.Count];
         var li = new RobustLineIntersector();
         foreach (var (a, b) in contacts)
         {
-            li.ComputeIntersection(lines[s.Line[a]][s.Index[a]], lines[s.Line[a]][s.Index[a] + 1],
-                lines[s.Line[b]][s.Index[b]], lines[s.Line[b]][s.Index[b] + 1]);
+            li.ComputeIntersection(new Coordinate(s.X0[a], s.Y0[a]), new Coordinate(s.X1[a], s.Y1[a]),
+                new Coordinate(s.X0[b], s.Y0[b]), new Coordinate(s.X1[b], s.Y1[b]));
             for (int k = 0; k < li.IntersectionNum; k++)
             {
                 var p = li.GetIntersection(k);
-                (nodes[a] ??= []).Add(new Coordinate(p.X, p.Y));
-                (nodes[b] ??= []).Add(new Coordinate(p.X, p.Y));
+                (nodes[a] ??= []).Add((p.X, p.Y));
+                (nodes[b] ??= []).Add((p.X, p.Y));
             }
         }
         return nodes;
     }
 
     /// <summary>The lines with their nodes inserted in order; <paramref name="changed"/> marks the pieces of split segments.</summary>
-    private static List<Coordinate[]> Split(List<Coordinate[]> lines, Segments s, List<Coordinate>?[] nodes,
-        ref ulong[] tags, out bool[] changed)
+    private static Lines Split(Lines lines, Segments s, List<(double X, double Y)>?[] nodes, ref ulong[] tags, out bool[] changed)
     {
-        var result = new List<Coordinate[]>(lines.Count);
+        var result = new Lines.Builder(lines.X.Length + lines.X.Length / 64 + 16);
         var changedList = new List<bool>(s.Count + nodes.Length / 8);
         var tagList = new List<ulong>(s.Count + nodes.Length / 8);
-        var run = new List<Coordinate>();
+        var (x, y) = (lines.X, lines.Y);
         int k = 0;
-        foreach (var line in lines)
+        for (int li = 0; li < lines.Count; li++)
         {
-            run.Clear();
-            if (line.Length < 2) { k += Math.Max(0, line.Length - 1); continue; }
-            run.Add(line[0]);
-            for (int i = 0; i + 1 < line.Length; i++, k++)
+            int v0 = lines.Start[li], v1 = lines.Start[li + 1];
+            if (v1 - v0 < 2) { k += Math.Max(0, v1 - v0 - 1); continue; }
+            result.Add(x[v0], y[v0]);
+            for (int v = v0; v + 1 < v1; v++, k++)
             {
-                var a = line[i];
-                var b = line[i + 1];
+                double ax = x[v], ay = y[v], bx = x[v + 1], by = y[v + 1];
                 var extra = nodes[k];
-                int before = run.Count;
+                int before = result.Pending;
                 if (extra is not null)
                 {
-                    double dx = b.X - a.X, dy = b.Y - a.Y;
-                    extra.Sort((p, q) => ((p.X - a.X) * dx + (p.Y - a.Y) * dy).CompareTo((q.X - a.X) * dx + (q.Y - a.Y) * dy));
-                    foreach (var p in extra)
-                        if (!p.Equals2D(run[^1]) && !p.Equals2D(b)) run.Add(p);
+                    double dx = bx - ax, dy = by - ay;
+                    extra.Sort((p, q) => ((p.X - ax) * dx + (p.Y - ay) * dy).CompareTo((q.X - ax) * dx + (q.Y - ay) * dy));
+                    foreach (var (px, py) in extra)
+                        if (!(px == result.LastX && py == result.LastY) && !(px == bx && py == by)) result.Add(px, py);
                 }
-                run.Add(b);
-                bool split = run.Count - before > 1;
-                for (int piece = before; piece < run.Count; piece++)
+                result.Add(bx, by);
+                int pieces = result.Pending - before;
+                for (int piece = 0; piece < pieces; piece++)
                 {
-                    changedList.Add(split);
+                    changedList.Add(pieces > 1);
                     tagList.Add(tags[k]);
                 }
             }
-            result.Add(run.ToArray());
+            result.EndLine();
         }
         changed = changedList.ToArray();
         tags = tagList.ToArray();
-        return result;
+        return result.ToLines();
     }
 }

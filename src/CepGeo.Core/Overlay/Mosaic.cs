@@ -94,7 +94,7 @@ public sealed class Mosaic
     /// into lines, ready for polygonizing, with each segment's layer bits (null after the robust
     /// fallback, which does not keep them).
     /// </summary>
-    private static (List<Coordinate[]> Lines, ulong[]? Masks) NodeBoundaries(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory factory)
+    private static (Lines Lines, ulong[]? Masks) NodeBoundaries(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory factory)
     {
         // Layers dissolved from the same communes share most of their edges: dropping repeated
         // segments before noding removes most of the work (PACA, 5 layers: 135k → 41k segments).
@@ -106,21 +106,21 @@ public sealed class Mosaic
         // lines): let OverlayNG's robust union (snapping, then snap-rounding) node them. Areas
         // then move by at most the snap tolerance; this path is rare on real data. Which layers
         // each edge bounds is lost: every face is then labelled on its own.
-        var lines = chains.Select(c => (Geometry)factory.CreateLineString(c)).ToArray();
+        var lines = chains.ToArrays().Select(c => (Geometry)factory.CreateLineString(c)).ToArray();
         var union = OverlayNGRobust.Union((Geometry)factory.CreateGeometryCollection(lines));
-        return (LinesOf(union).ToList(), null);
+        return (Lines.From(LinesOf(union)), null);
     }
 
-    private static IEnumerable<(int Layer, Coordinate[] Ring)> Rings(IReadOnlyList<IReadOnlyList<Geometry>> layers)
+    private static IEnumerable<(int Layer, CoordinateSequence Ring)> Rings(IReadOnlyList<IReadOnlyList<Geometry>> layers)
     {
         for (int l = 0; l < layers.Count; l++)
             foreach (var g in layers[l])
                 for (int p = 0; p < g.NumGeometries; p++)
                 {
                     if (g.GetGeometryN(p) is not Polygon poly || poly.IsEmpty) continue;
-                    yield return (l, poly.ExteriorRing.Coordinates);
+                    yield return (l, poly.ExteriorRing.CoordinateSequence);
                     foreach (var hole in poly.InteriorRings)
-                        yield return (l, hole.Coordinates);
+                        yield return (l, hole.CoordinateSequence);
                 }
     }
 
@@ -135,7 +135,7 @@ public sealed class Mosaic
     /// Runs of consecutive segments not seen before, as lines, and for each of their segments (in
     /// order) the layers whose boundary holds it, as bits (see <see cref="Bounds"/>).
     /// </summary>
-    private static (List<Coordinate[]> Chains, ulong[] Masks) UniqueChains(IReadOnlyList<IReadOnlyList<Geometry>> layers)
+    private static (Lines Chains, ulong[] Masks) UniqueChains(IReadOnlyList<IReadOnlyList<Geometry>> layers)
     {
         int vertices = 0;
         foreach (var layer in layers)
@@ -144,41 +144,40 @@ public sealed class Mosaic
         // Segments are pairs of point ids; ids of new pairs follow the order segments are written
         // into chains (runs are flushed before a new one starts), so they index the masks.
         var index = new PointIndex(vertices);
-        var masks = new List<ulong>();
-        var chains = new List<Coordinate[]>();
-        var run = new List<Coordinate>();
+        var masks = new List<ulong>(vertices / 2);
+        var chains = new Lines.Builder(vertices / 2);
         foreach (var (layer, cs) in Rings(layers))
         {
             ulong bit = layer < 64 ? 1UL << layer : 0;
-            run.Clear();
-            int u = cs.Length > 0 ? index.Point(cs[0].X, cs[0].Y) : -1;
-            for (int i = 0; i + 1 < cs.Length; i++)
+            int n = cs.Count;
+            if (n == 0) continue;
+            double ax = cs.GetX(0), ay = cs.GetY(0);
+            int u = index.Point(ax, ay);
+            for (int i = 1; i < n; i++)
             {
-                var a = cs[i];
-                var b = cs[i + 1];
-                int v = index.Point(b.X, b.Y);
-                if (u == v) continue;
-                int id = index.Pair(u, v, out bool added);
-                u = v;
-                if (!added)
+                double bx = cs.GetX(i), by = cs.GetY(i);
+                int v = index.Point(bx, by);
+                if (u != v)
                 {
-                    masks[id] |= bit;
-                    Flush(run, chains);
-                    continue;
+                    int id = index.Pair(u, v, out bool added);
+                    u = v;
+                    if (!added)
+                    {
+                        masks[id] |= bit;
+                        chains.EndLine();
+                    }
+                    else
+                    {
+                        masks.Add(bit);
+                        if (chains.Pending == 0) chains.Add(ax, ay);
+                        chains.Add(bx, by);
+                    }
                 }
-                masks.Add(bit);
-                if (run.Count == 0) run.Add(a);
-                run.Add(b);
+                (ax, ay) = (bx, by);
             }
-            Flush(run, chains);
+            chains.EndLine();
         }
-        return (chains, masks.ToArray());
-
-        static void Flush(List<Coordinate> run, List<Coordinate[]> chains)
-        {
-            if (run.Count > 1) chains.Add(run.ToArray());
-            run.Clear();
-        }
+        return (chains.ToLines(), masks.ToArray());
     }
 
     /// <summary>Whether an edge with these layer bits lies on a boundary of the layer (layers past 64 are not tracked: always).</summary>
@@ -212,7 +211,7 @@ public sealed class Mosaic
         tree.Build();
         // Interior points first, then one locator per feature built once: both in parallel, and the
         // locators are only read afterwards, so the group loop can run in parallel too.
-        Parallel.For(0, roots.Count, r => points[roots[r]] ??= faces[roots[r]].InteriorPoint.Coordinate);
+        Parallel.For(0, roots.Count, r => points[roots[r]] ??= FacePoint.Interior(faces[roots[r]]));
         var locators = new IPointOnGeometryLocator[features.Count];
         Parallel.For(0, features.Count, i =>
         {

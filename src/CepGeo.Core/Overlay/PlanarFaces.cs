@@ -1,5 +1,6 @@
 using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
+using NetTopologySuite.Geometries.Implementation;
 using NetTopologySuite.Index.Strtree;
 
 namespace CepGeo.Core.Overlay;
@@ -45,18 +46,18 @@ internal sealed class PlanarFaces
 
     /// <param name="lines">Noded lines: they meet only at their vertices. Repeated segments are kept once.</param>
     /// <param name="tags">Optional value per segment, in line order, OR-ed over repeated segments.</param>
-    public static PlanarFaces Build(IReadOnlyList<Coordinate[]> lines, ulong[]? tags, GeometryFactory factory)
+    public static PlanarFaces Build(Lines lines, ulong[]? tags, GeometryFactory factory)
     {
-        int vertices = 0;
-        foreach (var line in lines) vertices += line.Length;
-        var g = new Graph(tags is not null, vertices);
+        var g = new Graph(tags is not null, lines.X.Length);
         int k = 0;
-        foreach (var line in lines)
+        var (x, y) = (lines.X, lines.Y);
+        for (int li = 0; li < lines.Count; li++)
         {
-            int u = line.Length > 0 ? g.Node(line[0]) : -1;
-            for (int i = 0; i + 1 < line.Length; i++, k++)
+            int v0 = lines.Start[li], v1 = lines.Start[li + 1];
+            int u = v1 > v0 ? g.Node(x[v0], y[v0]) : -1;
+            for (int p = v0; p + 1 < v1; p++, k++)
             {
-                int v = g.Node(line[i + 1]);
+                int v = g.Node(x[p + 1], y[p + 1]);
                 g.AddEdge(u, v, tags is null ? 0 : tags[k]);
                 u = v;
             }
@@ -85,7 +86,7 @@ internal sealed class PlanarFaces
             _tag = new List<ulong>(tagged ? vertices / 2 : 0);
         }
 
-        public int Node(Coordinate c) => _index.Point(c.X, c.Y);
+        public int Node(double x, double y) => _index.Point(x, y);
 
         public void AddEdge(int u, int v, ulong tag)
         {
@@ -177,8 +178,8 @@ internal sealed class PlanarFaces
             int halfEdges = 2 * _from.Count;
             var cycleOf = new int[halfEdges];
             Array.Fill(cycleOf, -1);
-            var cycles = new List<(int First, double Area, Coordinate[] Ring)>();
-            var ring = new List<Coordinate>();
+            var cycles = new List<(int First, double Area, double[] Ring)>();
+            var ring = new List<double>();
             for (int he0 = 0; he0 < halfEdges; he0++)
             {
                 if (_dead[he0 >> 1] || cycleOf[he0] >= 0) continue;
@@ -190,13 +191,15 @@ internal sealed class PlanarFaces
                 {
                     cycleOf[he] = id;
                     int a = Origin(he), b = Dest(he);
-                    ring.Add(new Coordinate(_x[a], _y[a]));
+                    ring.Add(_x[a]);
+                    ring.Add(_y[a]);
                     // Shoelace on coordinates relative to the first vertex: exact enough at 10⁶ m.
                     twice += (_x[a] - ox) * (_y[b] - oy) - (_x[b] - ox) * (_y[a] - oy);
                     he = Next(he);
                 }
                 while (he != he0);
-                ring.Add(ring[0].Copy());
+                ring.Add(ring[0]);
+                ring.Add(ring[1]);
                 cycles.Add((he0, twice / 2, ring.ToArray()));
             }
 
@@ -216,13 +219,13 @@ internal sealed class PlanarFaces
             for (int c = 0; c < cycles.Count; c++)
             {
                 if (cycles[c].Area > 0) continue;
-                var p = cycles[c].Ring[0];
+                var p = new Coordinate(cycles[c].Ring[0], cycles[c].Ring[1]);
                 int best = -1;
                 double bestArea = double.PositiveInfinity;
                 foreach (int f in tree.Query(new Envelope(p)))
                 {
                     var shell = cycles[shells[f]];
-                    if (shell.Area < bestArea && PointLocation.LocateInRing(p, shell.Ring) == Location.Interior)
+                    if (shell.Area < bestArea && RayCrossingCounter.LocatePointInRing(p, Sequence(shell.Ring)) == Location.Interior)
                     {
                         best = f;
                         bestArea = shell.Area;
@@ -238,9 +241,9 @@ internal sealed class PlanarFaces
             {
                 var shell = cycles[shells[f]];
                 area[f] = shell.Area;
-                var holes = holesOf[f] is { } hs ? hs.Select(h => factory.CreateLinearRing(cycles[h].Ring)).ToArray() : [];
+                var holes = holesOf[f] is { } hs ? hs.Select(h => factory.CreateLinearRing(Sequence(cycles[h].Ring))).ToArray() : [];
                 if (holesOf[f] is { } hl) foreach (int h in hl) area[f] += cycles[h].Area;
-                faces[f] = factory.CreatePolygon(factory.CreateLinearRing(shell.Ring), holes);
+                faces[f] = factory.CreatePolygon(factory.CreateLinearRing(Sequence(shell.Ring)), holes);
             }
 
             // Adjacency: the faces on the two sides of every edge, one entry per neighbour.
@@ -300,11 +303,18 @@ internal sealed class PlanarFaces
 
         private static double Sq(double v) => v * v;
 
-        private static Envelope Envelope(Coordinate[] ring)
+        /// <summary>A face ring as one packed x, y array (one object per ring, not per vertex).</summary>
+        private static CoordinateSequence Sequence(double[] xy) => new PackedDoubleCoordinateSequence(xy, 2, 0);
+
+        private static Envelope Envelope(double[] xy)
         {
-            var env = new Envelope();
-            foreach (var c in ring) env.ExpandToInclude(c);
-            return env;
+            double minX = double.PositiveInfinity, minY = double.PositiveInfinity, maxX = double.NegativeInfinity, maxY = double.NegativeInfinity;
+            for (int i = 0; i < xy.Length; i += 2)
+            {
+                minX = Math.Min(minX, xy[i]); maxX = Math.Max(maxX, xy[i]);
+                minY = Math.Min(minY, xy[i + 1]); maxY = Math.Max(maxY, xy[i + 1]);
+            }
+            return new Envelope(minX, maxX, minY, maxY);
         }
     }
 }

@@ -54,9 +54,11 @@ public class GridNoderTests
             new[] { new Coordinate(0, 0), new Coordinate(1, 0), new Coordinate(1, 1) },
             new[] { new Coordinate(1, 0), new Coordinate(2, 0), new Coordinate(2, 1), new Coordinate(1, 1) },
         };
-        var noded = Node(lines, out _, out bool added);
+        var flat = Lines.From(lines);
+        ulong[] tags = [0, 1, 2, 3, 4];
+        var noded = GridNoder.Node(flat, ref tags, out bool added);
         Assert.False(added);
-        Assert.Same(lines, noded);
+        Assert.Same(flat, noded);
     }
 
     private static string Describe(FastNodingValidator validator, List<ISegmentString> pieces)
@@ -71,7 +73,7 @@ public class GridNoderTests
     private static List<Coordinate[]>? Node(List<Coordinate[]> lines, out ulong[] tags, out bool added)
     {
         tags = Enumerable.Range(0, lines.Sum(l => l.Length - 1)).Select(i => (ulong)i).ToArray();
-        return GridNoder.Node(lines, ref tags, out added);
+        return GridNoder.Node(Lines.From(lines), ref tags, out added)?.ToArrays();
     }
 
     // Projected coordinates: a small lattice (collinear and touching cases) or any value to 1e-5,
