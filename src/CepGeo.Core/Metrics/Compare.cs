@@ -36,28 +36,17 @@ public sealed class Compare
 
     private Comparison Compute(bool withDefects)
     {
-        var (cellFaces, zoneFaces, pairFaces) = IndexFaces();
-        // Which zones each cell meets and which cells each zone meets (ascending): rows then visit only
-        // the pairs that exist — 35k communes × 2k cantons would otherwise be 70M look-ups each way.
-        var zonesOfCell = new List<int>[cellFaces.Length];
-        var cellsOfZone = new List<int>[zoneFaces.Length];
-        for (int c = 0; c < zonesOfCell.Length; c++) zonesOfCell[c] = [];
-        for (int z = 0; z < cellsOfZone.Length; z++) cellsOfZone[z] = [];
-        foreach (var (c, z) in pairFaces.Keys.Order())
-        {
-            zonesOfCell[c].Add(z);
-            cellsOfZone[z].Add(c);
-        }
-        double[] cellA = Sum(cellFaces, Area), zoneA = Sum(zoneFaces, Area);
-        double[] cellP = Sum(cellFaces, Pop), zoneP = Sum(zoneFaces, Pop);
+        var ix = FaceIndex.Build(_cellOf, _zoneOf, _cells.Ids.Count, _op.Ids.Count);
+        double[] cellA = ix.Cells.Sum(Area), zoneA = ix.Zones.Sum(Area);
+        double[] cellP = ix.Cells.Sum(Pop), zoneP = ix.Zones.Sum(Pop);
 
-        var pairs = PairRows(pairFaces, cellA, zoneA, cellP, zoneP, out var significant);
+        var pairs = PairRows(ix, cellA, zoneA, cellP, zoneP, out var significant);
         var defects = new List<Defect>();
         var slivers = SliverStats.Empty;
         var cellRows = new CellMetric[_cells.Ids.Count];
         for (int c = 0; c < cellRows.Length; c++)
         {
-            var (row, cellDefects, cellSlivers) = CellRow(c, cellFaces[c], cellA[c], cellP[c], zoneA, zoneP, zonesOfCell[c], pairFaces, significant);
+            var (row, cellDefects, cellSlivers) = CellRow(c, ix, cellA[c], cellP[c], zoneA, zoneP, significant);
             cellRows[c] = row;
             slivers = slivers.Add(cellSlivers);
             if (withDefects) defects.AddRange(cellDefects);
@@ -65,7 +54,7 @@ public sealed class Compare
         var zoneRows = new ZoneMetric[_op.Ids.Count];
         for (int z = 0; z < zoneRows.Length; z++)
         {
-            var (row, zoneDefects, zoneSlivers) = ZoneRow(z, zoneFaces[z], zoneA[z], zoneP[z], cellA, cellsOfZone[z], pairFaces, significant);
+            var (row, zoneDefects, zoneSlivers) = ZoneRow(z, ix, zoneA[z], zoneP[z], cellA, significant);
             zoneRows[z] = row;
             slivers = slivers.Add(zoneSlivers);
             if (withDefects) defects.AddRange(zoneDefects);
@@ -84,53 +73,26 @@ public sealed class Compare
 
     private double? PopRatio(double a, double b) => _pop is null || b <= 0 ? null : a / b;
 
-    private static double[] Sum(List<int>[] groups, Func<int, double> value)
+    private static double Sum(ArraySegment<int> faces, Func<int, double> value)
     {
-        var r = new double[groups.Length];
-        for (int i = 0; i < groups.Length; i++)
-            foreach (int f in groups[i]) r[i] += value(f);
+        double r = 0;
+        foreach (int f in faces) r += value(f);
         return r;
     }
 
-    private (List<int>[] Cells, List<int>[] Zones, Dictionary<(int C, int Z), List<int>> Pairs) IndexFaces()
+    private List<PairMetric> PairRows(FaceIndex ix, double[] cellA, double[] zoneA, double[] cellP, double[] zoneP, out bool[] significant)
     {
-        var cells = NewLists(_cells.Ids.Count);
-        var zones = NewLists(_op.Ids.Count);
-        var pairs = new Dictionary<(int, int), List<int>>();
-        for (int f = 0; f < _m.FaceCount; f++)
+        significant = new bool[ix.PairCount];
+        var rows = new List<PairMetric>(ix.PairCount);
+        for (int k = 0; k < ix.PairCount; k++)
         {
-            foreach (int c in _cellOf[f]) cells[c].Add(f);
-            foreach (int z in _zoneOf[f]) zones[z].Add(f);
-            foreach (int c in _cellOf[f])
-                foreach (int z in _zoneOf[f])
-                {
-                    if (!pairs.TryGetValue((c, z), out var list)) pairs[(c, z)] = list = [];
-                    list.Add(f);
-                }
-        }
-        return (cells, zones, pairs);
-
-        static List<int>[] NewLists(int n)
-        {
-            var a = new List<int>[n];
-            for (int i = 0; i < n; i++) a[i] = [];
-            return a;
-        }
-    }
-
-    private List<PairMetric> PairRows(Dictionary<(int C, int Z), List<int>> pairFaces,
-        double[] cellA, double[] zoneA, double[] cellP, double[] zoneP, out HashSet<(int C, int Z)> significant)
-    {
-        significant = [];
-        var rows = new List<PairMetric>(pairFaces.Count);
-        foreach (var (c, z) in pairFaces.Keys.Order())
-        {
-            var faces = pairFaces[(c, z)];
-            double a = faces.Sum(Area), p = faces.Sum(Pop);
+            int c = ix.PairCell[k], z = ix.PairZone[k];
+            var faces = ix.Pairs[k];
+            double a = Sum(faces, Area), p = Sum(faces, Pop);
             double shareCell = Ratio(a, cellA[c]), shareZone = Ratio(a, zoneA[z]);
             bool sig = !IsSliver(faces, a, f => _cellOf[f].Contains(c) && _zoneOf[f].Contains(z))
                        && (shareCell >= _tol.MinShare || shareZone >= _tol.MinShare);
-            if (sig) significant.Add((c, z));
+            significant[k] = sig;
             rows.Add(new PairMetric(_cells.Key, _cells.Ids[c], _op.Key, _op.Ids[z], a, PopOrNull(p),
                 shareCell, shareZone, PopRatio(p, cellP[c]), PopRatio(p, zoneP[z]), sig));
         }
@@ -147,10 +109,11 @@ public sealed class Compare
         return (_tol.IsSliver(areaKm2, p), p > 0 ? 2 * areaKm2 / p * 1000 : 0);
     }
 
-    private (CellMetric, List<Defect>, SliverStats) CellRow(int c, List<int> faces, double a, double p,
-        double[] zoneA, double[] zoneP, List<int> zonesMet, Dictionary<(int C, int Z), List<int>> pairFaces, HashSet<(int C, int Z)> significant)
+    private (CellMetric, List<Defect>, SliverStats) CellRow(int c, FaceIndex ix, double a, double p,
+        double[] zoneA, double[] zoneP, bool[] significant)
     {
         var defects = new List<Defect>();
+        var faces = ix.Cells[c];
         double covered = 0, coveredP = 0;
         foreach (int f in faces)
             if (_zoneOf[f].Length > 0) { covered += Area(f); coveredP += Pop(f); }
@@ -165,12 +128,13 @@ public sealed class Compare
         int partners = 0, nested = 0;
         int dominant = -1;
         double dominantA = 0, s1 = gapA, s1p = gapP, maxSigA = 0, maxSigP = 0;
-        foreach (int z in zonesMet)
+        for (int k = ix.CellPairStart[c]; k < ix.CellPairStart[c + 1]; k++)
         {
-            var pf = pairFaces[(c, z)];
-            double ia = pf.Sum(Area), ip = pf.Sum(Pop);
+            int z = ix.PairZone[k];
+            var pf = ix.Pairs[k];
+            double ia = Sum(pf, Area), ip = Sum(pf, Pop);
             if (Better(ia, _op.Ids[z], dominantA, dominant < 0 ? null : _op.Ids[dominant])) { dominantA = ia; dominant = z; }
-            if (!significant.Contains((c, z))) continue;
+            if (!significant[k]) continue;
             partners++;
             if (Ratio(ia, zoneA[z]) >= _tol.NestShare) nested++;
             s1 += Math.Min(ia, zoneA[z] - ia);
@@ -261,18 +225,19 @@ public sealed class Compare
 
     private double MinX(List<int> faces) => faces.Min(f => _m.Faces[f].EnvelopeInternal.MinX);
 
-    private (ZoneMetric, List<Defect>, SliverStats) ZoneRow(int z, List<int> faces, double a, double p, double[] cellA,
-        List<int> cellsMet, Dictionary<(int C, int Z), List<int>> pairFaces, HashSet<(int C, int Z)> significant)
+    private (ZoneMetric, List<Defect>, SliverStats) ZoneRow(int z, FaceIndex ix, double a, double p, double[] cellA, bool[] significant)
     {
         var defects = new List<Defect>();
+        var faces = ix.Zones[z];
+        var cellsMet = ix.ZonePairs[z];
         int cells = 0, main = -1;
         double mainA = 0;
-        foreach (int c in cellsMet)
+        foreach (int k in cellsMet)
         {
-            var pf = pairFaces[(c, z)];
-            double ia = pf.Sum(Area);
+            int c = ix.PairCell[k];
+            double ia = Sum(ix.Pairs[k], Area);
             if (Better(ia, _cells.Ids[c], mainA, main < 0 ? null : _cells.Ids[main])) { mainA = ia; main = c; }
-            if (significant.Contains((c, z))) cells++;
+            if (significant[k]) cells++;
         }
         double mainShare = Ratio(mainA, a);
         var outsideFaces = faces.Where(f => _cellOf[f].Length == 0).ToList();
@@ -281,10 +246,11 @@ public sealed class Compare
         // Straddles: the zone's significant pieces in cells other than its main cell.
         int sliverN = 0;
         double sliverA = 0;
-        foreach (int c in cellsMet)
+        foreach (int k in cellsMet)
         {
-            if (c == main || !significant.Contains((c, z))) continue;
-            var pf = pairFaces[(c, z)];
+            int c = ix.PairCell[k];
+            if (c == main || !significant[k]) continue;
+            var pf = ix.Pairs[k];
             bool InPair(int f) => _cellOf[f].Contains(c) && _zoneOf[f].Contains(z);
             var parts = new List<(List<int>, double, double, double)>();
             foreach (var part in _m.Components(pf, InPair))

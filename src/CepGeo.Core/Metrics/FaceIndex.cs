@@ -1,0 +1,122 @@
+namespace CepGeo.Core.Metrics;
+
+/// <summary>Lists of ints stored flat (compressed sparse rows): list <c>i</c> is <c>Items[Start[i] .. Start[i+1]-1]</c>.</summary>
+internal sealed class Csr(int[] start, int[] items)
+{
+    public int Count => start.Length - 1;
+
+    public ArraySegment<int> this[int i] => new(items, start[i], start[i + 1] - start[i]);
+
+    /// <summary>Per list, the sum of <paramref name="value"/> over its items, in order.</summary>
+    public double[] Sum(Func<int, double> value)
+    {
+        var r = new double[Count];
+        for (int i = 0; i < r.Length; i++)
+            for (int k = start[i]; k < start[i + 1]; k++) r[i] += value(items[k]);
+        return r;
+    }
+
+    /// <summary>Groups <c>0 .. count-1</c> by key, keeping their order within a group (a counting sort).</summary>
+    public static Csr GroupBy(int groups, int count, Func<int, int> key)
+    {
+        var start = new int[groups + 1];
+        for (int i = 0; i < count; i++) start[key(i) + 1]++;
+        for (int g = 0; g < groups; g++) start[g + 1] += start[g];
+        var fill = (int[])start.Clone();
+        var items = new int[count];
+        for (int i = 0; i < count; i++) items[fill[key(i)]++] = i;
+        return new Csr(start, items);
+    }
+}
+
+/// <summary>
+/// Which faces make each cell, each zone and each (cell, zone) pair that meets, in flat arrays: on
+/// communes × cantons that is 35k + 2k + 70k lists, which as dictionaries of lists kept the
+/// garbage collector busy for longer than the sums took.
+/// </summary>
+internal sealed class FaceIndex
+{
+    private FaceIndex(Csr cells, Csr zones, int[] pairCell, int[] pairZone, Csr pairs, int[] cellPairStart, Csr zonePairs)
+    {
+        Cells = cells;
+        Zones = zones;
+        PairCell = pairCell;
+        PairZone = pairZone;
+        Pairs = pairs;
+        CellPairStart = cellPairStart;
+        ZonePairs = zonePairs;
+    }
+
+    /// <summary>Faces of each cell, ascending.</summary>
+    public Csr Cells { get; }
+
+    /// <summary>Faces of each zone, ascending.</summary>
+    public Csr Zones { get; }
+
+    /// <summary>The pairs that share a face, ordered by cell then zone.</summary>
+    public int[] PairCell { get; }
+
+    /// <inheritdoc cref="PairCell"/>
+    public int[] PairZone { get; }
+
+    public int PairCount => PairCell.Length;
+
+    /// <summary>Faces of each pair, ascending.</summary>
+    public Csr Pairs { get; }
+
+    /// <summary>The pairs of cell <c>c</c> are <c>CellPairStart[c] .. CellPairStart[c+1]-1</c> (zones ascending).</summary>
+    public int[] CellPairStart { get; }
+
+    /// <summary>The pairs of each zone, cells ascending.</summary>
+    public Csr ZonePairs { get; }
+
+    /// <param name="cellOf">Per face, the cells containing it.</param>
+    /// <param name="zoneOf">Per face, the zones containing it.</param>
+    public static FaceIndex Build(int[][] cellOf, int[][] zoneOf, int cellCount, int zoneCount)
+    {
+        var cells = Group(cellOf, cellCount);
+        var zones = Group(zoneOf, zoneCount);
+
+        // Per cell, its faces' (zone, face) keys sorted: runs of one zone are the pairs, faces ascending.
+        List<int> pairCell = [], pairZone = [], pairStart = [0], pairFace = [];
+        var cellPairStart = new int[cellCount + 1];
+        var keys = new List<long>();
+        for (int c = 0; c < cellCount; c++)
+        {
+            keys.Clear();
+            foreach (int f in cells[c])
+                foreach (int z in zoneOf[f])
+                    keys.Add(((long)z << 32) | (uint)f);
+            keys.Sort();
+            for (int i = 0; i < keys.Count; i++)
+            {
+                int z = (int)(keys[i] >> 32);
+                if (i == 0 || z != (int)(keys[i - 1] >> 32))
+                {
+                    if (i > 0) pairStart.Add(pairFace.Count);
+                    pairCell.Add(c);
+                    pairZone.Add(z);
+                }
+                pairFace.Add((int)keys[i]);
+            }
+            if (keys.Count > 0) pairStart.Add(pairFace.Count);
+            cellPairStart[c + 1] = pairCell.Count;
+        }
+        var zoneArr = pairZone.ToArray();
+        return new FaceIndex(cells, zones, [.. pairCell], zoneArr, new Csr([.. pairStart], [.. pairFace]), cellPairStart,
+            Csr.GroupBy(zoneCount, zoneArr.Length, k => zoneArr[k]));
+
+        static Csr Group(int[][] of, int count)
+        {
+            var start = new int[count + 1];
+            foreach (var list in of)
+                foreach (int i in list) start[i + 1]++;
+            for (int i = 0; i < count; i++) start[i + 1] += start[i];
+            var fill = (int[])start.Clone();
+            var items = new int[start[count]];
+            for (int f = 0; f < of.Length; f++)
+                foreach (int i in of[f]) items[fill[i]++] = f;
+            return new Csr(start, items);
+        }
+    }
+}
