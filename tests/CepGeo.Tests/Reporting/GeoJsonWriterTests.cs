@@ -44,6 +44,26 @@ public sealed class GeoJsonWriterTests
         return JsonSerializer.Deserialize<FeatureCollection>(json, options)!;
     }
 
+    /// <summary>The parallel, chunked overload writes the same bytes as the sequential one, at chunk edges too.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(300)]
+    public void ParallelOverload_WritesTheSameBytes(int count)
+    {
+        GeoJsonFeature Feature(int i) => GeoJsonFeature.Create(
+            Wkt($"POLYGON (({i} 0, {i + 1} 0, {i + 1} 1.5, {i} 0.25, {i} 0))"), $"f{i}", ("n", i), ("name", $"Zone {i}"));
+        var foreign = new List<KeyValuePair<string, JsonNode?>> { new("cepgeo", new JsonObject { ["v"] = 1 }) };
+        using var parallel = new MemoryStream();
+        GeoJsonWriter.Write(parallel, count, Feature, foreign);
+        string expected = Write(Enumerable.Range(0, count).Select(Feature), foreign);
+        Assert.Equal(expected, Encoding.UTF8.GetString(parallel.ToArray()));
+        Assert.Equal(count, JsonDocument.Parse(expected).RootElement.GetProperty("features").GetArrayLength());
+    }
+
     [Fact]
     public void ClockwiseExterior_IsWrittenCounterClockwise_AndCounterClockwiseHole_Clockwise()
     {
