@@ -80,8 +80,9 @@ public static class LayerRepair
     {
         if (geometry is not Polygon { NumInteriorRings: 0 } polygon || polygon.IsEmpty) return false;
         var sequence = polygon.ExteriorRing.CoordinateSequence;
-        var x = new double[sequence.Count];
-        var y = new double[sequence.Count];
+        var scratch = t_scratch ??= new Scratch();
+        scratch.Ensure(sequence.Count);
+        var (x, y) = (scratch.X, scratch.Y);
         int n = 0;
         for (int i = 0; i < sequence.Count; i++)
         {
@@ -93,18 +94,35 @@ public static class LayerRepair
             n++;
         }
         if (n < 4 || x[0] != x[n - 1] || y[0] != y[n - 1]) return false;
-        return !RepeatsAVertex(x, y, n - 1) && !AnySegmentsMeet(x, y, n - 1);
+        return !RepeatsAVertex(x, y, n - 1, scratch) && !AnySegmentsMeet(x, y, n - 1, scratch);
     }
 
+    /// <summary>Work arrays of the validity sweep, reused by each thread: a national layer would
+    /// otherwise allocate seven arrays per polygon, hundreds of MB for the collector.</summary>
+    private sealed class Scratch
+    {
+        public double[] X = [], Y = [], Sorted = [];
+        public int[] Order = [];
+
+        public void Ensure(int n)
+        {
+            if (X.Length >= n) return;
+            int size = Math.Max(n, 2 * X.Length);
+            (X, Y, Sorted, Order) = (new double[size], new double[size], new double[size], new int[size]);
+        }
+    }
+
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
     /// <summary>Whether two of the first <paramref name="n"/> vertices are equal (the ring passes twice through a point).</summary>
-    private static bool RepeatsAVertex(double[] x, double[] y, int n)
+    private static bool RepeatsAVertex(double[] x, double[] y, int n, Scratch scratch)
     {
         // Sorted by x, equal points are neighbours within a run of equal x.
-        var sortedX = new double[n];
-        var order = new int[n];
+        var (sortedX, order) = (scratch.Sorted, scratch.Order);
         Array.Copy(x, sortedX, n);
         for (int i = 0; i < n; i++) order[i] = i;
-        Array.Sort(sortedX, order);
+        Array.Sort(sortedX, order, 0, n);
         for (int a = 0; a + 1 < n; a++)
             for (int b = a + 1; b < n && sortedX[b] == sortedX[a]; b++)
                 if (y[order[b]] == y[order[a]]) return true;
@@ -112,17 +130,15 @@ public static class LayerRepair
     }
 
     /// <summary>Sweep over x: whether two of the <paramref name="n"/> segments of the ring meet in an interior (see <see cref="SegmentContact"/>).</summary>
-    private static bool AnySegmentsMeet(double[] x, double[] y, int n)
+    private static bool AnySegmentsMeet(double[] x, double[] y, int n, Scratch scratch)
     {
-        var order = new int[n];
-        var minX = new double[n];
-        var sortedMinX = new double[n];
+        var (order, sortedMinX) = (scratch.Order, scratch.Sorted);
         for (int i = 0; i < n; i++)
         {
             order[i] = i;
-            minX[i] = sortedMinX[i] = Math.Min(x[i], x[i + 1]);
+            sortedMinX[i] = Math.Min(x[i], x[i + 1]);
         }
-        Array.Sort(sortedMinX, order);
+        Array.Sort(sortedMinX, order, 0, n);
         for (int a = 0; a < n; a++)
         {
             int i = order[a];
