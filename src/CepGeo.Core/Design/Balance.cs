@@ -210,7 +210,7 @@ public static class Balance
             for (int f = 0; f < m.FaceCount; f++)
                 if (FaceUnit[f] == u)
                 {
-                    var c = m.Faces[f].EnvelopeInternal.Centre;
+                    var c = m.FaceEnvelope(f).Centre;
                     x += c.X * m.AreaKm2[f]; y += c.Y * m.AreaKm2[f]; a += m.AreaKm2[f];
                 }
             return a > 0 ? new(x / a, y / a) : new(0, 0);

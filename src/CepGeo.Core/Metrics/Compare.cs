@@ -223,7 +223,7 @@ public sealed class Compare
 
     private const double TieTolerance = 1e-9;
 
-    private double MinX(List<int> faces) => faces.Min(f => _m.Faces[f].EnvelopeInternal.MinX);
+    private double MinX(List<int> faces) => faces.Min(f => _m.FaceEnvelope(f).MinX);
 
     private (ZoneMetric, List<Defect>, SliverStats) ZoneRow(int z, FaceIndex ix, double a, double p, double[] cellA, bool[] significant)
     {

@@ -30,7 +30,11 @@ public sealed class Mosaic
         AdjacentLengthKm = adjLenKm;
     }
 
-    /// <summary>The faces: non-overlapping polygons whose union is the union of all layers (plus enclosed holes).</summary>
+    /// <summary>
+    /// The faces: non-overlapping polygons whose union is the union of all layers (plus enclosed
+    /// holes). Each is made when asked for (the mosaic stores them flat): keep the polygon rather
+    /// than asking twice.
+    /// </summary>
     public IReadOnlyList<Polygon> Faces { get; }
 
     /// <summary>Area of each face, km².</summary>
@@ -49,6 +53,9 @@ public sealed class Mosaic
     public IReadOnlyList<double> AdjacentLengthKm { get; }
 
     public int FaceCount => Faces.Count;
+
+    /// <summary>The envelope of face <paramref name="f"/>, without making its polygon.</summary>
+    public Envelope FaceEnvelope(int f) => Faces is FaceRings rings ? rings.Envelope(f) : Faces[f].EnvelopeInternal;
 
     /// <summary>
     /// The same faces with one layer's labels replaced: how a perimeter proposal made of whole faces
@@ -77,12 +84,12 @@ public sealed class Mosaic
         var (noded, masks) = NodeBoundaries(layers, factory);
         onStep?.Invoke("faces");
         var planar = PlanarFaces.Build(noded, masks, factory);
-        var areas = new double[planar.Faces.Length];
+        var areas = new double[planar.Faces.Count];
         for (int i = 0; i < areas.Length; i++)
             areas[i] = planar.AreaM2[i] / 1e6;
         onStep?.Invoke("label");
         var labels = new int[layers.Count][][];
-        var points = new Coordinate?[planar.Faces.Length];
+        var points = new Coordinate?[planar.Faces.Count];
         for (int l = 0; l < layers.Count; l++)
             labels[l] = LabelFaces(planar, l, layers[l], points);
         return new Mosaic(planar.Faces, areas, labels, planar.AdjStart, planar.AdjFace, planar.AdjLenKm);
@@ -193,7 +200,7 @@ public sealed class Mosaic
     private static int[][] LabelFaces(PlanarFaces planar, int layer, IReadOnlyList<Geometry> features, Coordinate?[] points)
     {
         var faces = planar.Faces;
-        var parent = new int[faces.Length];
+        var parent = new int[faces.Count];
         for (int f = 0; f < parent.Length; f++) parent[f] = f;
         if (planar.EdgeMask is { } masks)
             for (int e = 0; e < masks.Length; e++)
@@ -226,7 +233,7 @@ public sealed class Mosaic
             locator.Locate(features[i].EnvelopeInternal.Centre); // builds its index now, not under contention
             locators[i] = locator;
         });
-        var result = new int[faces.Length][];
+        var result = new int[faces.Count][];
         Parallel.For(0, roots.Count, () => new List<int>(4), (r, _, hits) =>
         {
             int f = roots[r];

@@ -12,7 +12,7 @@ namespace CepGeo.Core.Overlay;
 /// </summary>
 internal sealed class PlanarFaces
 {
-    private PlanarFaces(Polygon[] faces, double[] areaM2, int[] adjStart, int[] adjFace, double[] adjLenKm,
+    private PlanarFaces(FaceRings faces, double[] areaM2, int[] adjStart, int[] adjFace, double[] adjLenKm,
         int[] edgeFaceA, int[] edgeFaceB, ulong[]? edgeMask)
     {
         EdgeFaceA = edgeFaceA;
@@ -25,7 +25,7 @@ internal sealed class PlanarFaces
         AdjLenKm = adjLenKm;
     }
 
-    public Polygon[] Faces { get; }
+    public FaceRings Faces { get; }
 
     public double[] AreaM2 { get; }
 
@@ -178,73 +178,84 @@ internal sealed class PlanarFaces
             int halfEdges = 2 * _from.Count;
             var cycleOf = new int[halfEdges];
             Array.Fill(cycleOf, -1);
-            var cycles = new List<(int First, double Area, double[] Ring)>();
-            var ring = new List<double>();
+            // Every cycle's closed ring goes into one array of x, y pairs.
+            var xy = new List<double>(2 * halfEdges + 1024);
+            List<int> cycleStart = [0];
+            List<double> cycleArea = [];
             for (int he0 = 0; he0 < halfEdges; he0++)
             {
                 if (_dead[he0 >> 1] || cycleOf[he0] >= 0) continue;
-                int id = cycles.Count;
-                ring.Clear();
+                int id = cycleArea.Count;
                 double ox = _x[Origin(he0)], oy = _y[Origin(he0)], twice = 0;
                 int he = he0;
                 do
                 {
                     cycleOf[he] = id;
                     int a = Origin(he), b = Dest(he);
-                    ring.Add(_x[a]);
-                    ring.Add(_y[a]);
+                    xy.Add(_x[a]);
+                    xy.Add(_y[a]);
                     // Shoelace on coordinates relative to the first vertex: exact enough at 10⁶ m.
                     twice += (_x[a] - ox) * (_y[b] - oy) - (_x[b] - ox) * (_y[a] - oy);
                     he = Next(he);
                 }
                 while (he != he0);
-                ring.Add(ring[0]);
-                ring.Add(ring[1]);
-                cycles.Add((he0, twice / 2, ring.ToArray()));
+                xy.Add(ox);
+                xy.Add(oy);
+                cycleStart.Add(xy.Count / 2);
+                cycleArea.Add(twice / 2);
             }
+            var coords = xy.ToArray();
+            var starts = cycleStart.ToArray();
+            int cycles = cycleArea.Count;
 
             // Counter-clockwise cycles are the shells of bounded faces; the others are the outer
             // boundaries of connected parts, to be placed in the smallest shell around them.
-            var faceOfCycle = new int[cycles.Count];
+            var faceOfCycle = new int[cycles];
             var shells = new List<int>();
-            for (int c = 0; c < cycles.Count; c++)
+            for (int c = 0; c < cycles; c++)
             {
-                faceOfCycle[c] = cycles[c].Area > 0 ? shells.Count : -1;
-                if (cycles[c].Area > 0) shells.Add(c);
+                faceOfCycle[c] = cycleArea[c] > 0 ? shells.Count : -1;
+                if (cycleArea[c] > 0) shells.Add(c);
             }
             var holesOf = new List<int>[shells.Count];
             var tree = new STRtree<int>();
-            foreach (int c in shells) tree.Insert(Envelope(cycles[c].Ring), faceOfCycle[c]);
+            foreach (int c in shells) tree.Insert(FaceRings.CycleEnvelope(coords, starts, c), faceOfCycle[c]);
             tree.Build();
-            for (int c = 0; c < cycles.Count; c++)
+            for (int c = 0; c < cycles; c++)
             {
-                if (cycles[c].Area > 0) continue;
-                var p = new Coordinate(cycles[c].Ring[0], cycles[c].Ring[1]);
+                if (cycleArea[c] > 0) continue;
+                var p = new Coordinate(coords[2 * starts[c]], coords[2 * starts[c] + 1]);
                 int best = -1;
                 double bestArea = double.PositiveInfinity;
                 foreach (int f in tree.Query(new Envelope(p)))
                 {
-                    var shell = cycles[shells[f]];
-                    if (shell.Area < bestArea && RayCrossingCounter.LocatePointInRing(p, Sequence(shell.Ring)) == Location.Interior)
+                    double shellArea = cycleArea[shells[f]];
+                    if (shellArea < bestArea && FaceRings.LocateInCycle(p, coords, starts, shells[f]) == Location.Interior)
                     {
                         best = f;
-                        bestArea = shell.Area;
+                        bestArea = shellArea;
                     }
                 }
                 faceOfCycle[c] = best;
                 if (best >= 0) (holesOf[best] ??= []).Add(c);
             }
 
-            var faces = new Polygon[shells.Count];
             var area = new double[shells.Count];
+            var ringStart = new int[shells.Count + 1];
+            var ringCycle = new List<int>(cycles);
             for (int f = 0; f < shells.Count; f++)
             {
-                var shell = cycles[shells[f]];
-                area[f] = shell.Area;
-                var holes = holesOf[f] is { } hs ? hs.Select(h => factory.CreateLinearRing(Sequence(cycles[h].Ring))).ToArray() : [];
-                if (holesOf[f] is { } hl) foreach (int h in hl) area[f] += cycles[h].Area;
-                faces[f] = factory.CreatePolygon(factory.CreateLinearRing(Sequence(shell.Ring)), holes);
+                area[f] = cycleArea[shells[f]];
+                ringCycle.Add(shells[f]);
+                if (holesOf[f] is { } hl)
+                    foreach (int h in hl)
+                    {
+                        area[f] += cycleArea[h];
+                        ringCycle.Add(h);
+                    }
+                ringStart[f + 1] = ringCycle.Count;
             }
+            var faces = new FaceRings(coords, starts, ringStart, [.. ringCycle], factory);
 
             // Adjacency: the faces on the two sides of every edge, one entry per neighbour.
             List<int> sideA = [], sideB = [];
@@ -303,18 +314,5 @@ internal sealed class PlanarFaces
 
         private static double Sq(double v) => v * v;
 
-        /// <summary>A face ring as one packed x, y array (one object per ring, not per vertex).</summary>
-        private static CoordinateSequence Sequence(double[] xy) => new PackedDoubleCoordinateSequence(xy, 2, 0);
-
-        private static Envelope Envelope(double[] xy)
-        {
-            double minX = double.PositiveInfinity, minY = double.PositiveInfinity, maxX = double.NegativeInfinity, maxY = double.NegativeInfinity;
-            for (int i = 0; i < xy.Length; i += 2)
-            {
-                minX = Math.Min(minX, xy[i]); maxX = Math.Max(maxX, xy[i]);
-                minY = Math.Min(minY, xy[i + 1]); maxY = Math.Max(maxY, xy[i + 1]);
-            }
-            return new Envelope(minX, maxX, minY, maxY);
-        }
     }
 }
