@@ -57,7 +57,9 @@ public sealed class Reprojector
         ArgumentNullException.ThrowIfNull(layer);
         var reprojector = Create(layer.Crs, to, layer.Source);
         var features = new Feature[layer.Features.Count];
-        for (int i = 0; i < features.Length; i++)
+        // Features are independent: projected on every core. The first failure in file order is reported.
+        var failed = new CepGeoInputException?[features.Length];
+        Parallel.For(0, features.Length, i =>
         {
             var feature = layer.Features[i];
             try
@@ -66,9 +68,10 @@ public sealed class Reprojector
             }
             catch (CepGeoInputException e)
             {
-                throw new CepGeoInputException(layer.Source, feature.Id, e.Problem, e);
+                failed[i] = new CepGeoInputException(layer.Source, feature.Id, e.Problem, e);
             }
-        }
+        });
+        if (failed.FirstOrDefault(e => e is not null) is { } first) throw first;
         return layer.WithFeatures(features, to);
     }
 
