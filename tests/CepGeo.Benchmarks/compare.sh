@@ -153,7 +153,7 @@ run_tool() {
   totals=$("$PY" "$HERE/compare_report.py" totals "$tool" "$case" "$out" "$log") || status=failed
   [[ $status == ok ]] || { note "$tool failed on case $case (run $run); its output: $log"; tail -5 "$log" >&2; }
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$tool" "$run" "$status" "$wall" "${rss:-0}" "$totals" >>"$RUNS_TSV"
-  [[ $tool == cepgeo && $status == ok ]] && grep -E '^  (load|project|mosaic|metrics|write)' "$log" >"$WORK/cepgeo-$case-$run.timings" || true
+  [[ $tool == cepgeo && $status == ok ]] && grep -E '^  (load|project|mosaic|metrics|write|memory)' "$log" >"$WORK/cepgeo-$case-$run.timings" || true
 }
 
 # ---- main ------------------------------------------------------------------------------------

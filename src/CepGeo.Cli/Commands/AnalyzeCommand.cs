@@ -119,8 +119,14 @@ internal static class AnalyzeCommand
             console.MarkupLine($"[yellow]Load report: {skipped} features skipped, {repaired} repaired (see summary.json)[/]");
         console.Write(SummaryTable(result));
         if (showTimings)
+        {
             foreach (var (step, s) in clock.Seconds)
                 console.WriteLine($"  {step,-12} {s,8:0.000} s");
+            // What the garbage collector cost: on national layers it is a good part of the time.
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  memory: peak {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MB, allocated {GC.GetTotalAllocatedBytes() >> 20} MB, "
+                + $"{GC.CollectionCount(0)} collections ({GC.CollectionCount(2)} full), paused {GC.GetTotalPauseDuration().TotalSeconds:0.00} s"));
+        }
         console.WriteLine("Outputs:");
         foreach (var name in AnalysisOutputs.FileNames(tables).Concat(mapFiles))
             console.WriteLine("  " + Path.Combine(target, name));
