@@ -5,59 +5,69 @@ using NetTopologySuite.Geometries;
 namespace CepGeo.Core.Overlay;
 
 /// <summary>
-/// Nodes a set of lines: wherever two segments meet inside one of them, both get a vertex there.
+/// Nodes a set of segments: wherever two segments meet inside one of them, both are cut there.
 /// Segments are bucketed in a uniform grid (sized to the mean segment length) and the pairs of
 /// each bucket tested with exact orientations, in parallel. Polygon boundaries are short segments
 /// that mostly touch at shared vertices; on national data this finds the few crossings several
 /// times faster than a monotone-chain noder walking an R-tree.
 /// </summary>
+/// <remarks>
+/// The segments are the pairs of a <see cref="PointIndex"/>: a cut segment is marked dead and its
+/// pieces are added as pairs (a piece that is already a pair only adds its tag to that pair's), so
+/// the faces are traced on the same points without hashing them again.
+/// </remarks>
 internal static class GridNoder
 {
     /// <summary>
-    /// The lines with a vertex added at every interior contact, or null when the computed
-    /// (rounded) vertices left a contact of their own: the caller must then node robustly.
+    /// Cuts the segments of <paramref name="index"/> at every interior contact. False when the
+    /// computed (rounded) vertices left a contact of their own: the caller must then node robustly.
     /// </summary>
-    /// <param name="tags">A value per segment, in line order (which layers it bounds); each piece
-    /// keeps its segment's. Returned aligned with the noded lines.</param>
-    /// <param name="addedNodes">Whether any vertex was added (false: the input was already noded).</param>
-    public static Lines? Node(Lines lines, ref ulong[] tags, out bool addedNodes)
+    /// <param name="tags">A value per pair of the index (which layers it bounds); pieces get their
+    /// segment's, OR-ed where pieces coincide. Grows with the pairs.</param>
+    /// <param name="dead">Per pair, whether it was cut (its pieces replace it). Grows with the pairs.</param>
+    /// <param name="addedNodes">Whether any segment was cut (false: the input was already noded).</param>
+    public static bool Node(PointIndex index, List<ulong> tags, List<bool> dead, out bool addedNodes)
     {
         addedNodes = false;
+        while (dead.Count < index.PairA.Count) dead.Add(false);
         bool[]? changed = null;
         // Computed vertices are rounded and can make contacts of their own (three lines crossing
         // almost at one point): node again, a few times, only around the pieces that moved. An
-        // unsplit segment met no one in the previous round, so a new contact holds a split piece.
+        // uncut segment met no one in the previous round, so a new contact holds a new piece.
         for (int round = 0; round < MaxRounds; round++)
         {
-            var segments = Segments.Of(lines);
-            var contacts = Contacts(segments, changed);
-            if (contacts.Count == 0) return lines;
+            var segments = Segments.Of(index, dead);
+            var contacts = Contacts(segments, changed is null ? null : Array.ConvertAll(segments.Id, id => changed[id]));
+            if (contacts.Count == 0) return true;
             addedNodes = true;
             var nodes = NodesOnSegments(segments, contacts);
-            lines = Split(lines, segments, nodes, ref tags, out changed);
+            changed = Split(index, segments, nodes, tags, dead);
         }
-        return null;
+        return false;
     }
 
     private const int MaxRounds = 4;
 
-    /// <summary>Segments as flat arrays, each knowing its first vertex in the lines.</summary>
+    /// <summary>The live pairs of an index as flat arrays, each knowing its pair id.</summary>
     private sealed class Segments
     {
         public double[] X0 = [], Y0 = [], X1 = [], Y1 = [];
+        public int[] Id = [];
         public int Count;
 
-        public static Segments Of(Lines lines)
+        public static Segments Of(PointIndex index, List<bool> dead)
         {
-            int n = lines.SegmentCount;
-            var s = new Segments { X0 = new double[n], Y0 = new double[n], X1 = new double[n], Y1 = new double[n], Count = n };
+            int n = 0;
+            for (int e = 0; e < dead.Count; e++) if (!dead[e]) n++;
+            var s = new Segments { X0 = new double[n], Y0 = new double[n], X1 = new double[n], Y1 = new double[n], Id = new int[n], Count = n };
+            var (x, y, a, b) = (index.X, index.Y, index.PairA, index.PairB);
             int k = 0;
-            var (x, y) = (lines.X, lines.Y);
-            for (int li = 0; li < lines.Count; li++)
-                for (int v = lines.Start[li]; v + 1 < lines.Start[li + 1]; v++, k++)
-                {
-                    s.X0[k] = x[v]; s.Y0[k] = y[v]; s.X1[k] = x[v + 1]; s.Y1[k] = y[v + 1];
-                }
+            for (int e = 0; e < dead.Count; e++)
+            {
+                if (dead[e]) continue;
+                s.X0[k] = x[a[e]]; s.Y0[k] = y[a[e]]; s.X1[k] = x[b[e]]; s.Y1[k] = y[b[e]];
+                s.Id[k++] = e;
+            }
             return s;
         }
     }
@@ -184,43 +194,54 @@ internal static class GridNoder
         return nodes;
     }
 
-    /// <summary>The lines with their nodes inserted in order; <paramref name="changed"/> marks the pieces of split segments.</summary>
-    private static Lines Split(Lines lines, Segments s, List<(double X, double Y)>?[] nodes, ref ulong[] tags, out bool[] changed)
+    /// <summary>
+    /// Cuts every segment with nodes into its pieces, in order along it; returns, per pair id, whether
+    /// the pair is new or revived in this round (the ones the next round must test).
+    /// </summary>
+    private static bool[] Split(PointIndex index, Segments s, List<(double X, double Y)>?[] nodes, List<ulong> tags, List<bool> dead)
     {
-        var result = new Lines.Builder(lines.X.Length + lines.X.Length / 64 + 16);
-        var changedList = new List<bool>(s.Count + nodes.Length / 8);
-        var tagList = new List<ulong>(s.Count + nodes.Length / 8);
-        var (x, y) = (lines.X, lines.Y);
-        int k = 0;
-        for (int li = 0; li < lines.Count; li++)
+        var fresh = new List<int>();
+        for (int k = 0; k < s.Count; k++)
         {
-            int v0 = lines.Start[li], v1 = lines.Start[li + 1];
-            if (v1 - v0 < 2) { k += Math.Max(0, v1 - v0 - 1); continue; }
-            result.Add(x[v0], y[v0]);
-            for (int v = v0; v + 1 < v1; v++, k++)
+            var extra = nodes[k];
+            if (extra is null) continue;
+            int parent = s.Id[k];
+            double ax = s.X0[k], ay = s.Y0[k], bx = s.X1[k], by = s.Y1[k];
+            double dx = bx - ax, dy = by - ay;
+            extra.Sort((p, q) => ((p.X - ax) * dx + (p.Y - ay) * dy).CompareTo((q.X - ax) * dx + (q.Y - ay) * dy));
+            int u = index.PairA[parent], end = index.PairB[parent];
+            int pieces = 0;
+            foreach (var (px, py) in extra)
             {
-                double ax = x[v], ay = y[v], bx = x[v + 1], by = y[v + 1];
-                var extra = nodes[k];
-                int before = result.Pending;
-                if (extra is not null)
-                {
-                    double dx = bx - ax, dy = by - ay;
-                    extra.Sort((p, q) => ((p.X - ax) * dx + (p.Y - ay) * dy).CompareTo((q.X - ax) * dx + (q.Y - ay) * dy));
-                    foreach (var (px, py) in extra)
-                        if (!(px == result.LastX && py == result.LastY) && !(px == bx && py == by)) result.Add(px, py);
-                }
-                result.Add(bx, by);
-                int pieces = result.Pending - before;
-                for (int piece = 0; piece < pieces; piece++)
-                {
-                    changedList.Add(pieces > 1);
-                    tagList.Add(tags[k]);
-                }
+                if ((px == ax && py == ay) || (px == bx && py == by)) continue;
+                int v = index.Point(px, py);
+                if (v == u) continue;
+                AddPiece(u, v);
+                u = v;
             }
-            result.EndLine();
+            if (pieces == 0) continue; // every node fell on an end: nothing to cut
+            AddPiece(u, end);
+            dead[parent] = true;
+
+            void AddPiece(int from, int to)
+            {
+                int id = index.Pair(from, to, out bool added);
+                if (added)
+                {
+                    tags.Add(tags[parent]);
+                    dead.Add(false);
+                }
+                else
+                {
+                    tags[id] |= tags[parent];
+                    dead[id] = false;
+                }
+                fresh.Add(id);
+                pieces++;
+            }
         }
-        changed = changedList.ToArray();
-        tags = tagList.ToArray();
-        return result.ToLines();
+        var changed = new bool[index.PairA.Count];
+        foreach (int id in fresh) changed[id] = true;
+        return changed;
     }
 }

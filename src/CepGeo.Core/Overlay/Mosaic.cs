@@ -81,9 +81,9 @@ public sealed class Mosaic
     {
         factory ??= layers.SelectMany(l => l).FirstOrDefault()?.Factory ?? new GeometryFactory();
         onStep?.Invoke("node");
-        var (noded, masks) = NodeBoundaries(layers, factory);
+        var (index, dead, masks) = NodeBoundaries(layers, factory);
         onStep?.Invoke("faces");
-        var planar = PlanarFaces.Build(noded, masks, factory);
+        var planar = PlanarFaces.Build(index, dead, masks, factory);
         var areas = new double[planar.Faces.Count];
         for (int i = 0; i < areas.Length; i++)
             areas[i] = planar.AreaM2[i] / 1e6;
@@ -97,25 +97,37 @@ public sealed class Mosaic
 
     /// <summary>
     /// Nodes the rings of every layer together: identical segments are kept once, crossings and
-    /// collinear overlaps get a vertex. Returns the noded linework as unique segments chained
-    /// into lines, ready for polygonizing, with each segment's layer bits (null after the robust
+    /// collinear overlaps get a vertex. Returns the noded linework as the pairs of a point index
+    /// (the dead ones were cut into pieces), with each pair's layer bits (null after the robust
     /// fallback, which does not keep them).
     /// </summary>
-    private static (Lines Lines, ulong[]? Masks) NodeBoundaries(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory factory)
+    private static (PointIndex Index, List<bool>? Dead, List<ulong>? Masks) NodeBoundaries(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory factory)
     {
         // Layers dissolved from the same communes share most of their edges: dropping repeated
         // segments before noding removes most of the work (PACA, 5 layers: 135k → 41k segments).
-        var (chains, masks) = UniqueChains(layers);
-        var noded = GridNoder.Node(chains, ref masks, out _);
-        if (noded is not null)
-            return (noded, masks);
+        var (index, masks) = UniqueSegments(layers);
+        var dead = new List<bool>(index.PairA.Count);
+        if (GridNoder.Node(index, masks, dead, out _))
+            return (index, dead, masks);
         // Floating-point noding left a crossing beside a computed vertex (nearly coincident
         // lines): let OverlayNG's robust union (snapping, then snap-rounding) node them. Areas
         // then move by at most the snap tolerance; this path is rare on real data. Which layers
         // each edge bounds is lost: every face is then labelled on its own.
-        var lines = chains.ToArrays().Select(c => (Geometry)factory.CreateLineString(c)).ToArray();
-        var union = OverlayNGRobust.Union((Geometry)factory.CreateGeometryCollection(lines));
-        return (Lines.From(LinesOf(union)), null);
+        var lines = new List<Geometry>();
+        for (int e = 0; e < index.PairA.Count; e++)
+            if (!dead[e])
+                lines.Add(factory.CreateLineString([
+                    new Coordinate(index.X[index.PairA[e]], index.Y[index.PairA[e]]),
+                    new Coordinate(index.X[index.PairB[e]], index.Y[index.PairB[e]])]));
+        var union = OverlayNGRobust.Union((Geometry)factory.CreateGeometryCollection([.. lines]));
+        var robust = new PointIndex(union.NumPoints);
+        foreach (var line in LinesOf(union))
+            for (int i = 0; i + 1 < line.Length; i++)
+            {
+                int u = robust.Point(line[i].X, line[i].Y), v = robust.Point(line[i + 1].X, line[i + 1].Y);
+                if (u != v) robust.Pair(u, v, out _);
+            }
+        return (robust, null, null);
     }
 
     private static IEnumerable<(int Layer, CoordinateSequence Ring)> Rings(IReadOnlyList<IReadOnlyList<Geometry>> layers)
@@ -139,52 +151,34 @@ public sealed class Mosaic
     }
 
     /// <summary>
-    /// Runs of consecutive segments not seen before, as lines, and for each of their segments (in
-    /// order) the layers whose boundary holds it, as bits (see <see cref="Bounds"/>).
+    /// Every segment of every ring once, as the pairs of a point index, with the layers whose
+    /// boundary holds it as bits (see <see cref="Bounds"/>).
     /// </summary>
-    private static (Lines Chains, ulong[] Masks) UniqueChains(IReadOnlyList<IReadOnlyList<Geometry>> layers)
+    private static (PointIndex Index, List<ulong> Masks) UniqueSegments(IReadOnlyList<IReadOnlyList<Geometry>> layers)
     {
         int vertices = 0;
         foreach (var layer in layers)
             foreach (var g in layer)
                 vertices += g.NumPoints;
-        // Segments are pairs of point ids; ids of new pairs follow the order segments are written
-        // into chains (runs are flushed before a new one starts), so they index the masks.
         var index = new PointIndex(vertices);
         var masks = new List<ulong>(vertices / 2);
-        var chains = new Lines.Builder(vertices / 2);
         foreach (var (layer, cs) in Rings(layers))
         {
             ulong bit = layer < 64 ? 1UL << layer : 0;
             int n = cs.Count;
             if (n == 0) continue;
-            double ax = cs.GetX(0), ay = cs.GetY(0);
-            int u = index.Point(ax, ay);
+            int u = index.Point(cs.GetX(0), cs.GetY(0));
             for (int i = 1; i < n; i++)
             {
-                double bx = cs.GetX(i), by = cs.GetY(i);
-                int v = index.Point(bx, by);
-                if (u != v)
-                {
-                    int id = index.Pair(u, v, out bool added);
-                    u = v;
-                    if (!added)
-                    {
-                        masks[id] |= bit;
-                        chains.EndLine();
-                    }
-                    else
-                    {
-                        masks.Add(bit);
-                        if (chains.Pending == 0) chains.Add(ax, ay);
-                        chains.Add(bx, by);
-                    }
-                }
-                (ax, ay) = (bx, by);
+                int v = index.Point(cs.GetX(i), cs.GetY(i));
+                if (u == v) continue;
+                int id = index.Pair(u, v, out bool added);
+                if (added) masks.Add(bit);
+                else masks[id] |= bit;
+                u = v;
             }
-            chains.EndLine();
         }
-        return (chains.ToLines(), masks.ToArray());
+        return (index, masks);
     }
 
     /// <summary>Whether an edge with these layer bits lies on a boundary of the layer (layers past 64 are not tracked: always).</summary>

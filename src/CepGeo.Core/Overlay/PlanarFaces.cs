@@ -44,24 +44,12 @@ internal sealed class PlanarFaces
     /// <summary>The tags of those edges (OR of the tags of the segments lying on them), or null when none were given.</summary>
     public ulong[]? EdgeMask { get; }
 
-    /// <param name="lines">Noded lines: they meet only at their vertices. Repeated segments are kept once.</param>
-    /// <param name="tags">Optional value per segment, in line order, OR-ed over repeated segments.</param>
-    public static PlanarFaces Build(Lines lines, ulong[]? tags, GeometryFactory factory)
+    /// <param name="index">Points and edges (its pairs): edges meet only at their ends.</param>
+    /// <param name="dead">Per pair, whether to leave it out (a segment cut by noding), or null.</param>
+    /// <param name="tags">Optional value per pair.</param>
+    public static PlanarFaces Build(PointIndex index, List<bool>? dead, List<ulong>? tags, GeometryFactory factory)
     {
-        var g = new Graph(tags is not null, lines.X.Length);
-        int k = 0;
-        var (x, y) = (lines.X, lines.Y);
-        for (int li = 0; li < lines.Count; li++)
-        {
-            int v0 = lines.Start[li], v1 = lines.Start[li + 1];
-            int u = v1 > v0 ? g.Node(x[v0], y[v0]) : -1;
-            for (int p = v0; p + 1 < v1; p++, k++)
-            {
-                int v = g.Node(x[p + 1], y[p + 1]);
-                g.AddEdge(u, v, tags is null ? 0 : tags[k]);
-                u = v;
-            }
-        }
+        var g = new Graph(index, dead, tags);
         g.PruneDangles();
         g.SortAroundNodes();
         return g.TraceFaces(factory);
@@ -70,31 +58,20 @@ internal sealed class PlanarFaces
     private sealed class Graph
     {
         private readonly bool _tagged;
-        private readonly PointIndex _index;
         private readonly List<double> _x, _y;
         private readonly List<int> _from, _to;   // edge e: half-edges 2e (from→to) and 2e+1 (to→from)
         private readonly List<ulong> _tag;
-        private bool[] _dead = [];
+        private bool[] _dead;
         private int[] _outStart = [], _out = [], _posInNode = [];
 
-        /// <param name="vertices">At least the number of vertices to be added (sizes the tables).</param>
-        public Graph(bool tagged, int vertices)
+        public Graph(PointIndex index, List<bool>? dead, List<ulong>? tags)
         {
-            _tagged = tagged;
-            _index = new PointIndex(vertices);
-            (_x, _y, _from, _to) = (_index.X, _index.Y, _index.PairA, _index.PairB);
-            _tag = new List<ulong>(tagged ? vertices / 2 : 0);
-        }
-
-        public int Node(double x, double y) => _index.Point(x, y);
-
-        public void AddEdge(int u, int v, ulong tag)
-        {
-            if (u == v) return;
-            int e = _index.Pair(u, v, out bool added);
-            if (!_tagged) return;
-            if (added) _tag.Add(tag);
-            else _tag[e] |= tag;
+            _tagged = tags is not null;
+            (_x, _y, _from, _to) = (index.X, index.Y, index.PairA, index.PairB);
+            _tag = tags ?? [];
+            _dead = new bool[_from.Count];
+            if (dead is not null)
+                for (int e = 0; e < _dead.Length; e++) _dead[e] = dead[e];
         }
 
         private int Origin(int he) => (he & 1) == 0 ? _from[he >> 1] : _to[he >> 1];
@@ -105,11 +82,11 @@ internal sealed class PlanarFaces
         public void PruneDangles()
         {
             int n = _x.Count, m = _from.Count;
-            _dead = new bool[m];
             var degree = new int[n];
             var incident = new List<int>[n];
             for (int e = 0; e < m; e++)
             {
+                if (_dead[e]) continue;
                 degree[_from[e]]++;
                 degree[_to[e]]++;
             }
@@ -118,6 +95,7 @@ internal sealed class PlanarFaces
             if (stack.Count == 0) return;
             for (int e = 0; e < m; e++)
             {
+                if (_dead[e]) continue;
                 (incident[_from[e]] ??= []).Add(e);
                 (incident[_to[e]] ??= []).Add(e);
             }

@@ -9,22 +9,24 @@ namespace CepGeo.Core.Overlay;
 /// </summary>
 internal sealed class PointIndex
 {
-    private readonly int[] _pointSlots, _pairSlots;
-    private readonly int _mask;
+    private int[] _pointSlots, _pairSlots;
 
-    /// <param name="capacity">At least the number of points (and of pairs) that will be added.</param>
+    /// <param name="capacity">About the number of points (and of pairs) that will be added; the tables grow past it.</param>
     public PointIndex(int capacity)
     {
-        int size = (int)Math.Min(1L << 30, (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(16L, 2L * capacity)));
-        _pointSlots = new int[size];
-        _pairSlots = new int[size];
-        Array.Fill(_pointSlots, -1);
-        Array.Fill(_pairSlots, -1);
-        _mask = size - 1;
+        _pointSlots = Slots(capacity);
+        _pairSlots = Slots(capacity);
         X = new List<double>(capacity / 2);
         Y = new List<double>(capacity / 2);
         PairA = new List<int>(capacity / 2);
         PairB = new List<int>(capacity / 2);
+    }
+
+    private static int[] Slots(long count)
+    {
+        var slots = new int[(int)Math.Min(1L << 30, (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(16L, 2L * count)))];
+        Array.Fill(slots, -1);
+        return slots;
     }
 
     /// <summary>The points, by id.</summary>
@@ -45,12 +47,18 @@ internal sealed class PointIndex
         return (int)(h ^ (h >> 31));
     }
 
+    private static int PointHash(double x, double y) =>
+        Mix((ulong)BitConverter.DoubleToInt64Bits(x), (ulong)BitConverter.DoubleToInt64Bits(y));
+
+    private static int PairHash(int u, int v) => Mix((ulong)Math.Min(u, v), (ulong)Math.Max(u, v));
+
     /// <summary>The id of the point, added if new (−0 and 0 are the same point).</summary>
     public int Point(double x, double y)
     {
         x += 0.0;
         y += 0.0;
-        int slot = Mix((ulong)BitConverter.DoubleToInt64Bits(x), (ulong)BitConverter.DoubleToInt64Bits(y)) & _mask;
+        int mask = _pointSlots.Length - 1;
+        int slot = PointHash(x, y) & mask;
         while (true)
         {
             int n = _pointSlots[slot];
@@ -60,10 +68,11 @@ internal sealed class PointIndex
                 _pointSlots[slot] = n;
                 X.Add(x);
                 Y.Add(y);
+                if (2 * X.Count > _pointSlots.Length) _pointSlots = Rehash(X.Count, i => PointHash(X[i], Y[i]));
                 return n;
             }
             if (X[n] == x && Y[n] == y) return n;
-            slot = (slot + 1) & _mask;
+            slot = (slot + 1) & mask;
         }
     }
 
@@ -71,7 +80,8 @@ internal sealed class PointIndex
     public int Pair(int u, int v, out bool added)
     {
         int a = Math.Min(u, v), b = Math.Max(u, v);
-        int slot = Mix((ulong)a, (ulong)b) & _mask;
+        int mask = _pairSlots.Length - 1;
+        int slot = PairHash(u, v) & mask;
         while (true)
         {
             int e = _pairSlots[slot];
@@ -81,12 +91,27 @@ internal sealed class PointIndex
                 added = false;
                 return e;
             }
-            slot = (slot + 1) & _mask;
+            slot = (slot + 1) & mask;
         }
         _pairSlots[slot] = PairA.Count;
         PairA.Add(u);
         PairB.Add(v);
         added = true;
+        if (2 * PairA.Count > _pairSlots.Length) _pairSlots = Rehash(PairA.Count, i => PairHash(PairA[i], PairB[i]));
         return PairA.Count - 1;
+    }
+
+    /// <summary>A table twice as large holding ids 0 .. count-1 (kept at most half full).</summary>
+    private static int[] Rehash(int count, Func<int, int> hash)
+    {
+        var slots = Slots(2L * count);
+        int mask = slots.Length - 1;
+        for (int i = 0; i < count; i++)
+        {
+            int slot = hash(i) & mask;
+            while (slots[slot] >= 0) slot = (slot + 1) & mask;
+            slots[slot] = i;
+        }
+        return slots;
     }
 }

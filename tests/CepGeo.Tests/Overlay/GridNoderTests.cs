@@ -35,30 +35,45 @@ public class GridNoderTests
             new[] { new Coordinate(0, 0), new Coordinate(4, 4) },
             new[] { new Coordinate(0, 4), new Coordinate(2, 2.5), new Coordinate(4, 0) },
         };
-        var noded = Node(lines, out _, out bool added);
+        var noded = Node(lines, out bool added, out _);
         Assert.True(added);
         Assert.NotNull(noded);
-        // (0,0)-(4,4) meets (2,2.5)-(4,0), on y = 5 - 1.25x, at x = y = 20/9.
-        Assert.Equal(3, noded[0].Length);
-        Assert.Equal(20.0 / 9, noded[0][1].X, 12);
-        Assert.Equal(20.0 / 9, noded[0][1].Y, 12);
-        Assert.Equal(noded[0][1], noded[1][2]);
-        Assert.Equal(4, noded[1].Length);
+        // (0,0)-(4,4) meets (2,2.5)-(4,0), on y = 5 - 1.25x, at x = y = 20/9: the first line is cut
+        // in two, the second's last segment in two.
+        Assert.Equal(5, noded.Count);
+        var cut = noded.SelectMany(p => new[] { p.A, p.B }).Where(c => c.X > 2.2 && c.X < 2.3).Distinct().ToList();
+        var node = Assert.Single(cut);
+        Assert.Equal(20.0 / 9, node.X, 12);
+        Assert.Equal(20.0 / 9, node.Y, 12);
+        Assert.Equal(4, noded.Count(p => p.A.Equals2D(node) || p.B.Equals2D(node)));
     }
 
     [Fact]
-    public void Lines_meeting_only_at_vertices_come_back_unchanged()
+    public void Segments_meeting_only_at_vertices_come_back_unchanged()
     {
         var lines = new List<Coordinate[]>
         {
             new[] { new Coordinate(0, 0), new Coordinate(1, 0), new Coordinate(1, 1) },
             new[] { new Coordinate(1, 0), new Coordinate(2, 0), new Coordinate(2, 1), new Coordinate(1, 1) },
         };
-        var flat = Lines.From(lines);
-        ulong[] tags = [0, 1, 2, 3, 4];
-        var noded = GridNoder.Node(flat, ref tags, out bool added);
+        var noded = Node(lines, out bool added, out _);
         Assert.False(added);
-        Assert.Same(flat, noded);
+        Assert.Equal(5, noded!.Count);
+    }
+
+    [Fact]
+    public void Collinear_overlap_keeps_the_shared_piece_once_with_both_tags()
+    {
+        var lines = new List<Coordinate[]>
+        {
+            new[] { new Coordinate(0, 0), new Coordinate(4, 0) },
+            new[] { new Coordinate(2, 0), new Coordinate(6, 0) },
+        };
+        var noded = Node(lines, out _, out var tags)!;
+        Assert.Equal(3, noded.Count);
+        int shared = noded.FindIndex(p => Math.Min(p.A.X, p.B.X) == 2 && Math.Max(p.A.X, p.B.X) == 4);
+        Assert.True(shared >= 0);
+        Assert.Equal(0b11UL, tags[shared]);
     }
 
     private static string Describe(FastNodingValidator validator, List<ISegmentString> pieces)
@@ -69,11 +84,36 @@ public class GridNoderTests
         return validator.GetErrorMessage() + " " + string.Join(" ", segs.Select(c => $"({c.X:R} {c.Y:R})"));
     }
 
-    /// <summary>Nodes with each segment tagged by its index, in line order.</summary>
-    private static List<Coordinate[]>? Node(List<Coordinate[]> lines, out ulong[] tags, out bool added)
+    /// <summary>
+    /// Nodes the segments of the lines, each tagged with the bit of its index modulo 64; returns
+    /// the live segments (null when left to the robust fallback) and their tags, in the same order.
+    /// </summary>
+    private static List<(Coordinate A, Coordinate B)>? Node(List<Coordinate[]> lines, out bool added, out List<ulong> liveTags)
     {
-        tags = Enumerable.Range(0, lines.Sum(l => l.Length - 1)).Select(i => (ulong)i).ToArray();
-        return GridNoder.Node(Lines.From(lines), ref tags, out added)?.ToArrays();
+        var index = new PointIndex(16);
+        var tags = new List<ulong>();
+        int k = 0;
+        foreach (var line in lines)
+            for (int i = 0; i + 1 < line.Length; i++, k++)
+            {
+                int u = index.Point(line[i].X, line[i].Y), v = index.Point(line[i + 1].X, line[i + 1].Y);
+                if (u == v) continue;
+                int id = index.Pair(u, v, out bool isNew);
+                if (isNew) tags.Add(1UL << (k % 64));
+                else tags[id] |= 1UL << (k % 64);
+            }
+        var dead = new List<bool>();
+        liveTags = [];
+        if (!GridNoder.Node(index, tags, dead, out added)) return null;
+        var result = new List<(Coordinate, Coordinate)>();
+        for (int e = 0; e < index.PairA.Count; e++)
+        {
+            if (dead[e]) continue;
+            result.Add((new Coordinate(index.X[index.PairA[e]], index.Y[index.PairA[e]]),
+                new Coordinate(index.X[index.PairB[e]], index.Y[index.PairB[e]])));
+            liveTags.Add(tags[e]);
+        }
+        return result;
     }
 
     // Projected coordinates: a small lattice (collinear and touching cases) or any value to 1e-5,
@@ -98,27 +138,27 @@ public class GridNoderTests
             Interlocked.Increment(ref total);
             var lines = input.Select(l => l.Where((c, i) => i == 0 || !c.Equals2D(l[i - 1])).ToArray())
                 .Where(l => l.Length > 1).ToList();
-            var noded = Node(lines, out var tags, out _);
+            var noded = Node(lines, out _, out var tags);
             if (noded is null) { Interlocked.Increment(ref robust); return; } // the caller then nodes robustly
-            var strings = noded.Select(l => (ISegmentString)new NodedSegmentString(l, null)).ToList();
-            var segs = noded.SelectMany(l => l.Zip(l.Skip(1))).ToList();
-            // Split at every node, then check with NTS: no interior intersection anywhere.
-            var pieces = segs.Select(s => (ISegmentString)new NodedSegmentString(new[] { s.First, s.Second }, null)).ToList();
+            // No interior intersection anywhere between the pieces, by NTS's validator.
+            var pieces = noded.Select(s => (ISegmentString)new NodedSegmentString(new[] { s.A, s.B }, null)).ToList();
             var validator = new FastNodingValidator(pieces);
             if (!validator.IsValid) Assert.Fail(Describe(validator, pieces));
-            // Each piece keeps the tag of the segment it was cut from, and lies on that segment.
+            // Each piece carries the tag bit of a segment it was cut from, and lies on it.
             var original = lines.SelectMany(l => l.Zip(l.Skip(1))).ToArray();
-            Assert.Equal(segs.Count, tags.Length);
-            for (int k = 0; k < segs.Count; k++)
+            for (int k = 0; k < noded.Count; k++)
             {
-                var (a, b) = original[tags[k]];
-                var parent = new NetTopologySuite.Geometries.LineSegment(a, b);
-                Assert.True(parent.Distance(segs[k].First) < 1e-6 && parent.Distance(segs[k].Second) < 1e-6,
-                    $"piece {segs[k].First} {segs[k].Second} is not on its segment {a} {b}");
+                var (a, b) = noded[k];
+                bool onAParent = Enumerable.Range(0, original.Length).Any(i =>
+                {
+                    if ((tags[k] & (1UL << (i % 64))) == 0) return false;
+                    var parent = new NetTopologySuite.Geometries.LineSegment(original[i].First, original[i].Second);
+                    return parent.Distance(a) < 1e-6 && parent.Distance(b) < 1e-6;
+                });
+                Assert.True(onAParent, $"piece {a} {b} lies on none of the segments its tag {tags[k]:x} names");
             }
-            var vertices = new HashSet<(double, double)>(noded.SelectMany(l => l).Select(c => (c.X, c.Y)));
+            var vertices = new HashSet<(double, double)>(noded.SelectMany(s => new[] { s.A, s.B }).Select(c => (c.X, c.Y)));
             Assert.All(lines.SelectMany(l => l), c => Assert.Contains((c.X, c.Y), vertices));
-            Assert.Equal(lines.Count, strings.Count);
         }, iter: 2000);
         Assert.True(robust * 20 < total, $"{robust} of {total} samples left to the robust fallback");
     }
