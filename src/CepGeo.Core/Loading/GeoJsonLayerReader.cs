@@ -29,7 +29,24 @@ public static partial class GeoJsonLayerReader
     {
         var notes = new List<LoadIssue>();
         using var utf8 = OpenAsUtf8(stream, source, notes);
-        var scanner = new JsonStreamScanner(utf8);
+        if (ReadWhole(stream, utf8) is not { } whole)
+            return Read(new JsonStreamScanner(utf8), source, notes);
+        int opening = notes.Count;
+        try
+        {
+            return Read(JsonStreamScanner.InMemory(whole.Bytes, whole.Length), source, notes);
+        }
+        catch (CepGeoInputException e) when (e.InnerException is JsonException)
+        {
+            // Read again as a stream: that is how a syntax error is placed and told apart from a
+            // file that stops short, so a broken file gets the same message whatever its size.
+            notes.RemoveRange(opening, notes.Count - opening);
+            return Read(new JsonStreamScanner(new MemoryStream(whole.Bytes, 0, whole.Length, writable: false)), source, notes);
+        }
+    }
+
+    private static RawLayer Read(JsonStreamScanner scanner, string source, List<LoadIssue> notes)
+    {
         try
         {
             return ReadDocument(scanner, source, notes);
@@ -43,6 +60,28 @@ public static partial class GeoJsonLayerReader
             // A member name or top-level string (outside any feature) that is not UTF-8: found by the fuzz test.
             throw new CepGeoInputException(source, null, NotUtf8, ex);
         }
+    }
+
+    /// <summary>
+    /// A file of known size up to 1 GB is read whole first: its features can then be parsed on every
+    /// core straight from the one buffer while the scanner walks on, instead of being copied out one
+    /// by one and parsed in stop-and-go batches. Larger or unsized streams are scanned as they come.
+    /// </summary>
+    private static (byte[] Bytes, int Length)? ReadWhole(Stream original, Stream utf8)
+    {
+        if (!original.CanSeek) return null;
+        long size = original.Length - original.Position;
+        if (size > 1L << 30) return null;
+        var buffer = new byte[size + 4096];
+        int length = 0;
+        while (true)
+        {
+            if (length == buffer.Length) Array.Resize(ref buffer, checked(buffer.Length * 2));
+            int read = utf8.Read(buffer, length, buffer.Length - length);
+            if (read == 0) break;
+            length += read;
+        }
+        return (buffer, length);
     }
 
     private const string NotUtf8 =
@@ -111,9 +150,12 @@ public static partial class GeoJsonLayerReader
             throw new CepGeoInputException(source, null, $"\"features\" must be an array, not {GeoJsonFeatureParser.Describe(start)}");
 
         // The scanner is sequential; decoding a feature's coordinates is not: features are parsed in
-        // batches on every core, in file order, and the first problem in file order is the one reported.
+        // batches on every core, in file order, and the first problem in file order is the one
+        // reported. When the document is in memory, a batch is parsed while the scanner walks
+        // through the next one.
         var features = new List<RawFeature>();
-        var batch = new List<byte[]>(BatchSize);
+        var batch = new List<ReadOnlyMemory<byte>>(BatchSize);
+        Task<(RawFeature[], Exception?)>? pending = null;
         while (true)
         {
             ReadOnlyMemory<byte> json;
@@ -121,39 +163,58 @@ public static partial class GeoJsonLayerReader
             {
                 if (scanner.ReadValue(out json) == JsonTokenType.EndArray)
                 {
-                    ParseBatch(batch, features, source, factory);
+                    Collect();
+                    Add(ParseBatch([.. batch], features.Count, source, factory));
                     return features;
                 }
             }
             catch (JsonException ex)
             {
-                ParseBatch(batch, features, source, factory);
+                Collect();
+                Add(ParseBatch([.. batch], features.Count, source, factory));
                 throw Malformed(source, ex, scanner.ReachedEnd, Position(features.Count));
             }
-            batch.Add(json.ToArray());
-            if (batch.Count == BatchSize) ParseBatch(batch, features, source, factory);
+            batch.Add(scanner.Stable ? json : json.ToArray());
+            if (batch.Count < BatchSize) continue;
+            Collect();
+            var items = batch.ToArray();
+            batch.Clear();
+            int first = features.Count;
+            if (scanner.Stable)
+                pending = Task.Run(() => ParseBatch(items, first, source, factory));
+            else
+                Add(ParseBatch(items, first, source, factory));
+        }
+
+        void Collect()
+        {
+            if (pending is null) return;
+            var done = pending.GetAwaiter().GetResult();
+            pending = null;
+            Add(done);
+        }
+
+        void Add((RawFeature[] Parsed, Exception? Error) result)
+        {
+            if (result.Error is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
+            features.AddRange(result.Parsed);
         }
     }
 
     private const int BatchSize = 512;
 
-    private static void ParseBatch(List<byte[]> batch, List<RawFeature> features, string source,
+    /// <summary>Parses a batch on every core: the features, or the first error in file order.</summary>
+    private static (RawFeature[] Parsed, Exception? Error) ParseBatch(ReadOnlyMemory<byte>[] batch, int first, string source,
         NetTopologySuite.Geometries.GeometryFactory factory)
     {
-        int first = features.Count;
-        var parsed = new RawFeature[batch.Count];
-        var errors = new Exception?[batch.Count];
-        Parallel.For(0, batch.Count, i =>
+        var parsed = new RawFeature[batch.Length];
+        var errors = new Exception?[batch.Length];
+        Parallel.For(0, batch.Length, i =>
         {
-            try { parsed[i] = ParseFeature(batch[i], Position(first + i), source, factory); }
+            try { parsed[i] = ParseFeature(batch[i].Span, Position(first + i), source, factory); }
             catch (Exception e) { errors[i] = e; }
         });
-        for (int i = 0; i < batch.Count; i++)
-        {
-            if (errors[i] is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e).Throw();
-            features.Add(parsed[i]);
-        }
-        batch.Clear();
+        return (parsed, errors.FirstOrDefault(e => e is not null));
     }
 
     private static RawFeature ParseFeature(ReadOnlySpan<byte> json, string where, string source, NetTopologySuite.Geometries.GeometryFactory factory)

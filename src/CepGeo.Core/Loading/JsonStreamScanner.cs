@@ -21,8 +21,15 @@ internal sealed class JsonStreamScanner(Stream stream)
     private bool _eof;
     private JsonReaderState _state;
 
+    /// <summary>A scanner over a whole document already in memory: values stay valid (see <see cref="Stable"/>).</summary>
+    public static JsonStreamScanner InMemory(byte[] document, int length) =>
+        new(Stream.Null) { _buffer = document, _end = length, _eof = true, Stable = true };
+
     /// <summary>True once the stream has been read to its end.</summary>
     public bool ReachedEnd => _eof;
+
+    /// <summary>Whether the values returned stay valid after the next call (the document is all in memory).</summary>
+    public bool Stable { get; private init; }
 
     /// <summary>Reads one token; the text of a property name or string comes with it. None at the end of input.</summary>
     public JsonTokenType ReadToken(out string? text)
@@ -48,7 +55,8 @@ internal sealed class JsonStreamScanner(Stream stream)
 
     /// <summary>
     /// Reads the next value whole: an array element or a member's value. At the end of the enclosing
-    /// array or object returns that end token and an empty value. The bytes are valid until the next call.
+    /// array or object returns that end token and an empty value. The bytes are valid until the next
+    /// call, or for good when <see cref="Stable"/>.
     /// </summary>
     public JsonTokenType ReadValue(out ReadOnlyMemory<byte> value)
     {
