@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using CepGeo.Core.Model;
 using NetTopologySuite.Geometries;
@@ -176,35 +175,33 @@ public sealed class Reprojector
         public void Filter(CoordinateSequence seq)
         {
             int n = seq.Count;
-            double[] buffer = ArrayPool<double>.Shared.Rent(2 * n);
-            try
+            // A work array per thread: the shared pool's thread cache holds one array per size, and
+            // national layers are hundreds of thousands of rings.
+            if (t_buffer is null || t_buffer.Length < 2 * n) t_buffer = new double[Math.Max(2 * n, 2 * (t_buffer?.Length ?? 512))];
+            var xs = t_buffer.AsSpan(0, n);
+            var ys = t_buffer.AsSpan(n, n);
+            for (int i = 0; i < n; i++)
             {
-                var xs = buffer.AsSpan(0, n);
-                var ys = buffer.AsSpan(n, n);
-                for (int i = 0; i < n; i++)
+                xs[i] = seq.GetX(i);
+                ys[i] = seq.GetY(i);
+            }
+            reprojector.Transform(xs, ys);
+            for (int i = 0; i < n; i++)
+            {
+                if (!double.IsFinite(xs[i]) || !double.IsFinite(ys[i]))
                 {
-                    xs[i] = seq.GetX(i);
-                    ys[i] = seq.GetY(i);
-                }
-                reprojector.Transform(xs, ys);
-                for (int i = 0; i < n; i++)
-                {
-                    if (!double.IsFinite(xs[i]) || !double.IsFinite(ys[i]))
-                    {
-                        Failure = new Coordinate(seq.GetX(i), seq.GetY(i));
-                        return;
-                    }
-                }
-                for (int i = 0; i < n; i++)
-                {
-                    seq.SetX(i, xs[i]);
-                    seq.SetY(i, ys[i]);
+                    Failure = new Coordinate(seq.GetX(i), seq.GetY(i));
+                    return;
                 }
             }
-            finally
+            for (int i = 0; i < n; i++)
             {
-                ArrayPool<double>.Shared.Return(buffer);
+                seq.SetX(i, xs[i]);
+                seq.SetY(i, ys[i]);
             }
         }
+
+        [ThreadStatic]
+        private static double[]? t_buffer;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Encodings.Web;
@@ -99,19 +100,26 @@ public static class GeoJsonWriter
         using (var json = new Utf8JsonWriter(stream, WriterOptions))
             WriteHeader(json, foreignMembers ?? []);
         const int chunk = 64;
+        // Buffers go back to a bag once written: a national gap report is over a thousand chunks,
+        // each buffer hundreds of KB (large-object heap, collected only with the oldest generation).
+        var spare = new ConcurrentBag<ArrayBufferWriter<byte>>();
         var buffers = Enumerable.Range(0, (count + chunk - 1) / chunk).AsParallel().AsOrdered()
             .WithMergeOptions(ParallelMergeOptions.NotBuffered)
-            .Select(k => FormatFeatures(k * chunk, Math.Min(count, (k + 1) * chunk), feature));
+            .Select(k => FormatFeatures(k * chunk, Math.Min(count, (k + 1) * chunk), feature,
+                spare.TryTake(out var reused) ? reused : new ArrayBufferWriter<byte>(64 * 1024)));
         foreach (var buffer in buffers)
+        {
             stream.Write(buffer.WrittenSpan);
+            buffer.ResetWrittenCount();
+            spare.Add(buffer);
+        }
         stream.Write(count == 0 ? "]}\n"u8 : "\n]}\n"u8);
         stream.Flush();
     }
 
     /// <summary>Features <c>from .. to-1</c> as they appear in the file, each with its separator.</summary>
-    private static ArrayBufferWriter<byte> FormatFeatures(int from, int to, Func<int, GeoJsonFeature> feature)
+    private static ArrayBufferWriter<byte> FormatFeatures(int from, int to, Func<int, GeoJsonFeature> feature, ArrayBufferWriter<byte> buffer)
     {
-        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         using var json = new Utf8JsonWriter(buffer, WriterOptions);
         for (int i = from; i < to; i++)
         {
@@ -274,54 +282,57 @@ public static class GeoJsonWriter
     private static void WriteRing(Utf8JsonWriter json, CoordinateSequence ring, bool counterClockwise)
     {
         int n = ring.Count;
-        double[] xs = ArrayPool<double>.Shared.Rent(n);
-        double[] ys = ArrayPool<double>.Shared.Rent(n);
-        try
-        {
-            // Round first, drop the repeated points that rounding can create, then orient: the
-            // orientation must hold for the numbers a reader will see.
-            int m = 0;
-            for (int i = 0; i < n; i++)
-            {
-                double x = Round(ring.GetX(i)), y = Round(ring.GetY(i));
-                if (m > 0 && xs[m - 1] == x && ys[m - 1] == y) continue;
-                xs[m] = x;
-                ys[m] = y;
-                m++;
-            }
+        // Per-thread work arrays: renting three from the shared pool for each of millions of rings
+        // cost more than formatting them (the pool's thread cache holds one array per size).
+        var scratch = t_ring ??= new RingScratch();
+        scratch.Ensure(n, 2 + n * (2 * MaxNumberBytes + 4));
+        var (xs, ys, text) = (scratch.X, scratch.Y, scratch.Text);
 
-            bool reverse = SignedArea(xs, ys, m) > 0 != counterClockwise;
-            // The ring is formatted here as one raw value: formatting each number through the
-            // writer was most of the time spent writing a national gap report.
-            byte[] text = ArrayPool<byte>.Shared.Rent(2 + m * (2 * MaxNumberBytes + 4));
-            try
-            {
-                int p = 0;
-                text[p++] = (byte)'[';
-                for (int k = 0; k < m; k++)
-                {
-                    int i = reverse ? m - 1 - k : k;
-                    if (k > 0) text[p++] = (byte)',';
-                    text[p++] = (byte)'[';
-                    p = FormatCoordinate(xs[i], text, p);
-                    text[p++] = (byte)',';
-                    p = FormatCoordinate(ys[i], text, p);
-                    text[p++] = (byte)']';
-                }
-                text[p++] = (byte)']';
-                json.WriteRawValue(text.AsSpan(0, p), skipInputValidation: true);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(text);
-            }
-        }
-        finally
+        // Round first, drop the repeated points that rounding can create, then orient: the
+        // orientation must hold for the numbers a reader will see.
+        int m = 0;
+        for (int i = 0; i < n; i++)
         {
-            ArrayPool<double>.Shared.Return(xs);
-            ArrayPool<double>.Shared.Return(ys);
+            double x = Round(ring.GetX(i)), y = Round(ring.GetY(i));
+            if (m > 0 && xs[m - 1] == x && ys[m - 1] == y) continue;
+            xs[m] = x;
+            ys[m] = y;
+            m++;
+        }
+
+        bool reverse = SignedArea(xs, ys, m) > 0 != counterClockwise;
+        // The ring is formatted here as one raw value: formatting each number through the
+        // writer was most of the time spent writing a national gap report.
+        int p = 0;
+        text[p++] = (byte)'[';
+        for (int k = 0; k < m; k++)
+        {
+            int i = reverse ? m - 1 - k : k;
+            if (k > 0) text[p++] = (byte)',';
+            text[p++] = (byte)'[';
+            p = FormatCoordinate(xs[i], text, p);
+            text[p++] = (byte)',';
+            p = FormatCoordinate(ys[i], text, p);
+            text[p++] = (byte)']';
+        }
+        text[p++] = (byte)']';
+        json.WriteRawValue(text.AsSpan(0, p), skipInputValidation: true);
+    }
+
+    private sealed class RingScratch
+    {
+        public double[] X = [], Y = [];
+        public byte[] Text = [];
+
+        public void Ensure(int points, int bytes)
+        {
+            if (X.Length < points) (X, Y) = (new double[Math.Max(points, 2 * X.Length)], new double[Math.Max(points, 2 * X.Length)]);
+            if (Text.Length < bytes) Text = new byte[Math.Max(bytes, 2 * Text.Length)];
         }
     }
+
+    [ThreadStatic]
+    private static RingScratch? t_ring;
 
     private const int MaxNumberBytes = 32;
 
