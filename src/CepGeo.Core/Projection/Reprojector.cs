@@ -93,14 +93,23 @@ public sealed class Reprojector
     public Geometry Transform(Geometry geometry)
     {
         ArgumentNullException.ThrowIfNull(geometry);
-        var copy = geometry.Copy();
-        if (IsIdentity) return copy;
+        return TransformInPlace(geometry.Copy());
+    }
+
+    /// <summary>
+    /// Transforms the geometry's own coordinates (for a geometry made for the purpose, such as a
+    /// gap polygon about to be written: no copy). Throws as <see cref="Transform(Geometry)"/> does.
+    /// </summary>
+    public Geometry TransformInPlace(Geometry geometry)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        if (IsIdentity) return geometry;
         var filter = new SequenceFilter(this);
-        copy.Apply(filter);
+        geometry.Apply(filter);
         if (filter.Failure is { } bad)
             throw new CepGeoInputException(From.ToString(), null, string.Create(CultureInfo.InvariantCulture,
                 $"coordinate ({bad.X}, {bad.Y}) cannot be transformed to {To} (latitude beyond ±90° or the far side of the globe?)"));
-        return copy;
+        return geometry;
     }
 
     private static Step[] PlanSteps(ResolvedCrs a, ResolvedCrs b)

@@ -71,14 +71,17 @@ public static class AnalysisOutputs
         GeoJsonWriter.Write(stream, defects.Count, i =>
         {
             var d = defects[i];
-            return GeoJsonFeature.Create(toWgs84.Transform(DefectGeometry(r, d)), d.Id,
+            return GeoJsonFeature.Create(toWgs84.TransformInPlace(DefectGeometry(r, d)), d.Id,
                 ("id", d.Id), ("kind", d.Kind), ("operator", d.Operator), ("cell_id", d.CellId), ("cell_name", d.CellName),
                 ("zone_ids", d.ZoneIds), ("area_km2", d.AreaKm2), ("population", d.Pop), ("share_of_cell", d.ShareOfCell),
                 ("width_m", d.WidthM));
         }, [KeyValuePair.Create("cepgeo", (JsonNode?)Header(r, version))]);
     }
 
-    /// <summary>The union of a defect's faces (they share edges exactly: a coverage union suffices).</summary>
+    /// <summary>
+    /// The union of a defect's faces (they share edges exactly: a coverage union suffices). A new
+    /// geometry each time (the mosaic makes faces when asked for): the caller may change it.
+    /// </summary>
     public static Geometry DefectGeometry(AnalysisResult r, Defect d)
     {
         var faces = d.Faces.Select(f => (Geometry)r.Mosaic.Faces[f]).ToArray();

@@ -23,8 +23,12 @@ public sealed record GeoJsonFeature(
     string? Id = null)
 {
     /// <summary>Builds a feature from (name, value) pairs, in order.</summary>
-    public static GeoJsonFeature Create(Geometry? geometry, string? id, params (string Name, object? Value)[] properties) =>
-        new(geometry, [.. properties.Select(p => KeyValuePair.Create(p.Name, p.Value))], id);
+    public static GeoJsonFeature Create(Geometry? geometry, string? id, params (string Name, object? Value)[] properties)
+    {
+        var list = new KeyValuePair<string, object?>[properties.Length];
+        for (int i = 0; i < list.Length; i++) list[i] = new(properties[i].Name, properties[i].Value);
+        return new(geometry, list, id);
+    }
 }
 
 /// <summary>
