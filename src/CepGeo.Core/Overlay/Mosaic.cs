@@ -77,11 +77,16 @@ public sealed class Mosaic
     /// Builds the mosaic of the given layers (each a list of valid Polygon/MultiPolygon in a metric CRS).
     /// </summary>
     /// <param name="onStep">Called as each sub-step starts (<c>node</c>, <c>faces</c>, <c>label</c>).</param>
-    public static Mosaic Build(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory? factory = null, Action<string>? onStep = null)
+    public static Mosaic Build(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory? factory = null, Action<string>? onStep = null) =>
+        Build(layers, factory, onStep, robustNoding: false);
+
+    /// <param name="robustNoding">Node with OverlayNG's robust union straight away, as when the grid
+    /// noder leaves contacts (rare on real data: tests use it to check that path).</param>
+    internal static Mosaic Build(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory? factory, Action<string>? onStep, bool robustNoding)
     {
         factory ??= layers.SelectMany(l => l).FirstOrDefault()?.Factory ?? new GeometryFactory();
         onStep?.Invoke("node");
-        var (index, dead, masks) = NodeBoundaries(layers, factory);
+        var (index, dead, masks) = NodeBoundaries(layers, factory, robustNoding);
         onStep?.Invoke("faces");
         var planar = PlanarFaces.Build(index, dead, masks, factory);
         var areas = new double[planar.Faces.Count];
@@ -101,14 +106,16 @@ public sealed class Mosaic
     /// (the dead ones were cut into pieces), with each pair's layer bits (null after the robust
     /// fallback, which does not keep them).
     /// </summary>
-    private static (PointIndex Index, List<bool>? Dead, List<ulong>? Masks) NodeBoundaries(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory factory)
+    private static (PointIndex Index, List<bool>? Dead, List<ulong>? Masks) NodeBoundaries(IReadOnlyList<IReadOnlyList<Geometry>> layers,
+        GeometryFactory factory, bool robustOnly)
     {
         // Layers dissolved from the same communes share most of their edges: dropping repeated
         // segments before noding removes most of the work (PACA, 5 layers: 135k → 41k segments).
         var (index, masks) = UniqueSegments(layers);
         var dead = new List<bool>(index.PairA.Count);
-        if (GridNoder.Node(index, masks, dead, out _))
+        if (!robustOnly && GridNoder.Node(index, masks, dead, out _))
             return (index, dead, masks);
+        while (dead.Count < index.PairA.Count) dead.Add(false);
         // Floating-point noding left a crossing beside a computed vertex (nearly coincident
         // lines): let OverlayNG's robust union (snapping, then snap-rounding) node them. Areas
         // then move by at most the snap tolerance; this path is rare on real data. Which layers
