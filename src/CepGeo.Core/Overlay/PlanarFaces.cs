@@ -127,18 +127,24 @@ internal sealed class PlanarFaces
             var fill = (int[])_outStart.Clone();
             for (int he = 0; he < halfEdges; he++)
                 if (!_dead[he >> 1]) _out[fill[Origin(he)]++] = he;
-            var angle = new double[halfEdges];
-            for (int he = 0; he < halfEdges; he++)
-            {
-                if (_dead[he >> 1]) continue;
-                int a = Origin(he), b = Dest(he);
-                angle[he] = Math.Atan2(_y[b] - _y[a], _x[b] - _x[a]);
-            }
+            // Most nodes of a polygon mosaic join two edges, whose cyclic order is the only one:
+            // only nodes of degree 3 and more are sorted by angle.
+            var angles = new double[8];
             _posInNode = new int[halfEdges];
             for (int v = 0; v < n; v++)
             {
                 var span = _out.AsSpan(_outStart[v], _outStart[v + 1] - _outStart[v]);
-                if (span.Length > 1) span.Sort((p, q) => angle[p].CompareTo(angle[q]));
+                if (span.Length > 2)
+                {
+                    if (angles.Length < span.Length) angles = new double[2 * span.Length];
+                    var keys = angles.AsSpan(0, span.Length);
+                    for (int i = 0; i < span.Length; i++)
+                    {
+                        int b = Dest(span[i]);
+                        keys[i] = Math.Atan2(_y[b] - _y[v], _x[b] - _x[v]);
+                    }
+                    keys.Sort(span);
+                }
                 for (int i = 0; i < span.Length; i++) _posInNode[span[i]] = i;
             }
         }
