@@ -36,7 +36,7 @@ public static partial class GeoJsonLayerReader
         {
             return Read(JsonStreamScanner.InMemory(whole.Bytes, whole.Length), source, notes);
         }
-        catch (CepGeoInputException e) when (e.InnerException is JsonException)
+        catch (CepGeoInputException e) when (e.Data.Contains(SyntaxError))
         {
             // Read again as a stream: that is how a syntax error is placed and told apart from a
             // file that stops short, so a broken file gets the same message whatever its size.
@@ -63,26 +63,33 @@ public static partial class GeoJsonLayerReader
     }
 
     /// <summary>
-    /// A file of known size up to 1 GB is read whole first: its features can then be parsed on every
-    /// core straight from the one buffer while the scanner walks on, instead of being copied out one
-    /// by one and parsed in stop-and-go batches. Larger or unsized streams are scanned as they come.
+    /// A UTF-8 file of known size up to 256 MB is read whole first: its features can then be parsed
+    /// on every core straight from the one buffer while the scanner walks on, instead of being copied
+    /// out one by one and parsed in stop-and-go batches. Larger, transcoded or unsized streams are
+    /// scanned as they come (holding only one feature at a time).
     /// </summary>
     private static (byte[] Bytes, int Length)? ReadWhole(Stream original, Stream utf8)
     {
-        if (!original.CanSeek) return null;
+        if (!original.CanSeek || utf8 is not PrefixedStream) return null;
         long size = original.Length - original.Position;
-        if (size > 1L << 30) return null;
+        if (size > MaxWholeFile) return null;
         var buffer = new byte[size + 4096];
         int length = 0;
         while (true)
         {
-            if (length == buffer.Length) Array.Resize(ref buffer, checked(buffer.Length * 2));
+            // Only a file growing while it is read needs more room.
+            if (length == buffer.Length) Array.Resize(ref buffer, (int)Math.Min(Array.MaxLength, 2L * buffer.Length));
             int read = utf8.Read(buffer, length, buffer.Length - length);
             if (read == 0) break;
             length += read;
         }
         return (buffer, length);
     }
+
+    private const long MaxWholeFile = 256L << 20;
+
+    /// <summary>Marks the errors of the document's JSON syntax (found by the scanner), as opposed to a feature's content.</summary>
+    private const string SyntaxError = "cepgeo.syntax";
 
     private const string NotUtf8 =
         "text that is not valid UTF-8 (GeoJSON must be UTF-8; was the file saved as Latin-1/Windows-1252?)";
@@ -299,7 +306,9 @@ public static partial class GeoJsonLayerReader
             hint = " (the file looks truncated: it ends in the middle of a value)";
         else if (reason.Contains("'N'", StringComparison.Ordinal) || reason.Contains("'I'", StringComparison.Ordinal) || reason.Contains("'-I'", StringComparison.Ordinal))
             hint = " (NaN and Infinity are not JSON numbers: a coordinate or value could not be computed when the file was written)";
-        return new CepGeoInputException(source, feature, $"not valid JSON{where}{hint}: {reason}", ex);
+        var error = new CepGeoInputException(source, feature, $"not valid JSON{where}{hint}: {reason}", ex);
+        error.Data[SyntaxError] = true;
+        return error;
     }
 
     [GeneratedRegex(@"\s*(Path: \S*\s*\|\s*)?LineNumber: \d+ \| BytePositionInLine: \d+\.?")]

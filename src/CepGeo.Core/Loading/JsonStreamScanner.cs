@@ -4,8 +4,9 @@ namespace CepGeo.Core.Loading;
 
 /// <summary>
 /// Walks a JSON stream token by token with <see cref="Utf8JsonReader"/>, holding in memory only the
-/// value being looked at (one feature, the crs member), never the whole file: a 60 MB layer costs
-/// a buffer the size of its largest feature, and a file that is not JSON fails on its first bytes.
+/// value being looked at (one feature, the crs member): a huge layer costs a buffer the size of its
+/// largest feature, and a file that is not JSON fails on its first bytes. A document the caller has
+/// already read whole is walked in place instead (<see cref="InMemory"/>).
 /// </summary>
 /// <remarks>
 /// Syntax errors surface as <see cref="JsonException"/> with the line and byte of the whole file,

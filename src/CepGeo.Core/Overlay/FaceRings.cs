@@ -50,6 +50,7 @@ internal sealed class FaceRings : IReadOnlyList<Polygon>
 
     public double MinX(int f) => _minX[f];
 
+    /// <summary>A ring over a copy of the cycle's coordinates: callers may change what they get (the gap writer reprojects in place).</summary>
     private LinearRing Ring(int cycle)
     {
         int a = _cycleStart[cycle], b = _cycleStart[cycle + 1];

@@ -31,6 +31,7 @@ internal static class GridNoder
         addedNodes = false;
         while (dead.Count < index.PairA.Count) dead.Add(false);
         bool[]? changed = null;
+        var piecesOf = new Dictionary<int, List<int>>();
         // Computed vertices are rounded and can make contacts of their own (three lines crossing
         // almost at one point): node again, a few times, only around the pieces that moved. An
         // uncut segment met no one in the previous round, so a new contact holds a new piece.
@@ -41,7 +42,7 @@ internal static class GridNoder
             if (contacts.Count == 0) return true;
             addedNodes = true;
             var nodes = NodesOnSegments(segments, contacts);
-            changed = Split(index, segments, nodes, tags, dead);
+            changed = Split(index, segments, nodes, tags, dead, piecesOf);
         }
         return false;
     }
@@ -204,9 +205,11 @@ internal static class GridNoder
 
     /// <summary>
     /// Cuts every segment with nodes into its pieces, in order along it; returns, per pair id, whether
-    /// the pair is new or revived in this round (the ones the next round must test).
+    /// the pair is new in this round (the ones the next round must test).
     /// </summary>
-    private static bool[] Split(PointIndex index, Segments s, List<(double X, double Y)>?[] nodes, List<ulong> tags, List<bool> dead)
+    /// <param name="piecesOf">The pieces of every pair cut so far, by pair id (filled here).</param>
+    private static bool[] Split(PointIndex index, Segments s, List<(double X, double Y)>?[] nodes, List<ulong> tags, List<bool> dead,
+        Dictionary<int, List<int>> piecesOf)
     {
         var fresh = new List<int>();
         for (int k = 0; k < s.Count; k++)
@@ -218,7 +221,7 @@ internal static class GridNoder
             double dx = bx - ax, dy = by - ay;
             extra.Sort((p, q) => ((p.X - ax) * dx + (p.Y - ay) * dy).CompareTo((q.X - ax) * dx + (q.Y - ay) * dy));
             int u = index.PairA[parent], end = index.PairB[parent];
-            int pieces = 0;
+            var pieces = new List<int>(extra.Count + 1);
             foreach (var (px, py) in extra)
             {
                 if ((px == ax && py == ay) || (px == bx && py == by)) continue;
@@ -227,9 +230,10 @@ internal static class GridNoder
                 AddPiece(u, v);
                 u = v;
             }
-            if (pieces == 0) continue; // every node fell on an end: nothing to cut
+            if (pieces.Count == 0) continue; // every node fell on an end: nothing to cut
             AddPiece(u, end);
             dead[parent] = true;
+            piecesOf[parent] = pieces;
 
             void AddPiece(int from, int to)
             {
@@ -238,18 +242,33 @@ internal static class GridNoder
                 {
                     tags.Add(tags[parent]);
                     dead.Add(false);
+                    fresh.Add(id);
+                }
+                else if (dead[id])
+                {
+                    // The piece is a segment already cut (at a node this one did not get, rounding
+                    // apart): its pieces stand for it and take the layers of this one too.
+                    OrIntoPieces(id, tags[parent], tags, dead, piecesOf);
                 }
                 else
                 {
                     tags[id] |= tags[parent];
-                    dead[id] = false;
+                    fresh.Add(id);
                 }
-                fresh.Add(id);
-                pieces++;
+                pieces.Add(id);
             }
         }
         var changed = new bool[index.PairA.Count];
         foreach (int id in fresh) changed[id] = true;
         return changed;
+    }
+
+    /// <summary>Adds layer bits to a cut pair and to its pieces, down to the live ones.</summary>
+    private static void OrIntoPieces(int id, ulong bits, List<ulong> tags, List<bool> dead, Dictionary<int, List<int>> piecesOf)
+    {
+        tags[id] |= bits;
+        if (!dead[id] || !piecesOf.TryGetValue(id, out var pieces)) return;
+        foreach (int piece in pieces)
+            if (piece != id) OrIntoPieces(piece, bits, tags, dead, piecesOf);
     }
 }

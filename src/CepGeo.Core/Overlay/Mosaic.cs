@@ -112,20 +112,20 @@ public sealed class Mosaic
         // Layers dissolved from the same communes share most of their edges: dropping repeated
         // segments before noding removes most of the work (PACA, 5 layers: 135k → 41k segments).
         var (index, masks) = UniqueSegments(layers);
-        var dead = new List<bool>(index.PairA.Count);
+        int original = index.PairA.Count;
+        var dead = new List<bool>(original);
         if (!robustOnly && GridNoder.Node(index, masks, dead, out _))
             return (index, dead, masks);
-        while (dead.Count < index.PairA.Count) dead.Add(false);
         // Floating-point noding left a crossing beside a computed vertex (nearly coincident
         // lines): let OverlayNG's robust union (snapping, then snap-rounding) node them. Areas
         // then move by at most the snap tolerance; this path is rare on real data. Which layers
-        // each edge bounds is lost: every face is then labelled on its own.
-        var lines = new List<Geometry>();
-        for (int e = 0; e < index.PairA.Count; e++)
-            if (!dead[e])
-                lines.Add(factory.CreateLineString([
-                    new Coordinate(index.X[index.PairA[e]], index.Y[index.PairA[e]]),
-                    new Coordinate(index.X[index.PairB[e]], index.Y[index.PairB[e]])]));
+        // each edge bounds is lost: every face is then labelled on its own. The union is given
+        // the rings' own segments (the first pairs), not the grid noder's rounded pieces.
+        var lines = new List<Geometry>(original);
+        for (int e = 0; e < original; e++)
+            lines.Add(factory.CreateLineString([
+                new Coordinate(index.X[index.PairA[e]], index.Y[index.PairA[e]]),
+                new Coordinate(index.X[index.PairB[e]], index.Y[index.PairB[e]])]));
         var union = OverlayNGRobust.Union((Geometry)factory.CreateGeometryCollection([.. lines]));
         var robust = new PointIndex(union.NumPoints);
         foreach (var line in LinesOf(union))

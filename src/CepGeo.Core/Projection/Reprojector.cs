@@ -56,8 +56,9 @@ public sealed class Reprojector
         ArgumentNullException.ThrowIfNull(layer);
         var reprojector = Create(layer.Crs, to, layer.Source);
         var features = new Feature[layer.Features.Count];
-        // Features are independent: projected on every core. The first failure in file order is reported.
-        var failed = new CepGeoInputException?[features.Length];
+        // Features are independent: projected on every core. The first failure in file order is
+        // reported, as it comes (not wrapped in an AggregateException).
+        var failed = new Exception?[features.Length];
         Parallel.For(0, features.Length, i =>
         {
             var feature = layer.Features[i];
@@ -69,8 +70,13 @@ public sealed class Reprojector
             {
                 failed[i] = new CepGeoInputException(layer.Source, feature.Id, e.Problem, e);
             }
+            catch (Exception e)
+            {
+                failed[i] = e;
+            }
         });
-        if (failed.FirstOrDefault(e => e is not null) is { } first) throw first;
+        if (failed.FirstOrDefault(e => e is not null) is { } first)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
         return layer.WithFeatures(features, to);
     }
 
