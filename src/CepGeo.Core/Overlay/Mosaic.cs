@@ -167,7 +167,9 @@ public sealed class Mosaic
         foreach (var layer in layers)
             foreach (var g in layer)
                 vertices += g.NumPoints;
-        var index = new PointIndex(vertices);
+        // Rings of adjacent polygons share their vertices: about a third of them are distinct on
+        // national layers, and the tables grow if there are more.
+        var index = new PointIndex(vertices / 2);
         var masks = new List<ulong>(vertices / 2);
         foreach (var (layer, cs) in Rings(layers))
         {

@@ -162,34 +162,46 @@ internal sealed class PlanarFaces
             int halfEdges = 2 * _from.Count;
             var cycleOf = new int[halfEdges];
             Array.Fill(cycleOf, -1);
-            // Every cycle's closed ring goes into one array of x, y pairs.
-            var xy = new List<double>(2 * halfEdges + 1024);
-            List<int> cycleStart = [0];
+            // Two walks: the cycles (their half-edges, lengths and areas), then their closed rings
+            // written into one array of x, y pairs of the exact size.
+            List<int> cycleStart = [0], cycleFirst = [];
             List<double> cycleArea = [];
             for (int he0 = 0; he0 < halfEdges; he0++)
             {
                 if (_dead[he0 >> 1] || cycleOf[he0] >= 0) continue;
-                int id = cycleArea.Count;
+                int id = cycleArea.Count, length = 0;
                 double ox = _x[Origin(he0)], oy = _y[Origin(he0)], twice = 0;
                 int he = he0;
                 do
                 {
                     cycleOf[he] = id;
                     int a = Origin(he), b = Dest(he);
-                    xy.Add(_x[a]);
-                    xy.Add(_y[a]);
                     // Shoelace on coordinates relative to the first vertex: exact enough at 10⁶ m.
                     twice += (_x[a] - ox) * (_y[b] - oy) - (_x[b] - ox) * (_y[a] - oy);
+                    length++;
                     he = Next(he);
                 }
                 while (he != he0);
-                xy.Add(ox);
-                xy.Add(oy);
-                cycleStart.Add(xy.Count / 2);
+                cycleFirst.Add(he0);
+                cycleStart.Add(cycleStart[^1] + length + 1);
                 cycleArea.Add(twice / 2);
             }
-            var coords = xy.ToArray();
             var starts = cycleStart.ToArray();
+            var coords = new double[2 * starts[^1]];
+            for (int c = 0; c < cycleFirst.Count; c++)
+            {
+                int at = 2 * starts[c], he0 = cycleFirst[c], he = he0;
+                do
+                {
+                    int a = Origin(he);
+                    coords[at++] = _x[a];
+                    coords[at++] = _y[a];
+                    he = Next(he);
+                }
+                while (he != he0);
+                coords[at++] = _x[Origin(he0)];
+                coords[at] = _y[Origin(he0)];
+            }
             int cycles = cycleArea.Count;
 
             // Counter-clockwise cycles are the shells of bounded faces; the others are the outer
