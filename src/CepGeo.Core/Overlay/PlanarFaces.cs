@@ -253,29 +253,32 @@ internal sealed class PlanarFaces
             }
             var faces = new FaceRings(coords, starts, ringStart, [.. ringCycle], factory);
 
-            // Adjacency: the faces on the two sides of every edge, one entry per neighbour.
-            List<int> sideA = [], sideB = [];
-            List<double> sideLen = [];
-            var sideTag = _tagged ? new List<ulong>() : null;
-            for (int e = 0; e < _from.Count; e++)
+            // Adjacency: the faces on the two sides of every edge, one entry per neighbour (arrays
+            // of the exact size: on national data these are millions of entries).
+            bool Between(int e) => !_dead[e] && faceOfCycle[cycleOf[2 * e]] != faceOfCycle[cycleOf[2 * e + 1]];
+            int sides = 0;
+            for (int e = 0; e < _from.Count; e++) if (Between(e)) sides++;
+            var sideA = new int[sides];
+            var sideB = new int[sides];
+            var sideLen = new double[sides];
+            var sideTag = _tagged ? new ulong[sides] : null;
+            for (int e = 0, k = 0; e < _from.Count; e++)
             {
-                if (_dead[e]) continue;
-                int f1 = faceOfCycle[cycleOf[2 * e]], f2 = faceOfCycle[cycleOf[2 * e + 1]];
-                if (f1 == f2) continue;
-                sideA.Add(f1);
-                sideB.Add(f2);
-                sideTag?.Add(_tag[e]);
-                sideLen.Add(Math.Sqrt(Sq(_x[_to[e]] - _x[_from[e]]) + Sq(_y[_to[e]] - _y[_from[e]])) / 1000);
+                if (!Between(e)) continue;
+                sideA[k] = faceOfCycle[cycleOf[2 * e]];
+                sideB[k] = faceOfCycle[cycleOf[2 * e + 1]];
+                if (sideTag is not null) sideTag[k] = _tag[e];
+                sideLen[k++] = Math.Sqrt(Sq(_x[_to[e]] - _x[_from[e]]) + Sq(_y[_to[e]] - _y[_from[e]])) / 1000;
             }
             var (start, other, lens) = Neighbours(shells.Count, sideA, sideB, sideLen);
-            return new PlanarFaces(faces, area, start, other, lens, [.. sideA], [.. sideB], sideTag?.ToArray());
+            return new PlanarFaces(faces, area, start, other, lens, sideA, sideB, sideTag);
         }
 
         /// <summary>
         /// Per face, its neighbours in ascending order with the length of border shared with each
         /// (summed in edge order): a counting sort by face, then a sort of each face's few entries.
         /// </summary>
-        private static (int[] Start, int[] Other, double[] Length) Neighbours(int faces, List<int> sideA, List<int> sideB, List<double> sideLen)
+        private static (int[] Start, int[] Other, double[] Length) Neighbours(int faces, int[] sideA, int[] sideB, double[] sideLen)
         {
             var start = new int[faces + 1];
             foreach (int f in sideA) if (f >= 0) start[f + 1]++;
@@ -284,7 +287,7 @@ internal sealed class PlanarFaces
             var fill = (int[])start.Clone();
             var key = new long[start[faces]];
             var len = new double[start[faces]];
-            for (int k = 0; k < sideA.Count; k++)
+            for (int k = 0; k < sideA.Length; k++)
             {
                 int a = sideA[k], b = sideB[k];
                 // (neighbour, position in the face's list): unique keys, so the sort keeps edge order.

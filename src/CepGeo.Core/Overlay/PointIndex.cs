@@ -16,10 +16,10 @@ internal sealed class PointIndex
     {
         _pointSlots = Slots(capacity);
         _pairSlots = Slots(capacity);
-        X = new List<double>(capacity / 2);
-        Y = new List<double>(capacity / 2);
-        PairA = new List<int>(capacity / 2);
-        PairB = new List<int>(capacity / 2);
+        X = new List<double>(capacity);
+        Y = new List<double>(capacity);
+        PairA = new List<int>(capacity);
+        PairB = new List<int>(capacity);
     }
 
     private static int[] Slots(long count)
