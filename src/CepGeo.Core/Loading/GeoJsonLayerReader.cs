@@ -215,13 +215,8 @@ public static partial class GeoJsonLayerReader
         NetTopologySuite.Geometries.GeometryFactory factory)
     {
         var parsed = new RawFeature[batch.Length];
-        var errors = new Exception?[batch.Length];
-        Parallel.For(0, batch.Length, i =>
-        {
-            try { parsed[i] = ParseFeature(batch[i].Span, Position(first + i), source, factory); }
-            catch (Exception e) { errors[i] = e; }
-        });
-        return (parsed, errors.FirstOrDefault(e => e is not null));
+        var error = InFileOrder.For(batch.Length, i => parsed[i] = ParseFeature(batch[i].Span, Position(first + i), source, factory));
+        return (parsed, error);
     }
 
     private static RawFeature ParseFeature(ReadOnlySpan<byte> json, string where, string source, NetTopologySuite.Geometries.GeometryFactory factory)

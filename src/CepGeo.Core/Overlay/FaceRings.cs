@@ -27,7 +27,7 @@ internal sealed class FaceRings : IReadOnlyList<Polygon>
         (_minX, _minY, _maxX, _maxY) = (new double[n], new double[n], new double[n], new double[n]);
         for (int f = 0; f < n; f++)
         {
-            var e = CycleEnvelope(ringCycle[ringStart[f]]);
+            var e = CycleEnvelope(xy, cycleStart, ringCycle[ringStart[f]]);
             (_minX[f], _minY[f], _maxX[f], _maxY[f]) = (e.MinX, e.MinY, e.MaxX, e.MaxY);
         }
     }
@@ -48,8 +48,6 @@ internal sealed class FaceRings : IReadOnlyList<Polygon>
     /// <summary>The envelope of face <paramref name="f"/> (of its shell).</summary>
     public Envelope Envelope(int f) => new(_minX[f], _maxX[f], _minY[f], _maxY[f]);
 
-    public double MinX(int f) => _minX[f];
-
     /// <summary>A ring over a copy of the cycle's coordinates: callers may change what they get (the gap writer reprojects in place).</summary>
     private LinearRing Ring(int cycle)
     {
@@ -58,8 +56,6 @@ internal sealed class FaceRings : IReadOnlyList<Polygon>
     }
 
     /// <summary>The envelope of one traced cycle.</summary>
-    public Envelope CycleEnvelope(int cycle) => CycleEnvelope(_xy, _cycleStart, cycle);
-
     public static Envelope CycleEnvelope(double[] xy, int[] cycleStart, int cycle)
     {
         double minX = double.PositiveInfinity, minY = double.PositiveInfinity, maxX = double.NegativeInfinity, maxY = double.NegativeInfinity;

@@ -1,4 +1,3 @@
-using NetTopologySuite.Algorithm;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;
@@ -19,10 +18,12 @@ public sealed class Mosaic
 {
     private static readonly int[] None = [];
 
-    private Mosaic(IReadOnlyList<Polygon> faces, IReadOnlyList<double> areaKm2, IReadOnlyList<int[][]> labels,
+    private readonly FaceRings _faces;
+
+    private Mosaic(FaceRings faces, IReadOnlyList<double> areaKm2, IReadOnlyList<int[][]> labels,
         IReadOnlyList<int> adjStart, IReadOnlyList<int> adjFace, IReadOnlyList<double> adjLenKm)
     {
-        Faces = faces;
+        _faces = faces;
         AreaKm2 = areaKm2;
         Labels = labels;
         AdjacencyStart = adjStart;
@@ -35,7 +36,7 @@ public sealed class Mosaic
     /// holes). Each is made when asked for (the mosaic stores them flat): keep the polygon rather
     /// than asking twice.
     /// </summary>
-    public IReadOnlyList<Polygon> Faces { get; }
+    public IReadOnlyList<Polygon> Faces => _faces;
 
     /// <summary>Area of each face, km².</summary>
     public IReadOnlyList<double> AreaKm2 { get; }
@@ -55,7 +56,7 @@ public sealed class Mosaic
     public int FaceCount => Faces.Count;
 
     /// <summary>The envelope of face <paramref name="f"/>, without making its polygon.</summary>
-    public Envelope FaceEnvelope(int f) => Faces is FaceRings rings ? rings.Envelope(f) : Faces[f].EnvelopeInternal;
+    public Envelope FaceEnvelope(int f) => _faces.Envelope(f);
 
     /// <summary>
     /// The same faces with one layer's labels replaced: how a perimeter proposal made of whole faces
@@ -70,7 +71,7 @@ public sealed class Mosaic
             throw new ArgumentException($"{labels.Length} labels for {FaceCount} faces.", nameof(labels));
         var all = Labels.ToArray();
         all[layer] = labels;
-        return new Mosaic(Faces, AreaKm2, all, AdjacencyStart, AdjacentFace, AdjacentLengthKm);
+        return new Mosaic(_faces, AreaKm2, all, AdjacencyStart, AdjacentFace, AdjacentLengthKm);
     }
 
     /// <summary>

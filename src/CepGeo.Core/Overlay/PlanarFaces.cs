@@ -1,13 +1,12 @@
 using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Geometries.Implementation;
 using NetTopologySuite.Index.Strtree;
 
 namespace CepGeo.Core.Overlay;
 
 /// <summary>
-/// The faces of a fully noded set of lines, traced on a half-edge graph: every bounded face as a
-/// polygon with its holes, and which face lies across each edge. One pass gives what NTS's
+/// The faces of a fully noded set of lines, traced on a half-edge graph: every bounded face with
+/// its holes (stored flat, see <see cref="FaceRings"/>), and which face lies across each edge. One pass gives what NTS's
 /// Polygonizer plus a separate adjacency search gave, at a fraction of the cost on national data.
 /// </summary>
 internal sealed class PlanarFaces

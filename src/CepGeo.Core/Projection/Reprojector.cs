@@ -56,10 +56,8 @@ public sealed class Reprojector
         ArgumentNullException.ThrowIfNull(layer);
         var reprojector = Create(layer.Crs, to, layer.Source);
         var features = new Feature[layer.Features.Count];
-        // Features are independent: projected on every core. The first failure in file order is
-        // reported, as it comes (not wrapped in an AggregateException).
-        var failed = new Exception?[features.Length];
-        Parallel.For(0, features.Length, i =>
+        // Features are independent: projected on every core, the first failure in file order reported.
+        InFileOrder.ForOrThrow(features.Length, i =>
         {
             var feature = layer.Features[i];
             try
@@ -68,15 +66,9 @@ public sealed class Reprojector
             }
             catch (CepGeoInputException e)
             {
-                failed[i] = new CepGeoInputException(layer.Source, feature.Id, e.Problem, e);
-            }
-            catch (Exception e)
-            {
-                failed[i] = e;
+                throw new CepGeoInputException(layer.Source, feature.Id, e.Problem, e);
             }
         });
-        if (failed.FirstOrDefault(e => e is not null) is { } first)
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
         return layer.WithFeatures(features, to);
     }
 

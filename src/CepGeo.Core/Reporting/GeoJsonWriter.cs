@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Buffers.Text;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -67,23 +67,19 @@ public static class GeoJsonWriter
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(features);
 
-        using var json = new Utf8JsonWriter(stream, WriterOptions);
-        WriteHeader(json, foreignMembers ?? []);
-
+        using (var header = new Utf8JsonWriter(stream, WriterOptions))
+            WriteHeader(header, foreignMembers ?? []);
+        var buffer = new ArrayBufferWriter<byte>(16 * 1024);
+        using var json = new Utf8JsonWriter(buffer, WriterOptions);
         bool first = true;
         foreach (var feature in features)
         {
-            // Each feature is its own JSON value on its own line: the separators are written raw
-            // between them, and the writer is reset so that it does not add its own comma.
-            stream.Write(first ? "\n"u8 : ",\n"u8);
+            AppendFeature(json, buffer, first, feature);
             first = false;
-            json.Reset(stream);
-            WriteFeature(json, feature);
-            json.Flush();
+            stream.Write(buffer.WrittenSpan);
+            buffer.ResetWrittenCount();
         }
-
-        stream.Write(first ? "]}\n"u8 : "\n]}\n"u8);
-        stream.Flush();
+        WriteEnd(stream, empty: first);
     }
 
     /// <summary>
@@ -117,8 +113,7 @@ public static class GeoJsonWriter
             buffer.ResetWrittenCount();
             spare.Add(buffer);
         }
-        stream.Write(count == 0 ? "]}\n"u8 : "\n]}\n"u8);
-        stream.Flush();
+        WriteEnd(stream, empty: count == 0);
     }
 
     /// <summary>Features <c>from .. to-1</c> as they appear in the file, each with its separator.</summary>
@@ -126,13 +121,27 @@ public static class GeoJsonWriter
     {
         using var json = new Utf8JsonWriter(buffer, WriterOptions);
         for (int i = from; i < to; i++)
-        {
-            buffer.Write(i == 0 ? "\n"u8 : ",\n"u8);
-            json.Reset(buffer);
-            WriteFeature(json, feature(i));
-            json.Flush();
-        }
+            AppendFeature(json, buffer, i == 0, feature(i));
         return buffer;
+    }
+
+    /// <summary>
+    /// One feature, on its own line after its separator: each feature is its own JSON value, the
+    /// separators are written raw between them and the writer is reset so that it adds no comma.
+    /// </summary>
+    private static void AppendFeature(Utf8JsonWriter json, ArrayBufferWriter<byte> output, bool first, GeoJsonFeature feature)
+    {
+        output.Write(first ? "\n"u8 : ",\n"u8);
+        json.Reset(output);
+        WriteFeature(json, feature);
+        json.Flush();
+    }
+
+    /// <summary>Closes the features array and the collection; the stream is flushed, not closed.</summary>
+    private static void WriteEnd(Stream stream, bool empty)
+    {
+        stream.Write(empty ? "]}\n"u8 : "\n]}\n"u8);
+        stream.Flush();
     }
 
     /// <summary>Convenience overload for foreign members given as a dictionary (written in its enumeration order).</summary>
