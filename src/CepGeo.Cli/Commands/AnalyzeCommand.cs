@@ -121,7 +121,8 @@ internal static class AnalyzeCommand
         if (showTimings)
         {
             foreach (var (step, s) in clock.Seconds)
-                console.WriteLine($"  {step,-12} {s,8:0.000} s");
+                console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {step,-12} {s,8:0.000} s   cpu {clock.Cpu[step],6:0.00} s   gc pause {clock.Pause[step],5:0.00} s"));
             // What the garbage collector cost: on national layers it is a good part of the time.
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  memory: peak {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MB, allocated {GC.GetTotalAllocatedBytes() >> 20} MB, "
@@ -162,13 +163,22 @@ internal static class AnalyzeCommand
     {
         private readonly Stopwatch _watch = new();
         private string? _step;
+        private TimeSpan _cpuAtStart, _pauseAtStart;
 
         public Dictionary<string, double> Seconds { get; } = [];
+
+        /// <summary>Processor time of all threads per step: against the wall time, how well it used the cores.</summary>
+        public Dictionary<string, double> Cpu { get; } = [];
+
+        /// <summary>Garbage collector pauses per step.</summary>
+        public Dictionary<string, double> Pause { get; } = [];
 
         public void Start(string step)
         {
             Stop();
             _step = step;
+            _cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+            _pauseAtStart = GC.GetTotalPauseDuration();
             _watch.Restart();
         }
 
@@ -177,6 +187,8 @@ internal static class AnalyzeCommand
             if (_step is null) return;
             double s = _watch.Elapsed.TotalSeconds;
             Seconds[_step] = s;
+            Cpu[_step] = (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds;
+            Pause[_step] = (GC.GetTotalPauseDuration() - _pauseAtStart).TotalSeconds;
             console.MarkupLine($"[green]✓[/] {_step} [grey]({s.ToString("0.00", CultureInfo.InvariantCulture)} s)[/]");
             _step = null;
         }

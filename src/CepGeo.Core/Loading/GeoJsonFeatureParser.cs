@@ -27,7 +27,8 @@ internal static class GeoJsonFeatureParser
             if (reader.ValueTextEquals("geometry"u8))
             {
                 reader.Read();
-                (geometry, notes) = new GeoJsonGeometryParser(factory).Parse(json, ref reader);
+                // The geometry parser may go on over a later part of the text: json follows it.
+                (geometry, notes) = new GeoJsonGeometryParser(factory).Parse(ref json, ref reader);
             }
             else if (reader.ValueTextEquals("properties"u8))
             {

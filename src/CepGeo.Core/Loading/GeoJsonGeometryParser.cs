@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using NetTopologySuite.Geometries;
@@ -27,13 +28,33 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
 
     /// <summary>Reads the geometry whose first token the reader is on (an object, or null).</summary>
     /// <param name="json">The whole text the reader runs over (to come back to coordinates written before the type).</param>
-    public (Geometry? Geometry, GeometryNotes Notes) Parse(ReadOnlySpan<byte> json, ref Utf8JsonReader reader)
+    /// <remarks>
+    /// The plain coordinates of a Polygon or MultiPolygon are read straight from the text (see
+    /// <see cref="PolygonCoordinates"/>); the reader then goes on over the rest of the text, so
+    /// <paramref name="json"/> and <paramref name="reader"/> may both be replaced by a later part of
+    /// the same text. The geometry must be a member of a top-level object (a feature's "geometry").
+    /// </remarks>
+    public (Geometry? Geometry, GeometryNotes Notes) Parse(ref ReadOnlySpan<byte> json, ref Utf8JsonReader reader)
     {
-        var geometry = ReadGeometry(json, ref reader, topLevel: true);
+        var geometry = ReadGeometry(ref json, ref reader, topLevel: true);
         return (geometry, new GeometryNotes(_hadZ, _hadM, _badNumber, _closedRings, _droppedRings, _typeName));
     }
 
-    private Geometry? ReadGeometry(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, bool topLevel)
+    /// <summary>
+    /// Where the reader stands after the coordinates of a feature's geometry: in an object in an
+    /// object, just after an array. A reader started over the text that follows the coordinates
+    /// with this state goes on as if it had read them.
+    /// </summary>
+    private static readonly JsonReaderState AfterCoordinates = StateAfter("{\"geometry\":{\"coordinates\":[]"u8);
+
+    private static JsonReaderState StateAfter(ReadOnlySpan<byte> prefix)
+    {
+        var reader = new Utf8JsonReader(prefix, isFinalBlock: false, default);
+        while (reader.Read()) { }
+        return reader.CurrentState;
+    }
+
+    private Geometry? ReadGeometry(ref ReadOnlySpan<byte> json, ref Utf8JsonReader reader, bool topLevel)
     {
         if (reader.TokenType == JsonTokenType.Null)
             return null;
@@ -41,7 +62,8 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
             throw new JsonException("geometry must be an object or null");
 
         string? type = null;
-        int coordinatesAt = -1;
+        var coordinatesText = "null"u8;
+        PolygonCoordinates? plain = null;
         List<Geometry>? members = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -55,13 +77,20 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
             else if (reader.ValueTextEquals("coordinates"u8))
             {
                 reader.Read();
-                coordinatesAt = checked((int)reader.TokenStartIndex);
+                coordinatesText = json[checked((int)reader.TokenStartIndex)..];
+                if (topLevel && PolygonCoordinates.TryRead(coordinatesText, MaxPlausibleOrdinate, out plain, out int length))
+                {
+                    json = coordinatesText[length..];
+                    reader = new Utf8JsonReader(json, isFinalBlock: true, AfterCoordinates);
+                    continue;
+                }
+                plain = null;
                 reader.Skip();
             }
             else if (reader.ValueTextEquals("geometries"u8))
             {
                 reader.Read();
-                members = ReadMembers(json, ref reader);
+                members = ReadMembers(ref json, ref reader);
             }
             else
             {
@@ -78,7 +107,10 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
         if (type == "GeometryCollection")
             return factory.CreateGeometryCollection(members?.ToArray() ?? []);
 
-        var coordinates = new Utf8JsonReader(coordinatesAt < 0 ? "null"u8 : json[coordinatesAt..]);
+        if (plain is not null && (type, plain.Depth) is ("Polygon", 3) or ("MultiPolygon", 4))
+            return FromPlain(plain, type == "MultiPolygon");
+
+        var coordinates = new Utf8JsonReader(coordinatesText);
         coordinates.Read();
         return type switch
         {
@@ -95,7 +127,25 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
         };
     }
 
-    private List<Geometry> ReadMembers(ReadOnlySpan<byte> json, ref Utf8JsonReader reader)
+    private Geometry FromPlain(PolygonCoordinates plain, bool multi)
+    {
+        var polygons = new Polygon[plain.PolygonEnds.Count];
+        int ring = 0, start = 0;
+        for (int k = 0; k < polygons.Length; k++)
+        {
+            var rings = new List<CoordinateSequence?>(plain.PolygonEnds[k] - ring);
+            for (; ring < plain.PolygonEnds[k]; ring++)
+            {
+                int end = plain.RingEnds[ring];
+                rings.Add(Ring(plain.Xy.AsSpan(start, end - start)));
+                start = end;
+            }
+            polygons[k] = ToPolygon(rings);
+        }
+        return multi ? factory.CreateMultiPolygon(polygons.Where(p => !p.IsEmpty).ToArray()) : polygons[0];
+    }
+
+    private List<Geometry> ReadMembers(ref ReadOnlySpan<byte> json, ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.Null)
             return [];
@@ -104,7 +154,7 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
         var members = new List<Geometry>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            if (ReadGeometry(json, ref reader, topLevel: false) is { } member)
+            if (ReadGeometry(ref json, ref reader, topLevel: false) is { } member)
                 members.Add(member);
         }
         return members;
@@ -142,12 +192,16 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
     /// </summary>
     private CoordinateSequence? ReadRing(ref Utf8JsonReader reader)
     {
-        var xy = ReadPositionPairs(ref reader);
-        int n = xy.Count / 2;
-        if (n > 0 && (xy[0] != xy[2 * n - 2] || xy[1] != xy[2 * n - 1]))
+        return Ring(CollectionsMarshal.AsSpan(ReadPositionPairs(ref reader)));
+    }
+
+    /// <summary>A ring from its x, y pairs: closed if it was not (noted), null (noted) with fewer than four positions.</summary>
+    private CoordinateSequence? Ring(ReadOnlySpan<double> xy)
+    {
+        int n = xy.Length / 2;
+        bool open = n > 0 && (xy[0] != xy[2 * n - 2] || xy[1] != xy[2 * n - 1]);
+        if (open)
         {
-            xy.Add(xy[0]);
-            xy.Add(xy[1]);
             _closedRings++;
             n++;
         }
@@ -157,7 +211,11 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
                 _droppedRings++;
             return null;
         }
-        return new PackedDoubleCoordinateSequence(xy.ToArray(), 2, 0);
+        var packed = new double[2 * n];
+        xy.CopyTo(packed);
+        if (open)
+            (packed[2 * n - 2], packed[2 * n - 1]) = (xy[0], xy[1]);
+        return new PackedDoubleCoordinateSequence(packed, 2, 0);
     }
 
     private Coordinate[] ReadPositions(ref Utf8JsonReader reader)
