@@ -376,15 +376,18 @@ public static class GeoJsonWriter
         Utf8Formatter.TryFormat(whole, text.AsSpan(p), out int digits);
         p += digits;
         if (fraction == 0) return p;
-        text[p++] = (byte)'.';
-        int last = p;
-        for (long unit = 100_000; unit > 0; unit /= 10)
-        {
-            int digit = (int)(fraction / unit % 10);
-            text[p++] = (byte)('0' + digit);
-            if (digit != 0) last = p;
-        }
-        return last;
+        // Six digits by constant divisions (the JIT makes them multiplications), trailing zeros cut.
+        int f = (int)fraction, high = f / 1000, low = f - 1000 * high;
+        text[p] = (byte)'.';
+        text[p + 1] = (byte)('0' + high / 100);
+        text[p + 2] = (byte)('0' + high / 10 % 10);
+        text[p + 3] = (byte)('0' + high % 10);
+        text[p + 4] = (byte)('0' + low / 100);
+        text[p + 5] = (byte)('0' + low / 10 % 10);
+        text[p + 6] = (byte)('0' + low % 10);
+        int end = p + 7;
+        while (text[end - 1] == (byte)'0') end--;
+        return end;
     }
 
     /// <summary>Shoelace sum over a closed ring: positive when counter-clockwise (x east, y north).</summary>
