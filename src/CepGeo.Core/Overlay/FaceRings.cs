@@ -48,6 +48,26 @@ internal sealed class FaceRings : IReadOnlyList<Polygon>
     /// <summary>The envelope of face <paramref name="f"/> (of its shell).</summary>
     public Envelope Envelope(int f) => new(_minX[f], _maxX[f], _minY[f], _maxY[f]);
 
+    /// <summary>Face <paramref name="f"/>'s interior point (<see cref="FacePoint"/>), read off the shared array without making the polygon.</summary>
+    public Coordinate InteriorPoint(int f)
+    {
+        int shell = _cycleStart[_ringCycle[_ringStart[f]]];
+        return FacePoint.Interior(new Rings(this, f), _minY[f], _maxY[f]) ?? new Coordinate(_xy[2 * shell], _xy[2 * shell + 1]);
+    }
+
+    private readonly struct Rings(FaceRings faces, int face) : FacePoint.IRings
+    {
+        private int Start(int ring) => faces._cycleStart[faces._ringCycle[faces._ringStart[face] + ring]];
+
+        public int Count => faces._ringStart[face + 1] - faces._ringStart[face];
+
+        public int Length(int ring) => faces._cycleStart[faces._ringCycle[faces._ringStart[face] + ring] + 1] - Start(ring);
+
+        public double X(int ring, int i) => faces._xy[2 * (Start(ring) + i)];
+
+        public double Y(int ring, int i) => faces._xy[2 * (Start(ring) + i) + 1];
+    }
+
     /// <summary>A ring over a copy of the cycle's coordinates: callers may change what they get (the gap writer reprojects in place).</summary>
     private LinearRing Ring(int cycle)
     {

@@ -35,10 +35,11 @@ internal static class GridNoder
         // Computed vertices are rounded and can make contacts of their own (three lines crossing
         // almost at one point): node again, a few times, only around the pieces that moved. An
         // uncut segment met no one in the previous round, so a new contact holds a new piece.
+        Segments? segments = null;
         for (int round = 0; round < MaxRounds; round++)
         {
-            var segments = Segments.Of(index, dead);
-            var contacts = Contacts(segments, changed is null ? null : Array.ConvertAll(segments.Id, id => changed[id]));
+            segments = Segments.Of(index, dead, segments);
+            var contacts = Contacts(segments, changed is null ? null : Array.ConvertAll(segments.Id[..segments.Count], id => changed[id]));
             if (contacts.Count == 0) return true;
             addedNodes = true;
             var nodes = NodesOnSegments(segments, contacts);
@@ -56,11 +57,16 @@ internal static class GridNoder
         public int[] Id = [];
         public int Count;
 
-        public static Segments Of(PointIndex index, List<bool> dead)
+        /// <summary>The live pairs, in the arrays of <paramref name="reuse"/> when they are long enough
+        /// (each noding round lists the live pairs again; the first leaves room for the pieces).</summary>
+        public static Segments Of(PointIndex index, List<bool> dead, Segments? reuse)
         {
             int n = 0;
             for (int e = 0; e < dead.Count; e++) if (!dead[e]) n++;
-            var s = new Segments { X0 = new double[n], Y0 = new double[n], X1 = new double[n], Y1 = new double[n], Id = new int[n], Count = n };
+            int size = n + n / 8;
+            var s = reuse is not null && reuse.Id.Length >= n ? reuse
+                : new Segments { X0 = new double[size], Y0 = new double[size], X1 = new double[size], Y1 = new double[size], Id = new int[size] };
+            s.Count = n;
             var (x, y, a, b) = (index.X, index.Y, index.PairA, index.PairB);
             int k = 0;
             for (int e = 0; e < dead.Count; e++)
@@ -213,54 +219,61 @@ internal static class GridNoder
     {
         var fresh = new List<int>();
         for (int k = 0; k < s.Count; k++)
-        {
-            var extra = nodes[k];
-            if (extra is null) continue;
-            int parent = s.Id[k];
-            double ax = s.X0[k], ay = s.Y0[k], bx = s.X1[k], by = s.Y1[k];
-            double dx = bx - ax, dy = by - ay;
-            extra.Sort((p, q) => ((p.X - ax) * dx + (p.Y - ay) * dy).CompareTo((q.X - ax) * dx + (q.Y - ay) * dy));
-            int u = index.PairA[parent], end = index.PairB[parent];
-            var pieces = new List<int>(extra.Count + 1);
-            foreach (var (px, py) in extra)
-            {
-                if ((px == ax && py == ay) || (px == bx && py == by)) continue;
-                int v = index.Point(px, py);
-                if (v == u) continue;
-                AddPiece(u, v);
-                u = v;
-            }
-            if (pieces.Count == 0) continue; // every node fell on an end: nothing to cut
-            AddPiece(u, end);
-            dead[parent] = true;
-            piecesOf[parent] = pieces;
-
-            void AddPiece(int from, int to)
-            {
-                int id = index.Pair(from, to, out bool added);
-                if (added)
-                {
-                    tags.Add(tags[parent]);
-                    dead.Add(false);
-                    fresh.Add(id);
-                }
-                else if (dead[id])
-                {
-                    // The piece is a segment already cut (at a node this one did not get, rounding
-                    // apart): its pieces stand for it and take the layers of this one too.
-                    OrIntoPieces(id, tags[parent], tags, dead, piecesOf);
-                }
-                else
-                {
-                    tags[id] |= tags[parent];
-                    fresh.Add(id);
-                }
-                pieces.Add(id);
-            }
-        }
+            if (nodes[k] is { } extra)
+                Cut(index, s, k, extra, tags, dead, piecesOf, fresh);
         var changed = new bool[index.PairA.Count];
         foreach (int id in fresh) changed[id] = true;
         return changed;
+    }
+
+    /// <summary>Cuts segment <paramref name="k"/> at its nodes (a method of its own: a closure in the
+    /// loop above was an object per segment, cut or not).</summary>
+    private static void Cut(PointIndex index, Segments s, int k, List<(double X, double Y)> extra, List<ulong> tags, List<bool> dead,
+        Dictionary<int, List<int>> piecesOf, List<int> fresh)
+    {
+        int parent = s.Id[k];
+        double ax = s.X0[k], ay = s.Y0[k], bx = s.X1[k], by = s.Y1[k];
+        double dx = bx - ax, dy = by - ay;
+        extra.Sort((p, q) => ((p.X - ax) * dx + (p.Y - ay) * dy).CompareTo((q.X - ax) * dx + (q.Y - ay) * dy));
+        int u = index.PairA[parent], end = index.PairB[parent];
+        var pieces = new List<int>(extra.Count + 1);
+        foreach (var (px, py) in extra)
+        {
+            if ((px == ax && py == ay) || (px == bx && py == by)) continue;
+            int v = index.Point(px, py);
+            if (v == u) continue;
+            AddPiece(u, v);
+            u = v;
+        }
+        if (pieces.Count == 0) return; // every node fell on an end: nothing to cut
+        AddPiece(u, end);
+        dead[parent] = true;
+        piecesOf[parent] = pieces;
+
+        void AddPiece(int from, int to)
+        {
+            int id = index.Pair(from, to, out bool added);
+            if (added)
+            {
+                PointIndex.Reserve(tags);
+                PointIndex.Reserve(dead);
+                tags.Add(tags[parent]);
+                dead.Add(false);
+                fresh.Add(id);
+            }
+            else if (dead[id])
+            {
+                // The piece is a segment already cut (at a node this one did not get, rounding
+                // apart): its pieces stand for it and take the layers of this one too.
+                OrIntoPieces(id, tags[parent], tags, dead, piecesOf);
+            }
+            else
+            {
+                tags[id] |= tags[parent];
+                fresh.Add(id);
+            }
+            pieces.Add(id);
+        }
     }
 
     /// <summary>Adds layer bits to a cut pair and to its pieces, down to the live ones.</summary>

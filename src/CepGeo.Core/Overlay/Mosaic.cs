@@ -88,6 +88,7 @@ public sealed class Mosaic
         factory ??= layers.SelectMany(l => l).FirstOrDefault()?.Factory ?? new GeometryFactory();
         onStep?.Invoke("node");
         var (index, dead, masks) = NodeBoundaries(layers, factory, robustNoding);
+        index.Freeze();
         onStep?.Invoke("faces");
         var planar = PlanarFaces.Build(index, dead, masks, factory);
         var areas = new double[planar.Faces.Count];
@@ -183,7 +184,11 @@ public sealed class Mosaic
                 int v = index.Point(cs.GetX(i), cs.GetY(i));
                 if (u == v) continue;
                 int id = index.Pair(u, v, out bool added);
-                if (added) masks.Add(bit);
+                if (added)
+                {
+                    PointIndex.Reserve(masks);
+                    masks.Add(bit);
+                }
                 else masks[id] |= bit;
                 u = v;
             }
@@ -222,7 +227,7 @@ public sealed class Mosaic
         tree.Build();
         // Interior points first, then one locator per feature built once: both in parallel, and the
         // locators are only read afterwards, so the group loop can run in parallel too.
-        Parallel.For(0, roots.Count, r => points[roots[r]] ??= FacePoint.Interior(faces[roots[r]]));
+        Parallel.For(0, roots.Count, r => points[roots[r]] ??= faces.InteriorPoint(roots[r]));
         var locators = new IPointOnGeometryLocator[features.Count];
         Parallel.For(0, features.Count, i =>
         {

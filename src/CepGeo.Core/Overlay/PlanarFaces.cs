@@ -202,6 +202,8 @@ internal sealed class PlanarFaces
                 coords[at] = _y[Origin(he0)];
             }
             int cycles = cycleArea.Count;
+            // The walks are done: the node tables go before the next tables of the same size are made.
+            (_outStart, _out, _posInNode) = ([], [], []);
 
             // Counter-clockwise cycles are the shells of bounded faces; the others are the outer
             // boundaries of connected parts, to be placed in the smallest shell around them.

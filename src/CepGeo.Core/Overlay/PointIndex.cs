@@ -22,6 +22,12 @@ internal sealed class PointIndex
         PairB = new List<int>(capacity);
     }
 
+    /// <summary>
+    /// Drops the hash tables (tens of MB on national data) once no point or pair will be added or
+    /// looked up: the points and pairs stay readable.
+    /// </summary>
+    public void Freeze() => _pointSlots = _pairSlots = [];
+
     private static int[] Slots(long count)
     {
         var slots = new int[(int)Math.Min(1L << 30, (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(16L, 2L * count)))];
@@ -66,6 +72,8 @@ internal sealed class PointIndex
             {
                 n = X.Count;
                 _pointSlots[slot] = n;
+                Reserve(X);
+                Reserve(Y);
                 X.Add(x);
                 Y.Add(y);
                 if (2 * X.Count > _pointSlots.Length) _pointSlots = Rehash(X.Count, i => PointHash(X[i], Y[i]));
@@ -94,6 +102,8 @@ internal sealed class PointIndex
             slot = (slot + 1) & mask;
         }
         _pairSlots[slot] = PairA.Count;
+        Reserve(PairA);
+        Reserve(PairB);
         PairA.Add(u);
         PairB.Add(v);
         added = true;
@@ -102,6 +112,16 @@ internal sealed class PointIndex
     }
 
     /// <summary>A table twice as large holding ids 0 .. count-1 (kept at most half full).</summary>
+    /// <summary>
+    /// Room for one more item, growing by a quarter rather than doubling: the tables are sized to
+    /// the input and noding adds a tenth or so, so doubling left half of each national-size list
+    /// unused (and the old one to collect).
+    /// </summary>
+    public static void Reserve<T>(List<T> list)
+    {
+        if (list.Count == list.Capacity) list.Capacity = list.Count + list.Count / 4 + 16;
+    }
+
     private static int[] Rehash(int count, Func<int, int> hash)
     {
         var slots = Slots(2L * count);

@@ -43,6 +43,24 @@ public class FacePointTests
         }, iter: 5000);
     }
 
+    /// <summary>
+    /// A mosaic's faces (holes included: a polygon and the shifted copies laid over it) give, read
+    /// off the shared ring array, the point their polygon gives.
+    /// </summary>
+    [Fact]
+    public void FaceRings_point_equals_the_point_of_the_face_polygon()
+    {
+        GenPolygon.Sample(p =>
+        {
+            var moved = (Polygon)p.Copy();
+            moved.Apply(new NetTopologySuite.Geometries.Utilities.AffineTransformation().Translate(1, 0.5));
+            var mosaic = Mosaic.Build([[p], [moved]]);
+            var faces = (FaceRings)mosaic.Faces;
+            for (int f = 0; f < faces.Count; f++)
+                Assert.Equal(FacePoint.Interior(faces.ToPolygon(f)), faces.InteriorPoint(f));
+        }, iter: 1000);
+    }
+
     private static Polygon Packed(Polygon p)
     {
         LinearRing Ring(LineString r) => Factory.CreateLinearRing(new PackedDoubleCoordinateSequence(r.Coordinates, 2, 0));
