@@ -43,8 +43,9 @@ public static class Analysis
     public const string StepMosaic = "mosaic";
     public const string StepMetrics = "metrics";
 
-    /// <param name="loadLayer">Opens and reads one layer of the study (cells or an operator).</param>
-    /// <param name="loadWeights">Opens and reads the weights layer.</param>
+    /// <param name="loadLayer">Opens and reads one layer of the study (cells or an operator). The layer
+    /// is the run's: its geometries are projected where they are, so they must not be shared.</param>
+    /// <param name="loadWeights">Opens and reads the weights layer (the run's too).</param>
     /// <param name="onStep">Called as each step starts (for progress bars and timings).</param>
     /// <param name="cancellationToken">Checked as each step and sub-step starts and between layers and
     /// comparisons; cancelling throws <see cref="OperationCanceledException"/> and nothing is returned.</param>
@@ -76,8 +77,8 @@ public static class Analysis
         Step(StepProject);
         var crs = EqualArea.Choose(study.Crs, LonLatBounds(loaded));
         var load = loaded.SelectMany(l => l.Report).ToList();
-        var projected = loaded.Select(l => Reprojector.Project(l, crs)).ToList();
-        // The geometries as read are not needed any more: on national layers they are hundreds of MB.
+        // In place: a copy of every ring of a national layer was tens of MB to allocate and collect.
+        var projected = loaded.Select(l => Reprojector.Project(l, crs, inPlace: true)).ToList();
         loaded.Clear();
 
         Step(StepMosaic);

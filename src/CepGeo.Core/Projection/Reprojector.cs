@@ -51,7 +51,9 @@ public sealed class Reprojector
     /// Projects every feature of a layer (ids, names and attributes kept) and returns the new layer in
     /// <paramref name="to"/>. A feature that cannot be projected is an error naming the layer and feature.
     /// </summary>
-    public static Layer Project(Layer layer, CrsRef to)
+    /// <param name="inPlace">Transform the layer's own geometries instead of copies: for a caller that
+    /// gives the layer up (after an error, some of its geometries are projected, some not).</param>
+    public static Layer Project(Layer layer, CrsRef to, bool inPlace = false)
     {
         ArgumentNullException.ThrowIfNull(layer);
         var reprojector = Create(layer.Crs, to, layer.Source);
@@ -62,7 +64,10 @@ public sealed class Reprojector
             var feature = layer.Features[i];
             try
             {
-                features[i] = feature with { Geometry = reprojector.Transform(feature.Geometry) };
+                features[i] = feature with
+                {
+                    Geometry = inPlace ? reprojector.TransformInPlace(feature.Geometry) : reprojector.Transform(feature.Geometry),
+                };
             }
             catch (CepGeoInputException e)
             {

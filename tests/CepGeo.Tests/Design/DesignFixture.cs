@@ -33,7 +33,7 @@ internal static class DesignFixture
     }
 
     private static Layer Layer(string key, Geometry[] geoms, double[]? values = null) => new(key,
-        geoms.Select((g, i) => new Feature($"{key}{i}", $"{key} {i}", g,
+        geoms.Select((g, i) => new Feature($"{key}{i}", $"{key} {i}", g.Copy(), // the run's own (it projects in place)
             values is null ? new Dictionary<string, object?>() : new Dictionary<string, object?> { ["pop"] = values[i] })).ToList(),
         Laea, []);
 }
