@@ -20,16 +20,12 @@ internal sealed class FaceRings : IReadOnlyList<Polygon>
     /// <param name="xy">x, y pairs of every cycle, each closed (first point repeated).</param>
     /// <param name="cycleStart">Cycle c is the pairs <c>cycleStart[c] .. cycleStart[c+1]-1</c>.</param>
     /// <param name="ringStart">Face f's rings are <c>ringCycle[ringStart[f] .. ringStart[f+1]-1]</c>, shell first.</param>
-    public FaceRings(double[] xy, int[] cycleStart, int[] ringStart, int[] ringCycle, GeometryFactory factory)
+    /// <param name="shellBounds">Per face, the bounds of its shell (min x, min y, max x, max y), as the caller computed them.</param>
+    public FaceRings(double[] xy, int[] cycleStart, int[] ringStart, int[] ringCycle,
+        (double[] MinX, double[] MinY, double[] MaxX, double[] MaxY) shellBounds, GeometryFactory factory)
     {
         (_xy, _cycleStart, _ringStart, _ringCycle, _factory) = (xy, cycleStart, ringStart, ringCycle, factory);
-        int n = ringStart.Length - 1;
-        (_minX, _minY, _maxX, _maxY) = (new double[n], new double[n], new double[n], new double[n]);
-        for (int f = 0; f < n; f++)
-        {
-            var e = CycleEnvelope(xy, cycleStart, ringCycle[ringStart[f]]);
-            (_minX[f], _minY[f], _maxX[f], _maxY[f]) = (e.MinX, e.MinY, e.MaxX, e.MaxY);
-        }
+        (_minX, _minY, _maxX, _maxY) = shellBounds;
     }
 
     public int Count => _ringStart.Length - 1;

@@ -1,6 +1,5 @@
 using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Index.Strtree;
 
 namespace CepGeo.Core.Overlay;
 
@@ -187,7 +186,8 @@ internal sealed class PlanarFaces
             }
             var starts = cycleStart.ToArray();
             var coords = new double[2 * starts[^1]];
-            for (int c = 0; c < cycleFirst.Count; c++)
+            // Each cycle's place in the array is known: the second walk runs on every core.
+            Parallel.For(0, cycleFirst.Count, c =>
             {
                 int at = 2 * starts[c], he0 = cycleFirst[c], he = he0;
                 do
@@ -200,7 +200,7 @@ internal sealed class PlanarFaces
                 while (he != he0);
                 coords[at++] = _x[Origin(he0)];
                 coords[at] = _y[Origin(he0)];
-            }
+            });
             int cycles = cycleArea.Count;
             // The walks are done: the node tables go before the next tables of the same size are made.
             (_outStart, _out, _posInNode) = ([], [], []);
@@ -214,20 +214,27 @@ internal sealed class PlanarFaces
                 faceOfCycle[c] = cycleArea[c] > 0 ? shells.Count : -1;
                 if (cycleArea[c] > 0) shells.Add(c);
             }
+            var bounds = (MinX: new double[shells.Count], MinY: new double[shells.Count], MaxX: new double[shells.Count], MaxY: new double[shells.Count]);
+            Parallel.For(0, shells.Count, f =>
+            {
+                var e = FaceRings.CycleEnvelope(coords, starts, shells[f]);
+                (bounds.MinX[f], bounds.MinY[f], bounds.MaxX[f], bounds.MaxY[f]) = (e.MinX, e.MinY, e.MaxX, e.MaxY);
+            });
             var holesOf = new List<int>[shells.Count];
-            var tree = new STRtree<int>();
-            foreach (int c in shells) tree.Insert(FaceRings.CycleEnvelope(coords, starts, c), faceOfCycle[c]);
-            tree.Build();
+            ShellGrid? grid = null;
             for (int c = 0; c < cycles; c++)
             {
                 if (cycleArea[c] > 0) continue;
-                var p = new Coordinate(coords[2 * starts[c]], coords[2 * starts[c] + 1]);
+                grid ??= new ShellGrid(bounds);
+                double px = coords[2 * starts[c]], py = coords[2 * starts[c] + 1];
+                var p = new Coordinate(px, py);
                 int best = -1;
                 double bestArea = double.PositiveInfinity;
-                foreach (int f in tree.Query(new Envelope(p)))
+                foreach (int f in grid.Around(px, py))
                 {
                     double shellArea = cycleArea[shells[f]];
-                    if (shellArea < bestArea && FaceRings.LocateInCycle(p, coords, starts, shells[f]) == Location.Interior)
+                    if (px >= bounds.MinX[f] && px <= bounds.MaxX[f] && py >= bounds.MinY[f] && py <= bounds.MaxY[f]
+                        && shellArea < bestArea && FaceRings.LocateInCycle(p, coords, starts, shells[f]) == Location.Interior)
                     {
                         best = f;
                         bestArea = shellArea;
@@ -252,7 +259,7 @@ internal sealed class PlanarFaces
                     }
                 ringStart[f + 1] = ringCycle.Count;
             }
-            var faces = new FaceRings(coords, starts, ringStart, [.. ringCycle], factory);
+            var faces = new FaceRings(coords, starts, ringStart, [.. ringCycle], bounds, factory);
 
             // Adjacency: the faces on the two sides of every edge, one entry per neighbour (arrays
             // of the exact size: on national data these are millions of entries).
@@ -298,9 +305,9 @@ internal sealed class PlanarFaces
             var outStart = new int[faces + 1];
             var other = new List<int>(start[faces] / 2);
             var lens = new List<double>(start[faces] / 2);
+            Parallel.For(0, faces, f => Array.Sort(key, len, start[f], start[f + 1] - start[f]));
             for (int f = 0; f < faces; f++)
             {
-                Array.Sort(key, len, start[f], start[f + 1] - start[f]);
                 for (int at = start[f]; at < start[f + 1]; at++)
                 {
                     int o = (int)(key[at] >> 32) - 1;
@@ -313,6 +320,57 @@ internal sealed class PlanarFaces
         }
 
         private static double Sq(double v) => v * v;
+
+        /// <summary>
+        /// The shells bucketed by the cells of a uniform grid their bounds overlap (about one shell a
+        /// cell): which shells may hold a point. NTS's STRtree over a national mosaic's shells cost
+        /// more to build than all the holes it placed.
+        /// </summary>
+        private sealed class ShellGrid
+        {
+            private readonly double _minX, _minY, _cell;
+            private readonly int _nx, _ny;
+            private readonly int[] _start, _entries;
+
+            public ShellGrid((double[] MinX, double[] MinY, double[] MaxX, double[] MaxY) b)
+            {
+                int n = b.MinX.Length;
+                (_minX, _minY) = (n == 0 ? 0 : b.MinX.Min(), n == 0 ? 0 : b.MinY.Min());
+                double w = n == 0 ? 0 : b.MaxX.Max() - _minX, h = n == 0 ? 0 : b.MaxY.Max() - _minY;
+                _cell = Math.Sqrt(w * h / Math.Max(n, 1));
+                if (!(_cell > 0) || !double.IsFinite(_cell)) _cell = Math.Max(Math.Max(w, h), 1);
+                _nx = (int)Math.Min(w / _cell, 4096) + 1;
+                _ny = (int)Math.Min(h / _cell, 4096) + 1;
+                _cell = Math.Max(_cell, Math.Max(w / _nx, h / _ny) * (1 + 1e-12));
+                _start = new int[_nx * _ny + 1];
+                for (int pass = 0; pass < 2; pass++)
+                {
+                    var fill = pass == 0 ? null : (int[])_start.Clone();
+                    for (int f = 0; f < n; f++)
+                        for (int r = Row(b.MinY[f]), r1 = Row(b.MaxY[f]); r <= r1; r++)
+                            for (int c = Col(b.MinX[f]), c1 = Col(b.MaxX[f]); c <= c1; c++)
+                                if (pass == 0) _start[r * _nx + c + 1]++;
+                                else _entries![fill![r * _nx + c]++] = f;
+                    if (pass == 0)
+                    {
+                        for (int k = 0; k < _nx * _ny; k++) _start[k + 1] += _start[k];
+                        _entries = new int[_start[^1]];
+                    }
+                }
+                _entries ??= [];
+            }
+
+            private int Col(double x) => Math.Clamp((int)((x - _minX) / _cell), 0, _nx - 1);
+
+            private int Row(double y) => Math.Clamp((int)((y - _minY) / _cell), 0, _ny - 1);
+
+            /// <summary>The shells whose bounds may hold (x, y): a superset, to check against the bounds.</summary>
+            public ReadOnlySpan<int> Around(double x, double y)
+            {
+                int k = Row(y) * _nx + Col(x);
+                return _entries.AsSpan(_start[k], _start[k + 1] - _start[k]);
+            }
+        }
 
     }
 }
