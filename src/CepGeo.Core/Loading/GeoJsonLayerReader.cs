@@ -163,12 +163,23 @@ public static partial class GeoJsonLayerReader
         var features = new List<RawFeature>();
         var batch = new List<ReadOnlyMemory<byte>>(BatchSize);
         Task<(RawFeature[], Exception?)>? pending = null;
+        bool afterObject = false;
         while (true)
         {
             ReadOnlyMemory<byte> json;
+            // In memory, features after the first are delimited by their braces (the scanner
+            // tokenising every coordinate was the sequential part of loading); their own parse
+            // checks their syntax.
+            if (afterObject && scanner.TrySkimObject(out json))
+            {
+                AddToBatch(json);
+                continue;
+            }
             try
             {
-                if (scanner.ReadValue(out json) == JsonTokenType.EndArray)
+                var token = scanner.ReadValue(out json);
+                afterObject = token == JsonTokenType.StartObject;
+                if (token == JsonTokenType.EndArray)
                 {
                     Collect();
                     Add(ParseBatch([.. batch], features.Count, source, factory));
@@ -181,8 +192,13 @@ public static partial class GeoJsonLayerReader
                 Add(ParseBatch([.. batch], features.Count, source, factory));
                 throw Malformed(source, ex, scanner.ReachedEnd, Position(features.Count));
             }
+            AddToBatch(json);
+        }
+
+        void AddToBatch(ReadOnlyMemory<byte> json)
+        {
             batch.Add(scanner.Stable ? json : json.ToArray());
-            if (batch.Count < BatchSize) continue;
+            if (batch.Count < BatchSize) return;
             Collect();
             var items = batch.ToArray();
             batch.Clear();
@@ -224,6 +240,13 @@ public static partial class GeoJsonLayerReader
         try
         {
             return GeoJsonFeatureParser.Parse(json, where, factory);
+        }
+        catch (JsonException ex) when (ex.GetType() != typeof(JsonException))
+        {
+            // The reader's own exception: the feature's text is not JSON (a feature delimited by its
+            // braces was not checked before). The document is read again as a stream, which places
+            // the error as for any syntax error.
+            throw Malformed(source, ex, atEnd: false, where);
         }
         catch (JsonException ex)
         {

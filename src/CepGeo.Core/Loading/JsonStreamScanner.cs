@@ -85,6 +85,57 @@ internal sealed class JsonStreamScanner(Stream stream)
         }
     }
 
+    /// <summary>
+    /// In memory, just after an object read by <see cref="ReadValue"/> in an array: the next
+    /// object of the array, found by matching its braces (strings skipped) instead of tokenising
+    /// it. Nothing is checked inside the object: its reader must treat a syntax error as one of
+    /// the document's. False (nothing consumed) when the array does not go on with an object
+    /// whose braces match: <see cref="ReadValue"/> then reads on, checking everything.
+    /// </summary>
+    /// <remarks>The reader state stays the one after the previous object, which is where the scanner
+    /// stands again: only its line count, used in messages, falls behind.</remarks>
+    public bool TrySkimObject(out ReadOnlyMemory<byte> value)
+    {
+        value = default;
+        if (!Stable) return false;
+        var s = _buffer.AsSpan(0, _end);
+        int p = SkipSpace(s, _start);
+        if (p >= s.Length || s[p] != (byte)',') return false;
+        p = SkipSpace(s, p + 1);
+        if (p >= s.Length || s[p] != (byte)'{') return false;
+        int begin = p, depth = 0;
+        while (true)
+        {
+            int k = s[p..].IndexOfAny("{}\""u8);
+            if (k < 0) return false;
+            p += k;
+            byte c = s[p++];
+            if (c == (byte)'"')
+            {
+                while (true)
+                {
+                    if (p >= s.Length) return false;
+                    int q = s[p..].IndexOfAny("\"\\"u8);
+                    if (q < 0) return false;
+                    p += q;
+                    if (s[p] == (byte)'"') { p++; break; }
+                    p += 2;
+                }
+            }
+            else if (c == (byte)'{') depth++;
+            else if (--depth == 0) break;
+        }
+        value = _buffer.AsMemory(begin, p - begin);
+        _start = p;
+        return true;
+    }
+
+    private static int SkipSpace(ReadOnlySpan<byte> s, int p)
+    {
+        while (p < s.Length && s[p] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') p++;
+        return p;
+    }
+
     private void Advance(ref Utf8JsonReader reader)
     {
         _start += checked((int)reader.BytesConsumed);
