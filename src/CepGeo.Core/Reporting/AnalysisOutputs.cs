@@ -95,37 +95,48 @@ public static class AnalysisOutputs
     {
         var toWgs84 = Reprojector.Create(r.Crs, CrsRef.Wgs84Default);
         var cells = r.Cells.Features;
+        var names = MetricNames(r);
         GeoJsonWriter.Write(stream, cells.Count, i =>
         {
-            var props = new List<KeyValuePair<string, object?>>(2 + 2 + 15 * r.Comparisons.Count) { new("id", cells[i].Id), new("name", cells[i].Name) };
-            props.AddRange(CellMetricProperties(r, i));
+            var props = new List<KeyValuePair<string, object?>>(2 + 2 + CellMetrics.Length * r.Comparisons.Count) { new("id", cells[i].Id), new("name", cells[i].Name) };
+            props.AddRange(CellMetricProperties(r, i, names));
             return new GeoJsonFeature(toWgs84.Transform(cells[i].Geometry), props, cells[i].Id);
         }, [KeyValuePair.Create("cepgeo", (JsonNode?)Header(r, version))]);
     }
 
     /// <summary>Cell <paramref name="i"/>'s area, population and every metric against each operator as <c>{key}_{metric}</c>.</summary>
-    public static List<KeyValuePair<string, object?>> CellMetricProperties(AnalysisResult r, int i)
+    public static List<KeyValuePair<string, object?>> CellMetricProperties(AnalysisResult r, int i) =>
+        CellMetricProperties(r, i, MetricNames(r));
+
+    /// <summary>The <c>{key}_{metric}</c> names of <see cref="CellMetricProperties(AnalysisResult, int)"/>, per comparison
+    /// (made once for a layer rather than once per cell).</summary>
+    private static string[][] MetricNames(AnalysisResult r) =>
+        [.. r.Comparisons.Select(c => CellMetrics.Select(m => c.Operator + "_" + m).ToArray())];
+
+    private static readonly string[] CellMetrics =
+    [
+        "coverage", "pop_coverage", "gap_km2", "pop_gap", "double_km2", "pop_double", "partners", "dominant_zone",
+        "dominant_share", "nested", "straddling", "misfit", "pop_misfit", "coterminous", "aligned",
+    ];
+
+    private static List<KeyValuePair<string, object?>> CellMetricProperties(AnalysisResult r, int i, string[][] names)
     {
-        var props = new List<KeyValuePair<string, object?>>(2 + 15 * r.Comparisons.Count);
+        var props = new List<KeyValuePair<string, object?>>(2 + CellMetrics.Length * r.Comparisons.Count);
         if (r.Comparisons.Count > 0)
         {
             props.Add(new("area_km2", r.Comparisons[0].Cells[i].AreaKm2));
             props.Add(new("pop", r.Comparisons[0].Cells[i].Pop));
         }
-        foreach (var c in r.Comparisons)
+        for (int k = 0; k < r.Comparisons.Count; k++)
         {
-            var m = c.Cells[i];
-            string k = c.Operator + "_";
+            var m = r.Comparisons[k].Cells[i];
+            var n = names[k];
             props.AddRange(
             [
-                new(k + "coverage", m.Coverage), new(k + "pop_coverage", m.PopCoverage),
-                new(k + "gap_km2", m.GapKm2), new(k + "pop_gap", m.PopGap),
-                new(k + "double_km2", m.DoubleKm2), new(k + "pop_double", m.PopDouble),
-                new(k + "partners", m.Partners), new(k + "dominant_zone", m.DominantZone),
-                new(k + "dominant_share", m.DominantShare), new(k + "nested", m.Nested),
-                new(k + "straddling", m.Straddling), new(k + "misfit", m.Misfit),
-                new(k + "pop_misfit", m.PopMisfit), new(k + "coterminous", m.Coterminous),
-                new(k + "aligned", m.Aligned),
+                new(n[0], m.Coverage), new(n[1], m.PopCoverage), new(n[2], m.GapKm2), new(n[3], m.PopGap),
+                new(n[4], m.DoubleKm2), new(n[5], m.PopDouble), new(n[6], m.Partners), new(n[7], m.DominantZone),
+                new(n[8], m.DominantShare), new(n[9], m.Nested), new(n[10], m.Straddling), new(n[11], m.Misfit),
+                new(n[12], m.PopMisfit), new(n[13], m.Coterminous), new(n[14], m.Aligned),
             ]);
         }
         return props;

@@ -247,7 +247,9 @@ public static class GeoJsonWriter
         }
         // Utf8JsonWriter already writes the shortest round-trip form; spelling it out keeps the
         // format a decision of ours rather than of the serializer's defaults.
-        json.WriteRawValue(number.ToString("R", CultureInfo.InvariantCulture), skipInputValidation: true);
+        Span<byte> text = stackalloc byte[MaxNumberBytes];
+        number.TryFormat(text, out int written, "R", CultureInfo.InvariantCulture);
+        json.WriteRawValue(text[..written], skipInputValidation: true);
     }
 
     private static void WriteGeometry(Utf8JsonWriter json, Geometry? geometry)
