@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -99,19 +98,25 @@ public static class GeoJsonWriter
 
         using (var json = new Utf8JsonWriter(stream, WriterOptions))
             WriteHeader(json, foreignMembers ?? []);
+        // Waves of chunks formatted on every core into buffers kept from wave to wave, then written
+        // in order: a national gap report is over a thousand chunks of hundreds of KB, and letting
+        // the formatting run ahead of the writing held hundreds of them at once.
         const int chunk = 64;
-        // Buffers go back to a bag once written: a national gap report is over a thousand chunks,
-        // each buffer hundreds of KB (large-object heap, collected only with the oldest generation).
-        var spare = new ConcurrentBag<ArrayBufferWriter<byte>>();
-        var buffers = Enumerable.Range(0, (count + chunk - 1) / chunk).AsParallel().AsOrdered()
-            .WithMergeOptions(ParallelMergeOptions.NotBuffered)
-            .Select(k => FormatFeatures(k * chunk, Math.Min(count, (k + 1) * chunk), feature,
-                spare.TryTake(out var reused) ? reused : new ArrayBufferWriter<byte>(64 * 1024)));
-        foreach (var buffer in buffers)
+        int chunks = (count + chunk - 1) / chunk, wave = Math.Min(chunks, 4 * Environment.ProcessorCount);
+        var buffers = new ArrayBufferWriter<byte>[wave];
+        for (int w = 0; w < chunks; w += wave)
         {
-            stream.Write(buffer.WrittenSpan);
-            buffer.ResetWrittenCount();
-            spare.Add(buffer);
+            int n = Math.Min(wave, chunks - w);
+            Parallel.For(0, n, j =>
+            {
+                int k = w + j;
+                FormatFeatures(k * chunk, Math.Min(count, (k + 1) * chunk), feature, buffers[j] ??= new ArrayBufferWriter<byte>(64 * 1024));
+            });
+            for (int j = 0; j < n; j++)
+            {
+                stream.Write(buffers[j].WrittenSpan);
+                buffers[j].ResetWrittenCount();
+            }
         }
         WriteEnd(stream, empty: count == 0);
     }
