@@ -173,15 +173,28 @@ public sealed class Mosaic
         // national layers, and the tables grow if there are more.
         var index = new PointIndex(vertices / 2);
         var masks = new List<ulong>(vertices / 2);
+        var ids = new int[256];
+        // The hash tables are tens of MB: each lookup misses the cache. The ring's points are
+        // looked up first, each a few ahead of its lookup asked of memory, then its segments.
+        const int ahead = 8;
         foreach (var (layer, cs) in Rings(layers))
         {
             ulong bit = layer < 64 ? 1UL << layer : 0;
             int n = cs.Count;
             if (n == 0) continue;
-            int u = index.Point(cs.GetX(0), cs.GetY(0));
+            if (ids.Length < n) ids = new int[Math.Max(n, 2 * ids.Length)];
+            for (int i = 0; i < Math.Min(ahead, n); i++) index.PrefetchPoint(cs.GetX(i), cs.GetY(i));
+            for (int i = 0; i < n; i++)
+            {
+                if (i + ahead < n) index.PrefetchPoint(cs.GetX(i + ahead), cs.GetY(i + ahead));
+                ids[i] = index.Point(cs.GetX(i), cs.GetY(i));
+            }
+            for (int i = 1; i < Math.Min(ahead + 1, n); i++) index.PrefetchPair(ids[i - 1], ids[i]);
+            int u = ids[0];
             for (int i = 1; i < n; i++)
             {
-                int v = index.Point(cs.GetX(i), cs.GetY(i));
+                if (i + ahead < n) index.PrefetchPair(ids[i + ahead - 1], ids[i + ahead]);
+                int v = ids[i];
                 if (u == v) continue;
                 int id = index.Pair(u, v, out bool added);
                 if (added)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics.X86;
 
 namespace CepGeo.Core.Overlay;
 
@@ -57,6 +58,22 @@ internal sealed class PointIndex
         Mix((ulong)BitConverter.DoubleToInt64Bits(x), (ulong)BitConverter.DoubleToInt64Bits(y));
 
     private static int PairHash(int u, int v) => Mix((ulong)Math.Min(u, v), (ulong)Math.Max(u, v));
+
+    /// <summary>Asks memory for the slot where <see cref="Point"/> will look (x, y) up: a hint, nothing changes.</summary>
+    public unsafe void PrefetchPoint(double x, double y)
+    {
+        if (!Sse.IsSupported) return;
+        int slot = PointHash(x + 0.0, y + 0.0) & (_pointSlots.Length - 1);
+        fixed (int* at = &_pointSlots[slot]) Sse.Prefetch0(at);
+    }
+
+    /// <summary>Asks memory for the slot where <see cref="Pair"/> will look (u, v) up: a hint, nothing changes.</summary>
+    public unsafe void PrefetchPair(int u, int v)
+    {
+        if (!Sse.IsSupported) return;
+        int slot = PairHash(u, v) & (_pairSlots.Length - 1);
+        fixed (int* at = &_pairSlots[slot]) Sse.Prefetch0(at);
+    }
 
     /// <summary>The id of the point, added if new (−0 and 0 are the same point).</summary>
     public int Point(double x, double y)
