@@ -138,7 +138,7 @@ public static class GeoJsonWriter
     {
         output.Write(first ? "\n"u8 : ",\n"u8);
         json.Reset(output);
-        WriteFeature(json, feature);
+        WriteFeature(json, output, feature);
         json.Flush();
     }
 
@@ -177,7 +177,13 @@ public static class GeoJsonWriter
         json.Flush();
     }
 
-    private static void WriteFeature(Utf8JsonWriter json, GeoJsonFeature feature)
+    /// <summary>
+    /// The feature through <paramref name="json"/> up to its properties; its geometry straight into
+    /// <paramref name="output"/> (where <paramref name="json"/> writes), closing the object by hand:
+    /// national outputs are over a hundred MB of coordinates, and passing them through the writer
+    /// copied them once more. The caller resets <paramref name="json"/> before its next feature.
+    /// </summary>
+    private static void WriteFeature(Utf8JsonWriter json, IBufferWriter<byte> output, GeoJsonFeature feature)
     {
         json.WriteStartObject();
         json.WriteString("type", "Feature");
@@ -192,10 +198,11 @@ public static class GeoJsonWriter
             WriteValue(json, name, value);
         }
         json.WriteEndObject();
+        json.Flush();
 
-        json.WritePropertyName("geometry");
-        WriteGeometry(json, feature.Geometry);
-        json.WriteEndObject();
+        output.Write(",\"geometry\":"u8);
+        WriteGeometry(output, feature.Geometry);
+        output.Write("}"u8);
     }
 
     private static void WriteValue(Utf8JsonWriter json, string name, object? value)
@@ -257,29 +264,26 @@ public static class GeoJsonWriter
         json.WriteRawValue(text[..written], skipInputValidation: true);
     }
 
-    private static void WriteGeometry(Utf8JsonWriter json, Geometry? geometry)
+    private static void WriteGeometry(IBufferWriter<byte> output, Geometry? geometry)
     {
         switch (geometry)
         {
             case null:
-                json.WriteNullValue();
+                output.Write("null"u8);
                 return;
             case Polygon polygon:
-                json.WriteStartObject();
-                json.WriteString("type", "Polygon");
-                json.WritePropertyName("coordinates");
-                WritePolygonRings(json, polygon);
-                json.WriteEndObject();
+                output.Write("{\"type\":\"Polygon\",\"coordinates\":"u8);
+                WritePolygonRings(output, polygon);
+                output.Write("}"u8);
                 return;
             case MultiPolygon multi:
-                json.WriteStartObject();
-                json.WriteString("type", "MultiPolygon");
-                json.WritePropertyName("coordinates");
-                json.WriteStartArray();
+                output.Write("{\"type\":\"MultiPolygon\",\"coordinates\":["u8);
                 for (int i = 0; i < multi.NumGeometries; i++)
-                    WritePolygonRings(json, (Polygon)multi.GetGeometryN(i));
-                json.WriteEndArray();
-                json.WriteEndObject();
+                {
+                    if (i > 0) output.Write(","u8);
+                    WritePolygonRings(output, (Polygon)multi.GetGeometryN(i));
+                }
+                output.Write("]}"u8);
                 return;
             default:
                 throw new ArgumentException(
@@ -287,26 +291,29 @@ public static class GeoJsonWriter
         }
     }
 
-    private static void WritePolygonRings(Utf8JsonWriter json, Polygon polygon)
+    private static void WritePolygonRings(IBufferWriter<byte> output, Polygon polygon)
     {
-        json.WriteStartArray();
+        output.Write("["u8);
         if (!polygon.IsEmpty)
         {
-            WriteRing(json, polygon.ExteriorRing.CoordinateSequence, counterClockwise: true);
+            WriteRing(output, polygon.ExteriorRing.CoordinateSequence, counterClockwise: true);
             for (int i = 0; i < polygon.NumInteriorRings; i++)
-                WriteRing(json, polygon.GetInteriorRingN(i).CoordinateSequence, counterClockwise: false);
+            {
+                output.Write(","u8);
+                WriteRing(output, polygon.GetInteriorRingN(i).CoordinateSequence, counterClockwise: false);
+            }
         }
-        json.WriteEndArray();
+        output.Write("]"u8);
     }
 
-    private static void WriteRing(Utf8JsonWriter json, CoordinateSequence ring, bool counterClockwise)
+    private static void WriteRing(IBufferWriter<byte> output, CoordinateSequence ring, bool counterClockwise)
     {
         int n = ring.Count;
-        // Per-thread work arrays: renting three from the shared pool for each of millions of rings
+        // Per-thread work arrays: renting them from the shared pool for each of millions of rings
         // cost more than formatting them (the pool's thread cache holds one array per size).
         var scratch = t_ring ??= new RingScratch();
-        scratch.Ensure(n, 2 + n * (2 * MaxNumberBytes + 4));
-        var (xs, ys, text) = (scratch.X, scratch.Y, scratch.Text);
+        scratch.Ensure(n);
+        var (xs, ys) = (scratch.X, scratch.Y);
 
         // Round first, drop the repeated points that rounding can create, then orient: the
         // orientation must hold for the numbers a reader will see.
@@ -321,8 +328,9 @@ public static class GeoJsonWriter
         }
 
         bool reverse = SignedArea(xs, ys, m) > 0 != counterClockwise;
-        // The ring is formatted here as one raw value: formatting each number through the
-        // writer was most of the time spent writing a national gap report.
+        // Formatted here, in place: formatting each number through a JSON writer was most of the
+        // time spent writing a national gap report.
+        var text = output.GetSpan(2 + m * (2 * MaxNumberBytes + 4));
         int p = 0;
         text[p++] = (byte)'[';
         for (int k = 0; k < m; k++)
@@ -336,18 +344,16 @@ public static class GeoJsonWriter
             text[p++] = (byte)']';
         }
         text[p++] = (byte)']';
-        json.WriteRawValue(text.AsSpan(0, p), skipInputValidation: true);
+        output.Advance(p);
     }
 
     private sealed class RingScratch
     {
         public double[] X = [], Y = [];
-        public byte[] Text = [];
 
-        public void Ensure(int points, int bytes)
+        public void Ensure(int points)
         {
             if (X.Length < points) (X, Y) = (new double[Math.Max(points, 2 * X.Length)], new double[Math.Max(points, 2 * X.Length)]);
-            if (Text.Length < bytes) Text = new byte[Math.Max(bytes, 2 * Text.Length)];
         }
     }
 
@@ -361,16 +367,16 @@ public static class GeoJsonWriter
     /// form without trailing zeros (5.1, -0.000012, 43): what the shortest round-trip form gives for
     /// such numbers, without its exponent form near 0. Non-finite values are written as null.
     /// </summary>
-    private static int FormatCoordinate(double value, byte[] text, int p)
+    private static int FormatCoordinate(double value, Span<byte> text, int p)
     {
         if (!double.IsFinite(value))
         {
-            "null"u8.CopyTo(text.AsSpan(p));
+            "null"u8.CopyTo(text[p..]);
             return p + 4;
         }
         if (Math.Abs(value) >= 1e9)
         {
-            value.TryFormat(text.AsSpan(p, MaxNumberBytes), out int written, "R", CultureInfo.InvariantCulture);
+            value.TryFormat(text.Slice(p, MaxNumberBytes), out int written, "R", CultureInfo.InvariantCulture);
             return p + written;
         }
         long scaled = (long)Math.Round(value * 1e6, MidpointRounding.AwayFromZero);
@@ -380,7 +386,7 @@ public static class GeoJsonWriter
             scaled = -scaled;
         }
         long whole = scaled / 1_000_000, fraction = scaled % 1_000_000;
-        Utf8Formatter.TryFormat(whole, text.AsSpan(p), out int digits);
+        Utf8Formatter.TryFormat(whole, text[p..], out int digits);
         p += digits;
         if (fraction == 0) return p;
         // Six digits by constant divisions (the JIT makes them multiplications), trailing zeros cut.
