@@ -41,23 +41,28 @@ public sealed class Compare
         double[] cellP = ix.Cells.Sum(Pop), zoneP = ix.Zones.Sum(Pop);
 
         var pairs = PairRows(ix, cellA, zoneA, cellP, zoneP, out var significant);
+        // Rows are independent: made on every core, then gathered in order (the sliver sums too,
+        // so the totals are the same to the last bit).
+        var cellResults = new (CellMetric Row, List<Defect> Defects, SliverStats Slivers)[_cells.Ids.Count];
+        Parallel.For(0, cellResults.Length, c => cellResults[c] = CellRow(c, ix, cellA[c], cellP[c], zoneA, zoneP, significant));
+        var zoneResults = new (ZoneMetric Row, List<Defect> Defects, SliverStats Slivers)[_op.Ids.Count];
+        Parallel.For(0, zoneResults.Length, z => zoneResults[z] = ZoneRow(z, ix, zoneA[z], zoneP[z], cellA, significant));
+
         var defects = new List<Defect>();
         var slivers = SliverStats.Empty;
-        var cellRows = new CellMetric[_cells.Ids.Count];
+        var cellRows = new CellMetric[cellResults.Length];
         for (int c = 0; c < cellRows.Length; c++)
         {
-            var (row, cellDefects, cellSlivers) = CellRow(c, ix, cellA[c], cellP[c], zoneA, zoneP, significant);
-            cellRows[c] = row;
-            slivers = slivers.Add(cellSlivers);
-            if (withDefects) defects.AddRange(cellDefects);
+            cellRows[c] = cellResults[c].Row;
+            slivers = slivers.Add(cellResults[c].Slivers);
+            if (withDefects) defects.AddRange(cellResults[c].Defects);
         }
-        var zoneRows = new ZoneMetric[_op.Ids.Count];
+        var zoneRows = new ZoneMetric[zoneResults.Length];
         for (int z = 0; z < zoneRows.Length; z++)
         {
-            var (row, zoneDefects, zoneSlivers) = ZoneRow(z, ix, zoneA[z], zoneP[z], cellA, significant);
-            zoneRows[z] = row;
-            slivers = slivers.Add(zoneSlivers);
-            if (withDefects) defects.AddRange(zoneDefects);
+            zoneRows[z] = zoneResults[z].Row;
+            slivers = slivers.Add(zoneResults[z].Slivers);
+            if (withDefects) defects.AddRange(zoneResults[z].Defects);
         }
         var summary = Summarise(cellRows, zoneRows, cellA, cellP);
         return new Comparison(_cells.Key, _op.Key, pairs, cellRows, zoneRows, summary, defects, slivers);
