@@ -33,33 +33,49 @@ public static class AnalysisOutputs
     public static void WriteAll(AnalysisResult r, Func<string, Stream> create, string version,
         IReadOnlyDictionary<string, double>? timings = null, TableFormats tables = TableFormats.Csv)
     {
-        using (var s = create("gaps.geojson")) WriteGaps(s, r, version);
-        using (var s = create("cells.geojson")) WriteCells(s, r, version);
-        WriteTable(create, tables, "pairs", CsvTables.PairColumns, AllComparisons(r).SelectMany(c => c.Pairs).Select(CsvTables.PairValues));
-        WriteTable(create, tables, "cells", CsvTables.CellColumns, AllComparisons(r).SelectMany(c => c.Cells).Select(CsvTables.CellValues));
-        WriteTable(create, tables, "zones", CsvTables.ZoneColumns, AllComparisons(r).SelectMany(c => c.Zones).Select(CsvTables.ZoneValues));
+        // Every output is opened here, in order, on this thread (create need not be thread-safe);
+        // the tables, written on one thread, are written while the GeoJSON outputs are formatted
+        // on every core.
+        using var gaps = create("gaps.geojson");
+        using var cells = create("cells.geojson");
+        var tableWrites = new List<(Stream Output, Action<Stream> Write)>();
+        AddTable(tableWrites, create, tables, "pairs", CsvTables.PairColumns, AllComparisons(r).SelectMany(c => c.Pairs).Select(CsvTables.PairValues));
+        AddTable(tableWrites, create, tables, "cells", CsvTables.CellColumns, AllComparisons(r).SelectMany(c => c.Cells).Select(CsvTables.CellValues));
+        AddTable(tableWrites, create, tables, "zones", CsvTables.ZoneColumns, AllComparisons(r).SelectMany(c => c.Zones).Select(CsvTables.ZoneValues));
+        var tablesWritten = Task.Run(() =>
+        {
+            foreach (var (output, write) in tableWrites)
+                using (output) write(output);
+        });
+        try
+        {
+            WriteGaps(gaps, r, version);
+            WriteCells(cells, r, version);
+        }
+        catch
+        {
+            // The GeoJSON failure is the one reported; the tables are let finish first.
+            try { tablesWritten.Wait(); } catch (AggregateException) { }
+            throw;
+        }
+        tablesWritten.GetAwaiter().GetResult();
         using (var s = create("summary.json")) SummaryJson.Write(s, r, version, timings);
     }
 
-    private static void WriteTable(Func<string, Stream> create, TableFormats tables, string name, string[] columns, IEnumerable<object?[]> rows)
+    private static void AddTable(List<(Stream, Action<Stream>)> writes, Func<string, Stream> create, TableFormats tables,
+        string name, string[] columns, IEnumerable<object?[]> rows)
     {
         if (tables.HasFlag(TableFormats.Csv))
-            WriteText(create, name + ".csv", w => CsvTables.Write(w, columns, rows));
+            writes.Add((create(name + ".csv"), s =>
+            {
+                using var w = new StreamWriter(s, new UTF8Encoding(false));
+                CsvTables.Write(w, columns, rows);
+            }));
         if (tables.HasFlag(TableFormats.Json))
-        {
-            using var s = create(name + ".json");
-            CsvTables.WriteJson(s, columns, rows);
-        }
+            writes.Add((create(name + ".json"), s => CsvTables.WriteJson(s, columns, rows)));
     }
 
     private static IEnumerable<Comparison> AllComparisons(AnalysisResult r) => r.Comparisons.Concat(r.OperatorPairs);
-
-    private static void WriteText(Func<string, Stream> create, string name, Action<TextWriter> write)
-    {
-        using var s = create(name);
-        using var w = new StreamWriter(s, new UTF8Encoding(false));
-        write(w);
-    }
 
     /// <summary>The gap report: one feature per defect polygon, in lon/lat.</summary>
     public static void WriteGaps(Stream stream, AnalysisResult r, string version)
