@@ -63,7 +63,7 @@ internal static class GridNoder
         {
             int n = 0;
             for (int e = 0; e < dead.Count; e++) if (!dead[e]) n++;
-            int size = n + n / 8;
+            int size = n + n / 3;
             var s = reuse is not null && reuse.Id.Length >= n ? reuse
                 : new Segments { X0 = new double[size], Y0 = new double[size], X1 = new double[size], Y1 = new double[size], Id = new int[size] };
             s.Count = n;
