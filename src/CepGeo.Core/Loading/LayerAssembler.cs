@@ -226,6 +226,8 @@ internal static class LayerAssembler
     /// </summary>
     private static CrsRef CheckCrs(string source, RawLayer raw, List<Feature> features, List<LoadIssue> report)
     {
+        // Each geometry's envelope (a pass over its coordinates, then cached) on every core first.
+        Parallel.For(0, features.Count, i => _ = features[i].Geometry.EnvelopeInternal);
         var extent = new Envelope();
         foreach (var f in features)
             extent.ExpandToInclude(f.Geometry.EnvelopeInternal);
