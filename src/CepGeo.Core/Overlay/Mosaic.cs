@@ -234,6 +234,8 @@ public sealed class Mosaic
         for (int f = 0; f < parent.Length; f++)
             if (Find(parent, f) == f) roots.Add(f);
 
+        // The features' envelopes (a pass over every coordinate, then cached) on every core first.
+        Parallel.For(0, features.Count, i => _ = features[i].EnvelopeInternal);
         var tree = new STRtree<int>();
         for (int i = 0; i < features.Count; i++)
             tree.Insert(features[i].EnvelopeInternal, i);
