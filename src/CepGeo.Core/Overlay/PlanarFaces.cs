@@ -294,25 +294,25 @@ internal sealed class PlanarFaces
             for (int f = 0; f < faces; f++) start[f + 1] += start[f];
             var fill = (int[])start.Clone();
             var key = new long[start[faces]];
-            var len = new double[start[faces]];
             for (int k = 0; k < sideA.Length; k++)
             {
                 int a = sideA[k], b = sideB[k];
-                // (neighbour, position in the face's list): unique keys, so the sort keeps edge order.
-                if (a >= 0) { int at = fill[a]++; key[at] = ((long)(b + 1) << 32) | (uint)(at - start[a]); len[at] = sideLen[k]; }
-                if (b >= 0) { int at = fill[b]++; key[at] = ((long)(a + 1) << 32) | (uint)(at - start[b]); len[at] = sideLen[k]; }
+                // (neighbour, side): unique keys, so the sort keeps the sides' order; the side gives the length.
+                if (a >= 0) key[fill[a]++] = ((long)(b + 1) << 32) | (uint)k;
+                if (b >= 0) key[fill[b]++] = ((long)(a + 1) << 32) | (uint)k;
             }
             var outStart = new int[faces + 1];
             var other = new List<int>(start[faces] / 2);
             var lens = new List<double>(start[faces] / 2);
-            Parallel.For(0, faces, f => Array.Sort(key, len, start[f], start[f + 1] - start[f]));
+            Parallel.For(0, faces, f => Array.Sort(key, start[f], start[f + 1] - start[f]));
             for (int f = 0; f < faces; f++)
             {
                 for (int at = start[f]; at < start[f + 1]; at++)
                 {
                     int o = (int)(key[at] >> 32) - 1;
-                    if (other.Count > outStart[f] && other[^1] == o) lens[^1] += len[at];
-                    else { other.Add(o); lens.Add(len[at]); }
+                    double len = sideLen[(int)(uint)key[at]];
+                    if (other.Count > outStart[f] && other[^1] == o) lens[^1] += len;
+                    else { other.Add(o); lens.Add(len); }
                 }
                 outStart[f + 1] = other.Count;
             }
