@@ -233,8 +233,8 @@ internal static class GridNoder
     {
         int parent = s.Id[k];
         double ax = s.X0[k], ay = s.Y0[k], bx = s.X1[k], by = s.Y1[k];
-        double dx = bx - ax, dy = by - ay;
-        extra.Sort((p, q) => ((p.X - ax) * dx + (p.Y - ay) * dy).CompareTo((q.X - ax) * dx + (q.Y - ay) * dy));
+        // Most segments get one node: no order to find, and no closure made for nothing.
+        if (extra.Count > 1) SortAlong(extra, ax, ay, bx - ax, by - ay);
         int u = index.PairA[parent], end = index.PairB[parent];
         var pieces = new List<int>(extra.Count + 1);
         foreach (var (px, py) in extra)
@@ -242,38 +242,44 @@ internal static class GridNoder
             if ((px == ax && py == ay) || (px == bx && py == by)) continue;
             int v = index.Point(px, py);
             if (v == u) continue;
-            AddPiece(u, v);
+            AddPiece(index, parent, u, v, tags, dead, piecesOf, fresh, pieces);
             u = v;
         }
         if (pieces.Count == 0) return; // every node fell on an end: nothing to cut
-        AddPiece(u, end);
+        AddPiece(index, parent, u, end, tags, dead, piecesOf, fresh, pieces);
         dead[parent] = true;
         piecesOf[parent] = pieces;
+    }
 
-        void AddPiece(int from, int to)
+    /// <summary>The nodes in their order along the segment from (ax, ay) in direction (dx, dy).</summary>
+    private static void SortAlong(List<(double X, double Y)> nodes, double ax, double ay, double dx, double dy) =>
+        nodes.Sort((p, q) => ((p.X - ax) * dx + (p.Y - ay) * dy).CompareTo((q.X - ax) * dx + (q.Y - ay) * dy));
+
+    /// <summary>The piece from → to of segment <paramref name="parent"/>, as a pair of the index.</summary>
+    private static void AddPiece(PointIndex index, int parent, int from, int to, List<ulong> tags, List<bool> dead,
+        Dictionary<int, List<int>> piecesOf, List<int> fresh, List<int> pieces)
+    {
+        int id = index.Pair(from, to, out bool added);
+        if (added)
         {
-            int id = index.Pair(from, to, out bool added);
-            if (added)
-            {
-                PointIndex.Reserve(tags);
-                PointIndex.Reserve(dead);
-                tags.Add(tags[parent]);
-                dead.Add(false);
-                fresh.Add(id);
-            }
-            else if (dead[id])
-            {
-                // The piece is a segment already cut (at a node this one did not get, rounding
-                // apart): its pieces stand for it and take the layers of this one too.
-                OrIntoPieces(id, tags[parent], tags, dead, piecesOf);
-            }
-            else
-            {
-                tags[id] |= tags[parent];
-                fresh.Add(id);
-            }
-            pieces.Add(id);
+            PointIndex.Reserve(tags);
+            PointIndex.Reserve(dead);
+            tags.Add(tags[parent]);
+            dead.Add(false);
+            fresh.Add(id);
         }
+        else if (dead[id])
+        {
+            // The piece is a segment already cut (at a node this one did not get, rounding
+            // apart): its pieces stand for it and take the layers of this one too.
+            OrIntoPieces(id, tags[parent], tags, dead, piecesOf);
+        }
+        else
+        {
+            tags[id] |= tags[parent];
+            fresh.Add(id);
+        }
+        pieces.Add(id);
     }
 
     /// <summary>Adds layer bits to a cut pair and to its pieces, down to the live ones.</summary>
