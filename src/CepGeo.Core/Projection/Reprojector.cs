@@ -58,6 +58,15 @@ public sealed class Reprojector
         ArgumentNullException.ThrowIfNull(layer);
         var reprojector = Create(layer.Crs, to, layer.Source);
         var features = new Feature[layer.Features.Count];
+        // In place, a geometry held by several features (a commune alone in two zones of a zone
+        // list) must be projected once: the later holders get copies, made before any projecting.
+        var geometries = layer.Features.Select(f => f.Geometry).ToArray();
+        if (inPlace)
+        {
+            var seen = new HashSet<Geometry>(ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < geometries.Length; i++)
+                if (!seen.Add(geometries[i])) geometries[i] = geometries[i].Copy();
+        }
         // Features are independent: projected on every core, the first failure in file order reported.
         InFileOrder.ForOrThrow(features.Length, i =>
         {
@@ -66,7 +75,7 @@ public sealed class Reprojector
             {
                 features[i] = feature with
                 {
-                    Geometry = inPlace ? reprojector.TransformInPlace(feature.Geometry) : reprojector.Transform(feature.Geometry),
+                    Geometry = inPlace ? reprojector.TransformInPlace(geometries[i]) : reprojector.Transform(feature.Geometry),
                 };
             }
             catch (CepGeoInputException e)

@@ -156,6 +156,26 @@ public class ReprojectorTests
         Assert.Equal(3.8, layer.Features[0].Geometry.Coordinates[0].X);
     }
 
+    /// <summary>
+    /// In place, a polygon two features hold (a commune alone in two zones of a zone list) is
+    /// projected once: both features get the projected coordinates, as with copies.
+    /// </summary>
+    [Fact]
+    public void Project_InPlace_SharedGeometryProjectedOnce()
+    {
+        var shared = Wkt("POLYGON ((3.8 43.55, 3.95 43.55, 3.95 43.65, 3.8 43.55))");
+        Layer Make(Geometry g) => new("zones.geojson",
+            [new Feature("z1", "z1", g, new Dictionary<string, object?>()), new Feature("z2", "z2", g, new Dictionary<string, object?>())],
+            Wgs84, []);
+        var copied = Reprojector.Project(Make(shared.Copy()), Lambert93);
+
+        var inPlace = Reprojector.Project(Make(shared), Lambert93, inPlace: true);
+
+        Assert.Equal(copied.Features[0].Geometry.Coordinates, inPlace.Features[0].Geometry.Coordinates);
+        Assert.Equal(copied.Features[1].Geometry.Coordinates, inPlace.Features[1].Geometry.Coordinates);
+        Assert.Same(shared, inPlace.Features[0].Geometry);
+    }
+
     [Fact]
     public void Project_FeatureThatCannotBeProjected_ErrorNamesLayerAndFeature()
     {
