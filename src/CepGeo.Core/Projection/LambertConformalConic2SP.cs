@@ -8,8 +8,8 @@ namespace CepGeo.Core.Projection;
 /// </summary>
 /// <remarks>
 /// t^n is written as exp(−n·ψ) with ψ = atanh(sin φ) − e·atanh(e sin φ) the isometric latitude, which
-/// keeps full precision; the inverse recovers φ from ψ with the conformal-latitude series (Snyder 3-5,
-/// ≈ 1e-11 rad) and Newton steps to 1e-12 rad (one step in practice).
+/// keeps full precision; the inverse recovers φ from ψ through the conformal latitude χ and Karney's
+/// series in the third flattening (to n⁶, 3e-15 rad), without iterating.
 /// </remarks>
 internal sealed record LambertConformalConic2SP : ClosedFormProjection
 {
@@ -119,6 +119,8 @@ internal sealed record LambertConformalConic2SP : ClosedFormProjection
     /// </summary>
     private double LatitudeFromIsometric(double psi)
     {
+        // Beyond |ψ| ≈ 37, φ is ±π/2 to the last bit; t² below would overflow far beyond.
+        if (Math.Abs(psi) > 40) return Math.CopySign(Math.PI / 2, psi);
         // tan χ = sinh ψ gives sin 2χ and cos 2χ without another transcendental function.
         double t = Math.Sinh(psi), d = 1 + t * t;
         double chi = Math.Atan(t), s2 = 2 * t / d, c2 = (1 - t * t) / d;

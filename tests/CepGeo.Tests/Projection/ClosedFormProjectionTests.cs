@@ -66,6 +66,23 @@ public class ClosedFormProjectionTests
         Assert.Equal(254759.80, ys[0] / usFoot, 0.01);
     }
 
+    /// <summary>
+    /// A cone that opens near the equator (n ≈ 0.026) has a huge isometric latitude next to its
+    /// apex: the inverse must still give the pole there, not NaN.
+    /// </summary>
+    [Fact]
+    public void Lcc2SP_LowConeNextToItsApex_InverseGivesThePole()
+    {
+        var lcc = new LambertConformalConic2SP(Ellipsoid.Grs80, 1, 2, 0, 0, 0, 0);
+        Span<double> xs = [0.0], ys = [90.0];
+        lcc.Forward(xs, ys); // the apex
+        ys[0] -= 0.001;
+
+        lcc.Inverse(xs, ys);
+
+        Assert.Equal(90, ys[0], 1e-9);
+    }
+
     [Fact]
     public void WebMercator_Paris_MatchesSphericalFormula()
     {
