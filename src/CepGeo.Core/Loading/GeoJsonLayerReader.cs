@@ -250,11 +250,31 @@ public static partial class GeoJsonLayerReader
         }
         catch (JsonException ex)
         {
+            // The parse may stop on the content before reaching a syntax error further on (a feature
+            // delimited by its braces was not checked before): the syntax error is the one told.
+            if (SyntaxErrorIn(json) is { } syntax) throw Malformed(source, syntax, atEnd: false, where);
             throw new CepGeoInputException(source, where, "not a valid GeoJSON feature: it " + ex.Message, ex);
         }
         catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
         {
+            if (SyntaxErrorIn(json) is { } syntax) throw Malformed(source, syntax, atEnd: false, where);
             throw new CepGeoInputException(source, where, NotUtf8, ex);
+        }
+    }
+
+    /// <summary>The reader's error on the feature's text, or null when it is well-formed JSON.</summary>
+    private static JsonException? SyntaxErrorIn(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            reader.Read();
+            reader.Skip();
+            return null;
+        }
+        catch (JsonException ex)
+        {
+            return ex;
         }
     }
 

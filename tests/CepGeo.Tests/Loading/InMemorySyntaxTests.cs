@@ -19,6 +19,8 @@ public class InMemorySyntaxTests
     [InlineData("""{"type": "Feature", "properties": {"code": "C"}, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 01], [0, 0]]]}}""")]
     [InlineData("""{"type": "Feature", "properties": {"code": "C"}, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]], "x": 1}}""")]
     [InlineData("""{"type": "Feature", "properties": {"code": "C"}, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]] "x": 1}}""")]
+    [InlineData("""{"type": "Feature", "id": true, "properties": {"code": "C",}, "geometry": null}""")] // a content error met before the syntax error
+    [InlineData("""{"type": "Feature", "properties": {"code": "C"}, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, "0"], [1, 1], [0, 0]]], "x": [1,]}}""")]
     public void SyntaxErrorInThirdFeature_SameMessageWholeOrStreamed(string third)
     {
         var text = $$"""
