@@ -39,26 +39,30 @@ public static class AnalysisOutputs
         using var gaps = create("gaps.geojson");
         using var cells = create("cells.geojson");
         var tableWrites = new List<(Stream Output, Action<Stream> Write)>();
-        AddTable(tableWrites, create, tables, "pairs", CsvTables.PairColumns, AllComparisons(r).SelectMany(c => c.Pairs).Select(CsvTables.PairValues));
-        AddTable(tableWrites, create, tables, "cells", CsvTables.CellColumns, AllComparisons(r).SelectMany(c => c.Cells).Select(CsvTables.CellValues));
-        AddTable(tableWrites, create, tables, "zones", CsvTables.ZoneColumns, AllComparisons(r).SelectMany(c => c.Zones).Select(CsvTables.ZoneValues));
-        var tablesWritten = Task.Run(() =>
-        {
-            foreach (var (output, write) in tableWrites)
-                using (output) write(output);
-        });
+        Task? tablesWritten = null;
         try
         {
+            AddTable(tableWrites, create, tables, "pairs", CsvTables.PairColumns, AllComparisons(r).SelectMany(c => c.Pairs).Select(CsvTables.PairValues));
+            AddTable(tableWrites, create, tables, "cells", CsvTables.CellColumns, AllComparisons(r).SelectMany(c => c.Cells).Select(CsvTables.CellValues));
+            AddTable(tableWrites, create, tables, "zones", CsvTables.ZoneColumns, AllComparisons(r).SelectMany(c => c.Zones).Select(CsvTables.ZoneValues));
+            tablesWritten = Task.Run(() =>
+            {
+                foreach (var (output, write) in tableWrites) write(output);
+            });
             WriteGaps(gaps, r, version);
             WriteCells(cells, r, version);
+            tablesWritten.GetAwaiter().GetResult();
         }
         catch
         {
-            // The GeoJSON failure is the one reported; the tables are let finish first.
-            try { tablesWritten.Wait(); } catch (AggregateException) { }
+            // The first failure is the one reported; the tables are let finish first.
+            try { tablesWritten?.Wait(); } catch (AggregateException) { }
             throw;
         }
-        tablesWritten.GetAwaiter().GetResult();
+        finally
+        {
+            foreach (var (output, _) in tableWrites) output.Dispose();
+        }
         using (var s = create("summary.json")) SummaryJson.Write(s, r, version, timings);
     }
 
