@@ -78,13 +78,32 @@ internal static class GeoJsonFeatureParser
             return properties;
         if (reader.TokenType != JsonTokenType.StartObject)
             throw new JsonException("\"properties\" must be an object or null");
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        for (int position = 0; reader.Read() && reader.TokenType == JsonTokenType.PropertyName; position++)
         {
-            string name = reader.GetString()!;
+            string name = PropertyName(ref reader, position);
             reader.Read();
             properties[name] = ReadValue(json, ref reader);
         }
         return properties;
+    }
+
+    [ThreadStatic]
+    private static string?[]? t_names;
+
+    /// <summary>
+    /// The property name, as the same string as the previous feature's at this position when it is
+    /// the same name: the features of a layer repeat their names, and a national layer held one
+    /// copy of each per feature (hundreds of thousands of strings).
+    /// </summary>
+    private static string PropertyName(ref Utf8JsonReader reader, int position)
+    {
+        var names = t_names ??= new string?[16];
+        if (position < names.Length && names[position] is { } last && reader.ValueTextEquals(last))
+            return last;
+        string name = reader.GetString()!;
+        if (position >= names.Length) Array.Resize(ref t_names, Math.Max(2 * names.Length, position + 1));
+        t_names![position] = name;
+        return name;
     }
 
     private static object? ReadValue(ReadOnlySpan<byte> json, ref Utf8JsonReader reader)
