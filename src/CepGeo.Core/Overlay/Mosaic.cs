@@ -173,28 +173,48 @@ public sealed class Mosaic
         // national layers, and the tables grow if there are more.
         var index = new PointIndex(vertices / 2);
         var masks = new List<ulong>(vertices / 2);
-        var ids = new int[256];
-        // The hash tables are tens of MB: each lookup misses the cache. The ring's points are
-        // looked up first, each a few ahead of its lookup asked of memory, then its segments.
+        var rings = Rings(layers).ToList();
+        var ringStart = new int[rings.Count + 1];
+        for (int r = 0; r < rings.Count; r++) ringStart[r + 1] = ringStart[r] + rings[r].Ring.Count;
+        var ids = new int[ringStart[^1]];
+        // The hash tables are tens of MB: each lookup misses the cache. Two lines of work, each in
+        // ring order so the numbering is the sequential one: one thread numbers the points of the
+        // rings (their table only), this one numbers the segments (theirs only) as the rings'
+        // points are ready. Each lookup asks memory for its slot a few lookups ahead.
         const int ahead = 8;
-        foreach (var (layer, cs) in Rings(layers))
+        int ringsNumbered = 0;
+        var points = Task.Run(() =>
         {
-            ulong bit = layer < 64 ? 1UL << layer : 0;
-            int n = cs.Count;
-            if (n == 0) continue;
-            if (ids.Length < n) ids = new int[Math.Max(n, 2 * ids.Length)];
-            for (int i = 0; i < Math.Min(ahead, n); i++) index.PrefetchPoint(cs.GetX(i), cs.GetY(i));
-            for (int i = 0; i < n; i++)
+            for (int r = 0; r < rings.Count; r++)
             {
-                if (i + ahead < n) index.PrefetchPoint(cs.GetX(i + ahead), cs.GetY(i + ahead));
-                ids[i] = index.Point(cs.GetX(i), cs.GetY(i));
+                var cs = rings[r].Ring;
+                int n = cs.Count, o = ringStart[r];
+                for (int i = 0; i < Math.Min(ahead, n); i++) index.PrefetchPoint(cs.GetX(i), cs.GetY(i));
+                for (int i = 0; i < n; i++)
+                {
+                    if (i + ahead < n) index.PrefetchPoint(cs.GetX(i + ahead), cs.GetY(i + ahead));
+                    ids[o + i] = index.Point(cs.GetX(i), cs.GetY(i));
+                }
+                Volatile.Write(ref ringsNumbered, r + 1);
             }
-            for (int i = 1; i < Math.Min(ahead + 1, n); i++) index.PrefetchPair(ids[i - 1], ids[i]);
-            int u = ids[0];
+        });
+        var wait = new SpinWait();
+        for (int r = 0; r < rings.Count; r++)
+        {
+            while (Volatile.Read(ref ringsNumbered) <= r)
+            {
+                if (points.IsCompleted) points.GetAwaiter().GetResult(); // rethrows what stopped it
+                wait.SpinOnce();
+            }
+            int layer = rings[r].Layer, o = ringStart[r], n = ringStart[r + 1] - o;
+            if (n == 0) continue;
+            ulong bit = layer < 64 ? 1UL << layer : 0;
+            for (int i = 1; i < Math.Min(ahead + 1, n); i++) index.PrefetchPair(ids[o + i - 1], ids[o + i]);
+            int u = ids[o];
             for (int i = 1; i < n; i++)
             {
-                if (i + ahead < n) index.PrefetchPair(ids[i + ahead - 1], ids[i + ahead]);
-                int v = ids[i];
+                if (i + ahead < n) index.PrefetchPair(ids[o + i + ahead - 1], ids[o + i + ahead]);
+                int v = ids[o + i];
                 if (u == v) continue;
                 int id = index.Pair(u, v, out bool added);
                 if (added)
@@ -206,6 +226,7 @@ public sealed class Mosaic
                 u = v;
             }
         }
+        points.GetAwaiter().GetResult();
         return (index, masks);
     }
 
