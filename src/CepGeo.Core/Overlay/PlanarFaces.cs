@@ -127,9 +127,9 @@ internal sealed class PlanarFaces
                 if (!_dead[he >> 1]) _out[fill[Origin(he)]++] = he;
             // Most nodes of a polygon mosaic join two edges, whose cyclic order is the only one:
             // only nodes of degree 3 and more are sorted by angle.
-            var angles = new double[8];
+            // Each node's half-edges are its own: the nodes are sorted on every core.
             _posInNode = new int[halfEdges];
-            for (int v = 0; v < n; v++)
+            Parallel.For(0, n, () => new double[8], (v, _, angles) =>
             {
                 var span = _out.AsSpan(_outStart[v], _outStart[v + 1] - _outStart[v]);
                 if (span.Length > 2)
@@ -144,7 +144,8 @@ internal sealed class PlanarFaces
                     keys.Sort(span);
                 }
                 for (int i = 0; i < span.Length; i++) _posInNode[span[i]] = i;
-            }
+                return angles;
+            }, _ => { });
         }
 
         /// <summary>The next half-edge around the face on the left of <paramref name="he"/>.</summary>
