@@ -119,10 +119,14 @@ public sealed class Reprojector
         var filter = new SequenceFilter(this);
         geometry.Apply(filter);
         if (filter.Failure is { } bad)
-            throw new CepGeoInputException(From.ToString(), null, string.Create(CultureInfo.InvariantCulture,
-                $"coordinate ({bad.X}, {bad.Y}) cannot be transformed to {To} (latitude beyond ±90° or the far side of the globe?)"));
+            throw CannotTransform(bad.X, bad.Y);
         return geometry;
     }
+
+    /// <summary>The error for a coordinate (as given) that comes out of the transform as NaN.</summary>
+    public CepGeoInputException CannotTransform(double x, double y) =>
+        new(From.ToString(), null, string.Create(CultureInfo.InvariantCulture,
+            $"coordinate ({x}, {y}) cannot be transformed to {To} (latitude beyond ±90° or the far side of the globe?)"));
 
     private static Step[] PlanSteps(ResolvedCrs a, ResolvedCrs b)
     {

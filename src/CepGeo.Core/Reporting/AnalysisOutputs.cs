@@ -120,7 +120,7 @@ public static class AnalysisOutputs
         {
             var props = new List<KeyValuePair<string, object?>>(2 + 2 + CellMetrics.Length * r.Comparisons.Count) { new("id", cells[i].Id), new("name", cells[i].Name) };
             props.AddRange(CellMetricProperties(r, i, names));
-            return new GeoJsonFeature(toWgs84.Transform(cells[i].Geometry), props, cells[i].Id);
+            return new GeoJsonFeature(cells[i].Geometry, props, cells[i].Id) { Transform = toWgs84 };
         }, [KeyValuePair.Create("cepgeo", (JsonNode?)Header(r, version))]);
     }
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CepGeo.Core.Projection;
 using NetTopologySuite.Geometries;
 
 namespace CepGeo.Core.Reporting;
@@ -21,6 +22,12 @@ public sealed record GeoJsonFeature(
     IReadOnlyList<KeyValuePair<string, object?>> Properties,
     string? Id = null)
 {
+    /// <summary>
+    /// When set, the geometry's coordinates are transformed by it as they are written (the geometry
+    /// itself is left as it is): a layer written in lon/lat needs no projected copy of every ring.
+    /// </summary>
+    public Reprojector? Transform { get; init; }
+
     /// <summary>Builds a feature from (name, value) pairs, in order.</summary>
     public static GeoJsonFeature Create(Geometry? geometry, string? id, params (string Name, object? Value)[] properties)
     {
@@ -202,7 +209,7 @@ public static class GeoJsonWriter
         json.Flush();
 
         output.Write(",\"geometry\":"u8);
-        WriteGeometry(output, feature.Geometry);
+        WriteGeometry(output, feature.Geometry, feature.Transform);
         output.Write("}"u8);
     }
 
@@ -265,7 +272,7 @@ public static class GeoJsonWriter
         json.WriteRawValue(text[..written], skipInputValidation: true);
     }
 
-    private static void WriteGeometry(IBufferWriter<byte> output, Geometry? geometry)
+    private static void WriteGeometry(IBufferWriter<byte> output, Geometry? geometry, Reprojector? transform)
     {
         switch (geometry)
         {
@@ -274,7 +281,7 @@ public static class GeoJsonWriter
                 return;
             case Polygon polygon:
                 output.Write("{\"type\":\"Polygon\",\"coordinates\":"u8);
-                WritePolygonRings(output, polygon);
+                WritePolygonRings(output, polygon, transform);
                 output.Write("}"u8);
                 return;
             case MultiPolygon multi:
@@ -282,7 +289,7 @@ public static class GeoJsonWriter
                 for (int i = 0; i < multi.NumGeometries; i++)
                 {
                     if (i > 0) output.Write(","u8);
-                    WritePolygonRings(output, (Polygon)multi.GetGeometryN(i));
+                    WritePolygonRings(output, (Polygon)multi.GetGeometryN(i), transform);
                 }
                 output.Write("]}"u8);
                 return;
@@ -292,22 +299,22 @@ public static class GeoJsonWriter
         }
     }
 
-    private static void WritePolygonRings(IBufferWriter<byte> output, Polygon polygon)
+    private static void WritePolygonRings(IBufferWriter<byte> output, Polygon polygon, Reprojector? transform)
     {
         output.Write("["u8);
         if (!polygon.IsEmpty)
         {
-            WriteRing(output, polygon.ExteriorRing.CoordinateSequence, counterClockwise: true);
+            WriteRing(output, polygon.ExteriorRing.CoordinateSequence, counterClockwise: true, transform);
             for (int i = 0; i < polygon.NumInteriorRings; i++)
             {
                 output.Write(","u8);
-                WriteRing(output, polygon.GetInteriorRingN(i).CoordinateSequence, counterClockwise: false);
+                WriteRing(output, polygon.GetInteriorRingN(i).CoordinateSequence, counterClockwise: false, transform);
             }
         }
         output.Write("]"u8);
     }
 
-    private static void WriteRing(IBufferWriter<byte> output, CoordinateSequence ring, bool counterClockwise)
+    private static void WriteRing(IBufferWriter<byte> output, CoordinateSequence ring, bool counterClockwise, Reprojector? transform)
     {
         int n = ring.Count;
         // Per-thread work arrays: renting them from the shared pool for each of millions of rings
@@ -315,13 +322,25 @@ public static class GeoJsonWriter
         var scratch = t_ring ??= new RingScratch();
         scratch.Ensure(n);
         var (xs, ys) = (scratch.X, scratch.Y);
+        for (int i = 0; i < n; i++)
+        {
+            xs[i] = ring.GetX(i);
+            ys[i] = ring.GetY(i);
+        }
+        if (transform is not null)
+        {
+            transform.Transform(xs.AsSpan(0, n), ys.AsSpan(0, n));
+            for (int i = 0; i < n; i++)
+                if (!double.IsFinite(xs[i]) || !double.IsFinite(ys[i]))
+                    throw transform.CannotTransform(ring.GetX(i), ring.GetY(i));
+        }
 
         // Round first, drop the repeated points that rounding can create, then orient: the
         // orientation must hold for the numbers a reader will see.
         int m = 0;
         for (int i = 0; i < n; i++)
         {
-            double x = Round(ring.GetX(i)), y = Round(ring.GetY(i));
+            double x = Round(xs[i]), y = Round(ys[i]);
             if (m > 0 && xs[m - 1] == x && ys[m - 1] == y) continue;
             xs[m] = x;
             ys[m] = y;
