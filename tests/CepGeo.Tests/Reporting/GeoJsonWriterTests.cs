@@ -239,6 +239,37 @@ public sealed class GeoJsonWriterTests
         Assert.Equal(expected.Area, actual.Area, 1e-6);
     }
 
+    /// <summary>A feature written with a transform gives the bytes of its transformed copy, and leaves its geometry as it was.</summary>
+    [Fact]
+    public void Transform_WritesTheBytesOfTheTransformedCopy()
+    {
+        var lambert = Wkt("MULTIPOLYGON (((700000 6600000, 760000 6600000, 760000 6650000, 700000 6600000)), ((800000 6700000, 900000 6700000, 900000 6800000, 800000 6800000, 800000 6700000), (820000 6720000, 820000 6780000, 880000 6780000, 820000 6720000)))");
+        var toLonLat = CepGeo.Core.Projection.Reprojector.Create(
+            CepGeo.Core.Projection.KnownCrs.Get("EPSG:2154"), CepGeo.Core.Model.CrsRef.Wgs84Default);
+        var before = lambert.Copy();
+
+        string direct = Write(new GeoJsonFeature(lambert, [], "a") { Transform = toLonLat });
+        string copied = Write(new GeoJsonFeature(toLonLat.Transform(lambert), [], "a"));
+
+        Assert.Equal(copied, direct);
+        Assert.Contains("[3,46.5]", direct);
+        Assert.True(before.EqualsExact(lambert));
+    }
+
+    [Fact]
+    public void Transform_PointThatCannotBeTransformed_IsTheReprojectorsError()
+    {
+        var laea = Wkt("POLYGON ((4321000 3210000, 9e7 3210000, 9e7 9e7, 4321000 3210000))");
+        var toLonLat = CepGeo.Core.Projection.Reprojector.Create(
+            CepGeo.Core.Projection.KnownCrs.Get("EPSG:3035"), CepGeo.Core.Model.CrsRef.Wgs84Default);
+
+        var e = Assert.ThrowsAny<Exception>(() => Write(new GeoJsonFeature(laea, [], "a") { Transform = toLonLat }));
+
+        var input = Assert.IsType<CepGeo.Core.Model.CepGeoInputException>(e is AggregateException a ? a.InnerException : e);
+        Assert.Contains("cannot be transformed", input.Message);
+        Assert.Contains("90000000", input.Message);
+    }
+
     [Fact]
     public void SameInput_GivesTheSameBytes()
     {
