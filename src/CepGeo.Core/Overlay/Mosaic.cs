@@ -183,9 +183,10 @@ public sealed class Mosaic
         // points are ready. Each lookup asks memory for its slot a few lookups ahead.
         const int ahead = 8;
         int ringsNumbered = 0;
+        bool stop = false;
         var points = Task.Run(() =>
         {
-            for (int r = 0; r < rings.Count; r++)
+            for (int r = 0; r < rings.Count && !Volatile.Read(ref stop); r++)
             {
                 var cs = rings[r].Ring;
                 int n = cs.Count, o = ringStart[r];
@@ -199,35 +200,51 @@ public sealed class Mosaic
             }
         });
         var wait = new SpinWait();
-        for (int r = 0; r < rings.Count; r++)
+        try
         {
-            while (Volatile.Read(ref ringsNumbered) <= r)
-            {
-                if (points.IsCompleted) points.GetAwaiter().GetResult(); // rethrows what stopped it
-                wait.SpinOnce();
-            }
-            int layer = rings[r].Layer, o = ringStart[r], n = ringStart[r + 1] - o;
-            if (n == 0) continue;
-            ulong bit = layer < 64 ? 1UL << layer : 0;
-            for (int i = 1; i < Math.Min(ahead + 1, n); i++) index.PrefetchPair(ids[o + i - 1], ids[o + i]);
-            int u = ids[o];
-            for (int i = 1; i < n; i++)
-            {
-                if (i + ahead < n) index.PrefetchPair(ids[o + i + ahead - 1], ids[o + i + ahead]);
-                int v = ids[o + i];
-                if (u == v) continue;
-                int id = index.Pair(u, v, out bool added);
-                if (added)
-                {
-                    PointIndex.Reserve(masks);
-                    masks.Add(bit);
-                }
-                else masks[id] |= bit;
-                u = v;
-            }
+            NumberSegments();
+        }
+        catch
+        {
+            // The points' line stops too (its own failure, if any, is not the one reported).
+            Volatile.Write(ref stop, true);
+            try { points.Wait(); } catch (AggregateException) { }
+            throw;
         }
         points.GetAwaiter().GetResult();
         return (index, masks);
+
+        void NumberSegments()
+        {
+            for (int r = 0; r < rings.Count; r++)
+            {
+                while (Volatile.Read(ref ringsNumbered) <= r)
+                {
+                    if (points.IsCompleted) points.GetAwaiter().GetResult(); // rethrows what stopped it
+                    wait.SpinOnce();
+                }
+                wait.Reset();
+                int layer = rings[r].Layer, o = ringStart[r], n = ringStart[r + 1] - o;
+                if (n == 0) continue;
+                ulong bit = layer < 64 ? 1UL << layer : 0;
+                for (int i = 1; i < Math.Min(ahead + 1, n); i++) index.PrefetchPair(ids[o + i - 1], ids[o + i]);
+                int u = ids[o];
+                for (int i = 1; i < n; i++)
+                {
+                    if (i + ahead < n) index.PrefetchPair(ids[o + i + ahead - 1], ids[o + i + ahead]);
+                    int v = ids[o + i];
+                    if (u == v) continue;
+                    int id = index.Pair(u, v, out bool added);
+                    if (added)
+                    {
+                        PointIndex.Reserve(masks);
+                        masks.Add(bit);
+                    }
+                    else masks[id] |= bit;
+                    u = v;
+                }
+            }
+        }
     }
 
     /// <summary>Whether an edge with these layer bits lies on a boundary of the layer (layers past 64 are not tracked: always).</summary>
