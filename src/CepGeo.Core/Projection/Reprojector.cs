@@ -52,7 +52,9 @@ public sealed class Reprojector
     /// <paramref name="to"/>. A feature that cannot be projected is an error naming the layer and feature.
     /// </summary>
     /// <param name="inPlace">Transform the layer's own geometries instead of copies: for a caller that
-    /// gives the layer up (after an error, some of its geometries are projected, some not).</param>
+    /// gives the layer up (after an error, some of its geometries are projected, some not). A
+    /// geometry held by several features is projected once; parts shared between geometries, or
+    /// geometries shared with another layer, are not looked for (no reader makes them).</param>
     public static Layer Project(Layer layer, CrsRef to, bool inPlace = false)
     {
         ArgumentNullException.ThrowIfNull(layer);

@@ -10,7 +10,8 @@ using NetTopologySuite.Geometries;
 namespace CepGeo.Core.Reporting;
 
 /// <summary>One feature to write: a polygonal geometry in lon/lat, ordered properties, an optional id.</summary>
-/// <param name="Geometry">Polygon or MultiPolygon in WGS84 lon/lat, or null (written as <c>"geometry": null</c>).</param>
+/// <param name="Geometry">Polygon or MultiPolygon in WGS84 lon/lat (in the source CRS of <see cref="Transform"/>
+/// when that is set), or null (written as <c>"geometry": null</c>).</param>
 /// <param name="Properties">
 /// Written in this order. Values: <see cref="string"/>, <see cref="double"/>, <see cref="float"/>,
 /// <see cref="int"/>, <see cref="long"/>, <see cref="decimal"/>, <see cref="bool"/>, null, or a sequence of
@@ -108,9 +109,10 @@ public static class GeoJsonWriter
         // Waves of chunks formatted on every core into buffers kept from wave to wave, then written
         // in order: a national gap report is over a thousand chunks of hundreds of KB, and letting
         // the formatting run ahead of the writing held hundreds of them at once. Sixteen chunks a core
-        // per wave: with four, cores waited for the wave's largest chunk (gap polygons vary a lot).
+        // per wave (64 at most, so that many cores do not hold a whole report): with four, cores
+        // waited for the wave's largest chunk (gap polygons vary a lot).
         const int chunk = 64;
-        int chunks = (count + chunk - 1) / chunk, wave = Math.Min(chunks, 16 * Environment.ProcessorCount);
+        int chunks = (count + chunk - 1) / chunk, wave = Math.Min(chunks, Math.Min(16 * Environment.ProcessorCount, 64));
         var buffers = new ArrayBufferWriter<byte>[wave];
         for (int w = 0; w < chunks; w += wave)
         {
@@ -327,7 +329,7 @@ public static class GeoJsonWriter
             xs[i] = ring.GetX(i);
             ys[i] = ring.GetY(i);
         }
-        if (transform is not null)
+        if (transform is { IsIdentity: false })
         {
             transform.Transform(xs.AsSpan(0, n), ys.AsSpan(0, n));
             for (int i = 0; i < n; i++)
