@@ -130,7 +130,8 @@ internal sealed class JsonStreamScanner(Stream stream)
         return true;
     }
 
-    private static int SkipSpace(ReadOnlySpan<byte> s, int p)
+    /// <summary>The first position at or after <paramref name="p"/> that is not JSON whitespace.</summary>
+    internal static int SkipSpace(ReadOnlySpan<byte> s, int p)
     {
         while (p < s.Length && s[p] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') p++;
         return p;

@@ -49,7 +49,7 @@ internal sealed class PolygonCoordinates
         int depth = 0;
         for (int q = 0; ; q++)
         {
-            q = SkipSpace(text, q);
+            q = JsonStreamScanner.SkipSpace(text, q);
             if (q >= text.Length) return false;
             if (text[q] != (byte)'[') break;
             depth++;
@@ -117,7 +117,7 @@ internal sealed class PolygonCoordinates
     /// <summary>After an item: a comma (more follow) or the closing bracket of the list.</summary>
     private static bool Next(ReadOnlySpan<byte> s, ref int p, out bool more)
     {
-        p = SkipSpace(s, p);
+        p = JsonStreamScanner.SkipSpace(s, p);
         more = p < s.Length && s[p] == (byte)',';
         if (more || (p < s.Length && s[p] == (byte)']'))
         {
@@ -129,16 +129,10 @@ internal sealed class PolygonCoordinates
 
     private static bool Expect(ReadOnlySpan<byte> s, ref int p, byte c)
     {
-        p = SkipSpace(s, p);
+        p = JsonStreamScanner.SkipSpace(s, p);
         if (p >= s.Length || s[p] != c) return false;
         p++;
         return true;
-    }
-
-    private static int SkipSpace(ReadOnlySpan<byte> s, int p)
-    {
-        while (p < s.Length && s[p] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t') p++;
-        return p;
     }
 
     private static readonly double[] PowersOf10 =
@@ -155,7 +149,7 @@ internal sealed class PolygonCoordinates
     private static bool Number(ReadOnlySpan<byte> s, ref int p, double max, out double value)
     {
         value = 0;
-        p = SkipSpace(s, p);
+        p = JsonStreamScanner.SkipSpace(s, p);
         int start = p;
         bool negative = p < s.Length && s[p] == (byte)'-';
         if (negative) p++;
