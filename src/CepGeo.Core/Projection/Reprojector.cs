@@ -118,17 +118,32 @@ public sealed class Reprojector
     {
         ArgumentNullException.ThrowIfNull(geometry);
         if (IsIdentity) return geometry;
-        var filter = new SequenceFilter(this);
-        geometry.Apply(filter);
-        if (filter.Failure is { } bad)
-            throw CannotTransform(bad.X, bad.Y);
+        geometry.Apply(new SequenceFilter(this));
         return geometry;
     }
 
-    /// <summary>The error for a coordinate (as given) that comes out of the transform as NaN.</summary>
-    public CepGeoInputException CannotTransform(double x, double y) =>
-        new(From.ToString(), null, string.Create(CultureInfo.InvariantCulture,
-            $"coordinate ({x}, {y}) cannot be transformed to {To} (latitude beyond ±90° or the far side of the globe?)"));
+    /// <summary>
+    /// A coordinate sequence's x, y, transformed, into <paramref name="xs"/> and <paramref name="ys"/>
+    /// (the sequence is not changed). Throws <see cref="CepGeoInputException"/> naming the first point
+    /// (as given) that cannot be transformed; an identity leaves every value as it is, NaN included.
+    /// </summary>
+    public void Transform(CoordinateSequence sequence, Span<double> xs, Span<double> ys)
+    {
+        int n = sequence.Count;
+        for (int i = 0; i < n; i++)
+        {
+            xs[i] = sequence.GetX(i);
+            ys[i] = sequence.GetY(i);
+        }
+        if (IsIdentity) return;
+        Transform(xs[..n], ys[..n]);
+        for (int i = 0; i < n; i++)
+        {
+            if (!double.IsFinite(xs[i]) || !double.IsFinite(ys[i]))
+                throw new CepGeoInputException(From.ToString(), null, string.Create(CultureInfo.InvariantCulture,
+                    $"coordinate ({sequence.GetX(i)}, {sequence.GetY(i)}) cannot be transformed to {To} (latitude beyond ±90° or the far side of the globe?)"));
+        }
+    }
 
     private static Step[] PlanSteps(ResolvedCrs a, ResolvedCrs b)
     {
@@ -193,9 +208,7 @@ public sealed class Reprojector
     /// <summary>Transforms each coordinate sequence of a geometry as two spans.</summary>
     private sealed class SequenceFilter(Reprojector reprojector) : IEntireCoordinateSequenceFilter
     {
-        public Coordinate? Failure { get; private set; }
-
-        public bool Done => Failure is not null;
+        public bool Done => false;
 
         public bool GeometryChanged => true;
 
@@ -207,20 +220,7 @@ public sealed class Reprojector
             if (t_buffer is null || t_buffer.Length < 2 * n) t_buffer = new double[Math.Max(2 * n, 2 * (t_buffer?.Length ?? 512))];
             var xs = t_buffer.AsSpan(0, n);
             var ys = t_buffer.AsSpan(n, n);
-            for (int i = 0; i < n; i++)
-            {
-                xs[i] = seq.GetX(i);
-                ys[i] = seq.GetY(i);
-            }
-            reprojector.Transform(xs, ys);
-            for (int i = 0; i < n; i++)
-            {
-                if (!double.IsFinite(xs[i]) || !double.IsFinite(ys[i]))
-                {
-                    Failure = new Coordinate(seq.GetX(i), seq.GetY(i));
-                    return;
-                }
-            }
+            reprojector.Transform(seq, xs, ys);
             for (int i = 0; i < n; i++)
             {
                 seq.SetX(i, xs[i]);

@@ -91,10 +91,10 @@ public static class AnalysisOutputs
         GeoJsonWriter.Write(stream, defects.Count, i =>
         {
             var d = defects[i];
-            return GeoJsonFeature.Create(toWgs84.TransformInPlace(DefectGeometry(r, d)), d.Id,
+            return GeoJsonFeature.Create(DefectGeometry(r, d), d.Id,
                 ("id", d.Id), ("kind", d.Kind), ("operator", d.Operator), ("cell_id", d.CellId), ("cell_name", d.CellName),
                 ("zone_ids", d.ZoneIds), ("area_km2", d.AreaKm2), ("population", d.Pop), ("share_of_cell", d.ShareOfCell),
-                ("width_m", d.WidthM));
+                ("width_m", d.WidthM)) with { Transform = toWgs84 };
         }, [KeyValuePair.Create("cepgeo", (JsonNode?)Header(r, version))]);
     }
 

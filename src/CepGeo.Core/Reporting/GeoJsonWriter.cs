@@ -324,18 +324,7 @@ public static class GeoJsonWriter
         var scratch = t_ring ??= new RingScratch();
         scratch.Ensure(n);
         var (xs, ys) = (scratch.X, scratch.Y);
-        for (int i = 0; i < n; i++)
-        {
-            xs[i] = ring.GetX(i);
-            ys[i] = ring.GetY(i);
-        }
-        if (transform is { IsIdentity: false })
-        {
-            transform.Transform(xs.AsSpan(0, n), ys.AsSpan(0, n));
-            for (int i = 0; i < n; i++)
-                if (!double.IsFinite(xs[i]) || !double.IsFinite(ys[i]))
-                    throw transform.CannotTransform(ring.GetX(i), ring.GetY(i));
-        }
+        (transform ?? Identity).Transform(ring, xs, ys);
 
         // Round first, drop the repeated points that rounding can create, then orient: the
         // orientation must hold for the numbers a reader will see.
@@ -368,6 +357,9 @@ public static class GeoJsonWriter
         text[p++] = (byte)']';
         output.Advance(p);
     }
+
+    /// <summary>Reads rings written as they are.</summary>
+    private static readonly Reprojector Identity = Reprojector.Create(CepGeo.Core.Model.CrsRef.Wgs84Default, CepGeo.Core.Model.CrsRef.Wgs84Default);
 
     private sealed class RingScratch
     {
