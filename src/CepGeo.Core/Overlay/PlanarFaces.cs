@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
 
@@ -60,7 +61,7 @@ internal sealed class PlanarFaces
         private readonly List<int> _from, _to;   // edge e: half-edges 2e (from→to) and 2e+1 (to→from)
         private readonly List<ulong> _tag;
         private bool[] _dead;
-        private int[] _outStart = [], _out = [], _posInNode = [];
+        private int[] _next = [];
 
         public Graph(PointIndex index, List<bool>? dead, List<ulong>? tags)
         {
@@ -113,25 +114,41 @@ internal sealed class PlanarFaces
             }
         }
 
-        /// <summary>Outgoing half-edges of each node, counter-clockwise by angle.</summary>
+        /// <summary>
+        /// Sorts each node's outgoing half-edges counter-clockwise by angle and records, for every
+        /// half-edge, the next one around the face on its left: the walks then follow one table.
+        /// </summary>
         public void SortAroundNodes()
         {
-            int n = _x.Count, halfEdges = 2 * _from.Count;
-            _outStart = new int[n + 1];
-            for (int he = 0; he < halfEdges; he++)
-                if (!_dead[he >> 1]) _outStart[Origin(he) + 1]++;
-            for (int v = 0; v < n; v++) _outStart[v + 1] += _outStart[v];
-            _out = new int[_outStart[n]];
-            var fill = (int[])_outStart.Clone();
-            for (int he = 0; he < halfEdges; he++)
-                if (!_dead[he >> 1]) _out[fill[Origin(he)]++] = he;
+            int n = _x.Count, m = _from.Count;
+            var from = CollectionsMarshal.AsSpan(_from);
+            var to = CollectionsMarshal.AsSpan(_to);
+            var outStart = new int[n + 1];
+            for (int e = 0; e < m; e++)
+            {
+                if (_dead[e]) continue;
+                outStart[from[e] + 1]++;
+                outStart[to[e] + 1]++;
+            }
+            for (int v = 0; v < n; v++) outStart[v + 1] += outStart[v];
+            // Edges in order: each node's half-edges come in ascending order, as the sort expects.
+            var outgoing = new int[outStart[n]];
+            var fill = (int[])outStart.Clone();
+            for (int e = 0; e < m; e++)
+            {
+                if (_dead[e]) continue;
+                outgoing[fill[from[e]]++] = 2 * e;
+                outgoing[fill[to[e]]++] = 2 * e + 1;
+            }
             // Most nodes of a polygon mosaic join two edges, whose cyclic order is the only one:
             // only nodes of degree 3 and more are sorted by angle.
-            // Each node's half-edges are its own: the nodes are sorted on every core.
-            _posInNode = new int[halfEdges];
+            // Each node's half-edges are its own: the nodes are sorted on every core. The face on
+            // the left of a half-edge arriving at v goes on along the outgoing half-edge before
+            // its twin, clockwise.
+            var next = new int[2 * m];
             Parallel.For(0, n, () => new double[8], (v, _, angles) =>
             {
-                var span = _out.AsSpan(_outStart[v], _outStart[v + 1] - _outStart[v]);
+                var span = outgoing.AsSpan(outStart[v], outStart[v + 1] - outStart[v]);
                 if (span.Length > 2)
                 {
                     if (angles.Length < span.Length) angles = new double[2 * span.Length];
@@ -143,42 +160,43 @@ internal sealed class PlanarFaces
                     }
                     keys.Sort(span);
                 }
-                for (int i = 0; i < span.Length; i++) _posInNode[span[i]] = i;
+                for (int i = 0; i < span.Length; i++)
+                    next[span[i] ^ 1] = span[i == 0 ? span.Length - 1 : i - 1];
                 return angles;
             }, _ => { });
-        }
-
-        /// <summary>The next half-edge around the face on the left of <paramref name="he"/>.</summary>
-        private int Next(int he)
-        {
-            int twin = he ^ 1, v = Dest(he);
-            int start = _outStart[v], deg = _outStart[v + 1] - start;
-            return _out[start + (_posInNode[twin] - 1 + deg) % deg];
+            _next = next;
         }
 
         public PlanarFaces TraceFaces(GeometryFactory factory)
         {
             int halfEdges = 2 * _from.Count;
+            var next = _next;
             var cycleOf = new int[halfEdges];
             Array.Fill(cycleOf, -1);
             // Two walks: the cycles (their half-edges, lengths and areas), then their closed rings
             // written into one array of x, y pairs of the exact size.
             List<int> cycleStart = [0], cycleFirst = [];
             List<double> cycleArea = [];
+            var x = CollectionsMarshal.AsSpan(_x);
+            var y = CollectionsMarshal.AsSpan(_y);
+            var from = CollectionsMarshal.AsSpan(_from);
+            var to = CollectionsMarshal.AsSpan(_to);
             for (int he0 = 0; he0 < halfEdges; he0++)
             {
                 if (_dead[he0 >> 1] || cycleOf[he0] >= 0) continue;
                 int id = cycleArea.Count, length = 0;
-                double ox = _x[Origin(he0)], oy = _y[Origin(he0)], twice = 0;
+                int origin = (he0 & 1) == 0 ? from[he0 >> 1] : to[he0 >> 1];
+                double ox = x[origin], oy = y[origin], twice = 0;
                 int he = he0;
                 do
                 {
                     cycleOf[he] = id;
-                    int a = Origin(he), b = Dest(he);
+                    int e = he >> 1;
+                    var (a, b) = (he & 1) == 0 ? (from[e], to[e]) : (to[e], from[e]);
                     // Shoelace on coordinates relative to the first vertex: exact enough at 10⁶ m.
-                    twice += (_x[a] - ox) * (_y[b] - oy) - (_x[b] - ox) * (_y[a] - oy);
+                    twice += (x[a] - ox) * (y[b] - oy) - (x[b] - ox) * (y[a] - oy);
                     length++;
-                    he = Next(he);
+                    he = next[he];
                 }
                 while (he != he0);
                 cycleFirst.Add(he0);
@@ -196,15 +214,15 @@ internal sealed class PlanarFaces
                     int a = Origin(he);
                     coords[at++] = _x[a];
                     coords[at++] = _y[a];
-                    he = Next(he);
+                    he = next[he];
                 }
                 while (he != he0);
                 coords[at++] = _x[Origin(he0)];
                 coords[at] = _y[Origin(he0)];
             });
             int cycles = cycleArea.Count;
-            // The walks are done: the node tables go before the next tables of the same size are made.
-            (_outStart, _out, _posInNode) = ([], [], []);
+            // The walks are done: the next-edge table goes before the next tables of the same size are made.
+            _next = [];
 
             // Counter-clockwise cycles are the shells of bounded faces; the others are the outer
             // boundaries of connected parts, to be placed in the smallest shell around them.
