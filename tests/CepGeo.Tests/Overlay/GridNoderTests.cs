@@ -162,4 +162,60 @@ public class GridNoderTests
         }, iter: 2000);
         Assert.True(robust * 20 < total, $"{robust} of {total} samples left to the robust fallback");
     }
+
+    /// <summary>
+    /// Lines crossing near one point at Lambert-93 magnitudes: the computed vertices are rounded
+    /// and the pieces meet again, so later rounds find contacts (about one sample in six). The
+    /// second round looks for them on the first round's grid; the result is the same, pair for
+    /// pair, as with a grid made anew in every round, and it passes NTS's validator.
+    /// </summary>
+    [Fact]
+    public void Later_rounds_on_the_first_grid_node_as_a_new_grid_does()
+    {
+        int later = 0;
+        Gen.Select(Gen.Int[6, 25], Gen.Double[0, 1], Gen.Double[0, 1], Gen.Double[0, Math.PI].Array[25], Gen.Double[10, 110].Array[25])
+            .Sample((lines, fx, fy, angles, radii) =>
+            {
+                // Lines through the point, and (every third) spokes ending near it.
+                (double, double, double, double)[] segments = Enumerable.Range(0, lines).Select(l =>
+                {
+                    double ox = 700_000 + fx + l * 1e-7, oy = 6_600_000 + fy - l * 1e-7;
+                    double dx = radii[l] * Math.Cos(angles[l]), dy = radii[l] * Math.Sin(angles[l]);
+                    return l % 3 == 2 ? (ox, oy, ox + dx, oy + dy) : (ox - dx, oy - dy, ox + dx, oy + dy);
+                }).ToArray();
+                var (firstGrid, okA, roundsA, testedA) = NodeSegments(segments, regrid: false);
+                var (newGrids, okB, _, testedB) = NodeSegments(segments, regrid: true);
+                Assert.Equal(okB, okA);
+                Assert.Equal(newGrids, firstGrid);
+                // Every pair of overlapping envelopes was looked at, neither more nor less.
+                Assert.Equal(testedB, testedA);
+                if (roundsA > 1) Interlocked.Increment(ref later);
+                if (!okA) return;
+                var pieces = firstGrid.Select(p => (ISegmentString)new NodedSegmentString(
+                    new[] { new Coordinate(p.X0, p.Y0), new Coordinate(p.X1, p.Y1) }, null)).ToList();
+                var validator = new FastNodingValidator(pieces);
+                if (!validator.IsValid) Assert.Fail(Describe(validator, pieces));
+            }, iter: 600);
+        Assert.True(later > 20, $"only {later} samples needed a second round");
+    }
+
+    private static (List<(double X0, double Y0, double X1, double Y1, ulong Tag)> Live, bool Ok, int Rounds, long Tested) NodeSegments(
+        (double X0, double Y0, double X1, double Y1)[] segments, bool regrid)
+    {
+        var index = new PointIndex(16);
+        var tags = new List<ulong>();
+        for (int l = 0; l < segments.Length; l++)
+        {
+            var (x0, y0, x1, y1) = segments[l];
+            index.Pair(index.Point(x0, y0), index.Point(x1, y1), out _);
+            tags.Add(1UL << l);
+        }
+        var dead = new List<bool>();
+        bool ok = GridNoder.Node(index, tags, dead, out _, regrid, out int rounds, out long tested);
+        var live = new List<(double, double, double, double, ulong)>();
+        for (int e = 0; e < index.PairA.Count; e++)
+            if (!dead[e])
+                live.Add((index.X[index.PairA[e]], index.Y[index.PairA[e]], index.X[index.PairB[e]], index.Y[index.PairB[e]], tags[e]));
+        return (live, ok, rounds, tested);
+    }
 }
