@@ -70,11 +70,7 @@ public static class AnalysisOutputs
         string name, string[] columns, IEnumerable<object?[]> rows)
     {
         if (tables.HasFlag(TableFormats.Csv))
-            writes.Add((create(name + ".csv"), s =>
-            {
-                using var w = new StreamWriter(s, new UTF8Encoding(false));
-                CsvTables.Write(w, columns, rows);
-            }));
+            writes.Add((create(name + ".csv"), s => CsvTables.Write(s, columns, rows)));
         if (tables.HasFlag(TableFormats.Json))
             writes.Add((create(name + ".json"), s => CsvTables.WriteJson(s, columns, rows)));
     }

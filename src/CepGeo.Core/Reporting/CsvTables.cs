@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using CepGeo.Core.Metrics;
 
 namespace CepGeo.Core.Reporting;
@@ -28,12 +29,6 @@ public static class CsvTables
         "nested", "outside_km2",
     ];
 
-    public static void WritePairs(TextWriter w, IEnumerable<PairMetric> rows) => Write(w, PairColumns, rows.Select(PairValues));
-
-    public static void WriteCells(TextWriter w, IEnumerable<CellMetric> rows) => Write(w, CellColumns, rows.Select(CellValues));
-
-    public static void WriteZones(TextWriter w, IEnumerable<ZoneMetric> rows) => Write(w, ZoneColumns, rows.Select(ZoneValues));
-
     /// <summary>A row's values in the order of <see cref="PairColumns"/> (shared by the CSV and JSON tables).</summary>
     public static object?[] PairValues(PairMetric p) => [p.CellLayer, p.CellId, p.Operator, p.ZoneId, p.AreaKm2, p.Pop,
         p.ShareOfCell, p.ShareOfZone, p.PopShareOfCell, p.PopShareOfZone, p.Significant];
@@ -46,19 +41,58 @@ public static class CsvTables
     public static object?[] ZoneValues(ZoneMetric z) => [z.Operator, z.ZoneId, z.ZoneName, z.CellLayer, z.AreaKm2, z.Pop,
         z.Cells, z.MainCell, z.MainShare, z.Nested, z.OutsideKm2];
 
-    /// <summary>A header row and one line per row of values.</summary>
-    public static void Write(TextWriter w, string[] columns, IEnumerable<object?[]> rows)
+    /// <summary>
+    /// A header row and one line per row of values, in UTF-8 (each field as <see cref="Cell"/> writes
+    /// it), formatted straight into bytes: national tables are a hundred thousand rows.
+    /// </summary>
+    public static void Write(Stream s, string[] columns, IEnumerable<object?[]> rows)
     {
-        w.Write(string.Join(',', columns));
-        w.Write('\n');
+        var buffer = new byte[1 << 16];
+        int at = 0;
+        Text(string.Join(',', columns));
+        Byte((byte)'\n');
         foreach (var v in rows)
         {
             for (int i = 0; i < v.Length; i++)
             {
-                if (i > 0) w.Write(',');
-                w.Write(Cell(v[i]));
+                if (i > 0) Byte((byte)',');
+                switch (v[i])
+                {
+                    case null: break;
+                    case double d when !double.IsFinite(d): break;
+                    case double d: Number(d); break;
+                    case int n: Number(n); break;
+                    case bool b: Text(b ? "true" : "false"); break;
+                    default: Text(Cell(v[i])); break;
+                }
             }
-            w.Write('\n');
+            Byte((byte)'\n');
+        }
+        s.Write(buffer, 0, at);
+
+        void Room(int bytes)
+        {
+            if (at + bytes <= buffer.Length) return;
+            s.Write(buffer, 0, at);
+            at = 0;
+            if (bytes > buffer.Length) buffer = new byte[bytes];
+        }
+        void Byte(byte b)
+        {
+            Room(1);
+            buffer[at++] = b;
+        }
+        void Number<T>(T value) where T : IUtf8SpanFormattable
+        {
+            Room(32);
+            if (!value.TryFormat(buffer.AsSpan(at), out int written, default, CultureInfo.InvariantCulture))
+                throw new InvalidOperationException($"{value} does not fit in 32 bytes");
+            at += written;
+        }
+        void Text(string text)
+        {
+            Room(Encoding.UTF8.GetMaxByteCount(text.Length));
+            at += Encoding.UTF8.GetBytes(text, buffer.AsSpan(at));
         }
     }
 
