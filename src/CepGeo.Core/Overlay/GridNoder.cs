@@ -26,18 +26,9 @@ internal static class GridNoder
     /// segment's, OR-ed where pieces coincide. Grows with the pairs.</param>
     /// <param name="dead">Per pair, whether it was cut (its pieces replace it). Grows with the pairs.</param>
     /// <param name="addedNodes">Whether any segment was cut (false: the input was already noded).</param>
-    public static bool Node(PointIndex index, List<ulong> tags, List<bool> dead, out bool addedNodes) =>
-        Node(index, tags, dead, out addedNodes, regrid: false, out _, out _);
-
-    /// <param name="regrid">Bucket every segment again in every round (tests compare it with the
-    /// second round's search on the first grid).</param>
-    /// <param name="rounds">The rounds that found contacts.</param>
-    /// <param name="tested">The pairs of segments whose envelopes overlap, tested for a contact, over all rounds.</param>
-    internal static bool Node(PointIndex index, List<ulong> tags, List<bool> dead, out bool addedNodes, bool regrid, out int rounds, out long tested)
+    public static bool Node(PointIndex index, List<ulong> tags, List<bool> dead, out bool addedNodes)
     {
         addedNodes = false;
-        rounds = 0;
-        tested = 0;
         while (dead.Count < index.PairA.Count) dead.Add(false);
         bool[]? changed = null;
         var piecesOf = new Dictionary<int, List<int>>();
@@ -45,29 +36,12 @@ internal static class GridNoder
         // almost at one point): node again, a few times, only around the pieces that moved. An
         // uncut segment met no one in the previous round, so a new contact holds a new piece.
         Segments? segments = null;
-        Grid? first = null;
         for (int round = 0; round < MaxRounds; round++)
         {
             segments = Segments.Of(index, dead, segments);
-            List<(int A, int B)> contacts;
-            if (round == 0)
-            {
-                first = Grid.Of(segments, null);
-                contacts = first.Contacts(segments, null, ref tested);
-                // The first grid's segments are the pairs themselves when none was dead: the
-                // second round finds its neighbours there instead of bucketing every segment again.
-                if (segments.Count != index.PairA.Count) first = null;
-            }
-            else
-            {
-                var moved = Array.ConvertAll(segments.Id[..segments.Count], id => changed![id]);
-                contacts = round == 1 && first is not null && !regrid
-                    ? first.ContactsOfPieces(segments, moved, index.PairA.Count, ref tested)
-                    : Grid.Of(segments, moved).Contacts(segments, moved, ref tested);
-            }
+            var contacts = Contacts(segments, changed is null ? null : Array.ConvertAll(segments.Id[..segments.Count], id => changed[id]));
             if (contacts.Count == 0) return true;
             addedNodes = true;
-            rounds++;
             var nodes = NodesOnSegments(segments, contacts);
             changed = Split(index, segments, nodes, tags, dead, piecesOf);
         }
@@ -106,191 +80,95 @@ internal static class GridNoder
     }
 
     /// <summary>
-    /// A uniform grid over the segments (cells about twice the mean segment), each cell listing the
-    /// segments whose envelope overlaps it (CSR).
+    /// Pairs of segments meeting in an interior. With <paramref name="changed"/>, only pairs
+    /// holding at least one changed segment are tested.
     /// </summary>
-    private sealed class Grid
+    private static List<(int A, int B)> Contacts(Segments s, bool[]? changed)
     {
-        private double _minX, _minY, _cell;
-        private int _nx, _ny;
-        private int[] _start = [], _entries = [];
-
-        private int Col(double x) => Math.Min(_nx - 1, (int)((x - _minX) / _cell));
-
-        private int Row(double y) => Math.Min(_ny - 1, (int)((y - _minY) / _cell));
-
-        /// <summary>The grid of the segments; with <paramref name="moved"/>, only the cells that a moved segment overlaps are filled.</summary>
-        public static Grid Of(Segments s, bool[]? moved)
+        int n = s.Count;
+        var result = new List<(int, int)>();
+        if (n < 2) return result;
+        double minX = double.PositiveInfinity, minY = double.PositiveInfinity;
+        double maxX = double.NegativeInfinity, maxY = double.NegativeInfinity, length = 0;
+        for (int i = 0; i < n; i++)
         {
-            int n = s.Count;
-            var g = new Grid();
-            double minX = double.PositiveInfinity, minY = double.PositiveInfinity;
-            double maxX = double.NegativeInfinity, maxY = double.NegativeInfinity, length = 0;
+            minX = Math.Min(minX, Math.Min(s.X0[i], s.X1[i])); maxX = Math.Max(maxX, Math.Max(s.X0[i], s.X1[i]));
+            minY = Math.Min(minY, Math.Min(s.Y0[i], s.Y1[i])); maxY = Math.Max(maxY, Math.Max(s.Y0[i], s.Y1[i]));
+            length += Math.Abs(s.X1[i] - s.X0[i]) + Math.Abs(s.Y1[i] - s.Y0[i]);
+        }
+        // Cells about twice the mean segment, and never more than about two per segment (lines in
+        // far-apart clusters would otherwise make a grid of mostly empty cells).
+        double w = maxX - minX, h = maxY - minY;
+        double cell = Math.Max(2 * length / n, Math.Sqrt(w * h / (2.0 * n + 16)));
+        if (!(cell > 0) || !double.IsFinite(cell)) cell = Math.Max(Math.Max(w, h), 1);
+        int nx = (int)Math.Min(w / cell, 1 << 20) + 1, ny = (int)Math.Min(h / cell, 1 << 20) + 1;
+        if ((long)nx * ny > 1 << 24) { nx = Math.Min(nx, 4096); ny = Math.Min(ny, 4096); cell = Math.Max(w / (nx - 1e-9), h / (ny - 1e-9)); }
+        int Col(double x) => Math.Min(nx - 1, (int)((x - minX) / cell));
+        int Row(double y) => Math.Min(ny - 1, (int)((y - minY) / cell));
+
+        // With changed segments, only the cells they cross matter.
+        bool[]? hot = null;
+        if (changed is not null)
+        {
+            hot = new bool[nx * ny];
             for (int i = 0; i < n; i++)
             {
-                minX = Math.Min(minX, Math.Min(s.X0[i], s.X1[i])); maxX = Math.Max(maxX, Math.Max(s.X0[i], s.X1[i]));
-                minY = Math.Min(minY, Math.Min(s.Y0[i], s.Y1[i])); maxY = Math.Max(maxY, Math.Max(s.Y0[i], s.Y1[i]));
-                length += Math.Abs(s.X1[i] - s.X0[i]) + Math.Abs(s.Y1[i] - s.Y0[i]);
+                if (!changed[i]) continue;
+                for (int r = Row(Math.Min(s.Y0[i], s.Y1[i])), r1 = Row(Math.Max(s.Y0[i], s.Y1[i])); r <= r1; r++)
+                    for (int c = Col(Math.Min(s.X0[i], s.X1[i])), c1 = Col(Math.Max(s.X0[i], s.X1[i])); c <= c1; c++)
+                        hot[r * nx + c] = true;
             }
-            if (n == 0) return g;
-            // Cells about twice the mean segment, and never more than about two per segment (lines in
-            // far-apart clusters would otherwise make a grid of mostly empty cells).
-            double w = maxX - minX, h = maxY - minY;
-            double cell = Math.Max(2 * length / n, Math.Sqrt(w * h / (2.0 * n + 16)));
-            if (!(cell > 0) || !double.IsFinite(cell)) cell = Math.Max(Math.Max(w, h), 1);
-            int nx = (int)Math.Min(w / cell, 1 << 20) + 1, ny = (int)Math.Min(h / cell, 1 << 20) + 1;
-            if ((long)nx * ny > 1 << 24) { nx = Math.Min(nx, 4096); ny = Math.Min(ny, 4096); cell = Math.Max(w / (nx - 1e-9), h / (ny - 1e-9)); }
-            (g._minX, g._minY, g._cell, g._nx, g._ny) = (minX, minY, cell, nx, ny);
-
-            // With moved segments, only the cells they cross matter.
-            bool[]? hot = null;
-            if (moved is not null)
-            {
-                hot = new bool[nx * ny];
-                for (int i = 0; i < n; i++)
-                {
-                    if (!moved[i]) continue;
-                    var (c0, c1, r0, r1) = g.Cells(s, i);
-                    for (int r = r0; r <= r1; r++)
-                        for (int c = c0; c <= c1; c++)
-                            hot[r * nx + c] = true;
-                }
-            }
-            // Buckets as CSR: count, prefix sums, fill.
-            var start = new int[nx * ny + 1];
-            int[] entries = [];
-            for (int pass = 0; pass < 2; pass++)
-            {
-                var fill = pass == 0 ? null : (int[])start.Clone();
-                for (int i = 0; i < n; i++)
-                {
-                    var (c0, c1, r0, r1) = g.Cells(s, i);
-                    for (int r = r0; r <= r1; r++)
-                        for (int c = c0; c <= c1; c++)
-                        {
-                            int b = r * nx + c;
-                            if (hot is not null && !hot[b]) continue;
-                            if (pass == 0) start[b + 1]++;
-                            else entries[fill![b]++] = i;
-                        }
-                }
-                if (pass == 0)
-                {
-                    for (int b = 0; b < nx * ny; b++) start[b + 1] += start[b];
-                    entries = new int[start[^1]];
-                }
-            }
-            (g._start, g._entries) = (start, entries);
-            return g;
         }
 
-        /// <summary>The columns and rows of the cells that the envelope of segment <paramref name="i"/> overlaps.</summary>
-        private (int C0, int C1, int R0, int R1) Cells(Segments s, int i) =>
-            (Col(Math.Min(s.X0[i], s.X1[i])), Col(Math.Max(s.X0[i], s.X1[i])), Row(Math.Min(s.Y0[i], s.Y1[i])), Row(Math.Max(s.Y0[i], s.Y1[i])));
-
-        /// <summary>
-        /// Pairs of segments meeting in an interior, over the grid's own cells (its segments are those of
-        /// <paramref name="s"/>). With <paramref name="moved"/>, only pairs holding a moved segment are tested.
-        /// </summary>
-        public List<(int A, int B)> Contacts(Segments s, bool[]? moved, ref long tested) => Pairs(s, moved, _start, _entries, null, ref tested);
-
-        /// <summary>
-        /// The contacts of the next round, on this grid of the first round's segments (which were the
-        /// index's pairs, by id): the pieces are bucketed in the cells they overlap, and each such cell
-        /// also holds the first round's segments listed there that are still uncut. A piece lies within
-        /// the envelope of the segment it was cut from, so every pair whose envelopes overlap meets in a
-        /// cell where both are listed; no other segment is bucketed again.
-        /// </summary>
-        /// <param name="moved">Per segment of <paramref name="s"/>, whether it is new or changed in the last round.</param>
-        /// <param name="pairs">The number of pairs of the index now.</param>
-        public List<(int A, int B)> ContactsOfPieces(Segments s, bool[] moved, int pairs, ref long tested)
+        // Buckets as CSR: count, prefix sums, fill.
+        var start = new int[nx * ny + 1];
+        for (int pass = 0; pass < 2; pass++)
         {
-            var segmentOf = new int[pairs];
-            Array.Fill(segmentOf, -1);
-            for (int k = 0; k < s.Count; k++) segmentOf[s.Id[k]] = k;
-            // The cells the moved segments overlap, numbered in grid order.
-            var slot = new Dictionary<int, int>();
-            for (int k = 0; k < s.Count; k++)
+            var fill = pass == 0 ? null : (int[])start.Clone();
+            var entries = pass == 0 ? null : new int[start[^1]];
+            for (int i = 0; i < n; i++)
             {
-                if (!moved[k]) continue;
-                var (c0, c1, r0, r1) = Cells(s, k);
+                int c0 = Col(Math.Min(s.X0[i], s.X1[i])), c1 = Col(Math.Max(s.X0[i], s.X1[i]));
+                int r0 = Row(Math.Min(s.Y0[i], s.Y1[i])), r1 = Row(Math.Max(s.Y0[i], s.Y1[i]));
                 for (int r = r0; r <= r1; r++)
                     for (int c = c0; c <= c1; c++)
-                        slot.TryAdd(r * _nx + c, 0);
-            }
-            var cells = slot.Keys.ToArray();
-            Array.Sort(cells);
-            for (int t = 0; t < cells.Length; t++) slot[cells[t]] = t;
-            var start = new int[cells.Length + 1];
-            int[] entries = [];
-            for (int pass = 0; pass < 2; pass++)
-            {
-                var fill = pass == 0 ? null : (int[])start.Clone();
-                void Add(int t, int k)
-                {
-                    if (pass == 0) start[t + 1]++;
-                    else entries[fill![t]++] = k;
-                }
-                // First the uncut, unchanged segments of the first round listed in each cell...
-                for (int t = 0; t < cells.Length; t++)
-                    for (int p = _start[cells[t]]; p < _start[cells[t] + 1]; p++)
                     {
-                        int k = segmentOf[_entries[p]];
-                        if (k >= 0 && !moved[k]) Add(t, k);
+                        int b = r * nx + c;
+                        if (hot is not null && !hot[b]) continue;
+                        if (pass == 0) start[b + 1]++;
+                        else entries![fill![b]++] = i;
                     }
-                // ...then the moved ones, in the cells they overlap.
-                for (int k = 0; k < s.Count; k++)
-                {
-                    if (!moved[k]) continue;
-                    var (c0, c1, r0, r1) = Cells(s, k);
-                    for (int r = r0; r <= r1; r++)
-                        for (int c = c0; c <= c1; c++)
-                            Add(slot[r * _nx + c], k);
-                }
-                if (pass == 0)
-                {
-                    for (int t = 0; t < cells.Length; t++) start[t + 1] += start[t];
-                    entries = new int[start[^1]];
-                }
             }
-            return Pairs(s, moved, start, entries, cells, ref tested);
-        }
+            if (pass == 0)
+            {
+                for (int b = 0; b < nx * ny; b++) start[b + 1] += start[b];
+                continue;
+            }
 
-        /// <summary>
-        /// Tests the pairs of each bucket of a CSR: bucket t is cell <c>cellOf[t]</c> (cell t without
-        /// <paramref name="cellOf"/>). Each pair is tested once: in the cell holding the low corner of
-        /// the overlap of the two envelopes (both segments are listed in it).
-        /// </summary>
-        private List<(int A, int B)> Pairs(Segments s, bool[]? moved, int[] start, int[] entries, int[]? cellOf, ref long tested)
-        {
-            long pairs = 0;
-            var result = new List<(int, int)>();
-            int buckets = start.Length - 1, chunks = Math.Max(1, Math.Min(256, buckets / 1024));
-            if (buckets <= 0 || s.Count < 2) return result;
+            // Each pair is tested once: in the bucket holding the low corner of the overlap of
+            // the two envelopes (both segments are in it).
+            int buckets = nx * ny, chunks = Math.Max(1, Math.Min(256, buckets / 1024));
             var found = new List<(int, int)>[chunks];
             Parallel.For(0, chunks, chunk =>
             {
                 var local = new List<(int, int)>();
-                long overlapping = 0;
-                int t0 = (int)((long)buckets * chunk / chunks), t1 = (int)((long)buckets * (chunk + 1) / chunks);
-                for (int t = t0; t < t1; t++)
+                int b0 = (int)((long)buckets * chunk / chunks), b1 = (int)((long)buckets * (chunk + 1) / chunks);
+                for (int b = b0; b < b1; b++)
                 {
-                    int b = cellOf is null ? t : cellOf[t];
-                    int e0 = start[t], e1 = start[t + 1];
+                    int e0 = start[b], e1 = start[b + 1];
                     for (int p = e0; p < e1; p++)
                     {
-                        int i = entries[p];
+                        int i = entries![p];
                         double ix0 = Math.Min(s.X0[i], s.X1[i]), ix1 = Math.Max(s.X0[i], s.X1[i]);
                         double iy0 = Math.Min(s.Y0[i], s.Y1[i]), iy1 = Math.Max(s.Y0[i], s.Y1[i]);
                         for (int q = p + 1; q < e1; q++)
                         {
                             int j = entries[q];
-                            if (moved is not null && !moved[i] && !moved[j]) continue;
+                            if (changed is not null && !changed[i] && !changed[j]) continue;
                             double jx0 = Math.Min(s.X0[j], s.X1[j]), jx1 = Math.Max(s.X0[j], s.X1[j]);
                             double jy0 = Math.Min(s.Y0[j], s.Y1[j]), jy1 = Math.Max(s.Y0[j], s.Y1[j]);
                             if (ix1 < jx0 || jx1 < ix0 || iy1 < jy0 || jy1 < iy0) continue;
-                            if (Row(Math.Max(iy0, jy0)) * _nx + Col(Math.Max(ix0, jx0)) != b) continue;
-                            overlapping++;
+                            if (Row(Math.Max(iy0, jy0)) * nx + Col(Math.Max(ix0, jx0)) != b) continue;
                             if (!SegmentContact.MeetInInterior(s.X0[i], s.Y0[i], s.X1[i], s.Y1[i], s.X0[j], s.Y0[j], s.X1[j], s.Y1[j]))
                                 continue;
                             local.Add(i < j ? (i, j) : (j, i));
@@ -298,12 +176,10 @@ internal static class GridNoder
                     }
                 }
                 found[chunk] = local;
-                Interlocked.Add(ref pairs, overlapping);
             });
             foreach (var l in found) if (l is not null) result.AddRange(l);
-            tested += pairs;
-            return result;
         }
+        return result;
     }
 
     /// <summary>The vertices to add on each segment (null for most), from every contact.</summary>
