@@ -68,6 +68,20 @@ internal static class GridNoder
                 : new Segments { X0 = new double[size], Y0 = new double[size], X1 = new double[size], Y1 = new double[size], Id = new int[size] };
             s.Count = n;
             var (x, y, a, b) = (index.X, index.Y, index.PairA, index.PairB);
+            if (n == dead.Count && n >= 1 << 16)
+            {
+                // None cut yet (the first round): segment k is pair k, filled on every core.
+                int chunks = 4 * Environment.ProcessorCount;
+                Parallel.For(0, chunks, c =>
+                {
+                    for (int e = (int)((long)n * c / chunks), end = (int)((long)n * (c + 1) / chunks); e < end; e++)
+                    {
+                        s.X0[e] = x[a[e]]; s.Y0[e] = y[a[e]]; s.X1[e] = x[b[e]]; s.Y1[e] = y[b[e]];
+                        s.Id[e] = e;
+                    }
+                });
+                return s;
+            }
             int k = 0;
             for (int e = 0; e < dead.Count; e++)
             {
