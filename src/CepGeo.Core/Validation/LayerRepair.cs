@@ -94,7 +94,7 @@ public static class LayerRepair
             n++;
         }
         if (n < 4 || x[0] != x[n - 1] || y[0] != y[n - 1]) return false;
-        return !RepeatsAVertex(x, y, n - 1, scratch) && !AnySegmentsMeet(x, y, n - 1, scratch);
+        return !AnySegmentsMeet(x, y, n - 1, scratch);
     }
 
     /// <summary>Work arrays of the validity sweep, reused by each thread: a national layer would
@@ -115,21 +115,11 @@ public static class LayerRepair
     [ThreadStatic]
     private static Scratch? t_scratch;
 
-    /// <summary>Whether two of the first <paramref name="n"/> vertices are equal (the ring passes twice through a point).</summary>
-    private static bool RepeatsAVertex(double[] x, double[] y, int n, Scratch scratch)
-    {
-        // Sorted by x, equal points are neighbours within a run of equal x.
-        var (sortedX, order) = (scratch.Sorted, scratch.Order);
-        Array.Copy(x, sortedX, n);
-        for (int i = 0; i < n; i++) order[i] = i;
-        Array.Sort(sortedX, order, 0, n);
-        for (int a = 0; a + 1 < n; a++)
-            for (int b = a + 1; b < n && sortedX[b] == sortedX[a]; b++)
-                if (y[order[b]] == y[order[a]]) return true;
-        return false;
-    }
-
-    /// <summary>Sweep over x: whether two of the <paramref name="n"/> segments of the ring meet in an interior (see <see cref="SegmentContact"/>).</summary>
+    /// <summary>
+    /// Sweep over x: whether two of the <paramref name="n"/> segments of the ring meet in an interior
+    /// (see <see cref="SegmentContact"/>) or start at the same point (the ring passes twice through a
+    /// vertex: the two segments' x-ranges both hold it, so the sweep meets every such pair).
+    /// </summary>
     private static bool AnySegmentsMeet(double[] x, double[] y, int n, Scratch scratch)
     {
         var (order, sortedMinX) = (scratch.Order, scratch.Sorted);
@@ -146,7 +136,8 @@ public static class LayerRepair
             for (int b = a + 1; b < n && sortedMinX[b] <= maxX; b++)
             {
                 int j = order[b];
-                if (SegmentContact.MeetInInterior(x[i], y[i], x[i + 1], y[i + 1], x[j], y[j], x[j + 1], y[j + 1]))
+                if ((x[i] == x[j] && y[i] == y[j])
+                    || SegmentContact.MeetInInterior(x[i], y[i], x[i + 1], y[i + 1], x[j], y[j], x[j + 1], y[j + 1]))
                     return true;
             }
         }
