@@ -282,21 +282,33 @@ internal sealed class PlanarFaces
 
             // Adjacency: the faces on the two sides of every edge, one entry per neighbour (arrays
             // of the exact size: on national data these are millions of entries).
+            // Edges in chunks on every core: each chunk counts its sides, then writes them at its offset.
             bool Between(int e) => !_dead[e] && faceOfCycle[cycleOf[2 * e]] != faceOfCycle[cycleOf[2 * e + 1]];
-            int sides = 0;
-            for (int e = 0; e < _from.Count; e++) if (Between(e)) sides++;
+            int m = _from.Count, chunks = m < 1 << 16 ? 1 : 4 * Environment.ProcessorCount;
+            var offset = new int[chunks + 1];
+            Parallel.For(0, chunks, c =>
+            {
+                int count = 0;
+                for (int e = Chunk(m, c, chunks); e < Chunk(m, c + 1, chunks); e++) if (Between(e)) count++;
+                offset[c + 1] = count;
+            });
+            for (int c = 0; c < chunks; c++) offset[c + 1] += offset[c];
+            int sides = offset[chunks];
             var sideA = new int[sides];
             var sideB = new int[sides];
             var sideLen = new double[sides];
             var sideTag = _tagged ? new ulong[sides] : null;
-            for (int e = 0, k = 0; e < _from.Count; e++)
+            Parallel.For(0, chunks, c =>
             {
-                if (!Between(e)) continue;
-                sideA[k] = faceOfCycle[cycleOf[2 * e]];
-                sideB[k] = faceOfCycle[cycleOf[2 * e + 1]];
-                if (sideTag is not null) sideTag[k] = _tag[e];
-                sideLen[k++] = Math.Sqrt(Sq(_x[_to[e]] - _x[_from[e]]) + Sq(_y[_to[e]] - _y[_from[e]])) / 1000;
-            }
+                for (int e = Chunk(m, c, chunks), k = offset[c]; e < Chunk(m, c + 1, chunks); e++)
+                {
+                    if (!Between(e)) continue;
+                    sideA[k] = faceOfCycle[cycleOf[2 * e]];
+                    sideB[k] = faceOfCycle[cycleOf[2 * e + 1]];
+                    if (sideTag is not null) sideTag[k] = _tag[e];
+                    sideLen[k++] = Math.Sqrt(Sq(_x[_to[e]] - _x[_from[e]]) + Sq(_y[_to[e]] - _y[_from[e]])) / 1000;
+                }
+            });
             var (start, other, lens) = Neighbours(shells.Count, sideA, sideB, sideLen);
             return new PlanarFaces(faces, area, start, other, lens, sideA, sideB, sideTag);
         }
@@ -320,23 +332,44 @@ internal sealed class PlanarFaces
                 if (a >= 0) key[fill[a]++] = ((long)(b + 1) << 32) | (uint)k;
                 if (b >= 0) key[fill[b]++] = ((long)(a + 1) << 32) | (uint)k;
             }
+            // Each face's keys sorted (mostly a few: insertion sort), its distinct neighbours counted,
+            // then written at its offset: all on every core.
             var outStart = new int[faces + 1];
-            var other = new List<int>(start[faces] / 2);
-            var lens = new List<double>(start[faces] / 2);
-            Parallel.For(0, faces, f => Array.Sort(key, start[f], start[f + 1] - start[f]));
-            for (int f = 0; f < faces; f++)
+            Parallel.For(0, faces, f =>
             {
+                var keys = key.AsSpan(start[f], start[f + 1] - start[f]);
+                if (keys.Length > 24) keys.Sort(); // a long boundary: thousands of edges
+                else for (int i = 1; i < keys.Length; i++)
+                {
+                    long v = keys[i];
+                    int j = i - 1;
+                    for (; j >= 0 && keys[j] > v; j--) keys[j + 1] = keys[j];
+                    keys[j + 1] = v;
+                }
+                int distinct = 0;
+                for (int i = 0; i < keys.Length; i++)
+                    if (i == 0 || keys[i] >> 32 != keys[i - 1] >> 32) distinct++;
+                outStart[f + 1] = distinct;
+            });
+            for (int f = 0; f < faces; f++) outStart[f + 1] += outStart[f];
+            var other = new int[outStart[faces]];
+            var lens = new double[outStart[faces]];
+            Parallel.For(0, faces, f =>
+            {
+                int k = outStart[f] - 1;
                 for (int at = start[f]; at < start[f + 1]; at++)
                 {
                     int o = (int)(key[at] >> 32) - 1;
                     double len = sideLen[(int)(uint)key[at]];
-                    if (other.Count > outStart[f] && other[^1] == o) lens[^1] += len;
-                    else { other.Add(o); lens.Add(len); }
+                    // The same neighbour's sides are summed in edge order, as before.
+                    if (k >= outStart[f] && other[k] == o) lens[k] += len;
+                    else { other[++k] = o; lens[k] = len; }
                 }
-                outStart[f + 1] = other.Count;
-            }
-            return (outStart, [.. other], [.. lens]);
+            });
+            return (outStart, other, lens);
         }
+
+        private static int Chunk(int n, int c, int chunks) => (int)((long)n * c / chunks);
 
         private static double Sq(double v) => v * v;
 
