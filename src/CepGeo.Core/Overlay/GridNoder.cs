@@ -71,10 +71,10 @@ internal static class GridNoder
             if (n == dead.Count && n >= 1 << 16)
             {
                 // None cut yet (the first round): segment k is pair k, filled on every core.
-                int chunks = 4 * Environment.ProcessorCount;
+                int chunks = Chunks.For(n);
                 Parallel.For(0, chunks, c =>
                 {
-                    for (int e = (int)((long)n * c / chunks), end = (int)((long)n * (c + 1) / chunks); e < end; e++)
+                    for (int e = Chunks.Start(n, c, chunks), end = Chunks.Start(n, c + 1, chunks); e < end; e++)
                     {
                         s.X0[e] = x[a[e]]; s.Y0[e] = y[a[e]]; s.X1[e] = x[b[e]]; s.Y1[e] = y[b[e]];
                         s.Id[e] = e;
@@ -166,7 +166,7 @@ internal static class GridNoder
             Parallel.For(0, chunks, chunk =>
             {
                 var local = new List<(int, int)>();
-                int b0 = (int)((long)buckets * chunk / chunks), b1 = (int)((long)buckets * (chunk + 1) / chunks);
+                int b0 = Chunks.Start(buckets, chunk, chunks), b1 = Chunks.Start(buckets, chunk + 1, chunks);
                 for (int b = b0; b < b1; b++)
                 {
                     int e0 = start[b], e1 = start[b + 1];

@@ -284,12 +284,12 @@ internal sealed class PlanarFaces
             // of the exact size: on national data these are millions of entries).
             // Edges in chunks on every core: each chunk counts its sides, then writes them at its offset.
             bool Between(int e) => !_dead[e] && faceOfCycle[cycleOf[2 * e]] != faceOfCycle[cycleOf[2 * e + 1]];
-            int m = _from.Count, chunks = m < 1 << 16 ? 1 : 4 * Environment.ProcessorCount;
+            int m = _from.Count, chunks = Chunks.For(m);
             var offset = new int[chunks + 1];
             Parallel.For(0, chunks, c =>
             {
                 int count = 0;
-                for (int e = Chunk(m, c, chunks); e < Chunk(m, c + 1, chunks); e++) if (Between(e)) count++;
+                for (int e = Chunks.Start(m, c, chunks); e < Chunks.Start(m, c + 1, chunks); e++) if (Between(e)) count++;
                 offset[c + 1] = count;
             });
             for (int c = 0; c < chunks; c++) offset[c + 1] += offset[c];
@@ -300,7 +300,7 @@ internal sealed class PlanarFaces
             var sideTag = _tagged ? new ulong[sides] : null;
             Parallel.For(0, chunks, c =>
             {
-                for (int e = Chunk(m, c, chunks), k = offset[c]; e < Chunk(m, c + 1, chunks); e++)
+                for (int e = Chunks.Start(m, c, chunks), k = offset[c]; e < Chunks.Start(m, c + 1, chunks); e++)
                 {
                     if (!Between(e)) continue;
                     sideA[k] = faceOfCycle[cycleOf[2 * e]];
@@ -368,8 +368,6 @@ internal sealed class PlanarFaces
             });
             return (outStart, other, lens);
         }
-
-        private static int Chunk(int n, int c, int chunks) => (int)((long)n * c / chunks);
 
         private static double Sq(double v) => v * v;
 
