@@ -48,7 +48,27 @@ public class LayerReaderTests
     public void For_LayerSpec_NamesTheLayerAfterItsFile()
     {
         var spec = new LayerSpec("ml", "Missions locales", "/data/paca/missions-locales-2025.geojson", "zone_code", "zone_name");
-        Assert.Equal(new LayerOptions("missions-locales-2025.geojson", "zone_code", "zone_name"), LayerOptions.For(spec));
+        Assert.Equal(new LayerOptions("missions-locales-2025.geojson", "zone_code", "zone_name", KeepAttributes: false), LayerOptions.For(spec));
+    }
+
+    [Fact]
+    public void Read_WithoutAttributes_StillTakesIdsAndNamesFromTheProperties()
+    {
+        string path = LoadingFixtures.Path("single-feature.geojson");
+        var kept = Assert.Single(LayerReader.Read(path, new LayerOptions("a.geojson", "code", "nom")).Features);
+        var dropped = Assert.Single(LayerReader.Read(path, new LayerOptions("a.geojson", "code", "nom", KeepAttributes: false)).Features);
+        Assert.NotEmpty(kept.Attributes);
+        Assert.Empty(dropped.Attributes);
+        Assert.Equal(("13055", kept.Name), (dropped.Id, dropped.Name));
+        Assert.Equal(kept.Attributes["nom"], dropped.Name);
+    }
+
+    [Fact]
+    public void Read_WithoutAttributes_MissingIdStillListsThePropertiesFound()
+    {
+        string path = LoadingFixtures.Path("single-feature.geojson");
+        var e = Assert.Throws<CepGeoInputException>(() => LayerReader.Read(path, new LayerOptions("a.geojson", "insee", null, KeepAttributes: false)));
+        Assert.Contains("code", e.Message);
     }
 
     [Fact]
