@@ -36,6 +36,15 @@ internal static class SegmentContact
             || (o4 == 0 && StrictlyInside(p1x, p1y, q0x, q0y, q1x, q1y));
     }
 
+    /// <summary>
+    /// <see cref="MeetInInterior"/> for two segments a–s and s–b sharing the endpoint s (consecutive
+    /// segments of a ring): they meet elsewhere only when a, s and b are collinear and one turns
+    /// back over the other. No envelope test, and one orientation test instead of four.
+    /// </summary>
+    public static bool FoldBack(double ax, double ay, double sx, double sy, double bx, double by) =>
+        CGAlgorithmsDD.OrientationIndex(ax, ay, sx, sy, bx, by) == 0
+        && (StrictlyInside(bx, by, ax, ay, sx, sy) || StrictlyInside(ax, ay, sx, sy, bx, by));
+
     /// <summary>For c exactly on the line a–b: c lies between them and is neither (signs of differences are exact).</summary>
     private static bool StrictlyInside(double cx, double cy, double ax, double ay, double bx, double by) =>
         !(cx == ax && cy == ay) && !(cx == bx && cy == by)

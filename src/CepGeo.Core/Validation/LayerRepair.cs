@@ -136,8 +136,17 @@ public static class LayerRepair
             for (int b = a + 1; b < n && sortedMinX[b] <= maxX; b++)
             {
                 int j = order[b];
-                if ((x[i] == x[j] && y[i] == y[j])
-                    || SegmentContact.MeetInInterior(x[i], y[i], x[i + 1], y[i + 1], x[j], y[j], x[j + 1], y[j + 1]))
+                if (x[i] == x[j] && y[i] == y[j]) return true;
+                // Consecutive segments share a vertex: they can only meet by folding back along each other.
+                if (j == i + 1 || j == i + 1 - n)
+                {
+                    if (SegmentContact.FoldBack(x[i], y[i], x[j], y[j], x[j + 1], y[j + 1])) return true;
+                }
+                else if (i == j + 1 || i == j + 1 - n)
+                {
+                    if (SegmentContact.FoldBack(x[j], y[j], x[i], y[i], x[i + 1], y[i + 1])) return true;
+                }
+                else if (SegmentContact.MeetInInterior(x[i], y[i], x[i + 1], y[i + 1], x[j], y[j], x[j + 1], y[j + 1]))
                     return true;
             }
         }
