@@ -41,6 +41,22 @@ internal sealed class FaceRings : IReadOnlyList<Polygon>
         return _factory.CreatePolygon(Ring(_ringCycle[r0]), holes);
     }
 
+    /// <summary>
+    /// Face <paramref name="f"/>'s rings, shell first, each its closed cycle's x, y pairs: views of
+    /// the shared array, not copies (a writer reads them; nothing may change them).
+    /// </summary>
+    public ReadOnlyMemory<double>[] RingsXY(int f)
+    {
+        int r0 = _ringStart[f], r1 = _ringStart[f + 1];
+        var rings = new ReadOnlyMemory<double>[r1 - r0];
+        for (int r = r0; r < r1; r++)
+        {
+            int a = _cycleStart[_ringCycle[r]], b = _cycleStart[_ringCycle[r] + 1];
+            rings[r - r0] = new ReadOnlyMemory<double>(_xy, 2 * a, 2 * (b - a));
+        }
+        return rings;
+    }
+
     /// <summary>The envelope of face <paramref name="f"/> (of its shell).</summary>
     public Envelope Envelope(int f) => new(_minX[f], _maxX[f], _minY[f], _maxY[f]);
 

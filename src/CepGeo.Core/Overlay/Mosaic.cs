@@ -58,6 +58,10 @@ public sealed class Mosaic
     /// <summary>The envelope of face <paramref name="f"/>, without making its polygon.</summary>
     public Envelope FaceEnvelope(int f) => _faces.Envelope(f);
 
+    /// <summary>Face <paramref name="f"/>'s rings (shell first) as x, y pairs, read off the mosaic's own
+    /// array without making the polygon (<see cref="Faces"/> makes one, copying every ring).</summary>
+    public IReadOnlyList<ReadOnlyMemory<double>> FaceRingsXY(int f) => _faces.RingsXY(f);
+
     /// <summary>
     /// The same faces with one layer's labels replaced: how a perimeter proposal made of whole faces
     /// (unions of zones, of communes, of cells) is measured exactly, with no new overlay.

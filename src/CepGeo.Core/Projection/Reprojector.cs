@@ -135,15 +135,35 @@ public sealed class Reprojector
             xs[i] = sequence.GetX(i);
             ys[i] = sequence.GetY(i);
         }
-        if (IsIdentity) return;
-        Transform(xs[..n], ys[..n]);
+        if (IsIdentity || !Transform(xs[..n], ys[..n], out int bad)) return;
+        throw Untransformable(sequence.GetX(bad), sequence.GetY(bad));
+    }
+
+    /// <summary>As <see cref="Transform(CoordinateSequence, Span{double}, Span{double})"/>, for x, y pairs in one span.</summary>
+    public void Transform(ReadOnlySpan<double> xy, Span<double> xs, Span<double> ys)
+    {
+        int n = xy.Length / 2;
         for (int i = 0; i < n; i++)
         {
-            if (!double.IsFinite(xs[i]) || !double.IsFinite(ys[i]))
-                throw new CepGeoInputException(From.ToString(), null, string.Create(CultureInfo.InvariantCulture,
-                    $"coordinate ({sequence.GetX(i)}, {sequence.GetY(i)}) cannot be transformed to {To} (latitude beyond ±90° or the far side of the globe?)"));
+            xs[i] = xy[2 * i];
+            ys[i] = xy[2 * i + 1];
         }
+        if (IsIdentity || !Transform(xs[..n], ys[..n], out int bad)) return;
+        throw Untransformable(xy[2 * bad], xy[2 * bad + 1]);
     }
+
+    /// <summary>Transforms in place; true, with the first such point, when a point could not be transformed.</summary>
+    private bool Transform(Span<double> xs, Span<double> ys, out int bad)
+    {
+        Transform(xs, ys);
+        for (bad = 0; bad < xs.Length; bad++)
+            if (!double.IsFinite(xs[bad]) || !double.IsFinite(ys[bad])) return true;
+        return false;
+    }
+
+    private CepGeoInputException Untransformable(double x, double y) =>
+        new(From.ToString(), null, string.Create(CultureInfo.InvariantCulture,
+            $"coordinate ({x}, {y}) cannot be transformed to {To} (latitude beyond ±90° or the far side of the globe?)"));
 
     private static Step[] PlanSteps(ResolvedCrs a, ResolvedCrs b)
     {

@@ -86,10 +86,12 @@ public static class AnalysisOutputs
         GeoJsonWriter.Write(stream, defects.Count, i =>
         {
             var d = defects[i];
-            return GeoJsonFeature.Create(DefectGeometry(r, d), d.Id,
+            // Most defects are one face: its rings are written straight off the mosaic.
+            bool oneFace = d.Faces.Count == 1;
+            return GeoJsonFeature.Create(oneFace ? null : DefectGeometry(r, d), d.Id,
                 ("id", d.Id), ("kind", d.Kind), ("operator", d.Operator), ("cell_id", d.CellId), ("cell_name", d.CellName),
                 ("zone_ids", d.ZoneIds), ("area_km2", d.AreaKm2), ("population", d.Pop), ("share_of_cell", d.ShareOfCell),
-                ("width_m", d.WidthM)) with { Transform = toWgs84 };
+                ("width_m", d.WidthM)) with { Transform = toWgs84, PolygonXY = oneFace ? r.Mosaic.FaceRingsXY(d.Faces[0]) : null };
         }, [KeyValuePair.Create("cepgeo", (JsonNode?)Header(r, version))]);
     }
 

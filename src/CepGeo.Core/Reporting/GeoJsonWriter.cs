@@ -29,6 +29,14 @@ public sealed record GeoJsonFeature(
     /// </summary>
     public Reprojector? Transform { get; init; }
 
+    /// <summary>
+    /// In place of <see cref="Geometry"/>: one polygon's rings (shell first), each its closed x, y
+    /// pairs. Written as a Polygon, the same bytes as the polygon made of these rings, without
+    /// making it (a national gap report is 70,000 faces of the mosaic, each copied into a polygon
+    /// only to be written).
+    /// </summary>
+    public IReadOnlyList<ReadOnlyMemory<double>>? PolygonXY { get; init; }
+
     /// <summary>Builds a feature from (name, value) pairs, in order.</summary>
     public static GeoJsonFeature Create(Geometry? geometry, string? id, params (string Name, object? Value)[] properties)
     {
@@ -211,7 +219,10 @@ public static class GeoJsonWriter
         json.Flush();
 
         output.Write(",\"geometry\":"u8);
-        WriteGeometry(output, feature.Geometry, feature.Transform);
+        if (feature.PolygonXY is { } rings)
+            WritePolygon(output, rings, feature.Transform);
+        else
+            WriteGeometry(output, feature.Geometry, feature.Transform);
         output.Write("}"u8);
     }
 
@@ -301,6 +312,20 @@ public static class GeoJsonWriter
         }
     }
 
+    private static void WritePolygon(IBufferWriter<byte> output, IReadOnlyList<ReadOnlyMemory<double>> rings, Reprojector? transform)
+    {
+        output.Write("{\"type\":\"Polygon\",\"coordinates\":["u8);
+        for (int r = 0; r < rings.Count; r++)
+        {
+            if (r > 0) output.Write(","u8);
+            var xy = rings[r].Span;
+            var scratch = RingScratch.For(xy.Length / 2);
+            (transform ?? Identity).Transform(xy, scratch.X, scratch.Y);
+            WriteRing(output, scratch, xy.Length / 2, counterClockwise: r == 0);
+        }
+        output.Write("]}"u8);
+    }
+
     private static void WritePolygonRings(IBufferWriter<byte> output, Polygon polygon, Reprojector? transform)
     {
         output.Write("["u8);
@@ -318,13 +343,15 @@ public static class GeoJsonWriter
 
     private static void WriteRing(IBufferWriter<byte> output, CoordinateSequence ring, bool counterClockwise, Reprojector? transform)
     {
-        int n = ring.Count;
-        // Per-thread work arrays: renting them from the shared pool for each of millions of rings
-        // cost more than formatting them (the pool's thread cache holds one array per size).
-        var scratch = t_ring ??= new RingScratch();
-        scratch.Ensure(n);
+        var scratch = RingScratch.For(ring.Count);
+        (transform ?? Identity).Transform(ring, scratch.X, scratch.Y);
+        WriteRing(output, scratch, ring.Count, counterClockwise);
+    }
+
+    /// <summary>The <paramref name="n"/> points in <paramref name="scratch"/>, in lon/lat, rounded, oriented and formatted.</summary>
+    private static void WriteRing(IBufferWriter<byte> output, RingScratch scratch, int n, bool counterClockwise)
+    {
         var (xs, ys) = (scratch.X, scratch.Y);
-        (transform ?? Identity).Transform(ring, xs, ys);
 
         // Round first, drop the repeated points that rounding can create, then orient: the
         // orientation must hold for the numbers a reader will see.
@@ -361,13 +388,21 @@ public static class GeoJsonWriter
     /// <summary>Reads rings written as they are.</summary>
     private static readonly Reprojector Identity = Reprojector.Create(CepGeo.Core.Model.CrsRef.Wgs84Default, CepGeo.Core.Model.CrsRef.Wgs84Default);
 
+    /// <summary>
+    /// Per-thread work arrays of the ring writer: renting them from the shared pool for each of
+    /// millions of rings cost more than formatting them (the pool's thread cache holds one array per size).
+    /// </summary>
     private sealed class RingScratch
     {
         public double[] X = [], Y = [];
 
-        public void Ensure(int points)
+        /// <summary>This thread's arrays, room for <paramref name="points"/> points.</summary>
+        public static RingScratch For(int points)
         {
-            if (X.Length < points) (X, Y) = (new double[Math.Max(points, 2 * X.Length)], new double[Math.Max(points, 2 * X.Length)]);
+            var scratch = t_ring ??= new RingScratch();
+            if (scratch.X.Length < points)
+                (scratch.X, scratch.Y) = (new double[Math.Max(points, 2 * scratch.X.Length)], new double[Math.Max(points, 2 * scratch.X.Length)]);
+            return scratch;
         }
     }
 

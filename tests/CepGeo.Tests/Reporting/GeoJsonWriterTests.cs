@@ -270,6 +270,41 @@ public sealed class GeoJsonWriterTests
         Assert.Contains("90000000", input.Message);
     }
 
+    /// <summary>Rings given as x, y pairs are written as the polygon made of them would be: with and
+    /// without a transform, holes, and rings in either orientation (the writer orients them).</summary>
+    [Theory]
+    [InlineData("POLYGON ((700000 6600000, 760000 6650000, 760000 6600000, 700000 6600000))", true)]
+    [InlineData("POLYGON ((800000 6700000, 900000 6700000, 900000 6800000, 800000 6800000, 800000 6700000), (820000 6720000, 820000 6780000, 880000 6780000, 820000 6720000), (885000 6785000, 885000 6790000, 890000 6790000, 885000 6785000))", true)]
+    [InlineData("POLYGON ((0.1234567 0, 0 1, 1 1, 1 0, 0.1234567 0), (0.2 0.2, 0.4 0.2, 0.4 0.4, 0.2 0.2))", false)]
+    public void PolygonXY_WritesTheBytesOfThePolygonOfTheseRings(string wkt, bool lambert)
+    {
+        var polygon = (Polygon)Wkt(wkt);
+        var transform = lambert
+            ? CepGeo.Core.Projection.Reprojector.Create(CepGeo.Core.Projection.KnownCrs.Get("EPSG:2154"), CepGeo.Core.Model.CrsRef.Wgs84Default)
+            : null;
+        var rings = new[] { polygon.Shell }.Concat(polygon.Holes)
+            .Select(r => (ReadOnlyMemory<double>)r.Coordinates.SelectMany(c => new[] { c.X, c.Y }).ToArray()).ToList();
+
+        string fromRings = Write(GeoJsonFeature.Create(null, "a", ("k", 1.5)) with { PolygonXY = rings, Transform = transform });
+        string fromPolygon = Write(GeoJsonFeature.Create(polygon, "a", ("k", 1.5)) with { Transform = transform });
+
+        Assert.Equal(fromPolygon, fromRings);
+        Assert.Equal(polygon.NumInteriorRings + 1, Coordinates(fromRings).GetArrayLength());
+    }
+
+    [Fact]
+    public void PolygonXY_PointThatCannotBeTransformed_IsTheReprojectorsError()
+    {
+        var toLonLat = CepGeo.Core.Projection.Reprojector.Create(
+            CepGeo.Core.Projection.KnownCrs.Get("EPSG:3035"), CepGeo.Core.Model.CrsRef.Wgs84Default);
+        ReadOnlyMemory<double> ring = new[] { 4321000, 3210000, 9e7, 3210000, 9e7, 9e7, 4321000, 3210000 };
+
+        var e = Assert.ThrowsAny<Exception>(() => Write(GeoJsonFeature.Create(null, "a") with { PolygonXY = [ring], Transform = toLonLat }));
+
+        var input = Assert.IsType<CepGeo.Core.Model.CepGeoInputException>(e is AggregateException a ? a.InnerException : e);
+        Assert.Contains("(90000000, 3210000) cannot be transformed", input.Message);
+    }
+
     [Fact]
     public void SameInput_GivesTheSameBytes()
     {
