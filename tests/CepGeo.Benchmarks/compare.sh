@@ -15,7 +15,7 @@
 #   --check     compare CepGeo's medians with recorded.tsv; exit 3 when one is >20% slower
 #   --record    add this run's medians to recorded.tsv
 #
-# Results go to results/<date>-<case>.txt (and results/<date>-<case>.runs.tsv, every run), or to
+# Results go to results/<date>-<case>-<commit>.txt (and .runs.tsv beside it, every run), or to
 # $CEPGEO_BENCH_RESULTS. CepGeo is published with ReadyToRun first (how the CLI ships);
 # CEPGEO_BENCH_BUILD=0: use the Release build as it is (CI built it).
 # Exit: 0 fine; 1 a tool failed or the areas disagree; 2 bad usage; 3 regression (--check).
@@ -200,9 +200,10 @@ for case in $CASES; do
       *) echo "unknown peer: $p" >&2; exit 2 ;;
     esac
   done
-  stamp=$(date +%Y-%m-%d)
-  RUNS_TSV=$RESULTS/$stamp-$case.runs.tsv
-  report=$RESULTS/$stamp-$case.txt
+  # The commit in the name: a second run on the same day (of another commit) must not overwrite the first.
+  stamp=$(date +%Y-%m-%d)-$case-$commit
+  RUNS_TSV=$RESULTS/$stamp.runs.tsv
+  report=$RESULTS/$stamp.txt
   : >"$RUNS_TSV"
   rm -f "$WORK/cepgeo-$case"-*.timings
   log "case $case: ${tools[*]}, $RUNS run(s) each, alternating"
