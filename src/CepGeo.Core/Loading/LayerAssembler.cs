@@ -181,6 +181,12 @@ internal static class LayerAssembler
             throw new CepGeoInputException(source, null,
                 $"{empty.Count} feature(s) with an empty id ({IdWord(options)}): {ListSome(empty)}");
 
+        // Checked with a set first; the groups that name the duplicates only when there are some
+        // (grouping every id of the national communes took longer than reading them).
+        var seen = new HashSet<string>(ids.Length, StringComparer.Ordinal);
+        bool unique = true;
+        foreach (string id in ids) unique &= seen.Add(id);
+        if (unique) return ids;
         var duplicates = ids.Select((id, i) => (id, where: kept[i].Raw.Where))
             .GroupBy(x => x.id, StringComparer.Ordinal)
             .Where(g => g.Count() > 1)
