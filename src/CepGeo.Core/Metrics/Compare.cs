@@ -26,7 +26,12 @@ public sealed class Compare
         _op = op;
         _pop = facePop;
         _tol = tol;
+        (_areaOf, _popOf) = (Area, Pop);
     }
+
+    // Made once: a method group passed as a delegate is a new delegate at every call (tens of MB
+    // on the national communes).
+    private readonly Func<int, double> _areaOf, _popOf;
 
     /// <param name="facePop">Weighted count per face, or null when the study has no weights (pop figures are then null).</param>
     /// <param name="withDefects">Whether to extract defect polygons (the gap report); false for operator-vs-operator tables.</param>
@@ -37,8 +42,8 @@ public sealed class Compare
     private Comparison Compute(bool withDefects)
     {
         var ix = FaceIndex.Build(_cellOf, _zoneOf, _cells.Ids.Count, _op.Ids.Count);
-        double[] cellA = ix.Cells.Sum(Area), zoneA = ix.Zones.Sum(Area);
-        double[] cellP = ix.Cells.Sum(Pop), zoneP = ix.Zones.Sum(Pop);
+        double[] cellA = ix.Cells.Sum(_areaOf), zoneA = ix.Zones.Sum(_areaOf);
+        double[] cellP = ix.Cells.Sum(_popOf), zoneP = ix.Zones.Sum(_popOf);
 
         var pairs = PairRows(ix, cellA, zoneA, cellP, zoneP, out var significant);
         // Rows are independent: made on every core, then gathered in order (the sliver sums too,
@@ -93,7 +98,7 @@ public sealed class Compare
         {
             int c = ix.PairCell[k], z = ix.PairZone[k];
             var faces = ix.Pairs[k];
-            double a = Sum(faces, Area), p = Sum(faces, Pop);
+            double a = Sum(faces, _areaOf), p = Sum(faces, _popOf);
             double shareCell = Ratio(a, cellA[c]), shareZone = Ratio(a, zoneA[z]);
             bool sig = !IsSliver(faces, a, f => _cellOf[f].Contains(c) && _zoneOf[f].Contains(z))
                        && (shareCell >= _tol.MinShare || shareZone >= _tol.MinShare);
@@ -137,7 +142,7 @@ public sealed class Compare
         {
             int z = ix.PairZone[k];
             var pf = ix.Pairs[k];
-            double ia = Sum(pf, Area), ip = Sum(pf, Pop);
+            double ia = Sum(pf, _areaOf), ip = Sum(pf, _popOf);
             if (Better(ia, _op.Ids[z], dominantA, dominant < 0 ? null : _op.Ids[dominant])) { dominantA = ia; dominant = z; }
             if (!significant[k]) continue;
             partners++;
@@ -175,7 +180,7 @@ public sealed class Compare
         var found = new List<(List<int> Faces, double A, double P, double W)>();
         foreach (var part in _m.Components(faces, inSet))
         {
-            double pa = part.Sum(Area), pp = part.Sum(Pop);
+            double pa = part.Sum(_areaOf), pp = part.Sum(_popOf);
             var (sliver, w) = Shape(part, pa, inSet);
             if (sliver)
             {
@@ -194,8 +199,17 @@ public sealed class Compare
     private void AddDefects(string kind, int? c, List<(List<int> Faces, double A, double P, double W)> parts,
         double cellA, List<Defect> defects, int? zone = null)
     {
-        // Stable ids whatever the feature order: parts ranked by area, then position.
-        var ordered = parts.OrderByDescending(x => x.A).ThenBy(x => MinX(x.Faces)).ToList();
+        // Stable ids whatever the feature order: parts ranked by area, then position (most cells
+        // have one part: nothing to rank).
+        var ordered = parts;
+        if (parts.Count > 1)
+        {
+            var keys = new (double A, double MinX, int At)[parts.Count];
+            for (int k = 0; k < keys.Length; k++) keys[k] = (parts[k].A, MinX(parts[k].Faces), k);
+            Array.Sort(keys, static (x, y) => y.A.CompareTo(x.A) is not 0 and var byArea ? byArea
+                : x.MinX.CompareTo(y.MinX) is not 0 and var byX ? byX : x.At.CompareTo(y.At));
+            ordered = [.. keys.Select(k => parts[k.At])];
+        }
         for (int i = 0; i < ordered.Count; i++)
         {
             var (faces, a, p, w) = ordered[i];
@@ -228,7 +242,12 @@ public sealed class Compare
 
     private const double TieTolerance = 1e-9;
 
-    private double MinX(List<int> faces) => faces.Min(f => _m.FaceEnvelope(f).MinX);
+    private double MinX(List<int> faces)
+    {
+        double min = double.PositiveInfinity;
+        foreach (int f in faces) min = Math.Min(min, _m.FaceMinX(f));
+        return min;
+    }
 
     private (ZoneMetric, List<Defect>, SliverStats) ZoneRow(int z, FaceIndex ix, double a, double p, double[] cellA, bool[] significant)
     {
@@ -240,13 +259,13 @@ public sealed class Compare
         foreach (int k in cellsMet)
         {
             int c = ix.PairCell[k];
-            double ia = Sum(ix.Pairs[k], Area);
+            double ia = Sum(ix.Pairs[k], _areaOf);
             if (Better(ia, _cells.Ids[c], mainA, main < 0 ? null : _cells.Ids[main])) { mainA = ia; main = c; }
             if (significant[k]) cells++;
         }
         double mainShare = Ratio(mainA, a);
         var outsideFaces = faces.Where(f => _cellOf[f].Length == 0).ToList();
-        double outside = outsideFaces.Sum(Area);
+        double outside = outsideFaces.Sum(_areaOf);
 
         // Straddles: the zone's significant pieces in cells other than its main cell.
         int sliverN = 0;
@@ -260,10 +279,10 @@ public sealed class Compare
             var parts = new List<(List<int>, double, double, double)>();
             foreach (var part in _m.Components(pf, InPair))
             {
-                double pa = part.Sum(Area);
+                double pa = part.Sum(_areaOf);
                 var (sliver, w) = Shape(part, pa, InPair);
                 if (sliver) { sliverN++; sliverA += pa; continue; }
-                parts.Add((part, pa, part.Sum(Pop), w));
+                parts.Add((part, pa, part.Sum(_popOf), w));
             }
             AddDefects("straddle", c, parts, cellA[c], defects, z);
         }
@@ -272,10 +291,10 @@ public sealed class Compare
         bool Outside(int f) => _zoneOf[f].Contains(z) && _cellOf[f].Length == 0;
         foreach (var part in _m.Components(outsideFaces, Outside))
         {
-            double pa = part.Sum(Area);
+            double pa = part.Sum(_areaOf);
             var (sliver, w) = Shape(part, pa, Outside);
             if (sliver) continue;
-            outsideParts.Add((part, pa, part.Sum(Pop), w));
+            outsideParts.Add((part, pa, part.Sum(_popOf), w));
         }
         AddDefects("outside", null, outsideParts, 0, defects, z);
 

@@ -60,6 +60,9 @@ internal sealed class FaceRings : IReadOnlyList<Polygon>
     /// <summary>The envelope of face <paramref name="f"/> (of its shell).</summary>
     public Envelope Envelope(int f) => new(_minX[f], _maxX[f], _minY[f], _maxY[f]);
 
+    /// <summary>The west end of face <paramref name="f"/> (of its shell).</summary>
+    public double MinX(int f) => _minX[f];
+
     /// <summary>Face <paramref name="f"/>'s interior point (<see cref="FacePoint"/>), read off the shared array without making the polygon.</summary>
     public Coordinate InteriorPoint(int f)
     {

@@ -58,6 +58,9 @@ public sealed class Mosaic
     /// <summary>The envelope of face <paramref name="f"/>, without making its polygon.</summary>
     public Envelope FaceEnvelope(int f) => _faces.Envelope(f);
 
+    /// <summary>The west end of face <paramref name="f"/> (<see cref="FaceEnvelope"/>'s MinX, without making the envelope).</summary>
+    public double FaceMinX(int f) => _faces.MinX(f);
+
     /// <summary>Face <paramref name="f"/>'s rings (shell first) as x, y pairs, read off the mosaic's own
     /// array without making the polygon (<see cref="Faces"/> makes one, copying every ring).</summary>
     public IReadOnlyList<ReadOnlyMemory<double>> FaceRingsXY(int f) => _faces.RingsXY(f);

@@ -54,6 +54,21 @@ public class HandComputedTests
     }
 
     [Fact]
+    public void SeveralGapsInACell_AreNumberedByArea_ThenFromWestToEast()
+    {
+        // Cell 10×2 km; zones leave gaps at x 0–1 km (2 km²), 3–5 km (4 km²) and 7–8 km (2 km²).
+        // The zones listed east to west: the numbering must not follow the input order.
+        var mosaic = CepGeo.Core.Overlay.Mosaic.Build([
+            [Box(0, 0, 10_000, 2000)],
+            [Box(8000, 0, 10_000, 2000), Box(5000, 0, 7000, 2000), Box(1000, 0, 3000, 2000)]]);
+        var r = CepGeo.Core.Metrics.Compare.Run(mosaic, 0, Info("cells", 1), 1, Info("op", 3), null, Tolerances.Default);
+        var gaps = r.Defects.Where(d => d.Kind == "gap").ToList();
+        Assert.Equal(["op:gap:cells0:1", "op:gap:cells0:2", "op:gap:cells0:3"], gaps.Select(d => d.Id));
+        Assert.Equal([4, 2, 2], gaps.Select(d => Math.Round(d.AreaKm2, 9)));
+        Assert.Equal([3000.0, 0, 7000], gaps.Select(d => d.Faces.Min(f => mosaic.FaceEnvelope(f).MinX)));
+    }
+
+    [Fact]
     public void CellInsideOneBigZone_IsAlignedWithMisfitZero()
     {
         var r = Run([Box(0, 0, 1000, 1000)], [Box(-1000, -1000, 2000, 2000)]);
