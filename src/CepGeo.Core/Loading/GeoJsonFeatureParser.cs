@@ -10,7 +10,10 @@ internal static class GeoJsonFeatureParser
 {
     private static readonly IReadOnlyDictionary<string, object?> NoProperties = new Dictionary<string, object?>();
 
-    public static RawFeature Parse(ReadOnlySpan<byte> json, string where, GeometryFactory factory)
+    /// <param name="keep">When set, only these properties' values are decoded (a national layer's other
+    /// properties were hundreds of thousands of strings read to be dropped). Should one of them be
+    /// missing, every property is listed, with null values, so that the message can name them.</param>
+    public static RawFeature Parse(ReadOnlySpan<byte> json, string where, GeometryFactory factory, string[]? keep = null)
     {
         var reader = new Utf8JsonReader(json);
         reader.Read();
@@ -33,7 +36,7 @@ internal static class GeoJsonFeatureParser
             else if (reader.ValueTextEquals("properties"u8))
             {
                 reader.Read();
-                properties = ReadProperties(json, ref reader);
+                properties = ReadProperties(json, ref reader, keep);
             }
             else if (reader.ValueTextEquals("id"u8))
             {
@@ -71,20 +74,30 @@ internal static class GeoJsonFeatureParser
             ? n.ToString(System.Globalization.CultureInfo.InvariantCulture)
             : AttributeValues.NumberAsId(double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
 
-    private static Dictionary<string, object?> ReadProperties(ReadOnlySpan<byte> json, ref Utf8JsonReader reader)
+    private static Dictionary<string, object?> ReadProperties(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, string[]? keep)
     {
         var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
         if (reader.TokenType == JsonTokenType.Null)
             return properties;
         if (reader.TokenType != JsonTokenType.StartObject)
             throw new JsonException("\"properties\" must be an object or null");
-        for (int position = 0; reader.Read() && reader.TokenType == JsonTokenType.PropertyName; position++)
+        int position = 0;
+        for (; reader.Read() && reader.TokenType == JsonTokenType.PropertyName; position++)
         {
             string name = PropertyName(ref reader, position);
             reader.Read();
-            properties[name] = ReadValue(json, ref reader);
+            if (keep is not null && Array.IndexOf(keep, name) < 0)
+                reader.Skip();
+            else
+                properties[name] = ReadValue(json, ref reader);
         }
-        return properties;
+        if (keep is null || Array.TrueForAll(keep, properties.ContainsKey))
+            return properties;
+        // A wanted property is missing: all the names, in file order (as read into t_names).
+        var all = new Dictionary<string, object?>(StringComparer.Ordinal);
+        for (int i = 0; i < position; i++)
+            all[t_names![i]!] = properties.GetValueOrDefault(t_names[i]!);
+        return all;
     }
 
     [ThreadStatic]

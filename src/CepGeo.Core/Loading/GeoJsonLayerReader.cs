@@ -22,34 +22,37 @@ public static partial class GeoJsonLayerReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
-        return LayerAssembler.Assemble(options, ReadRaw(stream, options.Source));
+        // Properties other than the id and the name are not decoded when they will not be kept.
+        string[]? keep = options.KeepAttributes ? null : [.. new[] { options.IdField, options.NameField }.OfType<string>()];
+        return LayerAssembler.Assemble(options, ReadRaw(stream, options.Source, keep));
     }
 
-    internal static RawLayer ReadRaw(Stream stream, string source)
+    /// <param name="keep">When set, the only properties whose values are decoded (see <see cref="GeoJsonFeatureParser.Parse"/>).</param>
+    internal static RawLayer ReadRaw(Stream stream, string source, string[]? keep = null)
     {
         var notes = new List<LoadIssue>();
         using var utf8 = OpenAsUtf8(stream, source, notes);
         if (ReadWhole(stream, utf8) is not { } whole)
-            return Read(new JsonStreamScanner(utf8), source, notes);
+            return Read(new JsonStreamScanner(utf8), source, notes, keep);
         int opening = notes.Count;
         try
         {
-            return Read(JsonStreamScanner.InMemory(whole.Bytes, whole.Length), source, notes);
+            return Read(JsonStreamScanner.InMemory(whole.Bytes, whole.Length), source, notes, keep);
         }
         catch (CepGeoInputException e) when (e.Data.Contains(SyntaxError))
         {
             // Read again as a stream: that is how a syntax error is placed and told apart from a
             // file that stops short, so a broken file gets the same message whatever its size.
             notes.RemoveRange(opening, notes.Count - opening);
-            return Read(new JsonStreamScanner(new MemoryStream(whole.Bytes, 0, whole.Length, writable: false)), source, notes);
+            return Read(new JsonStreamScanner(new MemoryStream(whole.Bytes, 0, whole.Length, writable: false)), source, notes, keep);
         }
     }
 
-    private static RawLayer Read(JsonStreamScanner scanner, string source, List<LoadIssue> notes)
+    private static RawLayer Read(JsonStreamScanner scanner, string source, List<LoadIssue> notes, string[]? keep)
     {
         try
         {
-            return ReadDocument(scanner, source, notes);
+            return ReadDocument(scanner, source, notes, keep);
         }
         catch (JsonException ex)
         {
@@ -95,7 +98,7 @@ public static partial class GeoJsonLayerReader
         "text that is not valid UTF-8 (GeoJSON must be UTF-8; was the file saved as Latin-1/Windows-1252?)";
 
     /// <summary>The steps: top-level members one by one, features streamed as they come, the type checked at the end.</summary>
-    private static RawLayer ReadDocument(JsonStreamScanner scanner, string source, List<LoadIssue> notes)
+    private static RawLayer ReadDocument(JsonStreamScanner scanner, string source, List<LoadIssue> notes, string[]? keep)
     {
         var first = scanner.ReadToken(out _);
         if (first != JsonTokenType.StartObject)
@@ -118,7 +121,7 @@ public static partial class GeoJsonLayerReader
                         : throw new CepGeoInputException(source, null, "not GeoJSON: the top-level \"type\" is not a string");
                     break;
                 case "features":
-                    features = ReadFeatures(scanner, source, factory);
+                    features = ReadFeatures(scanner, source, factory, keep);
                     break;
                 case "crs":
                     scanner.ReadValue(out var crsJson);
@@ -141,7 +144,7 @@ public static partial class GeoJsonLayerReader
         {
             "FeatureCollection" when features is not null => new RawLayer(features, crs, CrsAdvice, notes),
             "FeatureCollection" => throw new CepGeoInputException(source, null, "FeatureCollection without a \"features\" array"),
-            "Feature" => new RawLayer([ParseFeature(SingleFeatureJson(rootFeature), "#1", source, factory)], crs, CrsAdvice, notes),
+            "Feature" => new RawLayer([ParseFeature(SingleFeatureJson(rootFeature), "#1", source, factory, keep)], crs, CrsAdvice, notes),
             null => throw new CepGeoInputException(source, null, "not GeoJSON: the JSON object has no \"type\" member (a FeatureCollection was expected)"),
             "Point" or "MultiPoint" or "LineString" or "MultiLineString" or "Polygon" or "MultiPolygon" or "GeometryCollection" =>
                 throw new CepGeoInputException(source, null,
@@ -150,7 +153,8 @@ public static partial class GeoJsonLayerReader
         };
     }
 
-    private static List<RawFeature> ReadFeatures(JsonStreamScanner scanner, string source, NetTopologySuite.Geometries.GeometryFactory factory)
+    private static List<RawFeature> ReadFeatures(JsonStreamScanner scanner, string source, NetTopologySuite.Geometries.GeometryFactory factory,
+        string[]? keep)
     {
         var start = scanner.ReadToken(out _);
         if (start != JsonTokenType.StartArray)
@@ -182,14 +186,14 @@ public static partial class GeoJsonLayerReader
                 if (token == JsonTokenType.EndArray)
                 {
                     Collect();
-                    Add(ParseBatch([.. batch], features.Count, source, factory));
+                    Add(ParseBatch([.. batch], features.Count, source, factory, keep));
                     return features;
                 }
             }
             catch (JsonException ex)
             {
                 Collect();
-                Add(ParseBatch([.. batch], features.Count, source, factory));
+                Add(ParseBatch([.. batch], features.Count, source, factory, keep));
                 throw Malformed(source, ex, scanner.ReachedEnd, Position(features.Count));
             }
             AddToBatch(json);
@@ -204,9 +208,9 @@ public static partial class GeoJsonLayerReader
             batch.Clear();
             int first = features.Count;
             if (scanner.Stable)
-                pending = Task.Run(() => ParseBatch(items, first, source, factory));
+                pending = Task.Run(() => ParseBatch(items, first, source, factory, keep));
             else
-                Add(ParseBatch(items, first, source, factory));
+                Add(ParseBatch(items, first, source, factory, keep));
         }
 
         void Collect()
@@ -228,18 +232,19 @@ public static partial class GeoJsonLayerReader
 
     /// <summary>Parses a batch on every core: the features, or the first error in file order.</summary>
     private static (RawFeature[] Parsed, Exception? Error) ParseBatch(ReadOnlyMemory<byte>[] batch, int first, string source,
-        NetTopologySuite.Geometries.GeometryFactory factory)
+        NetTopologySuite.Geometries.GeometryFactory factory, string[]? keep)
     {
         var parsed = new RawFeature[batch.Length];
-        var error = InFileOrder.For(batch.Length, i => parsed[i] = ParseFeature(batch[i].Span, Position(first + i), source, factory));
+        var error = InFileOrder.For(batch.Length, i => parsed[i] = ParseFeature(batch[i].Span, Position(first + i), source, factory, keep));
         return (parsed, error);
     }
 
-    private static RawFeature ParseFeature(ReadOnlySpan<byte> json, string where, string source, NetTopologySuite.Geometries.GeometryFactory factory)
+    private static RawFeature ParseFeature(ReadOnlySpan<byte> json, string where, string source, NetTopologySuite.Geometries.GeometryFactory factory,
+        string[]? keep)
     {
         try
         {
-            return GeoJsonFeatureParser.Parse(json, where, factory);
+            return GeoJsonFeatureParser.Parse(json, where, factory, keep);
         }
         catch (JsonException ex) when (ex.GetType() != typeof(JsonException))
         {

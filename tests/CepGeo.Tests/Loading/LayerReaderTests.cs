@@ -64,11 +64,29 @@ public class LayerReaderTests
     }
 
     [Fact]
+    public void Read_WithoutAttributes_MissingIdInALaterFeature_ListsThatFeaturesProperties()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("two.geojson");
+        const string square = "{\"type\":\"Polygon\",\"coordinates\":[[[5,43],[5.1,43],[5.1,43.1],[5,43]]]}";
+        File.WriteAllText(path, "{\"type\":\"FeatureCollection\",\"features\":["
+            + "{\"type\":\"Feature\",\"properties\":{\"code\":\"1\",\"nom\":\"Un\",\"pop\":3,\"x\":[1,2]},\"geometry\":" + square + "},"
+            + "{\"type\":\"Feature\",\"properties\":{\"pop\":4,\"nom\":\"Deux\",\"nom\":\"Bis\"},\"geometry\":" + square + "}]}");
+        var kept = Assert.Throws<CepGeoInputException>(() => LayerReader.Read(path, new LayerOptions("two.geojson", "code", "nom")));
+        var dropped = Assert.Throws<CepGeoInputException>(() => LayerReader.Read(path, new LayerOptions("two.geojson", "code", "nom", KeepAttributes: false)));
+        Assert.Equal(kept.Message, dropped.Message);
+        Assert.Contains("#2", dropped.Message);
+        Assert.Contains("properties found: pop, nom", dropped.Message);
+    }
+
+    [Fact]
     public void Read_WithoutAttributes_MissingIdStillListsThePropertiesFound()
     {
         string path = LoadingFixtures.Path("single-feature.geojson");
-        var e = Assert.Throws<CepGeoInputException>(() => LayerReader.Read(path, new LayerOptions("a.geojson", "insee", null, KeepAttributes: false)));
-        Assert.Contains("code", e.Message);
+        var kept = Assert.Throws<CepGeoInputException>(() => LayerReader.Read(path, new LayerOptions("a.geojson", "insee", "nom")));
+        var dropped = Assert.Throws<CepGeoInputException>(() => LayerReader.Read(path, new LayerOptions("a.geojson", "insee", "nom", KeepAttributes: false)));
+        Assert.Equal(kept.Message, dropped.Message);
+        Assert.Contains("properties found: code, nom", dropped.Message);
     }
 
     [Fact]
