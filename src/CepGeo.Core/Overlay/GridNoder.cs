@@ -231,38 +231,82 @@ internal static class GridNoder
     private static bool[] Split(PointIndex index, Segments s, List<(double X, double Y)>?[] nodes, List<ulong> tags, List<bool> dead,
         Dictionary<int, List<int>> piecesOf)
     {
-        var fresh = new List<int>();
+        // The hash tables are tens of MB and every lookup misses the cache: the points are numbered
+        // first, all of them, then the pieces, each lookup asking memory for its slot a few lookups
+        // ahead. Each table is filled in the same order as cutting segment by segment would, so the
+        // numbering is the same.
+        var cut = new List<int>();
+        var nodeX = new List<double>();
+        var nodeY = new List<double>();
+        var nodeStart = new List<int>();
         for (int k = 0; k < s.Count; k++)
-            if (nodes[k] is { } extra)
-                Cut(index, s, k, extra, tags, dead, piecesOf, fresh);
+        {
+            if (nodes[k] is not { } extra) continue;
+            double ax = s.X0[k], ay = s.Y0[k], bx = s.X1[k], by = s.Y1[k];
+            // Most segments get one node: no order to find, and no closure made for nothing.
+            if (extra.Count > 1) SortAlong(extra, ax, ay, bx - ax, by - ay);
+            cut.Add(k);
+            nodeStart.Add(nodeX.Count);
+            foreach (var (px, py) in extra)
+            {
+                if ((px == ax && py == ay) || (px == bx && py == by)) continue;
+                nodeX.Add(px);
+                nodeY.Add(py);
+            }
+        }
+        nodeStart.Add(nodeX.Count);
+
+        const int ahead = 8;
+        var ids = new int[nodeX.Count];
+        for (int i = 0; i < Math.Min(ahead, ids.Length); i++) index.PrefetchPoint(nodeX[i], nodeY[i]);
+        for (int i = 0; i < ids.Length; i++)
+        {
+            if (i + ahead < ids.Length) index.PrefetchPoint(nodeX[i + ahead], nodeY[i + ahead]);
+            ids[i] = index.Point(nodeX[i], nodeY[i]);
+        }
+
+        // The pieces of each cut segment, from its start through its nodes to its end.
+        var from = new List<int>();
+        var to = new List<int>();
+        var pieceStart = new List<int>(cut.Count + 1);
+        for (int c = 0; c < cut.Count; c++)
+        {
+            int parent = s.Id[cut[c]];
+            pieceStart.Add(from.Count);
+            int u = index.PairA[parent];
+            for (int i = nodeStart[c]; i < nodeStart[c + 1]; i++)
+            {
+                if (ids[i] == u) continue;
+                from.Add(u);
+                to.Add(ids[i]);
+                u = ids[i];
+            }
+            // Every node fell on an end: nothing to cut.
+            if (from.Count == pieceStart[c]) continue;
+            from.Add(u);
+            to.Add(index.PairB[parent]);
+        }
+        pieceStart.Add(from.Count);
+
+        var fresh = new List<int>();
+        for (int i = 0; i < Math.Min(ahead, from.Count); i++) index.PrefetchPair(from[i], to[i]);
+        for (int c = 0; c < cut.Count; c++)
+        {
+            int p0 = pieceStart[c], p1 = pieceStart[c + 1];
+            if (p0 == p1) continue;
+            int parent = s.Id[cut[c]];
+            var pieces = new List<int>(p1 - p0);
+            for (int p = p0; p < p1; p++)
+            {
+                if (p + ahead < from.Count) index.PrefetchPair(from[p + ahead], to[p + ahead]);
+                AddPiece(index, parent, from[p], to[p], tags, dead, piecesOf, fresh, pieces);
+            }
+            dead[parent] = true;
+            piecesOf[parent] = pieces;
+        }
         var changed = new bool[index.PairA.Count];
         foreach (int id in fresh) changed[id] = true;
         return changed;
-    }
-
-    /// <summary>Cuts segment <paramref name="k"/> at its nodes (a method of its own: a closure in the
-    /// loop above was an object per segment, cut or not).</summary>
-    private static void Cut(PointIndex index, Segments s, int k, List<(double X, double Y)> extra, List<ulong> tags, List<bool> dead,
-        Dictionary<int, List<int>> piecesOf, List<int> fresh)
-    {
-        int parent = s.Id[k];
-        double ax = s.X0[k], ay = s.Y0[k], bx = s.X1[k], by = s.Y1[k];
-        // Most segments get one node: no order to find, and no closure made for nothing.
-        if (extra.Count > 1) SortAlong(extra, ax, ay, bx - ax, by - ay);
-        int u = index.PairA[parent], end = index.PairB[parent];
-        var pieces = new List<int>(extra.Count + 1);
-        foreach (var (px, py) in extra)
-        {
-            if ((px == ax && py == ay) || (px == bx && py == by)) continue;
-            int v = index.Point(px, py);
-            if (v == u) continue;
-            AddPiece(index, parent, u, v, tags, dead, piecesOf, fresh, pieces);
-            u = v;
-        }
-        if (pieces.Count == 0) return; // every node fell on an end: nothing to cut
-        AddPiece(index, parent, u, end, tags, dead, piecesOf, fresh, pieces);
-        dead[parent] = true;
-        piecesOf[parent] = pieces;
     }
 
     /// <summary>The nodes in their order along the segment from (ax, ay) in direction (dx, dy).</summary>
