@@ -26,9 +26,11 @@ internal static class GridNoder
     /// segment's, OR-ed where pieces coincide. Grows with the pairs.</param>
     /// <param name="dead">Per pair, whether it was cut (its pieces replace it). Grows with the pairs.</param>
     /// <param name="addedNodes">Whether any segment was cut (false: the input was already noded).</param>
-    public static bool Node(PointIndex index, List<ulong> tags, List<bool> dead, out bool addedNodes)
+    /// <param name="rounds">How many rounds found contacts (more than one: rounded vertices made some).</param>
+    public static bool Node(PointIndex index, List<ulong> tags, List<bool> dead, out bool addedNodes, out int rounds)
     {
         addedNodes = false;
+        rounds = 0;
         while (dead.Count < index.PairA.Count) dead.Add(false);
         bool[]? changed = null;
         var piecesOf = new Dictionary<int, List<int>>();
@@ -42,6 +44,7 @@ internal static class GridNoder
             var contacts = Contacts(segments, changed is null ? null : Array.ConvertAll(segments.Id[..segments.Count], id => changed[id]));
             if (contacts.Count == 0) return true;
             addedNodes = true;
+            rounds++;
             var nodes = NodesOnSegments(segments, contacts);
             changed = Split(index, segments, nodes, tags, dead, piecesOf);
         }

@@ -123,7 +123,7 @@ public sealed class Mosaic
         var (index, masks) = UniqueSegments(layers);
         int original = index.PairA.Count;
         var dead = new List<bool>(original);
-        if (!robustOnly && GridNoder.Node(index, masks, dead, out _))
+        if (!robustOnly && GridNoder.Node(index, masks, dead, out _, out _))
             return (index, dead, masks);
         // Floating-point noding left a crossing beside a computed vertex (nearly coincident
         // lines): let OverlayNG's robust union (snapping, then snap-rounding) node them. Areas
