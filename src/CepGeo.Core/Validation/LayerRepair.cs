@@ -56,7 +56,7 @@ public static class LayerRepair
 
     private static Outcome RepairOne(Geometry geometry)
     {
-        if (IsSimplePolygon(geometry))
+        if (IsSimplePolygon(geometry) || HasDisjointRings(geometry))
             return new Outcome(null, geometry, 0);
         var check = new IsValidOp(geometry);
         if (check.IsValid)
@@ -97,18 +97,144 @@ public static class LayerRepair
         return !AnySegmentsMeet(x, y, n - 1, scratch);
     }
 
+    /// <summary>
+    /// A cheap proof of validity for polygons with holes and multipolygons (islands, enclaves): every
+    /// ring is closed with three distinct vertices and simple (as in <see cref="IsSimplePolygon"/>),
+    /// no two rings share a single point, every hole lies inside its shell and outside its polygon's
+    /// other holes, and no part's shell lies in another part's area. Rings that touch, and anything
+    /// else, are left to <see cref="IsValidOp"/>: false means "not proved", not "invalid".
+    /// </summary>
+    internal static bool HasDisjointRings(Geometry geometry)
+    {
+        var parts = geometry switch
+        {
+            Polygon { NumInteriorRings: > 0 } p => [p],
+            MultiPolygon m when m.NumGeometries is > 0 and <= MaxParts => Enumerable.Range(0, m.NumGeometries).Select(i => (Polygon)m.GetGeometryN(i)).ToArray(),
+            _ => (Polygon[]?)null,
+        };
+        if (parts is null) return false;
+        var scratch = t_scratch ??= new Scratch();
+        var rings = new List<LineString>();
+        foreach (var part in parts)
+        {
+            if (part.IsEmpty || part.NumInteriorRings > MaxHoles) return false;
+            rings.Add(part.ExteriorRing);
+            for (int h = 0; h < part.NumInteriorRings; h++) rings.Add(part.GetInteriorRingN(h));
+        }
+        scratch.Ensure(rings.Sum(r => r.NumPoints) + 1);
+        var ringStart = new int[rings.Count + 1];
+        int n = 0;
+        for (int r = 0; r < rings.Count; r++)
+        {
+            var sequence = rings[r].CoordinateSequence;
+            int first = n;
+            for (int i = 0; i < sequence.Count; i++)
+            {
+                double px = sequence.GetX(i), py = sequence.GetY(i);
+                if (!double.IsFinite(px) || !double.IsFinite(py)) return false;
+                if (n > first && px == scratch.X[n - 1] && py == scratch.Y[n - 1]) continue;
+                scratch.X[n] = px;
+                scratch.Y[n] = py;
+                n++;
+            }
+            if (n - first < 4 || scratch.X[first] != scratch.X[n - 1] || scratch.Y[first] != scratch.Y[n - 1]) return false;
+            ringStart[r + 1] = n;
+        }
+        if (AnyRingsMeet(scratch, ringStart)) return false;
+
+        // Disjoint rings: one vertex tells on which side of another ring a whole ring lies.
+        int ring = 0;
+        var shells = new List<(LineString Shell, Envelope Bounds, int FirstHole, int Holes)>(parts.Length);
+        foreach (var part in parts)
+        {
+            int holes = part.NumInteriorRings;
+            for (int h = 1; h <= holes; h++)
+            {
+                var at = new Coordinate(scratch.X[ringStart[ring + h]], scratch.Y[ringStart[ring + h]]);
+                if (!Inside(at, part.ExteriorRing)) return false;
+                for (int other = 1; other <= holes; other++)
+                    if (other != h && Inside(at, part.GetInteriorRingN(other - 1))) return false;
+            }
+            shells.Add((part.ExteriorRing, part.ExteriorRing.EnvelopeInternal, ring + 1, holes));
+            ring += holes + 1;
+        }
+        for (int a = 0; a < shells.Count; a++)
+            for (int b = 0; b < shells.Count; b++)
+            {
+                if (a == b || !shells[b].Bounds.Intersects(shells[a].Bounds)) continue;
+                // Shell a's first vertex in part b's area (inside b's shell, in none of its holes): overlap.
+                var at = shells[a].Shell.GetCoordinateN(0);
+                if (!Inside(at, shells[b].Shell)) continue;
+                bool inHole = false;
+                for (int h = 0; h < shells[b].Holes && !inHole; h++)
+                    inHole = Inside(at, parts[b].GetInteriorRingN(h));
+                if (!inHole) return false;
+            }
+        return true;
+
+        static bool Inside(Coordinate p, LineString ring) =>
+            NetTopologySuite.Algorithm.RayCrossingCounter.LocatePointInRing(p, ring.CoordinateSequence) == Location.Interior;
+    }
+
+    private const int MaxParts = 256, MaxHoles = 64;
+
+    /// <summary>
+    /// <see cref="AnySegmentsMeet"/> over several rings at once (ring r is the points
+    /// <c>ringStart[r] .. ringStart[r+1]-1</c>, closed): within a ring as there, and two rings must
+    /// not share a single point.
+    /// </summary>
+    private static bool AnyRingsMeet(Scratch scratch, int[] ringStart)
+    {
+        var (x, y) = (scratch.X, scratch.Y);
+        int n = 0;
+        var (order, sortedMinX, ringOf) = (scratch.Order, scratch.Sorted, scratch.Ring);
+        for (int r = 0; r + 1 < ringStart.Length; r++)
+            for (int k = ringStart[r]; k < ringStart[r + 1] - 1; k++)
+            {
+                order[n] = k;
+                sortedMinX[n++] = Math.Min(x[k], x[k + 1]);
+                ringOf[k] = r;
+            }
+        Array.Sort(sortedMinX, order, 0, n);
+        for (int a = 0; a < n; a++)
+        {
+            int i = order[a];
+            double maxX = Math.Max(x[i], x[i + 1]);
+            for (int b = a + 1; b < n && sortedMinX[b] <= maxX; b++)
+            {
+                int j = order[b];
+                if (x[i] == x[j] && y[i] == y[j]) return true;
+                // Two rings sharing a point have each a segment starting there (met above); a vertex
+                // on the other ring's segment, or a crossing, is a meeting in an interior (below).
+                int ri = ringOf[i], first = ringStart[ri], last = ringStart[ri + 1] - 2;
+                bool sameRing = ri == ringOf[j];
+                if (sameRing && (j == i + 1 || (i == last && j == first)))
+                {
+                    if (SegmentContact.FoldBack(x[i], y[i], x[j], y[j], x[j + 1], y[j + 1])) return true;
+                }
+                else if (sameRing && (i == j + 1 || (j == last && i == first)))
+                {
+                    if (SegmentContact.FoldBack(x[j], y[j], x[i], y[i], x[i + 1], y[i + 1])) return true;
+                }
+                else if (SegmentContact.MeetInInterior(x[i], y[i], x[i + 1], y[i + 1], x[j], y[j], x[j + 1], y[j + 1]))
+                    return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Work arrays of the validity sweep, reused by each thread: a national layer would
     /// otherwise allocate seven arrays per polygon, hundreds of MB for the collector.</summary>
     private sealed class Scratch
     {
         public double[] X = [], Y = [], Sorted = [];
-        public int[] Order = [];
+        public int[] Order = [], Ring = [];
 
         public void Ensure(int n)
         {
             if (X.Length >= n) return;
             int size = Math.Max(n, 2 * X.Length);
-            (X, Y, Sorted, Order) = (new double[size], new double[size], new double[size], new int[size]);
+            (X, Y, Sorted, Order, Ring) = (new double[size], new double[size], new double[size], new int[size], new int[size]);
         }
     }
 

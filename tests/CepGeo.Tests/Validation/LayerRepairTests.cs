@@ -123,6 +123,57 @@ public class LayerRepairTests
         Assert.True(valid > 500, $"only {valid} valid rings generated");
     }
 
+    /// <summary>
+    /// The proof for holes and multipolygons never calls an invalid geometry valid, and proves most
+    /// valid ones: shells and holes as boxes and triangles on a small lattice (inside, outside,
+    /// touching, crossing, nested) and at Lambert-93 magnitudes.
+    /// </summary>
+    [Fact]
+    public void Disjoint_rings_proof_never_accepts_what_IsValidOp_rejects()
+    {
+        var factory = new GeometryFactory();
+        var box = Gen.Select(Gen.Int[0, 16], Gen.Int[0, 16], Gen.Int[2, 10], Gen.Int[2, 10])
+            .Select((x, y, w, h) => new[] { (x, y), (x + w, y), (x + w, y + h), (x, y + h) });
+        var triangle = Gen.Select(Gen.Int[0, 20], Gen.Int[0, 20]).Array[3].Select(p => p.ToArray());
+        var ring = Gen.Frequency((3, box), (1, triangle));
+        // Holes placed from the shell's first corner: mostly inside, some touching, crossing or outside.
+        var hole = Gen.Select(Gen.Int[0, 7], Gen.Int[0, 7], Gen.Int[1, 2], Gen.Int[1, 2]);
+        var polygon = Gen.Select(ring, hole.Array[0, 3]).Select((shell, holes) =>
+            (shell, holes.Select(h => new[] { (shell[0].Item1 + h.Item1, shell[0].Item2 + h.Item2), (shell[0].Item1 + h.Item1 + h.Item3, shell[0].Item2 + h.Item2),
+                (shell[0].Item1 + h.Item1 + h.Item3, shell[0].Item2 + h.Item2 + h.Item4) }).ToArray()));
+        int valid = 0, proved = 0;
+        // Parts shifted apart (or not): islands, overlaps, nesting.
+        Gen.Select(Gen.Select(polygon, Gen.Int[0, 40]).Array[1, 3], Gen.Int[0, 1]).Sample((parts, far) =>
+        {
+            LinearRing Ring((int X, int Y)[] points, int shift) =>
+                factory.CreateLinearRing([.. points.Append(points[0]).Select(p => new Coordinate(p.X + shift + far * 712_345.25, p.Y + far * 6_543_210.5))]);
+            var polygons = parts.Select(p => factory.CreatePolygon(Ring(p.Item1.shell, p.Item2), [.. p.Item1.Item2.Select(h => Ring(h, p.Item2))])).ToArray();
+            Geometry g = polygons.Length == 1 ? polygons[0] : factory.CreateMultiPolygon(polygons);
+            bool isValid = g.IsValid, fast = LayerRepair.HasDisjointRings(g);
+            if (fast) Assert.True(isValid, $"proved valid but IsValidOp says no: {g.AsText()}");
+            if (isValid && g is not Polygon { NumInteriorRings: 0 }) Interlocked.Increment(ref valid);
+            if (fast) Interlocked.Increment(ref proved);
+        }, iter: 20000);
+        Assert.True(proved > 800 && proved * 2 > valid, $"{proved} proved of {valid} valid (holes or several parts)");
+    }
+
+    [Fact]
+    public void Disjoint_rings_proof_takes_holes_and_islands_and_leaves_touching_rings()
+    {
+        Assert.True(LayerRepair.HasDisjointRings(Wkt("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0), (2 2, 3 2, 3 3, 2 2), (5 5, 6 5, 6 6, 5 5))")));
+        Assert.True(LayerRepair.HasDisjointRings(Wkt("MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), ((5 5, 6 5, 6 6, 5 5)))")));
+        // An island in a lake of another part.
+        Assert.True(LayerRepair.HasDisjointRings(Wkt("MULTIPOLYGON (((0 0, 10 0, 10 10, 0 10, 0 0), (2 2, 8 2, 8 8, 2 8, 2 2)), ((4 4, 6 4, 6 6, 4 4)))")));
+        // Valid, but touching: left to IsValidOp.
+        Assert.False(LayerRepair.HasDisjointRings(Wkt("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0), (0 0, 3 2, 3 3, 0 0))")));
+        Assert.False(LayerRepair.HasDisjointRings(Wkt("MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), ((1 1, 2 1, 2 2, 1 1)))")));
+        // Invalid: a hole outside, nested holes, overlapping parts, a part inside another.
+        Assert.False(LayerRepair.HasDisjointRings(Wkt("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0), (20 20, 21 20, 21 21, 20 20))")));
+        Assert.False(LayerRepair.HasDisjointRings(Wkt("POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0), (1 1, 9 1, 9 9, 1 9, 1 1), (4 4, 5 4, 5 5, 4 4))")));
+        Assert.False(LayerRepair.HasDisjointRings(Wkt("MULTIPOLYGON (((0 0, 4 0, 4 4, 0 4, 0 0)), ((2 2, 6 2, 6 6, 2 6, 2 2)))")));
+        Assert.False(LayerRepair.HasDisjointRings(Wkt("MULTIPOLYGON (((0 0, 10 0, 10 10, 0 10, 0 0)), ((4 4, 6 4, 6 6, 4 4)))")));
+    }
+
     [Fact]
     public void Quick_check_leaves_holes_and_multipolygons_to_IsValidOp()
     {
