@@ -144,7 +144,7 @@ public static class LayerRepair
 
         // Disjoint rings: one vertex tells on which side of another ring a whole ring lies.
         int ring = 0;
-        var shells = new List<(LineString Shell, Envelope Bounds, int FirstHole, int Holes)>(parts.Length);
+        var shells = new List<(LineString Shell, Envelope Bounds, int Holes)>(parts.Length);
         foreach (var part in parts)
         {
             int holes = part.NumInteriorRings;
@@ -155,7 +155,7 @@ public static class LayerRepair
                 for (int other = 1; other <= holes; other++)
                     if (other != h && Inside(at, part.GetInteriorRingN(other - 1))) return false;
             }
-            shells.Add((part.ExteriorRing, part.ExteriorRing.EnvelopeInternal, ring + 1, holes));
+            shells.Add((part.ExteriorRing, part.ExteriorRing.EnvelopeInternal, holes));
             ring += holes + 1;
         }
         for (int a = 0; a < shells.Count; a++)
