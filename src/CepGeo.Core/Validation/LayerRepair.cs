@@ -82,19 +82,28 @@ public static class LayerRepair
         var sequence = polygon.ExteriorRing.CoordinateSequence;
         var scratch = t_scratch ??= new Scratch();
         scratch.Ensure(sequence.Count);
-        var (x, y) = (scratch.X, scratch.Y);
         int n = 0;
+        return CopyRing(sequence, scratch, ref n) && !AnySegmentsMeet(scratch, [0, n]);
+    }
+
+    /// <summary>
+    /// Appends a ring's points to the scratch arrays from <paramref name="n"/>, repeated points
+    /// dropped; false when a coordinate is not finite or the ring is not closed with three distinct vertices.
+    /// </summary>
+    private static bool CopyRing(CoordinateSequence sequence, Scratch scratch, ref int n)
+    {
+        var (x, y) = (scratch.X, scratch.Y);
+        int first = n;
         for (int i = 0; i < sequence.Count; i++)
         {
             double px = sequence.GetX(i), py = sequence.GetY(i);
             if (!double.IsFinite(px) || !double.IsFinite(py)) return false;
-            if (n > 0 && px == x[n - 1] && py == y[n - 1]) continue;
+            if (n > first && px == x[n - 1] && py == y[n - 1]) continue;
             x[n] = px;
             y[n] = py;
             n++;
         }
-        if (n < 4 || x[0] != x[n - 1] || y[0] != y[n - 1]) return false;
-        return !AnySegmentsMeet(x, y, n - 1, scratch);
+        return n - first >= 4 && x[first] == x[n - 1] && y[first] == y[n - 1];
     }
 
     /// <summary>
@@ -126,21 +135,10 @@ public static class LayerRepair
         int n = 0;
         for (int r = 0; r < rings.Count; r++)
         {
-            var sequence = rings[r].CoordinateSequence;
-            int first = n;
-            for (int i = 0; i < sequence.Count; i++)
-            {
-                double px = sequence.GetX(i), py = sequence.GetY(i);
-                if (!double.IsFinite(px) || !double.IsFinite(py)) return false;
-                if (n > first && px == scratch.X[n - 1] && py == scratch.Y[n - 1]) continue;
-                scratch.X[n] = px;
-                scratch.Y[n] = py;
-                n++;
-            }
-            if (n - first < 4 || scratch.X[first] != scratch.X[n - 1] || scratch.Y[first] != scratch.Y[n - 1]) return false;
+            if (!CopyRing(rings[r].CoordinateSequence, scratch, ref n)) return false;
             ringStart[r + 1] = n;
         }
-        if (AnyRingsMeet(scratch, ringStart)) return false;
+        if (AnySegmentsMeet(scratch, ringStart)) return false;
 
         // Disjoint rings: one vertex tells on which side of another ring a whole ring lies.
         int ring = 0;
@@ -179,35 +177,37 @@ public static class LayerRepair
     private const int MaxParts = 256, MaxHoles = 64;
 
     /// <summary>
-    /// <see cref="AnySegmentsMeet"/> over several rings at once (ring r is the points
-    /// <c>ringStart[r] .. ringStart[r+1]-1</c>, closed): within a ring as there, and two rings must
-    /// not share a single point.
+    /// Sweep over x: whether two segments of the rings meet in an interior (see <see cref="SegmentContact"/>)
+    /// or start at the same point: a ring passes twice through a vertex, or two rings share a point
+    /// (the two segments' x-ranges both hold it, so the sweep meets every such pair). Ring r is the
+    /// points <c>ringStart[r] .. ringStart[r+1]-1</c> of the scratch arrays, closed.
     /// </summary>
-    private static bool AnyRingsMeet(Scratch scratch, int[] ringStart)
+    private static bool AnySegmentsMeet(Scratch scratch, ReadOnlySpan<int> ringStart)
     {
         var (x, y) = (scratch.X, scratch.Y);
-        int n = 0;
         var (order, sortedMinX, ringOf) = (scratch.Order, scratch.Sorted, scratch.Ring);
+        bool oneRing = ringStart.Length == 2;
+        int n = 0;
         for (int r = 0; r + 1 < ringStart.Length; r++)
             for (int k = ringStart[r]; k < ringStart[r + 1] - 1; k++)
             {
                 order[n] = k;
                 sortedMinX[n++] = Math.Min(x[k], x[k + 1]);
-                ringOf[k] = r;
+                if (!oneRing) ringOf[k] = r;
             }
         Array.Sort(sortedMinX, order, 0, n);
         for (int a = 0; a < n; a++)
         {
             int i = order[a];
             double maxX = Math.Max(x[i], x[i + 1]);
+            int ri = oneRing ? 0 : ringOf[i], first = ringStart[ri], last = ringStart[ri + 1] - 2;
             for (int b = a + 1; b < n && sortedMinX[b] <= maxX; b++)
             {
                 int j = order[b];
                 if (x[i] == x[j] && y[i] == y[j]) return true;
-                // Two rings sharing a point have each a segment starting there (met above); a vertex
-                // on the other ring's segment, or a crossing, is a meeting in an interior (below).
-                int ri = ringOf[i], first = ringStart[ri], last = ringStart[ri + 1] - 2;
-                bool sameRing = ri == ringOf[j];
+                // Consecutive segments share a vertex: they can only meet by folding back along each
+                // other. Segments of two rings meet at a vertex of one only on the other's interior.
+                bool sameRing = oneRing || ri == ringOf[j];
                 if (sameRing && (j == i + 1 || (i == last && j == first)))
                 {
                     if (SegmentContact.FoldBack(x[i], y[i], x[j], y[j], x[j + 1], y[j + 1])) return true;
@@ -240,44 +240,6 @@ public static class LayerRepair
 
     [ThreadStatic]
     private static Scratch? t_scratch;
-
-    /// <summary>
-    /// Sweep over x: whether two of the <paramref name="n"/> segments of the ring meet in an interior
-    /// (see <see cref="SegmentContact"/>) or start at the same point (the ring passes twice through a
-    /// vertex: the two segments' x-ranges both hold it, so the sweep meets every such pair).
-    /// </summary>
-    private static bool AnySegmentsMeet(double[] x, double[] y, int n, Scratch scratch)
-    {
-        var (order, sortedMinX) = (scratch.Order, scratch.Sorted);
-        for (int i = 0; i < n; i++)
-        {
-            order[i] = i;
-            sortedMinX[i] = Math.Min(x[i], x[i + 1]);
-        }
-        Array.Sort(sortedMinX, order, 0, n);
-        for (int a = 0; a < n; a++)
-        {
-            int i = order[a];
-            double maxX = Math.Max(x[i], x[i + 1]);
-            for (int b = a + 1; b < n && sortedMinX[b] <= maxX; b++)
-            {
-                int j = order[b];
-                if (x[i] == x[j] && y[i] == y[j]) return true;
-                // Consecutive segments share a vertex: they can only meet by folding back along each other.
-                if (j == i + 1 || j == i + 1 - n)
-                {
-                    if (SegmentContact.FoldBack(x[i], y[i], x[j], y[j], x[j + 1], y[j + 1])) return true;
-                }
-                else if (i == j + 1 || i == j + 1 - n)
-                {
-                    if (SegmentContact.FoldBack(x[j], y[j], x[i], y[i], x[i + 1], y[i + 1])) return true;
-                }
-                else if (SegmentContact.MeetInInterior(x[i], y[i], x[i + 1], y[i + 1], x[j], y[j], x[j + 1], y[j + 1]))
-                    return true;
-            }
-        }
-        return false;
-    }
 
     /// <summary>Only the polygonal parts of the fixer's result: a collapsed ring may come back as a line.</summary>
     private static Geometry? Polygonal(Geometry repaired)
