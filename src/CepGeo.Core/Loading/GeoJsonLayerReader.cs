@@ -22,8 +22,10 @@ public static partial class GeoJsonLayerReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
-        // Properties other than the id and the name are not decoded when they will not be kept.
-        string[]? keep = options.KeepAttributes ? null : [.. new[] { options.IdField, options.NameField }.OfType<string>()];
+        // Properties other than the id and the name are not decoded when they will not be kept. With
+        // no id property, the file's own ids are used, and a file without them gets a message that
+        // lists the properties it has: all are read then.
+        string[]? keep = options.KeepAttributes || options.IdField is null ? null : [.. new[] { options.IdField, options.NameField }.OfType<string>()];
         return LayerAssembler.Assemble(options, ReadRaw(stream, options.Source, keep));
     }
 

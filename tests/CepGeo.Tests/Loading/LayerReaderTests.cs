@@ -79,6 +79,19 @@ public class LayerReaderTests
         Assert.Contains("properties found: pop, nom", dropped.Message);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("nom")]
+    public void Read_WithoutAttributes_NoIdAnywhere_StillListsThePropertiesFound(string? nameField)
+    {
+        // No id property configured and no GeoJSON ids: the message names the properties to choose from.
+        string path = LoadingFixtures.Path("single-feature.geojson");
+        var kept = Assert.Throws<CepGeoInputException>(() => LayerReader.Read(path, new LayerOptions("a.geojson", null, nameField)));
+        var dropped = Assert.Throws<CepGeoInputException>(() => LayerReader.Read(path, new LayerOptions("a.geojson", null, nameField, KeepAttributes: false)));
+        Assert.Equal(kept.Message, dropped.Message);
+        Assert.Contains("properties found: code, nom", dropped.Message);
+    }
+
     [Fact]
     public void Read_WithoutAttributes_MissingIdStillListsThePropertiesFound()
     {
