@@ -8,6 +8,9 @@ namespace CepGeo.Core.Loading;
 /// </summary>
 internal static class AttributeValues
 {
+    /// <summary>No properties: one shared, read-only empty set.</summary>
+    public static readonly IReadOnlyDictionary<string, object?> None = new Dictionary<string, object?>();
+
     public static object? Normalise(object? value) => value switch
     {
         null or DBNull => null,

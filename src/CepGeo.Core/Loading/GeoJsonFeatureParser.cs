@@ -8,8 +8,6 @@ namespace CepGeo.Core.Loading;
 /// <remarks>A member that breaks GeoJSON throws <see cref="JsonException"/>; the caller names the feature.</remarks>
 internal static class GeoJsonFeatureParser
 {
-    private static readonly IReadOnlyDictionary<string, object?> NoProperties = new Dictionary<string, object?>();
-
     /// <param name="keep">When set, only these properties' values are decoded (a national layer's other
     /// properties were hundreds of thousands of strings read to be dropped). Should one of them be
     /// missing, every property is listed, with null values, so that the message can name them.</param>
@@ -22,7 +20,7 @@ internal static class GeoJsonFeatureParser
 
         string? id = null;
         string? type = null;
-        IReadOnlyDictionary<string, object?> properties = NoProperties;
+        IReadOnlyDictionary<string, object?> properties = AttributeValues.None;
         Geometry? geometry = null;
         var notes = GeometryNotes.None;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)

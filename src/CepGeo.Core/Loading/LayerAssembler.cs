@@ -12,8 +12,6 @@ internal static class LayerAssembler
 {
     private const int ListedAtMost = 10;
 
-    private static readonly IReadOnlyDictionary<string, object?> NoAttributes = new Dictionary<string, object?>();
-
     // Projected CRSs French data comes in; their coordinates are never all within ±180/±90.
     private static readonly HashSet<string> KnownProjected =
         ["EPSG:2154", "EPSG:3035", "EPSG:3857", "EPSG:27572", "EPSG:32630", "EPSG:32631", "EPSG:32632"];
@@ -42,7 +40,7 @@ internal static class LayerAssembler
             if (notes.HadM) withM++;
             ReportRingFixes(source, ids[i], notes, geometry, report);
             features.Add(new Feature(ids[i], ResolveName(options, rawFeature, ids[i], label), geometry,
-                options.KeepAttributes ? rawFeature.Properties : NoAttributes));
+                options.KeepAttributes ? rawFeature.Properties : AttributeValues.None));
         }
 
         if (withZ + withM > 0)

@@ -361,7 +361,7 @@ internal sealed class PlanarFaces
                 {
                     int o = (int)(key[at] >> 32) - 1;
                     double len = sideLen[(int)(uint)key[at]];
-                    // The same neighbour's sides are summed in edge order, as before.
+                    // A neighbour's sides are summed in edge order (the keys' low half), so the sums do not depend on threads.
                     if (k >= outStart[f] && other[k] == o) lens[k] += len;
                     else { other[++k] = o; lens[k] = len; }
                 }
