@@ -94,19 +94,21 @@ internal static class AnalyzeCommand
         var console = context.Console;
         console.MarkupLine($"[bold]{Markup.Escape(study.Name)}[/]");
         var clock = new StepClock(console);
-        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, step =>
+        void Start(string step)
         {
             clock.Start(step);
+            StepMemory.Release(step);
             onStep?.Invoke(step);
-        }, cancel);
-        clock.Start("write");
+        }
+        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, Start, cancel);
+        Start("write");
         AnalysisOutputs.WriteAll(result, name =>
         {
             cancel.ThrowIfCancellationRequested();
             return folder.Create(name);
         }, CliApp.Version, clock.Seconds, tables);
         cancel.ThrowIfCancellationRequested();
-        if (maps is not null) clock.Start("maps");
+        if (maps is not null) Start("maps");
         var mapFiles = maps is null ? [] : MapFiles.Write(result, folder.Create, "maps/", maps.Format, maps.Text, maps.Lambert93, maps.Print, CliApp.Version, maps.Date);
         cancel.ThrowIfCancellationRequested();
         string target = folder.Commit();

@@ -81,7 +81,7 @@ internal static class ViewCommand
         }
         var study = StudyFiles.Read(path);
         context.Output.WriteLine($"Analysing {study.Name}…");
-        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights);
+        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release);
         return ViewerData.FromAnalysis(result, CliApp.Version);
     }
 

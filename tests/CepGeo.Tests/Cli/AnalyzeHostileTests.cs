@@ -131,6 +131,23 @@ public sealed class AnalyzeHostileTests : IDisposable
         Assert.Contains("--max-input-mb must be a positive number", run.Err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Analyze_CollectsBeforeTheBigSteps_WhichAreStepsItRuns()
+    {
+        // A renamed step would silently stop the collection before it: every step named for one
+        // must be a step analyze reports, and each starts after a full collection.
+        var steps = new List<(string Step, int FullCollections)>();
+        var run = RunAnalyze(CancellationToken.None, step => steps.Add((step, GC.CollectionCount(2))), DemoStudy, "--out", _dir.File("out"));
+
+        Assert.Equal(0, run.ExitCode);
+        var names = steps.Select(s => s.Step).ToList();
+        Assert.Equal(["load", "project", "mosaic", "mosaic.node", "mosaic.faces", "mosaic.label", "metrics", "write", "maps"], names);
+        Assert.Subset(names.ToHashSet(), StepMemory.CollectBefore.ToHashSet());
+        for (int i = 1; i < steps.Count; i++)
+            if (StepMemory.CollectBefore.Contains(steps[i].Step))
+                Assert.True(steps[i].FullCollections > steps[i - 1].FullCollections, $"no full collection before {steps[i].Step}");
+    }
+
     /// <summary>Runs the real CLI with <c>analyze</c> replaced by one wired to a cancellation token and a step observer.</summary>
     private static CliRun RunAnalyze(CancellationToken cancel, Action<string> onStep, params string[] args)
     {
