@@ -137,93 +137,136 @@ internal static class GridNoder
             }
         }
 
-        // Buckets as CSR: count, prefix sums, fill.
+        // Buckets as CSR: count, prefix sums, fill, on every core (a bucket's slots are taken
+        // atomically; each bucket is put back in segment order before its pairs are tested, as
+        // filling it on one thread would leave it).
         var start = new int[nx * ny + 1];
+        int[]? fill = null;
+        int[] entries = [];
+        int segmentChunks = Chunks.For(n);
         for (int pass = 0; pass < 2; pass++)
         {
-            var fill = pass == 0 ? null : (int[])start.Clone();
-            var entries = pass == 0 ? null : new int[start[^1]];
-            for (int i = 0; i < n; i++)
-            {
-                int c0 = Col(Math.Min(s.X0[i], s.X1[i])), c1 = Col(Math.Max(s.X0[i], s.X1[i]));
-                int r0 = Row(Math.Min(s.Y0[i], s.Y1[i])), r1 = Row(Math.Max(s.Y0[i], s.Y1[i]));
-                for (int r = r0; r <= r1; r++)
-                    for (int c = c0; c <= c1; c++)
-                    {
-                        int b = r * nx + c;
-                        if (hot is not null && !hot[b]) continue;
-                        if (pass == 0) start[b + 1]++;
-                        else entries![fill![b]++] = i;
-                    }
-            }
-            if (pass == 0)
+            if (pass == 1)
             {
                 for (int b = 0; b < nx * ny; b++) start[b + 1] += start[b];
-                continue;
+                fill = (int[])start.Clone();
+                entries = new int[start[^1]];
             }
-
-            // Each pair is tested once: in the bucket holding the low corner of the overlap of
-            // the two envelopes (both segments are in it).
-            int buckets = nx * ny, chunks = Math.Max(1, Math.Min(256, buckets / 1024));
-            var found = new List<(int, int)>[chunks];
-            Parallel.For(0, chunks, chunk =>
+            Parallel.For(0, segmentChunks, chunk =>
             {
-                var local = new List<(int, int)>();
-                int b0 = Chunks.Start(buckets, chunk, chunks), b1 = Chunks.Start(buckets, chunk + 1, chunks);
-                for (int b = b0; b < b1; b++)
+                for (int i = Chunks.Start(n, chunk, segmentChunks), end = Chunks.Start(n, chunk + 1, segmentChunks); i < end; i++)
                 {
-                    int e0 = start[b], e1 = start[b + 1];
-                    for (int p = e0; p < e1; p++)
-                    {
-                        int i = entries![p];
-                        double ix0 = Math.Min(s.X0[i], s.X1[i]), ix1 = Math.Max(s.X0[i], s.X1[i]);
-                        double iy0 = Math.Min(s.Y0[i], s.Y1[i]), iy1 = Math.Max(s.Y0[i], s.Y1[i]);
-                        for (int q = p + 1; q < e1; q++)
+                    int c0 = Col(Math.Min(s.X0[i], s.X1[i])), c1 = Col(Math.Max(s.X0[i], s.X1[i]));
+                    int r0 = Row(Math.Min(s.Y0[i], s.Y1[i])), r1 = Row(Math.Max(s.Y0[i], s.Y1[i]));
+                    for (int r = r0; r <= r1; r++)
+                        for (int c = c0; c <= c1; c++)
                         {
-                            int j = entries[q];
-                            if (changed is not null && !changed[i] && !changed[j]) continue;
-                            double jx0 = Math.Min(s.X0[j], s.X1[j]), jx1 = Math.Max(s.X0[j], s.X1[j]);
-                            double jy0 = Math.Min(s.Y0[j], s.Y1[j]), jy1 = Math.Max(s.Y0[j], s.Y1[j]);
-                            if (ix1 < jx0 || jx1 < ix0 || iy1 < jy0 || jy1 < iy0) continue;
-                            if (Row(Math.Max(iy0, jy0)) * nx + Col(Math.Max(ix0, jx0)) != b) continue;
-                            if (!SegmentContact.MeetInInterior(s.X0[i], s.Y0[i], s.X1[i], s.Y1[i], s.X0[j], s.Y0[j], s.X1[j], s.Y1[j]))
-                                continue;
-                            local.Add(i < j ? (i, j) : (j, i));
+                            int b = r * nx + c;
+                            if (hot is not null && !hot[b]) continue;
+                            if (fill is null) Interlocked.Increment(ref start[b + 1]);
+                            else entries[Interlocked.Increment(ref fill[b]) - 1] = i;
                         }
+                }
+            });
+        }
+        // Each pair is tested once: in the bucket holding the low corner of the overlap of
+        // the two envelopes (both segments are in it).
+        int buckets = nx * ny, chunks = Math.Max(1, Math.Min(256, buckets / 1024));
+        var found = new List<(int, int)>[chunks];
+        Parallel.For(0, chunks, chunk =>
+        {
+            var local = new List<(int, int)>();
+            int b0 = Chunks.Start(buckets, chunk, chunks), b1 = Chunks.Start(buckets, chunk + 1, chunks);
+            for (int b = b0; b < b1; b++)
+            {
+                int e0 = start[b], e1 = start[b + 1];
+                InsertionSort(entries.AsSpan(e0, e1 - e0));
+                for (int p = e0; p < e1; p++)
+                {
+                    int i = entries[p];
+                    double ix0 = Math.Min(s.X0[i], s.X1[i]), ix1 = Math.Max(s.X0[i], s.X1[i]);
+                    double iy0 = Math.Min(s.Y0[i], s.Y1[i]), iy1 = Math.Max(s.Y0[i], s.Y1[i]);
+                    for (int q = p + 1; q < e1; q++)
+                    {
+                        int j = entries[q];
+                        if (changed is not null && !changed[i] && !changed[j]) continue;
+                        double jx0 = Math.Min(s.X0[j], s.X1[j]), jx1 = Math.Max(s.X0[j], s.X1[j]);
+                        double jy0 = Math.Min(s.Y0[j], s.Y1[j]), jy1 = Math.Max(s.Y0[j], s.Y1[j]);
+                        if (ix1 < jx0 || jx1 < ix0 || iy1 < jy0 || jy1 < iy0) continue;
+                        if (Row(Math.Max(iy0, jy0)) * nx + Col(Math.Max(ix0, jx0)) != b) continue;
+                        if (!SegmentContact.MeetInInterior(s.X0[i], s.Y0[i], s.X1[i], s.Y1[i], s.X0[j], s.Y0[j], s.X1[j], s.Y1[j]))
+                            continue;
+                        local.Add(i < j ? (i, j) : (j, i));
                     }
                 }
-                found[chunk] = local;
-            });
-            foreach (var l in found) if (l is not null) result.AddRange(l);
-        }
+            }
+            found[chunk] = local;
+        });
+        foreach (var l in found) if (l is not null) result.AddRange(l);
         return result;
     }
 
-    /// <summary>The vertices to add on each segment (null for most), from every contact.</summary>
-    private static List<(double X, double Y)>?[] NodesOnSegments(Segments s, List<(int A, int B)> contacts)
+    /// <summary>A bucket's segments in ascending order (a few, mostly already in order).</summary>
+    private static void InsertionSort(Span<int> items)
+    {
+        for (int i = 1; i < items.Length; i++)
+        {
+            int v = items[i], j = i - 1;
+            while (j >= 0 && items[j] > v)
+            {
+                items[j + 1] = items[j];
+                j--;
+            }
+            items[j + 1] = v;
+        }
+    }
+
+    /// <summary>
+    /// The vertices to add on each segment, from every contact: segment k's are
+    /// <c>Points[Start[k] .. Start[k + 1]]</c>, in contact order.
+    /// </summary>
+    private readonly record struct SegmentNodes(int[] Start, (double X, double Y)[] Points);
+
+    private static SegmentNodes NodesOnSegments(Segments s, List<(int A, int B)> contacts)
     {
         // The intersections on every core (a national mosaic has a hundred thousand contacts),
-        // then handed to their segments in contact order.
+        // then handed to their segments in contact order. Each thread's intersector is given the
+        // same four points, moved, for every contact.
         var points = new (double X, double Y, double X2, double Y2, int Count)[contacts.Count];
-        Parallel.For(0, contacts.Count, () => new RobustLineIntersector(), (k, _, li) =>
+        Parallel.For(0, contacts.Count, () => (Li: new RobustLineIntersector(), P: new Coordinate[4]), (k, _, t) =>
         {
             var (a, b) = contacts[k];
-            li.ComputeIntersection(new Coordinate(s.X0[a], s.Y0[a]), new Coordinate(s.X1[a], s.Y1[a]),
-                new Coordinate(s.X0[b], s.Y0[b]), new Coordinate(s.X1[b], s.Y1[b]));
-            var p = li.IntersectionNum > 0 ? li.GetIntersection(0) : null;
-            var q = li.IntersectionNum > 1 ? li.GetIntersection(1) : null;
-            points[k] = (p?.X ?? 0, p?.Y ?? 0, q?.X ?? 0, q?.Y ?? 0, li.IntersectionNum);
-            return li;
+            var p = t.P;
+            if (p[0] is null) for (int i = 0; i < 4; i++) p[i] = new Coordinate();
+            (p[0].X, p[0].Y, p[1].X, p[1].Y) = (s.X0[a], s.Y0[a], s.X1[a], s.Y1[a]);
+            (p[2].X, p[2].Y, p[3].X, p[3].Y) = (s.X0[b], s.Y0[b], s.X1[b], s.Y1[b]);
+            var li = t.Li;
+            li.ComputeIntersection(p[0], p[1], p[2], p[3]);
+            var i0 = li.IntersectionNum > 0 ? li.GetIntersection(0) : null;
+            var i1 = li.IntersectionNum > 1 ? li.GetIntersection(1) : null;
+            points[k] = (i0?.X ?? 0, i0?.Y ?? 0, i1?.X ?? 0, i1?.Y ?? 0, li.IntersectionNum);
+            return t;
         }, _ => { });
-        var nodes = new List<(double, double)>?[s.Count];
+        // Counted, then placed (compressed rows: a list per cut segment was tens of MB to collect).
+        var start = new int[s.Count + 1];
+        for (int k = 0; k < contacts.Count; k++)
+        {
+            var (a, b) = contacts[k];
+            int m = Math.Min(points[k].Count, 2);
+            start[a + 1] += m;
+            start[b + 1] += m;
+        }
+        for (int k = 0; k < s.Count; k++) start[k + 1] += start[k];
+        var placed = new (double X, double Y)[start[^1]];
+        var fill = start[..^1];
         for (int k = 0; k < contacts.Count; k++)
         {
             var (a, b) = contacts[k];
             var (x, y, x2, y2, count) = points[k];
-            if (count > 0) { (nodes[a] ??= []).Add((x, y)); (nodes[b] ??= []).Add((x, y)); }
-            if (count > 1) { (nodes[a] ??= []).Add((x2, y2)); (nodes[b] ??= []).Add((x2, y2)); }
+            if (count > 0) { placed[fill[a]++] = (x, y); placed[fill[b]++] = (x, y); }
+            if (count > 1) { placed[fill[a]++] = (x2, y2); placed[fill[b]++] = (x2, y2); }
         }
-        return nodes;
+        return new SegmentNodes(start, placed);
     }
 
     /// <summary>
@@ -231,7 +274,7 @@ internal static class GridNoder
     /// the pair is new in this round (the ones the next round must test).
     /// </summary>
     /// <param name="piecesOf">The pieces of every pair cut so far, by pair id (filled here).</param>
-    private static bool[] Split(PointIndex index, Segments s, List<(double X, double Y)>?[] nodes, List<ulong> tags, List<bool> dead,
+    private static bool[] Split(PointIndex index, Segments s, SegmentNodes nodes, List<ulong> tags, List<bool> dead,
         Dictionary<int, List<int>> piecesOf)
     {
         // The hash tables are tens of MB and every lookup misses the cache: the points are numbered
@@ -244,10 +287,11 @@ internal static class GridNoder
         var nodeStart = new List<int>();
         for (int k = 0; k < s.Count; k++)
         {
-            if (nodes[k] is not { } extra) continue;
+            if (nodes.Start[k] == nodes.Start[k + 1]) continue;
+            var extra = nodes.Points.AsSpan(nodes.Start[k], nodes.Start[k + 1] - nodes.Start[k]);
             double ax = s.X0[k], ay = s.Y0[k], bx = s.X1[k], by = s.Y1[k];
             // Most segments get one node: no order to find, and no closure made for nothing.
-            if (extra.Count > 1) SortAlong(extra, ax, ay, bx - ax, by - ay);
+            if (extra.Length > 1) SortAlong(extra, ax, ay, bx - ax, by - ay);
             cut.Add(k);
             nodeStart.Add(nodeX.Count);
             foreach (var (px, py) in extra)
@@ -260,6 +304,9 @@ internal static class GridNoder
         nodeStart.Add(nodeX.Count);
 
         const int ahead = 8;
+        // Room for every new point at once (growing a national list a quarter at a time copied it
+        // over and over, each copy left to collect).
+        index.ReservePoints(nodeX.Count);
         var ids = new int[nodeX.Count];
         for (int i = 0; i < Math.Min(ahead, ids.Length); i++) index.PrefetchPoint(nodeX[i], nodeY[i]);
         for (int i = 0; i < ids.Length; i++)
@@ -292,6 +339,9 @@ internal static class GridNoder
         pieceStart.Add(from.Count);
 
         var fresh = new List<int>();
+        index.ReservePairs(from.Count);
+        PointIndex.Reserve(tags, from.Count);
+        PointIndex.Reserve(dead, from.Count);
         for (int i = 0; i < Math.Min(ahead, from.Count); i++) index.PrefetchPair(from[i], to[i]);
         for (int c = 0; c < cut.Count; c++)
         {
@@ -313,7 +363,7 @@ internal static class GridNoder
     }
 
     /// <summary>The nodes in their order along the segment from (ax, ay) in direction (dx, dy).</summary>
-    private static void SortAlong(List<(double X, double Y)> nodes, double ax, double ay, double dx, double dy) =>
+    private static void SortAlong(Span<(double X, double Y)> nodes, double ax, double ay, double dx, double dy) =>
         nodes.Sort((p, q) => ((p.X - ax) * dx + (p.Y - ay) * dy).CompareTo((q.X - ax) * dx + (q.Y - ay) * dy));
 
     /// <summary>The piece from → to of segment <paramref name="parent"/>, as a pair of the index.</summary>

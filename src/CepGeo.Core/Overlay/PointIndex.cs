@@ -139,6 +139,26 @@ internal sealed class PointIndex
         if (list.Count == list.Capacity) list.Capacity = list.Count + list.Count / 4 + 16;
     }
 
+    /// <summary>Room for <paramref name="more"/> items beyond the current ones (when more are about to be added at once).</summary>
+    public static void Reserve<T>(List<T> list, int more)
+    {
+        if (list.Capacity < list.Count + more) list.Capacity = list.Count + more;
+    }
+
+    /// <summary>Room for <paramref name="more"/> new points without growing the lists (the hash table grows as before).</summary>
+    public void ReservePoints(int more)
+    {
+        Reserve(X, more);
+        Reserve(Y, more);
+    }
+
+    /// <summary>Room for <paramref name="more"/> new pairs without growing the lists (the hash table grows as before).</summary>
+    public void ReservePairs(int more)
+    {
+        Reserve(PairA, more);
+        Reserve(PairB, more);
+    }
+
     private static int[] Rehash(int count, Func<int, int> hash)
     {
         var slots = Slots(2L * count);
