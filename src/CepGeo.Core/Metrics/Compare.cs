@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CepGeo.Core.Model;
 using CepGeo.Core.Overlay;
 
@@ -83,7 +84,7 @@ public sealed class Compare
 
     private double? PopRatio(double a, double b) => _pop is null || b <= 0 ? null : a / b;
 
-    private static double Sum(ArraySegment<int> faces, Func<int, double> value)
+    private static double Sum(ReadOnlySpan<int> faces, Func<int, double> value)
     {
         double r = 0;
         foreach (int f in faces) r += value(f);
@@ -109,11 +110,11 @@ public sealed class Compare
         return rows;
     }
 
-    private bool IsSliver(IReadOnlyCollection<int> faces, double areaKm2, Func<int, bool> inSet) =>
+    private bool IsSliver(ReadOnlySpan<int> faces, double areaKm2, Func<int, bool> inSet) =>
         Shape(faces, areaKm2, inSet).Sliver;
 
     /// <summary>Whether a union of faces is a sliver, and its width 2·A/perimeter in metres.</summary>
-    private (bool Sliver, double WidthM) Shape(IReadOnlyCollection<int> faces, double areaKm2, Func<int, bool> inSet)
+    private (bool Sliver, double WidthM) Shape(ReadOnlySpan<int> faces, double areaKm2, Func<int, bool> inSet)
     {
         double p = _m.PerimeterKm(faces, inSet);
         return (_tol.IsSliver(areaKm2, p), p > 0 ? 2 * areaKm2 / p * 1000 : 0);
@@ -129,9 +130,9 @@ public sealed class Compare
             if (_zoneOf[f].Length > 0) { covered += Area(f); coveredP += Pop(f); }
 
         bool InCell(int f) => _cellOf[f].Contains(c);
-        var (gapA, gapP, gapSlivers, gapSliverA) = Parts(c, faces.Where(f => _zoneOf[f].Length == 0).ToList(),
+        var (gapA, gapP, gapSlivers, gapSliverA) = Parts(c, FacesIn(faces, zones: 0, orMore: false),
             f => InCell(f) && _zoneOf[f].Length == 0, "gap", a, defects);
-        var (dblA, dblP, dblSlivers, dblSliverA) = Parts(c, faces.Where(f => _zoneOf[f].Length >= 2).ToList(),
+        var (dblA, dblP, dblSlivers, dblSliverA) = Parts(c, FacesIn(faces, zones: 2, orMore: true),
             f => InCell(f) && _zoneOf[f].Length >= 2, "double_coverage", a, defects);
 
         // Partners: significant zones; dominant: largest share of the cell.
@@ -168,6 +169,20 @@ public sealed class Compare
         return (row, defects, new SliverStats(gapSlivers, gapSliverA, dblSlivers, dblSliverA, 0, 0));
     }
 
+    /// <summary>The faces in <paramref name="zones"/> zones (or more), in order; none for most cells, so nothing is made then.</summary>
+    private List<int> FacesIn(ArraySegment<int> faces, int zones, bool orMore)
+    {
+        List<int>? list = null;
+        foreach (int f in faces)
+        {
+            int n = _zoneOf[f].Length;
+            if (n == zones || (orMore && n > zones)) (list ??= []).Add(f);
+        }
+        return list ?? NoFaces;
+    }
+
+    private static readonly List<int> NoFaces = [];
+
     /// <summary>
     /// Splits a set of faces of cell <paramref name="c"/> into connected parts; non-sliver parts
     /// become defects and are summed, sliver parts are only counted.
@@ -178,10 +193,11 @@ public sealed class Compare
         double area = 0, pop = 0, sliverA = 0;
         int slivers = 0;
         var found = new List<(List<int> Faces, double A, double P, double W)>();
-        foreach (var part in _m.Components(faces, inSet))
+        foreach (var part in _m.Components(CollectionsMarshal.AsSpan(faces), inSet))
         {
-            double pa = part.Sum(_areaOf), pp = part.Sum(_popOf);
-            var (sliver, w) = Shape(part, pa, inSet);
+            var span = CollectionsMarshal.AsSpan(part);
+            double pa = Sum(span, _areaOf), pp = Sum(span, _popOf);
+            var (sliver, w) = Shape(span, pa, inSet);
             if (sliver)
             {
                 slivers++;
@@ -264,8 +280,10 @@ public sealed class Compare
             if (significant[k]) cells++;
         }
         double mainShare = Ratio(mainA, a);
-        var outsideFaces = faces.Where(f => _cellOf[f].Length == 0).ToList();
-        double outside = outsideFaces.Sum(_areaOf);
+        var outsideFaces = new List<int>();
+        foreach (int f in faces)
+            if (_cellOf[f].Length == 0) outsideFaces.Add(f);
+        double outside = Sum(CollectionsMarshal.AsSpan(outsideFaces), _areaOf);
 
         // Straddles: the zone's significant pieces in cells other than its main cell.
         int sliverN = 0;
@@ -279,22 +297,24 @@ public sealed class Compare
             var parts = new List<(List<int>, double, double, double)>();
             foreach (var part in _m.Components(pf, InPair))
             {
-                double pa = part.Sum(_areaOf);
-                var (sliver, w) = Shape(part, pa, InPair);
+                var span = CollectionsMarshal.AsSpan(part);
+                double pa = Sum(span, _areaOf);
+                var (sliver, w) = Shape(span, pa, InPair);
                 if (sliver) { sliverN++; sliverA += pa; continue; }
-                parts.Add((part, pa, part.Sum(_popOf), w));
+                parts.Add((part, pa, Sum(span, _popOf), w));
             }
             AddDefects("straddle", c, parts, cellA[c], defects, z);
         }
         // The part outside the study territory: reported, not a defect of the cells.
         var outsideParts = new List<(List<int>, double, double, double)>();
         bool Outside(int f) => _zoneOf[f].Contains(z) && _cellOf[f].Length == 0;
-        foreach (var part in _m.Components(outsideFaces, Outside))
+        foreach (var part in _m.Components(CollectionsMarshal.AsSpan(outsideFaces), Outside))
         {
-            double pa = part.Sum(_areaOf);
-            var (sliver, w) = Shape(part, pa, Outside);
+            var span = CollectionsMarshal.AsSpan(part);
+            double pa = Sum(span, _areaOf);
+            var (sliver, w) = Shape(span, pa, Outside);
             if (sliver) continue;
-            outsideParts.Add((part, pa, part.Sum(_popOf), w));
+            outsideParts.Add((part, pa, Sum(span, _popOf), w));
         }
         AddDefects("outside", null, outsideParts, 0, defects, z);
 

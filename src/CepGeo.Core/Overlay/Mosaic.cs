@@ -341,7 +341,7 @@ public sealed class Mosaic
     }
 
     /// <summary>Perimeter (km) of the union of the faces for which <paramref name="inSet"/> is true.</summary>
-    public double PerimeterKm(IEnumerable<int> faces, Func<int, bool> inSet)
+    public double PerimeterKm(ReadOnlySpan<int> faces, Func<int, bool> inSet)
     {
         double p = 0;
         foreach (int f in faces)
@@ -353,15 +353,20 @@ public sealed class Mosaic
         return p;
     }
 
-    /// <summary>Connected parts (sharing an edge, not just a point) of a set of faces.</summary>
-    public List<List<int>> Components(IReadOnlyCollection<int> faces, Func<int, bool> inSet)
+    /// <summary>Connected parts (sharing an edge, not just a point) of a set of faces, each sorted.</summary>
+    public List<List<int>> Components(ReadOnlySpan<int> faces, Func<int, bool> inSet)
     {
-        var seen = new HashSet<int>();
+        // Called for every cell and zone piece on every core: the faces seen are marked in this
+        // thread's array (a new mark per call) rather than in a new set each time.
+        var scratch = ComponentScratch.For(FaceCount);
+        int mark = scratch.NextMark();
+        var seen = scratch.Seen;
+        var stack = scratch.Stack;
         var parts = new List<List<int>>();
-        var stack = new Stack<int>();
         foreach (int seed in faces)
         {
-            if (!seen.Add(seed)) continue;
+            if (seen[seed] == mark) continue;
+            seen[seed] = mark;
             var part = new List<int>();
             stack.Push(seed);
             while (stack.Count > 0)
@@ -371,7 +376,11 @@ public sealed class Mosaic
                 for (int k = AdjacencyStart[f]; k < AdjacencyStart[f + 1]; k++)
                 {
                     int o = AdjacentFace[k];
-                    if (o >= 0 && inSet(o) && seen.Add(o)) stack.Push(o);
+                    if (o >= 0 && seen[o] != mark && inSet(o))
+                    {
+                        seen[o] = mark;
+                        stack.Push(o);
+                    }
                 }
             }
             part.Sort();
@@ -379,4 +388,37 @@ public sealed class Mosaic
         }
         return parts;
     }
+
+    /// <summary>Per-thread work state of <see cref="Components"/>: a mark per face and a stack.</summary>
+    private sealed class ComponentScratch
+    {
+        public int[] Seen = [];
+        public readonly Stack<int> Stack = new();
+        private int _mark;
+
+        public static ComponentScratch For(int faces)
+        {
+            var scratch = t_components ??= new ComponentScratch();
+            if (scratch.Seen.Length < faces)
+            {
+                scratch.Seen = new int[faces];
+                scratch._mark = 0;
+            }
+            return scratch;
+        }
+
+        /// <summary>A mark no face carries yet (the marks are cleared when they wrap around).</summary>
+        public int NextMark()
+        {
+            if (++_mark == int.MaxValue)
+            {
+                Array.Clear(Seen);
+                _mark = 1;
+            }
+            return _mark;
+        }
+    }
+
+    [ThreadStatic]
+    private static ComponentScratch? t_components;
 }
