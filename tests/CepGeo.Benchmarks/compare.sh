@@ -16,7 +16,7 @@
 #   --record    add this run's medians to recorded.tsv
 #
 # Results go to results/<date>-<case>-<commit>.txt (and .runs.tsv beside it, every run), or to
-# $CEPGEO_BENCH_RESULTS. CepGeo is published with ReadyToRun first (how the CLI ships);
+# $CEPGEO_BENCH_RESULTS. CepGeo is published first as the CLI ships (self-contained, composite ReadyToRun);
 # CEPGEO_BENCH_BUILD=0: use the Release build as it is (CI built it).
 # Exit: 0 fine; 1 a tool failed or the areas disagree; 2 bad usage; 3 regression (--check).
 set -euo pipefail
@@ -135,7 +135,7 @@ run_tool() {
   rm -rf "$out" "$out.csv"
   local cmd=()
   case $tool in
-    cepgeo) cmd=(dotnet "$CLI" analyze "$STUDY" --crs EPSG:2154 --no-maps --timings --out "$out") ;;
+    cepgeo) cmd=("${RUN_CLI[@]}" analyze "$STUDY" --crs EPSG:2154 --no-maps --timings --out "$out") ;;
     geopandas)
       if [[ $case == N ]]; then cmd=("$PY" "$HERE/peers/geopandas_case.py" study "$STUDY" "$out")
       else cmd=("$PY" "$HERE/peers/geopandas_case.py" overlay "$CELLS" "$CELL_ID" "$ZONES" "$ZONE_ID"); fi ;;
@@ -166,12 +166,22 @@ build_release() {
 }
 BUILD_KIND="Release build"
 if [[ ${CEPGEO_BENCH_BUILD:-1} == 1 ]]; then
-  # CepGeo runs as a CLI ships: published with ReadyToRun (its code and its libraries' compiled
-  # ahead of time, so a run does not begin in the JIT); the plain Release build if that fails.
+  # CepGeo runs as a CLI ships: self-contained, compiled ahead of time with its libraries and the
+  # .NET libraries as one ReadyToRun image (calls between them are inlined, and a run does not
+  # begin in the JIT); if that fails, framework-dependent ReadyToRun; then the plain Release build.
   rid=$(dotnet --info 2>/dev/null | sed -n 's/^ *RID: *//p' | head -1)
-  log "dotnet publish src/CepGeo.Cli -c Release -r ${rid:-?} -p:PublishReadyToRun=true"
-  if [[ -n $rid ]] && rm -rf "$WORK/cepgeo-r2r" && dotnet publish "$ROOT/src/CepGeo.Cli" -c Release -r "$rid" --self-contained false \
-      -p:PublishReadyToRun=true -o "$WORK/cepgeo-r2r" -v q -nologo >"$WORK/build.log" 2>&1; then
+  publish() { # publish DIR ARGS...: a fresh ReadyToRun publish (the incremental one keeps the
+              # previous kind's compiled images in obj/, so they are cleared first)
+    local dir=$1; shift
+    rm -rf "$dir" "$ROOT"/src/*/obj/Release/net10.0/"$rid"
+    dotnet publish "$ROOT/src/CepGeo.Cli" -c Release -r "$rid" -p:PublishReadyToRun=true "$@" -o "$dir" -v q -nologo >"$WORK/build.log" 2>&1
+  }
+  log "dotnet publish src/CepGeo.Cli -c Release -r ${rid:-?} --self-contained -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true"
+  if [[ -n $rid ]] && publish "$WORK/cepgeo-r2r" --self-contained true -p:PublishReadyToRunComposite=true; then
+    CLI=$WORK/cepgeo-r2r/cepgeo.dll
+    RUN_CLI=("$WORK/cepgeo-r2r/cepgeo")   # its own launcher, with the runtime beside it
+    BUILD_KIND="self-contained composite ReadyToRun publish"
+  elif [[ -n $rid ]] && { note "composite publish failed (see $WORK/build.log): trying framework-dependent ReadyToRun"; publish "$WORK/cepgeo-r2r" --self-contained false; }; then
     CLI=$WORK/cepgeo-r2r/cepgeo.dll
     BUILD_KIND="ReadyToRun publish"
   else
@@ -181,6 +191,7 @@ if [[ ${CEPGEO_BENCH_BUILD:-1} == 1 ]]; then
 elif [[ ! -f $CLI ]]; then
   build_release
 fi
+[[ -v RUN_CLI ]] || RUN_CLI=(dotnet "$CLI")
 commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 status=0
 for case in $CASES; do
