@@ -94,8 +94,10 @@ internal static class AnalyzeCommand
         var console = context.Console;
         console.MarkupLine($"[bold]{Markup.Escape(study.Name)}[/]");
         var clock = new StepClock(console);
+        using var loading = StepMemory.LoadWithoutCollections(InputLimit.TotalBytes(study));
         void Start(string step)
         {
+            if (step != Analysis.StepLoad) loading.Dispose();
             clock.Start(step);
             StepMemory.Release(step);
             onStep?.Invoke(step);

@@ -17,11 +17,7 @@ internal static class InputLimit
     /// <summary>Throws when the layer files (with a Shapefile's .dbf) total more than <paramref name="maxMb"/> MiB. Reads sizes only.</summary>
     public static void Check(Study study, string studyName, int maxMb)
     {
-        var sizes = LayerFiles(study)
-            .Select(Path.GetFullPath).Distinct(StringComparer.Ordinal)
-            .Where(File.Exists)
-            .Select(p => (Path: p, Bytes: new FileInfo(p).Length))
-            .ToList();
+        var sizes = Sizes(study);
         long total = sizes.Sum(s => s.Bytes);
         if (total <= maxMb * Mb) return;
 
@@ -32,6 +28,16 @@ internal static class InputLimit
             + "CepGeo holds every layer in memory, so the study was refused before reading it; simplify or clip the layers, "
             + "or raise the limit with --max-input-mb if this machine has several times that much memory");
     }
+
+    /// <summary>The bytes of the study's layer files (with a Shapefile's .dbf), each file once. Reads sizes only.</summary>
+    public static long TotalBytes(Study study) => Sizes(study).Sum(s => s.Bytes);
+
+    private static List<(string Path, long Bytes)> Sizes(Study study) =>
+        LayerFiles(study)
+            .Select(Path.GetFullPath).Distinct(StringComparer.Ordinal)
+            .Where(File.Exists)
+            .Select(p => (Path: p, Bytes: new FileInfo(p).Length))
+            .ToList();
 
     private static string Megabytes(long bytes) => Math.Ceiling(bytes / (double)Mb).ToString("0", CultureInfo.InvariantCulture);
 

@@ -148,6 +148,18 @@ public sealed class AnalyzeHostileTests : IDisposable
                 Assert.True(steps[i].FullCollections > steps[i - 1].FullCollections, $"no full collection before {steps[i].Step}");
     }
 
+    [Fact]
+    public void LoadWithoutCollections_NeverFailsTheRun()
+    {
+        // Room the collector cannot give (far beyond its limit) leaves things as they were.
+        Assert.Null(Record.Exception(() => StepMemory.LoadWithoutCollections(long.MaxValue / 8).Dispose()));
+        // Ending twice, or after the room ran out and collections resumed, is not an error.
+        var region = StepMemory.LoadWithoutCollections(1 << 20);
+        GC.KeepAlive(new byte[4 << 20]);
+        Assert.Null(Record.Exception(region.Dispose));
+        Assert.Null(Record.Exception(region.Dispose));
+    }
+
     /// <summary>Runs the real CLI with <c>analyze</c> replaced by one wired to a cancellation token and a step observer.</summary>
     private static CliRun RunAnalyze(CancellationToken cancel, Action<string> onStep, params string[] args)
     {
