@@ -435,8 +435,20 @@ public static class GeoJsonWriter
             scaled = -scaled;
         }
         long whole = scaled / 1_000_000, fraction = scaled % 1_000_000;
-        Utf8Formatter.TryFormat(whole, text[p..], out int digits);
-        p += digits;
+        if (whole < 1000)
+        {
+            // Degrees: at most three digits, written out (a general integer formatter per
+            // coordinate was a tenth of writing a national gap report).
+            int w = (int)whole;
+            if (w >= 100) text[p++] = (byte)('0' + w / 100);
+            if (w >= 10) text[p++] = (byte)('0' + w / 10 % 10);
+            text[p++] = (byte)('0' + w % 10);
+        }
+        else
+        {
+            Utf8Formatter.TryFormat(whole, text[p..], out int digits);
+            p += digits;
+        }
         if (fraction == 0) return p;
         // Six digits by constant divisions (the JIT makes them multiplications), trailing zeros cut.
         int f = (int)fraction, high = f / 1000, low = f - 1000 * high;

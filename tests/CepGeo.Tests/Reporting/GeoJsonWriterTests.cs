@@ -124,6 +124,36 @@ public sealed class GeoJsonWriterTests
     }
 
     [Fact]
+    public void Coordinates_OfEveryMagnitude_AreTheRoundedValues_InShortestPlainDecimals()
+    {
+        // Degrees (one to three digits before the point), projected metres, and values past 1e9
+        // (written in round-trip form), each rounded to six decimals, read back exactly.
+        var random = new Random(20261127);
+        var factory = new GeometryFactory();
+        for (int k = 0; k < 4000; k++)
+        {
+            double scale = Math.Pow(10, random.Next(-7, 11));
+            double x = (random.NextDouble() * 2 - 1) * scale, y = (random.NextDouble() * 2 - 1) * scale;
+            var ring = factory.CreatePolygon([new(x, y), new(x + 1, y), new(x, y + 1), new(x, y)]);
+
+            string json = Write(GeoJsonFeature.Create(ring, null));
+
+            string coordinates = json.Split("\"coordinates\":")[1];
+            var tokens = System.Text.RegularExpressions.Regex.Matches(coordinates, @"-?[0-9][0-9.eE+-]*").Select(m => m.Value).ToList();
+            Assert.Equal(8, tokens.Count);
+            var expected = new[] { x, y, x + 1, y, x, y + 1 }.Select(GeoJsonWriter.Round).ToHashSet();
+            foreach (string token in tokens)
+            {
+                double value = double.Parse(token, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.Contains(value, expected);
+                string shortest = value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+                if (!shortest.Contains('E')) Assert.Equal(shortest, token);
+                else Assert.True(Math.Abs(value) < 1e-4 && !token.Contains('E') || Math.Abs(value) >= 1e9, token);
+            }
+        }
+    }
+
+    [Fact]
     public void Rounding_DropsRepeatedPointsAndNegativeZero()
     {
         var polygon = Wkt("POLYGON ((-0.0000001 0, 1 0, 1.0000001 0, 1 1, 0 1, -0.0000001 0))");
