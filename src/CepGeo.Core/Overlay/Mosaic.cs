@@ -295,7 +295,7 @@ public sealed class Mosaic
             // are faster to scan than to index.
             if (features[i].NumPoints < 1000)
             {
-                locators[i] = new SimplePointInAreaLocator(features[i]);
+                locators[i] = new PackedAreaLocator(features[i]);
                 return;
             }
             var locator = new IndexedPointInAreaLocator(features[i]);
