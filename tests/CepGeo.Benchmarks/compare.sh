@@ -170,16 +170,17 @@ if [[ ${CEPGEO_BENCH_BUILD:-1} == 1 ]]; then
   # .NET libraries as one ReadyToRun image (calls between them are inlined, and a run does not
   # begin in the JIT); if that fails, framework-dependent ReadyToRun; then the plain Release build.
   rid=$(dotnet --info 2>/dev/null | sed -n 's/^ *RID: *//p' | head -1)
-  publish() { # publish DIR ARGS...: a fresh ReadyToRun publish (the incremental one keeps the
-              # previous kind's compiled images in obj/, so they are cleared first)
+  publish() { # publish DIR ARGS...: a ReadyToRun publish with its own intermediate files (in the
+              # repository's obj/, an incremental publish kept the other kind's compiled images)
     local dir=$1; shift
-    rm -rf "$dir" "$ROOT"/src/*/obj/Release/net10.0/"$rid"
-    dotnet publish "$ROOT/src/CepGeo.Cli" -c Release -r "$rid" -p:PublishReadyToRun=true "$@" -o "$dir" -v q -nologo >"$WORK/build.log" 2>&1
+    rm -rf "$dir"
+    dotnet publish "$ROOT/src/CepGeo.Cli" -c Release -r "$rid" -p:PublishReadyToRun=true "$@" \
+      --artifacts-path "$dir.build" -o "$dir" -v q -nologo >"$WORK/build.log" 2>&1
   }
   log "dotnet publish src/CepGeo.Cli -c Release -r ${rid:-?} --self-contained -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true"
-  if [[ -n $rid ]] && publish "$WORK/cepgeo-r2r" --self-contained true -p:PublishReadyToRunComposite=true; then
-    CLI=$WORK/cepgeo-r2r/cepgeo.dll
-    RUN_CLI=("$WORK/cepgeo-r2r/cepgeo")   # its own launcher, with the runtime beside it
+  if [[ -n $rid ]] && publish "$WORK/cepgeo-composite" --self-contained true -p:PublishReadyToRunComposite=true; then
+    CLI=$WORK/cepgeo-composite/cepgeo.dll
+    RUN_CLI=("$WORK/cepgeo-composite/cepgeo")   # its own launcher, with the runtime beside it
     BUILD_KIND="self-contained composite ReadyToRun publish"
   elif [[ -n $rid ]] && { note "composite publish failed (see $WORK/build.log): trying framework-dependent ReadyToRun"; publish "$WORK/cepgeo-r2r" --self-contained false; }; then
     CLI=$WORK/cepgeo-r2r/cepgeo.dll

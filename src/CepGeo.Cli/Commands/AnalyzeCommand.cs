@@ -87,14 +87,14 @@ internal static class AnalyzeCommand
     {
         studyPath ??= StudyFiles.DemoStudyPath();
         var study = StudyFiles.Read(studyPath, crs);
-        InputLimit.Check(study, Path.GetFileName(studyPath), maxInputMb);
+        long inputBytes = InputLimit.Check(study, Path.GetFileName(studyPath), maxInputMb);
         outDir ??= Path.Combine("out", new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyPath))!).Name);
         using var folder = OutputFolder.Open(outDir, force);
 
         var console = context.Console;
         console.MarkupLine($"[bold]{Markup.Escape(study.Name)}[/]");
         var clock = new StepClock(console);
-        using var loading = StepMemory.LoadWithoutCollections(InputLimit.TotalBytes(study));
+        using var loading = StepMemory.LoadWithoutCollections(inputBytes);
         void Start(string step)
         {
             if (step != Analysis.StepLoad) loading.Dispose();
@@ -103,7 +103,7 @@ internal static class AnalyzeCommand
             onStep?.Invoke(step);
         }
         var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, Start, cancel);
-        Start("write");
+        Start(StepMemory.StepWrite);
         AnalysisOutputs.WriteAll(result, name =>
         {
             cancel.ThrowIfCancellationRequested();

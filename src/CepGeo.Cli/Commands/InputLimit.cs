@@ -14,12 +14,15 @@ internal static class InputLimit
 
     private const long Mb = 1L << 20;
 
-    /// <summary>Throws when the layer files (with a Shapefile's .dbf) total more than <paramref name="maxMb"/> MiB. Reads sizes only.</summary>
-    public static void Check(Study study, string studyName, int maxMb)
+    /// <summary>
+    /// Throws when the layer files (with a Shapefile's .dbf) total more than <paramref name="maxMb"/> MiB;
+    /// else returns their total in bytes. Reads sizes only.
+    /// </summary>
+    public static long Check(Study study, string studyName, int maxMb)
     {
         var sizes = Sizes(study);
         long total = sizes.Sum(s => s.Bytes);
-        if (total <= maxMb * Mb) return;
+        if (total <= maxMb * Mb) return total;
 
         string largest = string.Join(", ", sizes.OrderByDescending(s => s.Bytes).Take(3)
             .Select(s => $"{Path.GetFileName(s.Path)} {Megabytes(s.Bytes)} MB"));
@@ -28,9 +31,6 @@ internal static class InputLimit
             + "CepGeo holds every layer in memory, so the study was refused before reading it; simplify or clip the layers, "
             + "or raise the limit with --max-input-mb if this machine has several times that much memory");
     }
-
-    /// <summary>The bytes of the study's layer files (with a Shapefile's .dbf), each file once. Reads sizes only.</summary>
-    public static long TotalBytes(Study study) => Sizes(study).Sum(s => s.Bytes);
 
     private static List<(string Path, long Bytes)> Sizes(Study study) =>
         LayerFiles(study)

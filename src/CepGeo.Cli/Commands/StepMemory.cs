@@ -1,4 +1,5 @@
 using System.Runtime;
+using CepGeo.Core.Overlay;
 using CepGeo.Core.Pipeline;
 
 namespace CepGeo.Cli.Commands;
@@ -9,13 +10,18 @@ namespace CepGeo.Cli.Commands;
 /// tens of MB that are garbage once it is over; the server collector keeps that memory and the
 /// next step's arrays come on top of it. A compacting collection that returns free memory to the
 /// system, before each of these steps, keeps the peak near what the run really holds (case B:
-/// 440–540 → 360–390 MB; see docs/decisions.md).
+/// 481–527 → 362–367 MB; see docs/decisions.md).
 /// </summary>
 internal static class StepMemory
 {
+    /// <summary>The step in which <c>analyze</c> writes its files.</summary>
+    public const string StepWrite = "write";
+
     /// <summary>The steps (as <see cref="Analysis.Run"/> and <c>analyze</c> name them) that begin with a collection.</summary>
-    public static readonly IReadOnlySet<string> CollectBefore =
-        new HashSet<string> { Analysis.StepMosaic, Analysis.StepMosaic + ".faces", Analysis.StepMetrics, "write" };
+    public static readonly IReadOnlySet<string> CollectBefore = new HashSet<string>
+    {
+        Analysis.StepMosaic, Analysis.MosaicStep(Mosaic.StepFaces), Analysis.StepMetrics, StepWrite,
+    };
 
     /// <summary>
     /// Reads the layers without collections until <see cref="IDisposable.Dispose"/> (call it as the
@@ -27,7 +33,7 @@ internal static class StepMemory
     /// </summary>
     public static IDisposable LoadWithoutCollections(long inputBytes)
     {
-        long room = Math.Min(3 * inputBytes + (32L << 20), 1L << 30);
+        long room = Math.Min(3 * Math.Min(inputBytes, 1L << 30) + (32L << 20), 1L << 30);
         try
         {
             return GC.TryStartNoGCRegion(room) ? new NoCollections() : NoRegion;

@@ -217,15 +217,7 @@ public sealed class Compare
     {
         // Stable ids whatever the feature order: parts ranked by area, then position (most cells
         // have one part: nothing to rank).
-        var ordered = parts;
-        if (parts.Count > 1)
-        {
-            var keys = new (double A, double MinX, int At)[parts.Count];
-            for (int k = 0; k < keys.Length; k++) keys[k] = (parts[k].A, MinX(parts[k].Faces), k);
-            Array.Sort(keys, static (x, y) => y.A.CompareTo(x.A) is not 0 and var byArea ? byArea
-                : x.MinX.CompareTo(y.MinX) is not 0 and var byX ? byX : x.At.CompareTo(y.At));
-            ordered = [.. keys.Select(k => parts[k.At])];
-        }
+        var ordered = parts.Count > 1 ? [.. parts.OrderByDescending(p => p.A).ThenBy(p => MinX(p.Faces))] : parts;
         for (int i = 0; i < ordered.Count; i++)
         {
             var (faces, a, p, w) = ordered[i];

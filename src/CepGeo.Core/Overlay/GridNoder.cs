@@ -180,7 +180,7 @@ internal static class GridNoder
             for (int b = b0; b < b1; b++)
             {
                 int e0 = start[b], e1 = start[b + 1];
-                InsertionSort(entries.AsSpan(e0, e1 - e0));
+                Chunks.SortShort(entries.AsSpan(e0, e1 - e0));
                 for (int p = e0; p < e1; p++)
                 {
                     int i = entries[p];
@@ -204,21 +204,6 @@ internal static class GridNoder
         });
         foreach (var l in found) if (l is not null) result.AddRange(l);
         return result;
-    }
-
-    /// <summary>A bucket's segments in ascending order (a few, mostly already in order).</summary>
-    private static void InsertionSort(Span<int> items)
-    {
-        for (int i = 1; i < items.Length; i++)
-        {
-            int v = items[i], j = i - 1;
-            while (j >= 0 && items[j] > v)
-            {
-                items[j + 1] = items[j];
-                j--;
-            }
-            items[j + 1] = v;
-        }
     }
 
     /// <summary>

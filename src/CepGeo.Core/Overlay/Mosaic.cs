@@ -90,18 +90,21 @@ public sealed class Mosaic
 
     /// <param name="robustNoding">Node with OverlayNG's robust union straight away, as when the grid
     /// noder leaves contacts (rare on real data: tests use it to check that path).</param>
+    /// <summary>The sub-steps <see cref="Build(IReadOnlyList{IReadOnlyList{Geometry}}, GeometryFactory?, Action{string}?)"/> reports.</summary>
+    public const string StepNode = "node", StepFaces = "faces", StepLabel = "label";
+
     internal static Mosaic Build(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory? factory, Action<string>? onStep, bool robustNoding)
     {
         factory ??= layers.SelectMany(l => l).FirstOrDefault()?.Factory ?? new GeometryFactory();
-        onStep?.Invoke("node");
+        onStep?.Invoke(StepNode);
         var (index, dead, masks) = NodeBoundaries(layers, factory, robustNoding);
         index.Freeze();
-        onStep?.Invoke("faces");
+        onStep?.Invoke(StepFaces);
         var planar = PlanarFaces.Build(index, dead, masks, factory);
         var areas = new double[planar.Faces.Count];
         for (int i = 0; i < areas.Length; i++)
             areas[i] = planar.AreaM2[i] / 1e6;
-        onStep?.Invoke("label");
+        onStep?.Invoke(StepLabel);
         var labels = new int[layers.Count][][];
         var points = new Coordinate?[planar.Faces.Count];
         for (int l = 0; l < layers.Count; l++)
@@ -362,6 +365,7 @@ public sealed class Mosaic
         int mark = scratch.NextMark();
         var seen = scratch.Seen;
         var stack = scratch.Stack;
+        stack.Clear(); // left full if a predicate threw in an earlier call
         var parts = new List<List<int>>();
         foreach (int seed in faces)
         {

@@ -338,14 +338,7 @@ internal sealed class PlanarFaces
             Parallel.For(0, faces, f =>
             {
                 var keys = key.AsSpan(start[f], start[f + 1] - start[f]);
-                if (keys.Length > 24) keys.Sort(); // a long boundary: thousands of edges
-                else for (int i = 1; i < keys.Length; i++)
-                {
-                    long v = keys[i];
-                    int j = i - 1;
-                    for (; j >= 0 && keys[j] > v; j--) keys[j + 1] = keys[j];
-                    keys[j + 1] = v;
-                }
+                Chunks.SortShort(keys); // a long boundary (thousands of edges) is sorted otherwise
                 int distinct = 0;
                 for (int i = 0; i < keys.Length; i++)
                     if (i == 0 || keys[i] >> 32 != keys[i - 1] >> 32) distinct++;

@@ -43,6 +43,9 @@ public static class Analysis
     public const string StepMosaic = "mosaic";
     public const string StepMetrics = "metrics";
 
+    /// <summary>A sub-step of the mosaic as <see cref="Run"/> reports it (<c>mosaic.faces</c>).</summary>
+    public static string MosaicStep(string sub) => $"{StepMosaic}.{sub}";
+
     /// <param name="loadLayer">Opens and reads one layer of the study (cells or an operator). The layer
     /// is the run's: its geometries are projected where they are, so they must not be shared.</param>
     /// <param name="loadWeights">Opens and reads the weights layer (the run's too).</param>
@@ -83,7 +86,7 @@ public static class Analysis
 
         Step(StepMosaic);
         var mosaic = Mosaic.Build(projected.Select(l => (IReadOnlyList<Geometry>)l.Features.Select(f => f.Geometry).ToList()).ToList(),
-            onStep: onStep is null && !cancellationToken.CanBeCanceled ? null : sub => Step($"{StepMosaic}.{sub}"));
+            onStep: onStep is null && !cancellationToken.CanBeCanceled ? null : sub => Step(MosaicStep(sub)));
 
         Step(StepMetrics);
         var pop = values is null ? null : Population.PerFace(mosaic, specs.Count, values);
