@@ -353,19 +353,36 @@ public static class GeoJsonWriter
     {
         var (xs, ys) = (scratch.X, scratch.Y);
 
-        // Round first, drop the repeated points that rounding can create, then orient: the
-        // orientation must hold for the numbers a reader will see.
+        // Round first (to whole millionths, kept as integers), drop the repeated points that
+        // rounding can create, then orient: the orientation must hold for the numbers a reader
+        // will see, so it is decided exactly on those integers.
+        for (int i = 0; i < n; i++)
+        {
+            if (!(Math.Abs(xs[i]) < MaxPlain && Math.Abs(ys[i]) < MaxPlain))
+            {
+                WriteRingOfAnyMagnitude(output, scratch, n, counterClockwise);
+                return;
+            }
+        }
         int m = 0;
         for (int i = 0; i < n; i++)
         {
-            double x = Round(xs[i]), y = Round(ys[i]);
+            double x = Millionths(xs[i]), y = Millionths(ys[i]);
             if (m > 0 && xs[m - 1] == x && ys[m - 1] == y) continue;
             xs[m] = x;
             ys[m] = y;
             m++;
         }
 
-        bool reverse = SignedArea(xs, ys, m) > 0 != counterClockwise;
+        WriteRingText(output, xs, ys, m, reverse: OrientationSign(xs, ys, m) > 0 != counterClockwise, millionths: true);
+    }
+
+    /// <summary>
+    /// The <paramref name="m"/> rounded points, reversed or not: each number from its whole
+    /// millionths, or (<paramref name="millionths"/> false) from its rounded value.
+    /// </summary>
+    private static void WriteRingText(IBufferWriter<byte> output, double[] xs, double[] ys, int m, bool reverse, bool millionths)
+    {
         // Formatted here, in place: formatting each number through a JSON writer was most of the
         // time spent writing a national gap report.
         var text = output.GetSpan(2 + m * (2 * MaxNumberBytes + 4));
@@ -376,13 +393,47 @@ public static class GeoJsonWriter
             int i = reverse ? m - 1 - k : k;
             if (k > 0) text[p++] = (byte)',';
             text[p++] = (byte)'[';
-            p = FormatCoordinate(xs[i], text, p);
+            p = millionths ? FormatMillionths((long)xs[i], text, p) : FormatCoordinate(xs[i], text, p);
             text[p++] = (byte)',';
-            p = FormatCoordinate(ys[i], text, p);
+            p = millionths ? FormatMillionths((long)ys[i], text, p) : FormatCoordinate(ys[i], text, p);
             text[p++] = (byte)']';
         }
         text[p++] = (byte)']';
         output.Advance(p);
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> in whole millionths, rounded half away from zero: what
+    /// <see cref="Round"/> gives, times 10⁶ (<see cref="Math.Round(double, int, MidpointRounding)"/>
+    /// scales, rounds and scales back; the written digits are those of the scaled integer).
+    /// </summary>
+    private static double Millionths(double value)
+    {
+        double scaled = Math.Round(value * 1e6, MidpointRounding.AwayFromZero);
+        return scaled == 0 ? 0 : scaled;
+    }
+
+    /// <summary>Coordinates are written in plain decimals below 10⁹ (degrees or metres), in round-trip form from there.</summary>
+    private const double MaxPlain = 1e9;
+
+    /// <summary>
+    /// The same ring, when a coordinate is not finite or is 10⁹ or more: rounded as doubles, each
+    /// number in its shortest round-trip form, non-finite ones as null.
+    /// </summary>
+    private static void WriteRingOfAnyMagnitude(IBufferWriter<byte> output, RingScratch scratch, int n, bool counterClockwise)
+    {
+        var (xs, ys) = (scratch.X, scratch.Y);
+        int m = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double x = Round(xs[i]), y = Round(ys[i]);
+            if (m > 0 && xs[m - 1] == x && ys[m - 1] == y) continue;
+            xs[m] = x;
+            ys[m] = y;
+            m++;
+        }
+
+        WriteRingText(output, xs, ys, m, reverse: SignedArea(xs, ys, m) > 0 != counterClockwise, millionths: false);
     }
 
     /// <summary>Reads rings written as they are.</summary>
@@ -423,12 +474,17 @@ public static class GeoJsonWriter
             "null"u8.CopyTo(text[p..]);
             return p + 4;
         }
-        if (Math.Abs(value) >= 1e9)
+        if (Math.Abs(value) >= MaxPlain)
         {
             value.TryFormat(text.Slice(p, MaxNumberBytes), out int written, "R", CultureInfo.InvariantCulture);
             return p + written;
         }
-        long scaled = (long)Math.Round(value * 1e6, MidpointRounding.AwayFromZero);
+        return FormatMillionths((long)Math.Round(value * 1e6, MidpointRounding.AwayFromZero), text, p);
+    }
+
+    /// <summary>A whole number of millionths (below 10¹⁵ in magnitude) as a plain decimal without trailing zeros.</summary>
+    private static int FormatMillionths(long scaled, Span<byte> text, int p)
+    {
         if (scaled < 0)
         {
             text[p++] = (byte)'-';
@@ -462,6 +518,23 @@ public static class GeoJsonWriter
         int end = p + 7;
         while (text[end - 1] == (byte)'0') end--;
         return end;
+    }
+
+    /// <summary>
+    /// Twice the signed area of a closed ring of whole millionths (below 10¹⁵), exactly: positive
+    /// when counter-clockwise (x east, y north), zero when it has none.
+    /// </summary>
+    private static Int128 OrientationSign(double[] xs, double[] ys, int count)
+    {
+        Int128 sum = 0;
+        if (count < 2) return sum;
+        long x0 = (long)xs[0], y0 = (long)ys[0];
+        for (int i = 0; i + 1 < count; i++)
+        {
+            long ax = (long)xs[i] - x0, ay = (long)ys[i] - y0, bx = (long)xs[i + 1] - x0, by = (long)ys[i + 1] - y0;
+            sum += Math.BigMul(ax, by) - Math.BigMul(bx, ay);
+        }
+        return sum;
     }
 
     /// <summary>Shoelace sum over a closed ring: positive when counter-clockwise (x east, y north).</summary>

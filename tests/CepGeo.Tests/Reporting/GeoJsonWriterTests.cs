@@ -1,3 +1,4 @@
+using CsCheck;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -151,6 +152,65 @@ public sealed class GeoJsonWriterTests
                 else Assert.True(Math.Abs(value) < 1e-4 && !token.Contains('E') || Math.Abs(value) >= 1e9, token);
             }
         }
+    }
+
+    [Fact]
+    public void Ring_MixingPlainAndHugeOrNonFiniteValues_WritesEachAsItsRoundedValue()
+    {
+        // One value of 10⁹ or more (or not finite) sends the whole ring to the round-trip path:
+        // the values before it must still be the input's, not what the plain path made of them.
+        var factory = new GeometryFactory();
+        var ring = factory.CreatePolygon([new(1.2345678, 2.5), new(1.5, 3.1234567), new(2e9 + 0.1234567, 2.5), new(1.2345678, 2.5)]);
+        var withNaN = factory.CreatePolygon([new(1.2345678, 2.5), new(1.5, 3.1234567), new(double.NaN, 2.5), new(1.2345678, 2.5)]);
+
+        string huge = Write(GeoJsonFeature.Create(ring, null)).Split("\"coordinates\":")[1];
+        string nan = Write(GeoJsonFeature.Create(withNaN, null)).Split("\"coordinates\":")[1];
+
+        foreach (string token in new[] { "[1.234568,2.5]", "[1.5,3.123457]", "[2000000000.123457,2.5]" })
+            Assert.Contains(token, huge, StringComparison.Ordinal);
+        foreach (string token in new[] { "[1.234568,2.5]", "[1.5,3.123457]", "[null,2.5]" })
+            Assert.Contains(token, nan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Orientation_HoldsExactlyForTheWrittenNumbers_OnRingsThinnerThanTheRounding()
+    {
+        // Small rings anywhere on the globe, their points a few tenths of a millionth of a degree
+        // apart: rounding flattens or flips many of them. Read back as decimals (exact), every
+        // exterior written must be counter-clockwise or flat, every hole clockwise or flat.
+        var factory = new GeometryFactory();
+        var genRing = Gen.Select(Gen.Double[-179.9, 179.9], Gen.Double[-89.9, 89.9], Gen.Int[-40, 40].Array[3, 8], Gen.Int[-40, 40].Array[3, 8]);
+        int turned = 0;
+        Gen.Select(genRing, genRing).Sample(rings =>
+        {
+            var (shell, hole) = (Ring(rings.Item1), Ring(rings.Item2));
+            var written = Coordinates(Write(GeoJsonFeature.Create(factory.CreatePolygon(shell, [hole]), null)));
+            decimal outer = ExactSignedArea(written[0]), inner = ExactSignedArea(written[1]);
+            if (outer != 0 && Math.Sign(outer) != Math.Sign(SignedAreaOf(shell))) Interlocked.Increment(ref turned);
+            return outer >= 0 && inner <= 0;
+        }, iter: 3000);
+        Assert.True(turned > 100, $"only {turned} exteriors were turned: the generator does not test orientation");
+
+        LinearRing Ring((double X, double Y, int[] Dx, int[] Dy) r)
+        {
+            int n = Math.Min(r.Dx.Length, r.Dy.Length);
+            var points = Enumerable.Range(0, n).Select(i => new Coordinate(r.X + r.Dx[i] * 1e-7, r.Y + r.Dy[i] * 1e-7)).ToList();
+            points.Add(points[0]);
+            return factory.CreateLinearRing([.. points]);
+        }
+
+        static double SignedAreaOf(LinearRing ring) =>
+            NetTopologySuite.Algorithm.Area.OfRingSigned(ring.CoordinateSequence) * -1;
+    }
+
+    /// <summary>Shoelace over a JSON ring read as decimals (six decimals of values below 10³: exact).</summary>
+    private static decimal ExactSignedArea(JsonElement ring)
+    {
+        var points = ring.EnumerateArray().Select(p => (X: p[0].GetDecimal(), Y: p[1].GetDecimal())).ToList();
+        decimal sum = 0;
+        for (int i = 0; i + 1 < points.Count; i++)
+            sum += (points[i].X - points[0].X) * (points[i + 1].Y - points[0].Y) - (points[i + 1].X - points[0].X) * (points[i].Y - points[0].Y);
+        return sum;
     }
 
     [Fact]
