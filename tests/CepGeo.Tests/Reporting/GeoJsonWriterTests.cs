@@ -253,6 +253,21 @@ public sealed class GeoJsonWriterTests
     }
 
     [Fact]
+    public void PropertyNames_NeedingEscapes_ReadBackAsGiven_InEveryFeature()
+    {
+        // Names are encoded once per thread and reused: each feature must still carry its own.
+        string[] names = ["réseau", "say \"hi\"", "back\\slash", "tab\t", "plain"];
+        var features = Enumerable.Range(0, 130).Select(i => GeoJsonFeature.Create(null, $"f{i}",
+            names.Select((n, k) => (k == i % names.Length ? n + i : n, (object?)k)).ToArray())).ToList();
+        using var stream = new MemoryStream();
+        GeoJsonWriter.Write(stream, features.Count, i => features[i]);
+
+        var read = JsonDocument.Parse(stream.ToArray()).RootElement.GetProperty("features");
+        for (int i = 0; i < features.Count; i++)
+            Assert.Equal(features[i].Properties.Select(p => p.Key), read[i].GetProperty("properties").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
     public void UnsupportedPropertyType_IsRejectedWithItsName()
     {
         var error = Assert.Throws<ArgumentException>(() => Write(GeoJsonFeature.Create(null, null, ("when", DateTime.UnixEpoch))));
