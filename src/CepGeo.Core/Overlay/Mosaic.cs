@@ -107,9 +107,11 @@ public sealed class Mosaic
         onStep?.Invoke(StepLabel);
         var labels = new int[layers.Count][][];
         var points = new Coordinate?[planar.Faces.Count];
-        for (int l = 0; l < layers.Count; l++)
-            labels[l] = LabelFaces(planar, l, layers[l], points);
-        return new Mosaic(planar.Faces, areas, labels, planar.AdjStart, planar.AdjFace, planar.AdjLenKm);
+        // The layers side by side: each one's sequential parts (grouping its faces, its R-tree)
+        // overlap the other's. A face's interior point may be computed by both; it is the same.
+        Parallel.For(0, layers.Count, l => labels[l] = LabelFaces(planar, l, layers[l], points));
+        var (adjStart, adjFace, adjLenKm) = planar.Adjacency();
+        return new Mosaic(planar.Faces, areas, labels, adjStart, adjFace, adjLenKm);
     }
 
     /// <summary>

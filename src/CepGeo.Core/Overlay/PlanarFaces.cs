@@ -11,7 +11,7 @@ namespace CepGeo.Core.Overlay;
 /// </summary>
 internal sealed class PlanarFaces
 {
-    private PlanarFaces(FaceRings faces, double[] areaM2, int[] adjStart, int[] adjFace, double[] adjLenKm,
+    private PlanarFaces(FaceRings faces, double[] areaM2, Task<(int[] Start, int[] Face, double[] LenKm)> adjacency,
         int[] edgeFaceA, int[] edgeFaceB, ulong[]? edgeMask)
     {
         EdgeFaceA = edgeFaceA;
@@ -19,20 +19,21 @@ internal sealed class PlanarFaces
         EdgeMask = edgeMask;
         Faces = faces;
         AreaM2 = areaM2;
-        AdjStart = adjStart;
-        AdjFace = adjFace;
-        AdjLenKm = adjLenKm;
+        _adjacency = adjacency;
     }
+
+    private readonly Task<(int[] Start, int[] Face, double[] LenKm)> _adjacency;
 
     public FaceRings Faces { get; }
 
     public double[] AreaM2 { get; }
 
-    public int[] AdjStart { get; }
-
-    public int[] AdjFace { get; }
-
-    public double[] AdjLenKm { get; }
+    /// <summary>
+    /// Each face's neighbours (<c>Face[Start[f] .. Start[f + 1]]</c>, ascending) and the length of
+    /// boundary shared with each. Made in the background as the faces are returned (labelling
+    /// does not need it, and much of it is one pass over every edge); waited for here.
+    /// </summary>
+    public (int[] Start, int[] Face, double[] LenKm) Adjacency() => _adjacency.GetAwaiter().GetResult();
 
     /// <summary>For each edge between two different faces (-1: outside), the faces on its sides.</summary>
     public int[] EdgeFaceA { get; }
@@ -309,15 +310,15 @@ internal sealed class PlanarFaces
                     sideLen[k++] = Math.Sqrt(Sq(_x[_to[e]] - _x[_from[e]]) + Sq(_y[_to[e]] - _y[_from[e]])) / 1000;
                 }
             });
-            var (start, other, lens) = Neighbours(shells.Count, sideA, sideB, sideLen);
-            return new PlanarFaces(faces, area, start, other, lens, sideA, sideB, sideTag);
+            var adjacency = Task.Run(() => Neighbours(shells.Count, sideA, sideB, sideLen));
+            return new PlanarFaces(faces, area, adjacency, sideA, sideB, sideTag);
         }
 
         /// <summary>
         /// Per face, its neighbours in ascending order with the length of border shared with each
         /// (summed in edge order): a counting sort by face, then a sort of each face's few entries.
         /// </summary>
-        private static (int[] Start, int[] Other, double[] Length) Neighbours(int faces, int[] sideA, int[] sideB, double[] sideLen)
+        private static (int[] Start, int[] Face, double[] LenKm) Neighbours(int faces, int[] sideA, int[] sideB, double[] sideLen)
         {
             var start = new int[faces + 1];
             foreach (int f in sideA) if (f >= 0) start[f + 1]++;
