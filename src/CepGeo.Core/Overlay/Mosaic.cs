@@ -104,12 +104,22 @@ public sealed class Mosaic
         var areas = new double[planar.Faces.Count];
         for (int i = 0; i < areas.Length; i++)
             areas[i] = planar.AreaM2[i] / 1e6;
-        onStep?.Invoke(StepLabel);
         var labels = new int[layers.Count][][];
-        var points = new Coordinate?[planar.Faces.Count];
-        // The layers side by side: each one's sequential parts (grouping its faces, its R-tree)
-        // overlap the other's. A face's interior point may be computed by both; it is the same.
-        Parallel.For(0, layers.Count, l => labels[l] = LabelFaces(planar, l, layers[l], points));
+        try
+        {
+            onStep?.Invoke(StepLabel);
+            var points = new Coordinate?[planar.Faces.Count];
+            // The layers side by side: each one's sequential parts (grouping its faces, its R-tree)
+            // overlap the other's. A face's interior point may be computed by both; it is the same.
+            Parallel.For(0, layers.Count, l => labels[l] = LabelFaces(planar, l, layers[l], points));
+        }
+        catch
+        {
+            // Cancelled or failed: the adjacency being made in the background stops with the
+            // run (its own failure, if any, is not the one reported).
+            try { planar.Adjacency(); } catch (Exception) { }
+            throw;
+        }
         var (adjStart, adjFace, adjLenKm) = planar.Adjacency();
         return new Mosaic(planar.Faces, areas, labels, adjStart, adjFace, adjLenKm);
     }

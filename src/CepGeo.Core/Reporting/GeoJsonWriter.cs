@@ -387,7 +387,7 @@ public static class GeoJsonWriter
             m++;
         }
 
-        WriteRingText(output, xs, ys, m, reverse: OrientationSign(xs, ys, m) > 0 != counterClockwise, millionths: true);
+        WriteRingText(output, xs, ys, m, reverse: TwiceSignedArea(xs, ys, m) > 0 != counterClockwise, millionths: true);
     }
 
     /// <summary>
@@ -495,7 +495,7 @@ public static class GeoJsonWriter
         return FormatMillionths((long)Math.Round(value * 1e6, MidpointRounding.AwayFromZero), text, p);
     }
 
-    /// <summary>A whole number of millionths (below 10¹⁵ in magnitude) as a plain decimal without trailing zeros.</summary>
+    /// <summary>A whole number of millionths (10¹⁵ at most in magnitude) as a plain decimal without trailing zeros.</summary>
     private static int FormatMillionths(long scaled, Span<byte> text, int p)
     {
         // At most 1 + 10 + 1 + 6 bytes; checked once, then written by pairs of digits from a
@@ -520,7 +520,8 @@ public static class GeoJsonWriter
         }
         else
         {
-            Utf8Formatter.TryFormat(whole, MemoryMarshal.CreateSpan(ref Unsafe.Add(ref at, n), 10), out int digits);
+            bool done = Utf8Formatter.TryFormat(whole, MemoryMarshal.CreateSpan(ref Unsafe.Add(ref at, n), 10), out int digits);
+            System.Diagnostics.Debug.Assert(done, "at most 10 digits of whole degrees");
             n += digits;
         }
         if (f == 0) return p + n;
@@ -542,10 +543,10 @@ public static class GeoJsonWriter
         "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
 
     /// <summary>
-    /// Twice the signed area of a closed ring of whole millionths (below 10¹⁵), exactly: positive
+    /// Twice the signed area of a closed ring of whole millionths (10¹⁵ at most), exactly: positive
     /// when counter-clockwise (x east, y north), zero when it has none.
     /// </summary>
-    private static Int128 OrientationSign(double[] xs, double[] ys, int count)
+    private static Int128 TwiceSignedArea(double[] xs, double[] ys, int count)
     {
         Int128 sum = 0;
         if (count < 2) return sum;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CepGeo.Core.Reporting;
+using NetTopologySuite.Algorithm;
 using NetTopologySuite.Features;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
@@ -172,35 +173,59 @@ public sealed class GeoJsonWriterTests
             Assert.Contains(token, nan, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Orientation_HoldsExactlyForTheWrittenNumbers_OnRingsThinnerThanTheRounding()
+    [Theory]
+    [InlineData(1.0)]   // degrees
+    [InlineData(4e8)]   // large projected values: a millionth is a few units in the last place
+    public void Orientation_HoldsExactlyForTheWrittenNumbers_OnThinRings(double magnitude)
     {
-        // Small rings anywhere on the globe, their points a few tenths of a millionth of a degree
-        // apart: rounding flattens or flips many of them. Read back as decimals (exact), every
-        // exterior written must be counter-clockwise or flat, every hole clockwise or flat.
+        // Triangles on consecutive Fibonacci numbers of millionths, (0, 0), (F(n), F(n+1)),
+        // (F(n+1), F(n+2)): up to a thousand millionths long, of twice-area exactly ±1. Each point
+        // is within half a millionth of its lattice point, so rounding puts it there. Read back as
+        // decimals (exact), every exterior written must be counter-clockwise, every hole clockwise.
         var factory = new GeometryFactory();
-        var genRing = Gen.Select(Gen.Double[-179.9, 179.9], Gen.Double[-89.9, 89.9], Gen.Int[-40, 40].Array[3, 8], Gen.Int[-40, 40].Array[3, 8]);
-        int turned = 0;
+        double span = Math.Min(magnitude, 179.9);
+        var genJitter = Gen.Double[-0.45, 0.45].Array[6];
+        var genRing = Gen.Select(Gen.Double[-span, span], Gen.Int[6, 15], Gen.Int[0, 7], genJitter);
         Gen.Select(genRing, genRing).Sample(rings =>
         {
-            var (shell, hole) = (Ring(rings.Item1), Ring(rings.Item2));
-            var written = Coordinates(Write(GeoJsonFeature.Create(factory.CreatePolygon(shell, [hole]), null)));
-            decimal outer = ExactSignedArea(written[0]), inner = ExactSignedArea(written[1]);
-            if (outer != 0 && Math.Sign(outer) != Math.Sign(SignedAreaOf(shell))) Interlocked.Increment(ref turned);
-            return outer >= 0 && inner <= 0;
-        }, iter: 3000);
-        Assert.True(turned > 100, $"only {turned} exteriors were turned: the generator does not test orientation");
+            var written = Coordinates(Write(GeoJsonFeature.Create(factory.CreatePolygon(Ring(rings.Item1), [Ring(rings.Item2)]), null)));
+            return ExactSignedArea(written[0]) > 0 && ExactSignedArea(written[1]) < 0;
+        }, iter: 2000);
 
-        LinearRing Ring((double X, double Y, int[] Dx, int[] Dy) r)
+        LinearRing Ring((double At, int N, int Turn, double[] J) r)
         {
-            int n = Math.Min(r.Dx.Length, r.Dy.Length);
-            var points = Enumerable.Range(0, n).Select(i => new Coordinate(r.X + r.Dx[i] * 1e-7, r.Y + r.Dy[i] * 1e-7)).ToList();
+            double x0 = magnitude > 1000 ? Math.Round(magnitude + r.At) : Math.Round(r.At, 1), y0 = magnitude > 1000 ? x0 : Math.Round(r.At / 2, 1);
+            long f0 = 0, f1 = 1;
+            for (int i = 0; i < r.N; i++) (f0, f1) = (f1, f0 + f1);
+            // Mirrored, swapped or both: both orientations, every direction.
+            (long X, long Y)[] lattice = [(0, 0), (f0, f1), (f1, f0 + f1)];
+            if ((r.Turn & 1) != 0) lattice = [.. lattice.Select(q => (q.Y, q.X))];
+            if ((r.Turn & 2) != 0) lattice = [.. lattice.Select(q => (-q.X, q.Y))];
+            if ((r.Turn & 4) != 0) lattice = [lattice[0], lattice[2], lattice[1]];
+            var points = lattice.Select((q, i) => new Coordinate(x0 + (q.X + r.J[2 * i]) * 1e-6, y0 + (q.Y + r.J[2 * i + 1]) * 1e-6)).ToList();
             points.Add(points[0]);
             return factory.CreateLinearRing([.. points]);
         }
+    }
 
-        static double SignedAreaOf(LinearRing ring) =>
-            NetTopologySuite.Algorithm.Area.OfRingSigned(ring.CoordinateSequence) * -1;
+    [Theory]
+    [InlineData(999.9999995, "1000")]
+    [InlineData(-999.9999995, "-1000")]
+    [InlineData(9.9999995, "10")]
+    [InlineData(99.9999995, "100")]
+    [InlineData(-0.0000004, "0")]
+    [InlineData(-0.0000005, "-0.000001")]
+    [InlineData(0.0000005, "0.000001")]
+    [InlineData(999999999.9999996, "1000000000")]
+    [InlineData(1e9, "1000000000")]
+    [InlineData(123456789.1234565, "123456789.123457")]
+    public void Coordinate_AtADigitOrSignBoundary_IsWrittenAsItsRoundedValue(double value, string expected)
+    {
+        var ring = new GeometryFactory().CreatePolygon([new(value, 1), new(value + 2, 1), new(value, 3), new(value, 1)]);
+
+        string coordinates = Write(GeoJsonFeature.Create(ring, null)).Split("\"coordinates\":")[1];
+
+        Assert.Contains($"[{expected},1]", coordinates, StringComparison.Ordinal);
     }
 
     /// <summary>Shoelace over a JSON ring read as decimals (six decimals of values below 10³: exact).</summary>
