@@ -377,17 +377,26 @@ public static class GeoJsonWriter
                 return;
             }
         }
+        int m = RoundInPlace(xs, ys, n, millionths: true);
+        WriteRingText(output, xs, ys, m, reverse: TwiceSignedArea(xs, ys, m) > 0 != counterClockwise, millionths: true);
+    }
+
+    /// <summary>
+    /// Rounds the <paramref name="n"/> points in place, to whole millionths or (<paramref name="millionths"/>
+    /// false) to their rounded values, dropping the repeated points rounding makes; the count kept.
+    /// </summary>
+    private static int RoundInPlace(double[] xs, double[] ys, int n, bool millionths)
+    {
         int m = 0;
         for (int i = 0; i < n; i++)
         {
-            double x = Millionths(xs[i]), y = Millionths(ys[i]);
+            double x = millionths ? Millionths(xs[i]) : Round(xs[i]), y = millionths ? Millionths(ys[i]) : Round(ys[i]);
             if (m > 0 && xs[m - 1] == x && ys[m - 1] == y) continue;
             xs[m] = x;
             ys[m] = y;
             m++;
         }
-
-        WriteRingText(output, xs, ys, m, reverse: TwiceSignedArea(xs, ys, m) > 0 != counterClockwise, millionths: true);
+        return m;
     }
 
     /// <summary>
@@ -436,16 +445,7 @@ public static class GeoJsonWriter
     private static void WriteRingOfAnyMagnitude(IBufferWriter<byte> output, RingScratch scratch, int n, bool counterClockwise)
     {
         var (xs, ys) = (scratch.X, scratch.Y);
-        int m = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double x = Round(xs[i]), y = Round(ys[i]);
-            if (m > 0 && xs[m - 1] == x && ys[m - 1] == y) continue;
-            xs[m] = x;
-            ys[m] = y;
-            m++;
-        }
-
+        int m = RoundInPlace(xs, ys, n, millionths: false);
         WriteRingText(output, xs, ys, m, reverse: SignedArea(xs, ys, m) > 0 != counterClockwise, millionths: false);
     }
 
