@@ -130,10 +130,12 @@ public sealed class Compare
             if (_zoneOf[f].Length > 0) { covered += Area(f); coveredP += Pop(f); }
 
         bool InCell(int f) => _cellOf[f].Contains(c);
-        var (gapA, gapP, gapSlivers, gapSliverA) = Parts(c, FacesIn(faces, zones: 0, orMore: false),
-            f => InCell(f) && _zoneOf[f].Length == 0, "gap", a, defects);
-        var (dblA, dblP, dblSlivers, dblSliverA) = Parts(c, FacesIn(faces, zones: 2, orMore: true),
-            f => InCell(f) && _zoneOf[f].Length >= 2, "double_coverage", a, defects);
+        bool Gap(int f) => _zoneOf[f].Length == 0;
+        bool Double(int f) => _zoneOf[f].Length >= 2;
+        var (gapA, gapP, gapSlivers, gapSliverA) = Parts(c, FacesWhere(faces, Gap),
+            f => InCell(f) && Gap(f), "gap", a, defects);
+        var (dblA, dblP, dblSlivers, dblSliverA) = Parts(c, FacesWhere(faces, Double),
+            f => InCell(f) && Double(f), "double_coverage", a, defects);
 
         // Partners: significant zones; dominant: largest share of the cell.
         int partners = 0, nested = 0;
@@ -169,15 +171,12 @@ public sealed class Compare
         return (row, defects, new SliverStats(gapSlivers, gapSliverA, dblSlivers, dblSliverA, 0, 0));
     }
 
-    /// <summary>The faces in <paramref name="zones"/> zones (or more), in order; none for most cells, so nothing is made then.</summary>
-    private List<int> FacesIn(ArraySegment<int> faces, int zones, bool orMore)
+    /// <summary>The faces that <paramref name="keep"/> holds for, in order; none for most cells, so nothing is made then.</summary>
+    private static List<int> FacesWhere(ArraySegment<int> faces, Func<int, bool> keep)
     {
         List<int>? list = null;
         foreach (int f in faces)
-        {
-            int n = _zoneOf[f].Length;
-            if (n == zones || (orMore && n > zones)) (list ??= []).Add(f);
-        }
+            if (keep(f)) (list ??= []).Add(f);
         return list ?? NoFaces;
     }
 

@@ -88,11 +88,11 @@ public sealed class Mosaic
     public static Mosaic Build(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory? factory = null, Action<string>? onStep = null) =>
         Build(layers, factory, onStep, robustNoding: false);
 
-    /// <param name="robustNoding">Node with OverlayNG's robust union straight away, as when the grid
-    /// noder leaves contacts (rare on real data: tests use it to check that path).</param>
     /// <summary>The sub-steps <see cref="Build(IReadOnlyList{IReadOnlyList{Geometry}}, GeometryFactory?, Action{string}?)"/> reports.</summary>
     public const string StepNode = "node", StepFaces = "faces", StepLabel = "label";
 
+    /// <param name="robustNoding">Node with OverlayNG's robust union straight away, as when the grid
+    /// noder leaves contacts (rare on real data: tests use it to check that path).</param>
     internal static Mosaic Build(IReadOnlyList<IReadOnlyList<Geometry>> layers, GeometryFactory? factory, Action<string>? onStep, bool robustNoding)
     {
         factory ??= layers.SelectMany(l => l).FirstOrDefault()?.Factory ?? new GeometryFactory();

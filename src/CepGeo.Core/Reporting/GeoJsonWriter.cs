@@ -492,7 +492,7 @@ public static class GeoJsonWriter
             value.TryFormat(text.Slice(p, MaxNumberBytes), out int written, "R", CultureInfo.InvariantCulture);
             return p + written;
         }
-        return FormatMillionths((long)Math.Round(value * 1e6, MidpointRounding.AwayFromZero), text, p);
+        return FormatMillionths((long)Millionths(value), text, p);
     }
 
     /// <summary>A whole number of millionths (10¹⁵ at most in magnitude) as a plain decimal without trailing zeros.</summary>

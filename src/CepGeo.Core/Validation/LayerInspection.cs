@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CepGeo.Core.Model;
 using CepGeo.Core.Overlay;
 using CepGeo.Core.Projection;
@@ -68,10 +69,10 @@ public static class LayerInspector
         var toWgs84 = Reprojector.Create(crs, CrsRef.Wgs84Default);
         var seeds = Enumerable.Range(0, m.FaceCount).Where(inSet).ToList();
         var result = new List<CoveragePiece>();
-        foreach (var part in m.Components(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(seeds), inSet))
+        foreach (var part in m.Components(CollectionsMarshal.AsSpan(seeds), inSet))
         {
             double a = part.Sum(f => m.AreaKm2[f]);
-            double p = m.PerimeterKm(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(part), inSet);
+            double p = m.PerimeterKm(CollectionsMarshal.AsSpan(part), inSet);
             var ids = part.SelectMany(f => m.Labels[0][f]).Distinct().Order().Select(i => projected.Features[i].Id).ToList();
             var biggest = part.MaxBy(f => m.AreaKm2[f]);
             var at = toWgs84.Transform(m.Faces[biggest].InteriorPoint).Coordinate;
