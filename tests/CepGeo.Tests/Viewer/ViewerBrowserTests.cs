@@ -14,17 +14,10 @@ using Xunit.Abstractions;
 namespace CepGeo.Tests.Viewer;
 
 /// <summary>The viewer in Debian Chromium, on the demo study, checked against the files analyze writes.</summary>
-public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromium, ITestOutputHelper log)
-    : IClassFixture<DemoViewer>, IClassFixture<ChromiumBrowser>
+public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromium, DemoAnalyzeOutput analyzed, ITestOutputHelper log)
+    : IClassFixture<DemoViewer>, IClassFixture<ChromiumBrowser>, IClassFixture<DemoAnalyzeOutput>
 {
-    /// <summary>analyze's own output for the demo, written once: what the page must agree with.</summary>
-    private static readonly Lazy<string> AnalyzeOut = new(() =>
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "cepgeo-viewer-browser-" + Guid.NewGuid().ToString("N"));
-        var run = CliRun.Of("analyze", DemoViewer.StudyPath, "--out", dir);
-        Assert.True(run.ExitCode == 0, run.Err);
-        return dir;
-    });
+    private string AnalyzeOut => analyzed.Dir;
 
     [Fact]
     public Task Page_LoadsEveryLayer_ToggleHides_AndContactsOnlyLoopback() => WithPage(async page =>
@@ -67,7 +60,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         await page.Page.WaitForSelectorAsync("#panel tr.partner");
         Assert.Equal(cellId, await page.Body("selected-cell"));
 
-        var csv = ReadCsv(Path.Combine(AnalyzeOut.Value, "pairs.csv"));
+        var csv = ReadCsv(Path.Combine(AnalyzeOut, "pairs.csv"));
         foreach (var op in new[] { "ml", "pe", "cap" })
         {
             var expected = csv.Where(r => r["cell_layer"] == "cells" && r["cell_id"] == cellId && r["operator"] == op && r["significant"] == "true")
@@ -84,7 +77,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
     public Task MetricSelector_RecoloursTheCells_FromTheirMetric() => WithPage(async page =>
     {
         await page.OpenAsync(viewer.Server.Url);
-        var csv = ReadCsv(Path.Combine(AnalyzeOut.Value, "cells.csv"))
+        var csv = ReadCsv(Path.Combine(AnalyzeOut, "cells.csv"))
             .Where(r => r["cell_layer"] == "cells" && r["operator"] == "ml").ToList();
         double Value(Dictionary<string, string> r, string col) => double.Parse(r[col], CultureInfo.InvariantCulture);
 
@@ -109,7 +102,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         await page.OpenAsync(viewer.Server.Url);
         byte[] gaps = await page.DownloadAsync("#export-gaps");
         using var downloaded = JsonDocument.Parse(gaps);
-        using var written = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AnalyzeOut.Value, "gaps.geojson")));
+        using var written = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AnalyzeOut, "gaps.geojson")));
         Assert.Equal("FeatureCollection", downloaded.RootElement.GetProperty("type").GetString());
         Assert.Equal(written.RootElement.GetProperty("features").GetArrayLength(), downloaded.RootElement.GetProperty("features").GetArrayLength());
 
@@ -136,7 +129,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         Assert.StartsWith("ml:", selected);
         string zoneId = selected["ml:".Length..];
 
-        var expected = ReadCsv(Path.Combine(AnalyzeOut.Value, "pairs.csv"))
+        var expected = ReadCsv(Path.Combine(AnalyzeOut, "pairs.csv"))
             .Where(r => r["cell_layer"] == "cells" && r["operator"] == "ml" && r["zone_id"] == zoneId && r["significant"] == "true")
             .Select(r => r["cell_id"]).Order().ToList();
         var rows = page.Page.Locator("#panel tr.touched-cell");
@@ -191,7 +184,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
     public Task PopulationWeighting_RecoloursTheCells_FromPopMisfit() => WithPage(async page =>
     {
         await page.OpenAsync(viewer.Server.Url);
-        var rows = ReadCsv(Path.Combine(AnalyzeOut.Value, "cells.csv")).Where(r => r["cell_layer"] == "cells" && r["operator"] == "ml").ToList();
+        var rows = ReadCsv(Path.Combine(AnalyzeOut, "cells.csv")).Where(r => r["cell_layer"] == "cells" && r["operator"] == "ml").ToList();
         // The viewer's misfit classes: ≤ 0.05, ≤ 0.15, ≤ 0.3, ≤ 0.5, above (README, render's classes).
         string[] palette = ["#fff3e0", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
         double[] breaks = [0.05, 0.15, 0.3, 0.5];
