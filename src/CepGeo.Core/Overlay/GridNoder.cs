@@ -38,15 +38,35 @@ internal static class GridNoder
         // almost at one point): node again, a few times, only around the pieces that moved. An
         // uncut segment met no one in the previous round, so a new contact holds a new piece.
         Segments? segments = null;
+        Grid? first = null;
         for (int round = 0; round < MaxRounds; round++)
         {
-            segments = Segments.Of(index, dead, segments);
-            var contacts = Contacts(segments, changed is null ? null : Array.ConvertAll(segments.Id[..segments.Count], id => changed[id]));
-            if (contacts.Count == 0) return true;
+            List<(int A, int B)> contacts;
+            if (round == 1)
+            {
+                // The first round's segments and grid still stand: only the pieces are bucketed,
+                // and each is tested against the segments of its buckets (the live ones of the
+                // first round, and the other pieces), not every live segment against every other.
+                var pieces = Segments.OfPairs(index, PiecesAlive(changed!, dead));
+                var found = PieceContacts(first!, segments!, pieces, changed!, dead);
+                if (found.Count == 0) return true;
+                (segments, contacts) = Involved(index, found);
+            }
+            else
+            {
+                segments = Segments.Of(index, dead, segments);
+                if (segments.Count < 2) return true;
+                var hot = changed is null ? null : Array.ConvertAll(segments.Id[..segments.Count], id => changed[id]);
+                var grid = Grid.Of(segments, hot);
+                contacts = Contacts(segments, grid, hot);
+                if (contacts.Count == 0) return true;
+                if (round == 0) first = grid;
+            }
             addedNodes = true;
             rounds++;
             var nodes = NodesOnSegments(segments, contacts);
             changed = Split(index, segments, nodes, tags, dead, piecesOf);
+            if (round == 1) first = null;
         }
         return false;
     }
@@ -94,84 +114,135 @@ internal static class GridNoder
             }
             return s;
         }
+
+        /// <summary>The given pairs, in that order.</summary>
+        public static Segments OfPairs(PointIndex index, int[] ids)
+        {
+            int n = ids.Length;
+            var s = new Segments { X0 = new double[n], Y0 = new double[n], X1 = new double[n], Y1 = new double[n], Id = ids, Count = n };
+            var (x, y, a, b) = (index.X, index.Y, index.PairA, index.PairB);
+            for (int k = 0; k < n; k++)
+            {
+                int e = ids[k];
+                s.X0[k] = x[a[e]]; s.Y0[k] = y[a[e]]; s.X1[k] = x[b[e]]; s.Y1[k] = y[b[e]];
+            }
+            return s;
+        }
+    }
+
+    /// <summary>
+    /// A uniform grid over segments, each bucket listing (as compressed rows) the segments whose
+    /// envelope overlaps its cell.
+    /// </summary>
+    private sealed class Grid
+    {
+        private double _minX, _minY, _cell;
+        public int Nx, Ny;
+        public int[] Start = [], Entries = [];
+
+        /// <summary>Cells about twice the mean segment, over the segments' extent; with
+        /// <paramref name="changed"/>, only the cells a changed segment crosses are filled.</summary>
+        public static Grid Of(Segments s, bool[]? changed)
+        {
+            int n = s.Count;
+            double minX = double.PositiveInfinity, minY = double.PositiveInfinity;
+            double maxX = double.NegativeInfinity, maxY = double.NegativeInfinity, length = 0;
+            for (int i = 0; i < n; i++)
+            {
+                minX = Math.Min(minX, Math.Min(s.X0[i], s.X1[i])); maxX = Math.Max(maxX, Math.Max(s.X0[i], s.X1[i]));
+                minY = Math.Min(minY, Math.Min(s.Y0[i], s.Y1[i])); maxY = Math.Max(maxY, Math.Max(s.Y0[i], s.Y1[i]));
+                length += Math.Abs(s.X1[i] - s.X0[i]) + Math.Abs(s.Y1[i] - s.Y0[i]);
+            }
+            // Never more than about two cells per segment (lines in far-apart clusters would
+            // otherwise make a grid of mostly empty cells).
+            double w = maxX - minX, h = maxY - minY;
+            double cell = Math.Max(2 * length / n, Math.Sqrt(w * h / (2.0 * n + 16)));
+            if (!(cell > 0) || !double.IsFinite(cell)) cell = Math.Max(Math.Max(w, h), 1);
+            int nx = (int)Math.Min(w / cell, 1 << 20) + 1, ny = (int)Math.Min(h / cell, 1 << 20) + 1;
+            if ((long)nx * ny > 1 << 24) { nx = Math.Min(nx, 4096); ny = Math.Min(ny, 4096); cell = Math.Max(w / (nx - 1e-9), h / (ny - 1e-9)); }
+            var grid = new Grid { _minX = minX, _minY = minY, _cell = cell, Nx = nx, Ny = ny };
+
+            // With changed segments, only the cells they cross matter.
+            bool[]? hot = null;
+            if (changed is not null)
+            {
+                hot = new bool[nx * ny];
+                for (int i = 0; i < n; i++)
+                {
+                    if (!changed[i]) continue;
+                    for (int r = grid.Row(Math.Min(s.Y0[i], s.Y1[i])), r1 = grid.Row(Math.Max(s.Y0[i], s.Y1[i])); r <= r1; r++)
+                        for (int c = grid.Col(Math.Min(s.X0[i], s.X1[i])), c1 = grid.Col(Math.Max(s.X0[i], s.X1[i])); c <= c1; c++)
+                            hot[r * nx + c] = true;
+                }
+            }
+            grid.Fill(s, hot);
+            return grid;
+        }
+
+        /// <summary>Other segments in cells of the same size and place (cells are clamped at the edges).</summary>
+        public Grid Like(Segments s)
+        {
+            var grid = new Grid { _minX = _minX, _minY = _minY, _cell = _cell, Nx = Nx, Ny = Ny };
+            grid.Fill(s, null);
+            return grid;
+        }
+
+        public int Col(double x) => Math.Clamp((int)((x - _minX) / _cell), 0, Nx - 1);
+
+        public int Row(double y) => Math.Clamp((int)((y - _minY) / _cell), 0, Ny - 1);
+
+        /// <summary>The bucket in which a pair of segments whose envelopes overlap is tested: the one
+        /// holding the low corner of the overlap (both segments are in it), so each pair once.</summary>
+        public int PairBucket(double overlapX, double overlapY) => Row(overlapY) * Nx + Col(overlapX);
+
+        /// <summary>Buckets as CSR: count, prefix sums, fill, on every core (a bucket's slots are
+        /// taken atomically, so its order varies from run to run: whoever needs an order restores it).</summary>
+        private void Fill(Segments s, bool[]? hot)
+        {
+            int n = s.Count;
+            Start = new int[Nx * Ny + 1];
+            int[]? fill = null;
+            int segmentChunks = Chunks.For(n);
+            for (int pass = 0; pass < 2; pass++)
+            {
+                if (pass == 1)
+                {
+                    for (int b = 0; b < Nx * Ny; b++) Start[b + 1] += Start[b];
+                    fill = (int[])Start.Clone();
+                    Entries = new int[Start[^1]];
+                }
+                Parallel.For(0, segmentChunks, chunk =>
+                {
+                    for (int i = Chunks.Start(n, chunk, segmentChunks), end = Chunks.Start(n, chunk + 1, segmentChunks); i < end; i++)
+                    {
+                        int c0 = Col(Math.Min(s.X0[i], s.X1[i])), c1 = Col(Math.Max(s.X0[i], s.X1[i]));
+                        int r0 = Row(Math.Min(s.Y0[i], s.Y1[i])), r1 = Row(Math.Max(s.Y0[i], s.Y1[i]));
+                        for (int r = r0; r <= r1; r++)
+                            for (int c = c0; c <= c1; c++)
+                            {
+                                int b = r * Nx + c;
+                                if (hot is not null && !hot[b]) continue;
+                                if (fill is null) Interlocked.Increment(ref Start[b + 1]);
+                                else Entries[Interlocked.Increment(ref fill[b]) - 1] = i;
+                            }
+                    }
+                });
+            }
+        }
+
+        /// <summary>Bucket chunks for a parallel loop over the buckets.</summary>
+        public int BucketChunks => Math.Max(1, Math.Min(256, Nx * Ny / 1024));
     }
 
     /// <summary>
     /// Pairs of segments meeting in an interior. With <paramref name="changed"/>, only pairs
     /// holding at least one changed segment are tested.
     /// </summary>
-    private static List<(int A, int B)> Contacts(Segments s, bool[]? changed)
+    private static List<(int A, int B)> Contacts(Segments s, Grid grid, bool[]? changed)
     {
-        int n = s.Count;
         var result = new List<(int, int)>();
-        if (n < 2) return result;
-        double minX = double.PositiveInfinity, minY = double.PositiveInfinity;
-        double maxX = double.NegativeInfinity, maxY = double.NegativeInfinity, length = 0;
-        for (int i = 0; i < n; i++)
-        {
-            minX = Math.Min(minX, Math.Min(s.X0[i], s.X1[i])); maxX = Math.Max(maxX, Math.Max(s.X0[i], s.X1[i]));
-            minY = Math.Min(minY, Math.Min(s.Y0[i], s.Y1[i])); maxY = Math.Max(maxY, Math.Max(s.Y0[i], s.Y1[i]));
-            length += Math.Abs(s.X1[i] - s.X0[i]) + Math.Abs(s.Y1[i] - s.Y0[i]);
-        }
-        // Cells about twice the mean segment, and never more than about two per segment (lines in
-        // far-apart clusters would otherwise make a grid of mostly empty cells).
-        double w = maxX - minX, h = maxY - minY;
-        double cell = Math.Max(2 * length / n, Math.Sqrt(w * h / (2.0 * n + 16)));
-        if (!(cell > 0) || !double.IsFinite(cell)) cell = Math.Max(Math.Max(w, h), 1);
-        int nx = (int)Math.Min(w / cell, 1 << 20) + 1, ny = (int)Math.Min(h / cell, 1 << 20) + 1;
-        if ((long)nx * ny > 1 << 24) { nx = Math.Min(nx, 4096); ny = Math.Min(ny, 4096); cell = Math.Max(w / (nx - 1e-9), h / (ny - 1e-9)); }
-        int Col(double x) => Math.Min(nx - 1, (int)((x - minX) / cell));
-        int Row(double y) => Math.Min(ny - 1, (int)((y - minY) / cell));
-
-        // With changed segments, only the cells they cross matter.
-        bool[]? hot = null;
-        if (changed is not null)
-        {
-            hot = new bool[nx * ny];
-            for (int i = 0; i < n; i++)
-            {
-                if (!changed[i]) continue;
-                for (int r = Row(Math.Min(s.Y0[i], s.Y1[i])), r1 = Row(Math.Max(s.Y0[i], s.Y1[i])); r <= r1; r++)
-                    for (int c = Col(Math.Min(s.X0[i], s.X1[i])), c1 = Col(Math.Max(s.X0[i], s.X1[i])); c <= c1; c++)
-                        hot[r * nx + c] = true;
-            }
-        }
-
-        // Buckets as CSR: count, prefix sums, fill, on every core (a bucket's slots are taken
-        // atomically; each bucket is put back in segment order before its pairs are tested, as
-        // filling it on one thread would leave it).
-        var start = new int[nx * ny + 1];
-        int[]? fill = null;
-        int[] entries = [];
-        int segmentChunks = Chunks.For(n);
-        for (int pass = 0; pass < 2; pass++)
-        {
-            if (pass == 1)
-            {
-                for (int b = 0; b < nx * ny; b++) start[b + 1] += start[b];
-                fill = (int[])start.Clone();
-                entries = new int[start[^1]];
-            }
-            Parallel.For(0, segmentChunks, chunk =>
-            {
-                for (int i = Chunks.Start(n, chunk, segmentChunks), end = Chunks.Start(n, chunk + 1, segmentChunks); i < end; i++)
-                {
-                    int c0 = Col(Math.Min(s.X0[i], s.X1[i])), c1 = Col(Math.Max(s.X0[i], s.X1[i]));
-                    int r0 = Row(Math.Min(s.Y0[i], s.Y1[i])), r1 = Row(Math.Max(s.Y0[i], s.Y1[i]));
-                    for (int r = r0; r <= r1; r++)
-                        for (int c = c0; c <= c1; c++)
-                        {
-                            int b = r * nx + c;
-                            if (hot is not null && !hot[b]) continue;
-                            if (fill is null) Interlocked.Increment(ref start[b + 1]);
-                            else entries[Interlocked.Increment(ref fill[b]) - 1] = i;
-                        }
-                }
-            });
-        }
-        // Each pair is tested once: in the bucket holding the low corner of the overlap of
-        // the two envelopes (both segments are in it).
-        int buckets = nx * ny, chunks = Math.Max(1, Math.Min(256, buckets / 1024));
+        var (start, entries) = (grid.Start, grid.Entries);
+        int buckets = grid.Nx * grid.Ny, chunks = grid.BucketChunks;
         var found = new List<(int, int)>[chunks];
         Parallel.For(0, chunks, chunk =>
         {
@@ -190,13 +261,7 @@ internal static class GridNoder
                     {
                         int j = entries[q];
                         if (changed is not null && !changed[i] && !changed[j]) continue;
-                        double jx0 = Math.Min(s.X0[j], s.X1[j]), jx1 = Math.Max(s.X0[j], s.X1[j]);
-                        double jy0 = Math.Min(s.Y0[j], s.Y1[j]), jy1 = Math.Max(s.Y0[j], s.Y1[j]);
-                        if (ix1 < jx0 || jx1 < ix0 || iy1 < jy0 || jy1 < iy0) continue;
-                        if (Row(Math.Max(iy0, jy0)) * nx + Col(Math.Max(ix0, jx0)) != b) continue;
-                        if (!SegmentContact.MeetInInterior(s.X0[i], s.Y0[i], s.X1[i], s.Y1[i], s.X0[j], s.Y0[j], s.X1[j], s.Y1[j]))
-                            continue;
-                        local.Add(i < j ? (i, j) : (j, i));
+                        if (Meet(s, i, ix0, ix1, iy0, iy1, s, j, grid, b)) local.Add(i < j ? (i, j) : (j, i));
                     }
                 }
             }
@@ -204,6 +269,96 @@ internal static class GridNoder
         });
         foreach (var l in found) if (l is not null) result.AddRange(l);
         return result;
+    }
+
+    /// <summary>
+    /// Whether segment <paramref name="i"/> of <paramref name="si"/> (its envelope given) and
+    /// segment <paramref name="j"/> of <paramref name="sj"/> meet in an interior, tested in bucket
+    /// <paramref name="b"/> only if it is the pair's bucket.
+    /// </summary>
+    private static bool Meet(Segments si, int i, double ix0, double ix1, double iy0, double iy1, Segments sj, int j, Grid grid, int b)
+    {
+        double jx0 = Math.Min(sj.X0[j], sj.X1[j]), jx1 = Math.Max(sj.X0[j], sj.X1[j]);
+        double jy0 = Math.Min(sj.Y0[j], sj.Y1[j]), jy1 = Math.Max(sj.Y0[j], sj.Y1[j]);
+        if (ix1 < jx0 || jx1 < ix0 || iy1 < jy0 || jy1 < iy0) return false;
+        if (grid.PairBucket(Math.Max(ix0, jx0), Math.Max(iy0, jy0)) != b) return false;
+        return SegmentContact.MeetInInterior(si.X0[i], si.Y0[i], si.X1[i], si.Y1[i], sj.X0[j], sj.Y0[j], sj.X1[j], sj.Y1[j]);
+    }
+
+    /// <summary>The pairs changed by a split that are still live, in ascending order.</summary>
+    private static int[] PiecesAlive(bool[] changed, List<bool> dead)
+    {
+        var ids = new List<int>();
+        for (int id = 0; id < changed.Length; id++)
+            if (changed[id] && !dead[id]) ids.Add(id);
+        return [.. ids];
+    }
+
+    /// <summary>
+    /// The second round's contacts, as pair ids: every piece (<paramref name="pieces"/>, the live
+    /// changed pairs) against the first round's segments that are neither cut nor changed, found
+    /// in the first round's <paramref name="grid"/>, and against the other pieces.
+    /// </summary>
+    /// <param name="first">The first round's segments: segment k is pair k.</param>
+    private static List<(int A, int B)> PieceContacts(Grid grid, Segments first, Segments pieces, bool[] changed, List<bool> dead)
+    {
+        var result = new List<(int, int)>();
+        if (pieces.Count == 0) return result;
+        var own = grid.Like(pieces);
+        var stale = new bool[first.Count];
+        for (int k = 0; k < stale.Length; k++) stale[k] = dead[k] || changed[k];
+        int buckets = grid.Nx * grid.Ny, chunks = grid.BucketChunks;
+        var found = new List<(int, int)>[chunks];
+        Parallel.For(0, chunks, chunk =>
+        {
+            var local = new List<(int, int)>();
+            int b0 = Chunks.Start(buckets, chunk, chunks), b1 = Chunks.Start(buckets, chunk + 1, chunks);
+            for (int b = b0; b < b1; b++)
+            {
+                int p0 = own.Start[b], p1 = own.Start[b + 1];
+                if (p0 == p1) continue;
+                int e0 = grid.Start[b], e1 = grid.Start[b + 1];
+                for (int p = p0; p < p1; p++)
+                {
+                    int i = own.Entries[p];
+                    double ix0 = Math.Min(pieces.X0[i], pieces.X1[i]), ix1 = Math.Max(pieces.X0[i], pieces.X1[i]);
+                    double iy0 = Math.Min(pieces.Y0[i], pieces.Y1[i]), iy1 = Math.Max(pieces.Y0[i], pieces.Y1[i]);
+                    for (int e = e0; e < e1; e++)
+                    {
+                        int k = grid.Entries[e];
+                        if (!stale[k] && Meet(pieces, i, ix0, ix1, iy0, iy1, first, k, grid, b))
+                            local.Add(Ordered(pieces.Id[i], first.Id[k]));
+                    }
+                    for (int q = p + 1; q < p1; q++)
+                    {
+                        int j = own.Entries[q];
+                        if (Meet(pieces, i, ix0, ix1, iy0, iy1, pieces, j, grid, b))
+                            local.Add(Ordered(pieces.Id[i], pieces.Id[j]));
+                    }
+                }
+            }
+            found[chunk] = local;
+        });
+        foreach (var l in found) if (l is not null) result.AddRange(l);
+        return result;
+
+        static (int, int) Ordered(int a, int b) => a < b ? (a, b) : (b, a);
+    }
+
+    /// <summary>The segments of some contacts (given as pair ids), in pair order as a full listing
+    /// would have them, with the contacts (sorted: the parallel search found them in any order) as
+    /// indices into them.</summary>
+    private static (Segments Segments, List<(int A, int B)> Contacts) Involved(PointIndex index, List<(int A, int B)> found)
+    {
+        var ids = new SortedSet<int>();
+        foreach (var (a, b) in found) { ids.Add(a); ids.Add(b); }
+        var order = ids.ToArray();
+        var segments = Segments.OfPairs(index, order);
+        found.Sort();
+        var contacts = new List<(int A, int B)>(found.Count);
+        foreach (var (a, b) in found)
+            contacts.Add((Array.BinarySearch(order, a), Array.BinarySearch(order, b)));
+        return (segments, contacts);
     }
 
     /// <summary>
@@ -323,7 +478,8 @@ internal static class GridNoder
         }
         pieceStart.Add(from.Count);
 
-        var fresh = new List<int>();
+        var fresh = new List<int>(from.Count);
+        piecesOf.EnsureCapacity(piecesOf.Count + cut.Count);
         index.ReservePairs(from.Count);
         PointIndex.Reserve(tags, from.Count);
         PointIndex.Reserve(dead, from.Count);

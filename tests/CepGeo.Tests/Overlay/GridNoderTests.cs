@@ -76,6 +76,43 @@ public class GridNoderTests
         Assert.Equal(0b11UL, tags[shared]);
     }
 
+    /// <summary>
+    /// The rounded vertex where two lines cross moves the first line's piece off the line, onto
+    /// the end of a third segment that touched nothing before: only the second round, testing the
+    /// pieces against the segments the first round left uncut, finds that contact.
+    /// </summary>
+    [Theory]
+    [InlineData(10, 7, 0, 5, 9, 0.3)]
+    [InlineData(10, 3, 1, 6, 9, -1.7)]
+    [InlineData(7, 11, 0, 9, 6, 0.1)]
+    public void A_piece_moved_by_rounding_onto_an_uncut_segment_is_cut_in_the_second_round(double bx, double by, double cx, double cy, double dx, double dy)
+    {
+        var a = new Coordinate(0, 0);
+        var b = new Coordinate(bx, by);
+        var crossing = Node([[a, b], [new Coordinate(cx, cy), new Coordinate(dx, dy)]], out bool cut, out _)!;
+        Assert.True(cut);
+        var node = crossing.SelectMany(p => new[] { p.A, p.B }).Distinct()
+            .Single(c => !c.Equals2D(a) && !c.Equals2D(b) && !c.Equals2D(new Coordinate(cx, cy)) && !c.Equals2D(new Coordinate(dx, dy)));
+        int side = (int)NetTopologySuite.Algorithm.Orientation.Index(a, b, node);
+        Assert.True(side != 0, "the crossing must be rounded off the first line for this case");
+        // Half-way to the node, exactly on the piece a → node (a is the origin) and off the first line.
+        var e = new Coordinate(node.X / 2, node.Y / 2);
+        Assert.Equal(0, (int)NetTopologySuite.Algorithm.Orientation.Index(a, node, e));
+        Assert.Equal(side, (int)NetTopologySuite.Algorithm.Orientation.Index(a, b, e));
+        // A short segment from there, away from the first line on that side.
+        double len = Math.Sqrt(bx * bx + by * by);
+        var f = new Coordinate(e.X - side * by / len * 0.3, e.Y + side * bx / len * 0.3);
+
+        var noded = Node([[a, b], [new Coordinate(cx, cy), new Coordinate(dx, dy)], [e, f]], out _, out _, out int rounds)!;
+        Assert.Equal(2, rounds);
+        var pieces = noded.Select(p => (ISegmentString)new NodedSegmentString(new[] { p.A, p.B }, null)).ToList();
+        var validator = new FastNodingValidator(pieces);
+        Assert.True(validator.IsValid, Describe(validator, pieces));
+        // The first line in three (a → e → node → b), the second in two, the third whole.
+        Assert.Equal(6, noded.Count);
+        Assert.Contains(noded, p => (p.A.Equals2D(a) && p.B.Equals2D(e)) || (p.A.Equals2D(e) && p.B.Equals2D(a)));
+    }
+
     private static string Describe(FastNodingValidator validator, List<ISegmentString> pieces)
     {
         var finder = new NodingIntersectionFinder(new NetTopologySuite.Algorithm.RobustLineIntersector()) { FindAllIntersections = true };
