@@ -230,8 +230,25 @@ internal static class GridNoder
             }
         }
 
-        /// <summary>Bucket chunks for a parallel loop over the buckets.</summary>
-        public int BucketChunks => Math.Max(1, Math.Min(256, Nx * Ny / 1024));
+        /// <summary>
+        /// What <paramref name="search"/> finds in each bucket (given the bucket and a list to add
+        /// to), over the buckets in chunks on every core: in bucket order.
+        /// </summary>
+        public List<(int A, int B)> Search(Action<int, List<(int A, int B)>> search)
+        {
+            int buckets = Nx * Ny, chunks = Math.Max(1, Math.Min(256, buckets / 1024));
+            var found = new List<(int A, int B)>[chunks];
+            Parallel.For(0, chunks, chunk =>
+            {
+                var local = new List<(int A, int B)>();
+                for (int b = Chunks.Start(buckets, chunk, chunks), end = Chunks.Start(buckets, chunk + 1, chunks); b < end; b++)
+                    search(b, local);
+                found[chunk] = local;
+            });
+            var result = new List<(int A, int B)>();
+            foreach (var l in found) result.AddRange(l);
+            return result;
+        }
     }
 
     /// <summary>
@@ -240,35 +257,24 @@ internal static class GridNoder
     /// </summary>
     private static List<(int A, int B)> Contacts(Segments s, Grid grid, bool[]? changed)
     {
-        var result = new List<(int, int)>();
         var (start, entries) = (grid.Start, grid.Entries);
-        int buckets = grid.Nx * grid.Ny, chunks = grid.BucketChunks;
-        var found = new List<(int, int)>[chunks];
-        Parallel.For(0, chunks, chunk =>
+        return grid.Search((b, found) =>
         {
-            var local = new List<(int, int)>();
-            int b0 = Chunks.Start(buckets, chunk, chunks), b1 = Chunks.Start(buckets, chunk + 1, chunks);
-            for (int b = b0; b < b1; b++)
+            int e0 = start[b], e1 = start[b + 1];
+            Chunks.SortShort(entries.AsSpan(e0, e1 - e0));
+            for (int p = e0; p < e1; p++)
             {
-                int e0 = start[b], e1 = start[b + 1];
-                Chunks.SortShort(entries.AsSpan(e0, e1 - e0));
-                for (int p = e0; p < e1; p++)
+                int i = entries[p];
+                double ix0 = Math.Min(s.X0[i], s.X1[i]), ix1 = Math.Max(s.X0[i], s.X1[i]);
+                double iy0 = Math.Min(s.Y0[i], s.Y1[i]), iy1 = Math.Max(s.Y0[i], s.Y1[i]);
+                for (int q = p + 1; q < e1; q++)
                 {
-                    int i = entries[p];
-                    double ix0 = Math.Min(s.X0[i], s.X1[i]), ix1 = Math.Max(s.X0[i], s.X1[i]);
-                    double iy0 = Math.Min(s.Y0[i], s.Y1[i]), iy1 = Math.Max(s.Y0[i], s.Y1[i]);
-                    for (int q = p + 1; q < e1; q++)
-                    {
-                        int j = entries[q];
-                        if (changed is not null && !changed[i] && !changed[j]) continue;
-                        if (Meet(s, i, ix0, ix1, iy0, iy1, s, j, grid, b)) local.Add(i < j ? (i, j) : (j, i));
-                    }
+                    int j = entries[q];
+                    if (changed is not null && !changed[i] && !changed[j]) continue;
+                    if (Meet(s, i, ix0, ix1, iy0, iy1, s, j, grid, b)) found.Add(i < j ? (i, j) : (j, i));
                 }
             }
-            found[chunk] = local;
         });
-        foreach (var l in found) if (l is not null) result.AddRange(l);
-        return result;
     }
 
     /// <summary>
@@ -302,45 +308,34 @@ internal static class GridNoder
     /// <param name="first">The first round's segments: segment k is pair k.</param>
     private static List<(int A, int B)> PieceContacts(Grid grid, Segments first, Segments pieces, bool[] changed, List<bool> dead)
     {
-        var result = new List<(int, int)>();
-        if (pieces.Count == 0) return result;
+        if (pieces.Count == 0) return [];
         var own = grid.Like(pieces);
         var stale = new bool[first.Count];
         for (int k = 0; k < stale.Length; k++) stale[k] = dead[k] || changed[k];
-        int buckets = grid.Nx * grid.Ny, chunks = grid.BucketChunks;
-        var found = new List<(int, int)>[chunks];
-        Parallel.For(0, chunks, chunk =>
+        return grid.Search((b, found) =>
         {
-            var local = new List<(int, int)>();
-            int b0 = Chunks.Start(buckets, chunk, chunks), b1 = Chunks.Start(buckets, chunk + 1, chunks);
-            for (int b = b0; b < b1; b++)
+            int p0 = own.Start[b], p1 = own.Start[b + 1];
+            if (p0 == p1) return;
+            int e0 = grid.Start[b], e1 = grid.Start[b + 1];
+            for (int p = p0; p < p1; p++)
             {
-                int p0 = own.Start[b], p1 = own.Start[b + 1];
-                if (p0 == p1) continue;
-                int e0 = grid.Start[b], e1 = grid.Start[b + 1];
-                for (int p = p0; p < p1; p++)
+                int i = own.Entries[p];
+                double ix0 = Math.Min(pieces.X0[i], pieces.X1[i]), ix1 = Math.Max(pieces.X0[i], pieces.X1[i]);
+                double iy0 = Math.Min(pieces.Y0[i], pieces.Y1[i]), iy1 = Math.Max(pieces.Y0[i], pieces.Y1[i]);
+                for (int e = e0; e < e1; e++)
                 {
-                    int i = own.Entries[p];
-                    double ix0 = Math.Min(pieces.X0[i], pieces.X1[i]), ix1 = Math.Max(pieces.X0[i], pieces.X1[i]);
-                    double iy0 = Math.Min(pieces.Y0[i], pieces.Y1[i]), iy1 = Math.Max(pieces.Y0[i], pieces.Y1[i]);
-                    for (int e = e0; e < e1; e++)
-                    {
-                        int k = grid.Entries[e];
-                        if (!stale[k] && Meet(pieces, i, ix0, ix1, iy0, iy1, first, k, grid, b))
-                            local.Add(Ordered(pieces.Id[i], first.Id[k]));
-                    }
-                    for (int q = p + 1; q < p1; q++)
-                    {
-                        int j = own.Entries[q];
-                        if (Meet(pieces, i, ix0, ix1, iy0, iy1, pieces, j, grid, b))
-                            local.Add(Ordered(pieces.Id[i], pieces.Id[j]));
-                    }
+                    int k = grid.Entries[e];
+                    if (!stale[k] && Meet(pieces, i, ix0, ix1, iy0, iy1, first, k, grid, b))
+                        found.Add(Ordered(pieces.Id[i], first.Id[k]));
+                }
+                for (int q = p + 1; q < p1; q++)
+                {
+                    int j = own.Entries[q];
+                    if (Meet(pieces, i, ix0, ix1, iy0, iy1, pieces, j, grid, b))
+                        found.Add(Ordered(pieces.Id[i], pieces.Id[j]));
                 }
             }
-            found[chunk] = local;
         });
-        foreach (var l in found) if (l is not null) result.AddRange(l);
-        return result;
 
         static (int, int) Ordered(int a, int b) => a < b ? (a, b) : (b, a);
     }
