@@ -220,4 +220,20 @@ public sealed class AnalyzeHostileTests : IDisposable
         Assert.False(Directory.Exists(outDir));
         Assert.Empty(Directory.GetDirectories(_dir.Path, ".fresh.tmp-*"));
     }
+
+    /// <summary>
+    /// Each output is a new file of the staging folder, never an existing one truncated: two
+    /// writers of one name in a run fail instead of the second silently replacing the first.
+    /// </summary>
+    [Fact]
+    public void OutputFolder_CreatesEachFileOnce_AndCommitsWhatWasWritten()
+    {
+        string target = _dir.File("out");
+        using var folder = OutputFolder.Open(target, force: false);
+        using (var first = folder.Create("maps/a.txt")) first.Write("first"u8);
+        Assert.Throws<IOException>(() => folder.Create("maps/a.txt").Dispose());
+        folder.Commit();
+        Assert.Equal("first", File.ReadAllText(Path.Combine(target, "maps", "a.txt")));
+        Assert.False(Directory.Exists(folder.Staging));
+    }
 }
