@@ -212,8 +212,14 @@ for case in $CASES; do
       *) echo "unknown peer: $p" >&2; exit 2 ;;
     esac
   done
-  # The commit in the name: a second run on the same day (of another commit) must not overwrite the first.
+  # The commit in the name: a second run on the same day (of another commit) must not overwrite
+  # the first; nor a second run of the same commit (another set of peers, more runs): -2, -3…
   stamp=$(date +%Y-%m-%d)-$case-$commit
+  first=$stamp
+  for ((k = 2; ; k++)); do
+    [[ -e $RESULTS/$stamp.txt || -e $RESULTS/$stamp.runs.tsv ]] || break
+    stamp=$first-$k
+  done
   RUNS_TSV=$RESULTS/$stamp.runs.tsv
   report=$RESULTS/$stamp.txt
   : >"$RUNS_TSV"
