@@ -305,13 +305,13 @@ internal static class GridNoder
     /// changed pairs) against the first round's segments that are neither cut nor changed, found
     /// in the first round's <paramref name="grid"/>, and against the other pieces.
     /// </summary>
-    /// <param name="first">The first round's segments: segment k is pair k.</param>
+    /// <param name="first">The first round's segments (every pair live then).</param>
     private static List<(int A, int B)> PieceContacts(Grid grid, Segments first, Segments pieces, bool[] changed, List<bool> dead)
     {
         if (pieces.Count == 0) return [];
         var own = grid.Like(pieces);
         var stale = new bool[first.Count];
-        for (int k = 0; k < stale.Length; k++) stale[k] = dead[k] || changed[k];
+        for (int k = 0; k < stale.Length; k++) stale[k] = dead[first.Id[k]] || changed[first.Id[k]];
         return grid.Search((b, found) =>
         {
             int p0 = own.Start[b], p1 = own.Start[b + 1];
