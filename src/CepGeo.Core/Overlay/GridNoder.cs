@@ -412,90 +412,131 @@ internal static class GridNoder
     private static bool[] Split(PointIndex index, Segments s, SegmentNodes nodes, List<ulong> tags, List<bool> dead,
         Dictionary<int, List<int>> piecesOf)
     {
-        // The hash tables are tens of MB and every lookup misses the cache: the points are numbered
-        // first, all of them, then the pieces, each lookup asking memory for its slot a few lookups
-        // ahead. Each table is filled in the same order as cutting segment by segment would, so the
-        // numbering is the same.
-        var cut = new List<int>();
-        var nodeX = new List<double>();
-        var nodeY = new List<double>();
-        var nodeStart = new List<int>();
+        // The hash tables are tens of MB and every lookup misses the cache. Two lines of work, each
+        // in segment order so the numbering is the one of cutting segment by segment: a thread
+        // gathers the cut segments' nodes and numbers them (the points' table only), this one makes
+        // the pieces (the pairs' table only) as the cuts' points are ready. Each lookup asks memory
+        // for its slot a few lookups ahead.
+        int cuts = 0;
         for (int k = 0; k < s.Count; k++)
+            if (nodes.Start[k] != nodes.Start[k + 1]) cuts++;
+        var cut = new int[cuts];
+        var nodeStart = new int[cuts + 1];
+        // At most every node is new (the ends of its segment are left out).
+        var nodeX = new double[nodes.Points.Length];
+        var nodeY = new double[nodes.Points.Length];
+        var ids = new int[nodes.Points.Length];
+        index.ReservePoints(nodes.Points.Length);
+        int cutsNumbered = 0;
+        bool stop = false;
+        var points = Task.Run(() => NumberNodes(index, s, nodes, cut, nodeStart, nodeX, nodeY, ids, ref cutsNumbered, ref stop));
+
+        // Room for every piece at once (a cut segment has one piece more than its nodes, at most).
+        int maxPieces = nodes.Points.Length + cuts;
+        var fresh = new List<int>(maxPieces);
+        piecesOf.EnsureCapacity(piecesOf.Count + cuts);
+        index.ReservePairs(maxPieces);
+        PointIndex.Reserve(tags, maxPieces);
+        PointIndex.Reserve(dead, maxPieces);
+        const int ahead = 4;
+        var wait = new SpinWait();
+        try
+        {
+            for (int c = 0; c < cuts; c++)
+            {
+                int ready;
+                while ((ready = Volatile.Read(ref cutsNumbered)) <= c)
+                {
+                    if (points.IsCompleted) points.GetAwaiter().GetResult(); // rethrows what stopped it
+                    wait.SpinOnce();
+                }
+                wait.Reset();
+                if (c + ahead < ready) PrefetchPieces(index, s.Id[cut[c + ahead]], ids.AsSpan(nodeStart[c + ahead], nodeStart[c + ahead + 1] - nodeStart[c + ahead]));
+                CutOne(index, s.Id[cut[c]], ids.AsSpan(nodeStart[c], nodeStart[c + 1] - nodeStart[c]), tags, dead, piecesOf, fresh);
+            }
+        }
+        catch
+        {
+            Volatile.Write(ref stop, true);
+            try { points.Wait(); } catch (AggregateException) { }
+            throw;
+        }
+        points.GetAwaiter().GetResult();
+        var changed = new bool[index.PairA.Count];
+        foreach (int id in fresh) changed[id] = true;
+        return changed;
+    }
+
+    /// <summary>
+    /// The split's points line: for each cut segment in order, its nodes in their order along it
+    /// (its ends left out), numbered in the index a chunk of cuts at a time; <paramref name="cutsNumbered"/>
+    /// tells the pieces' line how many cuts are ready.
+    /// </summary>
+    private static void NumberNodes(PointIndex index, Segments s, SegmentNodes nodes, int[] cut, int[] nodeStart,
+        double[] nodeX, double[] nodeY, int[] ids, ref int cutsNumbered, ref bool stop)
+    {
+        // A chunk's slots are asked for as its nodes are gathered, and looked up after: a few
+        // hundred lookups later, by when they have come.
+        const int chunk = 256;
+        int c = 0, n = 0, numbered = 0;
+        for (int k = 0; k < s.Count && !Volatile.Read(ref stop); k++)
         {
             if (nodes.Start[k] == nodes.Start[k + 1]) continue;
             var extra = nodes.Points.AsSpan(nodes.Start[k], nodes.Start[k + 1] - nodes.Start[k]);
             double ax = s.X0[k], ay = s.Y0[k], bx = s.X1[k], by = s.Y1[k];
             // Most segments get one node: no order to find, and no closure made for nothing.
             if (extra.Length > 1) SortAlong(extra, ax, ay, bx - ax, by - ay);
-            cut.Add(k);
-            nodeStart.Add(nodeX.Count);
+            cut[c] = k;
+            nodeStart[c++] = n;
             foreach (var (px, py) in extra)
             {
                 if ((px == ax && py == ay) || (px == bx && py == by)) continue;
-                nodeX.Add(px);
-                nodeY.Add(py);
+                index.PrefetchPoint(px, py);
+                (nodeX[n], nodeY[n]) = (px, py);
+                n++;
             }
+            if (c % chunk != 0 && c != cut.Length) continue;
+            for (; numbered < n; numbered++) ids[numbered] = index.Point(nodeX[numbered], nodeY[numbered]);
+            nodeStart[c] = n;
+            Volatile.Write(ref cutsNumbered, c);
         }
-        nodeStart.Add(nodeX.Count);
+    }
 
-        const int ahead = 8;
-        // Room for every new point at once (growing a national list a quarter at a time copied it
-        // over and over, each copy left to collect).
-        index.ReservePoints(nodeX.Count);
-        var ids = new int[nodeX.Count];
-        for (int i = 0; i < Math.Min(ahead, ids.Length); i++) index.PrefetchPoint(nodeX[i], nodeY[i]);
-        for (int i = 0; i < ids.Length; i++)
+    /// <summary>Asks memory for the slots <see cref="CutOne"/> will look the same pieces up in.</summary>
+    private static void PrefetchPieces(PointIndex index, int parent, ReadOnlySpan<int> at)
+    {
+        int u = index.PairA[parent];
+        foreach (int v in at)
         {
-            if (i + ahead < ids.Length) index.PrefetchPoint(nodeX[i + ahead], nodeY[i + ahead]);
-            ids[i] = index.Point(nodeX[i], nodeY[i]);
+            if (v == u) continue;
+            index.PrefetchPair(u, v);
+            u = v;
         }
+        index.PrefetchPair(u, index.PairB[parent]);
+    }
 
-        // The pieces of each cut segment, from its start through its nodes to its end.
-        var from = new List<int>();
-        var to = new List<int>();
-        var pieceStart = new List<int>(cut.Count + 1);
-        for (int c = 0; c < cut.Count; c++)
+    /// <summary>
+    /// Cuts pair <paramref name="parent"/> at the given points (numbered, in order along it) into
+    /// its pieces; none when every point fell on one of its ends.
+    /// </summary>
+    private static void CutOne(PointIndex index, int parent, ReadOnlySpan<int> at, List<ulong> tags, List<bool> dead,
+        Dictionary<int, List<int>> piecesOf, List<int> fresh)
+    {
+        int u = index.PairA[parent], count = 0;
+        foreach (int v in at)
+            if (v != u) { count++; u = v; }
+        if (count == 0) return;
+        var pieces = new List<int>(count + 1);
+        u = index.PairA[parent];
+        foreach (int v in at)
         {
-            int parent = s.Id[cut[c]];
-            pieceStart.Add(from.Count);
-            int u = index.PairA[parent];
-            for (int i = nodeStart[c]; i < nodeStart[c + 1]; i++)
-            {
-                if (ids[i] == u) continue;
-                from.Add(u);
-                to.Add(ids[i]);
-                u = ids[i];
-            }
-            // Every node fell on an end: nothing to cut.
-            if (from.Count == pieceStart[c]) continue;
-            from.Add(u);
-            to.Add(index.PairB[parent]);
+            if (v == u) continue;
+            AddPiece(index, parent, u, v, tags, dead, piecesOf, fresh, pieces);
+            u = v;
         }
-        pieceStart.Add(from.Count);
-
-        var fresh = new List<int>(from.Count);
-        piecesOf.EnsureCapacity(piecesOf.Count + cut.Count);
-        index.ReservePairs(from.Count);
-        PointIndex.Reserve(tags, from.Count);
-        PointIndex.Reserve(dead, from.Count);
-        for (int i = 0; i < Math.Min(ahead, from.Count); i++) index.PrefetchPair(from[i], to[i]);
-        for (int c = 0; c < cut.Count; c++)
-        {
-            int p0 = pieceStart[c], p1 = pieceStart[c + 1];
-            if (p0 == p1) continue;
-            int parent = s.Id[cut[c]];
-            var pieces = new List<int>(p1 - p0);
-            for (int p = p0; p < p1; p++)
-            {
-                if (p + ahead < from.Count) index.PrefetchPair(from[p + ahead], to[p + ahead]);
-                AddPiece(index, parent, from[p], to[p], tags, dead, piecesOf, fresh, pieces);
-            }
-            dead[parent] = true;
-            piecesOf[parent] = pieces;
-        }
-        var changed = new bool[index.PairA.Count];
-        foreach (int id in fresh) changed[id] = true;
-        return changed;
+        AddPiece(index, parent, u, index.PairB[parent], tags, dead, piecesOf, fresh, pieces);
+        dead[parent] = true;
+        piecesOf[parent] = pieces;
     }
 
     /// <summary>The nodes in their order along the segment from (ax, ay) in direction (dx, dy).</summary>

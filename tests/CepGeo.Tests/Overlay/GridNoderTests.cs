@@ -77,6 +77,38 @@ public class GridNoderTests
     }
 
     /// <summary>
+    /// Hundreds of separate crosses: the split numbers the new points on one thread and makes the
+    /// pieces on another, a chunk of 256 cut segments at a time. Each of the 1,400 segments must
+    /// come back as its two halves, meeting at its own cross's centre: a piece made from the points
+    /// of another chunk, or before they were numbered, would join points of different crosses.
+    /// </summary>
+    [Fact]
+    public void Many_crosses_are_each_cut_at_their_own_centre()
+    {
+        const int crosses = 700;
+        var lines = new List<Coordinate[]>();
+        for (int i = 0; i < crosses; i++)
+        {
+            lines.Add([new Coordinate(10 * i, 0), new Coordinate(10 * i + 4, 0)]);
+            lines.Add([new Coordinate(10 * i + 2, -2), new Coordinate(10 * i + 2, 2)]);
+        }
+        var noded = Node(lines, out bool added, out _)!;
+        Assert.True(added);
+        Assert.Equal(4 * crosses, noded.Count);
+        foreach (var (a, b) in noded)
+        {
+            Assert.Equal(2, a.Distance(b), 12);
+            var centre = a.Y == 0 && b.Y == 0 ? (a.X % 10 == 2 ? a : b) : (a.Y == 0 ? a : b);
+            Assert.Equal(2, centre.X % 10);
+            Assert.Equal(0, centre.Y);
+            // The other end is an end of the same cross.
+            var other = ReferenceEquals(centre, a) ? b : a;
+            Assert.Equal(Math.Floor(centre.X / 10), Math.Floor(other.X / 10));
+        }
+        Assert.Equal(crosses, noded.SelectMany(p => new[] { p.A, p.B }).Where(c => c.Y == 0 && c.X % 10 == 2).Distinct().Count());
+    }
+
+    /// <summary>
     /// The rounded vertex where two lines cross moves the first line's piece off the line, onto
     /// the end of a third segment that touched nothing before: only the second round, testing the
     /// pieces against the segments the first round left uncut, finds that contact. Also with
