@@ -88,10 +88,17 @@ public static class AnalysisOutputs
             var d = defects[i];
             // Most defects are one face: its rings are written straight off the mosaic.
             bool oneFace = d.Faces.Count == 1;
-            return GeoJsonFeature.Create(oneFace ? null : DefectGeometry(r, d), d.Id,
-                ("id", d.Id), ("kind", d.Kind), ("operator", d.Operator), ("cell_id", d.CellId), ("cell_name", d.CellName),
-                ("zone_ids", d.ZoneIds), ("area_km2", d.AreaKm2), ("population", d.Pop), ("share_of_cell", d.ShareOfCell),
-                ("width_m", d.WidthM)) with { Transform = toWgs84, PolygonXY = oneFace ? r.Mosaic.FaceRingsXY(d.Faces[0]) : null };
+            KeyValuePair<string, object?>[] properties =
+            [
+                new("id", d.Id), new("kind", d.Kind), new("operator", d.Operator), new("cell_id", d.CellId), new("cell_name", d.CellName),
+                new("zone_ids", d.ZoneIds), new("area_km2", d.AreaKm2), new("population", d.Pop), new("share_of_cell", d.ShareOfCell),
+                new("width_m", d.WidthM),
+            ];
+            return new GeoJsonFeature(oneFace ? null : DefectGeometry(r, d), properties, d.Id)
+            {
+                Transform = toWgs84,
+                PolygonXY = oneFace ? r.Mosaic.FaceRingsXY(d.Faces[0]) : null,
+            };
         }, [KeyValuePair.Create("cepgeo", (JsonNode?)Header(r, version))]);
     }
 
@@ -116,14 +123,18 @@ public static class AnalysisOutputs
         GeoJsonWriter.Write(stream, cells.Count, i =>
         {
             var props = new List<KeyValuePair<string, object?>>(2 + 2 + CellMetrics.Length * r.Comparisons.Count) { new("id", cells[i].Id), new("name", cells[i].Name) };
-            props.AddRange(CellMetricProperties(r, i, names));
+            AddCellMetricProperties(props, r, i, names);
             return new GeoJsonFeature(cells[i].Geometry, props, cells[i].Id) { Transform = toWgs84 };
         }, [KeyValuePair.Create("cepgeo", (JsonNode?)Header(r, version))]);
     }
 
     /// <summary>Cell <paramref name="i"/>'s area, population and every metric against each operator as <c>{key}_{metric}</c>.</summary>
-    public static List<KeyValuePair<string, object?>> CellMetricProperties(AnalysisResult r, int i) =>
-        CellMetricProperties(r, i, MetricNames(r));
+    public static List<KeyValuePair<string, object?>> CellMetricProperties(AnalysisResult r, int i)
+    {
+        var props = new List<KeyValuePair<string, object?>>(2 + CellMetrics.Length * r.Comparisons.Count);
+        AddCellMetricProperties(props, r, i, MetricNames(r));
+        return props;
+    }
 
     /// <summary>The <c>{key}_{metric}</c> names of <see cref="CellMetricProperties(AnalysisResult, int)"/>, per comparison
     /// (made once for a layer rather than once per cell).</summary>
@@ -136,9 +147,9 @@ public static class AnalysisOutputs
         "dominant_share", "nested", "straddling", "misfit", "pop_misfit", "coterminous", "aligned",
     ];
 
-    private static List<KeyValuePair<string, object?>> CellMetricProperties(AnalysisResult r, int i, string[][] names)
+    /// <summary>Adds them to <paramref name="props"/> (a national cells layer writes tens of thousands: no list of its own each).</summary>
+    private static void AddCellMetricProperties(List<KeyValuePair<string, object?>> props, AnalysisResult r, int i, string[][] names)
     {
-        var props = new List<KeyValuePair<string, object?>>(2 + CellMetrics.Length * r.Comparisons.Count);
         if (r.Comparisons.Count > 0)
         {
             props.Add(new("area_km2", r.Comparisons[0].Cells[i].AreaKm2));
@@ -148,15 +159,22 @@ public static class AnalysisOutputs
         {
             var m = r.Comparisons[k].Cells[i];
             var n = names[k];
-            props.AddRange(
-            [
-                new(n[0], m.Coverage), new(n[1], m.PopCoverage), new(n[2], m.GapKm2), new(n[3], m.PopGap),
-                new(n[4], m.DoubleKm2), new(n[5], m.PopDouble), new(n[6], m.Partners), new(n[7], m.DominantZone),
-                new(n[8], m.DominantShare), new(n[9], m.Nested), new(n[10], m.Straddling), new(n[11], m.Misfit),
-                new(n[12], m.PopMisfit), new(n[13], m.Coterminous), new(n[14], m.Aligned),
-            ]);
+            props.Add(new(n[0], m.Coverage));
+            props.Add(new(n[1], m.PopCoverage));
+            props.Add(new(n[2], m.GapKm2));
+            props.Add(new(n[3], m.PopGap));
+            props.Add(new(n[4], m.DoubleKm2));
+            props.Add(new(n[5], m.PopDouble));
+            props.Add(new(n[6], m.Partners));
+            props.Add(new(n[7], m.DominantZone));
+            props.Add(new(n[8], m.DominantShare));
+            props.Add(new(n[9], m.Nested));
+            props.Add(new(n[10], m.Straddling));
+            props.Add(new(n[11], m.Misfit));
+            props.Add(new(n[12], m.PopMisfit));
+            props.Add(new(n[13], m.Coterminous));
+            props.Add(new(n[14], m.Aligned));
         }
-        return props;
     }
 
     private static JsonObject Header(AnalysisResult r, string version) => new()

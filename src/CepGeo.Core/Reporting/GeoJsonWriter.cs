@@ -213,8 +213,11 @@ public static class GeoJsonWriter
         json.WritePropertyName("properties");
         json.WriteStartObject();
         var names = t_names ??= new Dictionary<string, JsonEncodedText>(StringComparer.Ordinal);
-        foreach (var (name, value) in feature.Properties)
+        // By index: enumerating through the interface boxed an enumerator for every feature.
+        var properties = feature.Properties;
+        for (int i = 0; i < properties.Count; i++)
         {
+            var (name, value) = properties[i];
             // Each name escaped and encoded once per thread, not once per feature (a national
             // layer repeats its twenty names tens of thousands of times).
             if (!names.TryGetValue(name, out var encoded))
