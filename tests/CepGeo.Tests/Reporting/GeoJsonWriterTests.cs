@@ -54,6 +54,7 @@ public sealed class GeoJsonWriterTests
     [InlineData(64)]
     [InlineData(65)]
     [InlineData(300)]
+    [InlineData(4500)] // more than one wave of chunks
     public void ParallelOverload_WritesTheSameBytes(int count)
     {
         GeoJsonFeature Feature(int i) => GeoJsonFeature.Create(
