@@ -427,11 +427,8 @@ internal static class GridNoder
         var nodeY = new double[nodes.Points.Length];
         var ids = new int[nodes.Points.Length];
         index.ReservePoints(nodes.Points.Length);
-        int cutsNumbered = 0;
-        bool stop = false;
-        var points = Task.Run(() => NumberNodes(index, s, nodes, cut, nodeStart, nodeX, nodeY, ids, ref cutsNumbered, ref stop));
-
-        // Room for every piece at once (a cut segment has one piece more than its nodes, at most).
+        // Room for every piece at once (a cut segment has one piece more than its nodes, at most),
+        // made before the points' line starts: nothing can fail between its start and the try.
         int maxPieces = nodes.Points.Length + cuts;
         var fresh = new List<int>(maxPieces);
         piecesOf.EnsureCapacity(piecesOf.Count + cuts);
@@ -440,6 +437,9 @@ internal static class GridNoder
         PointIndex.Reserve(dead, maxPieces);
         const int ahead = 4;
         var wait = new SpinWait();
+        int cutsNumbered = 0;
+        bool stop = false;
+        var points = Task.Run(() => NumberNodes(index, s, nodes, cut, nodeStart, nodeX, nodeY, ids, ref cutsNumbered, ref stop));
         try
         {
             for (int c = 0; c < cuts; c++)
@@ -447,7 +447,12 @@ internal static class GridNoder
                 int ready;
                 while ((ready = Volatile.Read(ref cutsNumbered)) <= c)
                 {
-                    if (points.IsCompleted) points.GetAwaiter().GetResult(); // rethrows what stopped it
+                    if (points.IsCompleted)
+                    {
+                        points.GetAwaiter().GetResult(); // rethrows what stopped it
+                        if (Volatile.Read(ref cutsNumbered) <= c)
+                            throw new InvalidOperationException($"The split's points line ended at cut {c} of {cuts}.");
+                    }
                     wait.SpinOnce();
                 }
                 wait.Reset();

@@ -109,6 +109,46 @@ public class GridNoderTests
     }
 
     /// <summary>
+    /// The numbering a split gives is the one of cutting segment by segment in pair order, each
+    /// segment's nodes in order along it: new points, then pieces, get the next ids in that order
+    /// (later rounds and the face tracing see the same ids whatever the threads did). Two lines
+    /// crossed by two others, and a tee whose end already is a point of the index.
+    /// </summary>
+    [Fact]
+    public void A_split_numbers_new_points_and_pieces_in_segment_order()
+    {
+        var index = new PointIndex(16);
+        var tags = new List<ulong>();
+        var dead = new List<bool>();
+        (double, double)[][] lines =
+        [
+            [(0, 0), (10, 0)], [(0, 5), (10, 5)],   // pairs 0, 1: points 0-1, 2-3
+            [(2, -1), (2, 6)], [(7, -1), (7, 6)],   // pairs 2, 3: points 4-5, 6-7
+            [(5, 5), (5, 8)],                       // pair 4: points 8-9, a tee on pair 1
+        ];
+        foreach (var line in lines)
+        {
+            index.Pair(index.Point(line[0].Item1, line[0].Item2), index.Point(line[1].Item1, line[1].Item2), out _);
+            tags.Add(1);
+        }
+        Assert.True(GridNoder.Node(index, tags, dead, out bool added, out _));
+        Assert.True(added);
+        // New points: pair 0's nodes (2,0) then (7,0), then pair 1's (2,5) and (7,5); (5,5) is point 8.
+        Assert.Equal([2.0, 7, 2, 7], index.X.Skip(10));
+        Assert.Equal([0.0, 0, 5, 5], index.Y.Skip(10));
+        // Pieces: pair 0 at 10, 11; pair 1 at 12, 8, 13; pair 2 at 10, 12; pair 3 at 11, 13.
+        (int, int)[] pieces =
+        [
+            (0, 10), (10, 11), (11, 1),
+            (2, 12), (12, 8), (8, 13), (13, 3),
+            (4, 10), (10, 12), (12, 5),
+            (6, 11), (11, 13), (13, 7),
+        ];
+        Assert.Equal(pieces, Enumerable.Range(5, index.PairA.Count - 5).Select(e => (index.PairA[e], index.PairB[e])));
+        Assert.Equal([true, true, true, true, false], dead.Take(5));
+    }
+
+    /// <summary>
     /// The rounded vertex where two lines cross moves the first line's piece off the line, onto
     /// the end of a third segment that touched nothing before: only the second round, testing the
     /// pieces against the segments the first round left uncut, finds that contact. Also with
