@@ -427,8 +427,7 @@ internal static class GridNoder
         var nodeY = new double[nodes.Points.Length];
         var ids = new int[nodes.Points.Length];
         index.ReservePoints(nodes.Points.Length);
-        // Room for every piece at once (a cut segment has one piece more than its nodes, at most),
-        // made before the points' line starts: nothing can fail between its start and the try.
+        // Room for every piece at once (a cut segment has one piece more than its nodes, at most).
         int maxPieces = nodes.Points.Length + cuts;
         var fresh = new List<int>(maxPieces);
         piecesOf.EnsureCapacity(piecesOf.Count + cuts);
@@ -436,37 +435,15 @@ internal static class GridNoder
         PointIndex.Reserve(tags, maxPieces);
         PointIndex.Reserve(dead, maxPieces);
         const int ahead = 4;
-        var wait = new SpinWait();
-        int cutsNumbered = 0;
-        bool stop = false;
-        var points = Task.Run(() => NumberNodes(index, s, nodes, cut, nodeStart, nodeX, nodeY, ids, ref cutsNumbered, ref stop));
-        try
+        TwoLines.Run(lines => NumberNodes(index, s, nodes, cut, nodeStart, nodeX, nodeY, ids, lines), lines =>
         {
             for (int c = 0; c < cuts; c++)
             {
-                int ready;
-                while ((ready = Volatile.Read(ref cutsNumbered)) <= c)
-                {
-                    if (points.IsCompleted)
-                    {
-                        points.GetAwaiter().GetResult(); // rethrows what stopped it
-                        if (Volatile.Read(ref cutsNumbered) <= c)
-                            throw new InvalidOperationException($"The split's points line ended at cut {c} of {cuts}.");
-                    }
-                    wait.SpinOnce();
-                }
-                wait.Reset();
+                int ready = lines.WaitFor(c);
                 if (c + ahead < ready) PrefetchPieces(index, s.Id[cut[c + ahead]], ids.AsSpan(nodeStart[c + ahead], nodeStart[c + ahead + 1] - nodeStart[c + ahead]));
                 CutOne(index, s.Id[cut[c]], ids.AsSpan(nodeStart[c], nodeStart[c + 1] - nodeStart[c]), tags, dead, piecesOf, fresh);
             }
-        }
-        catch
-        {
-            Volatile.Write(ref stop, true);
-            try { points.Wait(); } catch (AggregateException) { }
-            throw;
-        }
-        points.GetAwaiter().GetResult();
+        });
         var changed = new bool[index.PairA.Count];
         foreach (int id in fresh) changed[id] = true;
         return changed;
@@ -474,17 +451,17 @@ internal static class GridNoder
 
     /// <summary>
     /// The split's points line: for each cut segment in order, its nodes in their order along it
-    /// (its ends left out), numbered in the index a chunk of cuts at a time; <paramref name="cutsNumbered"/>
-    /// tells the pieces' line how many cuts are ready.
+    /// (its ends left out), numbered in the index a chunk of cuts at a time and published to the
+    /// pieces' line.
     /// </summary>
     private static void NumberNodes(PointIndex index, Segments s, SegmentNodes nodes, int[] cut, int[] nodeStart,
-        double[] nodeX, double[] nodeY, int[] ids, ref int cutsNumbered, ref bool stop)
+        double[] nodeX, double[] nodeY, int[] ids, TwoLines lines)
     {
         // A chunk's slots are asked for as its nodes are gathered, and looked up after: a few
         // hundred lookups later, by when they have come.
         const int chunk = 256;
         int c = 0, n = 0, numbered = 0;
-        for (int k = 0; k < s.Count && !Volatile.Read(ref stop); k++)
+        for (int k = 0; k < s.Count && !lines.Stopped; k++)
         {
             if (nodes.Start[k] == nodes.Start[k + 1]) continue;
             var extra = nodes.Points.AsSpan(nodes.Start[k], nodes.Start[k + 1] - nodes.Start[k]);
@@ -503,7 +480,7 @@ internal static class GridNoder
             if (c % chunk != 0 && c != cut.Length) continue;
             for (; numbered < n; numbered++) ids[numbered] = index.Point(nodeX[numbered], nodeY[numbered]);
             nodeStart[c] = n;
-            Volatile.Write(ref cutsNumbered, c);
+            lines.Publish(c);
         }
     }
 
@@ -527,12 +504,9 @@ internal static class GridNoder
     private static void CutOne(PointIndex index, int parent, ReadOnlySpan<int> at, List<ulong> tags, List<bool> dead,
         Dictionary<int, List<int>> piecesOf, List<int> fresh)
     {
-        int u = index.PairA[parent], count = 0;
-        foreach (int v in at)
-            if (v != u) { count++; u = v; }
-        if (count == 0) return;
-        var pieces = new List<int>(count + 1);
-        u = index.PairA[parent];
+        int u = index.PairA[parent];
+        if (!at.ContainsAnyExcept(u)) return;
+        var pieces = new List<int>(at.Length + 1);
         foreach (int v in at)
         {
             if (v == u) continue;

@@ -204,11 +204,9 @@ public sealed class Mosaic
         // rings (their table only), this one numbers the segments (theirs only) as the rings'
         // points are ready. Each lookup asks memory for its slot a few lookups ahead.
         const int ahead = 8;
-        int ringsNumbered = 0;
-        bool stop = false;
-        var points = Task.Run(() =>
+        TwoLines.Run(lines =>
         {
-            for (int r = 0; r < rings.Count && !Volatile.Read(ref stop); r++)
+            for (int r = 0; r < rings.Count && !lines.Stopped; r++)
             {
                 var cs = rings[r].Ring;
                 int n = cs.Count, o = ringStart[r];
@@ -218,34 +216,13 @@ public sealed class Mosaic
                     if (i + ahead < n) index.PrefetchPoint(cs.GetX(i + ahead), cs.GetY(i + ahead));
                     ids[o + i] = index.Point(cs.GetX(i), cs.GetY(i));
                 }
-                Volatile.Write(ref ringsNumbered, r + 1);
+                lines.Publish(r + 1);
             }
-        });
-        var wait = new SpinWait();
-        try
-        {
-            NumberSegments();
-        }
-        catch
-        {
-            // The points' line stops too (its own failure, if any, is not the one reported).
-            Volatile.Write(ref stop, true);
-            try { points.Wait(); } catch (AggregateException) { }
-            throw;
-        }
-        points.GetAwaiter().GetResult();
-        return (index, masks);
-
-        void NumberSegments()
+        }, lines =>
         {
             for (int r = 0; r < rings.Count; r++)
             {
-                while (Volatile.Read(ref ringsNumbered) <= r)
-                {
-                    if (points.IsCompleted) points.GetAwaiter().GetResult(); // rethrows what stopped it
-                    wait.SpinOnce();
-                }
-                wait.Reset();
+                lines.WaitFor(r);
                 int layer = rings[r].Layer, o = ringStart[r], n = ringStart[r + 1] - o;
                 if (n == 0) continue;
                 ulong bit = layer < 64 ? 1UL << layer : 0;
@@ -266,7 +243,8 @@ public sealed class Mosaic
                     u = v;
                 }
             }
-        }
+        });
+        return (index, masks);
     }
 
     /// <summary>Whether an edge with these layer bits lies on a boundary of the layer (layers past 64 are not tracked: always).</summary>
