@@ -20,6 +20,8 @@ internal static class InputLimit
     /// </summary>
     public static long Check(Study study, string studyName, int maxMb)
     {
+        foreach (string file in LayerFiles(study))
+            CheckKind(file, Path.GetFileName(file));
         var sizes = Sizes(study);
         long total = sizes.Sum(s => s.Bytes);
         if (total <= maxMb * Mb) return total;
@@ -30,6 +32,49 @@ internal static class InputLimit
             $"the layer files total {Megabytes(total)} MB ({largest}), over the limit of {maxMb.ToString(CultureInfo.InvariantCulture)} MB: "
             + "CepGeo holds every layer in memory, so the study was refused before reading it; simplify or clip the layers, "
             + "or raise the limit with --max-input-mb if this machine has several times that much memory");
+    }
+
+    /// <summary>
+    /// Refuses, before anything opens it, what is not a regular file (a FIFO would be waited on
+    /// forever, /dev/zero read until memory ends) and a file over <paramref name="maxMb"/> MiB.
+    /// A missing path or a folder passes: the reader says so in its own words.
+    /// </summary>
+    public static void CheckFile(string path, string source, int maxMb = DefaultMaxMb)
+    {
+        CheckKind(path, source);
+        if (!File.Exists(path)) return;
+        long bytes = new FileInfo(path).Length;
+        if (bytes > maxMb * Mb)
+            throw new CepGeoInputException(source, null,
+                $"le fichier fait {Megabytes(bytes)} Mo, plus que la limite de {maxMb.ToString(CultureInfo.InvariantCulture)} Mo : "
+                + "il n'a pas été lu (--max-input-mb relève la limite d'analyze si la machine a plusieurs fois cette mémoire)");
+    }
+
+    private static void CheckKind(string path, string source)
+    {
+        string? kind = FileSystemCalls.KindOf(path) switch
+        {
+            FileSystemCalls.Kind.Fifo => "un tube nommé (FIFO)",
+            FileSystemCalls.Kind.CharacterDevice or FileSystemCalls.Kind.BlockDevice => "un périphérique",
+            FileSystemCalls.Kind.Socket => "une socket",
+            FileSystemCalls.Kind.Other => "un fichier spécial",
+            _ => null,
+        };
+        if (kind is not null)
+            throw new CepGeoInputException(source, null, $"{path} est {kind}, pas un fichier ordinaire : CepGeo ne lit que des fichiers");
+    }
+
+    /// <summary>
+    /// The value of a --max-input-mb option: a whole number of MiB above 0, else a parse error
+    /// (System.CommandLine turns it into one line and exit code 2).
+    /// </summary>
+    public static int ParseMaxMb(System.CommandLine.Parsing.ArgumentResult r)
+    {
+        string text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int mb) && mb > 0)
+            return mb;
+        r.AddError($"--max-input-mb attend un nombre entier de mégaoctets plus grand que 0 (par exemple 2048), pas « {text} »");
+        return DefaultMaxMb;
     }
 
     private static List<(string Path, long Bytes)> Sizes(Study study) =>

@@ -21,10 +21,16 @@ internal static class StudyFiles
             "no study given and the demo study was not found; run 'cepgeo demo generate' or give a study file");
     }
 
-    /// <summary>Reads and validates a study file; every layer file must exist.</summary>
-    public static Study Read(string path, string? crsOverride = null)
+    /// <summary>
+    /// Reads and validates a study file; every layer file must exist, be a regular file, and the
+    /// layers total at most <paramref name="maxMb"/> MiB (the study file too, alone).
+    /// </summary>
+    public static Study Read(string path, string? crsOverride = null, int maxMb = InputLimit.DefaultMaxMb)
     {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new CepGeoInputException("study", null, "le chemin de l'étude est vide");
         string full = Path.GetFullPath(path);
+        InputLimit.CheckFile(full, path, maxMb);
         if (!File.Exists(full))
             throw new CepGeoInputException(path, null, "study file not found");
         Study study;
@@ -39,6 +45,7 @@ internal static class StudyFiles
         if (missing.Count > 0)
             throw new CepGeoInputException(Path.GetFileName(full), null,
                 "layer file not found: " + string.Join("; ", missing));
+        InputLimit.Check(study, Path.GetFileName(full), maxMb);
         return study;
     }
 
