@@ -46,7 +46,7 @@ internal static class AnalyzeCommand
         };
         maps.AddTo(command);
         command.SetAction(parsed => RunCancellable(context, cancellation, onStep, parsed.GetValue(study), parsed.GetValue(output),
-            parsed.GetValue(force), parsed.GetValue(crs), parsed.GetValue(timings), parsed.GetValue(noMaps) ? null : maps.Read(parsed),
+            parsed.GetValue(force), parsed.GetValue(crs), parsed.GetValue(timings), parsed.GetValue(noMaps) ? null : maps.Read(parsed, context.Text),
             parsed.GetValue(maxInput), Tables(parsed.GetValue(format))));
         return command;
     }
