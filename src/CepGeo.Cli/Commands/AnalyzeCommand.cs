@@ -38,7 +38,7 @@ internal static class AnalyzeCommand
         {
             Description = $"Refuse a study whose layer files total more than this many MB (default {InputLimit.DefaultMaxMb})",
             DefaultValueFactory = _ => InputLimit.DefaultMaxMb,
-            CustomParser = InputLimit.ParseMaxMb,
+            CustomParser = r => InputLimit.ParseMaxMb(r, context.Text),
         };
         var command = new Command("analyze", "Overlay the cells with every operator layer and write the gap report, tables and summary")
         {

@@ -45,35 +45,43 @@ internal static class InputLimit
         if (!File.Exists(path)) return;
         long bytes = new FileInfo(path).Length;
         if (bytes > maxMb * Mb)
-            throw new CepGeoInputException(source, null,
-                $"le fichier fait {Megabytes(bytes)} Mo, plus que la limite de {maxMb.ToString(CultureInfo.InvariantCulture)} Mo : "
-                + "il n'a pas été lu (--max-input-mb relève la limite d'analyze si la machine a plusieurs fois cette mémoire)");
+        {
+            string size = Megabytes(bytes), limit = maxMb.ToString(CultureInfo.InvariantCulture);
+            throw new CepGeoInputException(source, null, new Phrase(
+                $"le fichier fait {size} Mo, plus que la limite de {limit} Mo : il n'a pas été lu "
+                + "(--max-input-mb relève la limite d'analyze si la machine a plusieurs fois cette mémoire)",
+                $"the file is {size} MB, over the limit of {limit} MB: it was not read "
+                + "(--max-input-mb raises analyze's limit if this machine has several times that memory)"));
+        }
     }
 
     private static void CheckKind(string path, string source)
     {
-        string? kind = FileSystemCalls.KindOf(path) switch
+        Phrase? kind = FileSystemCalls.KindOf(path) switch
         {
-            FileSystemCalls.Kind.Fifo => "un tube nommé (FIFO)",
-            FileSystemCalls.Kind.CharacterDevice or FileSystemCalls.Kind.BlockDevice => "un périphérique",
-            FileSystemCalls.Kind.Socket => "une socket",
-            FileSystemCalls.Kind.Other => "un fichier spécial",
+            FileSystemCalls.Kind.Fifo => new Phrase("un tube nommé (FIFO)", "a named pipe (FIFO)"),
+            FileSystemCalls.Kind.CharacterDevice or FileSystemCalls.Kind.BlockDevice => new Phrase("un périphérique", "a device"),
+            FileSystemCalls.Kind.Socket => new Phrase("une socket", "a socket"),
+            FileSystemCalls.Kind.Other => new Phrase("un fichier spécial", "a special file"),
             _ => null,
         };
-        if (kind is not null)
-            throw new CepGeoInputException(source, null, $"{path} est {kind}, pas un fichier ordinaire : CepGeo ne lit que des fichiers");
+        if (kind is { } k)
+            throw new CepGeoInputException(source, null, new Phrase(
+                $"{path} est {k.Fr}, pas un fichier ordinaire : CepGeo ne lit que des fichiers",
+                $"{path} is {k.En}, not a regular file: CepGeo reads files only"));
     }
 
     /// <summary>
     /// The value of a --max-input-mb option: a whole number of MiB above 0, else a parse error
     /// (System.CommandLine turns it into one line and exit code 2).
     /// </summary>
-    public static int ParseMaxMb(System.CommandLine.Parsing.ArgumentResult r)
+    public static int ParseMaxMb(System.CommandLine.Parsing.ArgumentResult r, ConsoleText text)
     {
-        string text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int mb) && mb > 0)
+        string value = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int mb) && mb > 0)
             return mb;
-        r.AddError($"--max-input-mb attend un nombre entier de mégaoctets plus grand que 0 (par exemple 2048), pas « {text} »");
+        r.AddError(text.T($"--max-input-mb attend un nombre entier de mégaoctets plus grand que 0 (par exemple 2048), pas « {value} »",
+            $"--max-input-mb takes a whole number of megabytes above 0 (for example 2048), not \"{value}\""));
         return DefaultMaxMb;
     }
 

@@ -28,7 +28,7 @@ internal static class StudyFiles
     public static Study Read(string path, string? crsOverride = null, int maxMb = InputLimit.DefaultMaxMb)
     {
         if (string.IsNullOrWhiteSpace(path))
-            throw new CepGeoInputException("study", null, "le chemin de l'étude est vide");
+            throw new CepGeoInputException("study", null, new Phrase("le chemin de l'étude est vide", "the study path is empty"));
         string full = Path.GetFullPath(path);
         InputLimit.CheckFile(full, path, maxMb);
         if (!File.Exists(full))

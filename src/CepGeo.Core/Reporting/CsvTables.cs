@@ -125,7 +125,10 @@ public static class CsvTables
         w.WriteEndArray();
     }
 
-    /// <summary>One CSV field: round-trip numbers, lower-case booleans, quoted text when needed.</summary>
+    /// <summary>
+    /// One CSV field: round-trip numbers, lower-case booleans, quoted text when needed; text that a
+    /// spreadsheet would run as a formula gets a leading apostrophe (<see cref="SpreadsheetText"/>).
+    /// </summary>
     public static string Cell(object? value) => value switch
     {
         null => "",
@@ -133,8 +136,8 @@ public static class CsvTables
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         int i => i.ToString(CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
-        string s => Quote(s),
-        _ => Quote(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
+        string s => Quote(SpreadsheetText.Neutralise(s)),
+        _ => Quote(SpreadsheetText.Neutralise(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")),
     };
 
     private static string Quote(string s) =>
