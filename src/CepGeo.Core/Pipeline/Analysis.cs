@@ -49,6 +49,8 @@ public static class Analysis
     public const string StepProject = "project";
     public const string StepMosaic = "mosaic";
     public const string StepMetrics = "metrics";
+    /// <summary>Distances to the operators' sites (spec §9); a step only when the study has sites.</summary>
+    public const string StepSites = "sites";
 
     /// <summary>A sub-step of the mosaic as <see cref="Run"/> reports it (<c>mosaic.faces</c>).</summary>
     public static string MosaicStep(string sub) => $"{StepMosaic}.{sub}";
@@ -116,6 +118,7 @@ public static class Analysis
                 pairs.Add(Compare.Run(mosaic, a, infos[a], b, infos[b], pop, study.Tolerances, withDefects: false));
             }
 
+        if (siteLayers.Count > 0) Step(StepSites);
         var sites = SitesStep.Run(siteLayers, crs, projected[0], weights is null ? null : projected[^1], values, mosaic,
             specs.Count, study.Tolerances, cancellationToken);
 
