@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
 using CepGeo.Core.Pipeline;
 using CepGeo.Core.Projection;
@@ -74,7 +75,7 @@ public sealed class ViewerData
         foreach (var kind in DefectKinds)
         {
             var ofKind = defects.Where(d => d.Kind == kind).ToList();
-            var shapes = DisplayGeometry.Pieces([.. ofKind.Select(d => AnalysisOutputs.DefectGeometry(r, d))], tolerance / 4, toLonLat);
+            var shapes = DisplayGeometry.Pieces([.. ofKind.Select(d => r.DefectGeometry(d))], tolerance / 4, toLonLat);
             layers.Add(Defects(kind, ofKind.Select((d, i) => DefectFeature(shapes[i], d.Id, kind, d.Operator, d.CellId, d.CellName, d.ZoneIds, d.AreaKm2))));
         }
 

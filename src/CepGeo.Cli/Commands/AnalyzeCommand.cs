@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Pipeline;
 using CepGeo.Core.Reporting;
 using Spectre.Console;

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using CepGeo.Core.Design;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
 using CepGeo.Core.Pipeline;
+using CepGeo.Core.Reporting;
 using Spectre.Console;
 
 namespace CepGeo.Cli.Commands;

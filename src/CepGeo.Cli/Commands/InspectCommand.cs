@@ -1,7 +1,7 @@
 using System.CommandLine;
 using CepGeo.Core.Loading;
 using CepGeo.Core.Model;
-using CepGeo.Core.Validation;
+using CepGeo.Core.Pipeline;
 
 namespace CepGeo.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using CepGeo.Core.Loading;
 using CepGeo.Core.Model;
 using CepGeo.Core.Validation;
-using CepGeo.Core.Zones;
+using CepGeo.Core.Loading.Zones;
 
 namespace CepGeo.Cli.Commands;
 

@@ -4,7 +4,7 @@ using System.Text;
 using CepGeo.Core.Model;
 using CepGeo.Core.Projection;
 using CepGeo.Core.Reporting;
-using CepGeo.Core.Zones;
+using CepGeo.Core.Loading.Zones;
 using Spectre.Console;
 
 namespace CepGeo.Cli.Commands;

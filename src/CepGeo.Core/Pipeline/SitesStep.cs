@@ -3,7 +3,7 @@ using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
 using CepGeo.Core.Overlay;
 using CepGeo.Core.Projection;
-using CepGeo.Core.Zones;
+using CepGeo.Core.Loading.Zones;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;

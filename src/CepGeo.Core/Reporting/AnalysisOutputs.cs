@@ -1,10 +1,8 @@
 using System.Text.Json.Nodes;
 using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
-using CepGeo.Core.Pipeline;
 using CepGeo.Core.Projection;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Operation.OverlayNG;
 
 namespace CepGeo.Core.Reporting;
 
@@ -140,24 +138,12 @@ public static class AnalysisOutputs
                 new("zone_ids", d.ZoneIds), new("area_km2", d.AreaKm2), new("population", d.Pop), new("share_of_cell", d.ShareOfCell),
                 new("width_m", d.WidthM),
             ];
-            return new GeoJsonFeature(oneFace ? null : DefectGeometry(r, d), properties, d.Id)
+            return new GeoJsonFeature(oneFace ? null : r.DefectGeometry(d), properties, d.Id)
             {
                 Transform = toWgs84,
                 PolygonXY = oneFace ? r.Mosaic.FaceRingsXY(d.Faces[0]) : null,
             };
         }, [KeyValuePair.Create("cepgeo", (JsonNode?)Header(r, version))]);
-    }
-
-    /// <summary>
-    /// The union of a defect's faces (they share edges exactly: a coverage union suffices). A new
-    /// geometry each time (the mosaic makes faces when asked for): the caller may change it.
-    /// </summary>
-    public static Geometry DefectGeometry(AnalysisResult r, Defect d)
-    {
-        var faces = d.Faces.Select(f => (Geometry)r.Mosaic.Faces[f]).ToArray();
-        if (faces.Length == 1) return faces[0];
-        var factory = faces[0].Factory;
-        return CoverageUnion.Union(factory.CreateGeometryCollection(faces));
     }
 
     /// <summary>The cells with every per-operator metric as <c>{key}_{metric}</c>, ready for a choropleth.</summary>

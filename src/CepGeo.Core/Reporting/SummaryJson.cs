@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
-using CepGeo.Core.Pipeline;
 
 namespace CepGeo.Core.Reporting;
 
