@@ -100,7 +100,7 @@ internal static class AnalyzeCommand
             StepMemory.Release(step);
             onStep?.Invoke(step);
         }
-        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, Start, cancel);
+        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, Start, cancel, loadSites: StudyFiles.LoadSites);
         Start(StepMemory.StepWrite);
         AnalysisOutputs.WriteAll(result, name =>
         {

@@ -74,6 +74,8 @@ internal static class StudyFiles
         }
         if (study.Weights is not null)
             yield return ("weights.path", study.Weights.Path);
+        foreach (var op in study.SiteOperators)
+            yield return ($"sites ({op.Key})", op.Sites!.Path);
     }
 
     /// <summary>Reads a polygon layer, or builds an operator's zones from its commune list (the match report becomes its load report).</summary>
@@ -81,4 +83,20 @@ internal static class StudyFiles
         spec.Members is null ? LayerReader.Read(spec.Path, LayerOptions.For(spec)) : ZoneListFiles.LoadLayer(spec);
 
     public static Layer LoadWeights(WeightsSpec spec) => LayerReader.Read(spec.Path, LayerOptions.For(spec));
+
+    /// <summary>Reads an operator's sites: a point layer, or a CSV of lon/lat or commune codes (spec §9).</summary>
+    public static SiteLayer LoadSites(SitesSpec spec)
+    {
+        if (!spec.IsCsv) return SiteReader.FromLayer(LayerReader.Read(spec.Path, LayerOptions.For(spec)));
+        string source = Path.GetFileName(spec.Path);
+        try
+        {
+            using var stream = File.OpenRead(spec.Path);
+            return SiteReader.ReadCsv(stream, source, spec);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CepGeoInputException(source, null, $"cannot open {spec.Path}: {e.Message}", e);
+        }
+    }
 }

@@ -82,7 +82,7 @@ internal static class ViewCommand
         }
         var study = StudyFiles.Read(path);
         context.Output.WriteLine($"Analysing {study.Name}…");
-        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release);
+        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release, loadSites: StudyFiles.LoadSites);
         return ViewerData.FromAnalysis(result, CliApp.Version);
     }
 
