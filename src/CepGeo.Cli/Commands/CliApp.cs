@@ -55,6 +55,8 @@ internal static class CliApp
         root.Subcommands.Add(ValidateCommand.Create(context));
         root.Subcommands.Add(Group("design", "Propose perimeters that fit the operators (nest, snap, balance)",
             DesignNestCommand.Create(context), DesignSnapCommand.Create(context), DesignBalanceCommand.Create(context)));
+        root.Subcommands.Add(Group("plan", "Perimeters drawn by hand: score a plan (communes → perimeters), or start one from today's cells",
+            PlanScoreCommand.Create(context), PlanFromCellsCommand.Create(context)));
         root.Subcommands.Add(RenderCommand.Create(context));
         root.Subcommands.Add(ViewCommand.Create(context));
         root.Subcommands.Add(Group("zones", "Operator zones from commune lists",
