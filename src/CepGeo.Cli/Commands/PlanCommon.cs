@@ -15,12 +15,6 @@ internal static class PlanCommon
         Description = "Property of the weights layer holding the unit (commune) code (default: code when every commune has one, else the layer's ids)",
     };
 
-    public static Option<string> Lang() => new("--lang")
-    {
-        Description = "Language of the console lines: fr (default) or en",
-        DefaultValueFactory = _ => "fr",
-    };
-
     /// <summary>Today's analysis and the units a plan assigns.</summary>
     public static (AnalysisResult Today, PlanUnits Units) Load(string studyPath, string? unitId)
     {

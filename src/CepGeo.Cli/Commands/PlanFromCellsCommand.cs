@@ -14,15 +14,13 @@ internal static class PlanFromCellsCommand
         var output = new Option<string>("--out", "-o") { Description = "The plan file to write (default: plan.csv)", DefaultValueFactory = _ => "plan.csv" };
         var force = new Option<bool>("--force") { Description = "Replace the plan file if it exists" };
         var unitId = PlanCommon.UnitId();
-        var lang = PlanCommon.Lang();
-        lang.AcceptOnlyFromAmong("fr", "en");
-        var command = new Command("from-cells", "Write today's cells as a plan: each commune to the cell holding most of its area")
+        var command = new Command("from-cells", context.T("Écrire les territoires d'aujourd'hui comme scénario : chaque commune au territoire qui en couvre le plus", "Write today's cells as a plan: each commune to the cell holding most of its area"))
         {
-            study, output, force, unitId, lang,
+            study, output, force, unitId,
         };
         command.SetAction(parsed =>
         {
-            bool en = parsed.GetValue(lang) == "en";
+            bool en = !context.Text.French;
             string path = parsed.GetValue(output)!;
             string full = Path.GetFullPath(path);
             if (Directory.Exists(full)) throw new CepGeoInputException(path, null, "is a folder; --out names the plan file to write");

@@ -14,24 +14,22 @@ internal static class PlanScoreCommand
     public static Command Create(CliContext context)
     {
         var study = DesignCommon.Study();
-        var planOpt = new Option<string>("--plan", "-p") { Description = "The plan: CSV unit_id, perimeter_id[, perimeter_name] (',' or ';')", Required = true };
-        var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/plan-<plan file name>)" };
+        var planOpt = new Option<string>("--plan", "-p") { Description = context.T("Le scénario : CSV unit_id, perimeter_id[, perimeter_name] (« , » ou « ; »)", "The plan: CSV unit_id, perimeter_id[, perimeter_name] (',' or ';')"), Required = true };
+        var output = new Option<string?>("--out", "-o") { Description = context.T("Dossier de sortie (défaut : out/plan-<nom du fichier>)", "Output folder (default: out/plan-<plan file name>)") };
         var force = DesignCommon.Force();
         var unitId = PlanCommon.UnitId();
-        var lang = PlanCommon.Lang();
-        lang.AcceptOnlyFromAmong("fr", "en");
-        var command = new Command("score", "Score a plan (communes → perimeters) against every operator, as analyze scores cells")
+        var command = new Command("score", context.T("Évaluer un scénario de découpage (communes → périmètres) face à chaque réseau, comme analyze évalue les territoires", "Score a plan (communes → perimeters) against every operator, as analyze scores cells"))
         {
-            study, planOpt, output, force, unitId, lang,
+            study, planOpt, output, force, unitId,
         };
         command.SetAction(parsed =>
         {
-            bool en = parsed.GetValue(lang) == "en";
+            bool en = !context.Text.French;
             string planPath = parsed.GetValue(planOpt)!;
             var (today, units) = PlanCommon.Load(parsed.GetValue(study)!, parsed.GetValue(unitId));
             var (plan, check) = PlanCommon.Read(today, units, planPath);
             string outDir = parsed.GetValue(output) ?? Path.Combine("out", "plan-" + Path.GetFileNameWithoutExtension(planPath));
-            using var folder = OutputFolder.Open(outDir, parsed.GetValue(force));
+            using var folder = OutputFolder.Open(outDir, parsed.GetValue(force), StudyFiles.InputFiles(today.Study).Append(Path.GetFullPath(planPath)));
             var result = PlanScore.Score(today, units, plan);
             PlanOutputs.WriteAll(result, folder.Create, CliApp.Version);
             string target = folder.Commit();
