@@ -19,6 +19,18 @@ public static class ViewerSecurity
     public const int MaxHeaderCount = 64;
 
     /// <summary>
+    /// Connections open at once. A browser opens about six per server; beyond this Kestrel closes new
+    /// connections at once, so holding thousands of them cannot exhaust the process's file handles
+    /// (issue 21: ~20,000 held connections killed it).
+    /// </summary>
+    public const int MaxConnections = 200;
+
+    /// <summary>How long a connection may take to send its request headers, and stay idle between requests.</summary>
+    public static readonly TimeSpan HeadersTimeout = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// The Content-Security-Policy of every response: scripts, styles, data and images from the page's own
     /// origin only (the page has no inline script or style attribute; the PNG export draws on a canvas and
     /// downloads a blob, which needs no image source). With <c>--tiles</c>, images may also come from
@@ -34,7 +46,7 @@ public static class ViewerSecurity
             // Leaflet's {s} subdomains (a, b, c) all have to be allowed.
             img += " " + (tiles.Contains("{s}", StringComparison.Ordinal) ? $"{u.Scheme}://*.{u.Host[(u.Host.IndexOf('.') + 1)..]}" : u.GetLeftPart(UriPartial.Authority));
         return "default-src 'none'; script-src 'self'; style-src 'self'" + (styleHashes is null ? "" : " " + styleHashes) + "; img-src " + img +
-"; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+            "; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     }
 
     /// <summary>
@@ -44,10 +56,18 @@ public static class ViewerSecurity
     /// </summary>
     public const string LassoStyleHashes = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=' 'sha256-ST7YkqUUVdtqMf8u5S1958Tu3L8LHqQW2TVmJ87jRNM=' 'sha256-QKU7gX3F3GaIhe/OH/0A50iyrI1CVK5OSOD+ir6uLD0='";
 
-    /// <summary>Kestrel's own limits: a longer URL gets 414, too many or too large headers 431, before any of our code runs.</summary>
+    /// <summary>
+    /// Kestrel's own limits: a longer URL gets 414, too many or too large headers 431, before any of our
+    /// code runs; connections over <see cref="MaxConnections"/> are closed as they come; slow or idle
+    /// ones are dropped after a timeout.
+    /// </summary>
     /// <param name="maxBodyBytes">0 (read-only viewer), or the largest plan edit accepted (plan mode).</param>
     public static void Limit(KestrelServerLimits limits, long maxBodyBytes = 0)
     {
+        limits.MaxConcurrentConnections = MaxConnections;
+        limits.MaxConcurrentUpgradedConnections = 0;
+        limits.RequestHeadersTimeout = HeadersTimeout;
+        limits.KeepAliveTimeout = KeepAliveTimeout;
         limits.MaxRequestLineSize = MaxRequestLineBytes;
         limits.MaxRequestHeadersTotalSize = MaxHeaderBytes;
         limits.MaxRequestHeaderCount = MaxHeaderCount;
