@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using CepGeo.Core.Design;
 using CepGeo.Core.Loading;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Pipeline;
 
 namespace CepGeo.Benchmarks;

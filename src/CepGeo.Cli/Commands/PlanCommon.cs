@@ -2,7 +2,7 @@ using System.CommandLine;
 using CepGeo.Core.Design;
 using CepGeo.Core.Loading;
 using CepGeo.Core.Model;
-using CepGeo.Core.Pipeline;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Rendering;
 
 namespace CepGeo.Cli.Commands;

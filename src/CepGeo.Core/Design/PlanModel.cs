@@ -1,7 +1,7 @@
 using System.Globalization;
 using CepGeo.Core.Loading;
 using CepGeo.Core.Model;
-using CepGeo.Core.Pipeline;
+using CepGeo.Core.Metrics;
 
 namespace CepGeo.Core.Design;
 

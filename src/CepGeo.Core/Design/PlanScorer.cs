@@ -1,6 +1,6 @@
 using System.Globalization;
+using CepGeo.Core.Common;
 using CepGeo.Core.Metrics;
-using CepGeo.Core.Pipeline;
 
 namespace CepGeo.Core.Design;
 

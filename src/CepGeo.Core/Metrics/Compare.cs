@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using CepGeo.Core.Common;
 using CepGeo.Core.Model;
 using CepGeo.Core.Overlay;
 

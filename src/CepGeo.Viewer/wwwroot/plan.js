@@ -278,6 +278,7 @@
         }
       }).addTo(map);
       rectangleMode();
+      map.invalidateSize();
       show(res[1]);
       setMode('click');
       body.dataset.planStatus = 'ready';

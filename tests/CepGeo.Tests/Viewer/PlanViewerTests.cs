@@ -6,6 +6,7 @@ using CepGeo.Cli.Commands;
 using CepGeo.Core.Design;
 using CepGeo.Core.Loading;
 using CepGeo.Core.Model;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Pipeline;
 using CepGeo.Core.Projection;
 using CepGeo.Tests.Design;
