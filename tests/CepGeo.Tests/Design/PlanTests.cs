@@ -247,7 +247,7 @@ public class PacaPlanTests(PacaFixture paca) : IClassFixture<PacaFixture>
             spec => spec.Key == "cells"
                 ? new Layer("perimeters", dissolved.Features.Select(f => new Feature(f.Id, f.Name, f.Geometry.Copy(), new Dictionary<string, object?>())).ToList(), dissolved.Crs, [])
                 : CepGeo.Cli.Commands.StudyFiles.LoadLayer(spec),
-            CepGeo.Cli.Commands.StudyFiles.LoadWeights);
+            CepGeo.Cli.Commands.StudyFiles.LoadWeights, loadSites: CepGeo.Cli.Commands.StudyFiles.LoadSites);
         Assert.Equal(r.Crs.ToString(), fresh.Crs.ToString());
         for (int k = 0; k < fresh.Comparisons.Count; k++)
         {
