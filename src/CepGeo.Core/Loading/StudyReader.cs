@@ -28,7 +28,6 @@ public static partial class StudyReader
     private static readonly string[] MemberListKeys =
         ["key", "label", "members", "communes", "codeField", "memberCode", "zoneCode", "zoneName", "crosswalk", "fromField", "toField"];
     private static readonly string[] WeightsKeys = ["path", "value", "label", "table"];
-    private static readonly string[] ToleranceKeys = ["sliverWidthM", "minAreaKm2", "minShare", "nestShare"];
 
     private static readonly JsonDocumentOptions ParseOptions = new()
     {
@@ -241,12 +240,12 @@ public static partial class StudyReader
         {
             var d = Tolerances.Default;
             if (!top.TryGetValue("tolerances", out var element) || element.ValueKind == JsonValueKind.Null) return d;
-            var t = Members(element, "tolerances", ToleranceKeys);
+            var t = Members(element, "tolerances", Tolerances.Keys);
             var tolerances = new Tolerances(
-                NonNegative(t, "sliverWidthM") ?? d.SliverWidthM,
-                NonNegative(t, "minAreaKm2") ?? d.MinAreaKm2,
-                Share(t, "minShare") ?? d.MinShare,
-                Share(t, "nestShare") ?? d.NestShare);
+                NonNegative(t, Tolerances.SliverWidthMKey) ?? d.SliverWidthM,
+                NonNegative(t, Tolerances.MinAreaKm2Key) ?? d.MinAreaKm2,
+                Share(t, Tolerances.MinShareKey) ?? d.MinShare,
+                Share(t, Tolerances.NestShareKey) ?? d.NestShare);
             if (tolerances.NestShare < tolerances.MinShare)
                 throw Fail(string.Create(CultureInfo.InvariantCulture,
                     $"tolerances.nestShare: {tolerances.NestShare} is below tolerances.minShare ({tolerances.MinShare}); a nested zone must at least be significant"));
@@ -270,7 +269,7 @@ public static partial class StudyReader
         }
 
         /// <summary>The members of an object, refusing duplicates and keys not in <paramref name="allowed"/>.</summary>
-        private Dictionary<string, JsonElement> Members(JsonElement element, string where, string[] allowed)
+        private Dictionary<string, JsonElement> Members(JsonElement element, string where, IReadOnlyList<string> allowed)
         {
             if (element.ValueKind != JsonValueKind.Object)
                 throw Fail($"{(where.Length == 0 ? "study" : where)}: expected an object ({{ … }}), not {Describe(element)}");
@@ -343,7 +342,7 @@ public static partial class StudyReader
         };
 
         /// <summary>The allowed key a typo most likely meant: same letters ignoring case, or one edit (two for long keys).</summary>
-        private static string? Suggest(string key, string[] allowed)
+        private static string? Suggest(string key, IReadOnlyList<string> allowed)
         {
             string? best = null;
             int bestDistance = int.MaxValue;
