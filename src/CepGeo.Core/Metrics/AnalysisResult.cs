@@ -19,8 +19,15 @@ public sealed record AnalysisResult(
     double[]? FacePop,
     IReadOnlyList<Comparison> Comparisons,
     IReadOnlyList<Comparison> OperatorPairs,
-    IReadOnlyList<LoadIssue> Load)
+    IReadOnlyList<LoadIssue> Load,
+    IReadOnlyList<SiteComparison>? SiteComparisons = null)
 {
+    /// <summary>Each operator with sites against the cells (spec §9), in study order; empty when none has sites.</summary>
+    public IReadOnlyList<SiteComparison> Sites => SiteComparisons ?? [];
+
+    /// <summary>The weights layer (projected), or null without weights.</summary>
+    public Layer? WeightsLayer => HasWeights ? Layers[^1] : null;
+
     public Layer Cells => Layers[0];
 
     public bool HasWeights => FacePop is not null;

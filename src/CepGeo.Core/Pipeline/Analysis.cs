@@ -18,6 +18,8 @@ public static class Analysis
     public const string StepProject = "project";
     public const string StepMosaic = "mosaic";
     public const string StepMetrics = "metrics";
+    /// <summary>Distances to the operators' sites (spec §9); a step only when the study has sites.</summary>
+    public const string StepSites = "sites";
 
     /// <summary>A sub-step of the mosaic as <see cref="Run"/> reports it (<c>mosaic.faces</c>).</summary>
     public static string MosaicStep(string sub) => $"{StepMosaic}.{sub}";
@@ -28,8 +30,9 @@ public static class Analysis
     /// <param name="onStep">Called as each step starts (for progress bars and timings).</param>
     /// <param name="cancellationToken">Checked as each step and sub-step starts and between layers and
     /// comparisons; cancelling throws <see cref="OperationCanceledException"/> and nothing is returned.</param>
+    /// <param name="loadSites">Reads an operator's sites (spec §9); needed when the study names some.</param>
     public static AnalysisResult Run(Study study, Func<LayerSpec, Layer> loadLayer, Func<WeightsSpec, Layer> loadWeights,
-        Action<string>? onStep = null, CancellationToken cancellationToken = default)
+        Action<string>? onStep = null, CancellationToken cancellationToken = default, Func<SitesSpec, SiteLayer>? loadSites = null)
     {
         void Step(string name)
         {
@@ -52,10 +55,12 @@ public static class Analysis
         var weights = weightsTask is null ? null : InStudyOrder(weightsTask);
         var values = weights is null ? null : WeightValues(weights, study.Weights!);
         if (weights is not null) loaded.Add(weights);
+        var siteLayers = study.SiteOperators.Select(o => (o, (loadSites ?? throw new InvalidOperationException("the study has sites and no site loader was given"))(o.Sites!)))
+            .ToList();
 
         Step(StepProject);
         var crs = EqualArea.Choose(study.Crs, LonLatBounds(loaded));
-        var load = loaded.SelectMany(l => l.Report).ToList();
+        var load = loaded.SelectMany(l => l.Report).Concat(siteLayers.SelectMany(s => s.Item2.Report)).ToList();
         // In place: a copy of every ring of a national layer was tens of MB to allocate and collect.
         var projected = loaded.Select(l => Reprojector.Project(l, crs, inPlace: true)).ToList();
         loaded.Clear();
@@ -82,7 +87,11 @@ public static class Analysis
                 pairs.Add(Compare.Run(mosaic, a, infos[a], b, infos[b], pop, study.Tolerances, withDefects: false));
             }
 
-        return new AnalysisResult(study, crs, projected, infos, mosaic, pop, comparisons, pairs, load);
+        if (siteLayers.Count > 0) Step(StepSites);
+        var sites = SitesStep.Run(siteLayers, crs, projected[0], weights is null ? null : projected[^1], values, mosaic,
+            specs.Count, study.Tolerances, cancellationToken);
+
+        return new AnalysisResult(study, crs, projected, infos, mosaic, pop, comparisons, pairs, load, sites);
     }
 
     /// <summary>Runs parallel loading, turning its AggregateException back into the user's input error.</summary>
