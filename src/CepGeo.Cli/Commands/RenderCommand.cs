@@ -35,7 +35,7 @@ internal static class RenderCommand
         outDir ??= Path.Combine("out", new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyPath))!).Name, "maps");
         using var folder = OutputFolder.Open(outDir, force);
         var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release);
-        var written = MapFiles.Write(result, folder.Create, "", choices.Format, choices.Text, choices.Lambert93, choices.Print, CliApp.Version, choices.Date);
+        var written = MapFiles.Write(result, folder.Create, "", choices.Format, choices.Text, choices.Lambert93, choices.Print, CliApp.Version, choices.Date, choices.ByArea);
         string target = folder.Commit();
         context.Console.WriteLine($"{written.Count} files in {target}:");
         foreach (var name in written) context.Console.WriteLine("  " + name);
@@ -44,7 +44,7 @@ internal static class RenderCommand
 }
 
 /// <summary>The map options render and analyze share.</summary>
-internal sealed record MapChoices(string Format, MapText Text, bool Lambert93, bool Print, string Date);
+internal sealed record MapChoices(string Format, MapText Text, bool Lambert93, bool Print, string Date, bool ByArea = false);
 
 internal sealed class MapOptionSet
 {
@@ -57,6 +57,7 @@ internal sealed class MapOptionSet
     private readonly Option<string> _lang = new("--lang") { Description = "Language of maps and report: fr or en", DefaultValueFactory = _ => "fr" };
     private readonly Option<bool> _lambert = new("--lambert93") { Description = "Draw maps in Lambert-93 (EPSG:2154) rather than the study's equal-area CRS" };
     private readonly Option<bool> _print = new("--print") { Description = "Also write A4 300 dpi PNGs (*-a4.png, 3508×2480 px)" };
+    private readonly Option<bool> _byArea = new("--by-area") { Description = "Colour misfit maps by area, not by population (the default where the study has weights)" };
     private readonly Option<string?> _date = new("--date") { Description = "Date printed on maps (default: today), e.g. 2026-05-01" };
 
     public static MapOptionSet Create()
@@ -74,6 +75,7 @@ internal sealed class MapOptionSet
         command.Options.Add(_lambert);
         command.Options.Add(_print);
         command.Options.Add(_date);
+        command.Options.Add(_byArea);
     }
 
     public MapChoices Read(ParseResult parsed) => new(
@@ -81,5 +83,6 @@ internal sealed class MapOptionSet
         MapText.For(parsed.GetValue(_lang) ?? "fr"),
         parsed.GetValue(_lambert),
         parsed.GetValue(_print),
-        parsed.GetValue(_date) ?? DateTime.Now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        parsed.GetValue(_date) ?? DateTime.Now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        parsed.GetValue(_byArea));
 }

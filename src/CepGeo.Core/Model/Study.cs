@@ -1,6 +1,8 @@
 namespace CepGeo.Core.Model;
 
 /// <summary>A study file (spec §1), with paths already resolved against the study's folder.</summary>
+/// <param name="ShortNames">Optional short display labels: layer key (<c>cells</c> or an operator) → feature id → label,
+/// used by the report, the atlas and the maps instead of the layer's own (often long, upper-case) names.</param>
 public sealed record Study(
     string Name,
     string Crs,
@@ -8,7 +10,8 @@ public sealed record Study(
     IReadOnlyList<LayerSpec> Operators,
     WeightsSpec? Weights,
     Tolerances Tolerances,
-    string? Sources = null);
+    string? Sources = null,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? ShortNames = null);
 
 /// <summary>One layer of a study: cells (Key = "cells") or an operator network.</summary>
 /// <param name="Key">Short unique key <c>[a-z0-9_]+</c>; prefixes the operator's output columns.</param>

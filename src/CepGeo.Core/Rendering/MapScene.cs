@@ -23,6 +23,8 @@ public sealed class MapScene
         _toMap = toMap;
         Layers = result.Infos.Select((_, i) => (IReadOnlyList<Geometry>)result.Layers[i].Features
             .Select(f => Project(f.Geometry)).ToList()).ToList();
+        if (result.HasWeights && result.Layers.Count > result.Infos.Count)
+            Units = result.Layers[result.Infos.Count].Features.Select(f => Project(f.Geometry)).ToList();
         var env = new Envelope();
         foreach (var g in Layers[0]) env.ExpandToInclude(g.EnvelopeInternal);
         Extent = env;
@@ -35,6 +37,9 @@ public sealed class MapScene
 
     /// <summary>Cells first, then each operator, in study order (weights excluded).</summary>
     public IReadOnlyList<IReadOnlyList<Geometry>> Layers { get; }
+
+    /// <summary>The weights layer's polygons (communes), outlined on the fiches' maps; null without weights.</summary>
+    public IReadOnlyList<Geometry>? Units { get; }
 
     /// <summary>The cells' bounding box: every map of a study frames the same territory.</summary>
     public Envelope Extent { get; }

@@ -37,6 +37,16 @@ public sealed class MapText
         PercentDecimalSeparator = ",",
     };
 
+    /// <summary>A count of people as said aloud: under 100 to the unit, under 10 000 to the hundred, else to the thousand (57 000).</summary>
+    public string People(double v) => N(RoundPeople(v), "#,0");
+
+    /// <summary>The rounding of <see cref="People"/>.</summary>
+    public static double RoundPeople(double v)
+    {
+        double step = Math.Abs(v) < 100 ? 1 : Math.Abs(v) < 10_000 ? 100 : 1000;
+        return Math.Round(v / step, MidpointRounding.AwayFromZero) * step;
+    }
+
     public string Pct(double v, string format = "0.#") => N(v, format) + (French ? " %" : "%");
 
     public string OverviewTitle(string study) => study + T(" — vue d'ensemble", " — overview");
@@ -45,7 +55,7 @@ public sealed class MapText
 
     public string PairTitle(string a, string b) => T($"{a} face à {b}", $"{a} against {b}");
 
-    public string MisfitLegend => T("Désalignement (misfit)", "Misfit");
+    public string MisfitLegend => T("Désalignement", "Misfit");
 
     public string MisfitExplain => T("part de la surface à réaffecter", "share of the area to reassign");
 
@@ -55,7 +65,7 @@ public sealed class MapText
 
     public string Straddle => T("Débordement d'une zone", "Straddling piece of a zone");
 
-    public string Cells => T("Limites des cellules", "Cell boundaries");
+    public string Cells => T("Limites des territoires", "Area boundaries");
 
     public string Zones(string op) => T($"Limites : {op}", $"Boundaries: {op}");
 
