@@ -53,8 +53,8 @@ internal static class MapFiles
         using var fonts = LoadFonts();
         var content = ReportContent.Build(result);
         var options = new MapOptions(fonts, text, version, date, byArea, content.Names);
-        // The report prints its maps at A4 portrait width: lettering 1.5 times larger keeps legends at 7 pt or more.
-        var printed = options with { TextScale = 1.5f };
+        // The report prints its maps at A4 portrait width: lettering 1.6 times larger keeps legends at 7 pt or more.
+        var printed = options with { TextScale = 1.6f };
         var scene = MapScene.Build(result, lambert93);
         var written = new List<string>();
         var embedded = new List<ReportMap>();

@@ -215,7 +215,7 @@ public static class AtlasPdf
             Canvas.Translate(Margin, _y + 4);
             Canvas.Scale(scale);
             Canvas.ClipRect(new SKRect(0, 0, layout.Width, layout.Height));
-            MapRenderer.Draw(Canvas, layout, scene, spec, o with { TextScale = Math.Max(o.TextScale, 1.5f) });
+            MapRenderer.Draw(Canvas, layout, scene, spec, o with { TextScale = Math.Max(o.TextScale, 1.6f) });
             Canvas.Restore();
             _y += height + 10;
             _ = c;

@@ -80,7 +80,7 @@ public sealed class MapText
 
     public string Projection(string crs) => T($"Projection : {crs}", $"Projection: {crs}");
 
-    public string CellCount(int n) => French ? $"{n} cellule{(n > 1 ? "s" : "")}" : $"{n} cell{(n == 1 ? "" : "s")}";
+    public string CellCount(int n) => French ? $"{n} territoire{(n > 1 ? "s" : "")}" : $"{n} area{(n == 1 ? "" : "s")}";
 
     public string ZoneCount(int n) => French ? $"{n} zone{(n > 1 ? "s" : "")}" : $"{n} zone{(n == 1 ? "" : "s")}";
 }

@@ -349,7 +349,7 @@ public static class HtmlReport
           th,td{padding:.2em .35em;overflow-wrap:anywhere}
           code{font-size:7.5pt}
           h2{break-before:page;margin-top:0}#synthese h2{break-before:avoid}
-          h2.part+section.fiche h2{break-before:avoid}
+          h2.part+section.fiche{break-before:avoid}
           section.fiche{break-before:page;border-top:none;margin-top:0}
           figure.map,tr{break-inside:avoid}
           table.summary,table.worst,table.heat,table.partners,table.moves{width:100%}
