@@ -52,7 +52,7 @@ public static class MapRenderer
     public static readonly SKColor Halo = SKColors.White;
 
     /// <summary>The maps of an analysis: overview, one choropleth per operator, one per operator pair.</summary>
-    public static IReadOnlyList<MapSpec> Plan(Pipeline.AnalysisResult r)
+    public static IReadOnlyList<MapSpec> Plan(AnalysisResult r)
     {
         ArgumentNullException.ThrowIfNull(r);
         var maps = new List<MapSpec> { new("overview", MapKind.Overview) };

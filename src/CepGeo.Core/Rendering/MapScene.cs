@@ -1,8 +1,6 @@
 using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
-using CepGeo.Core.Pipeline;
 using CepGeo.Core.Projection;
-using CepGeo.Core.Reporting;
 using NetTopologySuite.Geometries;
 
 namespace CepGeo.Core.Rendering;
@@ -23,8 +21,7 @@ public sealed class MapScene
         _toMap = toMap;
         Layers = result.Infos.Select((_, i) => (IReadOnlyList<Geometry>)result.Layers[i].Features
             .Select(f => Project(f.Geometry)).ToList()).ToList();
-        if (result.HasWeights && result.Layers.Count > result.Infos.Count)
-            Units = result.Layers[result.Infos.Count].Features.Select(f => Project(f.Geometry)).ToList();
+        Units = result.WeightsLayer?.Features.Select(f => Project(f.Geometry)).ToList();
         var env = new Envelope();
         foreach (var g in Layers[0]) env.ExpandToInclude(g.EnvelopeInternal);
         Extent = env;
@@ -69,7 +66,7 @@ public sealed class MapScene
     public Geometry Defect(Defect d)
     {
         if (!_defects.TryGetValue(d.Id, out var g))
-            _defects[d.Id] = g = Project(AnalysisOutputs.DefectGeometry(Result, d));
+            _defects[d.Id] = g = Project(Result.DefectGeometry(d));
         return g;
     }
 

@@ -1,5 +1,4 @@
 using CepGeo.Core.Metrics;
-using CepGeo.Core.Pipeline;
 using CepGeo.Core.Rendering;
 
 namespace CepGeo.Core.Reporting;

@@ -1,5 +1,4 @@
 using CepGeo.Core.Metrics;
-using CepGeo.Core.Pipeline;
 using CepGeo.Core.Rendering;
 
 namespace CepGeo.Core.Reporting;
@@ -34,7 +33,7 @@ public sealed record TerritoryFiche(int CellIndex, string CellId, string CellNam
         ArgumentNullException.ThrowIfNull(names);
         var mosaic = r.Mosaic;
         int cells = r.Infos[0].Ids.Count, faces = mosaic.FaceCount;
-        int weightLayer = r.HasWeights ? r.Infos.Count : -1;
+        int weightLayer = r.HasWeights ? r.Layers.Count - 1 : -1;
         double Amount(int f) => r.FacePop is { } p ? p[f] : mosaic.AreaKm2[f];
         var cellLabels = mosaic.Labels[0];
         var facesOfCell = Group(cells, faces, f => cellLabels[f]);

@@ -1,4 +1,5 @@
 using CepGeo.Cli.Commands;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Pipeline;
 using CepGeo.Core.Rendering;
 using CepGeo.Core.Reporting;
