@@ -22,7 +22,7 @@ public static partial class StudyReader
     /// <summary>Key of the cells layer in outputs; no operator may take it.</summary>
     public const string CellsKey = "cells";
 
-    private static readonly string[] TopKeys = ["$schema", "name", "crs", "sources", "cells", "operators", "weights", "tolerances"];
+    private static readonly string[] TopKeys = ["$schema", "name", "crs", "sources", "cells", "operators", "weights", "tolerances", "shortNames"];
     private static readonly string[] CellsKeys = ["path", "id", "name", "label", "table"];
     private static readonly string[] OperatorKeys = ["key", "label", "path", "id", "name", "table", "sites"];
     private static readonly string[] SitesKeys = ["path", "id", "name", "table", "lon", "lat", "commune", "communeCode"];
@@ -116,7 +116,8 @@ public static partial class StudyReader
             var (operators, sitesOnly) = ReadOperators(top);
             var weights = ReadWeights(top);
             var tolerances = ReadTolerances(top);
-            return new Study(name, crs, cells, operators, weights, tolerances, sources, sitesOnly);
+            var shortNames = ReadShortNames(top, [cells.Key, .. operators.Select(o => o.Key)]);
+            return new Study(name, crs, cells, operators, weights, tolerances, sources, sitesOnly, shortNames);
         }
 
         private string DefaultName()
@@ -272,6 +273,30 @@ public static partial class StudyReader
             return new WeightsSpec(path, value,
                 OptionalString(weights, "weights", "label") ?? value,
                 OptionalString(weights, "weights", "table"));
+        }
+
+        /// <summary><c>"shortNames": { "ml": { "id": "label", … }, "cells": { … } }</c>: display labels by layer and id.</summary>
+        private Dictionary<string, IReadOnlyDictionary<string, string>>? ReadShortNames(Dictionary<string, JsonElement> top, string[] layerKeys)
+        {
+            if (!top.TryGetValue("shortNames", out var element) || element.ValueKind == JsonValueKind.Null) return null;
+            var layers = Members(element, "shortNames", layerKeys);
+            var result = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+            foreach (var (key, labels) in layers)
+            {
+                string where = Join("shortNames", key);
+                if (labels.ValueKind != JsonValueKind.Object)
+                    throw Fail($"{where}: expected an object mapping feature ids to short labels, not {Describe(labels)}");
+                var map = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var p in labels.EnumerateObject())
+                {
+                    if (p.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(p.Value.GetString()))
+                        throw Fail($"{Join(where, p.Name)}: a short label must be a non-empty string, not {Describe(p.Value)}");
+                    if (!map.TryAdd(p.Name, p.Value.GetString()!))
+                        throw Fail($"{Join(where, p.Name)}: given twice");
+                }
+                result[key] = map;
+            }
+            return result;
         }
 
         private Tolerances ReadTolerances(Dictionary<string, JsonElement> top)
