@@ -51,6 +51,14 @@ internal sealed class OutputFolder : IDisposable
         return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 4096);
     }
 
+    /// <summary>The staging path of a new file, for writers that need a file rather than a stream (SQLite).</summary>
+    public string PathFor(string relativePath)
+    {
+        string path = Path.Combine(Staging, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return File.Exists(path) ? throw new IOException($"{relativePath} was already written") : path;
+    }
+
     /// <summary>Moves every written file into the target folder (replacing files of the same name only).</summary>
     public string Commit()
     {
