@@ -51,7 +51,7 @@ internal static class AnalyzeCommand
         maps.AddTo(command);
         exports.AddTo(command);
         command.SetAction(parsed => RunCancellable(context, cancellation, onStep, parsed.GetValue(study), parsed.GetValue(output),
-            parsed.GetValue(force), parsed.GetValue(crs), parsed.GetValue(timings), parsed.GetValue(noMaps) ? null : maps.Read(parsed),
+            parsed.GetValue(force), parsed.GetValue(crs), parsed.GetValue(timings), parsed.GetValue(noMaps) ? null : maps.Read(parsed, context.Text),
             parsed.GetValue(maxInput), Tables(parsed.GetValue(format)), exports.Read(parsed)));
         return command;
     }
@@ -91,7 +91,7 @@ internal static class AnalyzeCommand
         var study = StudyFiles.Read(studyPath, crs);
         long inputBytes = InputLimit.Check(study, Path.GetFileName(studyPath), maxInputMb);
         outDir ??= Path.Combine("out", new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyPath))!).Name);
-        using var folder = OutputFolder.Open(outDir, force);
+        using var folder = OutputFolder.Open(outDir, force, StudyFiles.InputFiles(study, studyPath));
 
         var console = context.Console;
         console.MarkupLine($"[bold]{Markup.Escape(study.Name)}[/]");
@@ -114,6 +114,12 @@ internal static class AnalyzeCommand
         cancel.ThrowIfCancellationRequested();
         var exportFiles = ExportFiles.Write(result, folder, CliApp.Version);
         cancel.ThrowIfCancellationRequested();
+        if (exports.ToPostGis is { } pg)
+        {
+            Start("postgis");
+            PostGisDatabase.WriteResults(result, pg, exports.Schema, CliApp.Version);
+            cancel.ThrowIfCancellationRequested();
+        }
         if (maps is not null) Start("maps");
         var mapFiles = maps is null ? [] : MapFiles.Write(result, folder.Create, "maps/", maps.Format, maps.Text, maps.Lambert93, maps.Print, CliApp.Version, maps.Date);
         cancel.ThrowIfCancellationRequested();

@@ -3,8 +3,8 @@ using CepGeo.Core.Reporting;
 
 namespace CepGeo.Cli.Commands;
 
-/// <summary>Where and how results go besides the files every run writes: the CSV dialect.</summary>
-internal sealed record ExportChoices(CsvDialect Csv);
+/// <summary>Where and how results go besides the files every run writes: the CSV dialect, a PostGIS schema.</summary>
+internal sealed record ExportChoices(CsvDialect Csv, string? ToPostGis = null, string Schema = "cepgeo");
 
 /// <summary>The export options shared by the commands that write results (<c>--csv</c>).</summary>
 internal sealed class ExportOptionSet
@@ -15,14 +15,39 @@ internal sealed class ExportOptionSet
         DefaultValueFactory = _ => "standard",
     };
 
-    private ExportOptionSet() => _csv.AcceptOnlyFromAmong("standard", "excel");
+    private readonly Option<string?> _toPostGis = new("--to-postgis")
+    {
+        Description = "Also write the results into PostGIS (Host=…;Database=…;Username=… or postgresql://user@host/db; the password from PGPASSWORD or ~/.pgpass)",
+    };
+
+    private readonly Option<string> _schema = new("--schema")
+    {
+        Description = "The PostGIS schema of --to-postgis (default cepgeo); its tables cells, gaps, zones, pairs, summary are replaced",
+        DefaultValueFactory = _ => "cepgeo",
+    };
+
+    private ExportOptionSet()
+    {
+        _csv.AcceptOnlyFromAmong("standard", "excel");
+        _schema.Validators.Add(r =>
+        {
+            string? s = r.GetValueOrDefault<string>();
+            if (string.IsNullOrEmpty(s) || !System.Text.RegularExpressions.Regex.IsMatch(s, "^[a-z_][a-z0-9_]*$"))
+                r.AddError($"--schema: \"{s}\" is not a schema name (lower-case letters, digits and _)");
+        });
+    }
 
     public static ExportOptionSet Create() => new();
 
-    public void AddTo(Command command) => command.Options.Add(_csv);
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_csv);
+        command.Options.Add(_toPostGis);
+        command.Options.Add(_schema);
+    }
 
     public ExportChoices Read(ParseResult parsed) =>
-        new(parsed.GetValue(_csv) == "excel" ? CsvDialect.Excel : CsvDialect.Standard);
+        new(parsed.GetValue(_csv) == "excel" ? CsvDialect.Excel : CsvDialect.Standard, parsed.GetValue(_toPostGis), parsed.GetValue(_schema)!);
 }
 
 /// <summary>results.xlsx and results.gpkg, written into the output folder beside the other results.</summary>

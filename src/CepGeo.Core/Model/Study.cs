@@ -25,7 +25,15 @@ public sealed record LayerSpec(
     string? IdField,
     string? NameField,
     string? Table = null,
-    ZoneListSpec? Members = null);
+    ZoneListSpec? Members = null,
+    PostGisSpec? PostGis = null);
+
+/// <summary>
+/// A layer read from a PostGIS table rather than a file: <paramref name="Connection"/> in Npgsql keyword
+/// form (<c>Host=…;Database=…;Username=…</c>) or as a <c>postgresql://</c> URI, never with a password
+/// (PGPASSWORD, ~/.pgpass or the environment give it); <paramref name="Table"/> as <c>schema.name</c>.
+/// </summary>
+public sealed record PostGisSpec(string Connection, string Table, string GeometryColumn);
 
 /// <summary>
 /// An operator layer given as a commune list (commune code → zone), dissolved over a commune map

@@ -43,11 +43,10 @@ public static class GeoPackageWriter
         var toWgs84 = Reprojector.Create(r.Crs, CrsRef.Wgs84Default);
         var writer = new GeoPackageGeoWriter();
 
-        WriteCells(connection, r, toWgs84, writer);
-        WriteGaps(connection, r, toWgs84, writer);
-        // Infos: the cells and the operators, as the first layers (the weights, if any, come after).
+        WriteFeatures(connection, ResultTables.CellsLayer(r), toWgs84, writer);
+        WriteFeatures(connection, ResultTables.GapsLayer(r), toWgs84, writer);
         for (int k = 1; k < r.Infos.Count; k++)
-            WriteZones(connection, r, k, toWgs84, writer);
+            WriteFeatures(connection, ResultTables.ZonesLayer(r, k), toWgs84, writer);
         foreach (var (table, name) in new[]
         {
             (ResultTables.Pairs(r), "pairs"), (ResultTables.Cells(r), "cells_metrics"),
@@ -108,69 +107,8 @@ public static class GeoPackageWriter
 
     // ---- feature layers ---------------------------------------------------------------------------
 
-    private static void WriteCells(SqliteConnection c, AnalysisResult r, Reprojector toWgs84, GeoPackageGeoWriter writer)
-    {
-        var cells = r.Cells.Features;
-        var columns = new List<(string Name, ColumnType Type)> { ("cell_id", ColumnType.Text), ("cell_name", ColumnType.Text) };
-        if (cells.Count > 0)
-            foreach (var (name, _) in AnalysisOutputs.CellMetricProperties(r, 0))
-                columns.Add((name, ResultTables.CellMetricType(MetricOf(name, r))));
-        var rows = Enumerable.Range(0, cells.Count).Select(i =>
-        {
-            var values = new List<object?>(columns.Count) { cells[i].Id, cells[i].Name };
-            values.AddRange(AnalysisOutputs.CellMetricProperties(r, i).Select(p => p.Value));
-            return (Geometry: cells[i].Geometry, Values: values.ToArray());
-        });
-        WriteFeatures(c, "cells", r.Infos[0].Label, columns, rows, toWgs84, writer);
-    }
-
-    /// <summary><c>ml_pop_misfit</c> → <c>pop_misfit</c>: the operator key is a prefix the study chose.</summary>
-    private static string MetricOf(string column, AnalysisResult r)
-    {
-        foreach (var c in r.Comparisons)
-            if (column.StartsWith(c.Operator + "_", StringComparison.Ordinal))
-                return column[(c.Operator.Length + 1)..];
-        return column;
-    }
-
-    private static readonly (string Name, ColumnType Type)[] GapColumns =
-    [
-        ("defect_id", ColumnType.Text), ("kind", ColumnType.Text), ("operator", ColumnType.Text), ("cell_id", ColumnType.Text),
-        ("cell_name", ColumnType.Text), ("zone_ids", ColumnType.Text), ("area_km2", ColumnType.Real), ("population", ColumnType.Real),
-        ("share_of_cell", ColumnType.Real), ("width_m", ColumnType.Real),
-    ];
-
-    private static void WriteGaps(SqliteConnection c, AnalysisResult r, Reprojector toWgs84, GeoPackageGeoWriter writer)
-    {
-        var rows = r.Comparisons.SelectMany(cmp => cmp.Defects).Select(d => (
-            Geometry: AnalysisOutputs.DefectGeometry(r, d),
-            // A list does not fit a GeoPackage column: the zone codes joined, as a reader types them.
-            Values: new object?[] { d.Id, d.Kind, d.Operator, d.CellId, d.CellName, string.Join(", ", d.ZoneIds), d.AreaKm2, d.Pop, d.ShareOfCell, d.WidthM }));
-        WriteFeatures(c, "gaps", "gaps", GapColumns, rows, toWgs84, writer);
-    }
-
-    private static readonly (string Name, ColumnType Type)[] ZoneLayerColumns =
-    [
-        ("zone_id", ColumnType.Text), ("zone_name", ColumnType.Text), ("area_km2", ColumnType.Real), ("pop", ColumnType.Real),
-        ("cells", ColumnType.Integer), ("main_cell", ColumnType.Text), ("main_share", ColumnType.Real), ("nested", ColumnType.Boolean),
-        ("outside_km2", ColumnType.Real),
-    ];
-
-    private static void WriteZones(SqliteConnection c, AnalysisResult r, int layer, Reprojector toWgs84, GeoPackageGeoWriter writer)
-    {
-        var info = r.Infos[layer];
-        var metrics = r.Comparisons.FirstOrDefault(x => x.Operator == info.Key)?.Zones.ToDictionary(z => z.ZoneId, StringComparer.Ordinal)
-            ?? new Dictionary<string, ZoneMetric>(StringComparer.Ordinal);
-        var rows = r.Layers[layer].Features.Select(f =>
-        {
-            var m = metrics.GetValueOrDefault(f.Id);
-            return (Geometry: f.Geometry, Values: new object?[]
-            {
-                f.Id, f.Name, m?.AreaKm2, m?.Pop, m?.Cells, m?.MainCell, m?.MainShare, m?.Nested, m?.OutsideKm2,
-            });
-        });
-        WriteFeatures(c, "zones_" + info.Key, info.Label, ZoneLayerColumns, rows, toWgs84, writer);
-    }
+    private static void WriteFeatures(SqliteConnection c, ResultTables.FeatureTable t, Reprojector toWgs84, GeoPackageGeoWriter writer) =>
+        WriteFeatures(c, t.Name, t.Label, t.Columns, t.Rows, toWgs84, writer);
 
     private static void WriteFeatures(SqliteConnection c, string table, string identifier, IReadOnlyList<(string Name, ColumnType Type)> columns,
         IEnumerable<(Geometry Geometry, object?[] Values)> rows, Reprojector toWgs84, GeoPackageGeoWriter writer)
@@ -208,12 +146,7 @@ public static class GeoPackageWriter
         contents.ExecuteNonQuery();
     }
 
-    private static MultiPolygon AsMultiPolygon(Geometry g) => g switch
-    {
-        MultiPolygon m => m,
-        Polygon p => g.Factory.CreateMultiPolygon([p]),
-        _ => g.Factory.CreateMultiPolygon([.. Enumerable.Range(0, g.NumGeometries).Select(g.GetGeometryN).OfType<Polygon>()]),
-    };
+    private static MultiPolygon AsMultiPolygon(Geometry g) => ResultTables.AsMultiPolygon(g);
 
     // ---- attribute tables --------------------------------------------------------------------------
 
@@ -313,22 +246,25 @@ public static class GeoPackageWriter
     private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
 
-/// <summary>QGIS layer styles (QML) for the GeoPackage: the same classes, colours and words as the maps.</summary>
+/// <summary>QGIS layer styles (QML) for the GeoPackage: the classes, colours and words of <see cref="PlannerStyle"/>.</summary>
 public static class QgisStyles
 {
-    /// <summary>Cells coloured by <paramref name="field"/> in <see cref="MisfitClasses"/>, labelled with <paramref name="labelField"/>.</summary>
+    /// <summary>Cells coloured by <paramref name="field"/> in the misfit classes, labelled with <paramref name="labelField"/>.</summary>
     public static string CellsMisfit(string field, string labelField, MapText t)
     {
+        var scale = PlannerStyle.Misfit;
         var ranges = new StringBuilder();
         var symbols = new StringBuilder();
-        var b = MisfitClasses.Bounds;
-        for (int i = 0; i < MisfitClasses.Count; i++)
+        double[] bounds = [scale.Min, .. scale.Breaks, scale.Max ?? 1];
+        for (int i = 0; i < scale.Count; i++)
         {
-            // QGIS ranges include both ends; the maps' classes are [lower, upper) but the last, which includes 1.
-            string label = $"{t.N(b[i], "0.00")} – {t.N(b[i + 1], "0.00")}";
-            ranges.Append(CultureInfo.InvariantCulture, $"""<range lower="{b[i]:R}" upper="{b[i + 1]:R}" symbol="{i}" label="{Xml(label)}" render="true"/>""");
-            var color = MisfitClasses.Colors[i];
-            symbols.Append(FillSymbol(i.ToString(CultureInfo.InvariantCulture), $"{color.Red},{color.Green},{color.Blue},255", "solid", "96,96,96,255"));
+            // QGIS ranges hold lower < v ≤ upper; the style's classes hold their lower bound (0.05 is in
+            // the second class): each upper bound is the double just below the next break.
+            double lower = i == 0 ? bounds[0] : Math.BitDecrement(bounds[i]);
+            double upper = i == scale.Count - 1 ? bounds[i + 1] : Math.BitDecrement(bounds[i + 1]);
+            string label = $"{t.N(bounds[i], "0.00")} – {t.N(bounds[i + 1], "0.00")}";
+            ranges.Append(CultureInfo.InvariantCulture, $"""<range lower="{lower:R}" upper="{upper:R}" symbol="{i}" label="{Xml(label)}" render="true"/>""");
+            symbols.Append(FillSymbol(i.ToString(CultureInfo.InvariantCulture), Rgba(PlannerStyle.Palette[scale.ColorIndexOf(i)]), "solid", "96,96,96,255"));
         }
         return $"""
             <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
@@ -336,7 +272,7 @@ public static class QgisStyles
               <renderer-v2 type="graduatedSymbol" attr="{Xml(field)}" graduatedMethod="GraduatedColor" symbollevels="0" enableorderby="0" forceraster="0">
                 <ranges>{ranges}</ranges>
                 <symbols>{symbols}</symbols>
-                <source-symbol>{FillSymbol("0", "255,255,178,255", "solid", "96,96,96,255")}</source-symbol>
+                <source-symbol>{FillSymbol("0", Rgba(PlannerStyle.Palette[0]), "solid", "96,96,96,255")}</source-symbol>
                 <classificationMethod id="Fixed"/>
               </renderer-v2>
               <labeling type="simple">
@@ -353,23 +289,23 @@ public static class QgisStyles
             """;
     }
 
-    /// <summary>The defects by kind: gaps hatched, double coverage cross-hatched, straddling pieces outlined, outside grey.</summary>
+    /// <summary>The defects by kind, drawn as <see cref="PlannerStyle.Defects"/> says (hatch, cross-hatch, outline).</summary>
     public static string Gaps(MapText t)
     {
-        static string Rgb(SkiaSharp.SKColor c) => $"{c.Red},{c.Green},{c.Blue},255";
-        var kinds = new (string Kind, string Label, string Symbol)[]
-        {
-            ("gap", t.Gap, FillSymbol("0", Rgb(MapRenderer.GapHatch), "b_diagonal", Rgb(MapRenderer.Ink))),
-            ("double_coverage", t.Double, FillSymbol("1", Rgb(MapRenderer.DoubleHatch), "diagonal_x", Rgb(MapRenderer.DoubleHatch))),
-            ("straddle", t.Straddle, FillSymbol("2", "0,0,0,0", "no", Rgb(MapRenderer.StraddleLine))),
-            ("outside", t.T("Hors des territoires", "Outside every cell"), FillSymbol("3", "170,170,170,255", "dense6", "120,120,120,255")),
-        };
         var categories = new StringBuilder();
         var symbols = new StringBuilder();
-        for (int i = 0; i < kinds.Length; i++)
+        int i = 0;
+        foreach (var d in PlannerStyle.Defects.Values)
         {
-            categories.Append(CultureInfo.InvariantCulture, $"""<category value="{kinds[i].Kind}" symbol="{i}" label="{Xml(kinds[i].Label)}" render="true"/>""");
-            symbols.Append(kinds[i].Symbol);
+            string name = i.ToString(CultureInfo.InvariantCulture);
+            categories.Append(CultureInfo.InvariantCulture, $"""<category value="{d.Kind}" symbol="{name}" label="{Xml(t.French ? d.Fr : d.En)}" render="true"/>""");
+            symbols.Append(d.Pattern switch
+            {
+                "hatch" => FillSymbol(name, Rgba(d.Color), "b_diagonal", Rgba(d.Color)),
+                "crosshatch" => FillSymbol(name, Rgba(d.Color), "diagonal_x", Rgba(d.Color)),
+                _ => FillSymbol(name, "0,0,0,0", "no", Rgba(d.Color)),
+            });
+            i++;
         }
         return $"""
             <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
@@ -382,6 +318,10 @@ public static class QgisStyles
             </qgis>
             """;
     }
+
+    /// <summary><c>#rrggbb</c> → QGIS's <c>r,g,b,255</c>.</summary>
+    public static string Rgba(string hex) => string.Create(CultureInfo.InvariantCulture,
+        $"{Convert.ToInt32(hex[1..3], 16)},{Convert.ToInt32(hex[3..5], 16)},{Convert.ToInt32(hex[5..7], 16)},255");
 
     /// <summary>A QGIS simple fill symbol: fill colour and style (solid, b_diagonal, diagonal_x, no), outline colour.</summary>
     private static string FillSymbol(string name, string fill, string style, string outline) => $"""

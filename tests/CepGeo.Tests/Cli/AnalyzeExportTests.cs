@@ -103,10 +103,11 @@ public sealed partial class AnalyzeCommandTests
             Assert.Equal("graduatedSymbol", (string?)renderer.Attribute("type"));
             Assert.Equal("ml_pop_misfit", (string?)renderer.Attribute("attr"));
             var ranges = renderer.Element("ranges")!.Elements("range").ToList();
-            Assert.Equal(MisfitClasses.Bounds.Skip(1), ranges.Select(r => D((string)r.Attribute("upper")!)));
+            // QGIS ranges hold their upper bound: each stops just below the style's next break (0.05 is in class 2).
+            Assert.Equal([.. PlannerStyle.Misfit.Breaks.Select(Math.BitDecrement), 1.0], ranges.Select(r => D((string)r.Attribute("upper")!)));
             var colors = renderer.Element("symbols")!.Elements("symbol")
                 .Select(s => s.Descendants("Option").First(o => (string?)o.Attribute("name") == "color").Attribute("value")!.Value).ToList();
-            Assert.Equal(MisfitClasses.Colors.Select(c => $"{c.Red},{c.Green},{c.Blue},255"), colors);
+            Assert.Equal(["255,255,178,255", "254,204,92,255", "253,141,60,255", "240,59,32,255", "189,0,38,255"], colors);
             Assert.Equal("cell_name", (string?)qml.Root.Descendants("text-style").Single().Attribute("fieldName"));
             cmd.CommandText = "SELECT styleQML FROM layer_styles WHERE f_table_name = 'gaps'";
             var gaps = XDocument.Parse((string)cmd.ExecuteScalar()!);
@@ -123,8 +124,8 @@ public sealed partial class AnalyzeCommandTests
         // (GDAL 3.6 lists only the first sheet of this workbook: read with MiniExcel, checked as XML below.)
         var rows = MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: "Zones").Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal(_paca.Csv("zones.csv").Count, rows.Count);
-        Assert.Contains(rows, r => Equals(r["zone d'intervention (code)"], "04"));
-        Assert.All(rows, r => Assert.IsType<double>(r["surface (km²)"]));
+        Assert.Contains(rows, r => Equals(r["Zone d'intervention (code)"], "04"));
+        Assert.All(rows, r => Assert.IsType<double>(r["Surface (km²)"]));
         var cells = MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: "Cellules").Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal(_paca.Csv("cells.csv").Count, cells.Count);
     }
@@ -152,7 +153,7 @@ public sealed partial class AnalyzeCommandTests
         Assert.Equal("frozen", (string?)sheet.Descendants(x + "pane").Single().Attribute("state"));
         s.Position = 0;
         var back = MiniExcel.Query(s, useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
-        Assert.Equal("04049", back[0]["zone d'intervention (code)"]);
-        Assert.Equal("=1+1", back[1]["zone d'intervention (code)"]);
+        Assert.Equal("04049", back[0]["Zone d'intervention (code)"]);
+        Assert.Equal("=1+1", back[1]["Zone d'intervention (code)"]);
     }
 }
