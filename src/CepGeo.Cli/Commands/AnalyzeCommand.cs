@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Pipeline;
 using CepGeo.Core.Reporting;
 using Spectre.Console;
@@ -39,11 +40,8 @@ internal static class AnalyzeCommand
         {
             Description = $"Refuse a study whose layer files total more than this many MB (default {InputLimit.DefaultMaxMb})",
             DefaultValueFactory = _ => InputLimit.DefaultMaxMb,
+            CustomParser = r => InputLimit.ParseMaxMb(r, context.Text),
         };
-        maxInput.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() <= 0) r.AddError("--max-input-mb must be a positive number of megabytes");
-        });
         var command = new Command("analyze", "Overlay the cells with every operator layer and write the gap report, tables and summary")
         {
             study, output, force, crs, timings, format, noMaps, maxInput,
@@ -88,7 +86,7 @@ internal static class AnalyzeCommand
         MapChoices? maps, int maxInputMb, TableFormats tables, ExportChoices exports, Action<string>? onStep, CancellationToken cancel)
     {
         studyPath ??= StudyFiles.DemoStudyPath();
-        var study = StudyFiles.Read(studyPath, crs);
+        var study = StudyFiles.Read(studyPath, crs, maxInputMb);
         long inputBytes = InputLimit.Check(study, Path.GetFileName(studyPath), maxInputMb);
         outDir ??= Path.Combine("out", new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyPath))!).Name);
         using var folder = OutputFolder.Open(outDir, force, StudyFiles.InputFiles(study, studyPath));
@@ -104,7 +102,7 @@ internal static class AnalyzeCommand
             StepMemory.Release(step);
             onStep?.Invoke(step);
         }
-        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, Start, cancel);
+        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, Start, cancel, loadSites: StudyFiles.LoadSites);
         Start(StepMemory.StepWrite);
         AnalysisOutputs.WriteAll(result, name =>
         {

@@ -53,7 +53,7 @@ internal sealed class ExportOptionSet
 /// <summary>results.xlsx and results.gpkg, written into the output folder beside the other results.</summary>
 internal static class ExportFiles
 {
-    public static IReadOnlyList<string> Write(CepGeo.Core.Pipeline.AnalysisResult result, OutputFolder folder, string version)
+    public static IReadOnlyList<string> Write(CepGeo.Core.Metrics.AnalysisResult result, OutputFolder folder, string version)
     {
         using (var xlsx = folder.Create(ResultsWorkbook.FileName))
             ResultsWorkbook.Write(xlsx, result);

@@ -1,6 +1,6 @@
 using CepGeo.Core.Loading;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
-using CepGeo.Core.Pipeline;
 using CepGeo.Core.Reporting;
 using Npgsql;
 

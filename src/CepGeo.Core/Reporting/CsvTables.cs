@@ -27,6 +27,12 @@ public static class CsvTables
         "nested", "straddling", "misfit", "pop_misfit", "coterminous", "aligned",
     ];
 
+    /// <summary>Spec §9, appended to <see cref="CellColumns"/> when the study has sites (empty on rows without).</summary>
+    public static readonly string[] SiteColumns =
+    [
+        "sites", "sites_per_100k", "dist_mean_km", "dist_p90_km", "pop_beyond", "pop_beyond_share",
+    ];
+
     public static readonly string[] ZoneColumns =
     [
         "operator", "zone_id", "zone_name", "cell_layer", "area_km2", "pop", "cells", "main_cell", "main_share",
@@ -46,6 +52,12 @@ public static class CsvTables
         ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Real, ColumnType.Real, ColumnType.Real,
         ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Integer, ColumnType.Text,
         ColumnType.Real, ColumnType.Integer, ColumnType.Integer, ColumnType.Real, ColumnType.Real, ColumnType.Boolean, ColumnType.Boolean,
+    ];
+
+    /// <summary>The type of each column of <see cref="SiteColumns"/>.</summary>
+    public static readonly ColumnType[] SiteTypes =
+    [
+        ColumnType.Integer, ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Real,
     ];
 
     /// <summary>The type of each column of <see cref="ZoneColumns"/>.</summary>
@@ -83,6 +95,10 @@ public static class CsvTables
         c.DominantZone, c.DominantShare, c.Nested, c.Straddling, c.Misfit, c.PopMisfit,
         c.Coterminous, c.Aligned];
 
+    /// <summary>A row's values in the order of <see cref="SiteColumns"/>; all empty when the operator has no sites.</summary>
+    public static object?[] SiteValues(SiteMetric? s) => s is null ? new object?[SiteColumns.Length]
+        : [s.Sites, s.SitesPer100k, s.DistMeanKm, s.DistP90Km, s.PopBeyond, s.PopBeyondShare];
+
     public static object?[] ZoneValues(ZoneMetric z) => [z.Operator, z.ZoneId, z.ZoneName, z.CellLayer, z.AreaKm2, z.Pop,
         z.Cells, z.MainCell, z.MainShare, z.Nested, z.OutsideKm2];
 
@@ -116,7 +132,7 @@ public static class CsvTables
                     case double d: Real(d); break;
                     case int n: Number(n); break;
                     case bool b: Text(b ? "true" : "false"); break;
-                    case string text when excel: Text(Quote(text, ';')); break;
+                    case string text when excel: Text(Quote(SpreadsheetText.Neutralise(text), ';')); break;
                     default: Text(Cell(v[i])); break;
                 }
             }
@@ -202,7 +218,10 @@ public static class CsvTables
         w.WriteEndArray();
     }
 
-    /// <summary>One CSV field: round-trip numbers, lower-case booleans, quoted text when needed.</summary>
+    /// <summary>
+    /// One CSV field: round-trip numbers, lower-case booleans, quoted text when needed; text that a
+    /// spreadsheet would run as a formula gets a leading apostrophe (<see cref="SpreadsheetText"/>).
+    /// </summary>
     public static string Cell(object? value) => value switch
     {
         null => "",
@@ -210,8 +229,8 @@ public static class CsvTables
         double d => Real(d),
         int i => i.ToString(CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
-        string s => Quote(s),
-        _ => Quote(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
+        string s => Quote(SpreadsheetText.Neutralise(s)),
+        _ => Quote(SpreadsheetText.Neutralise(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")),
     };
 
     /// <summary>A real in round-trip form, with a decimal point when it has neither one nor an exponent (<c>1.0</c>).</summary>

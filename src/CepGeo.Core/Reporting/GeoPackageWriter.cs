@@ -3,7 +3,6 @@ using System.Security;
 using System.Text;
 using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
-using CepGeo.Core.Pipeline;
 using CepGeo.Core.Projection;
 using CepGeo.Core.Rendering;
 using Microsoft.Data.Sqlite;

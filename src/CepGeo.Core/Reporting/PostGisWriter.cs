@@ -1,6 +1,6 @@
 using System.Text;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
-using CepGeo.Core.Pipeline;
 using CepGeo.Core.Projection;
 using NetTopologySuite.Geometries;
 using Npgsql;

@@ -1,5 +1,4 @@
 using CepGeo.Core.Metrics;
-using CepGeo.Core.Pipeline;
 using CepGeo.Core.Rendering;
 using NetTopologySuite.Geometries;
 
@@ -45,7 +44,7 @@ public static class ResultTables
         new("pairs", CsvTables.PairColumns, CsvTables.PairTypes, AllComparisons(r).SelectMany(c => c.Pairs).Select(CsvTables.PairValues));
 
     public static Table Cells(AnalysisResult r) =>
-        new("cells", CsvTables.CellColumns, CsvTables.CellTypes, AllComparisons(r).SelectMany(c => c.Cells).Select(CsvTables.CellValues));
+        new("cells", AnalysisOutputs.CellColumns(r), AnalysisOutputs.CellTypes(r), AnalysisOutputs.CellRows(r));
 
     public static Table Zones(AnalysisResult r) =>
         new("zones", CsvTables.ZoneColumns, CsvTables.ZoneTypes, AllComparisons(r).SelectMany(c => c.Zones).Select(CsvTables.ZoneValues));
@@ -97,7 +96,7 @@ public static class ResultTables
     public static FeatureTable GapsLayer(AnalysisResult r)
     {
         var rows = r.Comparisons.SelectMany(cmp => cmp.Defects).Select(d => (
-            Geometry: AnalysisOutputs.DefectGeometry(r, d),
+            Geometry: r.DefectGeometry(d),
             // A list does not fit a GeoPackage column: the zone codes joined, as a reader types them.
             Values: new object?[] { d.Id, d.Kind, d.Operator, d.CellId, d.CellName, string.Join(", ", d.ZoneIds), d.AreaKm2, d.Pop, d.ShareOfCell, d.WidthM }));
         return new FeatureTable("gaps", "gaps", GapColumns, rows);
@@ -130,7 +129,9 @@ public static class ResultTables
     public static ColumnType CellMetricType(string metric)
     {
         int i = Array.IndexOf(CsvTables.CellColumns, metric);
-        return i >= 0 ? CsvTables.CellTypes[i] : ColumnType.Real;
+        if (i >= 0) return CsvTables.CellTypes[i];
+        i = Array.IndexOf(CsvTables.SiteColumns, metric);
+        return i >= 0 ? CsvTables.SiteTypes[i] : ColumnType.Real;
     }
 
     /// <summary>

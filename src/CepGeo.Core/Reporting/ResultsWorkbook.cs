@@ -1,7 +1,7 @@
-using CepGeo.Core.Pipeline;
-using MiniExcelLibs;
+using CepGeo.Core.Metrics;
 using MiniExcelLibs.Attributes;
 using MiniExcelLibs.OpenXml;
+using MiniExcelLibs;
 
 namespace CepGeo.Core.Reporting;
 
@@ -9,7 +9,7 @@ namespace CepGeo.Core.Reporting;
 /// results.xlsx: the summary and the three tables as sheets (Synthèse, Cellules, Paires, Zones) for
 /// planners who work in Excel. French headings (glossary words), codes as text (<c>04049</c> keeps
 /// its zero), numbers as numbers with a display format, booleans as booleans, the header row frozen.
-/// Text is written as text cells, never as formulas: a name such as <c>=SOMME(A1)</c> stays text.
+/// Text is written as text cells, never as formulas, and neutralised by <see cref="SpreadsheetText"/>.
 /// </summary>
 public static class ResultsWorkbook
 {
@@ -44,7 +44,12 @@ public static class ResultsWorkbook
             {
                 var d = new Dictionary<string, object?>(keys.Length, StringComparer.Ordinal);
                 for (int i = 0; i < keys.Length; i++)
-                    d[keys[i]] = row[i] is double v && !double.IsFinite(v) ? null : row[i];
+                    d[keys[i]] = row[i] switch
+                    {
+                        double v when !double.IsFinite(v) => null,
+                        string text => SpreadsheetText.Neutralise(text),
+                        var v => v,
+                    };
                 return (IDictionary<string, object?>)d;
             });
         }

@@ -154,6 +154,6 @@ public sealed partial class AnalyzeCommandTests
         s.Position = 0;
         var back = MiniExcel.Query(s, useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal("04049", back[0]["Zone d'intervention (code)"]);
-        Assert.Equal("=1+1", back[1]["Zone d'intervention (code)"]);
+        Assert.Equal("'=1+1", back[1]["Zone d'intervention (code)"]);
     }
 }
