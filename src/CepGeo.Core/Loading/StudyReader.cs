@@ -28,6 +28,8 @@ public static partial class StudyReader
     private static readonly string[] SitesKeys = ["path", "id", "name", "table", "lon", "lat", "commune", "communeCode"];
     private static readonly string[] MemberListKeys =
         ["key", "label", "members", "communes", "codeField", "memberCode", "zoneCode", "zoneName", "crosswalk", "fromField", "toField", "sites"];
+    private static readonly string[] PostGisCellsKeys = ["postgis", "table", "geometry", "id", "name", "label"];
+    private static readonly string[] PostGisOperatorKeys = ["key", "postgis", "table", "geometry", "id", "name", "label", "sites"];
     private static readonly string[] WeightsKeys = ["path", "value", "label", "table"];
 
     private static readonly JsonDocumentOptions ParseOptions = new()
@@ -150,6 +152,11 @@ public static partial class StudyReader
                 throw Fail("cells: missing; give the layer of coordination perimeters, e.g. \"cells\": { \"path\": \"cells.geojson\" }");
             if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("key", out _))
                 throw Fail($"cells.key: unknown key (the cells layer's key is always \"{CellsKey}\")");
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("postgis", out _))
+            {
+                var pg = Members(element, "cells", PostGisCellsKeys);
+                return ReadPostGis(pg, "cells", CellsKey);
+            }
             var cells = Members(element, "cells", CellsKeys);
             return new LayerSpec(
                 CellsKey,
@@ -177,9 +184,12 @@ public static partial class StudyReader
             {
                 string where = $"operators[{index}]";
                 bool isList = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("members", out _);
+                bool isTable = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("postgis", out _);
+                if (isTable && (isList || element.TryGetProperty("path", out _)))
+                    throw Fail($"{where}: give one of \"path\" (a file), \"members\" (a commune list) or \"postgis\" (a table), not several");
                 if (isList && element.TryGetProperty("path", out _))
                     throw Fail($"{where}: give either \"path\" (a polygon layer) or \"members\" (a commune list), not both");
-                var op = Members(element, where, isList ? MemberListKeys : OperatorKeys);
+                var op = Members(element, where, isTable ? PostGisOperatorKeys : isList ? MemberListKeys : OperatorKeys);
                 string key = RequiredString(op, where, "key");
                 if (!KeyPattern().IsMatch(key))
                     throw Fail($"{where}.key: \"{key}\" must be lower-case letters, digits and _ only ([a-z0-9_]+): it prefixes output columns");
@@ -189,6 +199,12 @@ public static partial class StudyReader
                     throw Fail($"{where}.key: duplicate key \"{key}\" (already operators[{first}])");
                 firstIndexOfKey[key] = index;
                 var sites = op.ContainsKey("sites") ? ReadSites(op, where) : null;
+                if (isTable)
+                {
+                    operators.Add(ReadPostGis(op, where, key) with { Sites = sites });
+                    index++;
+                    continue;
+                }
                 if (isList)
                 {
                     operators.Add(ReadMemberList(op, where, key) with { Sites = sites });
@@ -240,6 +256,21 @@ public static partial class StudyReader
             if (spec.IsCsv && spec.IdField is null)
                 throw Fail($"{at}.id: missing; name the CSV column that identifies each site");
             return spec;
+        }
+
+        /// <summary>A layer read from a PostGIS table; the connection must not carry a password.</summary>
+        private LayerSpec ReadPostGis(Dictionary<string, JsonElement> members, string where, string key)
+        {
+            string connection = RequiredString(members, where, "postgis");
+            if (PostGisConnection.HasPassword(connection))
+                throw Fail($"{where}.postgis: the connection holds a password; a study is shared and kept, so leave it out and give it "
+                    + "through PGPASSWORD, ~/.pgpass or the environment");
+            string table = RequiredString(members, where, "table");
+            if (table.Count(ch => ch == '.') > 1 || table.StartsWith('.') || table.EndsWith('.'))
+                throw Fail($"{where}.table: \"{table}\" is not a table name; write schema.name (or name, in public)");
+            var spec = new PostGisSpec(connection, table, OptionalString(members, where, "geometry") ?? "geom");
+            return new LayerSpec(key, OptionalString(members, where, "label") ?? key, "postgis:" + table,
+                OptionalString(members, where, "id"), OptionalString(members, where, "name"), PostGis: spec);
         }
 
         /// <summary>An operator given as a commune list, dissolved over a commune map when the study is run.</summary>
