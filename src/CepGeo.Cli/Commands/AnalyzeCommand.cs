@@ -119,7 +119,7 @@ internal static class AnalyzeCommand
             cancel.ThrowIfCancellationRequested();
         }
         if (maps is not null) Start("maps");
-        var mapFiles = maps is null ? [] : MapFiles.Write(result, folder.Create, "maps/", maps.Format, maps.Text, maps.Lambert93, maps.Print, CliApp.Version, maps.Date);
+        var mapFiles = maps is null ? [] : MapFiles.Write(result, folder.Create, "maps/", maps.Format, maps.Text, maps.Lambert93, maps.Print, CliApp.Version, maps.Date, maps.ByArea);
         cancel.ThrowIfCancellationRequested();
         string target = folder.Commit();
         clock.Stop();

@@ -22,7 +22,7 @@ public static partial class StudyReader
     /// <summary>Key of the cells layer in outputs; no operator may take it.</summary>
     public const string CellsKey = "cells";
 
-    private static readonly string[] TopKeys = ["$schema", "name", "crs", "sources", "cells", "operators", "weights", "tolerances"];
+    private static readonly string[] TopKeys = ["$schema", "name", "crs", "sources", "cells", "operators", "weights", "tolerances", "shortNames"];
     private static readonly string[] CellsKeys = ["path", "id", "name", "label", "table"];
     private static readonly string[] OperatorKeys = ["key", "label", "path", "id", "name", "table", "sites"];
     private static readonly string[] SitesKeys = ["path", "id", "name", "table", "lon", "lat", "commune", "communeCode"];
@@ -31,7 +31,6 @@ public static partial class StudyReader
     private static readonly string[] PostGisCellsKeys = ["postgis", "table", "geometry", "id", "name", "label"];
     private static readonly string[] PostGisOperatorKeys = ["key", "postgis", "table", "geometry", "id", "name", "label", "sites"];
     private static readonly string[] WeightsKeys = ["path", "value", "label", "table"];
-    private static readonly string[] ToleranceKeys = ["sliverWidthM", "minAreaKm2", "minShare", "nestShare", "beyondKm"];
 
     private static readonly JsonDocumentOptions ParseOptions = new()
     {
@@ -119,7 +118,8 @@ public static partial class StudyReader
             var (operators, sitesOnly) = ReadOperators(top);
             var weights = ReadWeights(top);
             var tolerances = ReadTolerances(top);
-            return new Study(name, crs, cells, operators, weights, tolerances, sources, sitesOnly);
+            var shortNames = ReadShortNames(top, [cells.Key, .. operators.Select(o => o.Key)]);
+            return new Study(name, crs, cells, operators, weights, tolerances, sources, sitesOnly, shortNames);
         }
 
         private string DefaultName()
@@ -306,17 +306,41 @@ public static partial class StudyReader
                 OptionalString(weights, "weights", "table"));
         }
 
+        /// <summary><c>"shortNames": { "ml": { "id": "label", … }, "cells": { … } }</c>: display labels by layer and id.</summary>
+        private Dictionary<string, IReadOnlyDictionary<string, string>>? ReadShortNames(Dictionary<string, JsonElement> top, string[] layerKeys)
+        {
+            if (!top.TryGetValue("shortNames", out var element) || element.ValueKind == JsonValueKind.Null) return null;
+            var layers = Members(element, "shortNames", layerKeys);
+            var result = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+            foreach (var (key, labels) in layers)
+            {
+                string where = Join("shortNames", key);
+                if (labels.ValueKind != JsonValueKind.Object)
+                    throw Fail($"{where}: expected an object mapping feature ids to short labels, not {Describe(labels)}");
+                var map = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var p in labels.EnumerateObject())
+                {
+                    if (p.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(p.Value.GetString()))
+                        throw Fail($"{Join(where, p.Name)}: a short label must be a non-empty string, not {Describe(p.Value)}");
+                    if (!map.TryAdd(p.Name, p.Value.GetString()!))
+                        throw Fail($"{Join(where, p.Name)}: given twice");
+                }
+                result[key] = map;
+            }
+            return result;
+        }
+
         private Tolerances ReadTolerances(Dictionary<string, JsonElement> top)
         {
             var d = Tolerances.Default;
             if (!top.TryGetValue("tolerances", out var element) || element.ValueKind == JsonValueKind.Null) return d;
-            var t = Members(element, "tolerances", ToleranceKeys);
+            var t = Members(element, "tolerances", Tolerances.Keys);
             var tolerances = new Tolerances(
-                NonNegative(t, "sliverWidthM") ?? d.SliverWidthM,
-                NonNegative(t, "minAreaKm2") ?? d.MinAreaKm2,
-                Share(t, "minShare") ?? d.MinShare,
-                Share(t, "nestShare") ?? d.NestShare,
-                Positive(t, "beyondKm") ?? d.BeyondKm);
+                NonNegative(t, Tolerances.SliverWidthMKey) ?? d.SliverWidthM,
+                NonNegative(t, Tolerances.MinAreaKm2Key) ?? d.MinAreaKm2,
+                Share(t, Tolerances.MinShareKey) ?? d.MinShare,
+                Share(t, Tolerances.NestShareKey) ?? d.NestShare,
+                Positive(t, Tolerances.BeyondKmKey) ?? d.BeyondKm);
             if (tolerances.NestShare < tolerances.MinShare)
                 throw Fail(string.Create(CultureInfo.InvariantCulture,
                     $"tolerances.nestShare: {tolerances.NestShare} is below tolerances.minShare ({tolerances.MinShare}); a nested zone must at least be significant"));
@@ -348,7 +372,7 @@ public static partial class StudyReader
         }
 
         /// <summary>The members of an object, refusing duplicates and keys not in <paramref name="allowed"/>.</summary>
-        private Dictionary<string, JsonElement> Members(JsonElement element, string where, string[] allowed)
+        private Dictionary<string, JsonElement> Members(JsonElement element, string where, IReadOnlyList<string> allowed)
         {
             if (element.ValueKind != JsonValueKind.Object)
                 throw Fail($"{(where.Length == 0 ? "study" : where)}: expected an object ({{ … }}), not {Describe(element)}");
@@ -421,7 +445,7 @@ public static partial class StudyReader
         };
 
         /// <summary>The allowed key a typo most likely meant: same letters ignoring case, or one edit (two for long keys).</summary>
-        private static string? Suggest(string key, string[] allowed)
+        private static string? Suggest(string key, IReadOnlyList<string> allowed)
         {
             string? best = null;
             int bestDistance = int.MaxValue;

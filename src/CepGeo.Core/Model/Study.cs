@@ -1,6 +1,8 @@
 namespace CepGeo.Core.Model;
 
 /// <summary>A study file (spec §1), with paths already resolved against the study's folder.</summary>
+/// <param name="ShortNames">Optional short display labels: layer key (<c>cells</c> or an operator) → feature id → label,
+/// used by the report, the atlas and the maps instead of the layer's own (often long, upper-case) names.</param>
 public sealed record Study(
     string Name,
     string Crs,
@@ -9,7 +11,8 @@ public sealed record Study(
     WeightsSpec? Weights,
     Tolerances Tolerances,
     string? Sources = null,
-    IReadOnlyList<LayerSpec>? SitesOnly = null)
+    IReadOnlyList<LayerSpec>? SitesOnly = null,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? ShortNames = null)
 {
     /// <summary>Every operator with sites (spec §9), in study order: those with zones first, then those with sites only.</summary>
     public IEnumerable<LayerSpec> SiteOperators =>

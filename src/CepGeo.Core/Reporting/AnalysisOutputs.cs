@@ -234,13 +234,7 @@ public static class AnalysisOutputs
         ["version"] = version,
         ["study"] = r.Study.Name,
         ["crs"] = r.Crs.ToString(),
-        ["tolerances"] = new JsonObject
-        {
-            ["sliverWidthM"] = r.Study.Tolerances.SliverWidthM,
-            ["minAreaKm2"] = r.Study.Tolerances.MinAreaKm2,
-            ["minShare"] = r.Study.Tolerances.MinShare,
-            ["nestShare"] = r.Study.Tolerances.NestShare,
-        },
+        ["tolerances"] = new JsonObject(r.Study.Tolerances.Named.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value))),
     };
 }
 
