@@ -20,14 +20,21 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
     private string AnalyzeOut => analyzed.Dir;
 
     [Fact]
-    public Task Page_LoadsEveryLayer_ToggleHides_AndContactsOnlyLoopback() => WithPage(async page =>
+    public Task Page_LoadsTheShownLayers_HiddenOnesWhenFirstShown_ToggleHides_AndContactsOnlyLoopback() => WithPage(async page =>
     {
         var requests = new List<string>();
         page.Page.Request += (_, r) => requests.Add(r.Url);
         await page.OpenAsync(viewer.Server.Url);
 
-        Assert.Equal(viewer.Data.Layers.Keys.Order(), (await page.LoadedLayers()).Order());
-        Assert.Contains("zones-ml", await page.VisibleLayers());
+        // The default view: cells, the first operator's zones, gaps and double coverage; nothing else fetched.
+        string[] shown = ["cells", "zones-ml", "defects-gap", "defects-double_coverage"];
+        Assert.Equal(shown.Order(), (await page.LoadedLayers()).Order());
+        Assert.Equal(shown.Order(), (await page.VisibleLayers()).Order());
+        Assert.DoesNotContain(requests, u => u.EndsWith("/api/layers/defects-straddle", StringComparison.Ordinal));
+        await page.SetLayerAsync("defects-straddle", true);
+        await page.Page.WaitForFunctionAsync("() => document.body.dataset.loadedLayers.split(',').includes('defects-straddle')");
+        Assert.Contains(requests, u => u.EndsWith("/api/layers/defects-straddle", StringComparison.Ordinal));
+        Assert.Equal(viewer.Data.Layers["defects-straddle"].Count, (await page.LayerCounts())["defects-straddle"]);
         await page.SetLayerAsync("zones-ml", false);
         Assert.DoesNotContain("zones-ml", await page.VisibleLayers());
         await page.SetLayerAsync("defects-gap", false);
@@ -82,7 +89,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         double Value(Dictionary<string, string> r, string col) => double.Parse(r[col], CultureInfo.InvariantCulture);
 
         // Misfit: the worst cell is at least as dark as the best one, on the palette's order.
-        string[] palette = ["#fff3e0", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
+        string[] palette = ViewerStyleTests.Palette;
         var misfitFills = await page.CellFills();
         var best = csv.MinBy(r => Value(r, "misfit"))!;
         var worst = csv.MaxBy(r => Value(r, "misfit"))!;
@@ -91,7 +98,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         await page.SelectMetricAsync("partners");
         Assert.Equal("partners", await page.Body("metric"));
         var partnerFills = await page.CellFills();
-        // Partners 1, 2, 3, 4, 5+ are the palette's classes in order.
+        // Counterparts 0–1, 2, 3, 4, 5+ are the palette's classes in order.
         foreach (var r in csv)
             Assert.Equal(palette[Math.Min((int)Value(r, "partners"), 5) - 1], partnerFills[r["cell_id"]]);
     });
@@ -171,13 +178,13 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         Assert.Equal("en", await page.Page.GetAttributeAsync("html", "lang"));
         Assert.Equal("Layers", await page.Page.Locator("h2[data-i18n='layers']").TextContentAsync());
         Assert.Equal("Misfit", await page.Page.Locator("#metric option[value='misfit']").InnerTextAsync());
-        Assert.Equal("Find a cell or a zone…", await page.Page.Locator("#search").GetAttributeAsync("placeholder"));
-        Assert.Contains("Gaps (not covered)", await page.Page.Locator("#layer-list").InnerTextAsync());
+        Assert.Equal("Find an area, a zone, a commune…", await page.Page.Locator("#search").GetAttributeAsync("placeholder"));
+        Assert.Contains("Gaps", await page.Page.Locator("#layer-list").InnerTextAsync());
         Assert.Equal("FR", await page.Page.Locator("#lang").InnerTextAsync());
 
         await page.Page.Locator("#lang").ClickAsync();
         Assert.Equal("fr", await page.Body("lang"));
-        Assert.Contains("Lacunes (zones non couvertes)", await page.Page.Locator("#layer-list").InnerTextAsync());
+        Assert.Contains("Zones blanches", await page.Page.Locator("#layer-list").InnerTextAsync());
     });
 
     [Fact]
@@ -185,15 +192,9 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
     {
         await page.OpenAsync(viewer.Server.Url);
         var rows = ReadCsv(Path.Combine(AnalyzeOut, "cells.csv")).Where(r => r["cell_layer"] == "cells" && r["operator"] == "ml").ToList();
-        // The viewer's misfit classes: ≤ 0.05, ≤ 0.15, ≤ 0.3, ≤ 0.5, above (README, render's classes).
-        string[] palette = ["#fff3e0", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
-        double[] breaks = [0.05, 0.15, 0.3, 0.5];
-        string Fill(string v)
-        {
-            double x = double.Parse(v, CultureInfo.InvariantCulture);
-            int c = Array.FindIndex(breaks, b => x <= b);
-            return palette[c < 0 ? breaks.Length : c];
-        }
+        // The viewer's misfit classes are the static maps' (MisfitClasses: [0, 0.05), [0.05, 0.15) … [0.5, 1]).
+        string[] palette = ViewerStyleTests.Palette;
+        string Fill(string v) => palette[CepGeo.Core.Rendering.MisfitClasses.ClassOf(double.Parse(v, CultureInfo.InvariantCulture))];
         var byArea = rows.ToDictionary(r => r["cell_id"], r => Fill(r["misfit"]));
         var byPop = rows.ToDictionary(r => r["cell_id"], r => Fill(r["pop_misfit"]));
         // The demo has cells whose class differs between the two (else this test could not fail).
@@ -231,7 +232,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         await WithPage(async page =>
         {
             await page.OpenAsync(server.Url);
-            Assert.Equal(data.Layers.Keys.Order(), (await page.LoadedLayers()).Order());
+            Assert.Equal((await page.VisibleLayers()).Order(), (await page.LoadedLayers()).Order());
             log.WriteLine($"PACA first paint: {await page.Body("first-paint-ms")} ms");
             await page.SetLayerAsync("defects-straddle", true);
             await page.Page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDir, "paca.png") });
@@ -250,7 +251,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             await page.OpenAsync(server.Url);
-            Assert.Equal(data.Layers.Keys.Order(), (await page.LoadedLayers()).Order());
+            Assert.Equal((await page.VisibleLayers()).Order(), (await page.LoadedLayers()).Order());
             log.WriteLine($"national first paint: {await page.Body("first-paint-ms")} ms in page, {clock.ElapsedMilliseconds} ms from navigation to every layer loaded");
             await page.Page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDir, "national.png") });
         });
