@@ -26,6 +26,8 @@ public static class ViewerEndpoints
         var api = app.MapGroup("/api");
         byte[] studyJson = System.Text.Encoding.UTF8.GetBytes(WithTiles(data.Study, tiles).ToJsonString());
         Get(api, "/study", (HttpContext c) => Compressed.Bytes(c, studyJson, "application/json; charset=utf-8"));
+        byte[] styleJson = System.Text.Encoding.UTF8.GetBytes(StyleJson.Text);
+        Get(api, "/style", (HttpContext c) => Compressed.Bytes(c, styleJson, "application/json; charset=utf-8"));
         Get(api, "/layers/{key}", (string key, HttpContext c) => data.Layers.TryGetValue(key, out var layer)
             ? Compressed.Bytes(c, layer.GeoJson, GeoJsonContentType)
             : NotFound($"no layer named '{key}'", "See /api/study for the layers of this study."));

@@ -46,22 +46,38 @@
     }
   };
 
-  // The classes of the report's maps (Core Rendering's MisfitClasses): class i holds [bounds[i], bounds[i+1]),
-  // the last one includes its upper bound; YlOrRd, the darkest colour for the worst class.
-  var STYLE = {
-    classColours: ['#ffffb2', '#fecc5c', '#fd8d3c', '#f03b20', '#bd0026'],
-    noData: '#dddddd',
-    operatorColours: ['#1f63b4', '#2e9a3a', '#7b3fa0', '#b15928', '#d6336c', '#0f8a8a'],
-    design: '#d81b60'
-  };
+  // Classes, colours and words are not defined here: they come from /api/style, the one definition the
+  // static maps and the report use too (PlannerStyle in CepGeo.Core), and are filled in by useStyle().
+  var STYLE = { classColours: [], noData: '', operatorColours: [], operatorDashes: [], design: '', defects: {} };
   var METRICS = {
-    // bad: which end is a problem (dark colour); pop: the column of the population-weighted variant;
-    // best: the value at which a cell has nothing to show in the worst-first list.
-    misfit: { bad: 'high', pop: 'pop_misfit', bounds: [0, 0.05, 0.15, 0.3, 0.5, 1], best: 0 },
-    coverage: { bad: 'low', pop: 'pop_coverage', bounds: [0, 0.8, 0.95, 0.99, 0.999, 1], best: 1 },
-    partners: { bad: 'high', pop: null, bounds: [0, 2, 3, 4, 5, Infinity], best: 1, count: true },
-    dominant_share: { bad: 'low', pop: null, bounds: [0, 0.4, 0.6, 0.8, 0.95, 1], best: 1 }
+    // pop: the column of the population-weighted variant; best: the value at which a cell has nothing
+    // to show in the worst-first list. bad ('high'|'low') and bounds ([min, …breaks, max]) come from the style.
+    misfit: { pop: 'pop_misfit', best: 0 },
+    coverage: { pop: 'pop_coverage', best: 1 },
+    partners: { pop: null, best: 1, count: true },
+    dominant_share: { pop: null, best: 1 }
   };
+  // The viewer's words that are the glossary's: key here → key of the style's words.
+  var STYLE_WORDS = {
+    gap: 'gap', double_coverage: 'double_coverage', straddle: 'straddle', outside: 'outside', gap_row: 'gap',
+    double_row: 'double_coverage', misfit_row: 'misfit', m_misfit: 'misfit', m_coverage: 'coverage', m_partners: 'partners',
+    m_dominant_share: 'dominant_share', no_data: 'no_data', cells: 'cells', cell: 'cell', zone: 'zone'
+  };
+  function useStyle(style) {
+    STYLE = {
+      classColours: style.palette, noData: style.no_data, operatorColours: style.operator_colors,
+      operatorDashes: style.operator_dashes, design: style.proposal_color, defects: style.defects
+    };
+    Object.keys(METRICS).forEach(function (m) {
+      var sc = style.scales[m];
+      METRICS[m].bad = sc.high_is_bad ? 'high' : 'low';
+      METRICS[m].bounds = [sc.min].concat(sc.breaks, [sc.max === null || sc.max === undefined ? Infinity : sc.max]);
+    });
+    Object.keys(STYLE_WORDS).forEach(function (k) {
+      var w = style.words[STYLE_WORDS[k]];
+      if (w) { T.fr[k] = w.fr; T.en[k] = w.en; }
+    });
+  }
   var MIN_LABEL_PX = 7;       // about the width of a label character at 12 px
 
   var body = document.body;
@@ -105,9 +121,11 @@
     if (info.kind === 'design') return t('design') + ' : ' + info.operator;
     return info.label;
   }
-  function operatorColour(op) {
-    var i = study.operators.findIndex(function (o) { return o.key === op; });
-    return STYLE.operatorColours[(i < 0 ? 0 : i) % STYLE.operatorColours.length];
+  function operatorIndex(op) { return Math.max(0, study.operators.findIndex(function (o) { return o.key === op; })); }
+  function operatorColour(op) { return STYLE.operatorColours[operatorIndex(op) % STYLE.operatorColours.length]; }
+  function operatorDash(op, weight) {
+    var d = STYLE.operatorDashes[operatorIndex(op) % STYLE.operatorDashes.length] || [];
+    return d.length ? d.map(function (x) { return x * weight; }).join(' ') : null;
   }
   function operatorLabel(op) {
     var o = study.operators.find(function (x) { return x.key === op; });
@@ -214,14 +232,15 @@
     if (info.kind === 'design') return function () { return { color: STYLE.design, weight: 4, opacity: 0.85, fill: false }; };
     if (info.kind === 'communes') return function () { return { color: '#6d6d6d', weight: 0.6, opacity: 0.7, fill: false, interactive: false }; };
     if (info.kind === 'zones') {
-      var c = operatorColour(info.operator);
-      return function () { return { color: c, weight: 2, dashArray: '6 4', fill: false }; };
+      var c = operatorColour(info.operator), dash = operatorDash(info.operator, 1);
+      return function () { return { color: c, weight: 2, dashArray: dash, fill: false }; };
     }
-    if (info.operator === 'gap') return function () { return { color: '#c00', weight: 1, fillColor: 'url(#hatch-gap)', fillOpacity: 1 }; };
-    if (info.operator === 'double_coverage') return function () { return { color: '#6a1b9a', weight: 1, fillColor: '#9c27b0', fillOpacity: 0.55 }; };
+    var d = STYLE.defects[info.operator] || { color: '#555' };
+    if (info.operator === 'gap') return function () { return { color: d.color, weight: 1, fillColor: 'url(#hatch-gap)', fillOpacity: 1 }; };
+    if (info.operator === 'double_coverage') return function () { return { color: d.color, weight: 1, fillColor: d.color, fillOpacity: 0.45 }; };
     // Straddles are many (151 in PACA) and cover much of the map: an outline only, so that the
     // choropleth stays readable under them.
-    return function () { return { color: '#e65100', weight: 1.5, dashArray: '2 3', fill: false }; };
+    return function () { return { color: d.color, weight: 1.5, dashArray: '2 3', fill: false }; };
   }
 
   function hoverText(info, p) {
@@ -331,7 +350,7 @@
         : info.kind === 'communes' ? 'background:#fff;border:1px solid ' + s.color
         : s.fill === false
         ? 'background:#fff;border:2px ' + (s.dashArray === '2 3' ? 'dotted ' : 'dashed ') + s.color
-        : info.operator === 'gap' ? 'background:repeating-linear-gradient(45deg,#c00 0 2px,#fff 2px 5px)'
+        : info.operator === 'gap' ? 'background:repeating-linear-gradient(45deg,' + s.color + ' 0 2px,#fff 2px 5px)'
         : 'background:' + (s.fillColor && s.fillColor.indexOf('url') !== 0 ? s.fillColor : '#fff') + ';border-color:' + s.color;
       var li = document.createElement('li');
       li.innerHTML = '<input type="checkbox" id="layer-' + esc(info.key) + '" data-layer="' + esc(info.key) + '"' + (e.visible ? ' checked' : '') + '>' +
@@ -691,7 +710,7 @@
     ctx.translate(0, head);
     ctx.fillStyle = '#f3f1ec'; ctx.fillRect(0, 0, W, size.y);
     var pat = document.createElement('canvas'); pat.width = pat.height = 6;
-    var pc = pat.getContext('2d'); pc.strokeStyle = '#c00'; pc.lineWidth = 1.2; pc.beginPath(); pc.moveTo(0, 6); pc.lineTo(6, 0); pc.stroke();
+    var pc = pat.getContext('2d'); pc.strokeStyle = STYLE.defects.gap.color; pc.lineWidth = 1.2; pc.beginPath(); pc.moveTo(0, 6); pc.lineTo(6, 0); pc.stroke();
     var hatchFill = ctx.createPattern(pat, 'repeat');
     ['cells', 'communes', 'zones', 'design', 'defects'].forEach(function (kind) {
       study.layers.forEach(function (info) {
@@ -836,7 +855,7 @@
     var svg = renderer._container, ns = 'http://www.w3.org/2000/svg';
     var defs = document.createElementNS(ns, 'defs');
     defs.innerHTML = '<pattern id="hatch-gap" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">' +
-      '<rect width="6" height="6" fill="#fff" fill-opacity="0.6"/><line x1="0" y1="0" x2="0" y2="6" stroke="#c00" stroke-width="2.5"/></pattern>';
+      '<rect width="6" height="6" fill="#fff" fill-opacity="0.6"/><line x1="0" y1="0" x2="0" y2="6" stroke="' + STYLE.defects.gap.color + '" stroke-width="2.5"/></pattern>';
     svg.insertBefore(defs, svg.firstChild);
     hatch = renderer;
     communeRenderer = L.canvas({ pane: 'communes' });
@@ -876,10 +895,11 @@
     setStatus('loading');
     var wanted = readHash();
     if (wanted.lang === 'en' || wanted.lang === 'fr') lang = wanted.lang;
-    Promise.all([getJson('api/study'), getJson('api/metrics/cells'), getJson('api/metrics/pairs'), getJson('api/metrics/zones'), getJson('api/index')])
+    Promise.all([getJson('api/study'), getJson('api/metrics/cells'), getJson('api/metrics/pairs'), getJson('api/metrics/zones'), getJson('api/index'), getJson('api/style')])
       .then(function (res) {
         study = res[0]; cellRows = res[1]; pairRows = res[2]; zoneRows = res[3];
         indexFrom(res[4]);
+        useStyle(res[5]);
         if (study.design) body.dataset.design = study.design.kind;
         document.getElementById('title').textContent = study.name;
         document.title = 'CepGeo — ' + study.name;
@@ -994,8 +1014,8 @@
     setVisible: setVisible,
     goHome: function () { goHome(); },
     search: function (text) { return loadCommuneIndex().then(function () { showMatches(text); return JSON.parse(body.dataset.searchResults || '[]'); }); },
-    // The class rank (0 best … 4 worst) the page gives a value of a metric: the legend's and the static maps' classes.
-    classOf: function (v, metric) { return classOf(v, metric); },
+    // The colour index (0 = lightest … 4 = darkest) a value of a metric gets, as the cells are coloured.
+    classOf: function (metric, v) { return classOf(v, metric); },
     exportLayout: function () { return exportLayout().layout; },
     map: function () { return map; },
     study: function () { return study; },

@@ -10,7 +10,7 @@ namespace CepGeo.Tests.Viewer;
 public sealed class ViewerStyleTests(DemoViewer viewer) : IClassFixture<DemoViewer>
 {
     /// <summary>MisfitClasses' colours as CSS hex: the one palette of the static maps, the report and the viewer.</summary>
-    public static string[] Palette { get; } = [.. MisfitClasses.Colors.Select(c => $"#{c.Red:x2}{c.Green:x2}{c.Blue:x2}")];
+    public static string[] Palette { get; } = [.. PlannerStyle.Palette];
 
     [Fact]
     public void Palette_IsYlOrRd()
