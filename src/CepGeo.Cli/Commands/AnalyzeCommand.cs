@@ -49,7 +49,7 @@ internal static class AnalyzeCommand
         };
         maps.AddTo(command);
         command.SetAction(parsed => RunCancellable(context, cancellation, onStep, parsed.GetValue(study), parsed.GetValue(output),
-            parsed.GetValue(force), parsed.GetValue(crs), parsed.GetValue(timings), parsed.GetValue(noMaps) ? null : maps.Read(parsed),
+            parsed.GetValue(force), parsed.GetValue(crs), parsed.GetValue(timings), parsed.GetValue(noMaps) ? null : maps.Read(parsed, context.Text),
             parsed.GetValue(maxInput), Tables(parsed.GetValue(format))));
         return command;
     }
@@ -89,7 +89,7 @@ internal static class AnalyzeCommand
         var study = StudyFiles.Read(studyPath, crs);
         long inputBytes = InputLimit.Check(study, Path.GetFileName(studyPath), maxInputMb);
         outDir ??= Path.Combine("out", new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyPath))!).Name);
-        using var folder = OutputFolder.Open(outDir, force);
+        using var folder = OutputFolder.Open(outDir, force, StudyFiles.InputFiles(study, studyPath));
 
         var console = context.Console;
         console.MarkupLine($"[bold]{Markup.Escape(study.Name)}[/]");

@@ -16,6 +16,9 @@ internal static class CliApp
     /// <summary>Exit code for a problem with the user's input (<see cref="CepGeoInputException"/>, bad arguments).</summary>
     public const int InputErrorExitCode = 2;
 
+    /// <summary>Exit code for a failure of the machine: disk full, read-only filesystem, permission refused (<see cref="EnvironmentFailure"/>).</summary>
+    public const int EnvironmentExitCode = 4;
+
     /// <summary>Exit code for anything else that went wrong (our bug, the machine).</summary>
     public const int FailureExitCode = 1;
 
@@ -31,38 +34,102 @@ internal static class CliApp
         bool colorWanted = string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
         bool errorColor = colorWanted && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
         bool outputColor = colorWanted && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-        var context = new CliContext(output, error, errorColor, outputColor);
-        return Invoke(BuildRoot(context), args, context);
+        var text = ConsoleText.Choose(args, Environment.GetEnvironmentVariable(ConsoleText.LangVariable), out string? problem);
+        if (text is null)
+        {
+            error.WriteLine("erreur / error: " + problem);
+            return InputErrorExitCode;
+        }
+        var context = new CliContext(output, error, errorColor, outputColor, text);
+        // System.CommandLine's own words (usage, parse errors) come from its satellite resources,
+        // looked up by the UI culture of this thread (the build is globalization-invariant, so the
+        // culture carries only its name: see PredefinedCulturesOnly in the project).
+        var uiCulture = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = text.French
+            ? System.Globalization.CultureInfo.GetCultureInfo("fr") : System.Globalization.CultureInfo.InvariantCulture;
+        try
+        {
+            return Invoke(BuildRoot(context), args, context);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = uiCulture;
+        }
     }
 
     /// <summary>Every command, in the order <c>--help</c> lists them.</summary>
     public static RootCommand BuildRoot(CliContext context)
     {
-        var root = new RootCommand("CepGeo: how coordination perimeters (SPRO cells) misalign with operator zones.");
+        var root = new RootCommand(context.T(
+            "CepGeo : comment les territoires de coordination (cellules SPRO) s'alignent sur les zones d'intervention des opérateurs.",
+            "CepGeo: how coordination perimeters (SPRO cells) misalign with operator zones."));
         // Built per root: a symbol keeps a list of its parents, so one static option shared by
         // roots built in parallel (tests) would be a race.
         root.Options.Add(new Option<bool>(VerboseName, "-v")
         {
-            Description = "Print stack traces with errors",
+            Description = context.T("Afficher la pile d'appels avec les erreurs", "Print stack traces with errors"),
             Recursive = true,
         });
+        var lang = new Option<string?>(ConsoleText.LangOption)
+        {
+            Description = context.T("Langue de la console, des cartes et du rapport : fr (défaut) ou en ; aussi CEPGEO_LANG",
+                "Language of the console, maps and report: fr (default) or en; also CEPGEO_LANG"),
+            Recursive = true,
+        };
+        lang.AcceptOnlyFromAmong(ConsoleText.Languages);
+        root.Options.Add(lang);
         foreach (var option in root.Options.OfType<VersionOption>())
+        {
             option.Action = new PrintVersionAction();
+            option.Description = context.T("Afficher la version", "Show version information");
+        }
+        foreach (var option in root.Options.OfType<HelpOption>())
+            option.Description = context.T("Afficher l'aide et l'usage", "Show help and usage information");
         ShowHelpWhenBare(root);
 
         root.Subcommands.Add(AnalyzeCommand.Create(context));
         root.Subcommands.Add(InspectCommand.Create(context));
         root.Subcommands.Add(ValidateCommand.Create(context));
-        root.Subcommands.Add(Group("design", "Propose perimeters that fit the operators (nest, snap, balance)",
+        root.Subcommands.Add(Group("design", context.T("Proposer des périmètres qui s'accordent aux opérateurs (nest, snap, balance)",
+            "Propose perimeters that fit the operators (nest, snap, balance)"),
             DesignNestCommand.Create(context), DesignSnapCommand.Create(context), DesignBalanceCommand.Create(context)));
         root.Subcommands.Add(RenderCommand.Create(context));
         root.Subcommands.Add(ViewCommand.Create(context));
-        root.Subcommands.Add(Group("zones", "Operator zones from commune lists",
+        root.Subcommands.Add(Group("zones", context.T("Zones d'intervention à partir de listes de communes", "Operator zones from commune lists"),
             ZonesBuildCommand.Create(context)));
-        root.Subcommands.Add(Group("demo", "Synthetic demo data",
+        root.Subcommands.Add(Group("demo", context.T("Données de démonstration synthétiques", "Synthetic demo data"),
             DemoGenerateCommand.Create(context)));
+        AddFrenchAliases(root);
 
         return root;
+    }
+
+    /// <summary>French names beside the English ones: a French speaker types <c>cepgeo analyse</c>.</summary>
+    private static readonly Dictionary<string, string[]> FrenchAliases = new()
+    {
+        ["analyze"] = ["analyse", "analyser"],
+        ["inspect"] = ["inspecter"],
+        ["validate"] = ["valider"],
+        ["render"] = ["carte", "cartes"],
+        ["view"] = ["voir", "visualiser"],
+        ["design"] = ["proposer"],
+        ["nest"] = ["emboiter", "emboîter"],
+        ["snap"] = ["rattacher"],
+        ["balance"] = ["equilibrer", "équilibrer"],
+        ["build"] = ["construire"],
+        ["demo"] = ["démo"],
+        ["generate"] = ["generer", "générer"],
+        ["init"] = ["initialiser"],
+    };
+
+    private static void AddFrenchAliases(Command command)
+    {
+        foreach (var sub in command.Subcommands)
+        {
+            if (FrenchAliases.TryGetValue(sub.Name, out var aliases))
+                foreach (var alias in aliases) sub.Aliases.Add(alias);
+            AddFrenchAliases(sub);
+        }
     }
 
     /// <summary>Parses and invokes; turns exceptions into one clear line and an exit code.</summary>
@@ -74,8 +141,8 @@ internal static class CliApp
         if (parsed.Errors.Count > 0)
         {
             foreach (var parseError in parsed.Errors)
-                context.WriteErrorLine($"error: {parseError.Message}");
-            context.Error.WriteLine($"Run '{CommandPath(parsed)} --help' for usage.");
+                context.WriteErrorLine(context.Text.ErrorPrefix + parseError.Message);
+            context.Error.WriteLine(context.T($"Voir '{CommandPath(parsed)} --help' pour l'usage.", $"Run '{CommandPath(parsed)} --help' for usage."));
             return InputErrorExitCode;
         }
 
@@ -100,16 +167,23 @@ internal static class CliApp
     {
         if (exception is CepGeoInputException input)
         {
-            context.WriteErrorLine($"error: {input.Message}");
+            context.WriteErrorLine(context.Text.Error(input));
             if (verbose) context.Error.WriteLine(input.ToString());
             return InputErrorExitCode;
         }
+        if (EnvironmentFailure.Describe(exception) is { } problem)
+        {
+            context.WriteErrorLine($"erreur : {problem} : {exception.Message}");
+            if (verbose) context.Error.WriteLine(exception.ToString());
+            return EnvironmentExitCode;
+        }
 
-        context.WriteErrorLine($"error: {exception.GetType().Name}: {exception.Message}");
+        context.WriteErrorLine($"{context.Text.ErrorPrefix}{exception.GetType().Name}: {exception.Message}");
         if (verbose)
             context.Error.WriteLine(exception.ToString());
         else
-            context.Error.WriteLine("This looks like a bug in CepGeo. Run again with --verbose for the stack trace.");
+            context.Error.WriteLine(context.T("Cela ressemble à un défaut de CepGeo. Relancez avec --verbose pour la pile d'appels.",
+                "This looks like a bug in CepGeo. Run again with --verbose for the stack trace."));
         return FailureExitCode;
     }
 

@@ -12,8 +12,10 @@ internal sealed class CliContext
     /// <param name="error">Standard error.</param>
     /// <param name="color">Colour on stderr (the red error line).</param>
     /// <param name="outputColor">Colour and styles on stdout (tables); defaults to <paramref name="color"/>.</param>
-    public CliContext(TextWriter output, TextWriter error, bool color, bool? outputColor = null)
+    /// <param name="text">The language of what it prints (default French).</param>
+    public CliContext(TextWriter output, TextWriter error, bool color, bool? outputColor = null, ConsoleText? text = null)
     {
+        Text = text ?? ConsoleText.Fr;
         Output = output;
         Error = error;
         Color = color;
@@ -29,6 +31,12 @@ internal sealed class CliContext
         // fold the summary table into unreadable slivers.
         if (!color) Console.Profile.Width = 160;
     }
+
+    /// <summary>The words, numbers and plurals of the chosen language: every sentence a person reads goes through it.</summary>
+    public ConsoleText Text { get; }
+
+    /// <summary>Shorthand for <c>Text.T(fr, en)</c>.</summary>
+    public string T(string fr, string en) => Text.T(fr, en);
 
     /// <summary>Plain standard output, for machine-readable text.</summary>
     public TextWriter Output { get; }

@@ -24,7 +24,7 @@ internal static class RenderCommand
             study, output, force,
         };
         options.AddTo(command);
-        command.SetAction(parsed => Run(context, parsed.GetValue(study), parsed.GetValue(output), parsed.GetValue(force), options.Read(parsed)));
+        command.SetAction(parsed => Run(context, parsed.GetValue(study), parsed.GetValue(output), parsed.GetValue(force), options.Read(parsed, context.Text)));
         return command;
     }
 
@@ -33,7 +33,7 @@ internal static class RenderCommand
         studyPath ??= StudyFiles.DemoStudyPath();
         var study = StudyFiles.Read(studyPath);
         outDir ??= Path.Combine("out", new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyPath))!).Name, "maps");
-        using var folder = OutputFolder.Open(outDir, force);
+        using var folder = OutputFolder.Open(outDir, force, StudyFiles.InputFiles(study, studyPath));
         var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release);
         var written = MapFiles.Write(result, folder.Create, "", choices.Format, choices.Text, choices.Lambert93, choices.Print, CliApp.Version, choices.Date);
         string target = folder.Commit();
@@ -54,7 +54,6 @@ internal sealed class MapOptionSet
         DefaultValueFactory = _ => "png",
     };
 
-    private readonly Option<string> _lang = new("--lang") { Description = "Language of maps and report: fr or en", DefaultValueFactory = _ => "fr" };
     private readonly Option<bool> _lambert = new("--lambert93") { Description = "Draw maps in Lambert-93 (EPSG:2154) rather than the study's equal-area CRS" };
     private readonly Option<bool> _print = new("--print") { Description = "Also write A4 300 dpi PNGs (*-a4.png, 3508×2480 px)" };
     private readonly Option<string?> _date = new("--date") { Description = "Date printed on maps (default: today), e.g. 2026-05-01" };
@@ -63,22 +62,21 @@ internal sealed class MapOptionSet
     {
         var set = new MapOptionSet();
         set._format.AcceptOnlyFromAmong(MapFiles.Formats);
-        set._lang.AcceptOnlyFromAmong("fr", "en");
         return set;
     }
 
     public void AddTo(Command command)
     {
         command.Options.Add(_format);
-        command.Options.Add(_lang);
         command.Options.Add(_lambert);
         command.Options.Add(_print);
         command.Options.Add(_date);
     }
 
-    public MapChoices Read(ParseResult parsed) => new(
+    /// <summary>The maps speak the console's language (<c>--lang</c>, <c>CEPGEO_LANG</c>).</summary>
+    public MapChoices Read(ParseResult parsed, ConsoleText text) => new(
         parsed.GetValue(_format) ?? "png",
-        MapText.For(parsed.GetValue(_lang) ?? "fr"),
+        text.Map,
         parsed.GetValue(_lambert),
         parsed.GetValue(_print),
         parsed.GetValue(_date) ?? DateTime.Now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));

@@ -14,6 +14,13 @@ public sealed class CepGeoInputException : Exception
         Problem = problem;
     }
 
+    /// <summary>A problem said in French and English: <see cref="Exception.Message"/> stays English, <see cref="Describe"/> picks.</summary>
+    public CepGeoInputException(string source, string? feature, Phrase problem, Exception? inner = null)
+        : this(source, feature, problem.En, inner)
+    {
+        French = problem.Fr;
+    }
+
     public CepGeoInputException() : this("input", null, "invalid input") { }
 
     public CepGeoInputException(string message) : this("input", null, message) { }
@@ -27,6 +34,17 @@ public sealed class CepGeoInputException : Exception
     public string? Feature { get; }
 
     public string Problem { get; }
+
+    /// <summary>The problem in French, when the thrower wrote one (a <see cref="Phrase"/>).</summary>
+    public string? French { get; }
+
+    /// <summary>The one line a person reads, in French or English. A problem written only in English stays English.</summary>
+    public string Describe(bool french)
+    {
+        if (!french) return Message;
+        string problem = French ?? Problem;
+        return Feature is null ? $"{Input} : {problem}" : $"{Input} : entité {Feature} : {problem}";
+    }
 
     private static string Format(string source, string? feature, string problem) =>
         feature is null ? $"{source}: {problem}" : $"{source}: feature {feature}: {problem}";
