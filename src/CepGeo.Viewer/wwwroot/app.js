@@ -702,7 +702,7 @@
     canvas.width = W * scale; canvas.height = H * scale;
     var ctx = canvas.getContext('2d');
     ctx.scale(scale, scale);
-    var layout = { width: W, height: H, scale: scale, map: { x: 0, y: head, w: W, h: size.y } };
+    var layout = { width: W, height: H, pixelRatio: scale, map: { x: 0, y: head, w: W, h: size.y } };
     ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, W, H);
     // The map, clipped to its band.
     ctx.save();
