@@ -48,6 +48,17 @@ public sealed class ViewerLayer
     public byte[] GeoJson => _geoJson.Value;
 
     public IReadOnlyList<IndexEntry>? Index { get; }
+
+    /// <summary>The layer simplified for the whole-region view (cells and zones), or null when it has one band only.</summary>
+    public byte[]? Overview => _overview?.Value;
+
+    private Lazy<byte[]>? _overview;
+
+    internal ViewerLayer WithOverview(Func<byte[]> overview)
+    {
+        _overview = new Lazy<byte[]>(overview);
+        return this;
+    }
 }
 
 /// <summary>One feature as search and labels know it: lon/lat bounds and a point inside it.</summary>
@@ -293,13 +304,27 @@ public sealed class ViewerData
     /// <summary>The per-operator columns of design.geojson sent to the page (after and before).</summary>
     private static readonly string[] DesignMetrics = ["misfit", "misfit_before", "partners", "partners_before", "pop_misfit"];
 
+    /// <summary>
+    /// How much coarser the overview band is than the detailed one. At the whole-region view a national
+    /// layer's detail is a quarter of a pixel: drawing a third of the vertices there makes each zoom step
+    /// cheaper, and the detailed band is fetched once the user zooms in.
+    /// </summary>
+    public const double OverviewFactor = 3;
+
     private static ViewerLayer Coverage(string key, string kind, string? op, string label, Layer layer, double tolerance, Reprojector toLonLat, int decimals)
     {
         var shapes = DisplayGeometry.Coverage([.. layer.Features.Select(f => f.Geometry)], tolerance, toLonLat, decimals);
         var ids = layer.Features.Select(f => f.Id).ToList();
         var names = DisplayNames(layer.Features);
-        return Layer(key, kind, op, label, layer.Features.Select((f, i) => GeoJsonFeature.Create(shapes[i], ids[i], ("id", ids[i]), ("name", names[i]))),
+        var detailed = Layer(key, kind, op, label, layer.Features.Select((f, i) => GeoJsonFeature.Create(shapes[i], ids[i], ("id", ids[i]), ("name", names[i]))),
             IndexOf(shapes, ids, names));
+        // The overview band: three times the tolerance, about a pixel at the whole-region view, made when first asked for.
+        byte[] Overview()
+        {
+            var coarse = DisplayGeometry.Coverage([.. layer.Features.Select(f => f.Geometry)], tolerance * OverviewFactor, toLonLat, DisplayGeometry.Decimals(tolerance * OverviewFactor / 4));
+            return Write(layer.Features.Select((f, i) => GeoJsonFeature.Create(coarse[i], ids[i], ("id", ids[i]), ("name", names[i]))));
+        }
+        return detailed.WithOverview(Overview);
     }
 
     /// <summary>

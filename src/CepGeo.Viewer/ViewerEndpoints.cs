@@ -28,8 +28,9 @@ public static class ViewerEndpoints
         Get(api, "/study", (HttpContext c) => Compressed.Bytes(c, studyJson, "application/json; charset=utf-8"));
         byte[] styleJson = System.Text.Encoding.UTF8.GetBytes(StyleJson.Text);
         Get(api, "/style", (HttpContext c) => Compressed.Bytes(c, styleJson, "application/json; charset=utf-8"));
-        Get(api, "/layers/{key}", (string key, HttpContext c) => data.Layers.TryGetValue(key, out var layer)
-            ? Compressed.Bytes(c, layer.GeoJson, GeoJsonContentType)
+        // ?band=overview: the coarser geometry for the whole-region view (cells and zones; others have one band).
+        Get(api, "/layers/{key}", (string key, string? band, HttpContext c) => data.Layers.TryGetValue(key, out var layer)
+            ? Compressed.Bytes(c, band == "overview" && layer.Overview is { } coarse ? coarse : layer.GeoJson, GeoJsonContentType)
             : NotFound($"no layer named '{key}'", "See /api/study for the layers of this study."));
         Get(api, "/index", (HttpContext c) => Compressed.Bytes(c, data.Index, "application/json"));
         Get(api, "/index/communes", (HttpContext c) => data.CommunesIndex is { } communes

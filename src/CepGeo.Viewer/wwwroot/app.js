@@ -90,7 +90,7 @@
   var byId = {};              // 'cells:ID' or 'zones-op:ID' → Leaflet feature layer
   var selected = null;        // { type: 'cell'|'zone'|'commune', … }
   var selectedLayer = null;   // the selected cell's Leaflet layer, outlined until another is chosen
-  var map, hatch, labelLayer, homeBounds, homeZoom, communeRenderer;
+  var map, hatch, labelLayer, homeBounds, homeZoom, communeRenderer, shapeRenderer;
   var labelsOn = { cells: true, zones: false };
   var hooks = { stateChanged: [] };
 
@@ -252,15 +252,15 @@
       ' : <b>' + esc(valueText(v)) + '</b><br><small>' + esc(operatorLabel(body.dataset.operator)) + '</small>';
   }
 
-  function addLayer(info, geojson) {
-    var entry = layers[info.key];
+  function buildLayer(info, geojson) {
     var baseStyle = styleFor(info);
-    entry.leaflet = L.geoJSON(geojson, {
+    return L.geoJSON(geojson, {
       style: baseStyle,
-      pane: info.kind === 'cells' ? 'cells' : info.kind === 'zones' ? 'zones' : info.kind === 'design' ? 'design' : info.kind === 'communes' ? 'communes' : 'defects',
-      // Defects share the renderer that holds the gap hatching pattern; communes (thousands of thin
-      // outlines, never clicked) go on a canvas.
-      renderer: info.kind === 'defects' ? hatch : info.kind === 'communes' ? communeRenderer : undefined,
+      pane: info.kind === 'cells' || info.kind === 'zones' ? 'cells' : info.kind === 'design' ? 'design' : info.kind === 'communes' ? 'communes' : 'defects',
+      // Cells and zones share one canvas (hundreds of thousands of vertices nationally: a canvas redraws
+      // a zoom step without rebuilding as many SVG paths); defects share the SVG renderer that holds the
+      // gap hatching pattern; communes (thousands of thin outlines, never clicked) have their own canvas.
+      renderer: info.kind === 'defects' ? hatch : info.kind === 'communes' ? communeRenderer : info.kind === 'cells' || info.kind === 'zones' ? shapeRenderer : undefined,
       interactive: info.kind !== 'communes',
       onEachFeature: function (feature, l) {
         var p = feature.properties;
@@ -283,17 +283,46 @@
         if (info.kind === 'zones') l.on('click', function () { selectZone(info.operator, p.id, false); });
       }
     });
-    if (info.kind === 'cells') recolour();
   }
 
+  // Cells and zones come in two bands: an overview simplified for the whole-region view, and the detail
+  // once zoomed in (1.5 levels or more); other layers have one.
+  function bandOf(info) {
+    return (info.kind === 'cells' || info.kind === 'zones') && map.getZoom() < homeZoom + 1.5 ? 'overview' : 'detail';
+  }
   // Hidden layers are fetched the first time they are shown (a national study's straddles alone are
-  // megabytes nobody asked for).
+  // megabytes nobody asked for), each band once.
   function ensureLoaded(key) {
     var e = layers[key];
     if (!e) return Promise.reject(new Error('no layer ' + key));
-    if (e.leaflet) return Promise.resolve(e);
-    if (!e.loading) e.loading = getJson('api/layers/' + encodeURIComponent(key)).then(function (g) { addLayer(e.info, g); publishLayers(); return e; });
-    return e.loading;
+    var band = bandOf(e.info);
+    e.bands = e.bands || {};
+    var b = e.bands[band];
+    if (b && b.leaflet) { useBand(e, band); return Promise.resolve(e); }
+    if (!b) {
+      b = e.bands[band] = {};
+      b.loading = getJson('api/layers/' + encodeURIComponent(key) + (band === 'overview' ? '?band=overview' : '')).then(function (g) {
+        b.leaflet = buildLayer(e.info, g);
+        useBand(e, band);
+        publishLayers();
+        return e;
+      });
+    }
+    return b.loading;
+  }
+  function useBand(e, band) {
+    var next = e.bands[band].leaflet;
+    // A zoom since the request wants the other band (unless nothing is drawn yet).
+    if (e.leaflet === next || e.leaflet && bandOf(e.info) !== band) return;
+    if (e.leaflet && map.hasLayer(e.leaflet)) map.removeLayer(e.leaflet);
+    e.leaflet = next;
+    e.band = band;
+    next.eachLayer(function (l) { byId[e.info.key + ':' + l.feature.properties.id] = l; });
+    if (e.visible) placeLayer(e.info.key);
+    if (e.info.kind === 'cells') {
+      if (selected && selected.type === 'cell') outlineSelected(byId['cells:' + selected.id]);
+      recolour();
+    }
   }
 
   function setVisible(key, visible) {
@@ -301,7 +330,7 @@
     if (!e) return Promise.resolve();
     var box = document.querySelector('#layer-list input[data-layer="' + key + '"]');
     if (box) box.checked = visible;
-    if (e.visible === visible) return e.loading || Promise.resolve();
+    if (e.visible === visible) return visible ? ensureLoaded(key) : Promise.resolve();
     e.visible = visible;
     stateChanged();
     if (!visible) {
@@ -326,6 +355,11 @@
     if (on && !map.hasLayer(e.leaflet)) {
       e.leaflet.addTo(map);
       if (e.info.kind === 'zones' || e.info.kind === 'defects') e.leaflet.bringToFront();
+      // On the shared canvas the last added is drawn on top: zones stay over the cells.
+      if (e.info.kind === 'cells') Object.keys(layers).forEach(function (k) {
+        var z = layers[k];
+        if (z.info.kind === 'zones' && z.leaflet && map.hasLayer(z.leaflet)) z.leaflet.bringToFront();
+      });
     } else if (!on && map.hasLayer(e.leaflet)) map.removeLayer(e.leaflet);
     if (e.info.kind === 'communes') body.dataset.communesDrawn = String(on);
   }
@@ -859,6 +893,8 @@
     svg.insertBefore(defs, svg.firstChild);
     hatch = renderer;
     communeRenderer = L.canvas({ pane: 'communes' });
+    // A zone line is thin: a click within a few pixels of it counts.
+    shapeRenderer = L.canvas({ pane: 'cells', tolerance: 4 });
     labelLayer = L.layerGroup().addTo(map);
     L.control.scale({ imperial: false }).addTo(map);
     var Home = L.Control.extend({
@@ -875,7 +911,11 @@
     // The view, published for scripts: zoom and [west, south, east, north].
     map.on('moveend zoomend', function () {
       publishView();
-      Object.keys(layers).forEach(function (k) { if (layers[k].info.kind === 'communes') placeLayer(k); });
+      Object.keys(layers).forEach(function (k) {
+        var e = layers[k];
+        if (e.info.kind === 'communes' && e.leaflet) placeLayer(k);
+        if (e.visible && e.band && e.band !== bandOf(e.info)) ensureLoaded(k);
+      });
       updateLabels();
       stateChanged();
     });

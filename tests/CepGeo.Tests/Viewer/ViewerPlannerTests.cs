@@ -244,7 +244,7 @@ public sealed class ViewerPlannerTests(DemoViewer viewer, ChromiumBrowser chromi
         var withPanel = await page.View();
         Assert.True(withPanel[0] <= bounds[0] + 1e-6 && withPanel[2] >= bounds[2] - 1e-6, $"view {string.Join(",", withPanel)} cuts the study {string.Join(",", bounds)}");
 
-        await page.Page.EvaluateAsync("() => window.cepgeo.map().setZoom(window.cepgeo.map().getZoom() + 3, { animate: false })");
+        await page.Page.EvaluateAsync("() => { window.cepgeo.map().setZoom(window.cepgeo.map().getZoom() + 3, { animate: false }); }");
         Assert.True((await page.View())[2] - (await page.View())[0] < (withPanel[2] - withPanel[0]) / 4);
         await page.Page.Locator("#home").ClickAsync();
         await page.Page.WaitForTimeoutAsync(600);
