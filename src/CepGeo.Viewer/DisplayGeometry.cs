@@ -29,7 +29,8 @@ internal static class DisplayGeometry
     /// neighbours neither gap nor overlap on screen. Real layers are not always clean coverages;
     /// when NTS refuses one, each polygon is simplified on its own, keeping its topology.
     /// </summary>
-    public static Geometry[] Coverage(IReadOnlyList<Geometry> polygons, double tolerance, Reprojector toLonLat, int decimals)
+    /// <param name="decimals">Decimals of a degree kept (<see cref="Decimals"/>); negative keeps every digit.</param>
+    public static Geometry[] Coverage(IReadOnlyList<Geometry> polygons, double tolerance, Reprojector toLonLat, int decimals = -1)
     {
         Geometry[] simplified;
         try
@@ -63,6 +64,7 @@ internal static class DisplayGeometry
     /// <summary>A copy of a lon/lat geometry with every coordinate rounded to <paramref name="decimals"/>.</summary>
     public static Geometry Quantise(Geometry g, int decimals)
     {
+        if (decimals < 0) return g;
         var copy = g.Copy();
         copy.Apply(new RoundFilter(decimals));
         copy.GeometryChanged();

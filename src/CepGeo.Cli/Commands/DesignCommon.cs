@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using CepGeo.Core.Design;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
 using CepGeo.Core.Pipeline;
+using CepGeo.Core.Reporting;
 using Spectre.Console;
 
 namespace CepGeo.Cli.Commands;
@@ -19,7 +21,7 @@ internal static class DesignCommon
     public static Option<string?> Operators() => new("--operators") { Description = "Operator keys to fit, comma-separated (default: all)" };
 
     public static AnalysisResult Analyse(string studyPath) =>
-        Analysis.Run(StudyFiles.Read(studyPath), StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release);
+        Analysis.Run(StudyFiles.Read(studyPath), StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release, loadSites: StudyFiles.LoadSites);
 
     public static IReadOnlyList<string> OperatorKeys(AnalysisResult r, string? option)
     {

@@ -13,13 +13,16 @@ namespace CepGeo.Core.Loading;
 /// carry a count and are never reported by id.</param>
 /// <param name="KeepAttributes">Keep each feature's properties as its <see cref="Feature.Attributes"/>;
 /// when false they are read (ids and names come from them) and then let go.</param>
+/// <param name="Points">Read a sites layer (spec §9): points are kept and everything else is skipped
+/// and counted, where a zone layer keeps polygons.</param>
 public sealed record LayerOptions(
     string Source,
     string? IdField,
     string? NameField,
     string? Table = null,
     bool IdsOptional = false,
-    bool KeepAttributes = true)
+    bool KeepAttributes = true,
+    bool Points = false)
 {
     /// <summary>
     /// Options for a cells or operator layer of a study, named after its file. A study knows these
@@ -37,5 +40,12 @@ public sealed record LayerOptions(
     {
         ArgumentNullException.ThrowIfNull(spec);
         return new LayerOptions(Path.GetFileName(spec.Path), null, null, spec.Table, IdsOptional: true);
+    }
+
+    /// <summary>Options for an operator's sites (points), named after their file.</summary>
+    public static LayerOptions For(SitesSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new LayerOptions(Path.GetFileName(spec.Path), spec.IdField, spec.NameField, spec.Table, KeepAttributes: false, Points: true);
     }
 }

@@ -22,13 +22,15 @@ public static partial class StudyReader
     /// <summary>Key of the cells layer in outputs; no operator may take it.</summary>
     public const string CellsKey = "cells";
 
-    private static readonly string[] TopKeys = ["$schema", "name", "crs", "sources", "cells", "operators", "weights", "tolerances"];
+    private static readonly string[] TopKeys = ["$schema", "name", "crs", "sources", "cells", "operators", "weights", "tolerances", "shortNames"];
     private static readonly string[] CellsKeys = ["path", "id", "name", "label", "table"];
-    private static readonly string[] OperatorKeys = ["key", "label", "path", "id", "name", "table"];
+    private static readonly string[] OperatorKeys = ["key", "label", "path", "id", "name", "table", "sites"];
+    private static readonly string[] SitesKeys = ["path", "id", "name", "table", "lon", "lat", "commune", "communeCode"];
     private static readonly string[] MemberListKeys =
-        ["key", "label", "members", "communes", "codeField", "memberCode", "zoneCode", "zoneName", "crosswalk", "fromField", "toField"];
+        ["key", "label", "members", "communes", "codeField", "memberCode", "zoneCode", "zoneName", "crosswalk", "fromField", "toField", "sites"];
+    private static readonly string[] PostGisCellsKeys = ["postgis", "table", "geometry", "id", "name", "label"];
+    private static readonly string[] PostGisOperatorKeys = ["key", "postgis", "table", "geometry", "id", "name", "label", "sites"];
     private static readonly string[] WeightsKeys = ["path", "value", "label", "table"];
-    private static readonly string[] ToleranceKeys = ["sliverWidthM", "minAreaKm2", "minShare", "nestShare"];
 
     private static readonly JsonDocumentOptions ParseOptions = new()
     {
@@ -113,10 +115,11 @@ public static partial class StudyReader
             string crs = ReadCrs(top);
             string? sources = OptionalString(top, "", "sources");
             var cells = ReadCells(top);
-            var operators = ReadOperators(top);
+            var (operators, sitesOnly) = ReadOperators(top);
             var weights = ReadWeights(top);
             var tolerances = ReadTolerances(top);
-            return new Study(name, crs, cells, operators, weights, tolerances, sources);
+            var shortNames = ReadShortNames(top, [cells.Key, .. operators.Select(o => o.Key)]);
+            return new Study(name, crs, cells, operators, weights, tolerances, sources, sitesOnly, shortNames);
         }
 
         private string DefaultName()
@@ -149,6 +152,11 @@ public static partial class StudyReader
                 throw Fail("cells: missing; give the layer of coordination perimeters, e.g. \"cells\": { \"path\": \"cells.geojson\" }");
             if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("key", out _))
                 throw Fail($"cells.key: unknown key (the cells layer's key is always \"{CellsKey}\")");
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("postgis", out _))
+            {
+                var pg = Members(element, "cells", PostGisCellsKeys);
+                return ReadPostGis(pg, "cells", CellsKey);
+            }
             var cells = Members(element, "cells", CellsKeys);
             return new LayerSpec(
                 CellsKey,
@@ -159,7 +167,7 @@ public static partial class StudyReader
                 OptionalString(cells, "cells", "table"));
         }
 
-        private List<LayerSpec> ReadOperators(Dictionary<string, JsonElement> top)
+        private (List<LayerSpec> Zones, List<LayerSpec> SitesOnly) ReadOperators(Dictionary<string, JsonElement> top)
         {
             if (!top.TryGetValue("operators", out var array) || array.ValueKind == JsonValueKind.Null)
                 throw Fail("operators: missing; list one or more operator layers, e.g. \"operators\": [{ \"key\": \"ml\", \"path\": \"missions_locales.geojson\" }]");
@@ -169,15 +177,19 @@ public static partial class StudyReader
                 throw Fail("operators: empty; list at least one operator layer");
 
             var operators = new List<LayerSpec>();
+            var sitesOnly = new List<LayerSpec>();
             var firstIndexOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
             int index = 0;
             foreach (var element in array.EnumerateArray())
             {
                 string where = $"operators[{index}]";
                 bool isList = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("members", out _);
+                bool isTable = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("postgis", out _);
+                if (isTable && (isList || element.TryGetProperty("path", out _)))
+                    throw Fail($"{where}: give one of \"path\" (a file), \"members\" (a commune list) or \"postgis\" (a table), not several");
                 if (isList && element.TryGetProperty("path", out _))
                     throw Fail($"{where}: give either \"path\" (a polygon layer) or \"members\" (a commune list), not both");
-                var op = Members(element, where, isList ? MemberListKeys : OperatorKeys);
+                var op = Members(element, where, isTable ? PostGisOperatorKeys : isList ? MemberListKeys : OperatorKeys);
                 string key = RequiredString(op, where, "key");
                 if (!KeyPattern().IsMatch(key))
                     throw Fail($"{where}.key: \"{key}\" must be lower-case letters, digits and _ only ([a-z0-9_]+): it prefixes output columns");
@@ -186,9 +198,25 @@ public static partial class StudyReader
                 if (firstIndexOfKey.TryGetValue(key, out int first))
                     throw Fail($"{where}.key: duplicate key \"{key}\" (already operators[{first}])");
                 firstIndexOfKey[key] = index;
+                var sites = op.ContainsKey("sites") ? ReadSites(op, where) : null;
+                if (isTable)
+                {
+                    operators.Add(ReadPostGis(op, where, key) with { Sites = sites });
+                    index++;
+                    continue;
+                }
                 if (isList)
                 {
-                    operators.Add(ReadMemberList(op, where, key));
+                    operators.Add(ReadMemberList(op, where, key) with { Sites = sites });
+                    index++;
+                    continue;
+                }
+                if (sites is not null && !op.ContainsKey("path"))
+                {
+                    // Sites and no zones (spec §9): distances only, no zone metrics.
+                    if (op.ContainsKey("id") || op.ContainsKey("name") || op.ContainsKey("table"))
+                        throw Fail($"{where}: \"id\", \"name\" and \"table\" describe the zones' file, and this operator has sites only; put them in \"sites\"");
+                    sitesOnly.Add(new LayerSpec(key, OptionalString(op, where, "label") ?? key, sites.Path, null, null, Sites: sites));
                     index++;
                     continue;
                 }
@@ -198,10 +226,51 @@ public static partial class StudyReader
                     RequiredPath(op, where),
                     OptionalString(op, where, "id"),
                     OptionalString(op, where, "name"),
-                    OptionalString(op, where, "table")));
+                    OptionalString(op, where, "table"),
+                    Sites: sites));
                 index++;
             }
-            return operators;
+            if (operators.Count == 0)
+                throw Fail("operators: every operator has sites only; at least one needs zones (\"path\" or \"members\") for the overlay");
+            return (operators, sitesOnly);
+        }
+
+        /// <summary>An operator's sites (spec §9): a point layer, or a CSV with lon/lat or commune columns.</summary>
+        private SitesSpec ReadSites(Dictionary<string, JsonElement> op, string where)
+        {
+            string at = where + ".sites";
+            var s = Members(op["sites"], at, SitesKeys);
+            var spec = new SitesSpec(
+                RequiredPath(s, at),
+                OptionalString(s, at, "id"),
+                OptionalString(s, at, "name"),
+                OptionalString(s, at, "table"),
+                OptionalString(s, at, "lon"),
+                OptionalString(s, at, "lat"),
+                OptionalString(s, at, "commune"),
+                OptionalString(s, at, "communeCode") ?? "code");
+            if (!spec.IsCsv && (spec.LonField ?? spec.LatField ?? spec.CommuneField) is not null)
+                throw Fail($"{at}: \"lon\", \"lat\" and \"commune\" name columns of a CSV; {Path.GetFileName(spec.Path)} is a point layer, whose geometry places the sites");
+            if (spec.CommuneField is not null && (spec.LonField ?? spec.LatField) is not null)
+                throw Fail($"{at}: give either \"commune\" (a commune code, placed at its centroid) or \"lon\"/\"lat\", not both");
+            if (spec.IsCsv && spec.IdField is null)
+                throw Fail($"{at}.id: missing; name the CSV column that identifies each site");
+            return spec;
+        }
+
+        /// <summary>A layer read from a PostGIS table; the connection must not carry a password.</summary>
+        private LayerSpec ReadPostGis(Dictionary<string, JsonElement> members, string where, string key)
+        {
+            string connection = RequiredString(members, where, "postgis");
+            if (PostGisConnection.HasPassword(connection))
+                throw Fail($"{where}.postgis: the connection holds a password; a study is shared and kept, so leave it out and give it "
+                    + "through PGPASSWORD, ~/.pgpass or the environment");
+            string table = RequiredString(members, where, "table");
+            if (table.Count(ch => ch == '.') > 1 || table.StartsWith('.') || table.EndsWith('.'))
+                throw Fail($"{where}.table: \"{table}\" is not a table name; write schema.name (or name, in public)");
+            var spec = new PostGisSpec(connection, table, OptionalString(members, where, "geometry") ?? "geom");
+            return new LayerSpec(key, OptionalString(members, where, "label") ?? key, "postgis:" + table,
+                OptionalString(members, where, "id"), OptionalString(members, where, "name"), PostGis: spec);
         }
 
         /// <summary>An operator given as a commune list, dissolved over a commune map when the study is run.</summary>
@@ -237,16 +306,41 @@ public static partial class StudyReader
                 OptionalString(weights, "weights", "table"));
         }
 
+        /// <summary><c>"shortNames": { "ml": { "id": "label", … }, "cells": { … } }</c>: display labels by layer and id.</summary>
+        private Dictionary<string, IReadOnlyDictionary<string, string>>? ReadShortNames(Dictionary<string, JsonElement> top, string[] layerKeys)
+        {
+            if (!top.TryGetValue("shortNames", out var element) || element.ValueKind == JsonValueKind.Null) return null;
+            var layers = Members(element, "shortNames", layerKeys);
+            var result = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+            foreach (var (key, labels) in layers)
+            {
+                string where = Join("shortNames", key);
+                if (labels.ValueKind != JsonValueKind.Object)
+                    throw Fail($"{where}: expected an object mapping feature ids to short labels, not {Describe(labels)}");
+                var map = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var p in labels.EnumerateObject())
+                {
+                    if (p.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(p.Value.GetString()))
+                        throw Fail($"{Join(where, p.Name)}: a short label must be a non-empty string, not {Describe(p.Value)}");
+                    if (!map.TryAdd(p.Name, p.Value.GetString()!))
+                        throw Fail($"{Join(where, p.Name)}: given twice");
+                }
+                result[key] = map;
+            }
+            return result;
+        }
+
         private Tolerances ReadTolerances(Dictionary<string, JsonElement> top)
         {
             var d = Tolerances.Default;
             if (!top.TryGetValue("tolerances", out var element) || element.ValueKind == JsonValueKind.Null) return d;
-            var t = Members(element, "tolerances", ToleranceKeys);
+            var t = Members(element, "tolerances", Tolerances.Keys);
             var tolerances = new Tolerances(
-                NonNegative(t, "sliverWidthM") ?? d.SliverWidthM,
-                NonNegative(t, "minAreaKm2") ?? d.MinAreaKm2,
-                Share(t, "minShare") ?? d.MinShare,
-                Share(t, "nestShare") ?? d.NestShare);
+                NonNegative(t, Tolerances.SliverWidthMKey) ?? d.SliverWidthM,
+                NonNegative(t, Tolerances.MinAreaKm2Key) ?? d.MinAreaKm2,
+                Share(t, Tolerances.MinShareKey) ?? d.MinShare,
+                Share(t, Tolerances.NestShareKey) ?? d.NestShare,
+                Positive(t, Tolerances.BeyondKmKey) ?? d.BeyondKm);
             if (tolerances.NestShare < tolerances.MinShare)
                 throw Fail(string.Create(CultureInfo.InvariantCulture,
                     $"tolerances.nestShare: {tolerances.NestShare} is below tolerances.minShare ({tolerances.MinShare}); a nested zone must at least be significant"));
@@ -261,6 +355,14 @@ public static partial class StudyReader
             return v;
         }
 
+        private double? Positive(Dictionary<string, JsonElement> t, string key)
+        {
+            double? v = OptionalNumber(t, "tolerances", key);
+            if (v <= 0)
+                throw Fail(string.Create(CultureInfo.InvariantCulture, $"tolerances.{key}: must be more than 0 (km), not {v}"));
+            return v;
+        }
+
         private double? Share(Dictionary<string, JsonElement> t, string key)
         {
             double? v = OptionalNumber(t, "tolerances", key);
@@ -270,7 +372,7 @@ public static partial class StudyReader
         }
 
         /// <summary>The members of an object, refusing duplicates and keys not in <paramref name="allowed"/>.</summary>
-        private Dictionary<string, JsonElement> Members(JsonElement element, string where, string[] allowed)
+        private Dictionary<string, JsonElement> Members(JsonElement element, string where, IReadOnlyList<string> allowed)
         {
             if (element.ValueKind != JsonValueKind.Object)
                 throw Fail($"{(where.Length == 0 ? "study" : where)}: expected an object ({{ … }}), not {Describe(element)}");
@@ -343,7 +445,7 @@ public static partial class StudyReader
         };
 
         /// <summary>The allowed key a typo most likely meant: same letters ignoring case, or one edit (two for long keys).</summary>
-        private static string? Suggest(string key, string[] allowed)
+        private static string? Suggest(string key, IReadOnlyList<string> allowed)
         {
             string? best = null;
             int bestDistance = int.MaxValue;

@@ -1,33 +1,6 @@
+using CepGeo.Core.Common;
+
 namespace CepGeo.Core.Metrics;
-
-/// <summary>Lists of ints stored flat (compressed sparse rows): list <c>i</c> is <c>Items[Start[i] .. Start[i+1]-1]</c>.</summary>
-internal sealed class Csr(int[] start, int[] items)
-{
-    public int Count => start.Length - 1;
-
-    public ArraySegment<int> this[int i] => new(items, start[i], start[i + 1] - start[i]);
-
-    /// <summary>Per list, the sum of <paramref name="value"/> over its items, in order.</summary>
-    public double[] Sum(Func<int, double> value)
-    {
-        var r = new double[Count];
-        for (int i = 0; i < r.Length; i++)
-            for (int k = start[i]; k < start[i + 1]; k++) r[i] += value(items[k]);
-        return r;
-    }
-
-    /// <summary>Groups <c>0 .. count-1</c> by key, keeping their order within a group (a counting sort).</summary>
-    public static Csr GroupBy(int groups, int count, Func<int, int> key)
-    {
-        var start = new int[groups + 1];
-        for (int i = 0; i < count; i++) start[key(i) + 1]++;
-        for (int g = 0; g < groups; g++) start[g + 1] += start[g];
-        var fill = (int[])start.Clone();
-        var items = new int[count];
-        for (int i = 0; i < count; i++) items[fill[key(i)]++] = i;
-        return new Csr(start, items);
-    }
-}
 
 /// <summary>
 /// Which faces make each cell, each zone and each (cell, zone) pair that meets, in flat arrays: on
@@ -72,10 +45,30 @@ internal sealed class FaceIndex
 
     /// <param name="cellOf">Per face, the cells containing it.</param>
     /// <param name="zoneOf">Per face, the zones containing it.</param>
-    public static FaceIndex Build(int[][] cellOf, int[][] zoneOf, int cellCount, int zoneCount)
+    public static FaceIndex Build(int[][] cellOf, int[][] zoneOf, int cellCount, int zoneCount) =>
+        From(Group(cellOf, cellCount), Group(zoneOf, zoneCount), zoneOf, cellCount, zoneCount);
+
+    /// <summary>
+    /// The index of a few cells only (a plan's edited perimeters): <paramref name="faces"/>[i] are the faces
+    /// of cell <paramref name="cells"/>[i], ascending; every other cell has none. The zones' faces are
+    /// given (they do not change between edits).
+    /// </summary>
+    public static FaceIndex ForCells(int cellCount, IReadOnlyList<int> cells, IReadOnlyList<int[]> faces, int[][] zoneOf, Csr zones)
     {
-        var cells = Group(cellOf, cellCount);
-        var zones = Group(zoneOf, zoneCount);
+        var facesOf = new int[cellCount][];
+        for (int i = 0; i < cells.Count; i++) facesOf[cells[i]] = faces[i];
+        var start = new int[cellCount + 1];
+        for (int c = 0; c < cellCount; c++) start[c + 1] = start[c] + (facesOf[c]?.Length ?? 0);
+        var items = new int[start[cellCount]];
+        for (int c = 0; c < cellCount; c++) facesOf[c]?.CopyTo(items, start[c]);
+        return From(new Csr(start, items), zones, zoneOf, cellCount, zones.Count);
+    }
+
+    /// <summary>The faces of each zone, ascending.</summary>
+    public static Csr ZoneFaces(int[][] zoneOf, int zoneCount) => Group(zoneOf, zoneCount);
+
+    private static FaceIndex From(Csr cells, Csr zones, int[][] zoneOf, int cellCount, int zoneCount)
+    {
 
         // Per cell, its faces' (zone, face) keys sorted: runs of one zone are the pairs, faces ascending.
         List<int> pairCell = [], pairZone = [], pairStart = [0], pairFace = [];
@@ -105,18 +98,18 @@ internal sealed class FaceIndex
         var zoneArr = pairZone.ToArray();
         return new FaceIndex(cells, zones, [.. pairCell], zoneArr, new Csr([.. pairStart], [.. pairFace]), cellPairStart,
             Csr.GroupBy(zoneCount, zoneArr.Length, k => zoneArr[k]));
+    }
 
-        static Csr Group(int[][] of, int count)
-        {
-            var start = new int[count + 1];
-            foreach (var list in of)
-                foreach (int i in list) start[i + 1]++;
-            for (int i = 0; i < count; i++) start[i + 1] += start[i];
-            var fill = (int[])start.Clone();
-            var items = new int[start[count]];
-            for (int f = 0; f < of.Length; f++)
-                foreach (int i in of[f]) items[fill[i]++] = f;
-            return new Csr(start, items);
-        }
+    private static Csr Group(int[][] of, int count)
+    {
+        var start = new int[count + 1];
+        foreach (var list in of)
+            foreach (int i in list) start[i + 1]++;
+        for (int i = 0; i < count; i++) start[i + 1] += start[i];
+        var fill = (int[])start.Clone();
+        var items = new int[start[count]];
+        for (int f = 0; f < of.Length; f++)
+            foreach (int i in of[f]) items[fill[i]++] = f;
+        return new Csr(start, items);
     }
 }

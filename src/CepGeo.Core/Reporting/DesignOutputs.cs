@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using CepGeo.Core.Design;
 using CepGeo.Core.Model;
 using CepGeo.Core.Projection;
-using CepGeo.Core.Reporting;
 
-namespace CepGeo.Core.Design;
+namespace CepGeo.Core.Reporting;
 
 /// <summary>
 /// The files every design writes: design.geojson (the proposed perimeters, each with <c>id</c>, <c>name</c>
@@ -93,7 +93,7 @@ public static class DesignOutputs
                 props.Add(new(c.Operator + "_partners_before", b?.PartnersBefore));
                 props.Add(new(c.Operator + "_misfit_before", b?.MisfitBefore));
             }
-            features.Add(new GeoJsonFeature(toWgs84.Transform(cells[i].Geometry), props, cells[i].Id));
+            features.Add(new GeoJsonFeature(toWgs84.Transform(cells[i].Geometry), props, cells[i].Id) { AsMultiPolygon = true });
         }
         var totals = new JsonObject();
         foreach (var t in d.Totals)
