@@ -72,5 +72,10 @@ public sealed class MapText
 
     public string CellCount(int n) => French ? $"{n} cellule{(n > 1 ? "s" : "")}" : $"{n} cell{(n == 1 ? "" : "s")}";
 
+    /// <summary>A count of people, rounded as a planner says it: 23 000 hab., 1,2 M hab.</summary>
+    public string People(double n) => n >= 1e6
+        ? T($"{N(n / 1e6, "0.0")} M hab.", $"{N(n / 1e6, "0.0")} M people")
+        : T($"{N(Math.Round(n), "#,0")} hab.", $"{N(Math.Round(n), "#,0")} people");
+
     public string ZoneCount(int n) => French ? $"{n} zone{(n > 1 ? "s" : "")}" : $"{n} zone{(n == 1 ? "" : "s")}";
 }
