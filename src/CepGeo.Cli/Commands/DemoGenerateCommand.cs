@@ -37,7 +37,7 @@ internal static class DemoGenerateCommand
     private static int Run(CliContext context, string outDir, ulong seed, bool force)
     {
         if (string.IsNullOrWhiteSpace(outDir))
-            throw new CepGeoInputException("--out", null, "le dossier de sortie est vide : donnez un nom de dossier");
+            throw new CepGeoInputException("--out", null, new Phrase("le dossier de sortie est vide : donnez un nom de dossier", "the output folder is empty: give a folder name"));
         string folder = Path.GetFullPath(outDir);
         if (File.Exists(folder))
             throw new CepGeoInputException("--out", null, $"{outDir} is a file, not a folder");
@@ -48,9 +48,14 @@ internal static class DemoGenerateCommand
                 .Where(n => !DemoFiles.FileNames.Contains(n!, StringComparer.Ordinal)).Order(StringComparer.Ordinal).ToList()
             : [];
         if (others.Count > 0 && !force)
-            throw new CepGeoInputException(outDir, null,
-                $"le dossier contient d'autres fichiers que ceux de la démo ({string.Join(", ", others.Take(3))}{(others.Count > 3 ? ", …" : "")}) : "
-                + "choisissez un autre --out, ou ajoutez --force pour y écrire quand même (seuls les fichiers de la démo sont remplacés)");
+        {
+            string list = string.Join(", ", others.Take(3)) + (others.Count > 3 ? ", …" : "");
+            throw new CepGeoInputException(outDir, null, new Phrase(
+                $"le dossier contient d'autres fichiers que ceux de la démo ({list}) : choisissez un autre --out, "
+                + "ou ajoutez --force pour y écrire quand même (seuls les fichiers de la démo sont remplacés)",
+                $"the folder holds other files than the demo's ({list}): choose another --out, "
+                + "or add --force to write there anyway (only the demo's files are replaced)"));
+        }
         Directory.CreateDirectory(folder);
 
         var territory = DemoTerritory.Generate(seed);

@@ -63,20 +63,25 @@ internal sealed class OutputFolder : IDisposable
     public static OutputFolder Open(string target, bool force, IEnumerable<string>? inputs = null)
     {
         if (string.IsNullOrWhiteSpace(target))
-            throw new CepGeoInputException("--out", null, "le dossier de sortie est vide : donnez un nom de dossier");
+            throw new CepGeoInputException("--out", null, new Phrase("le dossier de sortie est vide : donnez un nom de dossier",
+                "the output folder is empty: give a folder name"));
         string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(target));
         string? parent = Path.GetDirectoryName(full);
         if (parent is null || Path.GetFileName(full).Length == 0)
-            throw new CepGeoInputException(target, null, "la racine du disque ne peut pas être un dossier de sortie : choisissez un sous-dossier");
+            throw new CepGeoInputException(target, null, new Phrase("la racine du disque ne peut pas être un dossier de sortie : choisissez un sous-dossier",
+                "the root of a disk cannot be an output folder: choose a folder inside it"));
         if (File.Exists(full))
-            throw new CepGeoInputException(target, null, "est un fichier, pas un dossier");
+            throw new CepGeoInputException(target, null, new Phrase("est un fichier, pas un dossier", "is a file, not a folder"));
         foreach (string input in inputs ?? [])
         {
             string file = Path.GetFullPath(input);
             if (file.StartsWith(full + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                throw new CepGeoInputException(target, null,
-                    $"le dossier de sortie contient une entrée de l'étude ({Path.GetRelativePath(full, file)}) : "
-                    + "CepGeo remplace ce dossier en entier ; choisissez un autre --out");
+            {
+                string rel = Path.GetRelativePath(full, file);
+                throw new CepGeoInputException(target, null, new Phrase(
+                    $"le dossier de sortie contient une entrée de l'étude ({rel}) : CepGeo remplace ce dossier en entier ; choisissez un autre --out",
+                    $"the output folder holds one of the study's inputs ({rel}): CepGeo replaces that folder as a whole; choose another --out"));
+            }
         }
 
         Directory.CreateDirectory(parent);
@@ -86,8 +91,9 @@ internal sealed class OutputFolder : IDisposable
         {
             Recover(parent, name, full);
             if (Directory.Exists(full) && !force && !WrittenByCepGeo(full) && Directory.EnumerateFileSystemEntries(full).Any())
-                throw new CepGeoInputException(target, null,
-                    "folder is not empty and was not written by CepGeo; choose another --out or add --force");
+                throw new CepGeoInputException(target, null, new Phrase(
+                    "le dossier n'est pas vide et n'a pas été écrit par CepGeo : choisissez un autre --out, ou ajoutez --force (ses autres fichiers sont gardés)",
+                    "folder is not empty and was not written by CepGeo; choose another --out or add --force (its other files are kept)"));
             string staging = Path.Combine(parent,
                 $".{name}.tmp-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(staging);
@@ -110,6 +116,16 @@ internal sealed class OutputFolder : IDisposable
         // safeguard for files replaced by truncation, auto_da_alloc): 25–35 ms for each GeoJSON
         // report of case B, waited for before the run could end.
         return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 4096);
+    }
+
+    /// <summary>The staging path of a new file, for writers that need a file rather than a stream (SQLite).</summary>
+    public string PathFor(string relativePath)
+    {
+        string path = Path.Combine(Staging, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (File.Exists(path)) throw new IOException($"{relativePath} was already written");
+        _written.Add(relativePath.Replace('\\', '/'));
+        return path;
     }
 
     /// <summary>Puts the new folder in place of the old one, as a whole. Returns the target's full path.</summary>
@@ -199,8 +215,9 @@ internal sealed class OutputFolder : IDisposable
         }
         catch (IOException e) when (File.Exists(path) && EnvironmentFailure.Describe(e) is null)
         {
-            throw new CepGeoInputException(target, null,
-                "une autre exécution de CepGeo écrit déjà dans ce dossier ; attendez qu'elle finisse ou choisissez un autre --out", e);
+            throw new CepGeoInputException(target, null, new Phrase(
+                "une autre exécution de CepGeo écrit déjà dans ce dossier ; attendez qu'elle finisse ou choisissez un autre --out",
+                "another run of CepGeo is writing to this folder; wait for it to finish or choose another --out"), e);
         }
     }
 

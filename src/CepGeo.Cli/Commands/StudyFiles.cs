@@ -21,10 +21,16 @@ internal static class StudyFiles
             "no study given and the demo study was not found; run 'cepgeo demo generate' or give a study file");
     }
 
-    /// <summary>Reads and validates a study file; every layer file must exist.</summary>
-    public static Study Read(string path, string? crsOverride = null)
+    /// <summary>
+    /// Reads and validates a study file; every layer file must exist, be a regular file, and the
+    /// layers total at most <paramref name="maxMb"/> MiB (the study file too, alone).
+    /// </summary>
+    public static Study Read(string path, string? crsOverride = null, int maxMb = InputLimit.DefaultMaxMb)
     {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new CepGeoInputException("study", null, new Phrase("le chemin de l'étude est vide", "the study path is empty"));
         string full = Path.GetFullPath(path);
+        InputLimit.CheckFile(full, path, maxMb);
         if (!File.Exists(full))
             throw new CepGeoInputException(path, null, "study file not found");
         Study study;
@@ -39,6 +45,7 @@ internal static class StudyFiles
         if (missing.Count > 0)
             throw new CepGeoInputException(Path.GetFileName(full), null,
                 "layer file not found: " + string.Join("; ", missing));
+        InputLimit.Check(study, Path.GetFileName(full), maxMb);
         return study;
     }
 
@@ -51,10 +58,12 @@ internal static class StudyFiles
 
     private static IEnumerable<(string Field, string Path)> LayerPaths(Study study)
     {
-        yield return ("cells.path", study.Cells.Path);
+        // A PostGIS table is no file.
+        if (study.Cells.PostGis is null) yield return ("cells.path", study.Cells.Path);
         for (int i = 0; i < study.Operators.Count; i++)
         {
             var op = study.Operators[i];
+            if (op.PostGis is not null) continue;
             if (op.Members is not { } list)
             {
                 yield return ($"operators[{i}].path ({op.Key})", op.Path);
@@ -73,7 +82,8 @@ internal static class StudyFiles
 
     /// <summary>Reads a polygon layer, or builds an operator's zones from its commune list (the match report becomes its load report).</summary>
     public static Layer LoadLayer(LayerSpec spec) =>
-        spec.Members is null ? LayerReader.Read(spec.Path, LayerOptions.For(spec)) : ZoneListFiles.LoadLayer(spec);
+        spec.PostGis is not null ? PostGisDatabase.LoadLayer(spec)
+        : spec.Members is null ? LayerReader.Read(spec.Path, LayerOptions.For(spec)) : ZoneListFiles.LoadLayer(spec);
 
     public static Layer LoadWeights(WeightsSpec spec) => LayerReader.Read(spec.Path, LayerOptions.For(spec));
 

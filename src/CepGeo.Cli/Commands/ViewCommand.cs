@@ -32,24 +32,32 @@ internal static class ViewCommand
         {
             input, design, port, open, tiles,
         };
+        var plan = PlanViewOption.Create(context);
+        command.Options.Add(plan);
         command.SetAction((parsed, cancel) => RunAsync(context, parsed.GetValue(input), parsed.GetValue(design), parsed.GetValue(port),
-            parsed.GetValue(open), parsed.GetValue(tiles)));
+            parsed.GetValue(open), parsed.GetValue(tiles), PlanViewOption.Read(parsed, plan)));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, string? path, string? design, int port, bool open, string? tiles)
+    private static async Task<int> RunAsync(CliContext context, string? path, string? design, int port, bool open, string? tiles,
+        PlanViewOption.Choice? planChoice = null)
     {
         if (port is < 0 or > 65535)
             throw new CepGeoInputException("--port", null, $"{port} is not a port number (0 to 65535)");
         if (tiles is not null && !(tiles.Contains("{z}", StringComparison.Ordinal) && tiles.Contains("{x}", StringComparison.Ordinal) && tiles.Contains("{y}", StringComparison.Ordinal)))
             throw new CepGeoInputException("--tiles", null, "the tile URL template needs {z}, {x} and {y}");
 
-        var data = Load(context, path ?? StudyFiles.DemoStudyPath());
+        PlanSession? planSession = null;
+        ViewerData data;
+        if (planChoice is not null)
+            (data, planSession) = PlanViewOption.Load(context, path ?? StudyFiles.DemoStudyPath(), planChoice, design);
+        else
+            data = Load(context, path ?? StudyFiles.DemoStudyPath());
         if (design is not null) data = AddDesign(context, data, design);
         ViewerServer server;
         try
         {
-            server = await ViewerServer.StartAsync(data, port, tiles).ConfigureAwait(false);
+            server = await ViewerServer.StartAsync(data, port, tiles, planSession, CliApp.Version).ConfigureAwait(false);
         }
         catch (IOException e)
         {
@@ -76,6 +84,7 @@ internal static class ViewCommand
             return ViewerData.FromResults(name =>
             {
                 string file = Path.Combine(full, name);
+                InputLimit.CheckFile(file, file);
                 return File.Exists(file) ? File.OpenRead(file) : null;
             }, Path.GetFileName(full));
         }
@@ -93,6 +102,7 @@ internal static class ViewCommand
             throw new CepGeoInputException(path, null, Directory.Exists(path)
                 ? $"no {ViewerData.DesignFileName} in this folder: give a folder written by 'cepgeo design nest|snap|balance'"
                 : "no such file or folder");
+        InputLimit.CheckFile(file, file);
         string folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file))) ?? file;
         var withDesign = data.WithDesign(File.ReadAllBytes(file), folder);
         var d = withDesign.Study["design"]!;

@@ -11,6 +11,7 @@ internal static class ZoneListFiles
     /// <summary>Reads everything the spec names and builds the zones, in the communes' CRS.</summary>
     public static (ZoneBuild Build, CrsRef Crs) Build(ZoneListSpec spec, string? weightsField = null)
     {
+        InputLimit.CheckFile(spec.CommunesPath, Path.GetFileName(spec.CommunesPath));
         var communes = LayerRepair.Repair(LayerReader.Read(spec.CommunesPath,
             new LayerOptions(Path.GetFileName(spec.CommunesPath), spec.CodeField, null)));
         var members = Open(spec.MembersPath, s => ZoneLists.ReadMembers(s, Path.GetFileName(spec.MembersPath),
@@ -40,6 +41,7 @@ internal static class ZoneListFiles
 
     private static T Open<T>(string path, Func<Stream, T> read)
     {
+        InputLimit.CheckFile(path, Path.GetFileName(path));
         if (!File.Exists(path))
             throw new CepGeoInputException(Path.GetFileName(path), null, $"file not found: {path}");
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);

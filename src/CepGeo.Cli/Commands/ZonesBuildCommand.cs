@@ -57,6 +57,9 @@ internal static class ZonesBuildCommand
             }
             if (parsed.GetValue(members) is null)
                 throw new CepGeoInputException("zones build", null, "give --members LIST.csv (a commune list) or --nearest-site SITES (zones derived from the operator's sites)");
+            foreach (var (name, value) in new[] { ("--members", parsed.GetValue(members)), ("--communes", parsed.GetValue(communes)), ("--out", parsed.GetValue(output)) })
+                if (string.IsNullOrWhiteSpace(value))
+                    throw new CepGeoInputException(name, null, new Phrase("le chemin est vide : donnez un nom de fichier", "the path is empty: give a file name"));
             var spec = new ZoneListSpec(
                 Path.GetFullPath(parsed.GetValue(members)!), Path.GetFullPath(parsed.GetValue(communes)!),
                 parsed.GetValue(codeField)!, parsed.GetValue(memberCode)!, parsed.GetValue(zoneCode)!, parsed.GetValue(zoneName),

@@ -28,7 +28,7 @@ public static class ZoneOutputs
             };
             if (weightsField is not null) properties.Add(new(weightsField, z.Weight));
             if (build.Derived is not null) properties.Add(new("derived", build.Derived));
-            return new GeoJsonFeature(z.Geometry, properties, z.Code);
+            return new GeoJsonFeature(z.Geometry, properties, z.Code) { AsMultiPolygon = true };
         });
         var c = build.Counts;
         var cepgeo = new JsonObject

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CepGeo.Core.Common;
 using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
 using CepGeo.Core.Projection;
@@ -61,7 +62,7 @@ public static class NearestSiteZones
         var geometries = new Geometry?[sites.Sites.Count];
         Parallel.For(0, geometries.Length, s =>
         {
-            if (members[s].Count > 0) geometries[s] = ZoneBuilder.Dissolve([.. members[s].Select(u => communes.Features[u].Geometry)]);
+            if (members[s].Count > 0) geometries[s] = FaceUnion.UnionOfFaces([.. members[s].Select(u => communes.Features[u].Geometry)]);
         });
         var zones = new List<BuiltZone>();
         var report = new List<MatchEntry>();
