@@ -21,6 +21,7 @@ public sealed class MapScene
         _toMap = toMap;
         Layers = result.Infos.Select((_, i) => (IReadOnlyList<Geometry>)result.Layers[i].Features
             .Select(f => Project(f.Geometry)).ToList()).ToList();
+        Units = result.WeightsLayer?.Features.Select(f => Project(f.Geometry)).ToList();
         var env = new Envelope();
         foreach (var g in Layers[0]) env.ExpandToInclude(g.EnvelopeInternal);
         Extent = env;
@@ -33,6 +34,9 @@ public sealed class MapScene
 
     /// <summary>Cells first, then each operator, in study order (weights excluded).</summary>
     public IReadOnlyList<IReadOnlyList<Geometry>> Layers { get; }
+
+    /// <summary>The weights layer's polygons (communes), outlined on the fiches' maps; null without weights.</summary>
+    public IReadOnlyList<Geometry>? Units { get; }
 
     /// <summary>The cells' bounding box: every map of a study frames the same territory.</summary>
     public Envelope Extent { get; }
@@ -76,6 +80,15 @@ public sealed class MapScene
         ys[0] += 0.05;
         back.Transform(xs, ys);
         return (xs[0] - x, ys[0] - y);
+    }
+
+    /// <summary>A site's position in the map's CRS.</summary>
+    public (double X, double Y) Site(PlacedSite s)
+    {
+        if (_toMap is null) return (s.X, s.Y);
+        double[] xs = [s.X], ys = [s.Y];
+        _toMap.Transform(xs, ys);
+        return (xs[0], ys[0]);
     }
 
     private Geometry Project(Geometry g) => _toMap is null ? g : _toMap.Transform(g);
