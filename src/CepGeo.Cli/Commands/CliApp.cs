@@ -84,6 +84,7 @@ internal static class CliApp
             option.Description = context.T("Afficher l'aide et l'usage", "Show help and usage information");
         ShowHelpWhenBare(root);
 
+        root.Subcommands.Add(InitCommand.Create(context));
         root.Subcommands.Add(AnalyzeCommand.Create(context));
         root.Subcommands.Add(InspectCommand.Create(context));
         root.Subcommands.Add(ValidateCommand.Create(context));

@@ -28,11 +28,12 @@ internal sealed class OutputFolder : IDisposable
     {
         string full = Path.GetFullPath(target);
         if (File.Exists(full))
-            throw new CepGeoInputException(target, null, "is a file, not a folder");
+            throw new CepGeoInputException(target, null, new Phrase("est un fichier, pas un dossier", "is a file, not a folder"));
         if (Directory.Exists(full) && !force && !File.Exists(Path.Combine(full, Marker))
             && Directory.EnumerateFileSystemEntries(full).Any())
-            throw new CepGeoInputException(target, null,
-                "folder is not empty and was not written by CepGeo; choose another --out or add --force");
+            throw new CepGeoInputException(target, null, new Phrase(
+                "le dossier n'est pas vide et n'a pas été écrit par CepGeo ; choisissez un autre --out ou ajoutez --force",
+                "folder is not empty and was not written by CepGeo; choose another --out or add --force"));
         string parent = Path.GetDirectoryName(full) ?? ".";
         Directory.CreateDirectory(parent);
         string staging = Path.Combine(parent, $".{Path.GetFileName(full)}.tmp-{Guid.NewGuid():N}");
