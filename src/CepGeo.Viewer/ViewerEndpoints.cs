@@ -30,6 +30,7 @@ public static class ViewerEndpoints
             study["tiles"] = tiles;
             return Results.Text(study.ToJsonString(), "application/json; charset=utf-8");
         });
+        api.MapGet("/style", () => Results.Text(StyleJson.Text, "application/json; charset=utf-8"));
         api.MapGet("/layers/{key}", (string key) => data.Layers.TryGetValue(key, out var layer)
             ? Results.Bytes(layer.GeoJson, GeoJsonContentType)
             : NotFound($"no layer named '{key}'", "See /api/study for the layers of this study."));

@@ -94,7 +94,7 @@ internal static class AnalyzeCommand
         var study = StudyFiles.Read(studyPath, crs);
         long inputBytes = InputLimit.Check(study, Path.GetFileName(studyPath), maxInputMb);
         outDir ??= Path.Combine("out", new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyPath))!).Name);
-        using var folder = OutputFolder.Open(outDir, force);
+        using var folder = OutputFolder.Open(outDir, force, StudyFiles.InputFiles(study, studyPath));
 
         var console = context.Console;
         console.MarkupLine($"[bold]{Markup.Escape(study.Name)}[/]");

@@ -16,6 +16,9 @@ internal static class CliApp
     /// <summary>Exit code for a problem with the user's input (<see cref="CepGeoInputException"/>, bad arguments).</summary>
     public const int InputErrorExitCode = 2;
 
+    /// <summary>Exit code for a failure of the machine: disk full, read-only filesystem, permission refused (<see cref="EnvironmentFailure"/>).</summary>
+    public const int EnvironmentExitCode = 4;
+
     /// <summary>Exit code for anything else that went wrong (our bug, the machine).</summary>
     public const int FailureExitCode = 1;
 
@@ -168,6 +171,12 @@ internal static class CliApp
             context.WriteErrorLine(context.Text.Error(input));
             if (verbose) context.Error.WriteLine(input.ToString());
             return InputErrorExitCode;
+        }
+        if (EnvironmentFailure.Describe(exception) is { } problem)
+        {
+            context.WriteErrorLine($"erreur : {problem} : {exception.Message}");
+            if (verbose) context.Error.WriteLine(exception.ToString());
+            return EnvironmentExitCode;
         }
 
         context.WriteErrorLine($"{context.Text.ErrorPrefix}{exception.GetType().Name}: {exception.Message}");

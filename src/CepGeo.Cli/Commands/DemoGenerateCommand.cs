@@ -22,20 +22,41 @@ internal static class DemoGenerateCommand
             DefaultValueFactory = _ => DemoTerritory.DefaultSeed,
         };
 
+        var forceOption = new Option<bool>("--force") { Description = "Write into a folder that holds other files than the demo's" };
+
         var command = new Command("generate", "Write a synthetic territory (communes, cells, three operator layers) and its study.json")
         {
             outOption,
             seedOption,
+            forceOption,
         };
-        command.SetAction(parsed => Run(context, parsed.GetValue(outOption)!, parsed.GetValue(seedOption)));
+        command.SetAction(parsed => Run(context, parsed.GetValue(outOption)!, parsed.GetValue(seedOption), parsed.GetValue(forceOption)));
         return command;
     }
 
-    private static int Run(CliContext context, string outDir, ulong seed)
+    private static int Run(CliContext context, string outDir, ulong seed, bool force)
     {
+        if (string.IsNullOrWhiteSpace(outDir))
+            throw new CepGeoInputException("--out", null, new Phrase("le dossier de sortie est vide : donnez un nom de dossier",
+                "the output folder is empty: give a folder name"));
         string folder = Path.GetFullPath(outDir);
         if (File.Exists(folder))
-            throw new CepGeoInputException("--out", null, $"{outDir} is a file, not a folder");
+            throw new CepGeoInputException("--out", null, new Phrase($"{outDir} est un fichier, pas un dossier", $"{outDir} is a file, not a folder"));
+        // The demo's files are rewritten in place (data/demo is in git, a marker would not belong
+        // there): a folder holding anything else is someone's work, refused unless --force.
+        var others = Directory.Exists(folder)
+            ? Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName)
+                .Where(n => !DemoFiles.FileNames.Contains(n!, StringComparer.Ordinal)).Order(StringComparer.Ordinal).ToList()
+            : [];
+        if (others.Count > 0 && !force)
+        {
+            string listed = string.Join(", ", others.Take(3)) + (others.Count > 3 ? ", …" : "");
+            throw new CepGeoInputException(outDir, null, new Phrase(
+                $"le dossier contient d'autres fichiers que ceux de la démo ({listed}) : "
+                + "choisissez un autre --out, ou ajoutez --force pour y écrire quand même (seuls les fichiers de la démo sont remplacés)",
+                $"the folder holds files other than the demo's ({listed}): "
+                + "choose another --out, or add --force to write there anyway (only the demo's files are replaced)"));
+        }
         Directory.CreateDirectory(folder);
 
         var territory = DemoTerritory.Generate(seed);

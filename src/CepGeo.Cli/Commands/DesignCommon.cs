@@ -35,7 +35,7 @@ internal static class DesignCommon
     public static int Finish(CliContext context, DesignResult d, string? outDir, bool force)
     {
         outDir ??= Path.Combine("out", "design-" + d.Kind);
-        using var folder = OutputFolder.Open(outDir, force);
+        using var folder = OutputFolder.Open(outDir, force, StudyFiles.InputFiles(d.Before.Study));
         DesignOutputs.WriteAll(d, folder.Create, CliApp.Version);
         string target = folder.Commit();
 

@@ -43,6 +43,13 @@ internal static class StudyFiles
         return study;
     }
 
+    /// <summary>Every file a study reads: the study file (when given) and its layers, lists and weights; an output folder may hold none of them.</summary>
+    public static IEnumerable<string> InputFiles(Study study, string? studyPath = null)
+    {
+        if (studyPath is not null) yield return studyPath;
+        foreach (var (_, file) in LayerPaths(study)) yield return file;
+    }
+
     private static IEnumerable<(string Field, string Path)> LayerPaths(Study study)
     {
         yield return ("cells.path", study.Cells.Path);

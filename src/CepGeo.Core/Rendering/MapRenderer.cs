@@ -31,21 +31,13 @@ public sealed record MapKey(IReadOnlyList<(SKRect Rect, SKColor Color)> Swatches
 /// </summary>
 public static class MapRenderer
 {
-    // Okabe–Ito: distinguishable with every common colour-vision deficiency.
-    private static readonly SKColor[] OperatorColors =
-    [
-        new(0x00, 0x72, 0xB2), new(0xD5, 0x5E, 0x00), new(0x00, 0x9E, 0x73), new(0xCC, 0x79, 0xA7), new(0xE6, 0x9F, 0x00), new(0x56, 0xB4, 0xE9),
-    ];
-
-    private static readonly float[][] OperatorDashes = [[], [14, 6], [3, 5], [14, 5, 3, 5]];
-
     public static readonly SKColor Paper = SKColors.White;
     public static readonly SKColor Ink = new(0x22, 0x22, 0x22);
     public static readonly SKColor CellFill = new(0xEF, 0xEB, 0xE3);
     public static readonly SKColor GapFill = SKColors.White;
-    public static readonly SKColor GapHatch = new(0x33, 0x33, 0x33);
-    public static readonly SKColor DoubleHatch = new(0x1F, 0x4E, 0xA8);
-    public static readonly SKColor StraddleLine = new(0x6A, 0x1B, 0x9A);
+    public static readonly SKColor GapHatch = MisfitClasses.Sk(PlannerStyle.Gap.Color);
+    public static readonly SKColor DoubleHatch = MisfitClasses.Sk(PlannerStyle.DoubleCoverage.Color);
+    public static readonly SKColor StraddleLine = MisfitClasses.Sk(PlannerStyle.Straddle.Color);
     public static readonly SKColor ZoneLine = new(0x08, 0x30, 0x6B);
 
     /// <summary>The maps of an analysis: overview, one choropleth per operator, one per operator pair.</summary>
@@ -135,9 +127,9 @@ public static class MapRenderer
         };
     }
 
-    internal static SKColor OperatorColor(int operatorIndex) => OperatorColors[operatorIndex % OperatorColors.Length];
+    internal static SKColor OperatorColor(int operatorIndex) => MisfitClasses.Sk(PlannerStyle.OperatorColor(operatorIndex));
 
-    internal static float[] OperatorDash(int operatorIndex) => OperatorDashes[operatorIndex % OperatorDashes.Length];
+    internal static float[] OperatorDash(int operatorIndex) => [.. PlannerStyle.OperatorDash(operatorIndex)];
 
     /// <summary>A legend entry: a swatch (fill, hatch, line) and its label.</summary>
     internal sealed record LegendItem(string Label, Action<SKRect>? Swatch, SKColor? Color = null, bool Heading = false);

@@ -45,15 +45,18 @@ public sealed class MapText
 
     public string PairTitle(string a, string b) => T($"{a} face à {b}", $"{a} against {b}");
 
-    public string MisfitLegend => T("Désalignement (misfit)", "Misfit");
+    /// <summary>A word of the glossary (<see cref="PlannerStyle.Words"/>) in this language.</summary>
+    public string W(string key) => PlannerStyle.Word(key, Lang);
+
+    public string MisfitLegend => W("misfit");
 
     public string MisfitExplain => T("part de la surface à réaffecter", "share of the area to reassign");
 
-    public string Gap => T("Zone blanche (aucune zone)", "Gap (no zone)");
+    public string Gap => W("gap");
 
-    public string Double => T("Double couverture", "Double coverage");
+    public string Double => W("double_coverage");
 
-    public string Straddle => T("Débordement d'une zone", "Straddling piece of a zone");
+    public string Straddle => W("straddle");
 
     public string Cells => T("Limites des cellules", "Cell boundaries");
 

@@ -36,16 +36,32 @@
       from_cell: 'from cell', fitted: 'fitted'
     }
   };
-  var OPERATOR_COLOURS = ['#1f63b4', '#2e9a3a', '#7b3fa0', '#b15928', '#d6336c', '#0f8a8a'];
-  var DESIGN_COLOUR = '#d81b60';
-  var CLASS_COLOURS = ['#fff3e0', '#fdd0a2', '#fd8d3c', '#d94801', '#7f2704'];
+  // Classes, colours and words are not defined here: they come from /api/style, the one definition the
+  // static maps and the report use too (PlannerStyle in CepGeo.Core), and are filled in by useStyle().
+  var STYLE = null, OPERATOR_COLOURS = [], DESIGN_COLOUR = '', CLASS_COLOURS = [], NO_DATA = '';
   var METRICS = {
-    // bad: which end is a problem (dark colour); pop: the column of the population-weighted variant.
-    misfit: { bad: 'high', pop: 'pop_misfit', breaks: [0.05, 0.15, 0.3, 0.5] },
-    coverage: { bad: 'low', pop: 'pop_coverage', breaks: [0.999, 0.99, 0.95, 0.8] },
-    partners: { bad: 'high', pop: null, breaks: [1, 2, 3, 4] },
-    dominant_share: { bad: 'low', pop: null, breaks: [0.95, 0.8, 0.6, 0.4] }
+    // pop: the column of the population-weighted variant; scale: the style's classes (set by useStyle).
+    misfit: { pop: 'pop_misfit', scale: null },
+    coverage: { pop: 'pop_coverage', scale: null },
+    partners: { pop: null, scale: null },
+    dominant_share: { pop: null, scale: null }
   };
+  // The viewer's words that are the glossary's: key here → key of the style's words.
+  var STYLE_WORDS = {
+    gap: 'gap', double_coverage: 'double_coverage', straddle: 'straddle', outside: 'outside', gap_row: 'gap',
+    double_row: 'double_coverage', misfit_row: 'misfit', m_misfit: 'misfit', m_coverage: 'coverage', m_partners: 'partners',
+    m_dominant_share: 'dominant_share', no_data: 'no_data', cells: 'cells', cell: 'cell', zone: 'zone'
+  };
+  function useStyle(style) {
+    STYLE = style;
+    OPERATOR_COLOURS = style.operator_colors; DESIGN_COLOUR = style.proposal_color;
+    CLASS_COLOURS = style.palette; NO_DATA = style.no_data;
+    Object.keys(METRICS).forEach(function (m) { METRICS[m].scale = style.scales[m]; });
+    Object.keys(STYLE_WORDS).forEach(function (k) {
+      var w = style.words[STYLE_WORDS[k]];
+      T.fr[k] = w.fr; T.en[k] = w.en;
+    });
+  }
 
   var body = document.body;
   var started = performance.now();
@@ -95,23 +111,25 @@
   function cellMetric(cellId, op) {
     return cellRows.find(function (r) { return r.cell_layer === 'cells' && r.cell_id === cellId && r.operator === op; });
   }
-  function classOf(v) {
-    var m = METRICS[body.dataset.metric];
-    if (v === null || v === undefined) return -1;
-    for (var i = 0; i < m.breaks.length; i++) {
-      if (m.bad === 'high' ? v <= m.breaks[i] : v >= m.breaks[i]) return i;
-    }
-    return m.breaks.length;
+  // The colour index of a value (0 = lightest = no problem), or -1 without a value. A bound belongs to
+  // the class above it (PlannerStyle's rule): class i holds breaks[i-1] <= v < breaks[i].
+  function classIn(metric, v) {
+    var s = METRICS[metric].scale;
+    if (v === null || v === undefined || isNaN(v)) return -1;
+    var c = 0;
+    while (c < s.breaks.length && v >= s.breaks[c]) c++;
+    return s.high_is_bad ? c : s.breaks.length - c;
   }
+  function classOf(v) { return classIn(body.dataset.metric, v); }
   function fillOf(cellId) {
     var row = cellMetric(cellId, body.dataset.operator);
     var c = classOf(row ? row[metricColumn()] : null);
-    return c < 0 ? '#dddddd' : CLASS_COLOURS[c];
+    return c < 0 ? NO_DATA : CLASS_COLOURS[c];
   }
   function badness(row) {
     var v = row[metricColumn()];
     if (v === null || v === undefined) return -Infinity;
-    return METRICS[body.dataset.metric].bad === 'high' ? v : -v;
+    return METRICS[body.dataset.metric].scale.high_is_bad ? v : -v;
   }
 
   function recolour() {
@@ -128,17 +146,18 @@
   }
 
   function drawLegend() {
-    var m = METRICS[body.dataset.metric], b = m.breaks, el = document.getElementById('legend');
+    var m = METRICS[body.dataset.metric], b = m.scale.breaks, el = document.getElementById('legend');
     var isCount = body.dataset.metric === 'partners';
     var f = function (x) { return isCount ? fmt(x, 0) : pct(x); };
     var labels = [];
-    if (isCount) labels = ['1', '2', '3', '4', '5+'].map(function (s, i) { return i === 0 ? '≤ 1' : s; });
-    else if (m.bad === 'high') labels = ['≤ ' + f(b[0])].concat(b.slice(1).map(function (x, i) { return f(b[i]) + ' – ' + f(x); }), ['> ' + f(b[b.length - 1])]);
-    else labels = ['≥ ' + f(b[0])].concat(b.slice(1).map(function (x, i) { return f(x) + ' – ' + f(b[i]); }), ['< ' + f(b[b.length - 1])]);
+    // Lower bounds included: '< 5 %', '5 % – 15 %' (5 % in, 15 % out), …, '≥ 50 %'; ordered light to dark.
+    if (isCount) labels = ['≤ ' + fmt(b[0] - 1, 0)].concat(b.slice(1).map(function (x, i) { return x - b[i] === 1 ? fmt(b[i], 0) : fmt(b[i], 0) + '–' + fmt(x - 1, 0); }), [fmt(b[b.length - 1], 0) + '+']);
+    else labels = ['< ' + f(b[0])].concat(b.slice(1).map(function (x, i) { return f(b[i]) + ' – ' + f(x); }), ['≥ ' + f(b[b.length - 1])]);
+    if (!m.scale.high_is_bad) labels.reverse();
     var note = body.dataset.weight === 'pop' && (!m.pop || !study.weights) ? '<div><em>' + t('pop_na') + '</em></div>' : '';
     el.innerHTML = labels.map(function (s, i) {
       return '<div><span class="swatch" data-style="background:' + CLASS_COLOURS[i] + '"></span>' + esc(s) + '</div>';
-    }).join('') + '<div><span class="swatch" data-style="background:#dddddd"></span>' + t('no_data') + '</div>' + note;
+    }).join('') + '<div><span class="swatch" data-style="background:' + NO_DATA + '"></span>' + t('no_data') + '</div>' + note;
     applyStyles(el);
     body.dataset.legend = Array.prototype.map.call(el.querySelectorAll('div'), function (d) { return d.textContent; }).join(' | ');
   }
@@ -162,11 +181,12 @@
       var c = operatorColour(info.operator);
       return function () { return { color: c, weight: 2, dashArray: '6 4', fill: false }; };
     }
-    if (info.operator === 'gap') return function () { return { color: '#c00', weight: 1, fillColor: 'url(#hatch-gap)', fillOpacity: 1 }; };
-    if (info.operator === 'double_coverage') return function () { return { color: '#6a1b9a', weight: 1, fillColor: '#9c27b0', fillOpacity: 0.55 }; };
+    var d = STYLE.defects[info.operator];
+    if (info.operator === 'gap') return function () { return { color: d.color, weight: 1, fillColor: 'url(#hatch-gap)', fillOpacity: 1 }; };
+    if (info.operator === 'double_coverage') return function () { return { color: d.color, weight: 1, fillColor: d.color, fillOpacity: 0.45 }; };
     // Straddles are many (151 in PACA) and cover much of the map: an outline only, so that the
     // choropleth stays readable under them.
-    return function () { return { color: '#e65100', weight: 1.5, dashArray: '2 3', fill: false }; };
+    return function () { return { color: d.color, weight: 1.5, dashArray: '2 3', fill: false }; };
   }
 
   function addLayer(info, geojson) {
@@ -229,7 +249,7 @@
       var swatch = info.kind === 'design' ? 'background:#fff;border:3px solid ' + s.color
         : s.fill === false
         ? 'background:#fff;border:2px ' + (s.dashArray === '2 3' ? 'dotted ' : 'dashed ') + s.color
-        : info.operator === 'gap' ? 'background:repeating-linear-gradient(45deg,#c00 0 2px,#fff 2px 5px)'
+        : info.operator === 'gap' ? 'background:repeating-linear-gradient(45deg,' + s.color + ' 0 2px,#fff 2px 5px)'
         : 'background:' + (s.fillColor && s.fillColor.indexOf('url') !== 0 ? s.fillColor : '#fff') + ';border-color:' + s.color;
       var li = document.createElement('li');
       li.innerHTML = '<input type="checkbox" id="layer-' + esc(info.key) + '" data-layer="' + esc(info.key) + '"' + (e.visible ? ' checked' : '') + '>' +
@@ -405,7 +425,7 @@
     ctx.scale(scale, scale);
     ctx.fillStyle = '#f3f1ec'; ctx.fillRect(0, 0, size.x, size.y);
     var pat = document.createElement('canvas'); pat.width = pat.height = 6;
-    var pc = pat.getContext('2d'); pc.strokeStyle = '#c00'; pc.lineWidth = 1.2; pc.beginPath(); pc.moveTo(0, 6); pc.lineTo(6, 0); pc.stroke();
+    var pc = pat.getContext('2d'); pc.strokeStyle = STYLE.defects.gap.color; pc.lineWidth = 1.2; pc.beginPath(); pc.moveTo(0, 6); pc.lineTo(6, 0); pc.stroke();
     var hatchFill = ctx.createPattern(pat, 'repeat');
     ['cells', 'zones', 'design', 'defects'].forEach(function (kind) {
       study.layers.forEach(function (info) {
@@ -479,7 +499,7 @@
     var svg = renderer._container, ns = 'http://www.w3.org/2000/svg';
     var defs = document.createElementNS(ns, 'defs');
     defs.innerHTML = '<pattern id="hatch-gap" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">' +
-      '<rect width="6" height="6" fill="#fff" fill-opacity="0.6"/><line x1="0" y1="0" x2="0" y2="6" stroke="#c00" stroke-width="2.5"/></pattern>';
+      '<rect width="6" height="6" fill="#fff" fill-opacity="0.6"/><line x1="0" y1="0" x2="0" y2="6" stroke="' + STYLE.defects.gap.color + '" stroke-width="2.5"/></pattern>';
     svg.insertBefore(defs, svg.firstChild);
     hatch = renderer;
     L.control.scale({ imperial: false }).addTo(map);
@@ -490,9 +510,10 @@
 
   function start() {
     setStatus('loading');
-    Promise.all([getJson('api/study'), getJson('api/metrics/cells'), getJson('api/metrics/pairs'), getJson('api/metrics/zones')])
+    Promise.all([getJson('api/study'), getJson('api/metrics/cells'), getJson('api/metrics/pairs'), getJson('api/metrics/zones'), getJson('api/style')])
       .then(function (res) {
         study = res[0]; cellRows = res[1]; pairRows = res[2]; zoneRows = res[3];
+        useStyle(res[4]);
         if (study.design) body.dataset.design = study.design.kind;
         document.getElementById('title').textContent = 'CepGeo — ' + study.name;
         document.title = 'CepGeo — ' + study.name;
@@ -559,6 +580,8 @@
   window.cepgeo = {
     selectCell: selectCell,
     selectZone: selectZone,
+    // The colour index (0 = lightest) a value of a metric gets, as the cells are coloured.
+    classOf: function (metric, v) { return classIn(metric, v); },
     // Where a lon/lat point is on the page (to click a place as a person would).
     pointOf: function (lon, lat) {
       var p = map.latLngToContainerPoint([lat, lon]), r = map.getContainer().getBoundingClientRect();

@@ -122,7 +122,7 @@ public sealed class CliAppTests
 
             Assert.Equal(2, run.ExitCode);
             Assert.Single(Lines(run.Err));
-            Assert.Contains("is a file, not a folder", run.Err, StringComparison.Ordinal);
+            Assert.Contains("est un fichier, pas un dossier", run.Err, StringComparison.Ordinal);
         }
         finally
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using CepGeo.Cli.Commands;
 using CepGeo.Core.Pipeline;
 using CepGeo.Core.Reporting;
+using CepGeo.Core.Rendering;
 using CepGeo.Tests.Cli;
 using CepGeo.Viewer;
 using Microsoft.Playwright;
@@ -82,7 +83,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         double Value(Dictionary<string, string> r, string col) => double.Parse(r[col], CultureInfo.InvariantCulture);
 
         // Misfit: the worst cell is at least as dark as the best one, on the palette's order.
-        string[] palette = ["#fff3e0", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
+        string[] palette = [.. StaticMapPalette()];
         var misfitFills = await page.CellFills();
         var best = csv.MinBy(r => Value(r, "misfit"))!;
         var worst = csv.MaxBy(r => Value(r, "misfit"))!;
@@ -172,12 +173,12 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         Assert.Equal("Layers", await page.Page.Locator("h2[data-i18n='layers']").TextContentAsync());
         Assert.Equal("Misfit", await page.Page.Locator("#metric option[value='misfit']").InnerTextAsync());
         Assert.Equal("Find a cell or a zone…", await page.Page.Locator("#search").GetAttributeAsync("placeholder"));
-        Assert.Contains("Gaps (not covered)", await page.Page.Locator("#layer-list").InnerTextAsync());
+        Assert.Contains("Gap (", await page.Page.Locator("#layer-list").InnerTextAsync());
         Assert.Equal("FR", await page.Page.Locator("#lang").InnerTextAsync());
 
         await page.Page.Locator("#lang").ClickAsync();
         Assert.Equal("fr", await page.Body("lang"));
-        Assert.Contains("Lacunes (zones non couvertes)", await page.Page.Locator("#layer-list").InnerTextAsync());
+        Assert.Contains("Zone blanche (", await page.Page.Locator("#layer-list").InnerTextAsync());
     });
 
     [Fact]
@@ -185,15 +186,9 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
     {
         await page.OpenAsync(viewer.Server.Url);
         var rows = ReadCsv(Path.Combine(AnalyzeOut, "cells.csv")).Where(r => r["cell_layer"] == "cells" && r["operator"] == "ml").ToList();
-        // The viewer's misfit classes: ≤ 0.05, ≤ 0.15, ≤ 0.3, ≤ 0.5, above (README, render's classes).
-        string[] palette = ["#fff3e0", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
-        double[] breaks = [0.05, 0.15, 0.3, 0.5];
-        string Fill(string v)
-        {
-            double x = double.Parse(v, CultureInfo.InvariantCulture);
-            int c = Array.FindIndex(breaks, b => x <= b);
-            return palette[c < 0 ? breaks.Length : c];
-        }
+        // The static maps' classes and colours (MisfitClasses draws the PNGs): the viewer must agree.
+        string[] palette = [.. StaticMapPalette()];
+        string Fill(string v) => palette[MisfitClasses.ClassOf(double.Parse(v, CultureInfo.InvariantCulture))];
         var byArea = rows.ToDictionary(r => r["cell_id"], r => Fill(r["misfit"]));
         var byPop = rows.ToDictionary(r => r["cell_id"], r => Fill(r["pop_misfit"]));
         // The demo has cells whose class differs between the two (else this test could not fail).
@@ -207,6 +202,37 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         string worstByPop = rows.MaxBy(r => double.Parse(r["pop_misfit"], CultureInfo.InvariantCulture))!["cell_id"];
         Assert.Equal(worstByPop, await page.Page.Locator("#worst li").First.GetAttributeAsync("data-cell-id"));
         Assert.Equal(5 + 1, (await page.Body("legend"))!.Split(" | ").Length);
+    });
+
+    /// <summary>The colours the PNG maps are drawn with, as CSS <c>#rrggbb</c>.</summary>
+    private static IEnumerable<string> StaticMapPalette() =>
+        MisfitClasses.Colors.Select(c => $"#{c.Red:x2}{c.Green:x2}{c.Blue:x2}");
+
+    [Fact]
+    public Task ClassBounds_AreTheStaticMapsClasses_AndTheWordsTheGlossarys() => WithPage(async page =>
+    {
+        await page.OpenAsync(viewer.Server.Url);
+        // A value exactly at each bound, and just below it: the viewer's class is the PNG's class.
+        foreach (double bound in MisfitClasses.Bounds)
+            foreach (double v in new[] { bound, bound - 1e-9 })
+            {
+                if (v < 0) continue;
+                int shown = await page.Page.EvaluateAsync<int>("v => window.cepgeo.classOf('misfit', v)", v);
+                Assert.Equal(MisfitClasses.ClassOf(v), shown);
+            }
+        Assert.Equal(1, await page.Page.EvaluateAsync<int>("() => window.cepgeo.classOf('misfit', 0.05)"));
+        // Coverage: low is bad, so full coverage is the lightest colour and 0.8 exactly is not the darkest.
+        Assert.Equal(0, await page.Page.EvaluateAsync<int>("() => window.cepgeo.classOf('coverage', 1)"));
+        Assert.Equal(3, await page.Page.EvaluateAsync<int>("() => window.cepgeo.classOf('coverage', 0.8)"));
+        Assert.Equal(4, await page.Page.EvaluateAsync<int>("() => window.cepgeo.classOf('coverage', 0.79)"));
+        // The legend's swatches are the static maps' palette, in order.
+        var legendColours = await page.Page.EvaluateAsync<string[]>(
+            "() => Array.from(document.querySelectorAll('#legend .swatch')).slice(0, 5).map(s => { const m = getComputedStyle(s).backgroundColor.match(/\\d+/g); return '#' + m.slice(0, 3).map(x => (+x).toString(16).padStart(2, '0')).join(''); })");
+        Assert.Equal(StaticMapPalette(), legendColours);
+        // The defect layers carry the glossary's words, as the map legends do.
+        string layersText = await page.Page.Locator("#layer-list").InnerTextAsync();
+        Assert.Contains(MapText.Fr.Gap, layersText);
+        Assert.Contains(MapText.Fr.Double, layersText);
     });
 
     [Fact]
