@@ -9,11 +9,13 @@ internal static class DesignNestCommand
 {
     public static Command Create(CliContext context)
     {
-        var study = DesignCommon.Study();
-        var operators = DesignCommon.Operators();
-        var output = DesignCommon.Out();
-        var force = DesignCommon.Force();
-        var command = new Command("nest", "The finest perimeters in which the cells and the chosen operators all nest (components of significant overlaps)")
+        var study = DesignCommon.Study(context);
+        var operators = DesignCommon.Operators(context);
+        var output = DesignCommon.Out(context);
+        var force = DesignCommon.Force(context);
+        var command = new Command("nest", context.T(
+            "Les plus petits périmètres où territoires et opérateurs choisis s'emboîtent tous (composantes des chevauchements significatifs)",
+            "The finest perimeters in which the cells and the chosen operators all nest (components of significant overlaps)"))
         {
             study, operators, output, force,
         };
@@ -39,7 +41,7 @@ internal static class DesignNestCommand
                     g.DetachedCells.ToString(System.Globalization.CultureInfo.InvariantCulture), g.DetachedPop is double dp ? DesignCommon.F(dp, "0") : "—");
             if (n.Glue.Any(g => g.PartsAfter > 1)) console.Write(glue);
             else if (n.Glue.Count > 0) console.WriteLine("No single overlap splits the largest perimeter (see glue.csv for every edge).");
-            return DesignCommon.Finish(context, d, parsed.GetValue(output), parsed.GetValue(force));
+            return DesignCommon.Finish(context, d, parsed.GetValue(study)!, parsed.GetValue(output), parsed.GetValue(force));
         });
         return command;
     }

@@ -19,7 +19,8 @@ public sealed record LayerOptions(
     string? NameField,
     string? Table = null,
     bool IdsOptional = false,
-    bool KeepAttributes = true)
+    bool KeepAttributes = true,
+    string? Crs = null)
 {
     /// <summary>
     /// Options for a cells or operator layer of a study, named after its file. A study knows these
@@ -29,13 +30,13 @@ public sealed record LayerOptions(
     public static LayerOptions For(LayerSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return new LayerOptions(Path.GetFileName(spec.Path), spec.IdField, spec.NameField, spec.Table, KeepAttributes: false);
+        return new LayerOptions(Path.GetFileName(spec.Path), spec.IdField, spec.NameField, spec.Table, KeepAttributes: false, Crs: spec.Crs);
     }
 
     /// <summary>Options for the weights layer: ids are not needed there.</summary>
     public static LayerOptions For(WeightsSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return new LayerOptions(Path.GetFileName(spec.Path), null, null, spec.Table, IdsOptional: true);
+        return new LayerOptions(Path.GetFileName(spec.Path), null, null, spec.Table, IdsOptional: true, Crs: spec.Crs);
     }
 }

@@ -23,11 +23,11 @@ public static partial class StudyReader
     public const string CellsKey = "cells";
 
     private static readonly string[] TopKeys = ["$schema", "name", "crs", "sources", "cells", "operators", "weights", "tolerances"];
-    private static readonly string[] CellsKeys = ["path", "id", "name", "label", "table"];
-    private static readonly string[] OperatorKeys = ["key", "label", "path", "id", "name", "table"];
+    private static readonly string[] CellsKeys = ["path", "id", "name", "label", "table", "crs"];
+    private static readonly string[] OperatorKeys = ["key", "label", "path", "id", "name", "table", "crs"];
     private static readonly string[] MemberListKeys =
         ["key", "label", "members", "communes", "codeField", "memberCode", "zoneCode", "zoneName", "crosswalk", "fromField", "toField"];
-    private static readonly string[] WeightsKeys = ["path", "value", "label", "table"];
+    private static readonly string[] WeightsKeys = ["path", "value", "label", "table", "crs"];
     private static readonly string[] ToleranceKeys = ["sliverWidthM", "minAreaKm2", "minShare", "nestShare"];
 
     private static readonly JsonDocumentOptions ParseOptions = new()
@@ -156,7 +156,8 @@ public static partial class StudyReader
                 RequiredPath(cells, "cells"),
                 OptionalString(cells, "cells", "id"),
                 OptionalString(cells, "cells", "name"),
-                OptionalString(cells, "cells", "table"));
+                OptionalString(cells, "cells", "table"),
+                Crs: LayerCrs(cells, "cells"));
         }
 
         private List<LayerSpec> ReadOperators(Dictionary<string, JsonElement> top)
@@ -177,7 +178,9 @@ public static partial class StudyReader
                 bool isList = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("members", out _);
                 if (isList && element.TryGetProperty("path", out _))
                     throw Fail($"{where}: give either \"path\" (a polygon layer) or \"members\" (a commune list), not both");
-                var op = Members(element, where, isList ? MemberListKeys : OperatorKeys);
+                // A layer with neither "path" nor "members" may be either: the error lists both sets of keys.
+                var op = Members(element, where, isList ? MemberListKeys : OperatorKeys,
+                    isList || element.ValueKind != JsonValueKind.Object || element.TryGetProperty("path", out _) ? null : MemberListKeys);
                 string key = RequiredString(op, where, "key");
                 if (!KeyPattern().IsMatch(key))
                     throw Fail($"{where}.key: \"{key}\" must be lower-case letters, digits and _ only ([a-z0-9_]+): it prefixes output columns");
@@ -198,7 +201,8 @@ public static partial class StudyReader
                     RequiredPath(op, where),
                     OptionalString(op, where, "id"),
                     OptionalString(op, where, "name"),
-                    OptionalString(op, where, "table")));
+                    OptionalString(op, where, "table"),
+                    Crs: LayerCrs(op, where)));
                 index++;
             }
             return operators;
@@ -234,7 +238,8 @@ public static partial class StudyReader
             string value = RequiredString(weights, "weights", "value");
             return new WeightsSpec(path, value,
                 OptionalString(weights, "weights", "label") ?? value,
-                OptionalString(weights, "weights", "table"));
+                OptionalString(weights, "weights", "table"),
+                LayerCrs(weights, "weights"));
         }
 
         private Tolerances ReadTolerances(Dictionary<string, JsonElement> top)
@@ -269,8 +274,20 @@ public static partial class StudyReader
             return v;
         }
 
+        /// <summary>A layer's own <c>"crs"</c>: an EPSG code, for a file that declares none.</summary>
+        private string? LayerCrs(Dictionary<string, JsonElement> members, string where)
+        {
+            string? crs = OptionalString(members, where, "crs");
+            if (crs is null) return null;
+            var epsg = EpsgPattern().Match(crs.Trim());
+            if (!epsg.Success)
+                throw Fail($"{Join(where, "crs")}: \"{crs}\" is not an EPSG code; give the CRS of the file's coordinates, e.g. \"EPSG:2154\" (Lambert-93)");
+            return "EPSG:" + epsg.Groups[1].Value;
+        }
+
         /// <summary>The members of an object, refusing duplicates and keys not in <paramref name="allowed"/>.</summary>
-        private Dictionary<string, JsonElement> Members(JsonElement element, string where, string[] allowed)
+        /// <param name="alternative">Keys of the other form the object could take (a commune list), listed in the error too.</param>
+        private Dictionary<string, JsonElement> Members(JsonElement element, string where, string[] allowed, string[]? alternative = null)
         {
             if (element.ValueKind != JsonValueKind.Object)
                 throw Fail($"{(where.Length == 0 ? "study" : where)}: expected an object ({{ … }}), not {Describe(element)}");
@@ -281,9 +298,13 @@ public static partial class StudyReader
                 if (!allowed.Contains(property.Name, StringComparer.Ordinal))
                 {
                     string? guess = Suggest(property.Name, allowed);
-                    throw Fail(guess is null
-                        ? $"{path}: unknown key; expected {string.Join(", ", allowed.Select(k => $"\"{k}\""))}"
-                        : $"{path}: unknown key (did you mean \"{guess}\"?)");
+                    guess ??= alternative is null ? null : Suggest(property.Name, alternative);
+                    throw Fail(guess is not null
+                        ? $"{path}: unknown key (did you mean \"{guess}\"?)"
+                        : alternative is null
+                            ? $"{path}: unknown key; expected {string.Join(", ", allowed.Select(k => $"\"{k}\""))}"
+                            : $"{path}: unknown key; expected {string.Join(", ", allowed.Select(k => $"\"{k}\""))} for a polygon layer, "
+                                + $"or {string.Join(", ", alternative.Select(k => $"\"{k}\""))} for a commune list");
                 }
                 if (!members.TryAdd(property.Name, property.Value))
                     throw Fail($"{path}: given twice");

@@ -18,6 +18,7 @@ public sealed record Study(
 /// <param name="NameField">Property holding the name, or null to use the id.</param>
 /// <param name="Table">GeoPackage table name when the file holds several.</param>
 /// <param name="Members">Set when the layer is a commune list to dissolve (then <paramref name="Path"/> is the list).</param>
+/// <param name="Crs">The study's <c>"crs"</c> for a file that declares none (e.g. <c>EPSG:2154</c>).</param>
 public sealed record LayerSpec(
     string Key,
     string Label,
@@ -25,7 +26,8 @@ public sealed record LayerSpec(
     string? IdField,
     string? NameField,
     string? Table = null,
-    ZoneListSpec? Members = null);
+    ZoneListSpec? Members = null,
+    string? Crs = null);
 
 /// <summary>
 /// An operator layer given as a commune list (commune code → zone), dissolved over a commune map
@@ -52,4 +54,5 @@ public sealed record ZoneListSpec(
     string? ToField = null);
 
 /// <summary>The optional weights layer: polygons carrying a count spread by area.</summary>
-public sealed record WeightsSpec(string Path, string ValueField, string Label, string? Table = null);
+/// <param name="Crs">The study's <c>"crs"</c> for a file that declares none (e.g. <c>EPSG:2154</c>).</param>
+public sealed record WeightsSpec(string Path, string ValueField, string Label, string? Table = null, string? Crs = null);

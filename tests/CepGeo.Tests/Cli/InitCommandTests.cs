@@ -116,3 +116,36 @@ public class InitCommandTests
         Assert.Contains("population", run.Err.Replace("\"populaton\"", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 }
+
+/// <summary>Defaults of the design commands (issue 25).</summary>
+public class DesignDefaultsTests
+{
+    [Fact]
+    public void DesignFolder_DefaultsBesideTheStudysAnalysis_Regression()
+    {
+        // Before: out/design-snap for every study, so a second study's design replaced the first's.
+        Assert.Equal(Path.Combine("out", "paca", "design-snap"), CepGeo.Cli.Commands.DesignCommon.DefaultFolder("data/paca/study.json", "snap"));
+        Assert.Equal(Path.Combine("out", "demo", "design-balance"), CepGeo.Cli.Commands.DesignCommon.DefaultFolder("data/demo/study.json", "balance"));
+    }
+
+    [Fact]
+    public void Balance_WithoutMinPop_EveryPerimeterHoldsAtLeastAQuarterOfTheMean_Regression()
+    {
+        using var dir = new TempDirectory();
+        var run = CliRun.Of("design", "balance", Path.Combine(TestPaths.RepoRoot, "data", "demo", "study.json"), "--count", "8", "--out", dir.Path, "--force");
+        Assert.True(run.ExitCode == 0, run.Err);
+        Assert.Contains("Plancher de population", run.Out, StringComparison.Ordinal);
+        // design.csv: one row per perimeter and operator; pop_after is the perimeter's population.
+        var rows = File.ReadAllLines(Path.Combine(dir.Path, "design.csv"));
+        var head = rows[0].Split(',');
+        int id = Array.IndexOf(head, "perimeter_id"), pop = Array.IndexOf(head, "pop_after");
+        var pops = rows.Skip(1).Select(r => r.Split(',')).GroupBy(f => f[id])
+            .Select(g => double.Parse(g.First()[pop], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(8, pops.Count);
+        double total = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "data", "demo", "communes.geojson"))).RootElement
+            .GetProperty("features").EnumerateArray().Sum(f => f.GetProperty("properties").GetProperty("population").GetDouble());
+        // With no floor (--min-pop 0) the demo gives a perimeter of 5 110 people beside ones of 40 000 and more.
+        Assert.All(pops, p => Assert.True(p >= Math.Floor(total / 8 / 4) - 1e-6, $"{p} < {total / 32}"));
+        Assert.DoesNotContain("sous le plancher", run.Out, StringComparison.Ordinal);
+    }
+}
