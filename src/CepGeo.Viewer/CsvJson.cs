@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Encodings.Web;
 
 using CepGeo.Core.Loading;
+using CepGeo.Core.Reporting;
 
 namespace CepGeo.Viewer;
 
@@ -19,9 +20,10 @@ internal static class CsvJson
         "cell_layer", "cell_id", "cell_name", "operator", "zone_id", "zone_name", "dominant_zone", "main_cell",
     };
 
-    public static byte[] Convert(byte[] csv)
+    /// <param name="name">The table's file name, for messages (cells.csv).</param>
+    public static byte[] Convert(byte[] csv, string name)
     {
-        var table = CsvTable.Read(new MemoryStream(csv), "table");
+        var table = CsvTable.Read(new MemoryStream(csv), name);
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
@@ -44,7 +46,8 @@ internal static class CsvJson
     private static void WriteValue(Utf8JsonWriter json, string column, string value)
     {
         if (value.Length == 0) json.WriteNullValue();
-        else if (TextColumns.Contains(column)) json.WriteStringValue(value);
+        // Ids and names as the study has them: the CSV's guard against spreadsheet formulas taken off.
+        else if (TextColumns.Contains(column)) json.WriteStringValue(SpreadsheetText.Restore(value));
         else if (value is "true" or "false") json.WriteBooleanValue(value == "true");
         else if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d))
             json.WriteNumberValue(d);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
 using CepGeo.Core.Pipeline;
 using CepGeo.Core.Projection;
@@ -27,15 +28,16 @@ public sealed class ViewerData
     /// <summary>The analyze files offered for download, by file name.</summary>
     public static readonly string[] ExportNames = ["gaps.geojson", "cells.geojson", "pairs.csv", "cells.csv", "zones.csv", "summary.json"];
 
-    private ViewerData(JsonObject study, IReadOnlyList<ViewerLayer> layers, IReadOnlyDictionary<string, byte[]> exports)
+    /// <param name="folder">The results folder the tables were read from ("" after a fresh analysis), for messages.</param>
+    private ViewerData(JsonObject study, IReadOnlyList<ViewerLayer> layers, IReadOnlyDictionary<string, byte[]> exports, string folder = "")
     {
         Layers = layers.ToDictionary(l => l.Key, StringComparer.Ordinal);
         Exports = exports;
         Tables = new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
-            ["cells"] = CsvJson.Convert(exports["cells.csv"]),
-            ["pairs"] = CsvJson.Convert(exports["pairs.csv"]),
-            ["zones"] = CsvJson.Convert(exports["zones.csv"]),
+            ["cells"] = CsvJson.Convert(exports["cells.csv"], Path.Combine(folder, "cells.csv")),
+            ["pairs"] = CsvJson.Convert(exports["pairs.csv"], Path.Combine(folder, "pairs.csv")),
+            ["zones"] = CsvJson.Convert(exports["zones.csv"], Path.Combine(folder, "zones.csv")),
         };
         study["layers"] = new JsonArray([.. layers.Select(l => (JsonNode)new JsonObject
         {
@@ -74,7 +76,7 @@ public sealed class ViewerData
         foreach (var kind in DefectKinds)
         {
             var ofKind = defects.Where(d => d.Kind == kind).ToList();
-            var shapes = DisplayGeometry.Pieces([.. ofKind.Select(d => AnalysisOutputs.DefectGeometry(r, d))], tolerance / 4, toLonLat);
+            var shapes = DisplayGeometry.Pieces([.. ofKind.Select(d => r.DefectGeometry(d))], tolerance / 4, toLonLat);
             layers.Add(Defects(kind, ofKind.Select((d, i) => DefectFeature(shapes[i], d.Id, kind, d.Operator, d.CellId, d.CellName, d.ZoneIds, d.AreaKm2))));
         }
 
@@ -107,6 +109,20 @@ public sealed class ViewerData
             s.CopyTo(copy);
             exports[name] = copy.ToArray();
         }
+        try
+        {
+            return FromResults(exports, folderName);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException)
+        {
+            // A value of the wrong type in summary.json (the GeoJSON and CSV readers name their file themselves).
+            throw new CepGeoInputException(Path.Combine(folderName, "summary.json"), null,
+                $"unexpected content ({e.Message}): it was not written by 'cepgeo analyze' or was edited since", e);
+        }
+    }
+
+    private static ViewerData FromResults(Dictionary<string, byte[]> exports, string folderName)
+    {
         var summary = JsonNode.Parse(exports["summary.json"])?.AsObject()
             ?? throw new CepGeoInputException(folderName, null, "summary.json is empty");
 
@@ -146,7 +162,7 @@ public sealed class ViewerData
             ["operators"] = operators,
             ["bounds"] = Bounds(layers[0]),
         };
-        return new ViewerData(study, layers, exports);
+        return new ViewerData(study, layers, exports, folderName);
     }
 
     /// <summary>The file of a design output folder that the viewer draws.</summary>
@@ -172,6 +188,19 @@ public sealed class ViewerData
         }
         if (header?["design"] is null)
             throw new CepGeoInputException(folderName, null, $"{DesignFileName} has no 'cepgeo' header naming its design: it was not written by 'cepgeo design'");
+        try
+        {
+            return WithDesign(designGeoJson, header, folderName);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or JsonException)
+        {
+            // A value of the wrong type in the header ("design": 42, a metric "abc").
+            throw new CepGeoInputException(folderName, null, $"{DesignFileName}: unexpected content ({e.Message}): it was not written by 'cepgeo design' or was edited since", e);
+        }
+    }
+
+    private ViewerData WithDesign(byte[] designGeoJson, JsonObject header, string folderName)
+    {
         var features = ReadCollection(designGeoJson, folderName, DesignFileName);
         var operators = Study["operators"]!.AsArray().Select(o => (string)o!["key"]!).ToList();
 
@@ -194,14 +223,29 @@ public sealed class ViewerData
         {
             ["kind"] = kind,
             ["folder"] = folderName,
-            ["study"] = header["study"]?.DeepClone(),
-            ["method"] = header["method"]?.DeepClone(),
-            ["operators"] = header["operators"]?.DeepClone(),
+            ["study"] = header["study"] is { } name ? name.GetValue<string>() : null,
+            ["method"] = header["method"] is { } method ? method.GetValue<string>() : null,
+            ["operators"] = header["operators"] is { } fitted ? new JsonArray([.. fitted.AsArray().Select(o => o is null ? null : (JsonNode)o.GetValue<string>())]) : null,
             ["perimeters"] = features.Count,
-            ["cells_before"] = header["cells_before"]?.DeepClone(),
-            ["totals"] = header["totals"]?.DeepClone(),
+            ["cells_before"] = header["cells_before"] is { } before ? before.GetValue<int>() : null,
+            ["totals"] = Totals(header["totals"]),
         };
         return new ViewerData(study, layers, Exports);
+    }
+
+    /// <summary>The header's totals, each value checked to be a number (the page writes them into its legend).</summary>
+    private static JsonObject? Totals(JsonNode? totals)
+    {
+        if (totals is null) return null;
+        var copy = new JsonObject();
+        foreach (var (op, values) in totals.AsObject())
+        {
+            var row = new JsonObject();
+            foreach (var (name, value) in values!.AsObject())
+                row[name] = value is null ? null : value.GetValue<double>();
+            copy[op] = row;
+        }
+        return copy;
     }
 
     /// <summary>The per-operator columns of design.geojson sent to the page (after and before).</summary>

@@ -19,6 +19,18 @@ public static class ViewerSecurity
     public const int MaxHeaderCount = 64;
 
     /// <summary>
+    /// Connections open at once. A browser opens about six per server; beyond this Kestrel closes new
+    /// connections at once, so holding thousands of them cannot exhaust the process's file handles
+    /// (issue 21: ~20,000 held connections killed it).
+    /// </summary>
+    public const int MaxConnections = 200;
+
+    /// <summary>How long a connection may take to send its request headers, and stay idle between requests.</summary>
+    public static readonly TimeSpan HeadersTimeout = TimeSpan.FromSeconds(10);
+
+    public static readonly TimeSpan KeepAliveTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// The Content-Security-Policy of every response: scripts, styles, data and images from the page's own
     /// origin only (the page has no inline script or style attribute; the PNG export draws on a canvas and
     /// downloads a blob, which needs no image source). With <c>--tiles</c>, images may also come from
@@ -36,9 +48,17 @@ public static class ViewerSecurity
             "; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     }
 
-    /// <summary>Kestrel's own limits: a longer URL gets 414, too many or too large headers 431, before any of our code runs.</summary>
+    /// <summary>
+    /// Kestrel's own limits: a longer URL gets 414, too many or too large headers 431, before any of our
+    /// code runs; connections over <see cref="MaxConnections"/> are closed as they come; slow or idle
+    /// ones are dropped after a timeout.
+    /// </summary>
     public static void Limit(KestrelServerLimits limits)
     {
+        limits.MaxConcurrentConnections = MaxConnections;
+        limits.MaxConcurrentUpgradedConnections = 0;
+        limits.RequestHeadersTimeout = HeadersTimeout;
+        limits.KeepAliveTimeout = KeepAliveTimeout;
         limits.MaxRequestLineSize = MaxRequestLineBytes;
         limits.MaxRequestHeadersTotalSize = MaxHeaderBytes;
         limits.MaxRequestHeaderCount = MaxHeaderCount;

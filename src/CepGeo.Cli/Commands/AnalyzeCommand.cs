@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Pipeline;
 using CepGeo.Core.Reporting;
 using Spectre.Console;
@@ -40,11 +41,8 @@ internal static class AnalyzeCommand
         {
             Description = context.T("Refuser une étude dont les couches dépassent ce nombre de Mo au total", "Refuse a study whose layer files total more than this many MB"),
             DefaultValueFactory = _ => InputLimit.DefaultMaxMb,
+            CustomParser = r => InputLimit.ParseMaxMb(r, context.Text),
         };
-        maxInput.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() <= 0) r.AddError(context.T("--max-input-mb doit être un nombre positif de mégaoctets", "--max-input-mb must be a positive number of megabytes"));
-        });
         var command = new Command("analyze", context.T(
             "Superposer les territoires et chaque réseau d'opérateurs ; écrire les défauts, les tableaux, la synthèse et les cartes",
             "Overlay the cells with every operator layer and write the gap report, tables and summary"))
@@ -91,7 +89,7 @@ internal static class AnalyzeCommand
         MapChoices? maps, int maxInputMb, TableFormats tables, Action<string>? onStep, CancellationToken cancel)
     {
         studyPath ??= StudyFiles.DemoStudyPath();
-        var study = StudyFiles.Read(studyPath, crs);
+        var study = StudyFiles.Read(studyPath, crs, maxInputMb);
         long inputBytes = InputLimit.Check(study, Path.GetFileName(studyPath), maxInputMb);
         outDir ??= Path.Combine("out", new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyPath))!).Name);
         using var folder = OutputFolder.Open(outDir, force, StudyFiles.InputFiles(study, studyPath));
@@ -108,7 +106,7 @@ internal static class AnalyzeCommand
             StepMemory.Release(step);
             onStep?.Invoke(step);
         }
-        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, Start, cancel);
+        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, Start, cancel, loadSites: StudyFiles.LoadSites);
         Start(StepMemory.StepWrite);
         AnalysisOutputs.WriteAll(result, name =>
         {

@@ -174,7 +174,7 @@ internal static class CliApp
         }
         if (EnvironmentFailure.Describe(exception) is { } problem)
         {
-            context.WriteErrorLine($"erreur : {problem} : {exception.Message}");
+            context.WriteErrorLine($"{context.Text.ErrorPrefix}{context.Text.T(problem)} : {exception.Message}");
             if (verbose) context.Error.WriteLine(exception.ToString());
             return EnvironmentExitCode;
         }

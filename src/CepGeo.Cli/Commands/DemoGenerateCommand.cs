@@ -37,8 +37,7 @@ internal static class DemoGenerateCommand
     private static int Run(CliContext context, string outDir, ulong seed, bool force)
     {
         if (string.IsNullOrWhiteSpace(outDir))
-            throw new CepGeoInputException("--out", null, new Phrase("le dossier de sortie est vide : donnez un nom de dossier",
-                "the output folder is empty: give a folder name"));
+            throw new CepGeoInputException("--out", null, new Phrase("le dossier de sortie est vide : donnez un nom de dossier", "the output folder is empty: give a folder name"));
         string folder = Path.GetFullPath(outDir);
         if (File.Exists(folder))
             throw new CepGeoInputException("--out", null, new Phrase($"{outDir} est un fichier, pas un dossier", $"{outDir} is a file, not a folder"));
@@ -50,12 +49,12 @@ internal static class DemoGenerateCommand
             : [];
         if (others.Count > 0 && !force)
         {
-            string listed = string.Join(", ", others.Take(3)) + (others.Count > 3 ? ", …" : "");
+            string list = string.Join(", ", others.Take(3)) + (others.Count > 3 ? ", …" : "");
             throw new CepGeoInputException(outDir, null, new Phrase(
-                $"le dossier contient d'autres fichiers que ceux de la démo ({listed}) : "
-                + "choisissez un autre --out, ou ajoutez --force pour y écrire quand même (seuls les fichiers de la démo sont remplacés)",
-                $"the folder holds files other than the demo's ({listed}): "
-                + "choose another --out, or add --force to write there anyway (only the demo's files are replaced)"));
+                $"le dossier contient d'autres fichiers que ceux de la démo ({list}) : choisissez un autre --out, "
+                + "ou ajoutez --force pour y écrire quand même (seuls les fichiers de la démo sont remplacés)",
+                $"the folder holds other files than the demo's ({list}): choose another --out, "
+                + "or add --force to write there anyway (only the demo's files are replaced)"));
         }
         Directory.CreateDirectory(folder);
 

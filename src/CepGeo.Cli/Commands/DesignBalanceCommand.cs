@@ -91,7 +91,7 @@ internal static class DesignBalanceCommand
     /// Without --min-pop: a quarter of the mean population a perimeter (total ÷ count ÷ 4), rounded down; 0 without
     /// weights. Without a floor, PACA's 22 perimeters ran from 5 348 to 2.09 million people (issue 25).
     /// </summary>
-    public static double DefaultFloor(Core.Pipeline.AnalysisResult before, int count)
+    public static double DefaultFloor(Core.Metrics.AnalysisResult before, int count)
     {
         if (before.FacePop is not { } pop || count <= 0) return 0;
         return Math.Floor(pop.Sum() / count / 4);

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using CepGeo.Core.Design;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
 using CepGeo.Core.Pipeline;
+using CepGeo.Core.Reporting;
 using Spectre.Console;
 
 namespace CepGeo.Cli.Commands;
@@ -32,7 +34,7 @@ internal static class DesignCommon
         Path.Combine("out", new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyPath))!).Name, "design-" + kind);
 
     public static AnalysisResult Analyse(string studyPath) =>
-        Analysis.Run(StudyFiles.Read(studyPath), StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release);
+        Analysis.Run(StudyFiles.Read(studyPath), StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release, loadSites: StudyFiles.LoadSites);
 
     public static IReadOnlyList<string> OperatorKeys(AnalysisResult r, string? option)
     {

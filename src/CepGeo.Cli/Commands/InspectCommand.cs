@@ -1,7 +1,7 @@
 using System.CommandLine;
 using CepGeo.Core.Loading;
 using CepGeo.Core.Model;
-using CepGeo.Core.Validation;
+using CepGeo.Core.Pipeline;
 
 namespace CepGeo.Cli.Commands;
 
@@ -30,6 +30,9 @@ internal static class InspectCommand
         var results = new List<LayerInspection>();
         foreach (var file in files)
         {
+            InputLimit.CheckFile(file, file);
+            if (string.Equals(Path.GetExtension(file), ".shp", StringComparison.OrdinalIgnoreCase))
+                InputLimit.CheckFile(Path.ChangeExtension(file, ".dbf"), file);
             // Ids only name features in messages here: number them when the file has none.
             var layer = LayerReader.Read(file, new LayerOptions(Path.GetFileName(file), idField, null, table, IdsOptional: idField is null));
             results.Add(LayerInspector.Inspect(layer, Tolerances.Default));

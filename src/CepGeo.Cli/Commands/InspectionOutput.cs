@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using CepGeo.Core.Pipeline;
 using CepGeo.Core.Reporting;
-using CepGeo.Core.Validation;
 using Spectre.Console;
 
 namespace CepGeo.Cli.Commands;

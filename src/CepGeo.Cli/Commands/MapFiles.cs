@@ -1,4 +1,5 @@
 using System.Text;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
 using CepGeo.Core.Pipeline;
 using CepGeo.Core.Rendering;

@@ -69,18 +69,19 @@ internal sealed class OutputFolder : IDisposable
         string? parent = Path.GetDirectoryName(full);
         if (parent is null || Path.GetFileName(full).Length == 0)
             throw new CepGeoInputException(target, null, new Phrase("la racine du disque ne peut pas être un dossier de sortie : choisissez un sous-dossier",
-                "the root of a disk cannot be an output folder: choose a subfolder"));
+                "the root of a disk cannot be an output folder: choose a folder inside it"));
         if (File.Exists(full))
             throw new CepGeoInputException(target, null, new Phrase("est un fichier, pas un dossier", "is a file, not a folder"));
         foreach (string input in inputs ?? [])
         {
             string file = Path.GetFullPath(input);
             if (file.StartsWith(full + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                string rel = Path.GetRelativePath(full, file);
                 throw new CepGeoInputException(target, null, new Phrase(
-                    $"le dossier de sortie contient une entrée de l'étude ({Path.GetRelativePath(full, file)}) : "
-                    + "CepGeo remplace ce dossier en entier ; choisissez un autre --out",
-                    $"the output folder holds an input of the study ({Path.GetRelativePath(full, file)}): "
-                    + "CepGeo replaces this folder as a whole; choose another --out"));
+                    $"le dossier de sortie contient une entrée de l'étude ({rel}) : CepGeo remplace ce dossier en entier ; choisissez un autre --out",
+                    $"the output folder holds one of the study's inputs ({rel}): CepGeo replaces that folder as a whole; choose another --out"));
+            }
         }
 
         Directory.CreateDirectory(parent);
@@ -91,8 +92,8 @@ internal sealed class OutputFolder : IDisposable
             Recover(parent, name, full);
             if (Directory.Exists(full) && !force && !WrittenByCepGeo(full) && Directory.EnumerateFileSystemEntries(full).Any())
                 throw new CepGeoInputException(target, null, new Phrase(
-                    "le dossier n'est pas vide et n'a pas été écrit par CepGeo ; choisissez un autre --out ou ajoutez --force",
-                    "folder is not empty and was not written by CepGeo; choose another --out or add --force"));
+                    "le dossier n'est pas vide et n'a pas été écrit par CepGeo : choisissez un autre --out, ou ajoutez --force (ses autres fichiers sont gardés)",
+                    "folder is not empty and was not written by CepGeo; choose another --out or add --force (its other files are kept)"));
             string staging = Path.Combine(parent,
                 $".{name}.tmp-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}");
             Directory.CreateDirectory(staging);
@@ -206,7 +207,7 @@ internal sealed class OutputFolder : IDisposable
         {
             throw new CepGeoInputException(target, null, new Phrase(
                 "une autre exécution de CepGeo écrit déjà dans ce dossier ; attendez qu'elle finisse ou choisissez un autre --out",
-                "another CepGeo run is already writing into this folder; wait for it to finish or choose another --out"), e);
+                "another run of CepGeo is writing to this folder; wait for it to finish or choose another --out"), e);
         }
     }
 

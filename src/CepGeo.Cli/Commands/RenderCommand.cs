@@ -35,7 +35,7 @@ internal static class RenderCommand
         var study = StudyFiles.Read(studyPath);
         outDir ??= Path.Combine("out", new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyPath))!).Name, "maps");
         using var folder = OutputFolder.Open(outDir, force, StudyFiles.InputFiles(study, studyPath));
-        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release);
+        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release, loadSites: StudyFiles.LoadSites);
         var written = MapFiles.Write(result, folder.Create, "", choices.Format, choices.Text, choices.Lambert93, choices.Print, CliApp.Version, choices.Date);
         string target = folder.Commit();
         context.Console.WriteLine(context.T($"{context.Text.Count(written.Count, "fichier", "file")} dans {target} :", $"{context.Text.Count(written.Count, "fichier", "file")} in {target}:"));

@@ -22,10 +22,16 @@ internal static class StudyFiles
             "no study given and the demo study was not found; run 'cepgeo demo generate' or give a study file"));
     }
 
-    /// <summary>Reads and validates a study file; every layer file must exist.</summary>
-    public static Study Read(string path, string? crsOverride = null)
+    /// <summary>
+    /// Reads and validates a study file; every layer file must exist, be a regular file, and the
+    /// layers total at most <paramref name="maxMb"/> MiB (the study file too, alone).
+    /// </summary>
+    public static Study Read(string path, string? crsOverride = null, int maxMb = InputLimit.DefaultMaxMb)
     {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new CepGeoInputException("study", null, new Phrase("le chemin de l'étude est vide", "the study path is empty"));
         string full = Path.GetFullPath(path);
+        InputLimit.CheckFile(full, path, maxMb);
         if (!File.Exists(full))
             throw new CepGeoInputException(path, null, new Phrase("fichier d'étude introuvable", "study file not found"));
         Study study;
@@ -40,6 +46,7 @@ internal static class StudyFiles
         if (missing.Count > 0)
             throw new CepGeoInputException(Path.GetFileName(full), null, new Phrase(
                 "fichier de couche introuvable : " + string.Join(" ; ", missing), "layer file not found: " + string.Join("; ", missing)));
+        InputLimit.Check(study, Path.GetFileName(full), maxMb);
         return study;
     }
 
@@ -68,6 +75,8 @@ internal static class StudyFiles
         }
         if (study.Weights is not null)
             yield return ("weights.path", study.Weights.Path);
+        foreach (var op in study.SiteOperators)
+            yield return ($"sites ({op.Key})", op.Sites!.Path);
     }
 
     /// <summary>Reads a polygon layer, or builds an operator's zones from its commune list (the match report becomes its load report).</summary>
@@ -75,4 +84,20 @@ internal static class StudyFiles
         spec.Members is null ? LayerReader.Read(spec.Path, LayerOptions.For(spec)) : ZoneListFiles.LoadLayer(spec);
 
     public static Layer LoadWeights(WeightsSpec spec) => LayerReader.Read(spec.Path, LayerOptions.For(spec));
+
+    /// <summary>Reads an operator's sites: a point layer, or a CSV of lon/lat or commune codes (spec §9).</summary>
+    public static SiteLayer LoadSites(SitesSpec spec)
+    {
+        if (!spec.IsCsv) return SiteReader.FromLayer(LayerReader.Read(spec.Path, LayerOptions.For(spec)));
+        string source = Path.GetFileName(spec.Path);
+        try
+        {
+            using var stream = File.OpenRead(spec.Path);
+            return SiteReader.ReadCsv(stream, source, spec);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CepGeoInputException(source, null, $"cannot open {spec.Path}: {e.Message}", e);
+        }
+    }
 }

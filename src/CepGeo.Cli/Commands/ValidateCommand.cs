@@ -1,5 +1,5 @@
 using System.CommandLine;
-using CepGeo.Core.Validation;
+using CepGeo.Core.Pipeline;
 using Spectre.Console;
 
 namespace CepGeo.Cli.Commands;

@@ -76,12 +76,13 @@ internal static class ViewCommand
             return ViewerData.FromResults(name =>
             {
                 string file = Path.Combine(full, name);
+                InputLimit.CheckFile(file, file);
                 return File.Exists(file) ? File.OpenRead(file) : null;
             }, Path.GetFileName(full));
         }
         var study = StudyFiles.Read(path);
         context.Output.WriteLine($"Analysing {study.Name}…");
-        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release);
+        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release, loadSites: StudyFiles.LoadSites);
         return ViewerData.FromAnalysis(result, CliApp.Version);
     }
 
@@ -93,6 +94,7 @@ internal static class ViewCommand
             throw new CepGeoInputException(path, null, Directory.Exists(path)
                 ? $"no {ViewerData.DesignFileName} in this folder: give a folder written by 'cepgeo design nest|snap|balance'"
                 : "no such file or folder");
+        InputLimit.CheckFile(file, file);
         string folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file))) ?? file;
         var withDesign = data.WithDesign(File.ReadAllBytes(file), folder);
         var d = withDesign.Study["design"]!;

@@ -1,7 +1,7 @@
 using CepGeo.Core.Loading;
 using CepGeo.Core.Model;
 using CepGeo.Core.Validation;
-using CepGeo.Core.Zones;
+using CepGeo.Core.Loading.Zones;
 
 namespace CepGeo.Cli.Commands;
 
@@ -12,6 +12,7 @@ internal static class ZoneListFiles
     /// <param name="padCodes">Restore the leading zero of 4-digit commune codes (Excel's damage); <c>Padded</c> says how many.</param>
     public static (ZoneBuild Build, CrsRef Crs, int Padded) Build(ZoneListSpec spec, string? weightsField = null, bool padCodes = false)
     {
+        InputLimit.CheckFile(spec.CommunesPath, Path.GetFileName(spec.CommunesPath));
         var communes = LayerRepair.Repair(LayerReader.Read(spec.CommunesPath,
             new LayerOptions(Path.GetFileName(spec.CommunesPath), spec.CodeField, null)));
         var members = Open(spec.MembersPath, s => ZoneLists.ReadMembers(s, Path.GetFileName(spec.MembersPath),
@@ -43,6 +44,7 @@ internal static class ZoneListFiles
 
     private static T Open<T>(string path, Func<Stream, T> read)
     {
+        InputLimit.CheckFile(path, Path.GetFileName(path));
         if (!File.Exists(path))
             throw new CepGeoInputException(Path.GetFileName(path), null, $"file not found: {path}");
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);

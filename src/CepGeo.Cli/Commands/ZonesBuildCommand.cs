@@ -4,7 +4,7 @@ using System.Text;
 using CepGeo.Core.Model;
 using CepGeo.Core.Projection;
 using CepGeo.Core.Reporting;
-using CepGeo.Core.Zones;
+using CepGeo.Core.Loading.Zones;
 using Spectre.Console;
 
 namespace CepGeo.Cli.Commands;
@@ -46,6 +46,9 @@ internal static class ZonesBuildCommand
         };
         command.SetAction(parsed =>
         {
+            foreach (var (name, value) in new[] { ("--members", parsed.GetValue(members)), ("--communes", parsed.GetValue(communes)), ("--out", parsed.GetValue(output)) })
+                if (string.IsNullOrWhiteSpace(value))
+                    throw new CepGeoInputException(name, null, new Phrase("le chemin est vide : donnez un nom de fichier", "the path is empty: give a file name"));
             var spec = new ZoneListSpec(
                 Path.GetFullPath(parsed.GetValue(members)!), Path.GetFullPath(parsed.GetValue(communes)!),
                 parsed.GetValue(codeField)!, parsed.GetValue(memberCode)!, parsed.GetValue(zoneCode)!, parsed.GetValue(zoneName),

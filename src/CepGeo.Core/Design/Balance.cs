@@ -1,6 +1,6 @@
 using System.Globalization;
 using CepGeo.Core.Model;
-using CepGeo.Core.Pipeline;
+using CepGeo.Core.Metrics;
 
 namespace CepGeo.Core.Design;
 

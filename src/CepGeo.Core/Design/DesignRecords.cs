@@ -1,4 +1,4 @@
-using CepGeo.Core.Pipeline;
+using CepGeo.Core.Metrics;
 
 namespace CepGeo.Core.Design;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CepGeo.Core.Pipeline;
+using CepGeo.Core.Metrics;
 
 namespace CepGeo.Core.Design;
 

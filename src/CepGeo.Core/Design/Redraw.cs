@@ -1,6 +1,5 @@
 using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
-using CepGeo.Core.Pipeline;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.OverlayNG;
 using NetTopologySuite.Operation.Union;

@@ -1,5 +1,5 @@
 using CepGeo.Core.Model;
-using CepGeo.Core.Pipeline;
+using CepGeo.Core.Metrics;
 
 namespace CepGeo.Core.Design;
 

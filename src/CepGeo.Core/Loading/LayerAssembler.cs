@@ -21,9 +21,9 @@ internal static class LayerAssembler
         string source = options.Source;
         var report = new List<LoadIssue>(raw.Notes);
 
-        var kept = KeepPolygons(options, raw.Features, report);
+        var kept = options.Points ? KeepPoints(options, raw.Features, report) : KeepPolygons(options, raw.Features, report);
         if (kept.Count == 0)
-            throw new CepGeoInputException(source, null, NoPolygonProblem(raw.Features.Count, report));
+            throw new CepGeoInputException(source, null, NoPolygonProblem(raw.Features.Count, report, options.Points ? "point" : "polygon"));
 
         var ids = ResolveIds(options, kept);
         var features = new List<Feature>(kept.Count);
@@ -82,6 +82,31 @@ internal static class LayerAssembler
         return kept;
     }
 
+    /// <summary>Sites (spec §9): Points kept, a MultiPoint of one point read as that point; the rest reported as skipped.</summary>
+    private static List<(RawFeature Raw, Geometry Geometry)> KeepPoints(LayerOptions options, IReadOnlyList<RawFeature> all, List<LoadIssue> report)
+    {
+        var kept = new List<(RawFeature, Geometry)>(all.Count);
+        foreach (var feature in all)
+        {
+            var geometry = feature.Geometry;
+            if (geometry is MultiPoint { NumGeometries: 1 } one) geometry = one.GetGeometryN(0);
+            string? skip = geometry switch
+            {
+                null when feature.Notes.TypeName is { } type => $"unknown geometry type \"{type}\"",
+                null => "no geometry (null)",
+                { IsEmpty: true } => $"empty {geometry.GeometryType}",
+                Point => null,
+                MultiPoint => $"MultiPoint of {geometry.NumGeometries} points: a site is one point (give each its own feature)",
+                _ => $"{geometry.GeometryType} is not a point",
+            };
+            if (skip is not null)
+                report.Add(new LoadIssue(options.Source, ReportedId(options, feature), "skipped", skip));
+            else
+                kept.Add((feature, geometry!));
+        }
+        return kept;
+    }
+
     /// <summary>
     /// The id a skipped feature is reported under: its id when it has one, else its place in the
     /// file. Id rules are enforced on kept features only: a skipped one never reaches the analysis.
@@ -130,14 +155,14 @@ internal static class LayerAssembler
         }
     }
 
-    private static string NoPolygonProblem(int total, List<LoadIssue> report)
+    private static string NoPolygonProblem(int total, List<LoadIssue> report, string kind)
     {
         if (total == 0)
             return "no features: the layer is empty";
         var reasons = report.Where(r => r.Kind == "skipped")
             .GroupBy(r => r.Reason.StartsWith("GeometryCollection", StringComparison.Ordinal) ? "GeometryCollection without polygons" : r.Reason)
             .Select(g => $"{g.Count()} × {g.Key}");
-        return $"no polygon features: all {total} skipped ({string.Join("; ", reasons)})";
+        return $"no {kind} features: all {total} skipped ({string.Join("; ", reasons)})";
     }
 
     /// <summary>Configured property, else the file's own id; empty and duplicate ids are an error.</summary>

@@ -13,6 +13,9 @@ namespace CepGeo.Core.Loading;
 /// carry a count and are never reported by id.</param>
 /// <param name="KeepAttributes">Keep each feature's properties as its <see cref="Feature.Attributes"/>;
 /// when false they are read (ids and names come from them) and then let go.</param>
+/// <param name="Points">Read a sites layer (spec §9): points are kept and everything else is skipped
+/// and counted, where a zone layer keeps polygons.</param>
+/// <param name="Crs">The study's <c>"crs"</c> for a file that declares none (e.g. <c>EPSG:2154</c>).</param>
 public sealed record LayerOptions(
     string Source,
     string? IdField,
@@ -20,6 +23,7 @@ public sealed record LayerOptions(
     string? Table = null,
     bool IdsOptional = false,
     bool KeepAttributes = true,
+    bool Points = false,
     string? Crs = null)
 {
     /// <summary>
@@ -38,5 +42,12 @@ public sealed record LayerOptions(
     {
         ArgumentNullException.ThrowIfNull(spec);
         return new LayerOptions(Path.GetFileName(spec.Path), null, null, spec.Table, IdsOptional: true, Crs: spec.Crs);
+    }
+
+    /// <summary>Options for an operator's sites (points), named after their file.</summary>
+    public static LayerOptions For(SitesSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new LayerOptions(Path.GetFileName(spec.Path), spec.IdField, spec.NameField, spec.Table, KeepAttributes: false, Points: true);
     }
 }

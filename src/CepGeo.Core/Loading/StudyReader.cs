@@ -24,11 +24,12 @@ public static partial class StudyReader
 
     private static readonly string[] TopKeys = ["$schema", "name", "crs", "sources", "cells", "operators", "weights", "tolerances"];
     private static readonly string[] CellsKeys = ["path", "id", "name", "label", "table", "crs"];
-    private static readonly string[] OperatorKeys = ["key", "label", "path", "id", "name", "table", "crs"];
+    private static readonly string[] OperatorKeys = ["key", "label", "path", "id", "name", "table", "sites", "crs"];
+    private static readonly string[] SitesKeys = ["path", "id", "name", "table", "lon", "lat", "commune", "communeCode"];
     private static readonly string[] MemberListKeys =
-        ["key", "label", "members", "communes", "codeField", "memberCode", "zoneCode", "zoneName", "crosswalk", "fromField", "toField"];
+        ["key", "label", "members", "communes", "codeField", "memberCode", "zoneCode", "zoneName", "crosswalk", "fromField", "toField", "sites"];
     private static readonly string[] WeightsKeys = ["path", "value", "label", "table", "crs"];
-    private static readonly string[] ToleranceKeys = ["sliverWidthM", "minAreaKm2", "minShare", "nestShare"];
+    private static readonly string[] ToleranceKeys = ["sliverWidthM", "minAreaKm2", "minShare", "nestShare", "beyondKm"];
 
     private static readonly JsonDocumentOptions ParseOptions = new()
     {
@@ -113,10 +114,10 @@ public static partial class StudyReader
             string crs = ReadCrs(top);
             string? sources = OptionalString(top, "", "sources");
             var cells = ReadCells(top);
-            var operators = ReadOperators(top);
+            var (operators, sitesOnly) = ReadOperators(top);
             var weights = ReadWeights(top);
             var tolerances = ReadTolerances(top);
-            return new Study(name, crs, cells, operators, weights, tolerances, sources);
+            return new Study(name, crs, cells, operators, weights, tolerances, sources, sitesOnly);
         }
 
         private string DefaultName()
@@ -160,7 +161,7 @@ public static partial class StudyReader
                 Crs: LayerCrs(cells, "cells"));
         }
 
-        private List<LayerSpec> ReadOperators(Dictionary<string, JsonElement> top)
+        private (List<LayerSpec> Zones, List<LayerSpec> SitesOnly) ReadOperators(Dictionary<string, JsonElement> top)
         {
             if (!top.TryGetValue("operators", out var array) || array.ValueKind == JsonValueKind.Null)
                 throw Fail("operators: missing; list one or more operator layers, e.g. \"operators\": [{ \"key\": \"ml\", \"path\": \"missions_locales.geojson\" }]");
@@ -170,6 +171,7 @@ public static partial class StudyReader
                 throw Fail("operators: empty; list at least one operator layer");
 
             var operators = new List<LayerSpec>();
+            var sitesOnly = new List<LayerSpec>();
             var firstIndexOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
             int index = 0;
             foreach (var element in array.EnumerateArray())
@@ -189,9 +191,19 @@ public static partial class StudyReader
                 if (firstIndexOfKey.TryGetValue(key, out int first))
                     throw Fail($"{where}.key: duplicate key \"{key}\" (already operators[{first}])");
                 firstIndexOfKey[key] = index;
+                var sites = op.ContainsKey("sites") ? ReadSites(op, where) : null;
                 if (isList)
                 {
-                    operators.Add(ReadMemberList(op, where, key));
+                    operators.Add(ReadMemberList(op, where, key) with { Sites = sites });
+                    index++;
+                    continue;
+                }
+                if (sites is not null && !op.ContainsKey("path"))
+                {
+                    // Sites and no zones (spec §9): distances only, no zone metrics.
+                    if (op.ContainsKey("id") || op.ContainsKey("name") || op.ContainsKey("table"))
+                        throw Fail($"{where}: \"id\", \"name\" and \"table\" describe the zones' file, and this operator has sites only; put them in \"sites\"");
+                    sitesOnly.Add(new LayerSpec(key, OptionalString(op, where, "label") ?? key, sites.Path, null, null, Sites: sites));
                     index++;
                     continue;
                 }
@@ -202,10 +214,36 @@ public static partial class StudyReader
                     OptionalString(op, where, "id"),
                     OptionalString(op, where, "name"),
                     OptionalString(op, where, "table"),
+                    Sites: sites,
                     Crs: LayerCrs(op, where)));
                 index++;
             }
-            return operators;
+            if (operators.Count == 0)
+                throw Fail("operators: every operator has sites only; at least one needs zones (\"path\" or \"members\") for the overlay");
+            return (operators, sitesOnly);
+        }
+
+        /// <summary>An operator's sites (spec §9): a point layer, or a CSV with lon/lat or commune columns.</summary>
+        private SitesSpec ReadSites(Dictionary<string, JsonElement> op, string where)
+        {
+            string at = where + ".sites";
+            var s = Members(op["sites"], at, SitesKeys);
+            var spec = new SitesSpec(
+                RequiredPath(s, at),
+                OptionalString(s, at, "id"),
+                OptionalString(s, at, "name"),
+                OptionalString(s, at, "table"),
+                OptionalString(s, at, "lon"),
+                OptionalString(s, at, "lat"),
+                OptionalString(s, at, "commune"),
+                OptionalString(s, at, "communeCode") ?? "code");
+            if (!spec.IsCsv && (spec.LonField ?? spec.LatField ?? spec.CommuneField) is not null)
+                throw Fail($"{at}: \"lon\", \"lat\" and \"commune\" name columns of a CSV; {Path.GetFileName(spec.Path)} is a point layer, whose geometry places the sites");
+            if (spec.CommuneField is not null && (spec.LonField ?? spec.LatField) is not null)
+                throw Fail($"{at}: give either \"commune\" (a commune code, placed at its centroid) or \"lon\"/\"lat\", not both");
+            if (spec.IsCsv && spec.IdField is null)
+                throw Fail($"{at}.id: missing; name the CSV column that identifies each site");
+            return spec;
         }
 
         /// <summary>An operator given as a commune list, dissolved over a commune map when the study is run.</summary>
@@ -251,7 +289,8 @@ public static partial class StudyReader
                 NonNegative(t, "sliverWidthM") ?? d.SliverWidthM,
                 NonNegative(t, "minAreaKm2") ?? d.MinAreaKm2,
                 Share(t, "minShare") ?? d.MinShare,
-                Share(t, "nestShare") ?? d.NestShare);
+                Share(t, "nestShare") ?? d.NestShare,
+                Positive(t, "beyondKm") ?? d.BeyondKm);
             if (tolerances.NestShare < tolerances.MinShare)
                 throw Fail(string.Create(CultureInfo.InvariantCulture,
                     $"tolerances.nestShare: {tolerances.NestShare} is below tolerances.minShare ({tolerances.MinShare}); a nested zone must at least be significant"));
@@ -263,6 +302,14 @@ public static partial class StudyReader
             double? v = OptionalNumber(t, "tolerances", key);
             if (v < 0)
                 throw Fail(string.Create(CultureInfo.InvariantCulture, $"tolerances.{key}: must be 0 or more, not {v}"));
+            return v;
+        }
+
+        private double? Positive(Dictionary<string, JsonElement> t, string key)
+        {
+            double? v = OptionalNumber(t, "tolerances", key);
+            if (v <= 0)
+                throw Fail(string.Create(CultureInfo.InvariantCulture, $"tolerances.{key}: must be more than 0 (km), not {v}"));
             return v;
         }
 

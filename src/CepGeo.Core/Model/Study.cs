@@ -8,7 +8,13 @@ public sealed record Study(
     IReadOnlyList<LayerSpec> Operators,
     WeightsSpec? Weights,
     Tolerances Tolerances,
-    string? Sources = null);
+    string? Sources = null,
+    IReadOnlyList<LayerSpec>? SitesOnly = null)
+{
+    /// <summary>Every operator with sites (spec §9), in study order: those with zones first, then those with sites only.</summary>
+    public IEnumerable<LayerSpec> SiteOperators =>
+        Operators.Where(o => o.Sites is not null).Concat(SitesOnly ?? []);
+}
 
 /// <summary>One layer of a study: cells (Key = "cells") or an operator network.</summary>
 /// <param name="Key">Short unique key <c>[a-z0-9_]+</c>; prefixes the operator's output columns.</param>
@@ -18,6 +24,8 @@ public sealed record Study(
 /// <param name="NameField">Property holding the name, or null to use the id.</param>
 /// <param name="Table">GeoPackage table name when the file holds several.</param>
 /// <param name="Members">Set when the layer is a commune list to dissolve (then <paramref name="Path"/> is the list).</param>
+/// <param name="Sites">The operator's sites (spec §9), if it lists them. An operator with sites and no
+/// zones is in <see cref="Study.SitesOnly"/>, its <paramref name="Path"/> that of its sites.</param>
 /// <param name="Crs">The study's <c>"crs"</c> for a file that declares none (e.g. <c>EPSG:2154</c>).</param>
 public sealed record LayerSpec(
     string Key,
@@ -27,7 +35,40 @@ public sealed record LayerSpec(
     string? NameField,
     string? Table = null,
     ZoneListSpec? Members = null,
+    SitesSpec? Sites = null,
     string? Crs = null);
+
+/// <summary>
+/// An operator's sites (spec §9): points (GeoJSON, GeoPackage, Shapefile), or a CSV giving each site's
+/// longitude and latitude, or the code of the commune it stands in (placed at that commune's centroid,
+/// the commune being the weights unit whose <paramref name="CommuneCodeField"/> holds the code).
+/// </summary>
+/// <param name="Path">The file, absolute.</param>
+/// <param name="IdField">Property (or CSV column) holding the site's id; required for a CSV.</param>
+/// <param name="NameField">Property (or column) holding its name, or null to use the id.</param>
+/// <param name="LonField">CSV: column of longitudes (default <c>lon</c>).</param>
+/// <param name="LatField">CSV: column of latitudes (default <c>lat</c>).</param>
+/// <param name="CommuneField">CSV: column of commune codes, in place of longitude and latitude.</param>
+/// <param name="CommuneCodeField">Property of the weights units holding the commune code (default <c>code</c>).</param>
+public sealed record SitesSpec(
+    string Path,
+    string? IdField,
+    string? NameField,
+    string? Table = null,
+    string? LonField = null,
+    string? LatField = null,
+    string? CommuneField = null,
+    string CommuneCodeField = "code")
+{
+    public bool IsCsv => System.IO.Path.GetExtension(Path).Equals(".csv", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>One site as read: a point in its layer's CRS, or a commune code still to place.</summary>
+/// <param name="Where">Where it is in its file (<c>#3</c>, <c>line 4</c>), for messages.</param>
+public sealed record Site(string Id, string Name, double X, double Y, string? Commune, string Where);
+
+/// <summary>An operator's sites as read, with what happened while reading them.</summary>
+public sealed record SiteLayer(string Source, IReadOnlyList<Site> Sites, CrsRef Crs, IReadOnlyList<LoadIssue> Report);
 
 /// <summary>
 /// An operator layer given as a commune list (commune code → zone), dissolved over a commune map

@@ -5,11 +5,13 @@ namespace CepGeo.Core.Model;
 /// <param name="MinAreaKm2">A piece smaller than this (km²) is a sliver.</param>
 /// <param name="MinShare">A pair is significant when its share of the cell or of the zone reaches this.</param>
 /// <param name="NestShare">A zone is nested in a cell when that share of it lies in the cell.</param>
+/// <param name="BeyondKm">Residents farther than this (km) from an operator's nearest site count in <c>pop_beyond</c> (spec §9).</param>
 public sealed record Tolerances(
     double SliverWidthM = 50,
     double MinAreaKm2 = 0.01,
     double MinShare = 0.01,
-    double NestShare = 0.95)
+    double NestShare = 0.95,
+    double BeyondKm = 20)
 {
     public static Tolerances Default { get; } = new();
 

@@ -1,3 +1,4 @@
+using CepGeo.Core.Common;
 using CepGeo.Core.Model;
 using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;

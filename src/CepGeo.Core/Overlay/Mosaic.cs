@@ -1,3 +1,4 @@
+using CepGeo.Core.Common;
 using NetTopologySuite.Algorithm.Locate;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Index.Strtree;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using CepGeo.Core.Common;
 using NetTopologySuite.Algorithm;
 using NetTopologySuite.Geometries;
 

@@ -8,30 +8,6 @@ using NetTopologySuite.Geometries;
 
 namespace CepGeo.Core.Pipeline;
 
-/// <summary>Everything <c>analyze</c> computes, ready for the writers.</summary>
-/// <param name="Layers">Projected layers in mosaic order: cells, each operator, then weights if any.</param>
-/// <param name="Infos">Ids and names of the cells and operators, same order (weights excluded).</param>
-/// <param name="Comparisons">Cells against each operator (with defects).</param>
-/// <param name="OperatorPairs">Each pair of operators, the first in study order playing the cells.</param>
-public sealed record AnalysisResult(
-    Study Study,
-    CrsRef Crs,
-    IReadOnlyList<Layer> Layers,
-    IReadOnlyList<LayerInfo> Infos,
-    Mosaic Mosaic,
-    double[]? FacePop,
-    IReadOnlyList<Comparison> Comparisons,
-    IReadOnlyList<Comparison> OperatorPairs,
-    IReadOnlyList<LoadIssue> Load)
-{
-    public Layer Cells => Layers[0];
-
-    public bool HasWeights => FacePop is not null;
-
-    /// <summary>Slivers set aside over every cells-vs-operator comparison.</summary>
-    public SliverStats Slivers => Comparisons.Aggregate(SliverStats.Empty, (s, c) => s.Add(c.Slivers));
-}
-
 /// <summary>
 /// The one place that knows the order of the steps: load → project → mosaic → weights → metrics.
 /// Files are opened by the caller's loader; progress is reported by step name.
@@ -42,6 +18,8 @@ public static class Analysis
     public const string StepProject = "project";
     public const string StepMosaic = "mosaic";
     public const string StepMetrics = "metrics";
+    /// <summary>Distances to the operators' sites (spec §9); a step only when the study has sites.</summary>
+    public const string StepSites = "sites";
 
     /// <summary>A sub-step of the mosaic as <see cref="Run"/> reports it (<c>mosaic.faces</c>).</summary>
     public static string MosaicStep(string sub) => $"{StepMosaic}.{sub}";
@@ -52,8 +30,9 @@ public static class Analysis
     /// <param name="onStep">Called as each step starts (for progress bars and timings).</param>
     /// <param name="cancellationToken">Checked as each step and sub-step starts and between layers and
     /// comparisons; cancelling throws <see cref="OperationCanceledException"/> and nothing is returned.</param>
+    /// <param name="loadSites">Reads an operator's sites (spec §9); needed when the study names some.</param>
     public static AnalysisResult Run(Study study, Func<LayerSpec, Layer> loadLayer, Func<WeightsSpec, Layer> loadWeights,
-        Action<string>? onStep = null, CancellationToken cancellationToken = default)
+        Action<string>? onStep = null, CancellationToken cancellationToken = default, Func<SitesSpec, SiteLayer>? loadSites = null)
     {
         void Step(string name)
         {
@@ -76,10 +55,12 @@ public static class Analysis
         var weights = weightsTask is null ? null : InStudyOrder(weightsTask);
         var values = weights is null ? null : WeightValues(weights, study.Weights!);
         if (weights is not null) loaded.Add(weights);
+        var siteLayers = study.SiteOperators.Select(o => (o, (loadSites ?? throw new InvalidOperationException("the study has sites and no site loader was given"))(o.Sites!)))
+            .ToList();
 
         Step(StepProject);
         var crs = EqualArea.Choose(study.Crs, LonLatBounds(loaded));
-        var load = loaded.SelectMany(l => l.Report).ToList();
+        var load = loaded.SelectMany(l => l.Report).Concat(siteLayers.SelectMany(s => s.Item2.Report)).ToList();
         // In place: a copy of every ring of a national layer was tens of MB to allocate and collect.
         var projected = loaded.Select(l => Reprojector.Project(l, crs, inPlace: true)).ToList();
         loaded.Clear();
@@ -106,7 +87,11 @@ public static class Analysis
                 pairs.Add(Compare.Run(mosaic, a, infos[a], b, infos[b], pop, study.Tolerances, withDefects: false));
             }
 
-        return new AnalysisResult(study, crs, projected, infos, mosaic, pop, comparisons, pairs, load);
+        if (siteLayers.Count > 0) Step(StepSites);
+        var sites = SitesStep.Run(siteLayers, crs, projected[0], weights is null ? null : projected[^1], values, mosaic,
+            specs.Count, study.Tolerances, cancellationToken);
+
+        return new AnalysisResult(study, crs, projected, infos, mosaic, pop, comparisons, pairs, load, sites);
     }
 
     /// <summary>Runs parallel loading, turning its AggregateException back into the user's input error.</summary>

@@ -41,7 +41,7 @@ public static class MapRenderer
     public static readonly SKColor ZoneLine = new(0x08, 0x30, 0x6B);
 
     /// <summary>The maps of an analysis: overview, one choropleth per operator, one per operator pair.</summary>
-    public static IReadOnlyList<MapSpec> Plan(Pipeline.AnalysisResult r)
+    public static IReadOnlyList<MapSpec> Plan(AnalysisResult r)
     {
         ArgumentNullException.ThrowIfNull(r);
         var maps = new List<MapSpec> { new("overview", MapKind.Overview) };

@@ -1,8 +1,6 @@
 using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
-using CepGeo.Core.Pipeline;
 using CepGeo.Core.Projection;
-using CepGeo.Core.Reporting;
 using NetTopologySuite.Geometries;
 
 namespace CepGeo.Core.Rendering;
@@ -64,7 +62,7 @@ public sealed class MapScene
     public Geometry Defect(Defect d)
     {
         if (!_defects.TryGetValue(d.Id, out var g))
-            _defects[d.Id] = g = Project(AnalysisOutputs.DefectGeometry(Result, d));
+            _defects[d.Id] = g = Project(Result.DefectGeometry(d));
         return g;
     }
 

@@ -1,10 +1,8 @@
 using System.Text.Json.Nodes;
 using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
-using CepGeo.Core.Pipeline;
 using CepGeo.Core.Projection;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Operation.OverlayNG;
 
 namespace CepGeo.Core.Reporting;
 
@@ -42,7 +40,7 @@ public static class AnalysisOutputs
         try
         {
             AddTable(tableWrites, create, tables, "pairs", CsvTables.PairColumns, AllComparisons(r).SelectMany(c => c.Pairs).Select(CsvTables.PairValues));
-            AddTable(tableWrites, create, tables, "cells", CsvTables.CellColumns, AllComparisons(r).SelectMany(c => c.Cells).Select(CsvTables.CellValues));
+            AddTable(tableWrites, create, tables, "cells", CellColumns(r), CellRows(r));
             AddTable(tableWrites, create, tables, "zones", CsvTables.ZoneColumns, AllComparisons(r).SelectMany(c => c.Zones).Select(CsvTables.ZoneValues));
             tablesWritten = Task.Run(() =>
             {
@@ -76,6 +74,52 @@ public static class AnalysisOutputs
 
     private static IEnumerable<Comparison> AllComparisons(AnalysisResult r) => r.Comparisons.Concat(r.OperatorPairs);
 
+    /// <summary>cells.csv's columns: the spec's, then (only when the study has sites) those of spec §9.</summary>
+    public static string[] CellColumns(AnalysisResult r) =>
+        r.Sites.Count == 0 ? CsvTables.CellColumns : [.. CsvTables.CellColumns, .. CsvTables.SiteColumns];
+
+    /// <summary>
+    /// cells.csv's rows: every cell × operator (and operator × operator) row, with the operator's site
+    /// figures appended on the cells' rows; then a row per cell for each operator with sites only, its
+    /// zone columns empty.
+    /// </summary>
+    public static IEnumerable<object?[]> CellRows(AnalysisResult r)
+    {
+        if (r.Sites.Count == 0)
+        {
+            foreach (var row in AllComparisons(r).SelectMany(c => c.Cells)) yield return CsvTables.CellValues(row);
+            yield break;
+        }
+        var sites = r.Sites.ToDictionary(s => s.Operator, StringComparer.Ordinal);
+        foreach (var c in r.Comparisons)
+        {
+            var own = sites.GetValueOrDefault(c.Operator);
+            for (int i = 0; i < c.Cells.Count; i++)
+                yield return [.. CsvTables.CellValues(c.Cells[i]), .. CsvTables.SiteValues(own?.Cells[i])];
+        }
+        foreach (var c in r.OperatorPairs)
+            foreach (var row in c.Cells)
+                yield return [.. CsvTables.CellValues(row), .. CsvTables.SiteValues(null)];
+        var zoneOperators = r.Comparisons.Select(c => c.Operator).ToHashSet(StringComparer.Ordinal);
+        var first = r.Comparisons.Count > 0 ? r.Comparisons[0].Cells : null;
+        foreach (var s in r.Sites.Where(s => !zoneOperators.Contains(s.Operator)))
+        {
+            for (int i = 0; i < s.Cells.Count; i++)
+            {
+                var values = new object?[CsvTables.CellColumns.Length];
+                values[0] = StudyReaderCellsKey;
+                values[1] = r.Cells.Features[i].Id;
+                values[2] = r.Cells.Features[i].Name;
+                values[3] = s.Operator;
+                values[4] = first?[i].AreaKm2;
+                values[5] = first?[i].Pop;
+                yield return [.. values, .. CsvTables.SiteValues(s.Cells[i])];
+            }
+        }
+    }
+
+    private const string StudyReaderCellsKey = Loading.StudyReader.CellsKey;
+
     /// <summary>The gap report: one feature per defect polygon, in lon/lat.</summary>
     public static void WriteGaps(Stream stream, AnalysisResult r, string version)
     {
@@ -94,24 +138,12 @@ public static class AnalysisOutputs
                 new("zone_ids", d.ZoneIds), new("area_km2", d.AreaKm2), new("population", d.Pop), new("share_of_cell", d.ShareOfCell),
                 new("width_m", d.WidthM),
             ];
-            return new GeoJsonFeature(oneFace ? null : DefectGeometry(r, d), properties, d.Id)
+            return new GeoJsonFeature(oneFace ? null : r.DefectGeometry(d), properties, d.Id)
             {
                 Transform = toWgs84,
                 PolygonXY = oneFace ? r.Mosaic.FaceRingsXY(d.Faces[0]) : null,
             };
         }, [KeyValuePair.Create("cepgeo", (JsonNode?)Header(r, version))]);
-    }
-
-    /// <summary>
-    /// The union of a defect's faces (they share edges exactly: a coverage union suffices). A new
-    /// geometry each time (the mosaic makes faces when asked for): the caller may change it.
-    /// </summary>
-    public static Geometry DefectGeometry(AnalysisResult r, Defect d)
-    {
-        var faces = d.Faces.Select(f => (Geometry)r.Mosaic.Faces[f]).ToArray();
-        if (faces.Length == 1) return faces[0];
-        var factory = faces[0].Factory;
-        return CoverageUnion.Union(factory.CreateGeometryCollection(faces));
     }
 
     /// <summary>The cells with every per-operator metric as <c>{key}_{metric}</c>, ready for a choropleth.</summary>
@@ -124,6 +156,7 @@ public static class AnalysisOutputs
         {
             var props = new List<KeyValuePair<string, object?>>(2 + 2 + CellMetrics.Length * r.Comparisons.Count) { new("id", cells[i].Id), new("name", cells[i].Name) };
             AddCellMetricProperties(props, r, i, names);
+            AddSiteProperties(props, r, i);
             return new GeoJsonFeature(cells[i].Geometry, props, cells[i].Id) { Transform = toWgs84 };
         }, [KeyValuePair.Create("cepgeo", (JsonNode?)Header(r, version))]);
     }
@@ -174,6 +207,16 @@ public static class AnalysisOutputs
             props.Add(new(n[12], m.PopMisfit));
             props.Add(new(n[13], m.Coterminous));
             props.Add(new(n[14], m.Aligned));
+        }
+    }
+
+    /// <summary>Spec §9 as <c>{key}_{metric}</c> for every operator with sites, after the other metrics.</summary>
+    private static void AddSiteProperties(List<KeyValuePair<string, object?>> props, AnalysisResult r, int i)
+    {
+        foreach (var s in r.Sites)
+        {
+            var values = CsvTables.SiteValues(s.Cells[i]);
+            for (int k = 0; k < values.Length; k++) props.Add(new(s.Operator + "_" + CsvTables.SiteColumns[k], values[k]));
         }
     }
 

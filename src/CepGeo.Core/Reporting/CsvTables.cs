@@ -23,6 +23,12 @@ public static class CsvTables
         "nested", "straddling", "misfit", "pop_misfit", "coterminous", "aligned",
     ];
 
+    /// <summary>Spec §9, appended to <see cref="CellColumns"/> when the study has sites (empty on rows without).</summary>
+    public static readonly string[] SiteColumns =
+    [
+        "sites", "sites_per_100k", "dist_mean_km", "dist_p90_km", "pop_beyond", "pop_beyond_share",
+    ];
+
     public static readonly string[] ZoneColumns =
     [
         "operator", "zone_id", "zone_name", "cell_layer", "area_km2", "pop", "cells", "main_cell", "main_share",
@@ -37,6 +43,10 @@ public static class CsvTables
         c.Coverage, c.PopCoverage, c.GapKm2, c.PopGap, c.DoubleKm2, c.PopDouble, c.Partners,
         c.DominantZone, c.DominantShare, c.Nested, c.Straddling, c.Misfit, c.PopMisfit,
         c.Coterminous, c.Aligned];
+
+    /// <summary>A row's values in the order of <see cref="SiteColumns"/>; all empty when the operator has no sites.</summary>
+    public static object?[] SiteValues(SiteMetric? s) => s is null ? new object?[SiteColumns.Length]
+        : [s.Sites, s.SitesPer100k, s.DistMeanKm, s.DistP90Km, s.PopBeyond, s.PopBeyondShare];
 
     public static object?[] ZoneValues(ZoneMetric z) => [z.Operator, z.ZoneId, z.ZoneName, z.CellLayer, z.AreaKm2, z.Pop,
         z.Cells, z.MainCell, z.MainShare, z.Nested, z.OutsideKm2];
@@ -125,7 +135,10 @@ public static class CsvTables
         w.WriteEndArray();
     }
 
-    /// <summary>One CSV field: round-trip numbers, lower-case booleans, quoted text when needed.</summary>
+    /// <summary>
+    /// One CSV field: round-trip numbers, lower-case booleans, quoted text when needed; text that a
+    /// spreadsheet would run as a formula gets a leading apostrophe (<see cref="SpreadsheetText"/>).
+    /// </summary>
     public static string Cell(object? value) => value switch
     {
         null => "",
@@ -133,8 +146,8 @@ public static class CsvTables
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         int i => i.ToString(CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
-        string s => Quote(s),
-        _ => Quote(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""),
+        string s => Quote(SpreadsheetText.Neutralise(s)),
+        _ => Quote(SpreadsheetText.Neutralise(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")),
     };
 
     private static string Quote(string s) =>

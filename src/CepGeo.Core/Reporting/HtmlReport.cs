@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using CepGeo.Core.Metrics;
-using CepGeo.Core.Pipeline;
 using CepGeo.Core.Rendering;
 
 namespace CepGeo.Core.Reporting;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
-using CepGeo.Core.Pipeline;
 
 namespace CepGeo.Core.Reporting;
 
@@ -37,6 +36,26 @@ public static class SummaryJson
         w.WriteStartObject("operators");
         foreach (var c in r.Comparisons) WriteSummary(w, c.Operator, c.Summary, r.Infos.First(i => i.Key == c.Operator).Label);
         w.WriteEndObject();
+        if (r.Sites.Count > 0)
+        {
+            // Spec §9 over the territory, per operator with sites.
+            w.WriteStartObject("sites");
+            foreach (var op in r.Sites)
+            {
+                w.WriteStartObject(op.Operator);
+                w.WriteString("label", op.Label);
+                w.WriteNumber("sites_listed", op.Sites.Count);
+                var t = op.Territory;
+                w.WriteNumber("sites", t.Sites);
+                Number(w, "sites_per_100k", t.SitesPer100k);
+                Number(w, "dist_mean_km", t.DistMeanKm);
+                Number(w, "dist_p90_km", t.DistP90Km);
+                Number(w, "pop_beyond", t.PopBeyond);
+                Number(w, "pop_beyond_share", t.PopBeyondShare);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
         w.WriteStartObject("operator_pairs");
         foreach (var c in r.OperatorPairs) WriteSummary(w, $"{c.CellLayer}/{c.Operator}", c.Summary, null);
         w.WriteEndObject();
@@ -84,6 +103,7 @@ public static class SummaryJson
         w.WriteNumber("minAreaKm2", t.MinAreaKm2);
         w.WriteNumber("minShare", t.MinShare);
         w.WriteNumber("nestShare", t.NestShare);
+        w.WriteNumber("beyondKm", t.BeyondKm);
         w.WriteEndObject();
     }
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using CepGeo.Core.Zones;
+using CepGeo.Core.Loading.Zones;
 
 namespace CepGeo.Core.Reporting;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CepGeo.Core.Common;
 using CepGeo.Core.Model;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Utilities;

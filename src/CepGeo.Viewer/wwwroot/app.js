@@ -280,11 +280,11 @@
       var tot = d.totals && d.totals[o.key];
       if (!tot) return '';
       return '<tr data-operator="' + esc(o.key) + '"><td>' + esc(o.label) + (fitted.indexOf(o.key) >= 0 ? ' *' : '') + '</td><td>' +
-        fmt(tot.misfit_km2_before, 1) + ' → ' + fmt(tot.misfit_km2_after, 1) + '</td></tr>';
+        esc(fmt(tot.misfit_km2_before, 1)) + ' → ' + esc(fmt(tot.misfit_km2_after, 1)) + '</td></tr>';
     }).join('');
     el.innerHTML = '<h2>' + esc(t('design_title')) + '</h2>' +
-      '<div class="design-key"><span class="swatch swatch-design"></span>' + esc(d.kind) + ' — ' + d.perimeters + ' ' + t('perimeters') +
-      (d.cells_before ? ' (' + d.cells_before + ' ' + t('cells_before') + ')' : '') + '</div>' +
+      '<div class="design-key"><span class="swatch swatch-design"></span>' + esc(d.kind) + ' — ' + esc(d.perimeters) + ' ' + esc(t('perimeters')) +
+      (d.cells_before ? ' (' + esc(d.cells_before) + ' ' + esc(t('cells_before')) + ')' : '') + '</div>' +
       '<table><tr><th></th><th>' + esc(t('misfit_before_after')) + '</th></tr>' + rows + '</table>' +
       (fitted.length ? '<div class="note">* ' + esc(t('fitted')) + '</div>' : '') +
       '<div class="note">' + esc(d.method || '') + '</div>';

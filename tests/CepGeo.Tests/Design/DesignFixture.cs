@@ -1,3 +1,4 @@
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
 using CepGeo.Core.Pipeline;
 using NetTopologySuite.Geometries;

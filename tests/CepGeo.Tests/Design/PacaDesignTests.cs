@@ -1,6 +1,7 @@
 using System.Globalization;
 using CepGeo.Cli.Commands;
 using CepGeo.Core.Design;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Pipeline;
 using CepGeo.Tests.Cli;
 

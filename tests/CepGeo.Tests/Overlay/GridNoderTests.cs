@@ -1,3 +1,4 @@
+using CepGeo.Core.Common;
 using CepGeo.Core.Model;
 using CepGeo.Core.Overlay;
 using CsCheck;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CepGeo.Cli.Commands;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Pipeline;
 using CepGeo.Core.Rendering;
 using CepGeo.Tests.Cli;

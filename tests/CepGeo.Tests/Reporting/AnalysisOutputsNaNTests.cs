@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using CepGeo.Core.Loading;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Pipeline;
 using CepGeo.Core.Reporting;
 

@@ -1,5 +1,5 @@
 using CepGeo.Core.Model;
-using CepGeo.Core.Zones;
+using CepGeo.Core.Loading.Zones;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 

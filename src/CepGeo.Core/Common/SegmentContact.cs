@@ -1,6 +1,6 @@
 using NetTopologySuite.Algorithm;
 
-namespace CepGeo.Core.Model;
+namespace CepGeo.Core.Common;
 
 /// <summary>
 /// Whether two segments meet anywhere but at endpoints: the only contacts that need a new node.

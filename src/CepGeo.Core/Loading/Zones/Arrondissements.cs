@@ -1,4 +1,4 @@
-namespace CepGeo.Core.Zones;
+namespace CepGeo.Core.Loading.Zones;
 
 /// <summary>
 /// The arrondissements municipaux of Paris, Lyon and Marseille: INSEE gives each its own code, and

@@ -1,7 +1,7 @@
 using CepGeo.Core.Loading;
 using CepGeo.Core.Model;
 
-namespace CepGeo.Core.Zones;
+namespace CepGeo.Core.Loading.Zones;
 
 /// <summary>One row of a commune list: this commune belongs to this zone.</summary>
 /// <param name="CommuneCode">The commune code as written (text: leading zeros and 2A/2B kept).</param>

@@ -1,7 +1,7 @@
 using CepGeo.Core.Model;
 using NetTopologySuite.Geometries;
 
-namespace CepGeo.Core.Zones;
+namespace CepGeo.Core.Loading.Zones;
 
 /// <summary>One zone dissolved from its communes.</summary>
 /// <param name="Code">Zone code from the list.</param>

@@ -4,7 +4,7 @@ using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.OverlayNG;
 using NtsCoverageUnion = NetTopologySuite.Coverage.CoverageUnion;
 
-namespace CepGeo.Core.Zones;
+namespace CepGeo.Core.Loading.Zones;
 
 /// <summary>
 /// Turns a commune list (commune → zone) into zone polygons: match each listed code to the commune

@@ -2,10 +2,11 @@ using System.Runtime.InteropServices;
 using CepGeo.Core.Model;
 using CepGeo.Core.Overlay;
 using CepGeo.Core.Projection;
+using CepGeo.Core.Validation;
 using NetTopologySuite.Coverage;
 using NetTopologySuite.Geometries;
 
-namespace CepGeo.Core.Validation;
+namespace CepGeo.Core.Pipeline;
 
 /// <summary>A connected piece of a layer's own coverage: an overlap of its features, or a hole of their union.</summary>
 /// <param name="FeatureIds">Features overlapping there (empty for a hole).</param>

@@ -1,4 +1,4 @@
-namespace CepGeo.Core.Overlay;
+namespace CepGeo.Core.Common;
 
 /// <summary>
 /// Two lines of work over one sequence of items, each in order: a task makes the items ready and

@@ -1,4 +1,4 @@
-namespace CepGeo.Core.Overlay;
+namespace CepGeo.Core.Common;
 
 /// <summary>How the mosaic's loops over millions of items are cut for the cores.</summary>
 internal static class Chunks

@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using CepGeo.Core.Design;
 using CepGeo.Core.Model;
 using CepGeo.Core.Projection;
-using CepGeo.Core.Reporting;
 
-namespace CepGeo.Core.Design;
+namespace CepGeo.Core.Reporting;
 
 /// <summary>
 /// The files every design writes: design.geojson (the proposed perimeters, each with <c>id</c>, <c>name</c>

@@ -1,0 +1,177 @@
+using CepGeo.Core.Loading;
+using CepGeo.Core.Metrics;
+using CepGeo.Core.Model;
+using CepGeo.Core.Overlay;
+using CepGeo.Core.Projection;
+using CepGeo.Core.Loading.Zones;
+using NetTopologySuite.Algorithm.Locate;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.Index.Strtree;
+
+namespace CepGeo.Core.Pipeline;
+
+/// <summary>
+/// Spec §9 for every operator with sites: places the sites (points, or commune centroids), the
+/// residents at their unit's centroid (in the study's equal-area CRS), finds each unit's nearest site
+/// and sums the figures per cell and over the territory.
+/// </summary>
+public static class SitesStep
+{
+    /// <param name="cells">The cells, projected to <paramref name="crs"/>.</param>
+    /// <param name="weights">The weights units, projected, or null without weights.</param>
+    /// <param name="values">The units' counts (null without weights).</param>
+    /// <param name="weightLayer">The weights' layer number in the mosaic.</param>
+    public static List<SiteComparison> Run(
+        IReadOnlyList<(LayerSpec Spec, SiteLayer Layer)> operators, CrsRef crs, Layer cells,
+        Layer? weights, double[]? values, Mosaic mosaic, int weightLayer, Tolerances tolerances,
+        CancellationToken cancellationToken = default)
+    {
+        var results = new List<SiteComparison>();
+        if (operators.Count == 0) return results;
+
+        var toLonLat = Reprojector.Create(crs, CrsRef.Wgs84Default);
+        Units? units = weights is null || values is null ? null : Units.Of(weights, toLonLat);
+        var shares = units is null ? default : SiteMetrics.UnitShares(mosaic, 0, weightLayer, values!, cells.Features.Count);
+        var locator = new CellLocator(cells);
+
+        foreach (var (spec, layer) in operators)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var placed = Place(spec, layer, crs, units, locator);
+            double[]? distance = null;
+            int[]? nearest = null;
+            if (units is not null)
+            {
+                var index = new NearestSite(placed.Select(s => s.Lon).ToArray(), placed.Select(s => s.Lat).ToArray());
+                distance = new double[units.Count];
+                nearest = new int[units.Count];
+                Parallel.For(0, units.Count, u => (nearest[u], distance[u]) = index.Find(units.Lon[u], units.Lat[u]));
+            }
+
+            var perCell = new int[cells.Features.Count];
+            int inTerritory = 0;
+            foreach (var s in placed)
+            {
+                foreach (int c in s.Cells) perCell[c]++;
+                if (s.Cells.Count > 0) inTerritory++;
+            }
+            var rows = new SiteMetric[cells.Features.Count];
+            for (int c = 0; c < rows.Length; c++)
+                rows[c] = SiteMetrics.Row(cells.Features[c].Id, spec.Key, perCell[c], units is null ? null : shares.PerCell[c], distance, tolerances.BeyondKm);
+            var territoryPieces = units is null ? null
+                : shares.InTerritory.Select((p, u) => (u, p)).Where(x => x.p > 0).ToList();
+            var territory = SiteMetrics.Row("", spec.Key, inTerritory, territoryPieces, distance, tolerances.BeyondKm);
+            results.Add(new SiteComparison(spec.Key, spec.Label, placed, rows, territory, distance, nearest));
+        }
+        return results;
+    }
+
+    /// <summary>Each site's lon/lat and equal-area x/y; a commune code goes to that unit's centroid.</summary>
+    private static List<PlacedSite> Place(LayerSpec spec, SiteLayer layer, CrsRef crs, Units? units, CellLocator locator)
+    {
+        var sites = layer.Sites;
+        var lon = new double[sites.Count];
+        var lat = new double[sites.Count];
+        var x = new double[sites.Count];
+        var y = new double[sites.Count];
+        bool any = false;
+        for (int i = 0; i < sites.Count; i++)
+        {
+            (lon[i], lat[i], x[i], y[i]) = (sites[i].X, sites[i].Y, sites[i].X, sites[i].Y);
+            any |= sites[i].Commune is null;
+        }
+        if (any)
+        {
+            Reprojector.Create(layer.Crs, CrsRef.Wgs84Default, layer.Source).Transform(lon, lat);
+            Reprojector.Create(layer.Crs, crs, layer.Source).Transform(x, y);
+        }
+        var placed = new List<PlacedSite>(sites.Count);
+        for (int i = 0; i < sites.Count; i++)
+        {
+            var s = sites[i];
+            if (s.Commune is { } code)
+            {
+                if (units is null)
+                    throw new CepGeoInputException(layer.Source, $"{s.Id} ({s.Where})",
+                        $"is placed by commune code ({code}), which needs the study's weights layer (the communes) to find the commune's centroid");
+                int u = units.Find(code, spec.Sites!.CommuneCodeField)
+                    ?? throw new CepGeoInputException(layer.Source, $"{s.Id} ({s.Where})",
+                        $"commune code \"{code}\" matches no unit of the weights layer (property \"{spec.Sites!.CommuneCodeField}\")");
+                (lon[i], lat[i], x[i], y[i]) = (units.Lon[u], units.Lat[u], units.X[u], units.Y[u]);
+            }
+            if (!double.IsFinite(lon[i]) || !double.IsFinite(lat[i]))
+                throw new CepGeoInputException(layer.Source, $"{s.Id} ({s.Where})", "cannot be placed in longitude/latitude (its coordinates do not fit the layer's CRS)");
+            placed.Add(new PlacedSite(s.Id, s.Name, lon[i], lat[i], x[i], y[i], locator.CellsAt(x[i], y[i])));
+        }
+        return placed;
+    }
+
+    /// <summary>The weights units' centroids (equal-area CRS and lon/lat) and their commune codes.</summary>
+    private sealed class Units
+    {
+        public required double[] X, Y, Lon, Lat;
+        public required Layer Layer;
+        private readonly Dictionary<string, Dictionary<string, int>> _byCode = [];
+
+        public int Count => X.Length;
+
+        public static Units Of(Layer weights, Reprojector toLonLat)
+        {
+            int n = weights.Features.Count;
+            var x = new double[n];
+            var y = new double[n];
+            Parallel.For(0, n, u =>
+            {
+                var c = weights.Features[u].Geometry.Centroid;
+                (x[u], y[u]) = (c.X, c.Y);
+            });
+            double[] lon = [.. x], lat = [.. y];
+            toLonLat.Transform(lon, lat);
+            return new Units { X = x, Y = y, Lon = lon, Lat = lat, Layer = weights };
+        }
+
+        /// <summary>The unit whose <paramref name="field"/> holds the code, or, for an arrondissement of Paris, Lyon or Marseille, the city's.</summary>
+        public int? Find(string code, string field)
+        {
+            if (!_byCode.TryGetValue(field, out var map))
+            {
+                map = new Dictionary<string, int>(StringComparer.Ordinal);
+                for (int u = 0; u < Layer.Features.Count; u++)
+                    if (Layer.Features[u].Attributes.TryGetValue(field, out var v) && AttributeValues.AsId(v) is { Length: > 0 } key)
+                        map.TryAdd(key, u);
+                _byCode[field] = map;
+            }
+            if (map.TryGetValue(code, out int found)) return found;
+            return Arrondissements.CommuneOf(code) is { } city && map.TryGetValue(city, out found) ? found : null;
+        }
+    }
+
+    /// <summary>The cells a point lies in (interior or boundary), through an R-tree of their envelopes.</summary>
+    private sealed class CellLocator
+    {
+        private readonly STRtree<int> _tree = new();
+        private readonly IndexedPointInAreaLocator?[] _locators;
+        private readonly Layer _cells;
+
+        public CellLocator(Layer cells)
+        {
+            _cells = cells;
+            _locators = new IndexedPointInAreaLocator?[cells.Features.Count];
+            for (int c = 0; c < cells.Features.Count; c++) _tree.Insert(cells.Features[c].Geometry.EnvelopeInternal, c);
+            _tree.Build();
+        }
+
+        public IReadOnlyList<int> CellsAt(double x, double y)
+        {
+            if (!double.IsFinite(x) || !double.IsFinite(y)) return [];
+            var p = new Coordinate(x, y);
+            var found = new List<int>();
+            foreach (int c in _tree.Query(new Envelope(p)).OrderBy(c => c))
+            {
+                var locator = _locators[c] ??= new IndexedPointInAreaLocator(_cells.Features[c].Geometry);
+                if (locator.Locate(p) != Location.Exterior) found.Add(c);
+            }
+            return found;
+        }
+    }
+}
