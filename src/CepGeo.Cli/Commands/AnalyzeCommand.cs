@@ -99,26 +99,32 @@ internal static class AnalyzeCommand
         var text = context.Text;
         var clock = new StepClock(console, text);
         using var loading = StepMemory.LoadWithoutCollections(inputBytes);
-        void Start(string step)
+        var (result, mapFiles, target) = context.Busy(StepName(text, Analysis.StepLoad) + "…", status =>
         {
-            if (step != Analysis.StepLoad) loading.Dispose();
-            clock.Start(step);
-            StepMemory.Release(step);
-            onStep?.Invoke(step);
-        }
-        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, Start, cancel, loadSites: StudyFiles.LoadSites);
-        Start(StepMemory.StepWrite);
-        AnalysisOutputs.WriteAll(result, name =>
-        {
+            void Start(string step)
+            {
+                if (step != Analysis.StepLoad) loading.Dispose();
+                clock.Start(step);
+                status(StepName(text, step) + "…");
+                StepMemory.Release(step);
+                onStep?.Invoke(step);
+            }
+            var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, Start, cancel, loadSites: StudyFiles.LoadSites);
+            Start(StepMemory.StepWrite);
+            AnalysisOutputs.WriteAll(result, name =>
+            {
+                cancel.ThrowIfCancellationRequested();
+                return folder.Create(name);
+            }, CliApp.Version, clock.Seconds, tables);
             cancel.ThrowIfCancellationRequested();
-            return folder.Create(name);
-        }, CliApp.Version, clock.Seconds, tables);
-        cancel.ThrowIfCancellationRequested();
-        if (maps is not null) Start("maps");
-        var mapFiles = maps is null ? [] : MapFiles.Write(result, folder.Create, "maps/", maps.Format, maps.Text, maps.Lambert93, maps.Print, CliApp.Version, maps.Date);
-        cancel.ThrowIfCancellationRequested();
-        string target = folder.Commit();
-        clock.Stop();
+            if (maps is not null) Start("maps");
+            var mapFiles = maps is null ? [] : MapFiles.Write(result, folder.Create, "maps/", maps.Format, maps.Text, maps.Lambert93, maps.Print,
+                CliApp.Version, maps.Date, cancel, name => status(text.T($"cartes et rapport : {name}…", $"maps: {name}…")));
+            cancel.ThrowIfCancellationRequested();
+            string target = folder.Commit();
+            clock.Stop();
+            return (result, mapFiles, target);
+        });
 
         console.MarkupLine(Markup.Escape(text.T("SCR équivalent (surfaces) : ", "Equal-area CRS: ") + result.Crs + "; "
             + text.Count(result.Mosaic.FaceCount, "face", "face") + "; "

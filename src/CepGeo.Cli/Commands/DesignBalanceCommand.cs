@@ -41,7 +41,7 @@ internal static class DesignBalanceCommand
         };
         command.SetAction(parsed =>
         {
-            var before = DesignCommon.Analyse(parsed.GetValue(study)!);
+            var before = DesignCommon.Analyse(context, parsed.GetValue(study)!);
             var keys = DesignCommon.OperatorKeys(before, parsed.GetValue(operators));
             string units = parsed.GetValue(unitsOpt)
                 ?? (before.HasWeights ? "weights" : before.Infos.Skip(1).MaxBy(i => i.Ids.Count)!.Key);
@@ -68,8 +68,9 @@ internal static class DesignBalanceCommand
                 context.Console.WriteLine(context.T(
                     $"Plancher de population : {context.Text.Int((long)floor)} habitants par périmètre (le quart de la moyenne, {context.Text.Int((long)(4 * floor))} ; --min-pop pour le changer)",
                     $"Population floor: {context.Text.Int((long)floor)} people a perimeter (a quarter of the mean, {context.Text.Int((long)(4 * floor))}; --min-pop changes it)"));
-            var d = Balance.Run(before, n, floor, keys, layer,
-                units == "weights" ? "communes" : units, ids, names);
+            var d = context.Busy(context.T($"équilibrage : {context.Text.Count(n, "périmètre", "perimeter")} à partir de {context.Text.Count(ids.Count, "unité", "unit")}…",
+                $"balancing: {context.Text.Count(n, "périmètre", "perimeter")} from {context.Text.Count(ids.Count, "unité", "unit")}…"), _ =>
+                Balance.Run(before, n, floor, keys, layer, units == "weights" ? "communes" : units, ids, names));
             int code = DesignCommon.Finish(context, d, parsed.GetValue(study)!, parsed.GetValue(output), parsed.GetValue(force));
             // The method aims for the floor but cannot always reach it (contiguity): say so rather than imply it.
             if (d.Before.HasWeights && floor > 0)

@@ -33,8 +33,17 @@ internal static class DesignCommon
     public static string DefaultFolder(string studyPath, string kind) =>
         Path.Combine("out", new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyPath))!).Name, "design-" + kind);
 
-    public static AnalysisResult Analyse(string studyPath) =>
-        Analysis.Run(StudyFiles.Read(studyPath), StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release, loadSites: StudyFiles.LoadSites);
+    /// <summary>The study's analysis, under a spinner naming each step at a terminal.</summary>
+    public static AnalysisResult Analyse(CliContext context, string studyPath)
+    {
+        var study = StudyFiles.Read(studyPath);
+        return context.Busy(AnalyzeCommand.StepName(context.Text, Analysis.StepLoad) + "…", status =>
+            Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, step =>
+            {
+                status(AnalyzeCommand.StepName(context.Text, step) + "…");
+                StepMemory.Release(step);
+            }, loadSites: StudyFiles.LoadSites));
+    }
 
     public static IReadOnlyList<string> OperatorKeys(AnalysisResult r, string? option)
     {

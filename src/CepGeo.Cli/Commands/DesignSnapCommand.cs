@@ -20,7 +20,7 @@ internal static class DesignSnapCommand
         };
         command.SetAction(parsed =>
         {
-            var before = DesignCommon.Analyse(parsed.GetValue(study)!);
+            var before = DesignCommon.Analyse(context, parsed.GetValue(study)!);
             var d = Snap.Run(before, parsed.GetValue(to)!);
             return DesignCommon.Finish(context, d, parsed.GetValue(study)!, parsed.GetValue(output), parsed.GetValue(force));
         });

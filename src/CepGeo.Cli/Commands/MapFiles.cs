@@ -47,8 +47,10 @@ internal static class MapFiles
     /// <summary>Renders every map of the analysis and report.html; returns the names written.</summary>
     /// <param name="create">Opens an output by relative name.</param>
     /// <param name="mapsPrefix">Folder of the maps relative to report.html ("maps/" or "").</param>
+    /// <param name="cancel">Checked before each map (about a second each on a region): Ctrl+C acts within a map, not after all of them.</param>
+    /// <param name="onMap">Told each map's name as it starts (progress).</param>
     public static List<string> Write(AnalysisResult result, Func<string, Stream> create, string mapsPrefix, string format,
-        MapText text, bool lambert93, bool print, string version, string date)
+        MapText text, bool lambert93, bool print, string version, string date, CancellationToken cancel = default, Action<string>? onMap = null)
     {
         using var fonts = LoadFonts();
         var options = new MapOptions(fonts, text, version, date);
@@ -57,6 +59,8 @@ internal static class MapFiles
         var embedded = new List<ReportMap>();
         foreach (var spec in MapRenderer.Plan(result))
         {
+            cancel.ThrowIfCancellationRequested();
+            onMap?.Invoke(spec.Name);
             // The screen PNG is always drawn: report.html embeds it.
             using var png = new MemoryStream();
             MapRenderer.WritePng(png, scene, spec, options);

@@ -35,8 +35,17 @@ internal static class RenderCommand
         var study = StudyFiles.Read(studyPath);
         outDir ??= Path.Combine("out", new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyPath))!).Name, "maps");
         using var folder = OutputFolder.Open(outDir, force, StudyFiles.InputFiles(study, studyPath));
-        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release, loadSites: StudyFiles.LoadSites);
-        var written = MapFiles.Write(result, folder.Create, "", choices.Format, choices.Text, choices.Lambert93, choices.Print, CliApp.Version, choices.Date);
+        var text = context.Text;
+        var written = context.Busy(AnalyzeCommand.StepName(text, Analysis.StepLoad) + "…", status =>
+        {
+            var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, step =>
+            {
+                status(AnalyzeCommand.StepName(text, step) + "…");
+                StepMemory.Release(step);
+            }, loadSites: StudyFiles.LoadSites);
+            return MapFiles.Write(result, folder.Create, "", choices.Format, choices.Text, choices.Lambert93, choices.Print, CliApp.Version, choices.Date,
+                onMap: name => status(text.T($"cartes et rapport : {name}…", $"maps: {name}…")));
+        });
         string target = folder.Commit();
         context.Console.WriteLine(context.T($"{context.Text.Count(written.Count, "fichier", "file")} dans {target} :", $"{context.Text.Count(written.Count, "fichier", "file")} in {target}:"));
         foreach (var name in written) context.Console.WriteLine("  " + name);

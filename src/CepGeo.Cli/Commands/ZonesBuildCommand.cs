@@ -80,7 +80,8 @@ internal static class ZonesBuildCommand
                     throw new CepGeoInputException(path, null, new Phrase("existe déjà ; choisissez un autre --out ou ajoutez --force",
                         "already exists; choose another --out or add --force"));
 
-        var (build, crs, padded) = ZoneListFiles.Build(spec, weightsField, padCodes);
+        var (build, crs, padded) = context.Busy(context.T("construction des zones (fusion des communes)…", "building the zones (dissolving communes)…"),
+            _ => ZoneListFiles.Build(spec, weightsField, padCodes));
         var toWgs84 = Reprojector.Create(crs, CrsRef.Wgs84Default, Path.GetFileName(spec.CommunesPath));
         var lonLat = toWgs84.IsIdentity ? build
             : build with { Zones = [.. build.Zones.Select(z => z with { Geometry = toWgs84.Transform(z.Geometry) })] };
