@@ -33,6 +33,10 @@ internal static class DesignCommon
     public static string DefaultFolder(string studyPath, string kind) =>
         Path.Combine("out", new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyPath))!).Name, "design-" + kind);
 
+    /// <summary>The study's analysis, without progress (callers that have no console).</summary>
+    public static AnalysisResult Analyse(string studyPath) =>
+        Analysis.Run(StudyFiles.Read(studyPath), StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release, loadSites: StudyFiles.LoadSites);
+
     /// <summary>The study's analysis, under a spinner naming each step at a terminal.</summary>
     public static AnalysisResult Analyse(CliContext context, string studyPath)
     {

@@ -44,7 +44,7 @@ internal static class RenderCommand
                 StepMemory.Release(step);
             }, loadSites: StudyFiles.LoadSites);
             return MapFiles.Write(result, folder.Create, "", choices.Format, choices.Text, choices.Lambert93, choices.Print, CliApp.Version, choices.Date,
-                onMap: name => status(text.T($"cartes et rapport : {name}…", $"maps: {name}…")));
+                choices.ByArea, onMap: name => status(text.T($"cartes et rapport : {name}…", $"maps: {name}…")));
         });
         string target = folder.Commit();
         context.Console.WriteLine(context.T($"{context.Text.Count(written.Count, "fichier", "file")} dans {target} :", $"{context.Text.Count(written.Count, "fichier", "file")} in {target}:"));
@@ -54,7 +54,7 @@ internal static class RenderCommand
 }
 
 /// <summary>The map options render and analyze share.</summary>
-internal sealed record MapChoices(string Format, MapText Text, bool Lambert93, bool Print, string Date);
+internal sealed record MapChoices(string Format, MapText Text, bool Lambert93, bool Print, string Date, bool ByArea = false);
 
 internal sealed class MapOptionSet
 {
@@ -62,6 +62,8 @@ internal sealed class MapOptionSet
     private readonly Option<bool> _lambert = new("--lambert93");
     private readonly Option<bool> _print = new("--print");
     private readonly Option<string?> _date = new("--date");
+
+    private readonly Option<bool> _byArea = new("--by-area");
 
     public static MapOptionSet Create(ConsoleText text)
     {
@@ -71,6 +73,8 @@ internal sealed class MapOptionSet
             "Draw maps in Lambert-93 (EPSG:2154) rather than the study's equal-area CRS");
         set._print.Description = text.T("Écrire aussi des PNG A4 300 dpi (*-a4.png, 3508×2480 px)", "Also write A4 300 dpi PNGs (*-a4.png, 3508×2480 px)");
         set._date.Description = text.T("Date imprimée sur les cartes (défaut : aujourd'hui), ex. 2026-05-01", "Date printed on maps (default: today), e.g. 2026-05-01");
+        set._byArea.Description = text.T("Colorer les cartes de désalignement par la surface, pas par la population (le défaut quand l'étude a une population)",
+            "Colour misfit maps by area, not by population (the default where the study has weights)");
         set._format.AcceptOnlyFromAmong(MapFiles.Formats);
         return set;
     }
@@ -81,6 +85,7 @@ internal sealed class MapOptionSet
         command.Options.Add(_lambert);
         command.Options.Add(_print);
         command.Options.Add(_date);
+        command.Options.Add(_byArea);
     }
 
     /// <summary>The maps speak the console's language (<c>--lang</c>, <c>CEPGEO_LANG</c>).</summary>
@@ -89,5 +94,6 @@ internal sealed class MapOptionSet
         text.Map,
         parsed.GetValue(_lambert),
         parsed.GetValue(_print),
-        parsed.GetValue(_date) ?? DateTime.Now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        parsed.GetValue(_date) ?? DateTime.Now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        parsed.GetValue(_byArea));
 }

@@ -22,14 +22,15 @@ public static partial class StudyReader
     /// <summary>Key of the cells layer in outputs; no operator may take it.</summary>
     public const string CellsKey = "cells";
 
-    private static readonly string[] TopKeys = ["$schema", "name", "crs", "sources", "cells", "operators", "weights", "tolerances"];
+    private static readonly string[] TopKeys = ["$schema", "name", "crs", "sources", "cells", "operators", "weights", "tolerances", "shortNames"];
     private static readonly string[] CellsKeys = ["path", "id", "name", "label", "table", "crs"];
     private static readonly string[] OperatorKeys = ["key", "label", "path", "id", "name", "table", "sites", "crs"];
     private static readonly string[] SitesKeys = ["path", "id", "name", "table", "lon", "lat", "commune", "communeCode"];
     private static readonly string[] MemberListKeys =
         ["key", "label", "members", "communes", "codeField", "memberCode", "zoneCode", "zoneName", "crosswalk", "fromField", "toField", "sites"];
+    private static readonly string[] PostGisCellsKeys = ["postgis", "table", "geometry", "id", "name", "label"];
+    private static readonly string[] PostGisOperatorKeys = ["key", "postgis", "table", "geometry", "id", "name", "label", "sites"];
     private static readonly string[] WeightsKeys = ["path", "value", "label", "table", "crs"];
-    private static readonly string[] ToleranceKeys = ["sliverWidthM", "minAreaKm2", "minShare", "nestShare", "beyondKm"];
 
     private static readonly JsonDocumentOptions ParseOptions = new()
     {
@@ -117,7 +118,8 @@ public static partial class StudyReader
             var (operators, sitesOnly) = ReadOperators(top);
             var weights = ReadWeights(top);
             var tolerances = ReadTolerances(top);
-            return new Study(name, crs, cells, operators, weights, tolerances, sources, sitesOnly);
+            var shortNames = ReadShortNames(top, [cells.Key, .. operators.Select(o => o.Key)]);
+            return new Study(name, crs, cells, operators, weights, tolerances, sources, sitesOnly, shortNames);
         }
 
         private string DefaultName()
@@ -150,6 +152,11 @@ public static partial class StudyReader
                 throw Fail("cells: missing; give the layer of coordination perimeters, e.g. \"cells\": { \"path\": \"cells.geojson\" }");
             if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("key", out _))
                 throw Fail($"cells.key: unknown key (the cells layer's key is always \"{CellsKey}\")");
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("postgis", out _))
+            {
+                var pg = Members(element, "cells", PostGisCellsKeys);
+                return ReadPostGis(pg, "cells", CellsKey);
+            }
             var cells = Members(element, "cells", CellsKeys);
             return new LayerSpec(
                 CellsKey,
@@ -178,11 +185,14 @@ public static partial class StudyReader
             {
                 string where = $"operators[{index}]";
                 bool isList = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("members", out _);
+                bool isTable = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("postgis", out _);
+                if (isTable && (isList || element.TryGetProperty("path", out _)))
+                    throw Fail($"{where}: give one of \"path\" (a file), \"members\" (a commune list) or \"postgis\" (a table), not several");
                 if (isList && element.TryGetProperty("path", out _))
                     throw Fail($"{where}: give either \"path\" (a polygon layer) or \"members\" (a commune list), not both");
                 // A layer with neither "path" nor "members" may be either: the error lists both sets of keys.
-                var op = Members(element, where, isList ? MemberListKeys : OperatorKeys,
-                    isList || element.ValueKind != JsonValueKind.Object || element.TryGetProperty("path", out _) ? null : MemberListKeys);
+                var op = Members(element, where, isTable ? PostGisOperatorKeys : isList ? MemberListKeys : OperatorKeys,
+                    isTable || isList || element.ValueKind != JsonValueKind.Object || element.TryGetProperty("path", out _) ? null : MemberListKeys);
                 string key = RequiredString(op, where, "key");
                 if (!KeyPattern().IsMatch(key))
                     throw Fail($"{where}.key: \"{key}\" must be lower-case letters, digits and _ only ([a-z0-9_]+): it prefixes output columns");
@@ -192,6 +202,12 @@ public static partial class StudyReader
                     throw Fail($"{where}.key: duplicate key \"{key}\" (already operators[{first}])");
                 firstIndexOfKey[key] = index;
                 var sites = op.ContainsKey("sites") ? ReadSites(op, where) : null;
+                if (isTable)
+                {
+                    operators.Add(ReadPostGis(op, where, key) with { Sites = sites });
+                    index++;
+                    continue;
+                }
                 if (isList)
                 {
                     operators.Add(ReadMemberList(op, where, key) with { Sites = sites });
@@ -246,6 +262,21 @@ public static partial class StudyReader
             return spec;
         }
 
+        /// <summary>A layer read from a PostGIS table; the connection must not carry a password.</summary>
+        private LayerSpec ReadPostGis(Dictionary<string, JsonElement> members, string where, string key)
+        {
+            string connection = RequiredString(members, where, "postgis");
+            if (PostGisConnection.HasPassword(connection))
+                throw Fail($"{where}.postgis: the connection holds a password; a study is shared and kept, so leave it out and give it "
+                    + "through PGPASSWORD, ~/.pgpass or the environment");
+            string table = RequiredString(members, where, "table");
+            if (table.Count(ch => ch == '.') > 1 || table.StartsWith('.') || table.EndsWith('.'))
+                throw Fail($"{where}.table: \"{table}\" is not a table name; write schema.name (or name, in public)");
+            var spec = new PostGisSpec(connection, table, OptionalString(members, where, "geometry") ?? "geom");
+            return new LayerSpec(key, OptionalString(members, where, "label") ?? key, "postgis:" + table,
+                OptionalString(members, where, "id"), OptionalString(members, where, "name"), PostGis: spec);
+        }
+
         /// <summary>An operator given as a commune list, dissolved over a commune map when the study is run.</summary>
         private LayerSpec ReadMemberList(Dictionary<string, JsonElement> op, string where, string key)
         {
@@ -280,17 +311,41 @@ public static partial class StudyReader
                 LayerCrs(weights, "weights"));
         }
 
+        /// <summary><c>"shortNames": { "ml": { "id": "label", … }, "cells": { … } }</c>: display labels by layer and id.</summary>
+        private Dictionary<string, IReadOnlyDictionary<string, string>>? ReadShortNames(Dictionary<string, JsonElement> top, string[] layerKeys)
+        {
+            if (!top.TryGetValue("shortNames", out var element) || element.ValueKind == JsonValueKind.Null) return null;
+            var layers = Members(element, "shortNames", layerKeys);
+            var result = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+            foreach (var (key, labels) in layers)
+            {
+                string where = Join("shortNames", key);
+                if (labels.ValueKind != JsonValueKind.Object)
+                    throw Fail($"{where}: expected an object mapping feature ids to short labels, not {Describe(labels)}");
+                var map = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var p in labels.EnumerateObject())
+                {
+                    if (p.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(p.Value.GetString()))
+                        throw Fail($"{Join(where, p.Name)}: a short label must be a non-empty string, not {Describe(p.Value)}");
+                    if (!map.TryAdd(p.Name, p.Value.GetString()!))
+                        throw Fail($"{Join(where, p.Name)}: given twice");
+                }
+                result[key] = map;
+            }
+            return result;
+        }
+
         private Tolerances ReadTolerances(Dictionary<string, JsonElement> top)
         {
             var d = Tolerances.Default;
             if (!top.TryGetValue("tolerances", out var element) || element.ValueKind == JsonValueKind.Null) return d;
-            var t = Members(element, "tolerances", ToleranceKeys);
+            var t = Members(element, "tolerances", Tolerances.Keys);
             var tolerances = new Tolerances(
-                NonNegative(t, "sliverWidthM") ?? d.SliverWidthM,
-                NonNegative(t, "minAreaKm2") ?? d.MinAreaKm2,
-                Share(t, "minShare") ?? d.MinShare,
-                Share(t, "nestShare") ?? d.NestShare,
-                Positive(t, "beyondKm") ?? d.BeyondKm);
+                NonNegative(t, Tolerances.SliverWidthMKey) ?? d.SliverWidthM,
+                NonNegative(t, Tolerances.MinAreaKm2Key) ?? d.MinAreaKm2,
+                Share(t, Tolerances.MinShareKey) ?? d.MinShare,
+                Share(t, Tolerances.NestShareKey) ?? d.NestShare,
+                Positive(t, Tolerances.BeyondKmKey) ?? d.BeyondKm);
             if (tolerances.NestShare < tolerances.MinShare)
                 throw Fail(string.Create(CultureInfo.InvariantCulture,
                     $"tolerances.nestShare: {tolerances.NestShare} is below tolerances.minShare ({tolerances.MinShare}); a nested zone must at least be significant"));
@@ -334,7 +389,7 @@ public static partial class StudyReader
 
         /// <summary>The members of an object, refusing duplicates and keys not in <paramref name="allowed"/>.</summary>
         /// <param name="alternative">Keys of the other form the object could take (a commune list), listed in the error too.</param>
-        private Dictionary<string, JsonElement> Members(JsonElement element, string where, string[] allowed, string[]? alternative = null)
+        private Dictionary<string, JsonElement> Members(JsonElement element, string where, IReadOnlyList<string> allowed, IReadOnlyList<string>? alternative = null)
         {
             if (element.ValueKind != JsonValueKind.Object)
                 throw Fail($"{(where.Length == 0 ? "study" : where)}: expected an object ({{ … }}), not {Describe(element)}");
@@ -411,7 +466,7 @@ public static partial class StudyReader
         };
 
         /// <summary>The allowed key a typo most likely meant: same letters ignoring case, or one edit (two for long keys).</summary>
-        private static string? Suggest(string key, string[] allowed)
+        private static string? Suggest(string key, IReadOnlyList<string> allowed)
         {
             string? best = null;
             int bestDistance = int.MaxValue;
