@@ -135,7 +135,7 @@ run_tool() {
   rm -rf "$out" "$out.csv"
   local cmd=()
   case $tool in
-    cepgeo) cmd=("${RUN_CLI[@]}" analyze "$STUDY" --crs EPSG:2154 --no-maps --timings --out "$out") ;;
+    cepgeo) cmd=("${RUN_CLI[@]}" analyze "$STUDY" --crs EPSG:2154 --no-maps --timings --lang en --out "$out") ;;
     geopandas)
       if [[ $case == N ]]; then cmd=("$PY" "$HERE/peers/geopandas_case.py" study "$STUDY" "$out")
       else cmd=("$PY" "$HERE/peers/geopandas_case.py" overlay "$CELLS" "$CELL_ID" "$ZONES" "$ZONE_ID"); fi ;;

@@ -20,29 +20,33 @@ internal static class AnalyzeCommand
     {
         var study = new Argument<string?>("study")
         {
-            Description = "The study file (study.json); without it, the demo study in data/demo/",
+            Description = context.T("Le fichier d'étude (study.json) ; sans lui, l'étude de démonstration de data/demo/",
+                "The study file (study.json); without it, the demo study in data/demo/"),
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var output = new Option<string?>("--out", "-o") { Description = "Output folder (default: out/<study folder name>)" };
-        var force = new Option<bool>("--force") { Description = "Write into a non-empty folder CepGeo did not create" };
-        var crs = new Option<string?>("--crs") { Description = "Override the study's CRS for areas (e.g. EPSG:3035; EPSG:2154 is conformal, not equal-area)" };
-        var timings = new Option<bool>("--timings") { Description = "Print where the time went, per step" };
+        var output = new Option<string?>("--out", "-o") { Description = context.T("Dossier de sortie (défaut : out/<dossier de l'étude>)", "Output folder (default: out/<study folder name>)") };
+        var force = new Option<bool>("--force") { Description = context.T("Écrire dans un dossier non vide que CepGeo n'a pas créé", "Write into a non-empty folder CepGeo did not create") };
+        var crs = new Option<string?>("--crs") { Description = context.T("Remplacer le SCR des surfaces de l'étude (ex. EPSG:3035 ; EPSG:2154 est conforme, pas équivalent)",
+            "Override the study's CRS for areas (e.g. EPSG:3035; EPSG:2154 is conformal, not equal-area)") };
+        var timings = new Option<bool>("--timings") { Description = context.T("Afficher le temps passé à chaque étape", "Print where the time went, per step") };
         var format = new Option<string>("--tables")
         {
-            Description = "Tables (pairs, cells, zones) as csv (default), json or both",
+            Description = context.T("Tableaux (pairs, cells, zones) en csv, json ou both (les deux)", "Tables (pairs, cells, zones) as csv, json or both"),
             DefaultValueFactory = _ => "csv",
         };
         format.AcceptOnlyFromAmong("csv", "json", "both");
         var exports = ExportOptionSet.Create();
-        var noMaps = new Option<bool>("--no-maps") { Description = "Write no maps/ and no report.html" };
-        var maps = MapOptionSet.Create();
+        var noMaps = new Option<bool>("--no-maps") { Description = context.T("N'écrire ni maps/ ni report.html", "Write no maps/ and no report.html") };
+        var maps = MapOptionSet.Create(context.Text);
         var maxInput = new Option<int>("--max-input-mb")
         {
-            Description = $"Refuse a study whose layer files total more than this many MB (default {InputLimit.DefaultMaxMb})",
+            Description = context.T("Refuser une étude dont les couches dépassent ce nombre de Mo au total", "Refuse a study whose layer files total more than this many MB"),
             DefaultValueFactory = _ => InputLimit.DefaultMaxMb,
             CustomParser = r => InputLimit.ParseMaxMb(r, context.Text),
         };
-        var command = new Command("analyze", "Overlay the cells with every operator layer and write the gap report, tables and summary")
+        var command = new Command("analyze", context.T(
+            "Superposer les territoires et chaque réseau d'opérateurs ; écrire les défauts, les tableaux, la synthèse et les cartes",
+            "Overlay the cells with every operator layer and write the gap report, tables and summary"))
         {
             study, output, force, crs, timings, format, noMaps, maxInput,
         };
@@ -73,7 +77,8 @@ internal static class AnalyzeCommand
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
-            context.WriteErrorLine("cancelled: no result was written, the output folder is as it was");
+            context.WriteErrorLine(context.T("interrompu : aucun résultat écrit, le dossier de sortie est resté tel quel",
+                "cancelled: no result was written, the output folder is as it was"));
             return CancelledExitCode;
         }
         finally
@@ -93,58 +98,94 @@ internal static class AnalyzeCommand
 
         var console = context.Console;
         console.MarkupLine($"[bold]{Markup.Escape(study.Name)}[/]");
-        var clock = new StepClock(console);
+        var text = context.Text;
+        var clock = new StepClock(console, text);
         using var loading = StepMemory.LoadWithoutCollections(inputBytes);
-        void Start(string step)
+        var (result, exportFiles, mapFiles, target) = context.Busy(StepName(text, Analysis.StepLoad) + "…", status =>
         {
-            if (step != Analysis.StepLoad) loading.Dispose();
-            clock.Start(step);
-            StepMemory.Release(step);
-            onStep?.Invoke(step);
-        }
-        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, Start, cancel, loadSites: StudyFiles.LoadSites);
-        Start(StepMemory.StepWrite);
-        AnalysisOutputs.WriteAll(result, name =>
-        {
+            void Start(string step)
+            {
+                if (step != Analysis.StepLoad) loading.Dispose();
+                clock.Start(step);
+                status(StepName(text, step) + "…");
+                StepMemory.Release(step);
+                onStep?.Invoke(step);
+            }
+            var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, Start, cancel, loadSites: StudyFiles.LoadSites);
+            Start(StepMemory.StepWrite);
+            AnalysisOutputs.WriteAll(result, name =>
+            {
+                cancel.ThrowIfCancellationRequested();
+                return folder.Create(name);
+            }, CliApp.Version, clock.Seconds, tables, exports.Csv);
             cancel.ThrowIfCancellationRequested();
-            return folder.Create(name);
-        }, CliApp.Version, clock.Seconds, tables, exports.Csv);
-        cancel.ThrowIfCancellationRequested();
-        var exportFiles = ExportFiles.Write(result, folder, CliApp.Version);
-        cancel.ThrowIfCancellationRequested();
-        if (exports.ToPostGis is { } pg)
-        {
-            Start("postgis");
-            PostGisDatabase.WriteResults(result, pg, exports.Schema, CliApp.Version);
+            var exportFiles = ExportFiles.Write(result, folder, CliApp.Version);
             cancel.ThrowIfCancellationRequested();
-        }
-        if (maps is not null) Start("maps");
-        var mapFiles = maps is null ? [] : MapFiles.Write(result, folder.Create, "maps/", maps.Format, maps.Text, maps.Lambert93, maps.Print, CliApp.Version, maps.Date, maps.ByArea);
-        cancel.ThrowIfCancellationRequested();
-        string target = folder.Commit();
-        clock.Stop();
+            if (exports.ToPostGis is { } pg)
+            {
+                Start("postgis");
+                PostGisDatabase.WriteResults(result, pg, exports.Schema, CliApp.Version);
+                cancel.ThrowIfCancellationRequested();
+            }
+            if (maps is not null) Start("maps");
+            var mapFiles = maps is null ? [] : MapFiles.Write(result, folder.Create, "maps/", maps.Format, maps.Text, maps.Lambert93, maps.Print,
+                CliApp.Version, maps.Date, maps.ByArea, cancel, name => status(text.T($"cartes et rapport : {name}…", $"maps: {name}…")));
+            cancel.ThrowIfCancellationRequested();
+            string target = folder.Commit();
+            clock.Stop();
+            return (result, exportFiles, mapFiles, target);
+        });
 
-        console.MarkupLine($"Equal-area CRS: {Markup.Escape(result.Crs.ToString())}; {result.Mosaic.FaceCount} faces; "
-            + $"{result.Slivers.Count} slivers set aside ({result.Slivers.AreaKm2.ToString("0.###", CultureInfo.InvariantCulture)} km²)");
+        console.MarkupLine(Markup.Escape(text.T("SCR équivalent (surfaces) : ", "Equal-area CRS: ") + result.Crs + "; "
+            + text.Count(result.Mosaic.FaceCount, "face", "face") + "; "
+            + text.T($"{text.Count(result.Slivers.Count, "micro-écart de tracé mis", "sliver", "micro-écarts de tracé mis")} à part",
+                $"{text.Count(result.Slivers.Count, "sliver", "sliver")} set aside")
+            + $" ({text.N(result.Slivers.AreaKm2)} km²)"));
         int skipped = result.Load.Count(i => i.Kind == "skipped"), repaired = result.Load.Count(i => i.Kind == "repaired");
         if (skipped + repaired > 0)
-            console.MarkupLine($"[yellow]Load report: {skipped} features skipped, {repaired} repaired (see summary.json)[/]");
-        console.Write(SummaryTable(result));
+            console.MarkupLine("[yellow]" + Markup.Escape(text.T(
+                $"Chargement : {text.Count(skipped, "entité ignorée", "", "entités ignorées")}, {text.Count(repaired, "réparée", "")} (voir summary.json)",
+                $"Load report: {text.Count(skipped, "", "feature", "", "features")} skipped, {repaired} repaired (see summary.json)")) + "[/]");
+        console.Write(SummaryTable(result, text));
         if (showTimings)
         {
+            // English step keys with --lang en (tests/CepGeo.Benchmarks/compare.sh reads those lines).
             foreach (var (step, s) in clock.Seconds)
-                console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {step,-12} {s,8:0.000} s   cpu {clock.Cpu[step],6:0.00} s   gc pause {clock.Pause[step],5:0.00} s"));
+                console.WriteLine(text.T(
+                    $"  {StepName(text, step),-26} {text.N(s, "0.000"),8} s   processeur {text.N(clock.Cpu[step], "0.00"),6} s   pause GC {text.N(clock.Pause[step], "0.00"),5} s",
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"  {step,-12} {s,8:0.000} s   cpu {clock.Cpu[step],6:0.00} s   gc pause {clock.Pause[step],5:0.00} s")));
             // What the garbage collector cost: on national layers it is a good part of the time.
-            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  memory: peak {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MB, allocated {GC.GetTotalAllocatedBytes() >> 20} MB, "
-                + $"{GC.CollectionCount(0)} collections ({GC.CollectionCount(2)} full), paused {GC.GetTotalPauseDuration().TotalSeconds:0.00} s"));
+            long peak = Process.GetCurrentProcess().PeakWorkingSet64 >> 20, allocated = GC.GetTotalAllocatedBytes() >> 20;
+            double paused = GC.GetTotalPauseDuration().TotalSeconds;
+            console.WriteLine(text.T(
+                $"  mémoire : pic {text.Int(peak)} Mo, allouée {text.Int(allocated)} Mo, {text.Count(GC.CollectionCount(0), "collecte", "")} "
+                + $"({text.Count(GC.CollectionCount(2), "complète", "")}), pauses {text.N(paused, "0.00")} s",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"  memory: peak {peak} MB, allocated {allocated} MB, {GC.CollectionCount(0)} collections ({GC.CollectionCount(2)} full), paused {paused:0.00} s")));
         }
-        console.WriteLine("Outputs:");
+        console.WriteLine(text.T("Fichiers écrits :", "Outputs:"));
         foreach (var name in AnalysisOutputs.FileNames(tables, exports.Csv).Concat(exportFiles).Concat(mapFiles))
             console.WriteLine("  " + Path.Combine(target, name));
         return 0;
     }
+
+    /// <summary>The name a person reads for a pipeline step (the step keys stay English in summary.json).</summary>
+    public static string StepName(ConsoleText text, string step) => step switch
+    {
+        Analysis.StepLoad => text.T("chargement des couches", "load"),
+        Analysis.StepProject => text.T("projection", "project"),
+        Analysis.StepMosaic => text.T("superposition (mosaïque)", "mosaic"),
+        Analysis.StepMetrics => text.T("mesures", "metrics"),
+        "mosaic.node" => text.T("superposition : découpage des limites", "mosaic.node"),
+        "mosaic.faces" => text.T("superposition : faces", "mosaic.faces"),
+        "mosaic.label" => text.T("superposition : étiquetage des faces", "mosaic.label"),
+        StepMemory.StepWrite => text.T("écriture des fichiers", "write"),
+        "maps" => text.T("cartes et rapport", "maps"),
+        "postgis" => text.T("écriture dans PostGIS", "postgis"),
+        "sites" => text.T("lieux d'accueil", "sites"),
+        _ => step,
+    };
 
     private static TableFormats Tables(string? format) => format switch
     {
@@ -153,10 +194,13 @@ internal static class AnalyzeCommand
         _ => TableFormats.Csv,
     };
 
-    private static Table SummaryTable(AnalysisResult r)
+    private static Table SummaryTable(AnalysisResult r, ConsoleText text)
     {
-        var table = new Table().AddColumns("operator", "zones", "cells aligned %", "coterminous %", "mean partners",
-            "gap km²", "double km²", "alignment", "pop. alignment");
+        var table = new Table().AddColumns(text.T("opérateur", "operator"), text.T("zones", "zones"),
+            text.T("territoires alignés %", "cells aligned %"), text.T("mêmes limites %", "coterminous %"),
+            text.T("interlocuteurs (moy.)", "mean partners"), text.T("zone blanche km²", "gap km²"),
+            text.T("double couverture km²", "double km²"), text.T("alignement", "alignment"),
+            text.T("alignement en population", "pop. alignment"));
         foreach (var c in r.Comparisons)
         {
             var s = c.Summary;
@@ -167,11 +211,11 @@ internal static class AnalyzeCommand
         }
         return table;
 
-        static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+        string F(double v, string format) => text.N(v, format);
     }
 
     /// <summary>Times each step of the pipeline and prints it as it finishes.</summary>
-    private sealed class StepClock(IAnsiConsole console)
+    private sealed class StepClock(IAnsiConsole console, ConsoleText text)
     {
         private readonly Stopwatch _watch = new();
         private string? _step;
@@ -201,7 +245,7 @@ internal static class AnalyzeCommand
             Seconds[_step] = s;
             Cpu[_step] = (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds;
             Pause[_step] = (GC.GetTotalPauseDuration() - _pauseAtStart).TotalSeconds;
-            console.MarkupLine($"[green]✓[/] {_step} [grey]({s.ToString("0.00", CultureInfo.InvariantCulture)} s)[/]");
+            console.MarkupLine($"[green]✓[/] {Markup.Escape(StepName(text, _step))} [grey]({text.N(s, "0.00")} s)[/]");
             _step = null;
         }
     }

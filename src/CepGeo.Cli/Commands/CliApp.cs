@@ -87,6 +87,7 @@ internal static class CliApp
             option.Description = context.T("Afficher l'aide et l'usage", "Show help and usage information");
         ShowHelpWhenBare(root);
 
+        root.Subcommands.Add(InitCommand.Create(context));
         root.Subcommands.Add(AnalyzeCommand.Create(context));
         root.Subcommands.Add(InspectCommand.Create(context));
         root.Subcommands.Add(ValidateCommand.Create(context));
@@ -102,6 +103,7 @@ internal static class CliApp
         root.Subcommands.Add(Group("demo", context.T("Données de démonstration synthétiques", "Synthetic demo data"),
             DemoGenerateCommand.Create(context)));
         AddFrenchAliases(root);
+        AddExamples(root, context.Text);
 
         return root;
     }
@@ -123,6 +125,32 @@ internal static class CliApp
         ["generate"] = ["generer", "générer"],
         ["init"] = ["initialiser"],
     };
+
+    /// <summary>One example per command, shown by <c>--help</c> under its description.</summary>
+    private static readonly Dictionary<string, string> Examples = new()
+    {
+        ["init"] = "cepgeo init --cells ze2020.geojson --operator ml=missions-locales.geojson --weights communes.geojson --out etude/study.json",
+        ["analyze"] = "cepgeo analyse data/paca/study.json --out out/paca",
+        ["inspect"] = "cepgeo inspecter ../shared/data/paca/communes.geojson",
+        ["validate"] = "cepgeo valider data/paca/study.json",
+        ["nest"] = "cepgeo design nest data/paca/study.json --operators ml,bmo",
+        ["snap"] = "cepgeo design snap data/paca/study.json --to ml",
+        ["balance"] = "cepgeo design balance data/paca/study.json --count 22 --operators ml,bmo --unit-id code",
+        ["render"] = "cepgeo carte data/paca/study.json --print",
+        ["view"] = "cepgeo voir data/paca/study.json --open",
+        ["build"] = "cepgeo zones build --communes communes.geojson --members ml-communes.csv --out ml.geojson --pad-codes",
+        ["generate"] = "cepgeo demo generate --out /tmp/demo --seed 42",
+    };
+
+    private static void AddExamples(Command command, ConsoleText text)
+    {
+        foreach (var sub in command.Subcommands)
+        {
+            if (Examples.TryGetValue(sub.Name, out var example))
+                sub.Description += "\n\n" + text.T("Exemple :", "Example:") + "\n  " + example;
+            AddExamples(sub, text);
+        }
+    }
 
     private static void AddFrenchAliases(Command command)
     {

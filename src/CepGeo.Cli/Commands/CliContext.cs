@@ -24,7 +24,8 @@ internal sealed class CliContext
         {
             Ansi = styled ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = styled ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
+            // A live spinner (Busy) only for a person at a terminal: never in a log, a pipe or a test.
+            Interactive = styled ? InteractionSupport.Detect : InteractionSupport.No,
             Out = new AnsiConsoleOutput(output),
         });
         // Redirected output (a log, a test) has no width: Spectre would assume 80 columns and
@@ -49,6 +50,22 @@ internal sealed class CliContext
 
     /// <summary>Standard output for people: tables, markup.</summary>
     public IAnsiConsole Console { get; }
+
+    /// <summary>
+    /// Runs work that may take more than a second under a spinner naming what is being done (Spectre.Console
+    /// status); <c>update</c> changes the words. Without a terminal it just runs: logs and tests stay clean.
+    /// </summary>
+    public T Busy<T>(string status, Func<Action<string>, T> work)
+    {
+        if (!Console.Profile.Capabilities.Interactive || !Console.Profile.Capabilities.Ansi)
+            return work(_ => { });
+        T result = default!;
+        Console.Status().Spinner(Spinner.Known.Dots).Start(Markup.Escape(status), ctx =>
+        {
+            result = work(s => ctx.Status = Markup.Escape(s));
+        });
+        return result;
+    }
 
     /// <summary>Writes one line to stderr, red when colour is on. Newlines are folded so it stays one line.</summary>
     public void WriteErrorLine(string text)

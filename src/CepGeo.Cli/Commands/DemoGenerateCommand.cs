@@ -40,7 +40,7 @@ internal static class DemoGenerateCommand
             throw new CepGeoInputException("--out", null, new Phrase("le dossier de sortie est vide : donnez un nom de dossier", "the output folder is empty: give a folder name"));
         string folder = Path.GetFullPath(outDir);
         if (File.Exists(folder))
-            throw new CepGeoInputException("--out", null, $"{outDir} is a file, not a folder");
+            throw new CepGeoInputException("--out", null, new Phrase($"{outDir} est un fichier, pas un dossier", $"{outDir} is a file, not a folder"));
         // The demo's files are rewritten in place (data/demo is in git, a marker would not belong
         // there): a folder holding anything else is someone's work, refused unless --force.
         var others = Directory.Exists(folder)

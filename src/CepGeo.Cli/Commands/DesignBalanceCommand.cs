@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CepGeo.Core.Design;
 using CepGeo.Core.Model;
+using Spectre.Console;
 
 namespace CepGeo.Cli.Commands;
 
@@ -12,21 +13,35 @@ internal static class DesignBalanceCommand
 {
     public static Command Create(CliContext context)
     {
-        var study = DesignCommon.Study();
-        var count = new Option<int>("--count", "-n") { Description = "How many perimeters", Required = true };
-        var minPop = new Option<double>("--min-pop") { Description = "Population floor of every perimeter (default 0)" };
-        var operators = DesignCommon.Operators();
-        var unitsOpt = new Option<string?>("--units") { Description = "Build from 'weights' (the communes; default when the study has weights) or an operator key (default without weights: the operator with the most zones)" };
-        var unitId = new Option<string?>("--unit-id") { Description = "Property of the unit layer holding its id in moves.csv (e.g. code); default: the layer's ids" };
-        var output = DesignCommon.Out();
-        var force = DesignCommon.Force();
-        var command = new Command("balance", "N contiguous perimeters of whole communes or zones that fit the chosen operators best, under a population floor")
+        var study = DesignCommon.Study(context);
+        var count = new Option<int>("--count", "-n") { Description = context.T("Nombre de périmètres", "How many perimeters"), Required = true };
+        var minPop = new Option<double?>("--min-pop")
+        {
+            Description = context.T("Plancher de population de chaque périmètre (défaut : le quart de la population moyenne par périmètre ; 0 sans population)",
+                "Population floor of every perimeter (default: a quarter of the mean population per perimeter; 0 without weights)"),
+        };
+        var operators = DesignCommon.Operators(context);
+        var unitsOpt = new Option<string?>("--units")
+        {
+            Description = context.T("Construire à partir de 'weights' (les communes ; défaut avec population) ou d'une clé d'opérateur (défaut sans population : l'opérateur qui a le plus de zones)",
+                "Build from 'weights' (the communes; default when the study has weights) or an operator key (default without weights: the operator with the most zones)"),
+        };
+        var unitId = new Option<string?>("--unit-id")
+        {
+            Description = context.T("Propriété des unités donnant leur identifiant dans moves.csv (ex. code) ; défaut : les identifiants de la couche",
+                "Property of the unit layer holding its id in moves.csv (e.g. code); default: the layer's ids"),
+        };
+        var output = DesignCommon.Out(context);
+        var force = DesignCommon.Force(context);
+        var command = new Command("balance", context.T(
+            "N périmètres d'un seul tenant, en communes ou zones entières, qui suivent au mieux les opérateurs choisis, sous un plancher de population",
+            "N contiguous perimeters of whole communes or zones that fit the chosen operators best, under a population floor"))
         {
             study, count, minPop, operators, unitsOpt, unitId, output, force,
         };
         command.SetAction(parsed =>
         {
-            var before = DesignCommon.Analyse(parsed.GetValue(study)!);
+            var before = DesignCommon.Analyse(context, parsed.GetValue(study)!);
             var keys = DesignCommon.OperatorKeys(before, parsed.GetValue(operators));
             string units = parsed.GetValue(unitsOpt)
                 ?? (before.HasWeights ? "weights" : before.Infos.Skip(1).MaxBy(i => i.Ids.Count)!.Key);
@@ -34,7 +49,7 @@ internal static class DesignBalanceCommand
             IReadOnlyList<string> ids, names;
             if (units == "weights")
             {
-                if (!before.HasWeights) throw new CepGeoInputException("--units", null, "the study has no weights layer");
+                if (!before.HasWeights) throw new CepGeoInputException("--units", null, new Phrase("l'étude n'a pas de couche de population (weights)", "the study has no weights layer"));
                 layer = before.Layers.Count - 1;
                 var features = before.Layers[layer].Features;
                 string? field = parsed.GetValue(unitId);
@@ -47,11 +62,40 @@ internal static class DesignBalanceCommand
                 ids = before.Infos[layer].Ids;
                 names = before.Infos[layer].Names;
             }
-            var d = Balance.Run(before, parsed.GetValue(count), parsed.GetValue(minPop), keys, layer,
-                units == "weights" ? "communes" : units, ids, names);
-            return DesignCommon.Finish(context, d, parsed.GetValue(output), parsed.GetValue(force));
+            int n = parsed.GetValue(count);
+            double floor = parsed.GetValue(minPop) ?? DefaultFloor(before, n);
+            if (parsed.GetValue(minPop) is null && floor > 0)
+                context.Console.WriteLine(context.T(
+                    $"Plancher de population : {context.Text.Int((long)floor)} habitants par périmètre (le quart de la moyenne, {context.Text.Int((long)(4 * floor))} ; --min-pop pour le changer)",
+                    $"Population floor: {context.Text.Int((long)floor)} people a perimeter (a quarter of the mean, {context.Text.Int((long)(4 * floor))}; --min-pop changes it)"));
+            var d = context.Busy(context.T($"équilibrage : {context.Text.Count(n, "périmètre", "perimeter")} à partir de {context.Text.Count(ids.Count, "unité", "unit")}…",
+                $"balancing: {context.Text.Count(n, "périmètre", "perimeter")} from {context.Text.Count(ids.Count, "unité", "unit")}…"), _ =>
+                Balance.Run(before, n, floor, keys, layer, units == "weights" ? "communes" : units, ids, names));
+            int code = DesignCommon.Finish(context, d, parsed.GetValue(study)!, parsed.GetValue(output), parsed.GetValue(force));
+            // The method aims for the floor but cannot always reach it (contiguity): say so rather than imply it.
+            if (d.Before.HasWeights && floor > 0)
+            {
+                var below = d.Changes.GroupBy(c => c.PerimeterId).Select(g => (Id: g.Key, Pop: g.First().PopAfter ?? 0)).Where(p => p.Pop < floor).ToList();
+                if (below.Count > 0)
+                    context.Console.MarkupLine("[yellow]" + Markup.Escape(context.T(
+                        $"Attention : {context.Text.Count(below.Count, "périmètre reste", "perimeter", "périmètres restent")} sous le plancher : "
+                            + string.Join(", ", below.Select(b => $"{b.Id} ({context.Text.Int((long)b.Pop)})")),
+                        $"Warning: {context.Text.Count(below.Count, "", "perimeter")} below the floor: "
+                            + string.Join(", ", below.Select(b => $"{b.Id} ({context.Text.Int((long)b.Pop)})")))) + "[/]");
+            }
+            return code;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Without --min-pop: a quarter of the mean population a perimeter (total ÷ count ÷ 4), rounded down; 0 without
+    /// weights. Without a floor, PACA's 22 perimeters ran from 5 348 to 2.09 million people (issue 25).
+    /// </summary>
+    public static double DefaultFloor(Core.Metrics.AnalysisResult before, int count)
+    {
+        if (before.FacePop is not { } pop || count <= 0) return 0;
+        return Math.Floor(pop.Sum() / count / 4);
     }
 
     private static string Attribute(Feature f, string field) =>

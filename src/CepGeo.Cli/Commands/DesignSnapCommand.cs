@@ -8,19 +8,21 @@ internal static class DesignSnapCommand
 {
     public static Command Create(CliContext context)
     {
-        var study = DesignCommon.Study();
-        var to = new Option<string>("--to") { Description = "The operator whose zones the cells are made of", Required = true };
-        var output = DesignCommon.Out();
-        var force = DesignCommon.Force();
-        var command = new Command("snap", "Redraw the cells as unions of whole zones of one operator (each zone to the cell holding most of its population)")
+        var study = DesignCommon.Study(context);
+        var to = new Option<string>("--to") { Description = context.T("L'opérateur dont les zones composent les territoires", "The operator whose zones the cells are made of"), Required = true };
+        var output = DesignCommon.Out(context);
+        var force = DesignCommon.Force(context);
+        var command = new Command("snap", context.T(
+            "Redessiner les territoires en zones entières d'un opérateur (chaque zone au territoire qui a le plus de ses habitants)",
+            "Redraw the cells as unions of whole zones of one operator (each zone to the cell holding most of its population)"))
         {
             study, to, output, force,
         };
         command.SetAction(parsed =>
         {
-            var before = DesignCommon.Analyse(parsed.GetValue(study)!);
+            var before = DesignCommon.Analyse(context, parsed.GetValue(study)!);
             var d = Snap.Run(before, parsed.GetValue(to)!);
-            return DesignCommon.Finish(context, d, parsed.GetValue(output), parsed.GetValue(force));
+            return DesignCommon.Finish(context, d, parsed.GetValue(study)!, parsed.GetValue(output), parsed.GetValue(force));
         });
         return command;
     }

@@ -10,11 +10,14 @@ internal static class InspectCommand
 {
     public static Command Create(CliContext context)
     {
-        var files = new Argument<string[]>("files") { Description = "Layer files (.geojson, .json, .shp, .gpkg)", Arity = ArgumentArity.OneOrMore };
-        var id = new Option<string?>("--id") { Description = "Property holding feature ids (default: the file's own feature id, else features are numbered)" };
-        var table = new Option<string?>("--table") { Description = "GeoPackage table to read" };
-        var json = new Option<bool>("--json") { Description = "Machine-readable JSON instead of tables" };
-        var command = new Command("inspect", "Describe polygon layers: features, CRS, extent, equal-area size, repairs, overlaps and gaps")
+        var files = new Argument<string[]>("files") { Description = context.T("Fichiers de couches (.geojson, .json, .shp, .gpkg)", "Layer files (.geojson, .json, .shp, .gpkg)"), Arity = ArgumentArity.OneOrMore };
+        var id = new Option<string?>("--id") { Description = context.T("Propriété portant les identifiants (défaut : l'id des entités du fichier, sinon elles sont numérotées)",
+            "Property holding feature ids (default: the file's own feature id, else features are numbered)") };
+        var table = new Option<string?>("--table") { Description = context.T("Table du GeoPackage à lire", "GeoPackage table to read") };
+        var json = new Option<bool>("--json") { Description = context.T("JSON lisible par un programme au lieu des tableaux", "Machine-readable JSON instead of tables") };
+        var command = new Command("inspect", context.T(
+            "Décrire des couches de polygones : entités, SCR, emprise, surface, réparations, chevauchements et trous",
+            "Describe polygon layers: features, CRS, extent, equal-area size, repairs, overlaps and gaps"))
         {
             files, id, table, json,
         };
@@ -48,7 +51,7 @@ internal static class InspectCommand
         else
         {
             for (int i = 0; i < files.Length; i++)
-                InspectionOutput.WriteHuman(context.Console, files[i], results[i]);
+                InspectionOutput.WriteHuman(context.Console, context.Text, files[i], results[i]);
         }
         return 0;
     }

@@ -9,38 +9,44 @@ namespace CepGeo.Cli.Commands;
 /// <summary>How inspect and validate show a layer: a table for people, JSON for machines.</summary>
 internal static class InspectionOutput
 {
-    private static string N(double v, string f = "0.###") => v.ToString(f, CultureInfo.InvariantCulture);
-
-    public static void WriteHuman(IAnsiConsole console, string title, LayerInspection r)
+    public static void WriteHuman(IAnsiConsole console, ConsoleText text, string title, LayerInspection r)
     {
+        string N(double v, string f = "0.###") => text.N(v, f);
         var grid = new Table { Title = new TableTitle(Markup.Escape(title)) }.AddColumns("", "");
         grid.HideHeaders();
         var b = r.LonLatBounds;
-        grid.AddRow("features", $"{r.Features} ({r.Polygons} Polygon, {r.MultiPolygons} MultiPolygon)");
-        grid.AddRow("CRS", Markup.Escape(r.Crs.Declared ? $"{r.Crs} (declared)" : $"{r.Crs} (none declared: RFC 7946 lon/lat)"));
-        grid.AddRow("bounding box (lon/lat)", $"{N(b.MinX, "0.0000")}, {N(b.MinY, "0.0000")} – {N(b.MaxX, "0.0000")}, {N(b.MaxY, "0.0000")}");
-        grid.AddRow("total area", Markup.Escape($"{N(r.AreaKm2, "0.00")} km² (equal-area, {r.AreaCrs})"));
-        grid.AddRow("repaired / skipped", $"{r.Repaired} / {r.Skipped}");
-        grid.AddRow("edges not matching", r.EdgesNotMatching.ToString(CultureInfo.InvariantCulture));
-        grid.AddRow("overlaps", Pieces(r.Overlaps));
-        grid.AddRow("gaps (narrower than tolerance)", Pieces(r.Gaps));
-        grid.AddRow("holes of the union (not defects)", Pieces(r.Holes));
+        // Coordinates are separated by " ; " in French, where the comma is the decimal mark.
+        string sep = text.T(" ; ", ", ");
+        grid.AddRow(text.T("entités", "features"), $"{text.Int(r.Features)} ({text.Int(r.Polygons)} Polygon, {text.Int(r.MultiPolygons)} MultiPolygon)");
+        grid.AddRow(text.T("SCR", "CRS"), Markup.Escape(r.Crs.Declared
+            ? text.T($"{r.Crs} (déclaré)", $"{r.Crs} (declared)")
+            : text.T($"{r.Crs} (aucun déclaré : lon/lat RFC 7946)", $"{r.Crs} (none declared: RFC 7946 lon/lat)")));
+        grid.AddRow(text.T("emprise (lon/lat)", "bounding box (lon/lat)"),
+            $"{N(b.MinX, "0.0000")}{sep}{N(b.MinY, "0.0000")} – {N(b.MaxX, "0.0000")}{sep}{N(b.MaxY, "0.0000")}");
+        grid.AddRow(text.T("surface totale", "total area"), Markup.Escape(text.T(
+            $"{N(r.AreaKm2, "#,0.00")} km² (équivalente, {r.AreaCrs})", $"{N(r.AreaKm2, "#,0.00")} km² (equal-area, {r.AreaCrs})")));
+        grid.AddRow(text.T("réparées / ignorées", "repaired / skipped"), $"{text.Int(r.Repaired)} / {text.Int(r.Skipped)}");
+        grid.AddRow(text.T("limites qui ne se raccordent pas", "edges not matching"), text.Int(r.EdgesNotMatching));
+        grid.AddRow(text.T("chevauchements", "overlaps"), Pieces(r.Overlaps));
+        grid.AddRow(text.T("trous (plus étroits que la tolérance)", "gaps (narrower than tolerance)"), Pieces(r.Gaps));
+        grid.AddRow(text.T("trous de l'union (pas des défauts)", "holes of the union (not defects)"), Pieces(r.Holes));
         console.Write(grid);
         foreach (var issue in r.Report)
-            console.MarkupLine($"  [yellow]{Markup.Escape(issue.Kind)}[/] {Markup.Escape(issue.FeatureId ?? "(layer)")}: {Markup.Escape(issue.Reason)}");
+            console.MarkupLine($"  [yellow]{Markup.Escape(issue.Kind)}[/] {Markup.Escape(issue.FeatureId ?? text.T("(couche)", "(layer)"))} : {Markup.Escape(issue.Reason)}");
         console.MarkupLine(r.HasCoverageDefects
-            ? "[yellow]coverage defects found[/]"
-            : "[green]no coverage defect[/]");
-    }
+            ? "[yellow]" + text.T("défauts de couverture trouvés", "coverage defects found") + "[/]"
+            : "[green]" + text.T("aucun défaut de couverture", "no coverage defect") + "[/]");
 
-    private static string Pieces(IReadOnlyList<CoveragePiece> pieces)
-    {
-        if (pieces.Count == 0) return "none";
-        var lines = pieces.Take(10).Select(p =>
-            $"{N(p.AreaKm2, "0.###")} km², {N(p.WidthM, "0")} m wide, at {N(p.Lon, "0.0000")}, {N(p.Lat, "0.0000")}"
-            + (p.FeatureIds.Count > 0 ? " — " + string.Join(", ", p.FeatureIds) : ""));
-        string more = pieces.Count > 10 ? $"\n… and {pieces.Count - 10} more" : "";
-        return Markup.Escape($"{pieces.Count}: " + string.Join("\n", lines) + more);
+        string Pieces(IReadOnlyList<CoveragePiece> pieces)
+        {
+            if (pieces.Count == 0) return text.T("aucun", "none");
+            var lines = pieces.Take(10).Select(p => text.T(
+                $"{N(p.AreaKm2, "0.###")} km², {N(p.WidthM, "0")} m de large, en {N(p.Lon, "0.0000")}{sep}{N(p.Lat, "0.0000")}",
+                $"{N(p.AreaKm2, "0.###")} km², {N(p.WidthM, "0")} m wide, at {N(p.Lon, "0.0000")}{sep}{N(p.Lat, "0.0000")}")
+                + (p.FeatureIds.Count > 0 ? " — " + string.Join(", ", p.FeatureIds) : ""));
+            string more = pieces.Count > 10 ? "\n" + text.T($"… et {text.Int(pieces.Count - 10)} de plus", $"… and {pieces.Count - 10} more") : "";
+            return Markup.Escape($"{text.Int(pieces.Count)} : " + string.Join("\n", lines) + more);
+        }
     }
 
     public static void WriteJson(Utf8JsonWriter w, LayerInspection r)

@@ -48,8 +48,11 @@ internal static class MapFiles
     /// <param name="create">Opens an output by relative name.</param>
     /// <param name="mapsPrefix">Folder of the maps relative to report.html ("maps/" or "").</param>
     /// <param name="byArea">Colour misfit maps by area even where the study has population weights.</param>
+    /// <param name="cancel">Checked before each map (about a second each on a region): Ctrl+C acts within a map, not after all of them.</param>
+    /// <param name="onMap">Told each map's name as it starts (progress).</param>
     public static List<string> Write(AnalysisResult result, Func<string, Stream> create, string mapsPrefix, string format,
-        MapText text, bool lambert93, bool print, string version, string date, bool byArea = false)
+        MapText text, bool lambert93, bool print, string version, string date, bool byArea = false, CancellationToken cancel = default,
+        Action<string>? onMap = null)
     {
         using var fonts = LoadFonts();
         var content = ReportContent.Build(result);
@@ -61,6 +64,8 @@ internal static class MapFiles
         var embedded = new List<ReportMap>();
         foreach (var spec in MapRenderer.Plan(result))
         {
+            cancel.ThrowIfCancellationRequested();
+            onMap?.Invoke(spec.Name);
             using var png = new MemoryStream();
             MapRenderer.WritePng(png, scene, spec, options);
             using var inReport = new MemoryStream();

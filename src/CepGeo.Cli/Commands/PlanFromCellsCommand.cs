@@ -10,7 +10,7 @@ internal static class PlanFromCellsCommand
 {
     public static Command Create(CliContext context)
     {
-        var study = DesignCommon.Study();
+        var study = DesignCommon.Study(context);
         var output = new Option<string>("--out", "-o") { Description = "The plan file to write (default: plan.csv)", DefaultValueFactory = _ => "plan.csv" };
         var force = new Option<bool>("--force") { Description = "Replace the plan file if it exists" };
         var unitId = PlanCommon.UnitId();

@@ -17,8 +17,9 @@ internal static class StudyFiles
                 if (File.Exists(candidate)) return candidate;
             }
         }
-        throw new CepGeoInputException("data/demo/study.json", null,
-            "no study given and the demo study was not found; run 'cepgeo demo generate' or give a study file");
+        throw new CepGeoInputException("data/demo/study.json", null, new Phrase(
+            "aucune étude donnée et l'étude de démonstration est introuvable ; lancez 'cepgeo demo generate' ou donnez un fichier d'étude",
+            "no study given and the demo study was not found; run 'cepgeo demo generate' or give a study file"));
     }
 
     /// <summary>
@@ -32,7 +33,7 @@ internal static class StudyFiles
         string full = Path.GetFullPath(path);
         InputLimit.CheckFile(full, path, maxMb);
         if (!File.Exists(full))
-            throw new CepGeoInputException(path, null, "study file not found");
+            throw new CepGeoInputException(path, null, new Phrase("fichier d'étude introuvable", "study file not found"));
         Study study;
         using (var stream = File.OpenRead(full))
             study = StudyReader.Read(stream, Path.GetFileName(full), Path.GetDirectoryName(full)!);
@@ -43,8 +44,8 @@ internal static class StudyFiles
             if (!File.Exists(file))
                 missing.Add($"{field} → {file}");
         if (missing.Count > 0)
-            throw new CepGeoInputException(Path.GetFileName(full), null,
-                "layer file not found: " + string.Join("; ", missing));
+            throw new CepGeoInputException(Path.GetFileName(full), null, new Phrase(
+                "fichier de couche introuvable : " + string.Join(" ; ", missing), "layer file not found: " + string.Join("; ", missing)));
         InputLimit.Check(study, Path.GetFileName(full), maxMb);
         return study;
     }

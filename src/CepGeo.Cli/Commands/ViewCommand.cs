@@ -65,12 +65,12 @@ internal static class ViewCommand
         }
         await using (server.ConfigureAwait(false))
         {
-            context.Output.WriteLine($"CepGeo viewer: {server.Url}");
-            context.Output.WriteLine("Press Ctrl+C to stop.");
+            context.Output.WriteLine(context.T($"Visualiseur CepGeo : {server.Url}", $"CepGeo viewer: {server.Url}"));
+            context.Output.WriteLine(context.T("Ctrl+C pour arrêter.", "Press Ctrl+C to stop."));
             if (open) OpenBrowser(context, server.Url);
             await server.WaitForShutdownAsync().ConfigureAwait(false);
         }
-        context.Output.WriteLine("Viewer stopped.");
+        context.Output.WriteLine(context.T("Visualiseur arrêté.", "Viewer stopped."));
         return 0;
     }
 
@@ -80,7 +80,7 @@ internal static class ViewCommand
         if (Directory.Exists(path))
         {
             string full = Path.GetFullPath(path);
-            context.Output.WriteLine($"Reading results in {full}");
+            context.Output.WriteLine(context.T($"Lecture des résultats de {full}", $"Reading results in {full}"));
             return ViewerData.FromResults(name =>
             {
                 string file = Path.Combine(full, name);
@@ -89,8 +89,13 @@ internal static class ViewCommand
             }, Path.GetFileName(full));
         }
         var study = StudyFiles.Read(path);
-        context.Output.WriteLine($"Analysing {study.Name}…");
-        var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release, loadSites: StudyFiles.LoadSites);
+        context.Output.WriteLine(context.T($"Analyse de {study.Name}…", $"Analysing {study.Name}…"));
+        var result = context.Busy(AnalyzeCommand.StepName(context.Text, Analysis.StepLoad) + "…", status =>
+            Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, step =>
+            {
+                status(AnalyzeCommand.StepName(context.Text, step) + "…");
+                StepMemory.Release(step);
+            }, loadSites: StudyFiles.LoadSites));
         return ViewerData.FromAnalysis(result, CliApp.Version);
     }
 
@@ -106,10 +111,12 @@ internal static class ViewCommand
         string folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file))) ?? file;
         var withDesign = data.WithDesign(File.ReadAllBytes(file), folder);
         var d = withDesign.Study["design"]!;
-        context.Output.WriteLine($"Design '{d["kind"]}' from {Path.GetFullPath(file)}: {d["perimeters"]} perimeters");
+        context.Output.WriteLine(context.T($"Proposition '{d["kind"]}' de {Path.GetFullPath(file)} : {d["perimeters"]} périmètres",
+            $"Design '{d["kind"]}' from {Path.GetFullPath(file)}: {d["perimeters"]} perimeters"));
         string? designStudy = d["study"]?.GetValue<string>(), shownStudy = data.Study["name"]?.GetValue<string>();
         if (designStudy is not null && designStudy != shownStudy)
-            context.Error.WriteLine($"Warning: this design was made for the study '{designStudy}', not '{shownStudy}'.");
+            context.Error.WriteLine(context.T($"Attention : cette proposition a été faite pour l'étude '{designStudy}', pas '{shownStudy}'.",
+                $"Warning: this design was made for the study '{designStudy}', not '{shownStudy}'."));
         return withDesign;
     }
 
@@ -122,7 +129,7 @@ internal static class ViewCommand
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            context.Error.WriteLine($"Could not open a browser; open {url} yourself.");
+            context.Error.WriteLine(context.T($"Impossible d'ouvrir un navigateur ; ouvrez {url} vous-même.", $"Could not open a browser; open {url} yourself."));
         }
     }
 }

@@ -9,13 +9,16 @@ namespace CepGeo.Cli.Commands;
 internal static class ZoneListFiles
 {
     /// <summary>Reads everything the spec names and builds the zones, in the communes' CRS.</summary>
-    public static (ZoneBuild Build, CrsRef Crs) Build(ZoneListSpec spec, string? weightsField = null)
+    /// <param name="padCodes">Restore the leading zero of 4-digit commune codes (Excel's damage); <c>Padded</c> says how many.</param>
+    public static (ZoneBuild Build, CrsRef Crs, int Padded) Build(ZoneListSpec spec, string? weightsField = null, bool padCodes = false)
     {
         InputLimit.CheckFile(spec.CommunesPath, Path.GetFileName(spec.CommunesPath));
         var communes = LayerRepair.Repair(LayerReader.Read(spec.CommunesPath,
             new LayerOptions(Path.GetFileName(spec.CommunesPath), spec.CodeField, null)));
         var members = Open(spec.MembersPath, s => ZoneLists.ReadMembers(s, Path.GetFileName(spec.MembersPath),
             spec.MemberCode, spec.ZoneCode, spec.ZoneName));
+        int padded = 0;
+        if (padCodes) (members, padded) = ZoneLists.PadCodes(members);
         Crosswalk? crosswalk = null;
         if (spec.CrosswalkPath is not null)
         {
@@ -26,13 +29,13 @@ internal static class ZoneListFiles
                 spec.FromField, spec.ToField));
         }
         var build = ZoneBuilder.Build(communes.Features, communes.Source, members, crosswalk, weightsField);
-        return (build, communes.Crs);
+        return (build, communes.Crs, padded);
     }
 
     /// <summary>The zones as an operator layer of a study, the match report as its load report.</summary>
     public static Layer LoadLayer(LayerSpec spec)
     {
-        var (build, crs) = Build(spec.Members!);
+        var (build, crs, _) = Build(spec.Members!);
         string source = $"{Path.GetFileName(spec.Members!.MembersPath)} over {Path.GetFileName(spec.Members.CommunesPath)}";
         if (build.Zones.Count == 0)
             throw new CepGeoInputException(source, null, "no code of the list matched a commune of the map: no zone to analyse");

@@ -20,8 +20,8 @@ internal static class ZonesBuildCommand
     /// <summary>Exit code when the zones were written but some listed codes matched no commune.</summary>
     public const int UnmatchedExitCode = 3;
 
-    /// <summary>Resolution lines (crosswalk, arrondissement) shown on the console before pointing to the CSV.</summary>
-    private const int ConsoleResolutionLines = 20;
+    /// <summary>Lines of the match report shown on the console; the whole report is in the .match.csv.</summary>
+    public const int ConsoleReportLines = 10;
 
     public static Command Create(CliContext context)
     {
@@ -39,10 +39,15 @@ internal static class ZonesBuildCommand
         var fromField = new Option<string?>("--from-field") { Description = "Crosswalk column of one year (e.g. commune_code_2018)" };
         var toField = new Option<string?>("--to-field") { Description = "Crosswalk column of the other year (e.g. commune_code_2026)" };
         var output = new Option<string>("--out", "-o") { Description = "The zones to write (GeoJSON); the report goes beside it as NAME.match.csv", Required = true };
-        var force = new Option<bool>("--force") { Description = "Replace existing output files" };
+        var force = new Option<bool>("--force") { Description = context.T("Remplacer les fichiers existants", "Replace existing output files") };
+        var pad = new Option<bool>("--pad-codes")
+        {
+            Description = context.T("Remettre le zéro initial des codes commune à 4 chiffres (abîmés par Excel : 4001 → 04001)",
+                "Restore the leading zero of 4-digit commune codes (damaged by Excel: 4001 → 04001)"),
+        };
         var command = new Command("build", "Dissolve commune polygons into zones from a commune list, and report what did not match (exit 3 when codes stay unmatched)")
         {
-            communes, codeField, members, memberCode, zoneCode, zoneName, weights, crosswalk, fromField, toField, output, force,
+            communes, codeField, members, memberCode, zoneCode, zoneName, weights, crosswalk, fromField, toField, output, force, pad,
             nearestSite, siteId, siteName,
         };
         command.SetAction(parsed =>
@@ -64,7 +69,7 @@ internal static class ZonesBuildCommand
                 Path.GetFullPath(parsed.GetValue(members)!), Path.GetFullPath(parsed.GetValue(communes)!),
                 parsed.GetValue(codeField)!, parsed.GetValue(memberCode)!, parsed.GetValue(zoneCode)!, parsed.GetValue(zoneName),
                 parsed.GetValue(crosswalk) is string c ? Path.GetFullPath(c) : null, parsed.GetValue(fromField), parsed.GetValue(toField));
-            return Run(context, spec, parsed.GetValue(weights), parsed.GetValue(output)!, parsed.GetValue(force));
+            return Run(context, spec, parsed.GetValue(weights), parsed.GetValue(output)!, parsed.GetValue(force), parsed.GetValue(pad));
         });
         return command;
     }
@@ -99,7 +104,7 @@ internal static class ZonesBuildCommand
             $"{build.Zones.Count} zones derived from {build.Counts.Rows} sites of {Path.GetFileName(sites.Path)} over {build.Counts.Communes} communes of {Path.GetFileName(communesPath)}: each commune goes to the site nearest its centroid (straight line). Derived, not the operator's own map: marked \"derived\": \"{NearestSiteZones.Derived}\" in every zone."));
         foreach (var e in build.Of(MatchKinds.EmptyZone))
             context.Console.WriteLine($"  site {e.Code}: {e.Detail}");
-        context.Console.WriteLine("Outputs:");
+        context.Console.WriteLine(context.T("Fichiers écrits :", "Outputs:"));
         context.Console.WriteLine("  " + zonesPath);
         context.Console.WriteLine("  " + matchPath);
         return 0;
@@ -110,19 +115,22 @@ internal static class ZonesBuildCommand
         string zonesPath = Path.GetFullPath(outPath);
         string matchPath = MatchPath(zonesPath);
         if (Directory.Exists(zonesPath))
-            throw new CepGeoInputException(outPath, null, "is a folder; --out names the zones file to write (e.g. zones.geojson)");
+            throw new CepGeoInputException(outPath, null, new Phrase("est un dossier ; --out nomme le fichier de zones à écrire (ex. zones.geojson)",
+                "is a folder; --out names the zones file to write (e.g. zones.geojson)"));
         if (!force)
             foreach (var path in new[] { zonesPath, matchPath })
                 if (File.Exists(path))
-                    throw new CepGeoInputException(path, null, "already exists; choose another --out or add --force");
+                    throw new CepGeoInputException(path, null, new Phrase("existe déjà ; choisissez un autre --out ou ajoutez --force",
+                        "already exists; choose another --out or add --force"));
         return (zonesPath, matchPath);
     }
 
-    private static int Run(CliContext context, ZoneListSpec spec, string? weightsField, string outPath, bool force)
+    private static int Run(CliContext context, ZoneListSpec spec, string? weightsField, string outPath, bool force, bool padCodes)
     {
         var (zonesPath, matchPath) = Targets(outPath, force);
 
-        var (build, crs) = ZoneListFiles.Build(spec, weightsField);
+        var (build, crs, padded) = context.Busy(context.T("construction des zones (fusion des communes)…", "building the zones (dissolving communes)…"),
+            _ => ZoneListFiles.Build(spec, weightsField, padCodes));
         var toWgs84 = Reprojector.Create(crs, CrsRef.Wgs84Default, Path.GetFileName(spec.CommunesPath));
         var lonLat = toWgs84.IsIdentity ? build
             : build with { Zones = [.. build.Zones.Select(z => z with { Geometry = toWgs84.Transform(z.Geometry) })] };
@@ -134,46 +142,52 @@ internal static class ZonesBuildCommand
             ZoneOutputs.WriteMatchCsv(writer, build);
         });
 
-        Print(context.Console, build, spec);
-        context.Console.WriteLine("Outputs:");
+        var text = context.Text;
+        if (padCodes)
+            context.Console.WriteLine(text.T($"--pad-codes : {text.Count(padded, "code à 4 chiffres complété", "", "codes à 4 chiffres complétés")} d'un zéro initial",
+                $"--pad-codes: {text.Count(padded, "", "4-digit code")} given back a leading zero"));
+        Print(context, build, spec, Path.GetFileName(matchPath));
+        context.Console.WriteLine(text.T("Fichiers écrits :", "Outputs:"));
         context.Console.WriteLine("  " + zonesPath);
         context.Console.WriteLine("  " + matchPath);
         return build.AllMatched ? 0 : UnmatchedExitCode;
     }
 
-    private static void Print(IAnsiConsole console, ZoneBuild build, ZoneListSpec spec)
+    /// <summary>
+    /// The counts, then the first problems (unmatched codes first), then where the rest is: a list damaged by
+    /// Excel once printed 2 137 lines and the summary scrolled away (issue 25).
+    /// </summary>
+    private static void Print(CliContext context, ZoneBuild build, ZoneListSpec spec, string matchFile)
     {
+        var console = context.Console;
+        var text = context.Text;
         var c = build.Counts;
-        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"{build.Zones.Count} zones from {c.Rows} rows of {Path.GetFileName(spec.MembersPath)} over {c.Communes} communes of {Path.GetFileName(spec.CommunesPath)}")));
-        var table = new Table().AddColumns("match", "count");
-        table.AddRow("codes matched directly", N(c.Direct));
-        table.AddRow("codes resolved as arrondissements", N(c.ThroughArrondissement));
-        table.AddRow("codes bringing communes through the crosswalk", N(c.ThroughCrosswalk));
-        table.AddRow(c.Unmatched > 0 ? "[red]codes with no commune polygon[/]" : "codes with no commune polygon", N(c.Unmatched));
-        table.AddRow("communes in no zone", N(c.Communes - c.Assigned));
-        table.AddRow("communes claimed by two zones", N(build.Of(MatchKinds.ClaimedTwice).Count()));
-        table.AddRow("claims overruled by a direct listing", N(build.Of(MatchKinds.Overruled).Count()));
-        table.AddRow("zones with no polygon", N(build.Of(MatchKinds.EmptyZone).Count()));
+        console.MarkupLine(Markup.Escape(text.T(
+            $"{text.Count(build.Zones.Count, "zone", "zone")} à partir de {text.Count(c.Rows, "ligne", "row")} de {Path.GetFileName(spec.MembersPath)} sur {text.Count(c.Communes, "commune", "commune")} de {Path.GetFileName(spec.CommunesPath)}",
+            $"{text.Count(build.Zones.Count, "zone", "zone")} from {text.Count(c.Rows, "ligne", "row")} of {Path.GetFileName(spec.MembersPath)} over {text.Count(c.Communes, "commune", "commune")} of {Path.GetFileName(spec.CommunesPath)}")));
+        var table = new Table().AddColumns(text.T("correspondance", "match"), text.T("nombre", "count"));
+        table.AddRow(text.T("codes trouvés directement", "codes matched directly"), text.Int(c.Direct));
+        table.AddRow(text.T("codes résolus comme arrondissements", "codes resolved as arrondissements"), text.Int(c.ThroughArrondissement));
+        table.AddRow(text.T("codes rattachés par la table de passage", "codes bringing communes through the crosswalk"), text.Int(c.ThroughCrosswalk));
+        string unmatched = text.T("codes sans polygone de commune", "codes with no commune polygon");
+        table.AddRow(c.Unmatched > 0 ? $"[red]{unmatched}[/]" : unmatched, text.Int(c.Unmatched));
+        table.AddRow(text.T("communes dans aucune zone", "communes in no zone"), text.Int(c.Communes - c.Assigned));
+        table.AddRow(text.T("communes revendiquées par deux zones", "communes claimed by two zones"), text.Int(build.Of(MatchKinds.ClaimedTwice).Count()));
+        table.AddRow(text.T("revendications écartées par une inscription directe", "claims overruled by a direct listing"), text.Int(build.Of(MatchKinds.Overruled).Count()));
+        table.AddRow(text.T("zones sans polygone", "zones with no polygon"), text.Int(build.Of(MatchKinds.EmptyZone).Count()));
         console.Write(table);
 
         if (build.Report.Count == 0) return;
-        var details = new Table().AddColumns("kind", "code", "zone", "resolved to", "detail");
-        int resolutions = 0, hidden = 0;
-        foreach (var e in build.Report)
-        {
-            if (e.Kind is MatchKinds.Crosswalk or MatchKinds.Arrondissement && ++resolutions > ConsoleResolutionLines)
-            {
-                hidden++;
-                continue;
-            }
+        // Problems before resolutions (a crosswalk or arrondissement resolution is not a problem).
+        var shown = build.Report.OrderBy(e => e.Kind is MatchKinds.Crosswalk or MatchKinds.Arrondissement ? 1 : 0).Take(ConsoleReportLines).ToList();
+        var details = new Table().AddColumns(text.T("type", "kind"), "code", "zone", text.T("résolu en", "resolved to"), text.T("détail", "detail"));
+        foreach (var e in shown)
             details.AddRow(Markup.Escape(e.Kind), Markup.Escape(e.Code), Markup.Escape(e.ZoneCodes), Markup.Escape(e.ResolvedTo), Markup.Escape(e.Detail));
-        }
         console.Write(details);
+        int hidden = build.Report.Count - shown.Count;
         if (hidden > 0)
-            console.MarkupLine(Markup.Escape($"… and {hidden} more resolutions in the .match.csv file"));
-
-        static string N(int n) => n.ToString(CultureInfo.InvariantCulture);
+            console.MarkupLine(Markup.Escape(text.T($"… et {text.Count(hidden, "autre ligne", "", "autres lignes")} dans {matchFile} (le rapport complet)",
+                $"… and {text.Count(hidden, "", "more line")} in {matchFile} (the whole report)")));
     }
 
     /// <summary>Writes beside the target then moves it into place, so a failure leaves no half-written file.</summary>

@@ -413,7 +413,9 @@ public static class Balance
                     foreach (int to in _adj[u].Select(v => assign[v]).Where(t => t != from).Distinct().Order().ToList())
                     {
                         var r = regions[from];
-                        if (r.Pop - UnitPop[u] < minPop && r.Pop >= minPop) continue;
+                        // Never below the floor, nor further below it: a perimeter the repair could not
+                        // lift must not be emptied by the moves (demo, 8 perimeters: one fell to 6 128 people).
+                        if (r.Pop - UnitPop[u] < minPop) continue;
                         if (!StaysConnected(r, u)) continue;
                         if (MoveDelta(regions, assign, u, to) < -1e-9)
                         {

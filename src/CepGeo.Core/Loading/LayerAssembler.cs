@@ -50,7 +50,7 @@ internal static class LayerAssembler
                 $"{what} dropped on {Math.Max(withZ, withM)} feature(s): CepGeo works in 2D"));
         }
 
-        var crs = CheckCrs(source, raw, features, report);
+        var crs = CheckCrs(source, StudyCrs(source, raw, options.Crs, report), features, report);
         return new Layer(source, features, crs, report);
     }
 
@@ -250,6 +250,24 @@ internal static class LayerAssembler
         if (notes.DroppedRings > 0)
             report.Add(new LoadIssue(source, id, "repaired",
                 $"{notes.DroppedRings} ring(s) with fewer than 3 points dropped (they bound no area)", null, geometry.Area));
+    }
+
+    /// <summary>
+    /// The study's <c>"crs"</c> for a layer whose file declares none (a GeoJSON without a crs member, a
+    /// Shapefile without .prj); a file declaring another CRS is an error, not silently overruled.
+    /// </summary>
+    private static RawLayer StudyCrs(string source, RawLayer raw, string? given, List<LoadIssue> report)
+    {
+        if (given is null) return raw;
+        if (raw.Crs is { Declared: true } declared)
+        {
+            if (string.Equals(declared.Code, given, StringComparison.OrdinalIgnoreCase)) return raw;
+            throw new CepGeoInputException(source, null, new Phrase(
+                $"le fichier déclare {declared} mais l'étude lui donne \"crs\": \"{given}\" ; retirez la clé crs de l'étude si le fichier a raison",
+                $"the file declares {declared} but the study gives it \"crs\": \"{given}\"; remove the study's crs key if the file is right"));
+        }
+        report.Add(new LoadIssue(source, null, "note", $"no CRS declared in the file; the study's \"crs\" says {given}"));
+        return raw with { Crs = new CrsRef(given, null, Declared: true) };
     }
 
     /// <summary>

@@ -15,6 +15,7 @@ namespace CepGeo.Core.Loading;
 /// when false they are read (ids and names come from them) and then let go.</param>
 /// <param name="Points">Read a sites layer (spec §9): points are kept and everything else is skipped
 /// and counted, where a zone layer keeps polygons.</param>
+/// <param name="Crs">The study's <c>"crs"</c> for a file that declares none (e.g. <c>EPSG:2154</c>).</param>
 public sealed record LayerOptions(
     string Source,
     string? IdField,
@@ -22,7 +23,8 @@ public sealed record LayerOptions(
     string? Table = null,
     bool IdsOptional = false,
     bool KeepAttributes = true,
-    bool Points = false)
+    bool Points = false,
+    string? Crs = null)
 {
     /// <summary>
     /// Options for a cells or operator layer of a study, named after its file. A study knows these
@@ -32,14 +34,14 @@ public sealed record LayerOptions(
     public static LayerOptions For(LayerSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return new LayerOptions(Path.GetFileName(spec.Path), spec.IdField, spec.NameField, spec.Table, KeepAttributes: false);
+        return new LayerOptions(Path.GetFileName(spec.Path), spec.IdField, spec.NameField, spec.Table, KeepAttributes: false, Crs: spec.Crs);
     }
 
     /// <summary>Options for the weights layer: ids are not needed there.</summary>
     public static LayerOptions For(WeightsSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return new LayerOptions(Path.GetFileName(spec.Path), null, null, spec.Table, IdsOptional: true);
+        return new LayerOptions(Path.GetFileName(spec.Path), null, null, spec.Table, IdsOptional: true, Crs: spec.Crs);
     }
 
     /// <summary>Options for an operator's sites (points), named after their file.</summary>

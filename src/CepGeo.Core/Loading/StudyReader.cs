@@ -23,14 +23,14 @@ public static partial class StudyReader
     public const string CellsKey = "cells";
 
     private static readonly string[] TopKeys = ["$schema", "name", "crs", "sources", "cells", "operators", "weights", "tolerances", "shortNames"];
-    private static readonly string[] CellsKeys = ["path", "id", "name", "label", "table"];
-    private static readonly string[] OperatorKeys = ["key", "label", "path", "id", "name", "table", "sites"];
+    private static readonly string[] CellsKeys = ["path", "id", "name", "label", "table", "crs"];
+    private static readonly string[] OperatorKeys = ["key", "label", "path", "id", "name", "table", "sites", "crs"];
     private static readonly string[] SitesKeys = ["path", "id", "name", "table", "lon", "lat", "commune", "communeCode"];
     private static readonly string[] MemberListKeys =
         ["key", "label", "members", "communes", "codeField", "memberCode", "zoneCode", "zoneName", "crosswalk", "fromField", "toField", "sites"];
     private static readonly string[] PostGisCellsKeys = ["postgis", "table", "geometry", "id", "name", "label"];
     private static readonly string[] PostGisOperatorKeys = ["key", "postgis", "table", "geometry", "id", "name", "label", "sites"];
-    private static readonly string[] WeightsKeys = ["path", "value", "label", "table"];
+    private static readonly string[] WeightsKeys = ["path", "value", "label", "table", "crs"];
 
     private static readonly JsonDocumentOptions ParseOptions = new()
     {
@@ -169,7 +169,8 @@ public static partial class StudyReader
                 RequiredPath(cells, "cells"),
                 OptionalString(cells, "cells", "id"),
                 OptionalString(cells, "cells", "name"),
-                OptionalString(cells, "cells", "table"));
+                OptionalString(cells, "cells", "table"),
+                Crs: LayerCrs(cells, "cells"));
         }
 
         private (List<LayerSpec> Zones, List<LayerSpec> SitesOnly) ReadOperators(Dictionary<string, JsonElement> top)
@@ -194,7 +195,9 @@ public static partial class StudyReader
                     throw Fail($"{where}: give one of \"path\" (a file), \"members\" (a commune list) or \"postgis\" (a table), not several");
                 if (isList && element.TryGetProperty("path", out _))
                     throw Fail($"{where}: give either \"path\" (a polygon layer) or \"members\" (a commune list), not both");
-                var op = Members(element, where, isTable ? PostGisOperatorKeys : isList ? MemberListKeys : OperatorKeys);
+                // A layer with neither "path" nor "members" may be either: the error lists both sets of keys.
+                var op = Members(element, where, isTable ? PostGisOperatorKeys : isList ? MemberListKeys : OperatorKeys,
+                    isTable || isList || element.ValueKind != JsonValueKind.Object || element.TryGetProperty("path", out _) ? null : MemberListKeys);
                 string key = RequiredString(op, where, "key");
                 if (!KeyPattern().IsMatch(key))
                     throw Fail($"{where}.key: \"{key}\" must be lower-case letters, digits and _ only ([a-z0-9_]+): it prefixes output columns");
@@ -232,7 +235,8 @@ public static partial class StudyReader
                     OptionalString(op, where, "id"),
                     OptionalString(op, where, "name"),
                     OptionalString(op, where, "table"),
-                    Sites: sites));
+                    Sites: sites,
+                    Crs: LayerCrs(op, where)));
                 index++;
             }
             if (operators.Count == 0)
@@ -308,7 +312,8 @@ public static partial class StudyReader
             string value = RequiredString(weights, "weights", "value");
             return new WeightsSpec(path, value,
                 OptionalString(weights, "weights", "label") ?? value,
-                OptionalString(weights, "weights", "table"));
+                OptionalString(weights, "weights", "table"),
+                LayerCrs(weights, "weights"));
         }
 
         /// <summary><c>"shortNames": { "ml": { "id": "label", … }, "cells": { … } }</c>: display labels by layer and id.</summary>
@@ -376,8 +381,20 @@ public static partial class StudyReader
             return v;
         }
 
+        /// <summary>A layer's own <c>"crs"</c>: an EPSG code, for a file that declares none.</summary>
+        private string? LayerCrs(Dictionary<string, JsonElement> members, string where)
+        {
+            string? crs = OptionalString(members, where, "crs");
+            if (crs is null) return null;
+            var epsg = EpsgPattern().Match(crs.Trim());
+            if (!epsg.Success)
+                throw Fail($"{Join(where, "crs")}: \"{crs}\" is not an EPSG code; give the CRS of the file's coordinates, e.g. \"EPSG:2154\" (Lambert-93)");
+            return "EPSG:" + epsg.Groups[1].Value;
+        }
+
         /// <summary>The members of an object, refusing duplicates and keys not in <paramref name="allowed"/>.</summary>
-        private Dictionary<string, JsonElement> Members(JsonElement element, string where, IReadOnlyList<string> allowed)
+        /// <param name="alternative">Keys of the other form the object could take (a commune list), listed in the error too.</param>
+        private Dictionary<string, JsonElement> Members(JsonElement element, string where, IReadOnlyList<string> allowed, IReadOnlyList<string>? alternative = null)
         {
             if (element.ValueKind != JsonValueKind.Object)
                 throw Fail($"{(where.Length == 0 ? "study" : where)}: expected an object ({{ … }}), not {Describe(element)}");
@@ -388,9 +405,13 @@ public static partial class StudyReader
                 if (!allowed.Contains(property.Name, StringComparer.Ordinal))
                 {
                     string? guess = Suggest(property.Name, allowed);
-                    throw Fail(guess is null
-                        ? $"{path}: unknown key; expected {string.Join(", ", allowed.Select(k => $"\"{k}\""))}"
-                        : $"{path}: unknown key (did you mean \"{guess}\"?)");
+                    guess ??= alternative is null ? null : Suggest(property.Name, alternative);
+                    throw Fail(guess is not null
+                        ? $"{path}: unknown key (did you mean \"{guess}\"?)"
+                        : alternative is null
+                            ? $"{path}: unknown key; expected {string.Join(", ", allowed.Select(k => $"\"{k}\""))}"
+                            : $"{path}: unknown key; expected {string.Join(", ", allowed.Select(k => $"\"{k}\""))} for a polygon layer, "
+                                + $"or {string.Join(", ", alternative.Select(k => $"\"{k}\""))} for a commune list");
                 }
                 if (!members.TryAdd(property.Name, property.Value))
                     throw Fail($"{path}: given twice");

@@ -29,6 +29,7 @@ public sealed record Study(
 /// <param name="Members">Set when the layer is a commune list to dissolve (then <paramref name="Path"/> is the list).</param>
 /// <param name="Sites">The operator's sites (spec §9), if it lists them. An operator with sites and no
 /// zones is in <see cref="Study.SitesOnly"/>, its <paramref name="Path"/> that of its sites.</param>
+/// <param name="Crs">The study's <c>"crs"</c> for a file that declares none (e.g. <c>EPSG:2154</c>).</param>
 public sealed record LayerSpec(
     string Key,
     string Label,
@@ -38,7 +39,8 @@ public sealed record LayerSpec(
     string? Table = null,
     ZoneListSpec? Members = null,
     SitesSpec? Sites = null,
-    PostGisSpec? PostGis = null);
+    PostGisSpec? PostGis = null,
+    string? Crs = null);
 
 /// <summary>
 /// An operator's sites (spec §9): points (GeoJSON, GeoPackage, Shapefile), or a CSV giving each site's
@@ -104,4 +106,5 @@ public sealed record ZoneListSpec(
     string? ToField = null);
 
 /// <summary>The optional weights layer: polygons carrying a count spread by area.</summary>
-public sealed record WeightsSpec(string Path, string ValueField, string Label, string? Table = null);
+/// <param name="Crs">The study's <c>"crs"</c> for a file that declares none (e.g. <c>EPSG:2154</c>).</param>
+public sealed record WeightsSpec(string Path, string ValueField, string Label, string? Table = null, string? Crs = null);

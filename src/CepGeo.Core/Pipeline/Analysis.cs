@@ -116,15 +116,25 @@ public static class Analysis
             ?? flat.OfType<OperationCanceledException>().FirstOrDefault() ?? (Exception)e;
     }
 
-    /// <summary>The count of each weight polygon: must be a finite, non-negative number.</summary>
-    private static double[] WeightValues(Layer weights, WeightsSpec spec)
+    /// <summary>The count of each weight polygon: must be a finite, non-negative number (validate checks it too).</summary>
+    public static double[] WeightValues(Layer weights, WeightsSpec spec)
     {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(spec);
+        if (weights.Features.Count > 0 && weights.Features.All(f => !f.Attributes.ContainsKey(spec.ValueField)))
+        {
+            string found = string.Join(", ", weights.Features[0].Attributes.Keys);
+            throw new CepGeoInputException(weights.Source, null, new Phrase(
+                $"aucune entité n'a la propriété \"{spec.ValueField}\" (le champ de population, \"value\" des weights) ; propriétés : {found}",
+                $"no feature has the property \"{spec.ValueField}\" (the weights' count field, weights.value); properties found: {found}"));
+        }
         var values = new double[weights.Features.Count];
         for (int i = 0; i < values.Length; i++)
         {
             var f = weights.Features[i];
             if (!f.Attributes.TryGetValue(spec.ValueField, out var v) || v is null)
-                throw new CepGeoInputException(weights.Source, f.Id, $"no value in \"{spec.ValueField}\" (the weights' count field)");
+                throw new CepGeoInputException(weights.Source, f.Id, new Phrase($"pas de valeur dans \"{spec.ValueField}\" (le champ de population)",
+                    $"no value in \"{spec.ValueField}\" (the weights' count field)"));
             double d = v switch
             {
                 double x => x,

@@ -150,7 +150,7 @@ public sealed partial class AnalyzeCommandTests : IClassFixture<AnalyzeCommandTe
         string outDir = Path.Combine(_tmp, "demo");
         var run = CliRun.Of("analyze", Path.Combine(TestPaths.RepoRoot, "data", "demo", "study.json"), "--out", outDir);
         Assert.True(run.ExitCode == 0, run.Err);
-        Assert.Contains("alignment", run.Out, StringComparison.Ordinal);
+        Assert.Contains("alignement", run.Out, StringComparison.Ordinal);
         var gaps = ReadGeoJson(Path.Combine(outDir, "gaps.geojson"));
         var capGap = Assert.Single(gaps, f => (string)f.Attributes["operator"] == "cap" && (string)f.Attributes["kind"] == "gap");
         var capDouble = Assert.Single(gaps, f => (string)f.Attributes["operator"] == "cap" && (string)f.Attributes["kind"] == "double_coverage");

@@ -45,7 +45,7 @@ public sealed class AnalyzeHostileTests : IDisposable
         var run = CliRun.Of("analyze", study, "--out", outDir);
 
         Assert.True(run.ExitCode == 0, run.Err);
-        Assert.Contains("Load report: 0 features skipped, 1 repaired", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Chargement : 0 entité ignorée, 1 réparée (voir summary.json)", run.Out, StringComparison.Ordinal);
         var load = Assert.Single(Summary(outDir).GetProperty("load").EnumerateArray());
         Assert.Equal("cells.geojson", load.GetProperty("layer").GetString());
         Assert.Equal("bowtie", load.GetProperty("feature").GetString());
@@ -100,7 +100,7 @@ public sealed class AnalyzeHostileTests : IDisposable
         Sparse(_dir.File("cells.geojson"), 2L << 30);
         string outDir = _dir.File("out");
 
-        var run = CliRun.Of("analyze", study, "--out", outDir);
+        var run = CliRun.Of("analyze", "--lang", "en", study, "--out", outDir);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("error: study.json: the layer files total 2049 MB (cells.geojson 2048 MB, zones.geojson 1 MB), over the limit of 1024 MB", run.Err, StringComparison.Ordinal);
@@ -115,7 +115,7 @@ public sealed class AnalyzeHostileTests : IDisposable
         Sparse(_dir.File("cells.geojson"), 2L << 30);
         string outDir = _dir.File("out");
 
-        var run = CliRun.Of("analyze", study, "--out", outDir, "--max-input-mb", "4096");
+        var run = CliRun.Of("analyze", "--lang", "en", study, "--out", outDir, "--max-input-mb", "4096");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("error: cells.geojson: not valid JSON at line 1, byte 1", run.Err, StringComparison.Ordinal);
@@ -193,7 +193,7 @@ public sealed class AnalyzeHostileTests : IDisposable
         }, DemoStudy, "--out", outDir);
 
         Assert.Equal(AnalyzeCommand.CancelledExitCode, run.ExitCode);
-        Assert.Contains("cancelled: no result was written, the output folder is as it was", run.Err, StringComparison.Ordinal);
+        Assert.Contains("interrompu : aucun résultat écrit, le dossier de sortie est resté tel quel", run.Err, StringComparison.Ordinal);
         Assert.Equal(["load", "project", "mosaic"], steps);
         var after = Snapshot(outDir);
         Assert.Equal(before.Keys.Order(), after.Keys.Order());

@@ -40,7 +40,7 @@ public sealed class CliAppTests
         var run = CliRun.Of();
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("Usage:", run.Out, StringComparison.Ordinal);
+        Assert.Contains("Utilisation\u00A0:", run.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class CliAppTests
         var run = CliRun.Of("frobnicate");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("error: ", run.Err, StringComparison.Ordinal);
+        Assert.StartsWith("erreur : ", run.Err, StringComparison.Ordinal);
         Assert.Contains("--help", run.Err, StringComparison.Ordinal);
     }
 
@@ -69,7 +69,7 @@ public sealed class CliAppTests
         var run = CliRun.Of("demo", "generate", "--seed", "minus-one");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("error: ", run.Err, StringComparison.Ordinal);
+        Assert.StartsWith("erreur : ", run.Err, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class CliAppTests
         var run = CliRun.With(Throwing(new CepGeoInputException("cells.geojson", "C7", "duplicate id")), "boom");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Equal(["error: cells.geojson: feature C7: duplicate id"], Lines(run.Err));
+        Assert.Equal(["erreur : cells.geojson : entité C7 : duplicate id"], Lines(run.Err));
         Assert.Equal("", run.Out);
     }
 
@@ -88,7 +88,7 @@ public sealed class CliAppTests
         var run = CliRun.With(Throwing(new CepGeoInputException("study.json", null, "no cells")), "boom", "--verbose");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("error: study.json: no cells\n", run.Err.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.StartsWith("erreur : study.json : no cells\n", run.Err.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains(" at ", run.Err, StringComparison.Ordinal);
     }
 
@@ -98,7 +98,7 @@ public sealed class CliAppTests
         var run = CliRun.With(Throwing(new InvalidOperationException("the mosaic is inconsistent")), "boom");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.StartsWith("error: InvalidOperationException: the mosaic is inconsistent", run.Err, StringComparison.Ordinal);
+        Assert.StartsWith("erreur : InvalidOperationException: the mosaic is inconsistent", run.Err, StringComparison.Ordinal);
         Assert.Contains("--verbose", run.Err, StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", run.Err, StringComparison.Ordinal);
     }
@@ -122,7 +122,7 @@ public sealed class CliAppTests
 
             Assert.Equal(2, run.ExitCode);
             Assert.Single(Lines(run.Err));
-            Assert.Contains("is a file, not a folder", run.Err, StringComparison.Ordinal);
+            Assert.Contains("est un fichier, pas un dossier", run.Err, StringComparison.Ordinal);
         }
         finally
         {

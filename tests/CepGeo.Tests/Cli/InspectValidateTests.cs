@@ -64,7 +64,7 @@ public class InspectValidateTests
         Assert.Equal(0, run.ExitCode);
         Assert.Contains("6 (", run.Out, StringComparison.Ordinal);
         Assert.Contains("EPSG:3035", run.Out, StringComparison.Ordinal);
-        Assert.Contains("no coverage defect", run.Out, StringComparison.Ordinal);
+        Assert.Contains("aucun défaut de couverture", run.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -91,9 +91,10 @@ public class PacaDesignTests(PacaFixture paca) : IClassFixture<PacaFixture>
             var head = rows[0].Split(',');
             int pop = Array.IndexOf(head, "pop"), moved = Array.IndexOf(head, "moved");
             double sum = rows.Skip(1).Select(r => r.Split(',')).Where(f => f[moved] == "true").Sum(f => double.Parse(f[pop], CultureInfo.InvariantCulture));
-            var printed = System.Text.RegularExpressions.Regex.Match(run.Out, @"Moved: (\d+) people");
+            // French on screen: 587 478 with a narrow no-break space between thousands.
+            var printed = System.Text.RegularExpressions.Regex.Match(run.Out, @"Changent de territoire : ([\d\u202F]+) habitants");
             Assert.True(printed.Success, run.Out);
-            Assert.Equal(Math.Round(sum), double.Parse(printed.Groups[1].Value, CultureInfo.InvariantCulture));
+            Assert.Equal(Math.Round(sum), double.Parse(printed.Groups[1].Value.Replace("\u202F", "", StringComparison.Ordinal), CultureInfo.InvariantCulture));
             var geo = File.ReadAllText(Path.Combine(dir, "design.geojson"));
             Assert.Contains("\"id\":", geo, StringComparison.Ordinal);
             Assert.Contains("\"name\":", geo, StringComparison.Ordinal);

@@ -129,7 +129,7 @@ public class StudyReaderTests
     [InlineData("""{ "cells": { "path": "c" }, "operators": [ { "key": "a", "path": "a" } ], "weights": { "path": "w", "vaule": "pop" } }""", "weights.vaule: unknown key (did you mean \"value\"?)")]
     [InlineData("""{ "cells": { "path": "c" }, "operators": [ { "key": "a", "path": "a" } ], "tolerances": { "minshare": 0.02 } }""", "tolerances.minshare: unknown key (did you mean \"minShare\"?)")]
     [InlineData("""{ "cells": { "path": "c" }, "operators": [ { "key": "a", "path": "a" } ], "tolerances": { "sliverWidth": 20 } }""", "tolerances.sliverWidth: unknown key (did you mean \"sliverWidthM\"?)")]
-    [InlineData("""{ "cells": { "path": "c", "colour": "red" }, "operators": [ { "key": "a", "path": "a" } ] }""", "cells.colour: unknown key; expected \"path\", \"id\", \"name\", \"label\", \"table\"")]
+    [InlineData("""{ "cells": { "path": "c", "colour": "red" }, "operators": [ { "key": "a", "path": "a" } ] }""", "cells.colour: unknown key; expected \"path\", \"id\", \"name\", \"label\", \"table\", \"crs\"")]
     [InlineData("""{ "cells": { "path": "c", "key": "cellules" }, "operators": [ { "key": "a", "path": "a" } ] }""", "cells.key: unknown key (the cells layer's key is always \"cells\")")]
     public void Read_UnknownKey_IsNamedWithWhereAndAGuess(string json, string expected)
     {
@@ -289,5 +289,46 @@ public class StudyReaderTests
     public void Read_EmptyFile_IsMalformedJson()
     {
         Assert.StartsWith("malformed JSON at line 1", Problem(""), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The per-layer "crs" key and the allowed-keys list of an operator (issue 25).</summary>
+public class StudyLayerCrsTests
+{
+    [Fact]
+    public void LayerCrs_FileWithoutCrs_ReadInTheStudysCrs_Regression()
+    {
+        // Before: "cells.crs: unknown key", and the file could only be fixed by editing the data.
+        string fixture = TestPaths.Fixture("loading", "projected-no-crs.geojson");
+        string json = $$"""
+            { "cells": { "path": "{{fixture.Replace("\\", "/", StringComparison.Ordinal)}}", "crs": "epsg:2154" },
+              "operators": [ { "key": "ml", "path": "ml.geojson", "crs": "EPSG:2154" } ],
+              "weights": { "path": "c.geojson", "value": "pop", "crs": "EPSG:3035" } }
+            """;
+        var study = StudyReader.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)), "study.json", Path.GetTempPath());
+        Assert.Equal("EPSG:2154", study.Cells.Crs);
+        Assert.Equal("EPSG:2154", study.Operators[0].Crs);
+        Assert.Equal("EPSG:3035", study.Weights!.Crs);
+        var layer = LayerReader.Read(study.Cells.Path, LayerOptions.For(study.Cells) with { IdsOptional = true });
+        Assert.Equal("EPSG:2154", layer.Crs.Code);
+        Assert.Contains(layer.Report, i => i.Reason.Contains("the study's \"crs\" says EPSG:2154", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LayerCrs_NotAnEpsgCode_IsAnError()
+    {
+        var e = Assert.Throws<CepGeoInputException>(() => StudyReader.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(
+            """{ "cells": { "path": "c.geojson", "crs": "Lambert 93" }, "operators": [ { "key": "ml", "path": "ml.geojson" } ] }""")), "study.json", "/tmp"));
+        Assert.Contains("cells.crs: \"Lambert 93\" is not an EPSG code", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OperatorUnknownKey_ErrorListsTheCommuneListKeysToo_Regression()
+    {
+        var e = Assert.Throws<CepGeoInputException>(() => StudyReader.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(
+            """{ "cells": { "path": "c.geojson" }, "operators": [ { "key": "ml", "liste": "ml.csv" } ] }""")), "study.json", "/tmp"));
+        Assert.Contains("operators[0].liste: unknown key", e.Message, StringComparison.Ordinal);
+        Assert.Contains("for a polygon layer", e.Message, StringComparison.Ordinal);
+        Assert.Contains("\"members\", \"communes\", \"codeField\", \"memberCode\", \"zoneCode\"", e.Message, StringComparison.Ordinal);
     }
 }

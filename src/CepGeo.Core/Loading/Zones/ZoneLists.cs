@@ -74,6 +74,31 @@ public static class ZoneLists
     }
 
     /// <summary>A crosswalk from two columns of a CSV; rows with a blank code on either side are left out.</summary>
+    /// <summary>
+    /// Restores the leading zero of 4-digit commune codes ("4001" → "04001"): a list saved by Excel read
+    /// the codes of départements 01–09 as numbers. Returns the list and how many codes were padded.
+    /// </summary>
+    public static (IReadOnlyList<ZoneMember> Members, int Padded) PadCodes(IReadOnlyList<ZoneMember> members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        int padded = 0;
+        var result = new List<ZoneMember>(members.Count);
+        foreach (var m in members)
+        {
+            string code = m.CommuneCode.Trim();
+            if (code.Length == 4 && code.All(char.IsAsciiDigit))
+            {
+                result.Add(m with { CommuneCode = "0" + code });
+                padded++;
+            }
+            else
+            {
+                result.Add(m);
+            }
+        }
+        return (result, padded);
+    }
+
     public static Crosswalk ReadCrosswalk(Stream csv, string source, string fromField, string toField)
     {
         var table = CsvTable.Read(csv, source);
