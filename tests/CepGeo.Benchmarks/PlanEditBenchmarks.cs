@@ -29,6 +29,8 @@ public class PlanEditBenchmarks
         string path = Path.Combine(BenchData.RepoRoot, "data", Study, "study.json");
         Core.Model.Study study;
         using (var s = File.OpenRead(path)) study = StudyReader.Read(s, "study.json", Path.GetDirectoryName(path)!);
+        // Sites (spec §9) play no part in a plan's scores.
+        study = study with { Operators = [.. study.Operators.Select(o => o with { Sites = null })], SitesOnly = null };
         var today = Analysis.Run(study, BenchData.LoadLayer, BenchData.LoadWeights);
         var units = PlanUnits.From(today);
         var plan = Plans.FromCells(today, units);

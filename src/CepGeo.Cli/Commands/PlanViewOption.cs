@@ -12,8 +12,8 @@ internal static class PlanViewOption
 
     public static Option<string?> Create(CliContext context) => new("--plan")
     {
-        Description = context.T("Mode scénario : redessiner les périmètres commune par commune, à partir des territoires d'aujourd'hui ou d'un fichier de scénario (CSV)",
-            "Plan mode: redraw the perimeters commune by commune, from today's cells or from a plan file (CSV)"),
+        Description = context.T("Mode scénario : redessiner les périmètres commune par commune, à partir des territoires d'aujourd'hui, d'un fichier de scénario (CSV) ou, avec --design, des périmètres d'une proposition",
+            "Plan mode: redraw the perimeters commune by commune, from today's cells, a plan file (CSV) or, with --design, a design's perimeters"),
         Arity = ArgumentArity.ZeroOrOne,
     };
 
@@ -25,7 +25,6 @@ internal static class PlanViewOption
         if (Directory.Exists(studyPath))
             throw new Core.Model.CepGeoInputException(studyPath, null, context.T(
                 "le mode scénario a besoin de l'étude (study.json), pas d'un dossier de résultats", "plan mode needs the study (study.json), not a results folder"));
-        _ = design;
         context.Output.WriteLine(context.T("Analyse de l'étude…", "Analysing the study…"));
         var (today, units) = PlanCommon.Load(studyPath, null);
         Plan plan;
@@ -36,6 +35,17 @@ internal static class PlanViewOption
             foreach (var line in PlanCommon.CheckLines(check, !context.Text.French)) context.Output.WriteLine(line);
             plan = p;
             source = Path.GetFileName(file);
+        }
+        else if (design is not null)
+        {
+            // A design's perimeters as the start: each commune to the perimeter covering most of it.
+            string designFile = Directory.Exists(design) ? Path.Combine(design, ViewerData.DesignFileName) : design;
+            if (!File.Exists(designFile)) throw new Core.Model.CepGeoInputException(design, null, context.T(
+                $"pas de {ViewerData.DesignFileName} ici : donnez un dossier écrit par « cepgeo design »", $"no {ViewerData.DesignFileName} here: give a folder written by 'cepgeo design'"));
+            var layer = Core.Loading.LayerReader.Read(designFile, new Core.Loading.LayerOptions(Path.GetFileName(designFile), "id", "name"));
+            var projected = Core.Projection.Reprojector.Project(layer, today.Crs);
+            plan = Plans.FromShapes(today, units, projected.Features);
+            source = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(designFile))) ?? designFile;
         }
         else
         {

@@ -196,6 +196,41 @@ public static class Plans
             assign.Select(c => c < 0 ? -1 : renumber[c]).ToArray());
     }
 
+    /// <summary>
+    /// A plan from perimeters given as polygons (a design's proposal, in the analysis's CRS): each commune goes
+    /// to the perimeter covering most of it, if that covers at least half of it; perimeters in the given order,
+    /// those that receive no commune left out.
+    /// </summary>
+    public static Plan FromShapes(AnalysisResult today, PlanUnits units, IReadOnlyList<Feature> perimeters)
+    {
+        ArgumentNullException.ThrowIfNull(today);
+        ArgumentNullException.ThrowIfNull(units);
+        ArgumentNullException.ThrowIfNull(perimeters);
+        var index = new NetTopologySuite.Index.Strtree.STRtree<int>();
+        for (int p = 0; p < perimeters.Count; p++) index.Insert(perimeters[p].Geometry.EnvelopeInternal, p);
+        index.Build();
+        var communes = today.Layers[^1].Features;
+        var assign = new int[units.Count];
+        for (int u = 0; u < units.Count; u++)
+        {
+            var g = communes[u].Geometry;
+            int best = -1;
+            double bestA = 0;
+            foreach (int p in index.Query(g.EnvelopeInternal).Order())
+            {
+                double a = NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(g, perimeters[p].Geometry,
+                    NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Area;
+                if (a > bestA) { best = p; bestA = a; }
+            }
+            assign[u] = best >= 0 && bestA >= 0.5 * g.Area ? best : -1;
+        }
+        var used = assign.Where(p => p >= 0).Distinct().Order().ToArray();
+        var renumber = new Dictionary<int, int>();
+        for (int i = 0; i < used.Length; i++) renumber[used[i]] = i;
+        return new Plan(used.Select(p => perimeters[p].Id).ToList(), used.Select(p => perimeters[p].Name).ToList(),
+            assign.Select(p => p < 0 ? -1 : renumber[p]).ToArray());
+    }
+
     /// <summary>Writes a plan as the plan CSV (comma, UTF-8 without BOM, fields quoted when needed), units in the layer's order.</summary>
     public static void WriteCsv(Stream stream, PlanUnits units, Plan plan)
     {

@@ -226,10 +226,10 @@ public static class GeoPackageWriter
         _ => v,
     };
 
-    /// <summary>GeoPackage column types (GDAL reads them as Integer, Real, String and Integer(Boolean)).</summary>
+    /// <summary>GeoPackage column types (GDAL reads them as Integer, Real, String and Integer(Boolean); INTEGER would be Integer64).</summary>
     private static string SqlType(ColumnType type) => type switch
     {
-        ColumnType.Integer => "INTEGER",
+        ColumnType.Integer => "MEDIUMINT",
         ColumnType.Real => "REAL",
         ColumnType.Boolean => "BOOLEAN",
         _ => "TEXT",

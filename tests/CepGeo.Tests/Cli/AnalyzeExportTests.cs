@@ -61,7 +61,7 @@ public sealed partial class AnalyzeCommandTests
         Assert.Contains("cell_id: String", cells, StringComparison.Ordinal);
         Assert.Contains("ml_misfit: Real", cells, StringComparison.Ordinal);
         Assert.Contains("ml_pop_misfit: Real", cells, StringComparison.Ordinal);
-        Assert.Contains("ml_partners: Integer", cells, StringComparison.Ordinal);
+        Assert.Contains("ml_partners: Integer (", cells, StringComparison.Ordinal);
         Assert.Contains("ml_aligned: Integer(Boolean)", cells, StringComparison.Ordinal);
         // The equal-area CRS the areas were measured in is declared too.
         string srs = Ogrinfo(gpkg, "-sql", "SELECT organization, organization_coordsys_id FROM gpkg_spatial_ref_sys WHERE srs_id = 3035");

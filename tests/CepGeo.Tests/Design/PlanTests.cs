@@ -114,6 +114,18 @@ public class PlanTests
     }
 
     [Fact]
+    public void FromShapes_EachCommuneToThePerimeterCoveringMostOfIt()
+    {
+        // X [0,12] holds u0, u1 and 2 of u2's 5 km; Y [12,20] the other 3 and u3; Z touches nothing.
+        var r = Strip();
+        var units = PlanUnits.From(r);
+        Feature F(string id, NetTopologySuite.Geometries.Geometry g) => new(id, "P " + id, g, new Dictionary<string, object?>());
+        var plan = Plans.FromShapes(r, units, [F("Z", Km(40, 0, 50, 10)), F("X", Km(0, 0, 12, 10)), F("Y", Km(12, 0, 20, 10))]);
+        Assert.Equal(["X", "Y"], plan.PerimeterIds);
+        Assert.Equal([0, 0, 1, 1], plan.UnitPerimeter);
+    }
+
+    [Fact]
     public void Scorer_MoveUndoRedoLock_EqualsTheWholePlanScoredAgain()
     {
         var r = Strip();
@@ -247,7 +259,7 @@ public class PacaPlanTests(PacaFixture paca) : IClassFixture<PacaFixture>
             spec => spec.Key == "cells"
                 ? new Layer("perimeters", dissolved.Features.Select(f => new Feature(f.Id, f.Name, f.Geometry.Copy(), new Dictionary<string, object?>())).ToList(), dissolved.Crs, [])
                 : CepGeo.Cli.Commands.StudyFiles.LoadLayer(spec),
-            CepGeo.Cli.Commands.StudyFiles.LoadWeights);
+            CepGeo.Cli.Commands.StudyFiles.LoadWeights, loadSites: CepGeo.Cli.Commands.StudyFiles.LoadSites);
         Assert.Equal(r.Crs.ToString(), fresh.Crs.ToString());
         for (int k = 0; k < fresh.Comparisons.Count; k++)
         {
