@@ -24,7 +24,7 @@ public abstract class StudyViewer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         string study = Path.Combine(TestPaths.RepoRoot, "data", StudyFolder, "study.json");
-        Data = ViewerData.FromAnalysis(Analysis.Run(StudyFiles.Read(study), StudyFiles.LoadLayer, StudyFiles.LoadWeights), "test");
+        Data = ViewerData.FromAnalysis(Analysis.Run(StudyFiles.Read(study), StudyFiles.LoadLayer, StudyFiles.LoadWeights, loadSites: StudyFiles.LoadSites), "test");
         Server = await ViewerServer.StartAsync(Data, 0);
     }
 
