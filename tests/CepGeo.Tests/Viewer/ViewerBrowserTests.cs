@@ -259,7 +259,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
     public async Task Paca_Opens_AndPaintsEveryLayer()
     {
         string study = Path.Combine(TestPaths.RepoRoot, "data", "paca", "study.json");
-        var data = ViewerData.FromAnalysis(Analysis.Run(StudyFiles.Read(study), StudyFiles.LoadLayer, StudyFiles.LoadWeights), "test");
+        var data = ViewerData.FromAnalysis(Analysis.Run(StudyFiles.Read(study), StudyFiles.LoadLayer, StudyFiles.LoadWeights, loadSites: StudyFiles.LoadSites), "test");
         await using var server = await ViewerServer.StartAsync(data, 0);
         await WithPage(async page =>
         {
@@ -277,7 +277,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         // 287 employment zones against 387 BMO basins, 1,232 EPCI and 96 départements: the size a
         // national user opens. First paint is logged for the record (issue 7), not asserted.
         string study = Path.Combine(TestPaths.RepoRoot, "data", "france", "study.json");
-        var data = ViewerData.FromAnalysis(Analysis.Run(StudyFiles.Read(study), StudyFiles.LoadLayer, StudyFiles.LoadWeights), "test");
+        var data = ViewerData.FromAnalysis(Analysis.Run(StudyFiles.Read(study), StudyFiles.LoadLayer, StudyFiles.LoadWeights, loadSites: StudyFiles.LoadSites), "test");
         await using var server = await ViewerServer.StartAsync(data, 0);
         await WithPage(async page =>
         {

@@ -24,7 +24,7 @@ public abstract class StudyViewer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         string study = Path.Combine(TestPaths.RepoRoot, "data", StudyFolder, "study.json");
-        Data = ViewerData.FromAnalysis(Analysis.Run(StudyFiles.Read(study), StudyFiles.LoadLayer, StudyFiles.LoadWeights), "test");
+        Data = ViewerData.FromAnalysis(Analysis.Run(StudyFiles.Read(study), StudyFiles.LoadLayer, StudyFiles.LoadWeights, loadSites: StudyFiles.LoadSites), "test");
         Server = await ViewerServer.StartAsync(Data, 0);
     }
 
@@ -261,13 +261,17 @@ public sealed class ViewerPlannerTests(DemoViewer viewer, ChromiumBrowser chromi
         await page.OpenAsync(viewer.Server.Url);
         foreach (var key in viewer.Data.Layers.Keys.Where(k => k != "cells"))
             await page.SetLayerAsync(key, false);
-        var (cellId, lon, lat) = InteriorPoint(1);
+        // The least aligned cell (a misfit well above 1 %, shown with one decimal).
+        var row = TestCsv.Read(Path.Combine(analyzed.Dir, "cells.csv")).Where(r => r["cell_layer"] == "cells" && r["operator"] == "ml")
+            .MaxBy(r => double.Parse(r["misfit"], CultureInfo.InvariantCulture))!;
+        Assert.True(double.Parse(row["misfit"], CultureInfo.InvariantCulture) > 0.01);
+        int index = Enumerable.Range(0, 4).First(i => InteriorPoint(i).Id == row["cell_id"]);
+        var (_, lon, lat) = InteriorPoint(index);
         var p = await page.Page.EvaluateAsync<JsonElement>("([lon, lat]) => window.cepgeo.pointOf(lon, lat)", new[] { lon, lat });
         await page.Page.Mouse.MoveAsync(p.GetProperty("x").GetSingle(), p.GetProperty("y").GetSingle());
         await page.Page.WaitForFunctionAsync("() => document.body.dataset.hover");
         string hover = (await page.Body("hover"))!;
-        var row = TestCsv.Read(Path.Combine(analyzed.Dir, "cells.csv")).Single(r => r["cell_layer"] == "cells" && r["operator"] == "ml" && r["cell_id"] == cellId);
-        string misfit = (100 * double.Parse(row["misfit"], CultureInfo.InvariantCulture)).ToString(row["misfit"] == "0" ? "0" : "0.0", CultureInfo.GetCultureInfo("fr-FR"));
+        string misfit = Math.Round(100 * double.Parse(row["misfit"], CultureInfo.InvariantCulture), 1).ToString("0.#", CultureInfo.InvariantCulture).Replace('.', ',') + " %";
         Assert.Contains("Désalignement", hover);
         Assert.Contains(misfit, hover);
         using var labels = JsonDocument.Parse((await page.Body("labels"))!);
