@@ -171,13 +171,13 @@ public static class MapRenderer
             var c = scene.Result.Comparisons.First(x => x.Operator == key);
             var items = Choropleth(scene.Layers[0], c);
             using (var gapFill = Fill(GapFill))
-                foreach (var d in c.Defects.Where(d => d.Kind == "gap"))
+                foreach (var d in c.Defects.Where(d => d.Kind == DefectKind.Gap))
                 {
                     using var p = PathOf(scene.Defect(d));
                     canvas.DrawPath(p, gapFill);
                     Hatch(p, GapHatch, 45, 9, 1.6f);
                 }
-            foreach (var d in c.Defects.Where(d => d.Kind == "double_coverage"))
+            foreach (var d in c.Defects.Where(d => d.Kind == DefectKind.DoubleCoverage))
             {
                 using var p = PathOf(scene.Defect(d));
                 Hatch(p, DoubleHatch, 45, 7, 1.4f);
@@ -187,7 +187,7 @@ public static class MapRenderer
             // Straddles under the zone lines, thinner: on real data they follow most boundaries and
             // drawn on top at 2.6 px they turned the PACA maps purple (seen on misfit-bmo.png).
             using (var straddle = Line(StraddleLine, 1.8f))
-                foreach (var d in c.Defects.Where(d => d.Kind == "straddle"))
+                foreach (var d in c.Defects.Where(d => d.Kind == DefectKind.Straddle))
                 {
                     using var p = PathOf(scene.Defect(d));
                     canvas.DrawPath(p, straddle);
