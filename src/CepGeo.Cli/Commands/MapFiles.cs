@@ -44,23 +44,28 @@ internal static class MapFiles
         }
     }
 
-    /// <summary>Renders every map of the analysis and report.html; returns the names written.</summary>
+    /// <summary>Renders every map of the analysis, report.html and atlas.pdf; returns the names written.</summary>
     /// <param name="create">Opens an output by relative name.</param>
     /// <param name="mapsPrefix">Folder of the maps relative to report.html ("maps/" or "").</param>
+    /// <param name="byArea">Colour misfit maps by area even where the study has population weights.</param>
     public static List<string> Write(AnalysisResult result, Func<string, Stream> create, string mapsPrefix, string format,
-        MapText text, bool lambert93, bool print, string version, string date)
+        MapText text, bool lambert93, bool print, string version, string date, bool byArea = false)
     {
         using var fonts = LoadFonts();
-        var options = new MapOptions(fonts, text, version, date);
+        var content = ReportContent.Build(result);
+        var options = new MapOptions(fonts, text, version, date, byArea, content.Names);
+        // The report prints its maps at A4 portrait width: lettering 1.6 times larger keeps legends at 7 pt or more.
+        var printed = options with { TextScale = 1.6f };
         var scene = MapScene.Build(result, lambert93);
         var written = new List<string>();
         var embedded = new List<ReportMap>();
         foreach (var spec in MapRenderer.Plan(result))
         {
-            // The screen PNG is always drawn: report.html embeds it.
             using var png = new MemoryStream();
             MapRenderer.WritePng(png, scene, spec, options);
-            embedded.Add(new ReportMap(spec, MapRenderer.Title(scene, spec, text), png.ToArray()));
+            using var inReport = new MemoryStream();
+            MapRenderer.WritePng(inReport, scene, spec, printed);
+            embedded.Add(new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names), inReport.ToArray()));
             if (format is "png" or "both") written.Add(Save(create, mapsPrefix + spec.Name + ".png", png.ToArray()));
             if (format is "svg" or "both")
             {
@@ -76,12 +81,27 @@ internal static class MapFiles
                 written.Add(name);
             }
         }
+        // One zoomed map per fiche territoire, drawn side by side (each is independent of the others).
+        var fiches = new ReportMap[result.Infos[0].Ids.Count];
+        Parallel.For(0, fiches.Length, i =>
+        {
+            var spec = new MapSpec($"fiche-{result.Infos[0].Ids[i]}", MapKind.Territory, Cell: i);
+            using var png = new MemoryStream();
+            MapRenderer.WritePng(png, scene, spec, printed, FicheWidth);
+            fiches[i] = new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names), png.ToArray());
+        });
         using (var s = create("report.html"))
         using (var w = new StreamWriter(s, new UTF8Encoding(false)))
-            HtmlReport.Write(w, result, text, version, date, embedded);
+            HtmlReport.Write(w, result, text, version, date, embedded, content, fiches);
         written.Add("report.html");
+        using (var s = create("atlas.pdf"))
+            AtlasPdf.Write(s, scene, content, options, result.Study.Name);
+        written.Add("atlas.pdf");
         return written;
     }
+
+    /// <summary>Width of a fiche's map in report.html: sharp at A4 width, light enough for 287 of them.</summary>
+    public const int FicheWidth = 1200;
 
     private static string Save(Func<string, Stream> create, string name, byte[] bytes)
     {

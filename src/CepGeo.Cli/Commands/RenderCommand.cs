@@ -35,7 +35,7 @@ internal static class RenderCommand
         outDir ??= Path.Combine("out", new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(studyPath))!).Name, "maps");
         using var folder = OutputFolder.Open(outDir, force, StudyFiles.InputFiles(study, studyPath));
         var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release, loadSites: StudyFiles.LoadSites);
-        var written = MapFiles.Write(result, folder.Create, "", choices.Format, choices.Text, choices.Lambert93, choices.Print, CliApp.Version, choices.Date);
+        var written = MapFiles.Write(result, folder.Create, "", choices.Format, choices.Text, choices.Lambert93, choices.Print, CliApp.Version, choices.Date, choices.ByArea);
         string target = folder.Commit();
         context.Console.WriteLine($"{written.Count} files in {target}:");
         foreach (var name in written) context.Console.WriteLine("  " + name);
@@ -44,7 +44,7 @@ internal static class RenderCommand
 }
 
 /// <summary>The map options render and analyze share.</summary>
-internal sealed record MapChoices(string Format, MapText Text, bool Lambert93, bool Print, string Date);
+internal sealed record MapChoices(string Format, MapText Text, bool Lambert93, bool Print, string Date, bool ByArea = false);
 
 internal sealed class MapOptionSet
 {
@@ -56,6 +56,7 @@ internal sealed class MapOptionSet
 
     private readonly Option<bool> _lambert = new("--lambert93") { Description = "Draw maps in Lambert-93 (EPSG:2154) rather than the study's equal-area CRS" };
     private readonly Option<bool> _print = new("--print") { Description = "Also write A4 300 dpi PNGs (*-a4.png, 3508×2480 px)" };
+    private readonly Option<bool> _byArea = new("--by-area") { Description = "Colour misfit maps by area, not by population (the default where the study has weights)" };
     private readonly Option<string?> _date = new("--date") { Description = "Date printed on maps (default: today), e.g. 2026-05-01" };
 
     public static MapOptionSet Create()
@@ -71,6 +72,7 @@ internal sealed class MapOptionSet
         command.Options.Add(_lambert);
         command.Options.Add(_print);
         command.Options.Add(_date);
+        command.Options.Add(_byArea);
     }
 
     /// <summary>The maps speak the console's language (<c>--lang</c>, <c>CEPGEO_LANG</c>).</summary>
@@ -79,5 +81,6 @@ internal sealed class MapOptionSet
         text.Map,
         parsed.GetValue(_lambert),
         parsed.GetValue(_print),
-        parsed.GetValue(_date) ?? DateTime.Now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        parsed.GetValue(_date) ?? DateTime.Now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        parsed.GetValue(_byArea));
 }

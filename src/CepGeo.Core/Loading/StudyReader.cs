@@ -22,12 +22,14 @@ public static partial class StudyReader
     /// <summary>Key of the cells layer in outputs; no operator may take it.</summary>
     public const string CellsKey = "cells";
 
-    private static readonly string[] TopKeys = ["$schema", "name", "crs", "sources", "cells", "operators", "weights", "tolerances"];
+    private static readonly string[] TopKeys = ["$schema", "name", "crs", "sources", "cells", "operators", "weights", "tolerances", "shortNames"];
     private static readonly string[] CellsKeys = ["path", "id", "name", "label", "table"];
     private static readonly string[] OperatorKeys = ["key", "label", "path", "id", "name", "table", "sites"];
     private static readonly string[] SitesKeys = ["path", "id", "name", "table", "lon", "lat", "commune", "communeCode"];
     private static readonly string[] MemberListKeys =
         ["key", "label", "members", "communes", "codeField", "memberCode", "zoneCode", "zoneName", "crosswalk", "fromField", "toField", "sites"];
+    private static readonly string[] PostGisCellsKeys = ["postgis", "table", "geometry", "id", "name", "label"];
+    private static readonly string[] PostGisOperatorKeys = ["key", "postgis", "table", "geometry", "id", "name", "label", "sites"];
     private static readonly string[] WeightsKeys = ["path", "value", "label", "table"];
 
     private static readonly JsonDocumentOptions ParseOptions = new()
@@ -116,7 +118,8 @@ public static partial class StudyReader
             var (operators, sitesOnly) = ReadOperators(top);
             var weights = ReadWeights(top);
             var tolerances = ReadTolerances(top);
-            return new Study(name, crs, cells, operators, weights, tolerances, sources, sitesOnly);
+            var shortNames = ReadShortNames(top, [cells.Key, .. operators.Select(o => o.Key)]);
+            return new Study(name, crs, cells, operators, weights, tolerances, sources, sitesOnly, shortNames);
         }
 
         private string DefaultName()
@@ -149,6 +152,11 @@ public static partial class StudyReader
                 throw Fail("cells: missing; give the layer of coordination perimeters, e.g. \"cells\": { \"path\": \"cells.geojson\" }");
             if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("key", out _))
                 throw Fail($"cells.key: unknown key (the cells layer's key is always \"{CellsKey}\")");
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("postgis", out _))
+            {
+                var pg = Members(element, "cells", PostGisCellsKeys);
+                return ReadPostGis(pg, "cells", CellsKey);
+            }
             var cells = Members(element, "cells", CellsKeys);
             return new LayerSpec(
                 CellsKey,
@@ -176,9 +184,12 @@ public static partial class StudyReader
             {
                 string where = $"operators[{index}]";
                 bool isList = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("members", out _);
+                bool isTable = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("postgis", out _);
+                if (isTable && (isList || element.TryGetProperty("path", out _)))
+                    throw Fail($"{where}: give one of \"path\" (a file), \"members\" (a commune list) or \"postgis\" (a table), not several");
                 if (isList && element.TryGetProperty("path", out _))
                     throw Fail($"{where}: give either \"path\" (a polygon layer) or \"members\" (a commune list), not both");
-                var op = Members(element, where, isList ? MemberListKeys : OperatorKeys);
+                var op = Members(element, where, isTable ? PostGisOperatorKeys : isList ? MemberListKeys : OperatorKeys);
                 string key = RequiredString(op, where, "key");
                 if (!KeyPattern().IsMatch(key))
                     throw Fail($"{where}.key: \"{key}\" must be lower-case letters, digits and _ only ([a-z0-9_]+): it prefixes output columns");
@@ -188,6 +199,12 @@ public static partial class StudyReader
                     throw Fail($"{where}.key: duplicate key \"{key}\" (already operators[{first}])");
                 firstIndexOfKey[key] = index;
                 var sites = op.ContainsKey("sites") ? ReadSites(op, where) : null;
+                if (isTable)
+                {
+                    operators.Add(ReadPostGis(op, where, key) with { Sites = sites });
+                    index++;
+                    continue;
+                }
                 if (isList)
                 {
                     operators.Add(ReadMemberList(op, where, key) with { Sites = sites });
@@ -241,6 +258,21 @@ public static partial class StudyReader
             return spec;
         }
 
+        /// <summary>A layer read from a PostGIS table; the connection must not carry a password.</summary>
+        private LayerSpec ReadPostGis(Dictionary<string, JsonElement> members, string where, string key)
+        {
+            string connection = RequiredString(members, where, "postgis");
+            if (PostGisConnection.HasPassword(connection))
+                throw Fail($"{where}.postgis: the connection holds a password; a study is shared and kept, so leave it out and give it "
+                    + "through PGPASSWORD, ~/.pgpass or the environment");
+            string table = RequiredString(members, where, "table");
+            if (table.Count(ch => ch == '.') > 1 || table.StartsWith('.') || table.EndsWith('.'))
+                throw Fail($"{where}.table: \"{table}\" is not a table name; write schema.name (or name, in public)");
+            var spec = new PostGisSpec(connection, table, OptionalString(members, where, "geometry") ?? "geom");
+            return new LayerSpec(key, OptionalString(members, where, "label") ?? key, "postgis:" + table,
+                OptionalString(members, where, "id"), OptionalString(members, where, "name"), PostGis: spec);
+        }
+
         /// <summary>An operator given as a commune list, dissolved over a commune map when the study is run.</summary>
         private LayerSpec ReadMemberList(Dictionary<string, JsonElement> op, string where, string key)
         {
@@ -272,6 +304,30 @@ public static partial class StudyReader
             return new WeightsSpec(path, value,
                 OptionalString(weights, "weights", "label") ?? value,
                 OptionalString(weights, "weights", "table"));
+        }
+
+        /// <summary><c>"shortNames": { "ml": { "id": "label", … }, "cells": { … } }</c>: display labels by layer and id.</summary>
+        private Dictionary<string, IReadOnlyDictionary<string, string>>? ReadShortNames(Dictionary<string, JsonElement> top, string[] layerKeys)
+        {
+            if (!top.TryGetValue("shortNames", out var element) || element.ValueKind == JsonValueKind.Null) return null;
+            var layers = Members(element, "shortNames", layerKeys);
+            var result = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+            foreach (var (key, labels) in layers)
+            {
+                string where = Join("shortNames", key);
+                if (labels.ValueKind != JsonValueKind.Object)
+                    throw Fail($"{where}: expected an object mapping feature ids to short labels, not {Describe(labels)}");
+                var map = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var p in labels.EnumerateObject())
+                {
+                    if (p.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(p.Value.GetString()))
+                        throw Fail($"{Join(where, p.Name)}: a short label must be a non-empty string, not {Describe(p.Value)}");
+                    if (!map.TryAdd(p.Name, p.Value.GetString()!))
+                        throw Fail($"{Join(where, p.Name)}: given twice");
+                }
+                result[key] = map;
+            }
+            return result;
         }
 
         private Tolerances ReadTolerances(Dictionary<string, JsonElement> top)

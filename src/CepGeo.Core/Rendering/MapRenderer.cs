@@ -14,16 +14,25 @@ public enum MapKind
 
     /// <summary>One operator's zones coloured by misfit against another operator's.</summary>
     Pair,
+
+    /// <summary>A fiche territoire: one cell, zoomed, its communes outlined and every operator's zones labelled.</summary>
+    Territory,
 }
 
 /// <summary>One map to draw; <see cref="Name"/> is its file name without extension.</summary>
-public sealed record MapSpec(string Name, MapKind Kind, string? Operator = null, string? Against = null);
+/// <param name="Cell">The cell of a <see cref="MapKind.Territory"/> map (its index in the cells layer).</param>
+public sealed record MapSpec(string Name, MapKind Kind, string? Operator = null, string? Against = null, int Cell = -1);
 
 /// <summary>What a map is lettered with. The date is the caller's: Core reads no clock.</summary>
-public sealed record MapOptions(MapFonts Fonts, MapText Text, string Version, string Date);
+/// <param name="ByArea">Colour misfit maps by area even where the study has population weights (the default is population).</param>
+/// <param name="Names">Display names of cells and zones (cleaned, or the study's short names); null for the raw names.</param>
+/// <param name="TextScale">Lettering size relative to the screen map: 1 on screen maps; 1.5 on maps printed at A4 portrait
+/// width (report, atlas), so that legends stay at 7 pt or more on paper.</param>
+public sealed record MapOptions(MapFonts Fonts, MapText Text, string Version, string Date, bool ByArea = false, DisplayNames? Names = null, float TextScale = 1);
 
 /// <summary>What a drawn map holds where (the legend's colour swatches), for tests and the report.</summary>
-public sealed record MapKey(IReadOnlyList<(SKRect Rect, SKColor Color)> Swatches, IReadOnlyList<string> LegendLabels);
+/// <param name="Labels">Every label drawn on the map, with its box in pixels.</param>
+public sealed record MapKey(IReadOnlyList<(SKRect Rect, SKColor Color)> Swatches, IReadOnlyList<string> LegendLabels, IReadOnlyList<(string Text, SKRect Box)> Labels);
 
 /// <summary>
 /// Draws the static maps of an analysis on a Skia canvas: a PNG or SVG stream, screen or print size.
@@ -39,6 +48,8 @@ public static class MapRenderer
     public static readonly SKColor DoubleHatch = MisfitClasses.Sk(PlannerStyle.DoubleCoverage.Color);
     public static readonly SKColor StraddleLine = MisfitClasses.Sk(PlannerStyle.Straddle.Color);
     public static readonly SKColor ZoneLine = new(0x08, 0x30, 0x6B);
+    public static readonly SKColor CellLine = new(0x22, 0x22, 0x22);
+    public static readonly SKColor Halo = SKColors.White;
 
     /// <summary>The maps of an analysis: overview, one choropleth per operator, one per operator pair.</summary>
     public static IReadOnlyList<MapSpec> Plan(AnalysisResult r)
@@ -50,13 +61,18 @@ public static class MapRenderer
         return maps;
     }
 
-    public static string Title(MapScene scene, MapSpec spec, MapText t)
+    /// <summary>Whether misfit colours count people (the default where the study has weights) or km².</summary>
+    public static bool ByPopulation(MapScene scene, bool byArea) => scene.Result.HasWeights && !byArea;
+
+    public static string Title(MapScene scene, MapSpec spec, MapText t, bool byArea = false, DisplayNames? names = null)
     {
         var r = scene.Result;
         return spec.Kind switch
         {
             MapKind.Overview => t.OverviewTitle(r.Study.Name),
-            MapKind.Misfit => t.MisfitTitle(r.Infos[0].Label, scene.Info(spec.Operator!).Label),
+            MapKind.Misfit => t.MisfitTitle(r.Infos[0].Label, scene.Info(spec.Operator!).Label)
+                + (ByPopulation(scene, byArea) ? t.T(" (en population)", " (by population)") : t.T(" (en surface)", " (by area)")),
+            MapKind.Territory => t.T("Territoire : ", "Area: ") + (names?.Of("cells", r.Infos[0].Ids[spec.Cell]) ?? r.Infos[0].Names[spec.Cell]),
             _ => t.PairTitle(scene.Info(spec.Operator!).Label, scene.Info(spec.Against!).Label),
         };
     }
@@ -64,7 +80,7 @@ public static class MapRenderer
     public static MapKey WritePng(Stream stream, MapScene scene, MapSpec spec, MapOptions options, int width = MapLayout.ScreenWidth, int? height = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var layout = new MapLayout(scene.Extent, width, height);
+        var layout = new MapLayout(Extent(scene, spec), width, height);
         using var surface = SKSurface.Create(new SKImageInfo(layout.Width, layout.Height, SKColorType.Rgba8888, SKAlphaType.Premul))
             ?? throw new InvalidOperationException($"Skia could not allocate a {layout.Width}×{layout.Height} surface");
         var key = Draw(surface.Canvas, layout, scene, spec, options);
@@ -77,13 +93,24 @@ public static class MapRenderer
     public static MapKey WriteSvg(Stream stream, MapScene scene, MapSpec spec, MapOptions options, int width = MapLayout.ScreenWidth, int? height = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var layout = new MapLayout(scene.Extent, width, height);
+        var layout = new MapLayout(Extent(scene, spec), width, height);
         using var managed = new SKManagedWStream(stream);
         MapKey key;
         using (var canvas = SKSvgCanvas.Create(SKRect.Create(layout.Width, layout.Height), managed))
             key = Draw(canvas, layout, scene, spec, options);
         managed.Flush();
         return key;
+    }
+
+    /// <summary>What a map frames: the whole territory, or one cell and a margin around it.</summary>
+    public static NetTopologySuite.Geometries.Envelope Extent(MapScene scene, MapSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(scene);
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Kind != MapKind.Territory) return scene.Extent;
+        var env = new NetTopologySuite.Geometries.Envelope(scene.Layers[0][spec.Cell].EnvelopeInternal);
+        env.ExpandBy(Math.Max(env.Width, env.Height) * 0.12);
+        return env;
     }
 
     /// <summary>Draws one whole map sheet on a canvas of the layout's size.</summary>
@@ -102,26 +129,33 @@ public static class MapRenderer
         {
             MapKind.Overview => d.Overview(),
             MapKind.Misfit => d.Misfit(spec.Operator!),
+            MapKind.Territory => d.Territory(spec.Cell),
             _ => d.Pair(spec.Operator!, spec.Against!),
         };
         canvas.Restore();
         d.Frame();
-        d.Header(Title(scene, spec, options.Text), Subtitle(scene, spec, options.Text));
+        d.Header(Title(scene, spec, options.Text, options.ByArea, options.Names), Subtitle(scene, spec, options));
         float bottom = d.Legend(legend);
         d.ScaleAndNorth(bottom);
         d.Footer();
-        return new MapKey(d.Swatches, legend.Select(l => l.Label).ToList());
+        return new MapKey(d.Swatches, legend.Select(l => l.Label).ToList(), d.Placed);
     }
 
-    private static string Subtitle(MapScene scene, MapSpec spec, MapText t)
+    private static string Subtitle(MapScene scene, MapSpec spec, MapOptions o)
     {
         var r = scene.Result;
+        var t = o.Text;
         return spec.Kind switch
         {
             MapKind.Overview => t.T($"{r.Infos[0].Label} ({r.Infos[0].Ids.Count}) et les zones de {r.Infos.Count - 1} réseaux d'opérateurs",
                 $"{r.Infos[0].Label} ({r.Infos[0].Ids.Count}) and the zones of {r.Infos.Count - 1} operator networks"),
-            MapKind.Misfit => t.T("Part de chaque cellule à réaffecter pour que les zones s'y emboîtent (0 = alignée)",
-                "Share of each cell to reassign for the zones to nest in it (0 = aligned)"),
+            MapKind.Misfit => ByPopulation(scene, o.ByArea)
+                ? t.T("Part des habitants de chaque territoire qui devraient changer de zone ou de territoire pour que les limites s'emboîtent (0 = aligné)",
+                    "Share of each area's people who would have to change zone or area for the limits to nest (0 = aligned)")
+                : t.T("Part de la surface de chaque territoire à réaffecter pour que les limites s'emboîtent (0 = aligné)",
+                    "Share of each area's surface to reassign for the limits to nest (0 = aligned)"),
+            MapKind.Territory => t.T($"Communes, territoires voisins et zones d'intervention de {r.Infos.Count - 1} réseaux",
+                $"Communes, neighbouring areas and the service areas of {r.Infos.Count - 1} networks"),
             _ => t.T($"Zones de « {scene.Info(spec.Operator!).Label} » colorées selon leur désalignement avec « {scene.Info(spec.Against!).Label} »",
                 $"Zones of \"{scene.Info(spec.Operator!).Label}\" coloured by their misfit against \"{scene.Info(spec.Against!).Label}\""),
         };
@@ -137,9 +171,14 @@ public static class MapRenderer
     private sealed class Drawing(SKCanvas canvas, MapLayout layout, MapScene scene, MapOptions options)
     {
         private readonly float _u = layout.U;
+
+        // Lettering: the layout unit times the options' text scale (larger on maps printed at page width).
+        private readonly float _f = layout.U * options.TextScale;
         private readonly MapText _t = options.Text;
 
         public List<(SKRect, SKColor)> Swatches { get; } = [];
+
+        public List<(string Text, SKRect Box)> Placed { get; } = [];
 
         public List<LegendItem> Overview()
         {
@@ -161,7 +200,7 @@ public static class MapRenderer
                 StrokeAll(scene.Layers[k], paint);
                 items.Add(new(scene.Result.Infos[k].Label, r => canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, OperatorPaint(op, n))));
             }
-            Labels(cells, scene.Result.Infos[0].Names);
+            Labels(cells, Enumerable.Range(0, cells.Count).Select(CellName).ToList());
             return items;
         }
 
@@ -169,45 +208,148 @@ public static class MapRenderer
         {
             int k = scene.LayerIndex(key);
             var c = scene.Result.Comparisons.First(x => x.Operator == key);
-            var items = Choropleth(scene.Layers[0], c);
+            bool byPop = ByPopulation(scene, options.ByArea);
+            var items = Choropleth(scene.Layers[0], c, byPop);
+            var gaps = c.Defects.Where(d => d.Kind == DefectKind.Gap).ToList();
+            var doubles = c.Defects.Where(d => d.Kind == DefectKind.DoubleCoverage).ToList();
+            var straddles = c.Defects.Where(d => d.Kind == DefectKind.Straddle).ToList();
             using (var gapFill = Fill(GapFill))
-                foreach (var d in c.Defects.Where(d => d.Kind == DefectKind.Gap))
+                foreach (var d in gaps)
                 {
                     using var p = PathOf(scene.Defect(d));
                     canvas.DrawPath(p, gapFill);
                     Hatch(p, GapHatch, 45, 9, 1.6f);
                 }
-            foreach (var d in c.Defects.Where(d => d.Kind == DefectKind.DoubleCoverage))
+            foreach (var d in doubles)
             {
                 using var p = PathOf(scene.Defect(d));
                 Hatch(p, DoubleHatch, 45, 7, 1.4f);
                 Hatch(p, DoubleHatch, -45, 7, 1.4f);
             }
-            StrokeAll(scene.Layers[0], Line(new SKColor(0x60, 0x60, 0x60), 0.9f));
             // Straddles under the zone lines, thinner: on real data they follow most boundaries and
             // drawn on top at 2.6 px they turned the PACA maps purple (seen on misfit-bmo.png).
-            using (var straddle = Line(StraddleLine, 1.8f))
-                foreach (var d in c.Defects.Where(d => d.Kind == DefectKind.Straddle))
-                {
-                    using var p = PathOf(scene.Defect(d));
-                    canvas.DrawPath(p, straddle);
-                }
+            // A white halo under them keeps them visible on the two red classes.
+            StrokeAll(straddles.Select(scene.Defect), Line(Halo, 3.6f));
+            StrokeAll(straddles.Select(scene.Defect), Line(StraddleLine, 1.8f));
+            // Every boundary drawn on a white halo: dark lines alone vanish on the darkest classes.
+            StrokeAll(scene.Layers[0], Line(Halo, 3.4f));
+            StrokeAll(scene.Layers[0], Line(CellLine, 1.3f));
+            StrokeAll(scene.Layers[k], Line(Halo, 4.2f, [10, 5]));
             StrokeAll(scene.Layers[k], Line(ZoneLine, 2.2f, [10, 5]));
-            items.Add(new(_t.Gap, r => { using var p = RectPath(r); canvas.DrawRect(r, Fill(GapFill)); Hatch(p, GapHatch, 45, 9, 1.6f); canvas.DrawRect(r, Line(Ink, 0.8f)); }));
-            items.Add(new(_t.Double, r => { using var p = RectPath(r); canvas.DrawRect(r, Fill(MisfitClasses.Colors[0])); Hatch(p, DoubleHatch, 45, 7, 1.4f); Hatch(p, DoubleHatch, -45, 7, 1.4f); canvas.DrawRect(r, Line(Ink, 0.8f)); }));
-            items.Add(new(_t.Straddle, r => canvas.DrawRect(Inset(r, 2), Line(StraddleLine, 1.8f))));
-            items.Add(new(_t.Cells, r => canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(new SKColor(0x60, 0x60, 0x60), 0.9f))));
+            Labels(scene.Layers[0], Enumerable.Range(0, scene.Layers[0].Count).Select(i => CellName(i)).ToList(),
+                Enumerable.Range(0, scene.Layers[0].Count).Select(i => _t.N(Value(c.Cells[i], byPop), "0.00")).ToList());
+            if (gaps.Count > 0)
+                items.Add(new(_t.Gap, r => { using var p = RectPath(r); canvas.DrawRect(r, Fill(GapFill)); Hatch(p, GapHatch, 45, 9, 1.6f); canvas.DrawRect(r, Line(Ink, 0.8f)); }));
+            if (doubles.Count > 0)
+                items.Add(new(_t.Double, r => { using var p = RectPath(r); canvas.DrawRect(r, Fill(MisfitClasses.Colors[0])); Hatch(p, DoubleHatch, 45, 7, 1.4f); Hatch(p, DoubleHatch, -45, 7, 1.4f); canvas.DrawRect(r, Line(Ink, 0.8f)); }));
+            if (straddles.Count > 0)
+                items.Add(new(_t.Straddle, r => canvas.DrawRect(Inset(r, 2), Line(StraddleLine, 1.8f))));
+            items.Add(new(_t.Cells, r => { canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(Halo, 3.4f)); canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(CellLine, 1.3f)); }));
             items.Add(new(_t.Zones(scene.Info(key).Label), r => canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(ZoneLine, 2.2f, [10, 5]))));
-            items.Add(new(_t.Alignment(c.Summary.Alignment), null, Heading: true));
+            double? alignment = byPop ? c.Summary.PopAlignment : c.Summary.Alignment;
+            items.Add(new(_t.Alignment(alignment ?? c.Summary.Alignment) + _t.T(" (1 − désalignement moyen" + (byPop ? ", pondéré par la population)" : ", pondéré par la surface)"),
+                " (1 − mean misfit" + (byPop ? ", weighted by population)" : ", weighted by area)")), null, Heading: true));
             return items;
         }
+
+        /// <summary>A fiche's map: the cell and its neighbours, communes outlined, each operator's zones and their names.</summary>
+        public List<LegendItem> Territory(int cell)
+        {
+            var r = scene.Result;
+            var cells = scene.Layers[0];
+            var view = layout.Map;
+            var (x0, y1) = layout.ToWorld(view.Left, view.Top);
+            var (x1, y0) = layout.ToWorld(view.Right, view.Bottom);
+            var box = new Envelope(x0, x1, y0, y1);
+            bool Near(Geometry g) => g.EnvelopeInternal.Intersects(box);
+            using (var other = Fill(new SKColor(0xF2, 0xF2, 0xF2)))
+                foreach (var g in cells.Where(Near))
+                {
+                    using var p = PathOf(g);
+                    canvas.DrawPath(p, other);
+                }
+            using (var own = Fill(CellFill))
+            using (var p = PathOf(cells[cell]))
+                canvas.DrawPath(p, own);
+            var items = new List<LegendItem>
+            {
+                new(_t.T("Le territoire", "The area"), rr => { canvas.DrawRect(rr, Fill(CellFill)); canvas.DrawRect(rr, Line(Ink, 3f)); }),
+            };
+            if (scene.Units is { } units)
+            {
+                StrokeAll(units.Where(Near), Line(new SKColor(0xA8, 0xA8, 0xA8), 0.7f));
+                items.Add(new(_t.T("Communes", "Communes"), rr => canvas.DrawRect(Inset(rr, 3), Line(new SKColor(0xA8, 0xA8, 0xA8), 0.7f))));
+            }
+            StrokeAll(cells.Where(Near), Line(new SKColor(0x77, 0x77, 0x77), 1.4f));
+            int n = scene.Layers.Count - 1;
+            var labels = new List<(string Text, Geometry Where, SKColor Color)>();
+            for (int k = 1; k <= n; k++)
+            {
+                int op = k - 1;
+                StrokeAll(scene.Layers[k].Where(Near), Line(Halo, 4.4f));
+                StrokeAll(scene.Layers[k].Where(Near), Line(OperatorColor(op), 2.2f, OperatorDash(op)));
+                items.Add(new(r.Infos[k].Label, rr => canvas.DrawLine(rr.Left, rr.MidY, rr.Right, rr.MidY, Line(OperatorColor(op), 2.2f, OperatorDash(op)))));
+                var c = r.Comparisons[op];
+                string cellId = r.Infos[0].Ids[cell];
+                var info = r.Infos[k];
+                foreach (var pm in c.Pairs.Where(x => x.CellId == cellId && x.Significant).OrderByDescending(x => x.AreaKm2))
+                {
+                    int z = info.Ids.ToList().IndexOf(pm.ZoneId);
+                    if (z < 0) continue;
+                    var inCell = SafeIntersection(scene.Layers[k][z], cells[cell]);
+                    labels.Add((options.Names?.Of(info.Key, pm.ZoneId) ?? info.Names[z], inCell, OperatorColor(op)));
+                }
+            }
+            StrokeAll([cells[cell]], Line(Halo, 6f));
+            StrokeAll([cells[cell]], Line(Ink, 3f));
+            ZoneLabels(labels);
+            return items;
+        }
+
+        private static Geometry SafeIntersection(Geometry a, Geometry b)
+        {
+            try { return NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(a, b, NetTopologySuite.Operation.OverlayNG.OverlayNG.INTERSECTION); }
+            catch (NetTopologySuite.Geometries.TopologyException) { return b; }
+        }
+
+        /// <summary>Zone names at a point inside their part of the cell, in the operator's colour, nudged down when they would overlap.</summary>
+        private void ZoneLabels(List<(string Text, Geometry Where, SKColor Color)> labels)
+        {
+            using var font = new SKFont(options.Fonts.Bold, 14 * _f);
+            using var halo = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Stroke, StrokeWidth = 4f * _f, IsAntialias = true, StrokeJoin = SKStrokeJoin.Round };
+            foreach (var (text, where, color) in labels)
+            {
+                if (where.IsEmpty) continue;
+                var pt = where.InteriorPoint;
+                var at = layout.ToPixel(pt.X, pt.Y);
+                float w = font.MeasureText(text);
+                for (int attempt = 0; attempt < 8; attempt++)
+                {
+                    float dy = (attempt % 2 == 0 ? 1 : -1) * ((attempt + 1) / 2) * 18 * _f;
+                    var labelBox = new SKRect(at.X - w / 2 - 2 * _f, at.Y + dy - 13 * _f, at.X + w / 2 + 2 * _f, at.Y + dy + 4 * _f);
+                    if (Placed.Any(p => p.Box.IntersectsWith(labelBox))) continue;
+                    if (!layout.Map.Contains(labelBox)) labelBox.Offset(Math.Clamp(0, layout.Map.Left - labelBox.Left, layout.Map.Right - labelBox.Right), 0);
+                    Placed.Add((text, labelBox));
+                    canvas.DrawText(text, labelBox.MidX, labelBox.Bottom - 4 * _f, SKTextAlign.Center, font, halo);
+                    using var ink = Fill(Darker(color));
+                    canvas.DrawText(text, labelBox.MidX, labelBox.Bottom - 4 * _f, SKTextAlign.Center, font, ink);
+                    break;
+                }
+            }
+        }
+
+        private static SKColor Darker(SKColor c) => new((byte)(c.Red * 0.7), (byte)(c.Green * 0.7), (byte)(c.Blue * 0.7));
+
+        private string CellName(int i) => options.Names?.Of("cells", scene.Result.Infos[0].Ids[i]) ?? scene.Result.Infos[0].Names[i];
+
+        private static double Value(CellMetric m, bool byPop) => byPop ? m.PopMisfit ?? m.Misfit : m.Misfit;
 
         public List<LegendItem> Pair(string a, string b)
         {
             int ka = scene.LayerIndex(a), kb = scene.LayerIndex(b);
             var c = scene.Result.OperatorPairs.First(x => x.CellLayer == a && x.Operator == b);
             // The units coloured here are the first operator's zones, and the legend counts them as zones.
-            var items = Choropleth(scene.Layers[ka], c, _t.ZoneCount);
+            var items = Choropleth(scene.Layers[ka], c, ByPopulation(scene, options.ByArea), _t.ZoneCount);
             StrokeAll(scene.Layers[ka], Line(new SKColor(0x40, 0x40, 0x40), 1.2f));
             // Not the operator's overview colour: orange or green lines vanish on the YlOrRd fills.
             StrokeAll(scene.Layers[kb], Line(ZoneLine, 2.2f, [10, 5]));
@@ -218,13 +360,13 @@ public static class MapRenderer
         }
 
         /// <summary>Fills each unit with the colour of its misfit class; returns the class legend.</summary>
-        private List<LegendItem> Choropleth(IReadOnlyList<Geometry> units, Comparison c, Func<int, string>? countLabel = null)
+        private List<LegendItem> Choropleth(IReadOnlyList<Geometry> units, Comparison c, bool byPop, Func<int, string>? countLabel = null)
         {
             countLabel ??= _t.CellCount;
             var counts = new int[MisfitClasses.Count];
             for (int i = 0; i < units.Count; i++)
             {
-                int cls = MisfitClasses.ClassOf(c.Cells[i].Misfit);
+                int cls = MisfitClasses.ClassOf(Value(c.Cells[i], byPop));
                 counts[cls]++;
                 using var p = PathOf(units[i]);
                 using var fill = Fill(MisfitClasses.Colors[cls]);
@@ -232,7 +374,7 @@ public static class MapRenderer
             }
             var items = new List<LegendItem>
             {
-                new(_t.MisfitLegend, null, Heading: true),
+                new(_t.MisfitLegend + (byPop ? _t.T(" en population", " by population") : _t.T(" en surface", " by area")), null, Heading: true),
             };
             var b = MisfitClasses.Bounds;
             for (int i = 0; i < MisfitClasses.Count; i++)
@@ -244,23 +386,35 @@ public static class MapRenderer
             return items;
         }
 
-        /// <summary>Cell names inside their cells, largest cells first, skipping any that would overlap.</summary>
-        private void Labels(IReadOnlyList<Geometry> units, IReadOnlyList<string> names)
+        /// <summary>
+        /// Cell names (and, on misfit maps, their value under them) inside their cells, largest cells first, on a white
+        /// halo. A label that would overlap another is tried again smaller; only then is it left out.
+        /// </summary>
+        private void Labels(IReadOnlyList<Geometry> units, IReadOnlyList<string> names, IReadOnlyList<string>? values = null)
         {
-            using var font = new SKFont(options.Fonts.Regular, 13 * _u);
-            using var halo = new SKPaint { Color = SKColors.White.WithAlpha(230), Style = SKPaintStyle.Stroke, StrokeWidth = 3.2f * _u, IsAntialias = true, StrokeJoin = SKStrokeJoin.Round };
             using var ink = Fill(Ink);
-            var placed = new List<SKRect>();
-            foreach (int i in Enumerable.Range(0, units.Count).OrderByDescending(i => units[i].Area))
+            foreach (float size in new[] { 13f, 9.5f })
             {
-                var pt = units[i].InteriorPoint;
-                var at = layout.ToPixel(pt.X, pt.Y);
-                float w = font.MeasureText(names[i]);
-                var box = new SKRect(at.X - w / 2 - 2 * _u, at.Y - 11 * _u, at.X + w / 2 + 2 * _u, at.Y + 5 * _u);
-                if (!layout.Map.Contains(box) || placed.Any(p => p.IntersectsWith(box))) continue;
-                placed.Add(box);
-                canvas.DrawText(names[i], at.X, at.Y, SKTextAlign.Center, font, halo);
-                canvas.DrawText(names[i], at.X, at.Y, SKTextAlign.Center, font, ink);
+                using var font = new SKFont(options.Fonts.Regular, size * _f);
+                using var bold = new SKFont(options.Fonts.Bold, size * _f);
+                using var halo = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Stroke, StrokeWidth = size / 4 * _f, IsAntialias = true, StrokeJoin = SKStrokeJoin.Round };
+                float line = size * 1.2f * _f;
+                foreach (int i in Enumerable.Range(0, units.Count).OrderByDescending(i => units[i].Area))
+                {
+                    if (Placed.Any(p => p.Text.StartsWith(names[i] + "\n", StringComparison.Ordinal) || p.Text == names[i])) continue;
+                    var pt = units[i].InteriorPoint;
+                    var at = layout.ToPixel(pt.X, pt.Y);
+                    float w = Math.Max(font.MeasureText(names[i]), values is null ? 0 : bold.MeasureText(values[i]));
+                    float h = values is null ? line : 2 * line;
+                    var box = new SKRect(at.X - w / 2 - 2 * _f, at.Y - size * _f, at.X + w / 2 + 2 * _f, at.Y - size * _f + h + 3 * _f);
+                    if (!layout.Map.Contains(box) || Placed.Any(p => p.Box.IntersectsWith(box))) continue;
+                    Placed.Add((values is null ? names[i] : names[i] + "\n" + values[i], box));
+                    canvas.DrawText(names[i], at.X, at.Y, SKTextAlign.Center, font, halo);
+                    canvas.DrawText(names[i], at.X, at.Y, SKTextAlign.Center, font, ink);
+                    if (values is null) continue;
+                    canvas.DrawText(values[i], at.X, at.Y + line, SKTextAlign.Center, bold, halo);
+                    canvas.DrawText(values[i], at.X, at.Y + line, SKTextAlign.Center, bold, ink);
+                }
             }
         }
 
@@ -272,46 +426,48 @@ public static class MapRenderer
 
         public void Header(string title, string subtitle)
         {
-            using var big = new SKFont(options.Fonts.Bold, 28 * _u);
-            using var small = new SKFont(options.Fonts.Regular, 16 * _u);
+            // At text scale 1 the title is as before; larger scales grow it less, to stay in its band.
+            float titleSize = options.TextScale > 1 ? 24 * _f : 28 * _u;
+            using var big = new SKFont(options.Fonts.Bold, titleSize);
+            using var small = new SKFont(options.Fonts.Regular, 16 * _f);
             using var ink = Fill(Ink);
             using var grey = Fill(new SKColor(0x55, 0x55, 0x55));
-            canvas.DrawText(Fit(title, big, layout.Title.Width), layout.Title.Left, layout.Title.Top + 36 * _u, SKTextAlign.Left, big, ink);
-            canvas.DrawText(Fit(subtitle, small, layout.Title.Width), layout.Title.Left, layout.Title.Top + 70 * _u, SKTextAlign.Left, small, grey);
+            canvas.DrawText(Fit(title, big, layout.Title.Width), layout.Title.Left, layout.Title.Top + titleSize * 1.28f, SKTextAlign.Left, big, ink);
+            canvas.DrawText(Fit(subtitle, small, layout.Title.Width), layout.Title.Left, options.TextScale > 1 ? layout.Title.Bottom - 8 * _u : layout.Title.Top + 70 * _u, SKTextAlign.Left, small, grey);
         }
 
         /// <summary>Draws the legend from the top of its panel; returns the y where it ended.</summary>
         public float Legend(List<LegendItem> items)
         {
             var box = layout.Legend;
-            using var font = new SKFont(options.Fonts.Regular, 14 * _u);
-            using var bold = new SKFont(options.Fonts.Bold, 15 * _u);
+            using var font = new SKFont(options.Fonts.Regular, 14 * _f);
+            using var bold = new SKFont(options.Fonts.Bold, 15 * _f);
             using var ink = Fill(Ink);
-            float y = box.Top + 8 * _u, x = box.Left + 8 * _u, textX = x + 52 * _u, width = box.Right - textX;
+            float y = box.Top + 8 * _f, x = box.Left + 8 * _f, textX = x + 52 * _f, width = box.Right - textX;
             foreach (var item in items)
             {
                 if (item.Heading)
                 {
-                    y += 8 * _u;
-                    foreach (var line in Wrap(item.Label, bold, box.Width - 16 * _u))
+                    y += 8 * _f;
+                    foreach (var line in Wrap(item.Label, bold, box.Width - 16 * _f))
                     {
-                        canvas.DrawText(line, x, y + 15 * _u, SKTextAlign.Left, bold, ink);
-                        y += 21 * _u;
+                        canvas.DrawText(line, x, y + 15 * _f, SKTextAlign.Left, bold, ink);
+                        y += 21 * _f;
                     }
-                    y += 4 * _u;
+                    y += 4 * _f;
                     continue;
                 }
-                var swatch = new SKRect(x, y, x + 40 * _u, y + 22 * _u);
+                var swatch = new SKRect(x, y, x + 40 * _f, y + 22 * _f);
                 item.Swatch?.Invoke(swatch);
                 if (item.Color is SKColor color) Swatches.Add((swatch, color));
                 var lines = Wrap(item.Label, font, width);
-                float ty = y + 16 * _u;
+                float ty = y + 16 * _f;
                 foreach (var line in lines)
                 {
                     canvas.DrawText(line, textX, ty, SKTextAlign.Left, font, ink);
-                    ty += 18 * _u;
+                    ty += 18 * _f;
                 }
-                y += Math.Max(30 * _u, lines.Count * 18 * _u + 10 * _u);
+                y += Math.Max(30 * _f, lines.Count * 18 * _f + 10 * _f);
             }
             return y;
         }
@@ -320,57 +476,57 @@ public static class MapRenderer
         public void ScaleAndNorth(float legendBottom)
         {
             var box = layout.Legend;
-            using var font = new SKFont(options.Fonts.Regular, 13 * _u);
+            using var font = new SKFont(options.Fonts.Regular, 13 * _f);
             using var ink = Fill(Ink);
             using var white = Fill(SKColors.White);
             using var outline = Line(Ink, 1);
 
             // Scale bar: a round length near 200 layout units, in two halves.
             double kmPerPixel = 1 / (layout.PixelsPerMetre * 1000);
-            double km = NiceNumber(200 * _u * kmPerPixel);
+            double km = NiceNumber(200 * _f * kmPerPixel);
             float len = (float)(km / kmPerPixel);
-            float x0 = box.Left + 8 * _u, y0 = box.Bottom - 40 * _u, h = 8 * _u;
+            float x0 = box.Left + 8 * _f, y0 = box.Bottom - 40 * _f, h = 8 * _f;
             canvas.DrawRect(new SKRect(x0, y0, x0 + len / 2, y0 + h), ink);
             canvas.DrawRect(new SKRect(x0 + len / 2, y0, x0 + len, y0 + h), white);
             canvas.DrawRect(new SKRect(x0, y0, x0 + len, y0 + h), outline);
-            canvas.DrawText("0", x0, y0 + h + 16 * _u, SKTextAlign.Center, font, ink);
-            canvas.DrawText(_t.N(km / 2), x0 + len / 2, y0 + h + 16 * _u, SKTextAlign.Center, font, ink);
-            canvas.DrawText(_t.N(km) + " km", x0 + len, y0 + h + 16 * _u, SKTextAlign.Center, font, ink);
+            canvas.DrawText("0", x0, y0 + h + 16 * _f, SKTextAlign.Center, font, ink);
+            canvas.DrawText(_t.N(km / 2), x0 + len / 2, y0 + h + 16 * _f, SKTextAlign.Center, font, ink);
+            canvas.DrawText(_t.N(km) + " km", x0 + len, y0 + h + 16 * _f, SKTextAlign.Center, font, ink);
 
             // North arrow: true north at the map's centre (LAEA grid north is rotated off the central meridian).
             var (dx, dy) = scene.NorthStep(scene.Extent.Centre.X, scene.Extent.Centre.Y);
             float angle = (float)(Math.Atan2(dx, dy) * 180 / Math.PI);
-            var centre = new SKPoint(box.Right - 36 * _u, box.Bottom - 56 * _u);
+            var centre = new SKPoint(box.Right - 36 * _f, box.Bottom - 56 * _f);
             canvas.Save();
             canvas.RotateDegrees(angle, centre.X, centre.Y);
             using var builder = new SKPathBuilder();
-            builder.MoveTo(centre.X, centre.Y - 26 * _u);
-            builder.LineTo(centre.X + 11 * _u, centre.Y + 14 * _u);
-            builder.LineTo(centre.X, centre.Y + 6 * _u);
-            builder.LineTo(centre.X - 11 * _u, centre.Y + 14 * _u);
+            builder.MoveTo(centre.X, centre.Y - 26 * _f);
+            builder.LineTo(centre.X + 11 * _f, centre.Y + 14 * _f);
+            builder.LineTo(centre.X, centre.Y + 6 * _f);
+            builder.LineTo(centre.X - 11 * _f, centre.Y + 14 * _f);
             builder.Close();
             using var arrow = builder.Detach();
             canvas.DrawPath(arrow, ink);
             canvas.Restore();
-            using var bold = new SKFont(options.Fonts.Bold, 15 * _u);
-            canvas.DrawText("N", centre.X, centre.Y + 34 * _u, SKTextAlign.Center, bold, ink);
+            using var bold = new SKFont(options.Fonts.Bold, 15 * _f);
+            canvas.DrawText("N", centre.X, centre.Y + 34 * _f, SKTextAlign.Center, bold, ink);
             _ = legendBottom;
         }
 
         public void Footer()
         {
             var r = scene.Result;
-            using var font = new SKFont(options.Fonts.Regular, 12.5f * _u);
+            using var font = new SKFont(options.Fonts.Regular, 12.5f * _f);
             using var grey = Fill(new SKColor(0x44, 0x44, 0x44));
             var lines = new List<string>();
             if (!string.IsNullOrWhiteSpace(r.Study.Sources))
                 lines.AddRange(Wrap($"{_t.Sources} : {r.Study.Sources}".Replace(" : ", _t.French ? " : " : ": ", StringComparison.Ordinal), font, layout.Footer.Width).Take(2));
             lines.Add($"{_t.MadeWith(options.Version, options.Date)} · {_t.Projection(scene.Crs.ToString())}");
-            float y = layout.Footer.Bottom - (lines.Count - 1) * 16 * _u - 4 * _u;
+            float y = layout.Footer.Bottom - (lines.Count - 1) * 16 * _f - 4 * _f;
             foreach (var line in lines)
             {
                 canvas.DrawText(line, layout.Footer.Left, y, SKTextAlign.Left, font, grey);
-                y += 16 * _u;
+                y += 16 * _f;
             }
         }
 

@@ -21,6 +21,7 @@ public sealed class MapScene
         _toMap = toMap;
         Layers = result.Infos.Select((_, i) => (IReadOnlyList<Geometry>)result.Layers[i].Features
             .Select(f => Project(f.Geometry)).ToList()).ToList();
+        Units = result.WeightsLayer?.Features.Select(f => Project(f.Geometry)).ToList();
         var env = new Envelope();
         foreach (var g in Layers[0]) env.ExpandToInclude(g.EnvelopeInternal);
         Extent = env;
@@ -33,6 +34,9 @@ public sealed class MapScene
 
     /// <summary>Cells first, then each operator, in study order (weights excluded).</summary>
     public IReadOnlyList<IReadOnlyList<Geometry>> Layers { get; }
+
+    /// <summary>The weights layer's polygons (communes), outlined on the fiches' maps; null without weights.</summary>
+    public IReadOnlyList<Geometry>? Units { get; }
 
     /// <summary>The cells' bounding box: every map of a study frames the same territory.</summary>
     public Envelope Extent { get; }

@@ -37,6 +37,16 @@ public sealed class MapText
         PercentDecimalSeparator = ",",
     };
 
+    /// <summary>A count of people as said aloud: under 100 to the unit, under 10 000 to the hundred, else to the thousand (57 000).</summary>
+    public string People(double v) => N(RoundPeople(v), "#,0");
+
+    /// <summary>The rounding of <see cref="People"/>.</summary>
+    public static double RoundPeople(double v)
+    {
+        double step = Math.Abs(v) < 100 ? 1 : Math.Abs(v) < 10_000 ? 100 : 1000;
+        return Math.Round(v / step, MidpointRounding.AwayFromZero) * step;
+    }
+
     public string Pct(double v, string format = "0.#") => N(v, format) + (French ? " %" : "%");
 
     public string OverviewTitle(string study) => study + T(" — vue d'ensemble", " — overview");
@@ -58,7 +68,7 @@ public sealed class MapText
 
     public string Straddle => W("straddle");
 
-    public string Cells => T("Limites des cellules", "Cell boundaries");
+    public string Cells => T("Limites des territoires", "Area boundaries");
 
     public string Zones(string op) => T($"Limites : {op}", $"Boundaries: {op}");
 
@@ -70,7 +80,7 @@ public sealed class MapText
 
     public string Projection(string crs) => T($"Projection : {crs}", $"Projection: {crs}");
 
-    public string CellCount(int n) => French ? $"{n} cellule{(n > 1 ? "s" : "")}" : $"{n} cell{(n == 1 ? "" : "s")}";
+    public string CellCount(int n) => French ? $"{n} territoire{(n > 1 ? "s" : "")}" : $"{n} area{(n == 1 ? "" : "s")}";
 
     public string ZoneCount(int n) => French ? $"{n} zone{(n > 1 ? "s" : "")}" : $"{n} zone{(n == 1 ? "" : "s")}";
 }

@@ -8,6 +8,16 @@ namespace CepGeo.Core.Reporting;
 /// <summary>A rendered map to embed in the report (PNG bytes, inlined as a data URI).</summary>
 public sealed record ReportMap(MapSpec Spec, string Title, byte[] Png);
 
+/// <summary>The synthèse and the fiches territoire of a report, computed once for report.html and atlas.pdf.</summary>
+public sealed record ReportContent(DisplayNames Names, SynthesisFacts Synthesis, IReadOnlyList<TerritoryFiche> Fiches)
+{
+    public static ReportContent Build(AnalysisResult r)
+    {
+        var names = new DisplayNames(r);
+        return new ReportContent(names, SynthesisFacts.Build(r, names), TerritoryFiche.Build(r, names));
+    }
+}
+
 /// <summary>
 /// report.html: one self-contained page a planner can mail or print — inline CSS, maps as data URIs,
 /// no network. Every figure carries its exact value in a <c>data-value</c> attribute (R format) beside
@@ -22,7 +32,13 @@ public static class HtmlReport
     public const int MaxDefects = 60;
 
     public static void Write(TextWriter w, AnalysisResult r, MapText t, string version, string date, IReadOnlyList<ReportMap> maps)
+        => Write(w, r, t, version, date, maps, ReportContent.Build(r));
+
+    /// <param name="fiches">The fiche maps, one per cell in cell order (PNG), or empty for none.</param>
+    public static void Write(TextWriter w, AnalysisResult r, MapText t, string version, string date, IReadOnlyList<ReportMap> maps,
+        ReportContent content, IReadOnlyList<ReportMap>? fiches = null)
     {
+        ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(t);
@@ -38,10 +54,12 @@ public static class HtmlReport
         w.WriteLine($"<p class=\"meta\">{E(t.MadeWith(version, date))} · {E(t.T("aires mesurées en", "areas measured in"))} {E(r.Crs.ToString())}"
             + (r.Study.Weights is null ? $" · {E(t.T("sans pondération : pas de chiffres de population", "no weights: no population figures"))}" : $" · {E(t.T("pondération", "weights"))} : {E(r.Study.Weights.Label)}") + "</p></header>");
 
+        h.Synthese(r, content);
         h.Summary(r);
         Map(w, maps, "overview");
         foreach (var c in r.Comparisons) h.OperatorSection(r, c, maps);
         if (r.OperatorPairs.Count > 0) h.Pairs(r, maps);
+        h.Fiches(r, content, fiches ?? []);
         h.Method(r);
         h.LoadReport(r);
         w.WriteLine("</body></html>");
@@ -60,6 +78,85 @@ public static class HtmlReport
 
     private sealed class Html(TextWriter w, MapText t)
     {
+        /// <summary>How many communes a fiche lists per operator before "and N more".</summary>
+        private const int ListedMoves = 8;
+
+        public void Synthese(AnalysisResult r, ReportContent content)
+        {
+            var facts = content.Synthesis;
+            w.WriteLine($"<section id=\"synthese\"><h2>{t.T("Synthèse", "Key findings")}</h2>");
+            w.WriteLine("<ul class=\"sentences\">");
+            foreach (var line in facts.Sentences(t)) w.WriteLine($"<li>{E(line)}</li>");
+            w.WriteLine("</ul>");
+            HeatTable(r, content);
+            w.WriteLine("</section>");
+        }
+
+        /// <summary>Cells × operators, coloured by misfit (population where there are weights), worst cells first.</summary>
+        private void HeatTable(AnalysisResult r, ReportContent content)
+        {
+            bool byPop = r.HasWeights;
+            var cs = r.Comparisons;
+            if (cs.Count == 0) return;
+            w.WriteLine($"<h3>{E(byPop ? t.T("Désalignement en population, territoire par territoire", "Misfit by population, area by area") : t.T("Désalignement en surface, territoire par territoire", "Misfit by area, area by area"))}</h3>");
+            w.WriteLine($"<p class=\"note\">{E(t.T("0 = les limites s'emboîtent ; 1 = rien ne s'emboîte. Les territoires les plus désalignés d'abord (plus fort désalignement, tous réseaux confondus).", "0 = the limits nest; 1 = nothing nests. The least aligned areas first (highest misfit over all networks)."))}</p>");
+            w.Write($"<table class=\"heat\" data-table=\"heat\"><thead><tr><th>{E(t.T("territoire", "area"))}</th>");
+            foreach (var c in cs) w.Write($"<th data-operator=\"{E(c.Operator)}\">{E(Label(r, c.Operator))}</th>");
+            w.WriteLine("</tr></thead><tbody>");
+            double V(CellMetric m) => byPop ? m.PopMisfit ?? m.Misfit : m.Misfit;
+            var order = Enumerable.Range(0, r.Infos[0].Ids.Count)
+                .OrderByDescending(i => cs.Max(c => V(c.Cells[i]))).ThenBy(i => r.Infos[0].Ids[i], StringComparer.Ordinal);
+            foreach (int i in order)
+            {
+                string id = r.Infos[0].Ids[i];
+                w.Write($"<tr data-cell=\"{E(id)}\"><th><a href=\"#fiche-{E(id)}\">{E(content.Names.Of("cells", id))}</a></th>");
+                foreach (var c in cs)
+                {
+                    double v = V(c.Cells[i]);
+                    int cls = MisfitClasses.ClassOf(v);
+                    var col = MisfitClasses.Colors[cls];
+                    w.Write($"<td class=\"k{cls}\" style=\"background:#{col.Red:x2}{col.Green:x2}{col.Blue:x2}\" data-operator=\"{E(c.Operator)}\" data-value=\"{R(v)}\">{t.N(v, "0.000")}</td>");
+                }
+                w.WriteLine("</tr>");
+            }
+            w.WriteLine("</tbody></table>");
+        }
+
+        public void Fiches(AnalysisResult r, ReportContent content, IReadOnlyList<ReportMap> maps)
+        {
+            bool byPop = r.HasWeights;
+            w.WriteLine($"<section id=\"fiches\"><h2 class=\"part\">{E(t.T("Fiches territoire", "Area sheets"))}</h2>");
+            foreach (var f in content.Fiches)
+            {
+                w.WriteLine($"<section class=\"fiche\" id=\"fiche-{E(f.CellId)}\" data-cell=\"{E(f.CellId)}\"><h2>{E(t.T("Territoire", "Area"))} : {E(f.CellName)} <code>{E(f.CellId)}</code></h2>");
+                w.WriteLine($"<p class=\"meta\">{E(f.Pop is double fp ? t.T($"{t.People(fp)} habitants, {t.N(f.AreaKm2, "#,0")} km²", $"{t.People(fp)} people, {t.N(f.AreaKm2, "#,0")} km²") : $"{t.N(f.AreaKm2, "#,0")} km²")}</p>");
+                if (f.CellIndex < maps.Count)
+                    w.WriteLine($"<figure class=\"map fiche-map\" data-map=\"{E(maps[f.CellIndex].Spec.Name)}\"><img alt=\"{E(maps[f.CellIndex].Title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(maps[f.CellIndex].Png)}\"></figure>");
+                foreach (var o in f.Operators)
+                {
+                    w.WriteLine($"<div class=\"fiche-op\" data-operator=\"{E(o.Key)}\"><h3>{E(o.Label)}</h3>");
+                    w.WriteLine($"<p>{E(TerritoryFiche.Sentence(t, o, byPop))}</p>");
+                    w.WriteLine($"<table class=\"partners\"><thead><tr><th>{E(t.T("zone d'intervention", "service area"))}</th><th>{E(byPop ? t.T("habitants", "people") : "km²")}</th><th>{E(t.T("part du territoire", "share of the area"))}</th></tr></thead><tbody>");
+                    foreach (var p in o.Partners)
+                        w.WriteLine($"<tr data-zone=\"{E(p.ZoneId)}\"><td>{E(p.Name)}{(p.Main ? " <b>" + E(t.T("(principale)", "(main)")) + "</b>" : "")}</td><td data-value=\"{R(p.Amount)}\">{(byPop ? t.N(Math.Round(p.Amount), "#,0") : t.N(p.Amount, "#,0.#"))}</td><td data-value=\"{R(p.Share)}\">{t.Pct(p.Share * 100, "0.#")}</td></tr>");
+                    w.WriteLine("</tbody></table>");
+                    w.WriteLine($"<p class=\"moves\" data-moved-pop=\"{R(o.MovedPop)}\" data-moved-km2=\"{R(o.MovedKm2)}\">{E(TerritoryFiche.MovesSentence(t, o, byPop))}</p>");
+                    if (o.Moves.Count > 0)
+                    {
+                        w.WriteLine($"<table class=\"moves\"><thead><tr><th>{E(t.T("commune", "commune"))}</th><th>{E(t.T("habitants", "people"))}</th><th>km²</th><th>{E(t.T("zone concernée", "zone concerned"))}</th><th>{E(t.T("sens", "direction"))}</th></tr></thead><tbody>");
+                        foreach (var mv in o.Moves.Take(ListedMoves))
+                            w.WriteLine($"<tr data-commune=\"{E(mv.CommuneId)}\"><td>{E(mv.Name)}</td><td data-value=\"{R(mv.Pop)}\">{t.N(Math.Round(mv.Pop), "#,0")}</td><td>{t.N(mv.AreaKm2, "#,0.#")}</td><td>{E(mv.ZoneName)}</td><td>{E(mv.Into ? t.T("entre dans le territoire", "joins the area") : o.IntoOneZone ? t.T("change de zone ou de territoire", "changes zone or area") : t.T("sort du territoire", "leaves the area"))}</td></tr>");
+                        w.WriteLine("</tbody></table>");
+                        if (o.Moves.Count > ListedMoves)
+                            w.WriteLine($"<p class=\"note\">{E(t.T($"et {o.Moves.Count - ListedMoves} autres communes.", $"and {o.Moves.Count - ListedMoves} more communes."))}</p>");
+                    }
+                    w.WriteLine("</div>");
+                }
+                w.WriteLine("</section>");
+            }
+            w.WriteLine("</section>");
+        }
+
         public void Summary(AnalysisResult r)
         {
             w.WriteLine($"<section id=\"summary\"><h2>{t.T("Synthèse par opérateur", "Summary per operator")}</h2>");
@@ -237,11 +334,25 @@ public static class HtmlReport
         table.tolerances{width:auto;min-width:50%}
         figure.map{margin:1em 0}figure.map img{width:100%;height:auto;border:1px solid var(--line)}
         dt{font-weight:bold;margin-top:.6em}dd{margin-left:1.5em}
+        ul.sentences{padding-left:1.2em}ul.sentences li{margin:.35em 0}
+        table.heat{width:auto}table.heat td{text-align:center;min-width:7em}table.heat td.k3,table.heat td.k4{color:#fff}
+        table.heat th a{color:inherit}
+        table.partners,table.moves{width:auto;min-width:60%}
+        section.fiche{border-top:1px solid var(--line);margin-top:2em}
+        .fiche-op h3{margin-bottom:.2em}
+        h2,h3{break-after:avoid;page-break-after:avoid}
         @media print{
           @page{size:A4 portrait;margin:12mm}
           body{max-width:none;margin:0;padding:0;font-size:10pt}
-          h2{break-before:page;margin-top:0}#summary h2{break-before:avoid}
-          figure.map,table,tr{break-inside:avoid}
+          table{font-size:9pt;table-layout:auto}
+          th,td{padding:.2em .35em;overflow-wrap:anywhere}
+          code{font-size:7.5pt}
+          h2{break-before:page;margin-top:0}#synthese h2{break-before:avoid}
+          h2.part+section.fiche{break-before:avoid}
+          section.fiche{break-before:page;border-top:none;margin-top:0}
+          figure.map,tr{break-inside:avoid}
+          table.summary,table.worst,table.heat,table.partners,table.moves{width:100%}
+          figure.fiche-map img{max-height:120mm;object-fit:contain}
           a{color:inherit;text-decoration:none}
         }
         """;

@@ -27,7 +27,7 @@ public static class ZoneOutputs
                 new("codes_listed", z.CodesListed),
             };
             if (weightsField is not null) properties.Add(new(weightsField, z.Weight));
-            return new GeoJsonFeature(z.Geometry, properties, z.Code);
+            return new GeoJsonFeature(z.Geometry, properties, z.Code) { AsMultiPolygon = true };
         });
         var c = build.Counts;
         var cepgeo = new JsonObject

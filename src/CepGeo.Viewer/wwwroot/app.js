@@ -578,6 +578,8 @@
 
   // Published for scripts and tests: select a cell or a zone as a click would.
   window.cepgeo = {
+    // The Leaflet map, for the plan mode (plan.js).
+    map: function () { return map; },
     selectCell: selectCell,
     selectZone: selectZone,
     // The colour index (0 = lightest) a value of a metric gets, as the cells are coloured.

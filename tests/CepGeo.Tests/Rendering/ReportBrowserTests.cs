@@ -40,8 +40,12 @@ public sealed class ReportBrowserTests(ChromiumBrowser chromium, ITestOutputHelp
         try
         {
             await page.GotoAsync(new Uri(report).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
-            var widths = await page.EvaluateAsync<int[]>("() => Array.from(document.images, i => i.complete ? i.naturalWidth : 0)");
-            int figures = await page.Locator("figure.map img").CountAsync();
+            var widths = await page.EvaluateAsync<int[]>("() => Array.from(document.querySelectorAll('figure.map:not(.fiche-map) img'), i => i.complete ? i.naturalWidth : 0)");
+            int figures = await page.Locator("figure.map:not(.fiche-map) img").CountAsync();
+            // One zoomed map per fiche territoire (4 cells), drawn narrower (lighter for 287 of them).
+            var ficheWidths = await page.EvaluateAsync<int[]>("() => Array.from(document.querySelectorAll('figure.fiche-map img'), i => i.complete ? i.naturalWidth : 0)");
+            Assert.Equal(4, ficheWidths.Length);
+            Assert.All(ficheWidths, w => Assert.Equal(1200, w));
             // The overview, one misfit map per operator (3) and the operator pairs.
             Assert.True(figures >= 4, $"{figures} maps");
             Assert.Equal(figures, widths.Length);
@@ -66,6 +70,34 @@ public sealed class ReportBrowserTests(ChromiumBrowser chromium, ITestOutputHelp
             log.WriteLine($"screenshot: {Path.Combine(ChromiumBrowser.ScreenshotDir, "FAILED-report.png")}");
             throw;
         }
+    }
+
+    [Fact]
+    public async Task Report_InPrintAtA4PortraitWidth_NeedsNoHorizontalScroll_AndBodyTextIsAtLeast9pt()
+    {
+        var run = CliRun.Of("analyze", DemoViewer.StudyPath, "--out", _out, "--date", "2026-01-01");
+        Assert.True(run.ExitCode == 0, run.Err);
+        // A4 portrait (210 mm) less the report's 12 mm margins: 186 mm = 703 CSS px.
+        await using var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 703, Height = 1000 }, Offline = true });
+        var page = await context.NewPageAsync();
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        await page.GotoAsync(new Uri(Path.Combine(_out, "report.html")).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+        int overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"the printed page is {overflow} px wider than A4's text width");
+        // Every element holding text of its own (codes aside, a smaller style by design): 9 pt = 12 CSS px.
+        var small = await page.EvaluateAsync<string[]>("""
+            () => Array.from(document.body.querySelectorAll('*'))
+              .filter(e => !e.closest('code') && Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim()))
+              .filter(e => parseFloat(getComputedStyle(e).fontSize) < 12)
+              .map(e => e.tagName + ': ' + e.textContent.trim().slice(0, 40) + ' ' + getComputedStyle(e).fontSize)
+            """);
+        Assert.True(small.Length == 0, string.Join("\n", small.Take(10)));
+        int fiches = await page.Locator("section.fiche").CountAsync();
+        Assert.Equal(4, fiches);
+        var breaks = await page.EvaluateAsync<string[]>("() => Array.from(document.querySelectorAll('section.fiche'), e => getComputedStyle(e).breakBefore)");
+        // The first fiche follows the part's heading; every other one starts a page.
+        Assert.All(breaks.Skip(1), b => Assert.Equal("page", b));
+        await page.PdfAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDir, "report-print.pdf"), Format = "A4", PrintBackground = true });
     }
 
     public void Dispose()
