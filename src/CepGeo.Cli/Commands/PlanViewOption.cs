@@ -39,13 +39,13 @@ internal static class PlanViewOption
         else if (design is not null)
         {
             // A design's perimeters as the start: each commune to the perimeter covering most of it.
-            string file = Directory.Exists(design) ? Path.Combine(design, ViewerData.DesignFileName) : design;
-            if (!File.Exists(file)) throw new Core.Model.CepGeoInputException(design, null, context.T(
+            string designFile = Directory.Exists(design) ? Path.Combine(design, ViewerData.DesignFileName) : design;
+            if (!File.Exists(designFile)) throw new Core.Model.CepGeoInputException(design, null, context.T(
                 $"pas de {ViewerData.DesignFileName} ici : donnez un dossier écrit par « cepgeo design »", $"no {ViewerData.DesignFileName} here: give a folder written by 'cepgeo design'"));
-            var layer = Core.Loading.LayerReader.Read(file, new Core.Loading.LayerOptions(Path.GetFileName(file), "id", "name"));
+            var layer = Core.Loading.LayerReader.Read(designFile, new Core.Loading.LayerOptions(Path.GetFileName(designFile), "id", "name"));
             var projected = Core.Projection.Reprojector.Project(layer, today.Crs);
             plan = Plans.FromShapes(today, units, projected.Features);
-            source = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file))) ?? file;
+            source = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(designFile))) ?? designFile;
         }
         else
         {

@@ -219,7 +219,7 @@ public static class Plans
             foreach (int p in index.Query(g.EnvelopeInternal).Order())
             {
                 double a = NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(g, perimeters[p].Geometry,
-                    NetTopologySuite.Operation.OverlayNG.SpatialFunction.Intersection).Area;
+                    NetTopologySuite.Operation.Overlay.SpatialFunction.Intersection).Area;
                 if (a > bestA) { best = p; bestA = a; }
             }
             assign[u] = best >= 0 && bestA >= 0.5 * g.Area ? best : -1;

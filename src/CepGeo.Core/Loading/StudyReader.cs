@@ -62,6 +62,11 @@ public static partial class StudyReader
 
     private static JsonDocument Parse(byte[] bytes, string source)
     {
+        // A study file saved as UTF-16 or Windows-1252 (Notepad, an old editor) is read in that
+        // encoding, not refused as a bug or read with U+FFFD in place of its accents.
+        var (_, encoding, _) = TextEncodings.Detect(bytes);
+        if (encoding != "UTF-8")
+            bytes = System.Text.Encoding.UTF8.GetBytes(TextEncodings.Decode(bytes).Text);
         int start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
         try
         {

@@ -27,6 +27,7 @@ public static class ZoneOutputs
                 new("codes_listed", z.CodesListed),
             };
             if (weightsField is not null) properties.Add(new(weightsField, z.Weight));
+            if (build.Derived is not null) properties.Add(new("derived", build.Derived));
             return new GeoJsonFeature(z.Geometry, properties, z.Code) { AsMultiPolygon = true };
         });
         var c = build.Counts;
@@ -43,6 +44,7 @@ public static class ZoneOutputs
             ["communes_in_no_zone"] = c.Communes - c.Assigned,
             ["communes_claimed_twice"] = build.Of(MatchKinds.ClaimedTwice).Count(),
         };
+        if (build.Derived is not null) cepgeo["derived"] = build.Derived;
         GeoJsonWriter.Write(stream, features, [new KeyValuePair<string, JsonNode?>("cepgeo", cepgeo)]);
     }
 
