@@ -163,7 +163,7 @@ public sealed class ViewerData
         var defects = r.Comparisons.SelectMany(c => c.Defects).ToList();
         foreach (var kind in DefectKinds)
         {
-            var ofKind = defects.Where(d => d.Kind == kind).ToList();
+            var ofKind = defects.Where(d => d.Kind.Name() == kind).ToList();
             var shapes = DisplayGeometry.Pieces([.. ofKind.Select(d => r.DefectGeometry(d))], tolerance / 4, toLonLat, decimals);
             layers.Add(Defects(kind, ofKind.Select((d, i) => DefectFeature(shapes[i], d.Id, kind, d.Operator, d.CellId, d.CellName, d.ZoneIds, d.AreaKm2))));
         }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using CepGeo.Core.Loading;
 using CepGeo.Core.Model;
+using CepGeo.Core.Pipeline;
 using CepGeo.Core.Validation;
 using CepGeo.Core.Projection;
 using CepGeo.Core.Reporting;

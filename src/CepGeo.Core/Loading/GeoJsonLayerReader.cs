@@ -41,7 +41,7 @@ public static partial class GeoJsonLayerReader
         {
             return Read(JsonStreamScanner.InMemory(whole.Bytes, whole.Length), source, notes, keep);
         }
-        catch (CepGeoInputException e) when (e.Data.Contains(SyntaxError))
+        catch (MalformedJsonException)
         {
             // Read again as a stream: that is how a syntax error is placed and told apart from a
             // file that stops short, so a broken file gets the same message whatever its size.
@@ -92,9 +92,6 @@ public static partial class GeoJsonLayerReader
     }
 
     private const long MaxWholeFile = 256L << 20;
-
-    /// <summary>Marks the errors of the document's JSON syntax (found by the scanner), as opposed to a feature's content.</summary>
-    private const string SyntaxError = "cepgeo.syntax";
 
     private const string NotUtf8 =
         "text that is not valid UTF-8 (GeoJSON must be UTF-8; was the file saved as Latin-1/Windows-1252?)";
@@ -338,7 +335,7 @@ public static partial class GeoJsonLayerReader
     internal static string Position(int index) => "#" + (index + 1).ToString(CultureInfo.InvariantCulture);
 
     /// <param name="atEnd">The reader had reached the end of the stream: what broke is that the data stopped.</param>
-    private static CepGeoInputException Malformed(string source, JsonException ex, bool atEnd, string? feature = null)
+    private static MalformedJsonException Malformed(string source, JsonException ex, bool atEnd, string? feature = null)
     {
         string reason = PositionSuffix().Replace(ex.Message, "").Trim();
         string where = ex.LineNumber is long line
@@ -351,9 +348,7 @@ public static partial class GeoJsonLayerReader
             hint = " (the file looks truncated: it ends in the middle of a value)";
         else if (reason.Contains("'N'", StringComparison.Ordinal) || reason.Contains("'I'", StringComparison.Ordinal) || reason.Contains("'-I'", StringComparison.Ordinal))
             hint = " (NaN and Infinity are not JSON numbers: a coordinate or value could not be computed when the file was written)";
-        var error = new CepGeoInputException(source, feature, $"not valid JSON{where}{hint}: {reason}", ex);
-        error.Data[SyntaxError] = true;
-        return error;
+        return new MalformedJsonException(source, feature, $"not valid JSON{where}{hint}: {reason}", ex);
     }
 
     [GeneratedRegex(@"\s*(Path: \S*\s*\|\s*)?LineNumber: \d+ \| BytePositionInLine: \d+\.?")]

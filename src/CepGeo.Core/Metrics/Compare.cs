@@ -164,9 +164,9 @@ public sealed class Compare
         bool Gap(int f) => _zoneOf[f].Length == 0;
         bool Double(int f) => _zoneOf[f].Length >= 2;
         var (gapA, gapP, gapSlivers, gapSliverA) = Parts(c, FacesWhere(faces, Gap),
-            f => InCell(f) && Gap(f), "gap", a, defects);
+            f => InCell(f) && Gap(f), DefectKind.Gap, a, defects);
         var (dblA, dblP, dblSlivers, dblSliverA) = Parts(c, FacesWhere(faces, Double),
-            f => InCell(f) && Double(f), "double_coverage", a, defects);
+            f => InCell(f) && Double(f), DefectKind.DoubleCoverage, a, defects);
 
         // Partners: significant zones; dominant: largest share of the cell.
         int partners = 0, nested = 0;
@@ -218,7 +218,7 @@ public sealed class Compare
     /// become defects and are summed, sliver parts are only counted.
     /// </summary>
     private (double Area, double Pop, int Slivers, double SliverArea) Parts(int c, List<int> faces,
-        Func<int, bool> inSet, string kind, double cellA, List<Defect> defects)
+        Func<int, bool> inSet, DefectKind kind, double cellA, List<Defect> defects)
     {
         double area = 0, pop = 0, sliverA = 0;
         int slivers = 0;
@@ -242,7 +242,7 @@ public sealed class Compare
         return (area, pop, slivers, sliverA);
     }
 
-    private void AddDefects(string kind, int? c, List<(List<int> Faces, double A, double P, double W)> parts,
+    private void AddDefects(DefectKind kind, int? c, List<(List<int> Faces, double A, double P, double W)> parts,
         double cellA, List<Defect> defects, int? zone = null)
     {
         // Stable ids whatever the feature order: parts ranked by area, then position (most cells
@@ -256,8 +256,8 @@ public sealed class Compare
                 : faces.SelectMany(f => _zoneOf[f]).Distinct().Order().Select(z => _op.Ids[z]).ToList();
             string cellId = c is int ci ? _cells.Ids[ci] : "";
             string id = zone is int zi
-                ? $"{_op.Key}:{kind}:{_op.Ids[zi]}:{cellId}:{i + 1}"
-                : $"{_op.Key}:{kind}:{cellId}:{i + 1}";
+                ? $"{_op.Key}:{kind.Name()}:{_op.Ids[zi]}:{cellId}:{i + 1}"
+                : $"{_op.Key}:{kind.Name()}:{cellId}:{i + 1}";
             defects.Add(new Defect(id, kind, _op.Key, _cells.Key,
                 c is int c1 ? _cells.Ids[c1] : null, c is int c2 ? _cells.Names[c2] : null,
                 zones, faces, a, PopOrNull(p), c is null ? null : Ratio(a, cellA), w));
@@ -325,7 +325,7 @@ public sealed class Compare
                 if (sliver) { sliverN++; sliverA += pa; continue; }
                 parts.Add((part, pa, Sum(span, _popOf), w));
             }
-            AddDefects("straddle", c, parts, cellA[c], defects, z);
+            AddDefects(DefectKind.Straddle, c, parts, cellA[c], defects, z);
         }
         // The part outside the study territory: reported, not a defect of the cells.
         var outsideParts = new List<(List<int>, double, double, double)>();
@@ -338,7 +338,7 @@ public sealed class Compare
             if (sliver) continue;
             outsideParts.Add((part, pa, Sum(span, _popOf), w));
         }
-        AddDefects("outside", null, outsideParts, 0, defects, z);
+        AddDefects(DefectKind.Outside, null, outsideParts, 0, defects, z);
 
         var row = new ZoneMetric(_op.Key, _op.Ids[z], _op.Names[z], _cells.Key, a, PopOrNull(p), cells,
             main >= 0 ? _cells.Ids[main] : null, mainShare, mainShare >= _tol.NestShare, outside);

@@ -38,12 +38,31 @@ public sealed record OperatorSummary(
     double GapKm2, double? PopGap, double DoubleKm2, double? PopDouble,
     double Alignment, double? PopAlignment);
 
-/// <summary>
-/// A defect polygon of the gap report, as a connected set of mosaic faces.
-/// Kind is <c>gap</c>, <c>double_coverage</c>, <c>straddle</c> or <c>outside</c>.
-/// </summary>
+/// <summary>The kinds of defect of spec §5; <see cref="DefectKinds.Name"/> gives the spec's name.</summary>
+public enum DefectKind
+{
+    Gap,
+    DoubleCoverage,
+    Straddle,
+    Outside,
+}
+
+public static class DefectKinds
+{
+    /// <summary>The spec's name, as in gaps.geojson, ids and the style: <c>gap</c>, <c>double_coverage</c>, <c>straddle</c>, <c>outside</c>.</summary>
+    public static string Name(this DefectKind kind) => kind switch
+    {
+        DefectKind.Gap => "gap",
+        DefectKind.DoubleCoverage => "double_coverage",
+        DefectKind.Straddle => "straddle",
+        DefectKind.Outside => "outside",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}
+
+/// <summary>A defect polygon of the gap report, as a connected set of mosaic faces.</summary>
 public sealed record Defect(
-    string Id, string Kind, string Operator, string CellLayer,
+    string Id, DefectKind Kind, string Operator, string CellLayer,
     string? CellId, string? CellName, IReadOnlyList<string> ZoneIds,
     IReadOnlyList<int> Faces, double AreaKm2, double? Pop, double? ShareOfCell, double WidthM);
 

@@ -2,9 +2,10 @@ namespace CepGeo.Core.Model;
 
 /// <summary>
 /// A problem with what the user gave us (a file, a feature, a study field): printed as one line
-/// without a stack trace, exit code 2. Never used for our own bugs.
+/// without a stack trace, exit code 2. Never used for our own bugs. Open to kinds a reader must tell
+/// apart (the GeoJSON reader's malformed JSON).
 /// </summary>
-public sealed class CepGeoInputException : Exception
+public class CepGeoInputException : Exception
 {
     public CepGeoInputException(string source, string? feature, string problem, Exception? inner = null)
         : base(Format(source, feature, problem), inner)

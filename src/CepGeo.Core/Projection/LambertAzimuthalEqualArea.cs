@@ -1,3 +1,5 @@
+using CepGeo.Core.Model;
+
 namespace CepGeo.Core.Projection;
 
 /// <summary>

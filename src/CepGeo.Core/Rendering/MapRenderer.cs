@@ -30,7 +30,7 @@ public sealed record MapSpec(string Name, MapKind Kind, string? Operator = null,
 /// <param name="Names">Display names of cells and zones (cleaned, or the study's short names); null for the raw names.</param>
 /// <param name="TextScale">Lettering size relative to the screen map: 1 on screen maps; 1.5 on maps printed at A4 portrait
 /// width (report, atlas), so that legends stay at 7 pt or more on paper.</param>
-public sealed record MapOptions(MapFonts Fonts, MapText Text, string Version, string Date, bool ByArea = false, Reporting.DisplayNames? Names = null, float TextScale = 1);
+public sealed record MapOptions(MapFonts Fonts, MapText Text, string Version, string Date, bool ByArea = false, DisplayNames? Names = null, float TextScale = 1);
 
 /// <summary>What a drawn map holds where (the legend's colour swatches), for tests and the report.</summary>
 /// <param name="Labels">Every label drawn on the map, with its box in pixels.</param>
@@ -68,7 +68,7 @@ public static class MapRenderer
     /// <summary>Whether misfit colours count people (the default where the study has weights) or km².</summary>
     public static bool ByPopulation(MapScene scene, bool byArea) => scene.Result.HasWeights && !byArea;
 
-    public static string Title(MapScene scene, MapSpec spec, MapText t, bool byArea = false, Reporting.DisplayNames? names = null)
+    public static string Title(MapScene scene, MapSpec spec, MapText t, bool byArea = false, DisplayNames? names = null)
     {
         var r = scene.Result;
         return spec.Kind switch
@@ -333,9 +333,9 @@ public static class MapRenderer
             var c = scene.Result.Comparisons.First(x => x.Operator == key);
             bool byPop = ByPopulation(scene, options.ByArea);
             var items = Choropleth(scene.Layers[0], c, byPop);
-            var gaps = c.Defects.Where(d => d.Kind == "gap").ToList();
-            var doubles = c.Defects.Where(d => d.Kind == "double_coverage").ToList();
-            var straddles = c.Defects.Where(d => d.Kind == "straddle").ToList();
+            var gaps = c.Defects.Where(d => d.Kind == DefectKind.Gap).ToList();
+            var doubles = c.Defects.Where(d => d.Kind == DefectKind.DoubleCoverage).ToList();
+            var straddles = c.Defects.Where(d => d.Kind == DefectKind.Straddle).ToList();
             using (var gapFill = Fill(GapFill))
                 foreach (var d in gaps)
                 {

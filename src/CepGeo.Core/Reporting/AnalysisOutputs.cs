@@ -142,7 +142,7 @@ public static class AnalysisOutputs
             bool oneFace = d.Faces.Count == 1;
             KeyValuePair<string, object?>[] properties =
             [
-                new("id", d.Id), new("kind", d.Kind), new("operator", d.Operator), new("cell_id", d.CellId), new("cell_name", d.CellName),
+                new("id", d.Id), new("kind", d.Kind.Name()), new("operator", d.Operator), new("cell_id", d.CellId), new("cell_name", d.CellName),
                 new("zone_ids", d.ZoneIds), new("area_km2", d.AreaKm2), new("population", d.Pop), new("share_of_cell", d.ShareOfCell),
                 new("width_m", d.WidthM),
             ];

@@ -235,7 +235,7 @@ public static class HtmlReport
             }
             w.WriteLine("</tbody></table>");
 
-            var defects = c.Defects.Where(d => d.Kind is "gap" or "double_coverage").OrderByDescending(d => d.AreaKm2).ToList();
+            var defects = c.Defects.Where(d => d.Kind is DefectKind.Gap or DefectKind.DoubleCoverage).OrderByDescending(d => d.AreaKm2).ToList();
             w.WriteLine($"<h3>{t.T("Zones blanches et doubles couvertures", "Gaps and double coverage")}</h3>");
             if (defects.Count == 0)
                 w.WriteLine($"<p>{t.T("Aucune (hors micro-écarts de tracé).", "None (boundary slivers aside).")}</p>");
@@ -244,7 +244,7 @@ public static class HtmlReport
                 w.WriteLine($"<table class=\"gaps\"><thead><tr><th>id</th><th>{t.T("type", "kind")}</th><th>{t.T("cellule", "cell")}</th><th>{t.T("zones", "zones")}</th>"
                     + $"<th>km²</th><th>{t.T("population", "population")}</th><th>{t.T("largeur m", "width m")}</th></tr></thead><tbody>");
                 foreach (var d in defects.Take(MaxDefects))
-                    w.WriteLine($"<tr data-defect=\"{E(d.Id)}\"><td><code>{E(d.Id)}</code></td><td>{(d.Kind == "gap" ? t.T("zone blanche", "gap") : t.T("double couverture", "double coverage"))}</td>"
+                    w.WriteLine($"<tr data-defect=\"{E(d.Id)}\"><td><code>{E(d.Id)}</code></td><td>{(d.Kind == DefectKind.Gap ? t.T("zone blanche", "gap") : t.T("double couverture", "double coverage"))}</td>"
                         + $"<td>{E(d.CellName ?? d.CellId ?? "—")}</td><td>{E(d.ZoneIds.Count == 0 ? "—" : string.Join(", ", d.ZoneIds))}</td>"
                         + $"<td>{t.N(d.AreaKm2, "0.00")}</td><td>{(d.Pop is double p ? t.N(p, "0") : "—")}</td><td>{t.N(d.WidthM, "0")}</td></tr>");
                 w.WriteLine("</tbody></table>");

@@ -14,7 +14,7 @@ public class GeoJsonLayerReaderTests
     [Fact]
     public void Read_TruncatedJson_ErrorNamesFileLineAndTruncation()
     {
-        var ex = ReadFails("truncated.geojson");
+        var ex = Assert.IsType<MalformedJsonException>(ReadFails("truncated.geojson"));
         Assert.Equal("truncated.geojson", ex.Input);
         Assert.Contains("not valid JSON at line 3", ex.Message);
         Assert.Contains("truncated", ex.Message);
@@ -104,7 +104,7 @@ public class GeoJsonLayerReaderTests
     public void Read_NotJsonAtTheStart_StopsWithoutReadingTheRestOfAHugeStream()
     {
         var stream = new CountingStream(Encoding.UTF8.GetBytes("<html>"), totalLength: 500L << 20);
-        Assert.Throws<CepGeoInputException>(() => GeoJsonLayerReader.Read(stream, new LayerOptions("huge.geojson", null, null)));
+        Assert.Throws<MalformedJsonException>(() => GeoJsonLayerReader.Read(stream, new LayerOptions("huge.geojson", null, null)));
         Assert.True(stream.BytesRead < 4 << 20, $"read {stream.BytesRead} bytes to refuse a file that is not JSON");
     }
 

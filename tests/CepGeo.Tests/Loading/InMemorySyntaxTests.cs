@@ -32,9 +32,9 @@ public class InMemorySyntaxTests
             """;
         var bytes = Encoding.UTF8.GetBytes(text);
 
-        var whole = Assert.Throws<CepGeoInputException>(() =>
+        var whole = Assert.Throws<MalformedJsonException>(() =>
             GeoJsonLayerReader.Read(new MemoryStream(bytes), new LayerOptions("t.geojson", "code", null)));
-        var streamed = Assert.Throws<CepGeoInputException>(() =>
+        var streamed = Assert.Throws<MalformedJsonException>(() =>
             GeoJsonLayerReader.Read(new OneWayStream(bytes), new LayerOptions("t.geojson", "code", null)));
 
         Assert.Equal(streamed.Message, whole.Message);

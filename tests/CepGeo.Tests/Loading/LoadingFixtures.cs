@@ -13,7 +13,7 @@ internal static class LoadingFixtures
         LayerReader.Read(Path(name), new LayerOptions(name, idField, nameField));
 
     public static CepGeoInputException ReadFails(string name, string? idField = null, string? nameField = null) =>
-        Assert.Throws<CepGeoInputException>(() => Read(name, idField, nameField));
+        Assert.ThrowsAny<CepGeoInputException>(() => Read(name, idField, nameField));
 
     public static Layer ReadText(string json, string? idField = null, string? nameField = null, string source = "inline.geojson")
     {
@@ -22,7 +22,7 @@ internal static class LoadingFixtures
     }
 
     public static CepGeoInputException ReadTextFails(string json, string? idField = null, string? nameField = null) =>
-        Assert.Throws<CepGeoInputException>(() => ReadText(json, idField, nameField));
+        Assert.ThrowsAny<CepGeoInputException>(() => ReadText(json, idField, nameField));
 
     /// <summary>A FeatureCollection of unit-ish squares near Marseille, ids "a", "b"…, with an optional crs member.</summary>
     public static string Collection(string? crsMember = null, params string[] geometries)

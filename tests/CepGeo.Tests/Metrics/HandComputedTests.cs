@@ -1,3 +1,4 @@
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
 using static CepGeo.Tests.Metrics.Geo;
 
@@ -46,7 +47,7 @@ public class HandComputedTests
         Assert.False(zb.Nested);
         Assert.True(r.Zone(0).Nested);
 
-        var outside = Assert.Single(r.Defects, d => d.Kind == "outside");
+        var outside = Assert.Single(r.Defects, d => d.Kind == DefectKind.Outside);
         Assert.Equal(2, outside.AreaKm2, Eps);
         Assert.Equal(["op1"], outside.ZoneIds);
         Assert.Equal(0.5, r.Summary.Alignment, Eps);
@@ -62,7 +63,7 @@ public class HandComputedTests
             [Box(0, 0, 10_000, 2000)],
             [Box(8000, 0, 10_000, 2000), Box(5000, 0, 7000, 2000), Box(1000, 0, 3000, 2000)]]);
         var r = CepGeo.Core.Metrics.Compare.Run(mosaic, 0, Info("cells", 1), 1, Info("op", 3), null, Tolerances.Default);
-        var gaps = r.Defects.Where(d => d.Kind == "gap").ToList();
+        var gaps = r.Defects.Where(d => d.Kind == DefectKind.Gap).ToList();
         Assert.Equal(["op:gap:cells0:1", "op:gap:cells0:2", "op:gap:cells0:3"], gaps.Select(d => d.Id));
         Assert.Equal([4, 2, 2], gaps.Select(d => Math.Round(d.AreaKm2, 9)));
         Assert.Equal([3000.0, 0, 7000], gaps.Select(d => d.Faces.Min(f => mosaic.FaceEnvelope(f).MinX)));
@@ -106,13 +107,13 @@ public class HandComputedTests
         Assert.False(c.Coterminous);
         Assert.False(c.Aligned);
 
-        var gap = Assert.Single(r.Defects, d => d.Kind == "gap");
+        var gap = Assert.Single(r.Defects, d => d.Kind == DefectKind.Gap);
         Assert.Equal(1, gap.AreaKm2, Eps);
         Assert.Equal(1.0 / 3, gap.ShareOfCell!.Value, Eps);
         Assert.Empty(gap.ZoneIds);
         // width = 2·A/P = 2·1 km² / 4 km = 500 m
         Assert.Equal(500, gap.WidthM, 1e-6);
-        var dbl = Assert.Single(r.Defects, d => d.Kind == "double_coverage");
+        var dbl = Assert.Single(r.Defects, d => d.Kind == DefectKind.DoubleCoverage);
         Assert.Equal(0.5, dbl.AreaKm2, Eps);
         Assert.Equal(["op0", "op1"], dbl.ZoneIds);
     }
@@ -142,7 +143,7 @@ public class HandComputedTests
         var c = r.Cell(0);
         Assert.Equal(0.99, c.Coverage, Eps);
         Assert.Equal(0, c.GapKm2, Eps);
-        Assert.DoesNotContain(r.Defects, d => d.Kind == "gap");
+        Assert.DoesNotContain(r.Defects, d => d.Kind == DefectKind.Gap);
         Assert.Equal(1, r.Slivers.GapParts);
         Assert.Equal(0.01, r.Slivers.GapKm2, Eps);
         Assert.True(c.Coterminous);

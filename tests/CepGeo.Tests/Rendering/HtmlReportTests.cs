@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AngleSharp.Html.Parser;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Rendering;
 using CepGeo.Tests.Cli;
 using SkiaSharp;
@@ -93,7 +94,7 @@ public sealed class HtmlReportTests(DemoMaps demo) : IClassFixture<DemoMaps>
     {
         var doc = Report();
         foreach (var c in demo.Result.Comparisons)
-            foreach (var d in c.Defects.Where(d => d.Kind is "gap" or "double_coverage"))
+            foreach (var d in c.Defects.Where(d => d.Kind is DefectKind.Gap or DefectKind.DoubleCoverage))
                 Assert.NotNull(doc.QuerySelector($"section.operator[data-operator='{c.Operator}'] tr[data-defect='{d.Id}']"));
         var method = doc.QuerySelector("#method")!.TextContent;
         Assert.Contains("50 m", method, StringComparison.Ordinal);

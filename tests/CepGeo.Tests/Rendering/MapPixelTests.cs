@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using CepGeo.Core.Metrics;
 using CepGeo.Core.Rendering;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.Buffer;
@@ -44,7 +45,7 @@ public sealed class MapPixelTests(DemoMaps demo) : IClassFixture<DemoMaps>
         var zones = demo.Scene.Layers[demo.Scene.LayerIndex(op)];
         // Gaps and double coverage are hatched over their area; straddles are only outlined.
         var defects = demo.Result.Comparisons.Single(c => c.Operator == op).Defects
-            .Select(d => d.Kind == "straddle" ? demo.Scene.Defect(d).Boundary : demo.Scene.Defect(d)).ToList();
+            .Select(d => d.Kind == DefectKind.Straddle ? demo.Scene.Defect(d).Boundary : demo.Scene.Defect(d)).ToList();
         // Keep 8 px away from every line, hatch and outline drawn over the fill.
         double margin = 8 / layout.PixelsPerMetre;
         Geometry ink = cells[0].Factory.CreateGeometryCollection(
@@ -76,7 +77,7 @@ public sealed class MapPixelTests(DemoMaps demo) : IClassFixture<DemoMaps>
     public void MisfitMap_LargestGapOfCapEmploi_IsHatchedInAlternatingDarkAndWhite()
     {
         var (bitmap, layout, _) = Render("misfit-cap");
-        var gap = demo.Result.Comparisons.Single(c => c.Operator == "cap").Defects.Where(d => d.Kind == "gap").MaxBy(d => d.AreaKm2);
+        var gap = demo.Result.Comparisons.Single(c => c.Operator == "cap").Defects.Where(d => d.Kind == DefectKind.Gap).MaxBy(d => d.AreaKm2);
         Assert.NotNull(gap);
         // Inside the gap, 3 px clear of its outline and of the lines drawn on top of it.
         var inside = demo.Scene.Defect(gap).Buffer(-3 / layout.PixelsPerMetre);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
+using CepGeo.Core.Rendering;
 using CepGeo.Core.Reporting;
 using CepGeo.Tests.Cli;
 

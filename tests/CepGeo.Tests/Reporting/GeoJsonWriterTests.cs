@@ -376,7 +376,7 @@ public sealed class GeoJsonWriterTests
     {
         var lambert = Wkt("MULTIPOLYGON (((700000 6600000, 760000 6600000, 760000 6650000, 700000 6600000)), ((800000 6700000, 900000 6700000, 900000 6800000, 800000 6800000, 800000 6700000), (820000 6720000, 820000 6780000, 880000 6780000, 820000 6720000)))");
         var toLonLat = CepGeo.Core.Projection.Reprojector.Create(
-            CepGeo.Core.Projection.KnownCrs.Get("EPSG:2154"), CepGeo.Core.Model.CrsRef.Wgs84Default);
+            CepGeo.Core.Model.KnownCrs.Get("EPSG:2154"), CepGeo.Core.Model.CrsRef.Wgs84Default);
         var before = lambert.Copy();
 
         string direct = Write(new GeoJsonFeature(lambert, [], "a") { Transform = toLonLat });
@@ -392,7 +392,7 @@ public sealed class GeoJsonWriterTests
     {
         var laea = Wkt("POLYGON ((4321000 3210000, 9e7 3210000, 9e7 9e7, 4321000 3210000))");
         var toLonLat = CepGeo.Core.Projection.Reprojector.Create(
-            CepGeo.Core.Projection.KnownCrs.Get("EPSG:3035"), CepGeo.Core.Model.CrsRef.Wgs84Default);
+            CepGeo.Core.Model.KnownCrs.Get("EPSG:3035"), CepGeo.Core.Model.CrsRef.Wgs84Default);
 
         var e = Assert.ThrowsAny<Exception>(() => Write(new GeoJsonFeature(laea, [], "a") { Transform = toLonLat }));
 
@@ -411,7 +411,7 @@ public sealed class GeoJsonWriterTests
     {
         var polygon = (Polygon)Wkt(wkt);
         var transform = lambert
-            ? CepGeo.Core.Projection.Reprojector.Create(CepGeo.Core.Projection.KnownCrs.Get("EPSG:2154"), CepGeo.Core.Model.CrsRef.Wgs84Default)
+            ? CepGeo.Core.Projection.Reprojector.Create(CepGeo.Core.Model.KnownCrs.Get("EPSG:2154"), CepGeo.Core.Model.CrsRef.Wgs84Default)
             : null;
         var rings = new[] { polygon.Shell }.Concat(polygon.Holes)
             .Select(r => (ReadOnlyMemory<double>)r.Coordinates.SelectMany(c => new[] { c.X, c.Y }).ToArray()).ToList();
@@ -427,7 +427,7 @@ public sealed class GeoJsonWriterTests
     public void PolygonXY_PointThatCannotBeTransformed_IsTheReprojectorsError()
     {
         var toLonLat = CepGeo.Core.Projection.Reprojector.Create(
-            CepGeo.Core.Projection.KnownCrs.Get("EPSG:3035"), CepGeo.Core.Model.CrsRef.Wgs84Default);
+            CepGeo.Core.Model.KnownCrs.Get("EPSG:3035"), CepGeo.Core.Model.CrsRef.Wgs84Default);
         ReadOnlyMemory<double> ring = new[] { 4321000, 3210000, 9e7, 3210000, 9e7, 9e7, 4321000, 3210000 };
 
         var e = Assert.ThrowsAny<Exception>(() => Write(GeoJsonFeature.Create(null, "a") with { PolygonXY = [ring], Transform = toLonLat }));

@@ -1,7 +1,7 @@
-using CepGeo.Core.Reporting;
+using CepGeo.Core.Rendering;
 using SkiaSharp;
 
-namespace CepGeo.Core.Rendering;
+namespace CepGeo.Core.Reporting;
 
 /// <summary>
 /// atlas.pdf: the synthèse and one fiche territoire per cell as vector A4 portrait pages a planner can e-mail,

@@ -1,7 +1,7 @@
 using System.Text;
 using CepGeo.Core.Metrics;
 
-namespace CepGeo.Core.Reporting;
+namespace CepGeo.Core.Rendering;
 
 /// <summary>
 /// The names a planner reads for cells and zones: the study's short label when it gives one

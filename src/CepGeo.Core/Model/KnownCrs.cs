@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using CepGeo.Core.Model;
 
-namespace CepGeo.Core.Projection;
+namespace CepGeo.Core.Model;
 
 /// <summary>
 /// The coordinate reference systems CepGeo knows by code, with their WKT embedded (ProjNet 2.0 has no

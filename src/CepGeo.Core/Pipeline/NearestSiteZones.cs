@@ -1,11 +1,12 @@
 using System.Globalization;
 using CepGeo.Core.Common;
+using CepGeo.Core.Loading.Zones;
 using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
 using CepGeo.Core.Projection;
 using NetTopologySuite.Geometries;
 
-namespace CepGeo.Core.Loading.Zones;
+namespace CepGeo.Core.Pipeline;
 
 /// <summary>
 /// Zones for an operator that publishes its sites and not its areas (<c>zones build --nearest-site</c>):
