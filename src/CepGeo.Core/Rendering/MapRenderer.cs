@@ -262,14 +262,33 @@ public static class MapRenderer
             var (x1, y0) = layout.ToWorld(view.Right, view.Bottom);
             var box = new Envelope(x0, x1, y0, y1);
             bool Near(Geometry g) => g.EnvelopeInternal.Intersects(box);
+            // What lies in the frame, without detail finer than half a pixel: a fiche draws a small part of large
+            // zones, and the atlas keeps every vertex it is given (the PACA atlas was 21 MB before this).
+            var frame = new Envelope(box);
+            frame.ExpandBy(box.Width * 0.05, box.Height * 0.05);
+            var frameGeometry = scene.Layers[0][cell].Factory.ToGeometry(frame);
+            double tolerance = 0.5 / layout.PixelsPerMetre;
+            Geometry Fit(Geometry g)
+            {
+                var inFrame = g;
+                if (!frame.Contains(g.EnvelopeInternal))
+                {
+                    try { inFrame = NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(g, frameGeometry, NetTopologySuite.Operation.OverlayNG.OverlayNG.INTERSECTION); }
+                    catch (TopologyException) { inFrame = g; }
+                }
+                return NetTopologySuite.Simplify.DouglasPeuckerSimplifier.Simplify(inFrame, tolerance);
+            }
+            IEnumerable<Geometry> FitAll(IEnumerable<Geometry> gs) => gs.Where(Near).Select(Fit).Where(g => !g.IsEmpty).ToList();
+            var nearCells = FitAll(cells).ToList();
             using (var other = Fill(new SKColor(0xF2, 0xF2, 0xF2)))
-                foreach (var g in cells.Where(Near))
+                foreach (var g in nearCells)
                 {
                     using var p = PathOf(g);
                     canvas.DrawPath(p, other);
                 }
+            var thisCell = Fit(cells[cell]);
             using (var own = Fill(CellFill))
-            using (var p = PathOf(cells[cell]))
+            using (var p = PathOf(thisCell))
                 canvas.DrawPath(p, own);
             var items = new List<LegendItem>
             {
@@ -277,17 +296,18 @@ public static class MapRenderer
             };
             if (scene.Units is { } units)
             {
-                StrokeAll(units.Where(Near), Line(new SKColor(0xA8, 0xA8, 0xA8), 0.7f));
+                StrokeAll(FitAll(units), Line(new SKColor(0xA8, 0xA8, 0xA8), 0.7f));
                 items.Add(new(_t.T("Communes", "Communes"), rr => canvas.DrawRect(Inset(rr, 3), Line(new SKColor(0xA8, 0xA8, 0xA8), 0.7f))));
             }
-            StrokeAll(cells.Where(Near), Line(new SKColor(0x77, 0x77, 0x77), 1.4f));
+            StrokeAll(nearCells, Line(new SKColor(0x77, 0x77, 0x77), 1.4f));
             int n = scene.Layers.Count - 1;
             var labels = new List<(string Text, Geometry Where, SKColor Color)>();
             for (int k = 1; k <= n; k++)
             {
                 int op = k - 1;
-                StrokeAll(scene.Layers[k].Where(Near), Line(Halo, 4.4f));
-                StrokeAll(scene.Layers[k].Where(Near), Line(OperatorColor(op), 2.2f, OperatorDash(op)));
+                var zones = FitAll(scene.Layers[k]).ToList();
+                StrokeAll(zones, Line(Halo, 4.4f));
+                StrokeAll(zones, Line(OperatorColor(op), 2.2f, OperatorDash(op)));
                 items.Add(new(r.Infos[k].Label, rr => canvas.DrawLine(rr.Left, rr.MidY, rr.Right, rr.MidY, Line(OperatorColor(op), 2.2f, OperatorDash(op)))));
                 var c = r.Comparisons[op];
                 string cellId = r.Infos[0].Ids[cell];
@@ -300,8 +320,8 @@ public static class MapRenderer
                     labels.Add((options.Names?.Of(info.Key, pm.ZoneId) ?? info.Names[z], inCell, OperatorColor(op)));
                 }
             }
-            StrokeAll([cells[cell]], Line(Halo, 6f));
-            StrokeAll([cells[cell]], Line(Ink, 3f));
+            StrokeAll([thisCell], Line(Halo, 6f));
+            StrokeAll([thisCell], Line(Ink, 3f));
             ZoneLabels(labels);
             return items;
         }
