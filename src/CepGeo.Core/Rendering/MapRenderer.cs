@@ -301,7 +301,7 @@ public static class MapRenderer
             }
             StrokeAll(nearCells, Line(new SKColor(0x77, 0x77, 0x77), 1.4f));
             int n = scene.Layers.Count - 1;
-            var labels = new List<(string Text, Geometry Where, SKColor Color)>();
+            var labels = new List<(string Text, Point Where, SKColor Color)>();
             for (int k = 1; k <= n; k++)
             {
                 int op = k - 1;
@@ -314,10 +314,10 @@ public static class MapRenderer
                 var info = r.Infos[k];
                 foreach (var pm in c.Pairs.Where(x => x.CellId == cellId && x.Significant).OrderByDescending(x => x.AreaKm2))
                 {
-                    int z = info.Ids.ToList().IndexOf(pm.ZoneId);
+                    int z = ZoneIndex(k, pm.ZoneId);
                     if (z < 0) continue;
-                    var inCell = SafeIntersection(scene.Layers[k][z], cells[cell]);
-                    labels.Add((options.Names?.Of(info.Key, pm.ZoneId) ?? info.Names[z], inCell, OperatorColor(op)));
+                    if (scene.LabelPoint(cell, k, z) is not { } at) continue;
+                    labels.Add((options.Names?.Of(info.Key, pm.ZoneId) ?? info.Names[z], at, OperatorColor(op)));
                 }
             }
             StrokeAll([thisCell], Line(Halo, 6f));
@@ -326,22 +326,14 @@ public static class MapRenderer
             return items;
         }
 
-        private static Geometry SafeIntersection(Geometry a, Geometry b)
-        {
-            try { return NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(a, b, NetTopologySuite.Operation.OverlayNG.OverlayNG.INTERSECTION); }
-            catch (NetTopologySuite.Geometries.TopologyException) { return b; }
-        }
-
         /// <summary>Zone names at a point inside their part of the cell, in the operator's colour, nudged down when they would overlap.</summary>
-        private void ZoneLabels(List<(string Text, Geometry Where, SKColor Color)> labels)
+        private void ZoneLabels(List<(string Text, Point Where, SKColor Color)> labels)
         {
             using var font = new SKFont(options.Fonts.Bold, 14 * _f);
             using var halo = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Stroke, StrokeWidth = 4f * _f, IsAntialias = true, StrokeJoin = SKStrokeJoin.Round };
             foreach (var (text, where, color) in labels)
             {
-                if (where.IsEmpty) continue;
-                var pt = where.InteriorPoint;
-                var at = layout.ToPixel(pt.X, pt.Y);
+                var at = layout.ToPixel(where.X, where.Y);
                 float w = font.MeasureText(text);
                 for (int attempt = 0; attempt < 8; attempt++)
                 {
@@ -356,6 +348,14 @@ public static class MapRenderer
                     break;
                 }
             }
+        }
+
+        private int ZoneIndex(int layer, string id)
+        {
+            var ids = scene.Result.Infos[layer].Ids;
+            for (int i = 0; i < ids.Count; i++)
+                if (ids[i] == id) return i;
+            return -1;
         }
 
         private static SKColor Darker(SKColor c) => new((byte)(c.Red * 0.7), (byte)(c.Green * 0.7), (byte)(c.Blue * 0.7));
@@ -447,9 +447,9 @@ public static class MapRenderer
         public void Header(string title, string subtitle)
         {
             // At text scale 1 the title is as before; larger scales grow it less, to stay in its band.
-            float titleSize = options.TextScale > 1 ? 24 * _f : 28 * _u;
+            float titleSize = options.TextScale > 1 ? Math.Min(24 * _f, 40 * _u) : 28 * _u;
             using var big = new SKFont(options.Fonts.Bold, titleSize);
-            using var small = new SKFont(options.Fonts.Regular, 16 * _f);
+            using var small = new SKFont(options.Fonts.Regular, Math.Min(16 * _f, 22 * _u));
             using var ink = Fill(Ink);
             using var grey = Fill(new SKColor(0x55, 0x55, 0x55));
             canvas.DrawText(Fit(title, big, layout.Title.Width), layout.Title.Left, layout.Title.Top + titleSize * 1.28f, SKTextAlign.Left, big, ink);
