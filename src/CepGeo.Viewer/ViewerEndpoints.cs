@@ -24,37 +24,52 @@ public static class ViewerEndpoints
     public static IEndpointRouteBuilder MapCepGeoViewer(this IEndpointRouteBuilder app, ViewerData data, string? tiles = null)
     {
         var api = app.MapGroup("/api");
-        api.MapGet("/study", () =>
-        {
-            var study = data.Study.DeepClone().AsObject();
-            study["tiles"] = tiles;
-            return Results.Text(study.ToJsonString(), "application/json; charset=utf-8");
-        });
-        api.MapGet("/style", () => Results.Text(StyleJson.Text, "application/json; charset=utf-8"));
-        api.MapGet("/layers/{key}", (string key) => data.Layers.TryGetValue(key, out var layer)
-            ? Results.Bytes(layer.GeoJson, GeoJsonContentType)
+        byte[] studyJson = System.Text.Encoding.UTF8.GetBytes(WithTiles(data.Study, tiles).ToJsonString());
+        Get(api, "/study", (HttpContext c) => Compressed.Bytes(c, studyJson, "application/json; charset=utf-8"));
+        byte[] styleJson = System.Text.Encoding.UTF8.GetBytes(StyleJson.Text);
+        Get(api, "/style", (HttpContext c) => Compressed.Bytes(c, styleJson, "application/json; charset=utf-8"));
+        // ?band=overview: the coarser geometry for the whole-region view (cells and zones; others have one band).
+        Get(api, "/layers/{key}", (string key, string? band, HttpContext c) => data.Layers.TryGetValue(key, out var layer)
+            ? Compressed.Bytes(c, band == "overview" && layer.Overview is { } coarse ? coarse : layer.GeoJson, GeoJsonContentType)
             : NotFound($"no layer named '{key}'", "See /api/study for the layers of this study."));
-        api.MapGet("/metrics/{table}", (string table) => data.Tables.TryGetValue(table, out var json)
-            ? Results.Bytes(json, "application/json")
+        Get(api, "/index", (HttpContext c) => Compressed.Bytes(c, data.Index, "application/json"));
+        Get(api, "/index/communes", (HttpContext c) => data.CommunesIndex is { } communes
+            ? Compressed.Bytes(c, communes, "application/json")
+            : NotFound("this study has no communes (weights layer)", null));
+        Get(api, "/metrics/{table}", (string table, HttpContext c) => data.Tables.TryGetValue(table, out var json)
+            ? Compressed.Bytes(c, json, "application/json")
             : NotFound($"no table named '{table}'", "Tables: cells, pairs, zones."));
-        api.MapGet("/gaps", () => Results.Bytes(data.Exports["gaps.geojson"], GeoJsonContentType));
-        api.MapGet("/export/{file}", (string file) => data.Exports.TryGetValue(file, out var bytes)
+        Get(api, "/gaps", () => Results.Bytes(data.Exports["gaps.geojson"], GeoJsonContentType));
+        Get(api, "/export/{file}", (string file) => data.Exports.TryGetValue(file, out var bytes)
             ? Results.File(bytes, ExportType(file), file)
             : NotFound($"no export named '{file}'", "Exports: " + string.Join(", ", ViewerData.ExportNames) + "."));
 
-        app.MapGet("/", () => Page("index.html"));
-        app.MapGet("/{**file}", (string file) => Page(file));
+        Get(app, "/", (HttpContext c) => Page("index.html", c));
+        // Browsers ask for /favicon.ico whatever the page says: answer with the page's icon, not a 404.
+        Get(app, "/favicon.ico", (HttpContext c) => Page("favicon.svg", c));
+        Get(app, "/{**file}", (string file, HttpContext c) => Page(file, c));
         return app;
     }
 
-    private static IResult Page(string file)
+    /// <summary>GET and HEAD (the README promises both; a HEAD gets the headers of the GET, no body).</summary>
+    private static void Get(IEndpointRouteBuilder routes, string pattern, Delegate handler) =>
+        routes.MapMethods(pattern, [HttpMethods.Get, HttpMethods.Head], handler);
+
+    private static JsonObject WithTiles(JsonObject study, string? tiles)
+    {
+        var copy = study.DeepClone().AsObject();
+        copy["tiles"] = tiles;
+        return copy;
+    }
+
+    private static IResult Page(string file, HttpContext context)
     {
         if (!PageFiles.Value.TryGetValue(file, out var bytes))
             return NotFound($"no page file named '{file}'", null);
         if (!ContentTypes.TryGetContentType(file, out var type)) type = "application/octet-stream";
-        if (type.StartsWith("text/", StringComparison.Ordinal) || type.EndsWith("javascript", StringComparison.Ordinal))
+        if (type.StartsWith("text/", StringComparison.Ordinal) || type.EndsWith("javascript", StringComparison.Ordinal) || type.EndsWith("svg+xml", StringComparison.Ordinal))
             type += "; charset=utf-8";
-        return Results.Bytes(bytes, type);
+        return Compressed.Bytes(context, bytes, type);
     }
 
     private static string ExportType(string file) => Path.GetExtension(file) switch

@@ -27,8 +27,12 @@ public sealed class ViewerServer : IAsyncDisposable
     /// <param name="port">0 picks a free port.</param>
     /// <param name="tiles">An optional tile URL template (<c>https://…/{z}/{x}/{y}.png</c>); none by default.</param>
     /// <remarks>The host's console lifetime (registered by default) stops the server on Ctrl+C and SIGTERM.</remarks>
-    public static async Task<ViewerServer> StartAsync(ViewerData data, int port, string? tiles = null)
+    /// <param name="plan">Plan mode: the plan being edited (its endpoints and its writes); null for the read-only viewer.</param>
+    /// <param name="version">CepGeo's version, written into exported files.</param>
+    public static async Task<ViewerServer> StartAsync(ViewerData data, int port, string? tiles = null, PlanSession? plan = null, string version = "")
     {
+        ArgumentNullException.ThrowIfNull(data);
+        if (plan is not null) data.Study["plan"] = true;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
         {
             // Nothing is read from the working folder: no appsettings.json, no wwwroot.
@@ -37,7 +41,7 @@ public sealed class ViewerServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, port);
-            ViewerSecurity.Limit(k.Limits);
+            ViewerSecurity.Limit(k.Limits, plan is null ? 0 : PlanSession.MaxBodyBytes);
         });
         builder.Services.AddRoutingCore();
         builder.Services.AddProblemDetails();
@@ -46,9 +50,11 @@ public sealed class ViewerServer : IAsyncDisposable
         builder.Services.AddHostFiltering(o => o.AllowedHosts = ["127.0.0.1", "localhost"]);
 
         var app = builder.Build();
-        app.UseViewerSecurity(tiles);
+        app.UseViewerSecurity(tiles, plan is null ? null
+            : new WriteAccess("/api/plan", PlanSession.TokenHeader, plan.Token, PlanSession.MaxBodyBytes));
         app.UseHostFiltering();
         app.UseRouting();
+        if (plan is not null) app.MapPlanEndpoints(plan, version);
         app.MapCepGeoViewer(data, tiles);
         await app.StartAsync().ConfigureAwait(false);
 

@@ -33,6 +33,7 @@ internal static class AnalyzeCommand
             DefaultValueFactory = _ => "csv",
         };
         format.AcceptOnlyFromAmong("csv", "json", "both");
+        var exports = ExportOptionSet.Create();
         var noMaps = new Option<bool>("--no-maps") { Description = "Write no maps/ and no report.html" };
         var maps = MapOptionSet.Create();
         var maxInput = new Option<int>("--max-input-mb")
@@ -46,15 +47,16 @@ internal static class AnalyzeCommand
             study, output, force, crs, timings, format, noMaps, maxInput,
         };
         maps.AddTo(command);
+        exports.AddTo(command);
         command.SetAction(parsed => RunCancellable(context, cancellation, onStep, parsed.GetValue(study), parsed.GetValue(output),
             parsed.GetValue(force), parsed.GetValue(crs), parsed.GetValue(timings), parsed.GetValue(noMaps) ? null : maps.Read(parsed, context.Text),
-            parsed.GetValue(maxInput), Tables(parsed.GetValue(format))));
+            parsed.GetValue(maxInput), Tables(parsed.GetValue(format)), exports.Read(parsed)));
         return command;
     }
 
     /// <summary>Runs with Ctrl+C turned into a cancellation: the output folder is left as it was.</summary>
     private static int RunCancellable(CliContext context, CancellationToken cancellation, Action<string>? onStep,
-        string? studyPath, string? outDir, bool force, string? crs, bool showTimings, MapChoices? maps, int maxInputMb, TableFormats tables)
+        string? studyPath, string? outDir, bool force, string? crs, bool showTimings, MapChoices? maps, int maxInputMb, TableFormats tables, ExportChoices exports)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         // The first Ctrl+C cancels cleanly (between steps); a second one ends the process at once.
@@ -67,7 +69,7 @@ internal static class AnalyzeCommand
         Console.CancelKeyPress += onCtrlC;
         try
         {
-            return Run(context, studyPath, outDir, force, crs, showTimings, maps, maxInputMb, tables, onStep, cts.Token);
+            return Run(context, studyPath, outDir, force, crs, showTimings, maps, maxInputMb, tables, exports, onStep, cts.Token);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
@@ -81,7 +83,7 @@ internal static class AnalyzeCommand
     }
 
     private static int Run(CliContext context, string? studyPath, string? outDir, bool force, string? crs, bool showTimings,
-        MapChoices? maps, int maxInputMb, TableFormats tables, Action<string>? onStep, CancellationToken cancel)
+        MapChoices? maps, int maxInputMb, TableFormats tables, ExportChoices exports, Action<string>? onStep, CancellationToken cancel)
     {
         studyPath ??= StudyFiles.DemoStudyPath();
         var study = StudyFiles.Read(studyPath, crs, maxInputMb);
@@ -106,8 +108,16 @@ internal static class AnalyzeCommand
         {
             cancel.ThrowIfCancellationRequested();
             return folder.Create(name);
-        }, CliApp.Version, clock.Seconds, tables);
+        }, CliApp.Version, clock.Seconds, tables, exports.Csv);
         cancel.ThrowIfCancellationRequested();
+        var exportFiles = ExportFiles.Write(result, folder, CliApp.Version);
+        cancel.ThrowIfCancellationRequested();
+        if (exports.ToPostGis is { } pg)
+        {
+            Start("postgis");
+            PostGisDatabase.WriteResults(result, pg, exports.Schema, CliApp.Version);
+            cancel.ThrowIfCancellationRequested();
+        }
         if (maps is not null) Start("maps");
         var mapFiles = maps is null ? [] : MapFiles.Write(result, folder.Create, "maps/", maps.Format, maps.Text, maps.Lambert93, maps.Print, CliApp.Version, maps.Date, maps.ByArea);
         cancel.ThrowIfCancellationRequested();
@@ -131,7 +141,7 @@ internal static class AnalyzeCommand
                 + $"{GC.CollectionCount(0)} collections ({GC.CollectionCount(2)} full), paused {GC.GetTotalPauseDuration().TotalSeconds:0.00} s"));
         }
         console.WriteLine("Outputs:");
-        foreach (var name in AnalysisOutputs.FileNames(tables).Concat(mapFiles))
+        foreach (var name in AnalysisOutputs.FileNames(tables, exports.Csv).Concat(exportFiles).Concat(mapFiles))
             console.WriteLine("  " + Path.Combine(target, name));
         return 0;
     }

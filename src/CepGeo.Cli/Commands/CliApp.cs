@@ -93,6 +93,8 @@ internal static class CliApp
         root.Subcommands.Add(Group("design", context.T("Proposer des périmètres qui s'accordent aux opérateurs (nest, snap, balance)",
             "Propose perimeters that fit the operators (nest, snap, balance)"),
             DesignNestCommand.Create(context), DesignSnapCommand.Create(context), DesignBalanceCommand.Create(context)));
+        root.Subcommands.Add(Group("plan", context.T("Périmètres dessinés à la main : évaluer un scénario de découpage, ou en commencer un depuis les territoires d'aujourd'hui", "Perimeters drawn by hand: score a plan (communes → perimeters), or start one from today's cells"),
+            PlanScoreCommand.Create(context), PlanFromCellsCommand.Create(context)));
         root.Subcommands.Add(RenderCommand.Create(context));
         root.Subcommands.Add(ViewCommand.Create(context));
         root.Subcommands.Add(Group("zones", context.T("Zones d'intervention à partir de listes de communes", "Operator zones from commune lists"),

@@ -99,6 +99,7 @@ internal static class InputLimit
         var paths = new List<string> { study.Cells.Path };
         paths.AddRange(study.Operators.Select(o => o.Path));
         if (study.Weights is not null) paths.Add(study.Weights.Path);
+        paths.AddRange(study.SiteOperators.Select(o => o.Sites!.Path));
         foreach (string path in paths)
         {
             yield return path;

@@ -118,6 +118,16 @@ internal sealed class OutputFolder : IDisposable
         return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 4096);
     }
 
+    /// <summary>The staging path of a new file, for writers that need a file rather than a stream (SQLite).</summary>
+    public string PathFor(string relativePath)
+    {
+        string path = Path.Combine(Staging, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (File.Exists(path)) throw new IOException($"{relativePath} was already written");
+        _written.Add(relativePath.Replace('\\', '/'));
+        return path;
+    }
+
     /// <summary>Puts the new folder in place of the old one, as a whole. Returns the target's full path.</summary>
     public string Commit()
     {

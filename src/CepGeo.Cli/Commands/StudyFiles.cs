@@ -58,10 +58,12 @@ internal static class StudyFiles
 
     private static IEnumerable<(string Field, string Path)> LayerPaths(Study study)
     {
-        yield return ("cells.path", study.Cells.Path);
+        // A PostGIS table is no file.
+        if (study.Cells.PostGis is null) yield return ("cells.path", study.Cells.Path);
         for (int i = 0; i < study.Operators.Count; i++)
         {
             var op = study.Operators[i];
+            if (op.PostGis is not null) continue;
             if (op.Members is not { } list)
             {
                 yield return ($"operators[{i}].path ({op.Key})", op.Path);
@@ -80,7 +82,8 @@ internal static class StudyFiles
 
     /// <summary>Reads a polygon layer, or builds an operator's zones from its commune list (the match report becomes its load report).</summary>
     public static Layer LoadLayer(LayerSpec spec) =>
-        spec.Members is null ? LayerReader.Read(spec.Path, LayerOptions.For(spec)) : ZoneListFiles.LoadLayer(spec);
+        spec.PostGis is not null ? PostGisDatabase.LoadLayer(spec)
+        : spec.Members is null ? LayerReader.Read(spec.Path, LayerOptions.For(spec)) : ZoneListFiles.LoadLayer(spec);
 
     public static Layer LoadWeights(WeightsSpec spec) => LayerReader.Read(spec.Path, LayerOptions.For(spec));
 

@@ -32,24 +32,32 @@ internal static class ViewCommand
         {
             input, design, port, open, tiles,
         };
+        var plan = PlanViewOption.Create(context);
+        command.Options.Add(plan);
         command.SetAction((parsed, cancel) => RunAsync(context, parsed.GetValue(input), parsed.GetValue(design), parsed.GetValue(port),
-            parsed.GetValue(open), parsed.GetValue(tiles)));
+            parsed.GetValue(open), parsed.GetValue(tiles), PlanViewOption.Read(parsed, plan)));
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, string? path, string? design, int port, bool open, string? tiles)
+    private static async Task<int> RunAsync(CliContext context, string? path, string? design, int port, bool open, string? tiles,
+        PlanViewOption.Choice? planChoice = null)
     {
         if (port is < 0 or > 65535)
             throw new CepGeoInputException("--port", null, $"{port} is not a port number (0 to 65535)");
         if (tiles is not null && !(tiles.Contains("{z}", StringComparison.Ordinal) && tiles.Contains("{x}", StringComparison.Ordinal) && tiles.Contains("{y}", StringComparison.Ordinal)))
             throw new CepGeoInputException("--tiles", null, "the tile URL template needs {z}, {x} and {y}");
 
-        var data = Load(context, path ?? StudyFiles.DemoStudyPath());
+        PlanSession? planSession = null;
+        ViewerData data;
+        if (planChoice is not null)
+            (data, planSession) = PlanViewOption.Load(context, path ?? StudyFiles.DemoStudyPath(), planChoice, design);
+        else
+            data = Load(context, path ?? StudyFiles.DemoStudyPath());
         if (design is not null) data = AddDesign(context, data, design);
         ViewerServer server;
         try
         {
-            server = await ViewerServer.StartAsync(data, port, tiles).ConfigureAwait(false);
+            server = await ViewerServer.StartAsync(data, port, tiles, planSession, CliApp.Version).ConfigureAwait(false);
         }
         catch (IOException e)
         {

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using CepGeo.Core.Loading;
 using CepGeo.Core.Model;
+using CepGeo.Core.Validation;
 using CepGeo.Core.Projection;
 using CepGeo.Core.Reporting;
 using CepGeo.Core.Loading.Zones;
@@ -25,7 +27,10 @@ internal static class ZonesBuildCommand
     {
         var communes = new Option<string>("--communes") { Description = "Commune polygons (GeoJSON, Shapefile, GeoPackage)", Required = true };
         var codeField = new Option<string>("--code-field") { Description = "Property of the communes holding the commune code", DefaultValueFactory = _ => "code" };
-        var members = new Option<string>("--members") { Description = "The commune list (CSV, ',' or ';'): one row per commune and zone", Required = true };
+        var members = new Option<string?>("--members") { Description = "The commune list (CSV, ',' or ';'): one row per commune and zone" };
+        var nearestSite = new Option<string?>("--nearest-site") { Description = "Instead of a list: the operator's sites (GeoJSON, GeoPackage, Shapefile points, or CSV with lon/lat); each commune goes to its nearest site (derived zones)" };
+        var siteId = new Option<string?>("--site-id") { Description = "With --nearest-site: property (or CSV column) holding the site id" };
+        var siteName = new Option<string?>("--site-name") { Description = "With --nearest-site: property (or CSV column) holding the site name" };
         var memberCode = new Option<string>("--member-code") { Description = "Column of the list holding the commune code", DefaultValueFactory = _ => "commune_code" };
         var zoneCode = new Option<string>("--zone-code") { Description = "Column of the list holding the zone code", DefaultValueFactory = _ => "zone_code" };
         var zoneName = new Option<string?>("--zone-name") { Description = "Column of the list holding the zone name" };
@@ -38,9 +43,20 @@ internal static class ZonesBuildCommand
         var command = new Command("build", "Dissolve commune polygons into zones from a commune list, and report what did not match (exit 3 when codes stay unmatched)")
         {
             communes, codeField, members, memberCode, zoneCode, zoneName, weights, crosswalk, fromField, toField, output, force,
+            nearestSite, siteId, siteName,
         };
         command.SetAction(parsed =>
         {
+            if (parsed.GetValue(nearestSite) is string sitesPath)
+            {
+                if (parsed.GetValue(members) is not null)
+                    throw new CepGeoInputException("zones build", null, "give either --members (a commune list) or --nearest-site (sites), not both");
+                var sites = new SitesSpec(Path.GetFullPath(sitesPath), parsed.GetValue(siteId), parsed.GetValue(siteName));
+                return RunNearest(context, Path.GetFullPath(parsed.GetValue(communes)!), parsed.GetValue(codeField)!, sites,
+                    parsed.GetValue(weights), parsed.GetValue(output)!, parsed.GetValue(force));
+            }
+            if (parsed.GetValue(members) is null)
+                throw new CepGeoInputException("zones build", null, "give --members LIST.csv (a commune list) or --nearest-site SITES (zones derived from the operator's sites)");
             foreach (var (name, value) in new[] { ("--members", parsed.GetValue(members)), ("--communes", parsed.GetValue(communes)), ("--out", parsed.GetValue(output)) })
                 if (string.IsNullOrWhiteSpace(value))
                     throw new CepGeoInputException(name, null, new Phrase("le chemin est vide : donnez un nom de fichier", "the path is empty: give a file name"));
@@ -62,7 +78,34 @@ internal static class ZonesBuildCommand
         return Path.Combine(Path.GetDirectoryName(Path.GetFullPath(zonesPath))!, stem + ".match.csv");
     }
 
-    private static int Run(CliContext context, ZoneListSpec spec, string? weightsField, string outPath, bool force)
+    /// <summary>Zones derived from sites: each commune to its nearest site, dissolved, marked derived.</summary>
+    private static int RunNearest(CliContext context, string communesPath, string codeField, SitesSpec sites, string? weightsField, string outPath, bool force)
+    {
+        var (zonesPath, matchPath) = Targets(outPath, force);
+        if (!File.Exists(communesPath)) throw new CepGeoInputException(Path.GetFileName(communesPath), null, "file not found (--communes)");
+        if (!File.Exists(sites.Path)) throw new CepGeoInputException(Path.GetFileName(sites.Path), null, "file not found (--nearest-site)");
+        var communes = LayerRepair.Repair(LayerReader.Read(communesPath, new LayerOptions(Path.GetFileName(communesPath), codeField, null)));
+        var build = NearestSiteZones.Build(communes, StudyFiles.LoadSites(sites), weightsField);
+        var toWgs84 = Reprojector.Create(communes.Crs, CrsRef.Wgs84Default, communes.Source);
+        var lonLat = toWgs84.IsIdentity ? build
+            : build with { Zones = [.. build.Zones.Select(z => z with { Geometry = toWgs84.Transform(z.Geometry) })] };
+        WriteAtomically(zonesPath, s => ZoneOutputs.WriteGeoJson(s, lonLat, weightsField, CliApp.Version));
+        WriteAtomically(matchPath, s =>
+        {
+            using var writer = new StreamWriter(s, new UTF8Encoding(false), leaveOpen: true);
+            ZoneOutputs.WriteMatchCsv(writer, build);
+        });
+        context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{build.Zones.Count} zones derived from {build.Counts.Rows} sites of {Path.GetFileName(sites.Path)} over {build.Counts.Communes} communes of {Path.GetFileName(communesPath)}: each commune goes to the site nearest its centroid (straight line). Derived, not the operator's own map: marked \"derived\": \"{NearestSiteZones.Derived}\" in every zone."));
+        foreach (var e in build.Of(MatchKinds.EmptyZone))
+            context.Console.WriteLine($"  site {e.Code}: {e.Detail}");
+        context.Console.WriteLine("Outputs:");
+        context.Console.WriteLine("  " + zonesPath);
+        context.Console.WriteLine("  " + matchPath);
+        return 0;
+    }
+
+    private static (string Zones, string Match) Targets(string outPath, bool force)
     {
         string zonesPath = Path.GetFullPath(outPath);
         string matchPath = MatchPath(zonesPath);
@@ -72,6 +115,12 @@ internal static class ZonesBuildCommand
             foreach (var path in new[] { zonesPath, matchPath })
                 if (File.Exists(path))
                     throw new CepGeoInputException(path, null, "already exists; choose another --out or add --force");
+        return (zonesPath, matchPath);
+    }
+
+    private static int Run(CliContext context, ZoneListSpec spec, string? weightsField, string outPath, bool force)
+    {
+        var (zonesPath, matchPath) = Targets(outPath, force);
 
         var (build, crs) = ZoneListFiles.Build(spec, weightsField);
         var toWgs84 = Reprojector.Create(crs, CrsRef.Wgs84Default, Path.GetFileName(spec.CommunesPath));

@@ -1,8 +1,6 @@
 using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Operation.OverlayNG;
-using NetTopologySuite.Operation.Union;
 
 namespace CepGeo.Core.Design;
 
@@ -49,7 +47,7 @@ public static class Redraw
         for (int i = 0; i < keep.Length; i++) facesOf[i] = [];
         for (int f = 0; f < faceP.Length; f++) if (faceP[f] >= 0) facesOf[faceP[f]].Add(f);
         for (int i = 0; i < keep.Length; i++)
-            features[i] = new Feature(newIds[i], newNames[i], UnionOfFaces(before, facesOf[i]), new Dictionary<string, object?>());
+            features[i] = new Feature(newIds[i], newNames[i], before.UnionOfFaces(facesOf[i]), new Dictionary<string, object?>());
         var cellsLayer = new Layer("design " + kind, features, before.Cells.Crs, []);
         var after = before with
         {
@@ -73,19 +71,6 @@ public static class Redraw
     {
         for (int i = 0; i < ids.Count; i++) if (ids[i] == id) return i;
         return -1;
-    }
-
-    /// <summary>The union of faces: they come from one noding, so a coverage union is exact.</summary>
-    public static Geometry UnionOfFaces(AnalysisResult r, IReadOnlyList<int> faces)
-    {
-        var polys = faces.Select(f => (Geometry)r.Mosaic.Faces[f]).ToArray();
-        if (polys.Length == 1) return polys[0];
-        var factory = polys[0].Factory;
-        var union = CoverageUnion.Union(factory.CreateGeometryCollection(polys));
-        // NTS issue 804: a hole touching the boundary can defeat the coverage union; fall back to OverlayNG.
-        if (union is null || !union.IsValid)
-            union = OverlayNGRobust.Union(polys);
-        return union;
     }
 
     /// <summary>The current cell sharing the most population with a set of faces (area without weights; ties to the smaller id).</summary>

@@ -8,6 +8,9 @@ namespace CepGeo.Core.Loading;
 /// </summary>
 internal static class AttributeValues
 {
+    /// <summary>The largest integer every double below it holds exactly: 2^53.</summary>
+    public const long MaxExact = 1L << 53;
+
     /// <summary>No properties: one shared, read-only empty set.</summary>
     public static readonly IReadOnlyDictionary<string, object?> None = new Dictionary<string, object?>();
 
@@ -18,12 +21,17 @@ internal static class AttributeValues
         bool b => b,
         double d => d,
         float f => (double)f,
+        // Integers beyond 2^53 (20-digit ids in a DBF or GeoPackage) as their exact text: a double
+        // would round 9007199254740993 to …992 and make two ids one.
+        decimal m when decimal.Truncate(m) == m && Math.Abs(m) > MaxExact => m.ToString(CultureInfo.InvariantCulture),
         decimal m => (double)m,
+        long l when Math.Abs((decimal)l) > MaxExact => l.ToString(CultureInfo.InvariantCulture),
         long l => (double)l,
         int i => (double)i,
         short s16 => (double)s16,
         byte u8 => (double)u8,
         sbyte s8 => (double)s8,
+        ulong u64 when u64 > MaxExact => u64.ToString(CultureInfo.InvariantCulture),
         ulong u64 => (double)u64,
         uint u32 => (double)u32,
         ushort u16 => (double)u16,

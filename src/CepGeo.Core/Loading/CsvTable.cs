@@ -18,7 +18,8 @@ public sealed record CsvRow(int Line, string[] Fields);
 public sealed record CsvTable(string Source, char Separator, IReadOnlyList<string> Header, IReadOnlyList<CsvRow> Rows)
 {
     /// <summary>
-    /// Reads UTF-8 text, with or without a BOM. The separator is the one of <c>,</c> and <c>;</c> the header
+    /// Reads text in the encoding its bytes show (<see cref="TextEncodings"/>: UTF-8 with or without a BOM,
+    /// UTF-16, else Windows-1252; <see cref="EncodingName"/> says which). The separator is the one of <c>,</c> and <c>;</c> the header
     /// uses (outside quotes); fields may be quoted with <c>"</c> (doubled inside, line breaks allowed).
     /// </summary>
     /// <exception cref="CepGeoInputException">Empty file, duplicate or empty column names, a row with the wrong
@@ -27,8 +28,16 @@ public sealed record CsvTable(string Source, char Separator, IReadOnlyList<strin
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(source);
-        using var reader = new StreamReader(stream, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true,
-            bufferSize: 1 << 16, leaveOpen: true);
+        // Lists are small: read whole, then decoded in the encoding their bytes show (Excel saves
+        // Windows-1252 or UTF-16 as often as UTF-8).
+        byte[] bytes;
+        using (var buffer = new MemoryStream())
+        {
+            stream.CopyTo(buffer);
+            bytes = buffer.ToArray();
+        }
+        var (text, encoding) = TextEncodings.Decode(bytes);
+        using var reader = new StringReader(text);
         var records = new RecordReader(reader, source);
 
         if (!records.TryNext(out int headerLine, out string rawHeader))
@@ -46,8 +55,11 @@ public sealed record CsvTable(string Source, char Separator, IReadOnlyList<strin
                 throw WrongWidth(source, line, raw, fields.Length, header.Length, separator);
             rows.Add(new CsvRow(line, fields));
         }
-        return new CsvTable(source, separator, header, rows);
+        return new CsvTable(source, separator, header, rows) { EncodingName = encoding };
     }
+
+    /// <summary>The encoding the file was read in (UTF-8, UTF-16 LE/BE, Windows-1252), for notes.</summary>
+    public string EncodingName { get; init; } = "UTF-8";
 
     /// <summary>The index of a column, or an error listing the columns there are.</summary>
     public int Column(string name, string option)
@@ -132,7 +144,7 @@ public sealed record CsvTable(string Source, char Separator, IReadOnlyList<strin
     }
 
     /// <summary>Physical lines joined into records while a quote is open.</summary>
-    private sealed class RecordReader(StreamReader reader, string source)
+    private sealed class RecordReader(TextReader reader, string source)
     {
         private int _line;
 

@@ -67,10 +67,20 @@ internal static class GeoJsonFeatureParser
         _ => throw new JsonException("\"id\" must be a string or a number"),
     };
 
+    /// <summary>An integer id as its exact text, however many digits (JSON integers have no leading zero or '+'); other numbers as <see cref="AttributeValues.NumberAsId"/>.</summary>
     private static string NumberTextAsId(ReadOnlySpan<byte> text) =>
-        long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out long n)
-            ? n.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        IsIntegerText(text)
+            ? (text.SequenceEqual("-0"u8) ? "0" : Encoding.UTF8.GetString(text))
             : AttributeValues.NumberAsId(double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+
+    private static bool IsIntegerText(ReadOnlySpan<byte> text)
+    {
+        if (text.Length > 0 && text[0] == '-') text = text[1..];
+        if (text.Length == 0) return false;
+        foreach (byte b in text)
+            if (b is < (byte)'0' or > (byte)'9') return false;
+        return true;
+    }
 
     private static Dictionary<string, object?> ReadProperties(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, string[]? keep)
     {
@@ -123,7 +133,11 @@ internal static class GeoJsonFeatureParser
         {
             case JsonTokenType.String: return reader.GetString();
             case JsonTokenType.Number:
-                // Beyond double range the text is kept rather than turned into infinity.
+                // Beyond double range the text is kept rather than turned into infinity; so is an
+                // integer beyond 2^53, which a double would round (a 20-digit id).
+                if (IsIntegerText(reader.ValueSpan)
+                    && (!reader.TryGetInt64(out long whole) || Math.Abs((decimal)whole) > AttributeValues.MaxExact))
+                    return Encoding.UTF8.GetString(reader.ValueSpan);
                 return reader.TryGetDouble(out double d) && double.IsFinite(d) ? d : Encoding.UTF8.GetString(reader.ValueSpan);
             case JsonTokenType.True: return true;
             case JsonTokenType.False: return false;

@@ -48,8 +48,23 @@ public static class LayerReader
         using var shp = OpenRead(path, options.Source);
         using var dbf = OpenRead(dbfPath, options.Source);
         using var prj = prjPath is null ? null : OpenRead(prjPath, options.Source);
-        var encoding = cpgPath is null ? null : EncodingFromCpg(File.ReadAllText(cpgPath));
+        var encoding = cpgPath is null ? DbfEncodingWithoutCpg(dbf) : EncodingFromCpg(File.ReadAllText(cpgPath));
         return ShapefileLayerReader.Read(shp, dbf, prj, options, encoding);
+    }
+
+    /// <summary>
+    /// Without a .cpg and without a language driver in the .dbf header (byte 29), the text of the table
+    /// says: valid UTF-8 is UTF-8, anything else Windows-1252 (a French Shapefile from ArcGIS or an old
+    /// QGIS), instead of U+FFFD for every accent. Null leaves the choice to the header.
+    /// </summary>
+    private static Encoding? DbfEncodingWithoutCpg(Stream dbf)
+    {
+        if (!dbf.CanSeek || dbf.Length < 32) return null;
+        var bytes = new byte[dbf.Length];
+        dbf.ReadExactly(bytes);
+        dbf.Position = 0;
+        if (bytes[29] != 0) return null;
+        return TextEncodings.IsUtf8(bytes.AsSpan(32)) ? new UTF8Encoding(false) : TextEncodings.Windows1252;
     }
 
     /// <summary>A file next to the .shp with another extension, in either case (.dbf or .DBF).</summary>

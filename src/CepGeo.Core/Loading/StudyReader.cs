@@ -28,8 +28,9 @@ public static partial class StudyReader
     private static readonly string[] SitesKeys = ["path", "id", "name", "table", "lon", "lat", "commune", "communeCode"];
     private static readonly string[] MemberListKeys =
         ["key", "label", "members", "communes", "codeField", "memberCode", "zoneCode", "zoneName", "crosswalk", "fromField", "toField", "sites"];
+    private static readonly string[] PostGisCellsKeys = ["postgis", "table", "geometry", "id", "name", "label"];
+    private static readonly string[] PostGisOperatorKeys = ["key", "postgis", "table", "geometry", "id", "name", "label", "sites"];
     private static readonly string[] WeightsKeys = ["path", "value", "label", "table"];
-    private static readonly string[] ToleranceKeys = ["sliverWidthM", "minAreaKm2", "minShare", "nestShare", "beyondKm"];
 
     private static readonly JsonDocumentOptions ParseOptions = new()
     {
@@ -61,6 +62,11 @@ public static partial class StudyReader
 
     private static JsonDocument Parse(byte[] bytes, string source)
     {
+        // A study file saved as UTF-16 or Windows-1252 (Notepad, an old editor) is read in that
+        // encoding, not refused as a bug or read with U+FFFD in place of its accents.
+        var (_, encoding, _) = TextEncodings.Detect(bytes);
+        if (encoding != "UTF-8")
+            bytes = System.Text.Encoding.UTF8.GetBytes(TextEncodings.Decode(bytes).Text);
         int start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
         try
         {
@@ -151,6 +157,11 @@ public static partial class StudyReader
                 throw Fail("cells: missing; give the layer of coordination perimeters, e.g. \"cells\": { \"path\": \"cells.geojson\" }");
             if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("key", out _))
                 throw Fail($"cells.key: unknown key (the cells layer's key is always \"{CellsKey}\")");
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("postgis", out _))
+            {
+                var pg = Members(element, "cells", PostGisCellsKeys);
+                return ReadPostGis(pg, "cells", CellsKey);
+            }
             var cells = Members(element, "cells", CellsKeys);
             return new LayerSpec(
                 CellsKey,
@@ -178,9 +189,12 @@ public static partial class StudyReader
             {
                 string where = $"operators[{index}]";
                 bool isList = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("members", out _);
+                bool isTable = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("postgis", out _);
+                if (isTable && (isList || element.TryGetProperty("path", out _)))
+                    throw Fail($"{where}: give one of \"path\" (a file), \"members\" (a commune list) or \"postgis\" (a table), not several");
                 if (isList && element.TryGetProperty("path", out _))
                     throw Fail($"{where}: give either \"path\" (a polygon layer) or \"members\" (a commune list), not both");
-                var op = Members(element, where, isList ? MemberListKeys : OperatorKeys);
+                var op = Members(element, where, isTable ? PostGisOperatorKeys : isList ? MemberListKeys : OperatorKeys);
                 string key = RequiredString(op, where, "key");
                 if (!KeyPattern().IsMatch(key))
                     throw Fail($"{where}.key: \"{key}\" must be lower-case letters, digits and _ only ([a-z0-9_]+): it prefixes output columns");
@@ -190,6 +204,12 @@ public static partial class StudyReader
                     throw Fail($"{where}.key: duplicate key \"{key}\" (already operators[{first}])");
                 firstIndexOfKey[key] = index;
                 var sites = op.ContainsKey("sites") ? ReadSites(op, where) : null;
+                if (isTable)
+                {
+                    operators.Add(ReadPostGis(op, where, key) with { Sites = sites });
+                    index++;
+                    continue;
+                }
                 if (isList)
                 {
                     operators.Add(ReadMemberList(op, where, key) with { Sites = sites });
@@ -241,6 +261,21 @@ public static partial class StudyReader
             if (spec.IsCsv && spec.IdField is null)
                 throw Fail($"{at}.id: missing; name the CSV column that identifies each site");
             return spec;
+        }
+
+        /// <summary>A layer read from a PostGIS table; the connection must not carry a password.</summary>
+        private LayerSpec ReadPostGis(Dictionary<string, JsonElement> members, string where, string key)
+        {
+            string connection = RequiredString(members, where, "postgis");
+            if (PostGisConnection.HasPassword(connection))
+                throw Fail($"{where}.postgis: the connection holds a password; a study is shared and kept, so leave it out and give it "
+                    + "through PGPASSWORD, ~/.pgpass or the environment");
+            string table = RequiredString(members, where, "table");
+            if (table.Count(ch => ch == '.') > 1 || table.StartsWith('.') || table.EndsWith('.'))
+                throw Fail($"{where}.table: \"{table}\" is not a table name; write schema.name (or name, in public)");
+            var spec = new PostGisSpec(connection, table, OptionalString(members, where, "geometry") ?? "geom");
+            return new LayerSpec(key, OptionalString(members, where, "label") ?? key, "postgis:" + table,
+                OptionalString(members, where, "id"), OptionalString(members, where, "name"), PostGis: spec);
         }
 
         /// <summary>An operator given as a commune list, dissolved over a commune map when the study is run.</summary>
@@ -304,13 +339,13 @@ public static partial class StudyReader
         {
             var d = Tolerances.Default;
             if (!top.TryGetValue("tolerances", out var element) || element.ValueKind == JsonValueKind.Null) return d;
-            var t = Members(element, "tolerances", ToleranceKeys);
+            var t = Members(element, "tolerances", Tolerances.Keys);
             var tolerances = new Tolerances(
-                NonNegative(t, "sliverWidthM") ?? d.SliverWidthM,
-                NonNegative(t, "minAreaKm2") ?? d.MinAreaKm2,
-                Share(t, "minShare") ?? d.MinShare,
-                Share(t, "nestShare") ?? d.NestShare,
-                Positive(t, "beyondKm") ?? d.BeyondKm);
+                NonNegative(t, Tolerances.SliverWidthMKey) ?? d.SliverWidthM,
+                NonNegative(t, Tolerances.MinAreaKm2Key) ?? d.MinAreaKm2,
+                Share(t, Tolerances.MinShareKey) ?? d.MinShare,
+                Share(t, Tolerances.NestShareKey) ?? d.NestShare,
+                Positive(t, Tolerances.BeyondKmKey) ?? d.BeyondKm);
             if (tolerances.NestShare < tolerances.MinShare)
                 throw Fail(string.Create(CultureInfo.InvariantCulture,
                     $"tolerances.nestShare: {tolerances.NestShare} is below tolerances.minShare ({tolerances.MinShare}); a nested zone must at least be significant"));
@@ -342,7 +377,7 @@ public static partial class StudyReader
         }
 
         /// <summary>The members of an object, refusing duplicates and keys not in <paramref name="allowed"/>.</summary>
-        private Dictionary<string, JsonElement> Members(JsonElement element, string where, string[] allowed)
+        private Dictionary<string, JsonElement> Members(JsonElement element, string where, IReadOnlyList<string> allowed)
         {
             if (element.ValueKind != JsonValueKind.Object)
                 throw Fail($"{(where.Length == 0 ? "study" : where)}: expected an object ({{ … }}), not {Describe(element)}");
@@ -415,7 +450,7 @@ public static partial class StudyReader
         };
 
         /// <summary>The allowed key a typo most likely meant: same letters ignoring case, or one edit (two for long keys).</summary>
-        private static string? Suggest(string key, string[] allowed)
+        private static string? Suggest(string key, IReadOnlyList<string> allowed)
         {
             string? best = null;
             int bestDistance = int.MaxValue;

@@ -1,7 +1,7 @@
+using CepGeo.Core.Common;
 using CepGeo.Core.Model;
 using CepGeo.Core.Overlay;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Operation.OverlayNG;
 
 namespace CepGeo.Core.Metrics;
 
@@ -35,15 +35,17 @@ public sealed record AnalysisResult(
     /// <summary>Slivers set aside over every cells-vs-operator comparison.</summary>
     public SliverStats Slivers => Comparisons.Aggregate(SliverStats.Empty, (s, c) => s.Add(c.Slivers));
 
+    /// <summary>The union of a defect's faces (see <see cref="UnionOfFaces"/>).</summary>
+    public Geometry DefectGeometry(Defect d) => UnionOfFaces(d.Faces);
+
     /// <summary>
-    /// The union of a defect's faces (they share edges exactly: a coverage union suffices). A new
-    /// geometry each time (the mosaic makes faces when asked for): the caller may change it.
+    /// The union of some faces of the mosaic (<see cref="FaceUnion.UnionOfFaces"/>). A new geometry
+    /// each time (the mosaic makes faces when asked for): the caller may change it.
     /// </summary>
-    public Geometry DefectGeometry(Defect d)
+    public Geometry UnionOfFaces(IReadOnlyList<int> faces)
     {
-        var faces = d.Faces.Select(f => (Geometry)Mosaic.Faces[f]).ToArray();
-        if (faces.Length == 1) return faces[0];
-        var factory = faces[0].Factory;
-        return CoverageUnion.Union(factory.CreateGeometryCollection(faces));
+        var polygons = new Geometry[faces.Count];
+        for (int i = 0; i < polygons.Length; i++) polygons[i] = Mosaic.Faces[faces[i]];
+        return FaceUnion.UnionOfFaces(polygons);
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using CepGeo.Core.Common;
 using CepGeo.Core.Model;
 using CepGeo.Core.Overlay;
 
@@ -19,10 +20,15 @@ public sealed class Compare
     private readonly Tolerances _tol;
 
     private Compare(Mosaic m, int cellLayer, LayerInfo cells, int opLayer, LayerInfo op, double[]? facePop, Tolerances tol)
+        : this(m, m.Labels[cellLayer], m.Labels[opLayer], cells, op, facePop, tol)
+    {
+    }
+
+    private Compare(Mosaic m, int[][] cellOf, int[][] zoneOf, LayerInfo cells, LayerInfo op, double[]? facePop, Tolerances tol)
     {
         _m = m;
-        _cellOf = m.Labels[cellLayer];
-        _zoneOf = m.Labels[opLayer];
+        _cellOf = cellOf;
+        _zoneOf = zoneOf;
         _cells = cells;
         _op = op;
         _pop = facePop;
@@ -39,6 +45,30 @@ public sealed class Compare
     public static Comparison Run(Mosaic mosaic, int cellLayer, LayerInfo cells, int opLayer, LayerInfo op,
         double[]? facePop, Tolerances tolerances, bool withDefects = true) =>
         new Compare(mosaic, cellLayer, cells, opLayer, op, facePop, tolerances).Compute(withDefects);
+
+    /// <summary>
+    /// The rows of a few cells only against one operator (a plan's perimeters after an edit), with their
+    /// pairs: the same sums over the same faces in the same order as <see cref="Run"/>, so the same numbers.
+    /// </summary>
+    /// <param name="cellOf">Per face, the cells containing it (every face, not only those of <paramref name="which"/>).</param>
+    /// <param name="zoneFaces">The operator's faces per zone (<see cref="FaceIndex.ZoneFaces"/>), with their area and population sums.</param>
+    /// <param name="which">The cells to measure; <paramref name="faces"/>[i] are the faces of <paramref name="which"/>[i], ascending.</param>
+    internal static (CellMetric Row, PairMetric[] Pairs)[] RunCells(Mosaic mosaic, int[][] cellOf, LayerInfo cells, int opLayer, LayerInfo op,
+        double[]? facePop, Tolerances tolerances, Csr zoneFaces, double[] zoneA, double[] zoneP, IReadOnlyList<int> which, IReadOnlyList<int[]> faces)
+    {
+        var cmp = new Compare(mosaic, cellOf, mosaic.Labels[opLayer], cells, op, facePop, tolerances);
+        var ix = FaceIndex.ForCells(cells.Ids.Count, which, faces, mosaic.Labels[opLayer], zoneFaces);
+        double[] cellA = ix.Cells.Sum(cmp._areaOf), cellP = ix.Cells.Sum(cmp._popOf);
+        var pairs = cmp.PairRows(ix, cellA, zoneA, cellP, zoneP, out var significant);
+        var result = new (CellMetric, PairMetric[])[which.Count];
+        for (int i = 0; i < which.Count; i++)
+        {
+            int c = which[i];
+            var row = cmp.CellRow(c, ix, cellA[c], cellP[c], zoneA, zoneP, significant).Item1;
+            result[i] = (row, pairs[ix.CellPairStart[c]..ix.CellPairStart[c + 1]]);
+        }
+        return result;
+    }
 
     private Comparison Compute(bool withDefects)
     {

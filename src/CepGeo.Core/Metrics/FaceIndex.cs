@@ -45,10 +45,30 @@ internal sealed class FaceIndex
 
     /// <param name="cellOf">Per face, the cells containing it.</param>
     /// <param name="zoneOf">Per face, the zones containing it.</param>
-    public static FaceIndex Build(int[][] cellOf, int[][] zoneOf, int cellCount, int zoneCount)
+    public static FaceIndex Build(int[][] cellOf, int[][] zoneOf, int cellCount, int zoneCount) =>
+        From(Group(cellOf, cellCount), Group(zoneOf, zoneCount), zoneOf, cellCount, zoneCount);
+
+    /// <summary>
+    /// The index of a few cells only (a plan's edited perimeters): <paramref name="faces"/>[i] are the faces
+    /// of cell <paramref name="cells"/>[i], ascending; every other cell has none. The zones' faces are
+    /// given (they do not change between edits).
+    /// </summary>
+    public static FaceIndex ForCells(int cellCount, IReadOnlyList<int> cells, IReadOnlyList<int[]> faces, int[][] zoneOf, Csr zones)
     {
-        var cells = Group(cellOf, cellCount);
-        var zones = Group(zoneOf, zoneCount);
+        var facesOf = new int[cellCount][];
+        for (int i = 0; i < cells.Count; i++) facesOf[cells[i]] = faces[i];
+        var start = new int[cellCount + 1];
+        for (int c = 0; c < cellCount; c++) start[c + 1] = start[c] + (facesOf[c]?.Length ?? 0);
+        var items = new int[start[cellCount]];
+        for (int c = 0; c < cellCount; c++) facesOf[c]?.CopyTo(items, start[c]);
+        return From(new Csr(start, items), zones, zoneOf, cellCount, zones.Count);
+    }
+
+    /// <summary>The faces of each zone, ascending.</summary>
+    public static Csr ZoneFaces(int[][] zoneOf, int zoneCount) => Group(zoneOf, zoneCount);
+
+    private static FaceIndex From(Csr cells, Csr zones, int[][] zoneOf, int cellCount, int zoneCount)
+    {
 
         // Per cell, its faces' (zone, face) keys sorted: runs of one zone are the pairs, faces ascending.
         List<int> pairCell = [], pairZone = [], pairStart = [0], pairFace = [];
@@ -78,18 +98,18 @@ internal sealed class FaceIndex
         var zoneArr = pairZone.ToArray();
         return new FaceIndex(cells, zones, [.. pairCell], zoneArr, new Csr([.. pairStart], [.. pairFace]), cellPairStart,
             Csr.GroupBy(zoneCount, zoneArr.Length, k => zoneArr[k]));
+    }
 
-        static Csr Group(int[][] of, int count)
-        {
-            var start = new int[count + 1];
-            foreach (var list in of)
-                foreach (int i in list) start[i + 1]++;
-            for (int i = 0; i < count; i++) start[i + 1] += start[i];
-            var fill = (int[])start.Clone();
-            var items = new int[start[count]];
-            for (int f = 0; f < of.Length; f++)
-                foreach (int i in of[f]) items[fill[i]++] = f;
-            return new Csr(start, items);
-        }
+    private static Csr Group(int[][] of, int count)
+    {
+        var start = new int[count + 1];
+        foreach (var list in of)
+            foreach (int i in list) start[i + 1]++;
+        for (int i = 0; i < count; i++) start[i + 1] += start[i];
+        var fill = (int[])start.Clone();
+        var items = new int[start[count]];
+        for (int f = 0; f < of.Length; f++)
+            foreach (int i in of[f]) items[fill[i]++] = f;
+        return new Csr(start, items);
     }
 }

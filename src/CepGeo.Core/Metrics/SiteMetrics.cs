@@ -19,10 +19,11 @@ public sealed record SiteMetric(
 /// <param name="Territory">The same over the territory (the union of the cells).</param>
 /// <param name="UnitDistanceKm">Per weights unit, the geodesic distance (km) of its centroid to the nearest site; null without weights.</param>
 /// <param name="UnitNearest">Per weights unit, the index of its nearest site in <see cref="Sites"/>; null without weights.</param>
+/// <param name="UnitPopInTerritory">Per weights unit, its count inside the territory (the cells); null without weights.</param>
 public sealed record SiteComparison(
     string Operator, string Label, IReadOnlyList<PlacedSite> Sites,
     IReadOnlyList<SiteMetric> Cells, SiteMetric Territory,
-    double[]? UnitDistanceKm, int[]? UnitNearest);
+    double[]? UnitDistanceKm, int[]? UnitNearest, double[]? UnitPopInTerritory = null);
 
 /// <summary>
 /// The spec §9 figures: residents at their unit's centroid, the part of a unit inside a cell counting

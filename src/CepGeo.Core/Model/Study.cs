@@ -37,7 +37,8 @@ public sealed record LayerSpec(
     string? NameField,
     string? Table = null,
     ZoneListSpec? Members = null,
-    SitesSpec? Sites = null);
+    SitesSpec? Sites = null,
+    PostGisSpec? PostGis = null);
 
 /// <summary>
 /// An operator's sites (spec §9): points (GeoJSON, GeoPackage, Shapefile), or a CSV giving each site's
@@ -70,6 +71,13 @@ public sealed record Site(string Id, string Name, double X, double Y, string? Co
 
 /// <summary>An operator's sites as read, with what happened while reading them.</summary>
 public sealed record SiteLayer(string Source, IReadOnlyList<Site> Sites, CrsRef Crs, IReadOnlyList<LoadIssue> Report);
+
+/// <summary>
+/// A layer read from a PostGIS table rather than a file: <paramref name="Connection"/> in Npgsql keyword
+/// form (<c>Host=…;Database=…;Username=…</c>) or as a <c>postgresql://</c> URI, never with a password
+/// (PGPASSWORD, ~/.pgpass or the environment give it); <paramref name="Table"/> as <c>schema.name</c>.
+/// </summary>
+public sealed record PostGisSpec(string Connection, string Table, string GeometryColumn);
 
 /// <summary>
 /// An operator layer given as a commune list (commune code → zone), dissolved over a commune map

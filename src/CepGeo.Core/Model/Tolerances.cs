@@ -15,6 +15,20 @@ public sealed record Tolerances(
 {
     public static Tolerances Default { get; } = new();
 
+    /// <summary>The names in study.json and in every output that repeats them (summary.json, the GeoJSON headers).</summary>
+    public const string SliverWidthMKey = "sliverWidthM", MinAreaKm2Key = "minAreaKm2", MinShareKey = "minShare", NestShareKey = "nestShare",
+        BeyondKmKey = "beyondKm";
+
+    /// <summary>Every name, in the order they are written.</summary>
+    public static IReadOnlyList<string> Keys { get; } = [SliverWidthMKey, MinAreaKm2Key, MinShareKey, NestShareKey, BeyondKmKey];
+
+    /// <summary>The values under their names, in the order of <see cref="Keys"/>: the one place they are serialised from.</summary>
+    public IReadOnlyList<KeyValuePair<string, double>> Named =>
+    [
+        new(SliverWidthMKey, SliverWidthM), new(MinAreaKm2Key, MinAreaKm2), new(MinShareKey, MinShare), new(NestShareKey, NestShare),
+        new(BeyondKmKey, BeyondKm),
+    ];
+
     /// <summary>True when a piece of this area (km²) and perimeter (km) is boundary noise.</summary>
     public bool IsSliver(double areaKm2, double perimeterKm)
     {

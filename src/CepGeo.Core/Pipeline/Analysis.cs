@@ -59,7 +59,9 @@ public static class Analysis
             .ToList();
 
         Step(StepProject);
-        var crs = EqualArea.Choose(study.Crs, LonLatBounds(loaded));
+        var bounds = LonLatBounds(loaded);
+        var crs = EqualArea.Choose(study.Crs, bounds);
+        EqualArea.CheckCentre(crs, bounds);
         var load = loaded.SelectMany(l => l.Report).Concat(siteLayers.SelectMany(s => s.Item2.Report)).ToList();
         // In place: a copy of every ring of a national layer was tens of MB to allocate and collect.
         var projected = loaded.Select(l => Reprojector.Project(l, crs, inPlace: true)).ToList();
@@ -144,6 +146,22 @@ public static class Analysis
         }
     }
 
+    /// <summary>
+    /// Refuses a lon/lat polygon spanning more than a hemisphere's width (180° of longitude, 90° of
+    /// latitude) or reaching a pole: no plane projection measures it (a whole-world cell came out as
+    /// 0 km², a polar cap as 1.5e-10 km²).
+    /// </summary>
+    private static void CheckMeasurable(string source, string? feature, Envelope e)
+    {
+        if (e.IsNull || (e.Width <= 180 && e.Height <= 90 && e.MaxY < 89.99 && e.MinY > -89.99)) return;
+        string box = string.Create(CultureInfo.InvariantCulture, $"{e.MinX:0.##},{e.MinY:0.##} → {e.MaxX:0.##},{e.MaxY:0.##}");
+        throw new CepGeoInputException(source, feature, new Phrase(
+            $"ce polygone couvre un hémisphère ou un pôle ({box}) : aucune projection plane ne peut le mesurer ; "
+            + "une cellule ou une zone d'une étude régionale ou nationale tient sur quelques degrés",
+            $"this polygon covers a hemisphere or a pole ({box}): no plane projection can measure it; "
+            + "a cell or zone of a regional or national study spans a few degrees"));
+    }
+
     /// <summary>The lon/lat bounding box of all layers (to pick the equal-area projection).</summary>
     private static Envelope LonLatBounds(IEnumerable<Layer> layers)
     {
@@ -154,7 +172,10 @@ public static class Analysis
             foreach (var f in layer.Features) own.ExpandToInclude(f.Geometry.EnvelopeInternal);
             if (own.IsNull) continue;
             var box = new GeometryFactory().ToGeometry(own);
-            env.ExpandToInclude(Reprojector.Create(layer.Crs, CrsRef.Wgs84Default).Transform(box).EnvelopeInternal);
+            var toLonLat = Reprojector.Create(layer.Crs, CrsRef.Wgs84Default, layer.Source);
+            if (toLonLat.IsIdentity)
+                foreach (var f in layer.Features) CheckMeasurable(layer.Source, f.Id, f.Geometry.EnvelopeInternal);
+            env.ExpandToInclude(toLonLat.Transform(box).EnvelopeInternal);
         }
         return env;
     }

@@ -61,7 +61,7 @@ public static class SitesStep
             var territoryPieces = units is null ? null
                 : shares.InTerritory.Select((p, u) => (u, p)).Where(x => x.p > 0).ToList();
             var territory = SiteMetrics.Row("", spec.Key, inTerritory, territoryPieces, distance, tolerances.BeyondKm);
-            results.Add(new SiteComparison(spec.Key, spec.Label, placed, rows, territory, distance, nearest));
+            results.Add(new SiteComparison(spec.Key, spec.Label, placed, rows, territory, distance, nearest, units is null ? null : shares.InTerritory));
         }
         return results;
     }

@@ -71,5 +71,59 @@ public static class EqualArea
         return false;
     }
 
+    /// <summary>Farthest a study may lie from the centre of the CRS areas are measured in, in degrees of arc.</summary>
+    public const double MaxDistanceFromCentre = 50;
+
+    /// <summary>
+    /// Refuses a CRS whose centre is far from the study (<c>--crs LAEA:-175.5,-45</c> on a French
+    /// study: France sits at its antipode, where the projection tears): beyond
+    /// <see cref="MaxDistanceFromCentre"/>° of arc from the centre, shapes are so stretched that the
+    /// overlay's straight edges no longer follow the boundaries and areas come out wrong.
+    /// </summary>
+    /// <param name="crs">The CRS chosen by <see cref="Choose"/>.</param>
+    /// <param name="lonLatBounds">The study's extent in WGS 84 longitude/latitude.</param>
+    /// <param name="source">Named in errors (the crs setting).</param>
+    public static void CheckCentre(CrsRef crs, Envelope lonLatBounds, string source = "crs")
+    {
+        ArgumentNullException.ThrowIfNull(crs);
+        ArgumentNullException.ThrowIfNull(lonLatBounds);
+        if (lonLatBounds.IsNull || Centre(crs) is not var (lon0, lat0)) return;
+        double farthest = 0;
+        foreach (var (x, y) in new[] { (lonLatBounds.MinX, lonLatBounds.MinY), (lonLatBounds.MinX, lonLatBounds.MaxY),
+                     (lonLatBounds.MaxX, lonLatBounds.MinY), (lonLatBounds.MaxX, lonLatBounds.MaxY), (lonLatBounds.Centre.X, lonLatBounds.Centre.Y) })
+            farthest = Math.Max(farthest, Arc(lon0, lat0, x, y));
+        if (farthest <= MaxDistanceFromCentre) return;
+        string d = farthest.ToString("0", System.Globalization.CultureInfo.InvariantCulture);
+        string c = lonLatBounds.Centre.X.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + ","
+            + lonLatBounds.Centre.Y.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+        throw new CepGeoInputException(source, null, new Phrase(
+            $"le centre du CRS {crs} est à {d}° de l'étude (plus de {MaxDistanceFromCentre:0}°) : les surfaces y seraient faussées ; "
+            + $"laissez \"auto\" ou centrez-le sur l'étude (LAEA:{c})",
+            $"the centre of the CRS {crs} is {d}° away from the study (more than {MaxDistanceFromCentre:0}°): areas would be wrong there; "
+            + $"use \"auto\" or centre it on the study (LAEA:{c})"));
+    }
+
+    /// <summary>The centre (lon, lat) of the CRSs CepGeo measures in; null for a CRS given by WKT.</summary>
+    private static (double Lon, double Lat)? Centre(CrsRef crs)
+    {
+        string? code = KnownCrs.NormaliseCode(crs.Code);
+        if (code is null) return null;
+        if (KnownCrs.TryParseLaea(code, out double lon0, out double lat0)) return (lon0, lat0);
+        return code switch
+        {
+            KnownCrs.LaeaEurope => (10, 52),
+            KnownCrs.Lambert93 => (3, 46.5),
+            _ => null,
+        };
+    }
+
+    /// <summary>Great-circle distance between two lon/lat points, in degrees of arc.</summary>
+    private static double Arc(double lon1, double lat1, double lon2, double lat2)
+    {
+        double r = Math.PI / 180;
+        double cos = Math.Sin(lat1 * r) * Math.Sin(lat2 * r) + Math.Cos(lat1 * r) * Math.Cos(lat2 * r) * Math.Cos((lon2 - lon1) * r);
+        return Math.Acos(Math.Clamp(cos, -1, 1)) / r;
+    }
+
     private static CepGeoInputException Problem(string source, string problem) => new(source, null, problem);
 }

@@ -15,6 +15,8 @@ public enum MapKind
     /// <summary>One operator's zones coloured by misfit against another operator's.</summary>
     Pair,
 
+    /// <summary>Residents (weights units) coloured by distance to one operator's nearest site, cells labelled with pop_beyond_share.</summary>
+    Distance,
     /// <summary>A fiche territoire: one cell, zoomed, its communes outlined and every operator's zones labelled.</summary>
     Territory,
 }
@@ -58,6 +60,8 @@ public static class MapRenderer
         var maps = new List<MapSpec> { new("overview", MapKind.Overview) };
         maps.AddRange(r.Comparisons.Select(c => new MapSpec($"misfit-{c.Operator}", MapKind.Misfit, c.Operator)));
         maps.AddRange(r.OperatorPairs.Select(c => new MapSpec($"pair-{c.CellLayer}-{c.Operator}", MapKind.Pair, c.CellLayer, c.Operator)));
+        if (r.HasWeights)
+            maps.AddRange(r.Sites.Select(s => new MapSpec($"distance-{s.Operator}", MapKind.Distance, s.Operator)));
         return maps;
     }
 
@@ -70,6 +74,7 @@ public static class MapRenderer
         return spec.Kind switch
         {
             MapKind.Overview => t.OverviewTitle(r.Study.Name),
+            MapKind.Distance => t.T($"Distance aux lieux d'accueil : {SiteOf(r, spec).Label}", $"Distance to the sites: {SiteOf(r, spec).Label}"),
             MapKind.Misfit => t.MisfitTitle(r.Infos[0].Label, scene.Info(spec.Operator!).Label)
                 + (ByPopulation(scene, byArea) ? t.T(" (en population)", " (by population)") : t.T(" (en surface)", " (by area)")),
             MapKind.Territory => t.T("Territoire : ", "Area: ") + (names?.Of("cells", r.Infos[0].Ids[spec.Cell]) ?? r.Infos[0].Names[spec.Cell]),
@@ -129,6 +134,7 @@ public static class MapRenderer
         {
             MapKind.Overview => d.Overview(),
             MapKind.Misfit => d.Misfit(spec.Operator!),
+            MapKind.Distance => d.Distance(spec.Operator!),
             MapKind.Territory => d.Territory(spec.Cell),
             _ => d.Pair(spec.Operator!, spec.Against!),
         };
@@ -149,6 +155,8 @@ public static class MapRenderer
         {
             MapKind.Overview => t.T($"{r.Infos[0].Label} ({r.Infos[0].Ids.Count}) et les zones de {r.Infos.Count - 1} réseaux d'opérateurs",
                 $"{r.Infos[0].Label} ({r.Infos[0].Ids.Count}) and the zones of {r.Infos.Count - 1} operator networks"),
+            MapKind.Distance => t.T($"Habitants de chaque commune à vol d'oiseau du lieu d'accueil le plus proche ; chiffre : part des habitants du territoire à plus de {t.N(r.Study.Tolerances.BeyondKm)} km",
+                $"Residents of each commune by straight-line distance to the nearest site; figure: share of the area's people beyond {r.Study.Tolerances.BeyondKm.ToString(System.Globalization.CultureInfo.InvariantCulture)} km"),
             MapKind.Misfit => ByPopulation(scene, o.ByArea)
                 ? t.T("Part des habitants de chaque territoire qui devraient changer de zone ou de territoire pour que les limites s'emboîtent (0 = aligné)",
                     "Share of each area's people who would have to change zone or area for the limits to nest (0 = aligned)")
@@ -159,6 +167,15 @@ public static class MapRenderer
             _ => t.T($"Zones de « {scene.Info(spec.Operator!).Label} » colorées selon leur désalignement avec « {scene.Info(spec.Against!).Label} »",
                 $"Zones of \"{scene.Info(spec.Operator!).Label}\" coloured by their misfit against \"{scene.Info(spec.Against!).Label}\""),
         };
+    }
+
+    private static SiteComparison SiteOf(AnalysisResult r, MapSpec spec) => r.Sites.First(s => s.Operator == spec.Operator);
+
+    /// <summary>The operator's place in study order (its colour): operators with zones first, then those with sites only.</summary>
+    private static int OperatorIndex(AnalysisResult r, string key)
+    {
+        int i = r.Comparisons.Select(c => c.Operator).ToList().IndexOf(key);
+        return i >= 0 ? i : r.Comparisons.Count + r.Sites.Where(s => !r.Comparisons.Any(c => c.Operator == s.Operator)).Select(s => s.Operator).ToList().IndexOf(key);
     }
 
     internal static SKColor OperatorColor(int operatorIndex) => MisfitClasses.Sk(PlannerStyle.OperatorColor(operatorIndex));
@@ -200,8 +217,114 @@ public static class MapRenderer
                 StrokeAll(scene.Layers[k], paint);
                 items.Add(new(scene.Result.Infos[k].Label, r => canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, OperatorPaint(op, n))));
             }
+            foreach (var s in scene.Result.Sites)
+            {
+                int op = OperatorIndex(scene.Result, s.Operator);
+                int shape = op;
+                DrawSites(s, op);
+                items.Add(new(_t.T($"Lieux d'accueil : {s.Label} ({s.Sites.Count})", $"Sites: {s.Label} ({s.Sites.Count})"),
+                    r => SiteMarker(r.MidX, r.MidY, shape, OperatorColor(shape))));
+            }
             Labels(cells, Enumerable.Range(0, cells.Count).Select(CellName).ToList());
             return items;
+        }
+
+        /// <summary>A site: a dot for the first operator, a square, then a triangle…, in the operator's colour, white-ringed.</summary>
+        private void SiteMarker(float x, float y, int shape, SKColor color)
+        {
+            float r = 5.5f * _u;
+            using var fill = Fill(color);
+            using var ring = Line(SKColors.White, 1.6f);
+            using var builder = new SKPathBuilder();
+            switch (shape % 3)
+            {
+                case 0: builder.AddCircle(x, y, r); break;
+                case 1: builder.AddRect(new SKRect(x - r * 0.9f, y - r * 0.9f, x + r * 0.9f, y + r * 0.9f)); break;
+                default:
+                    builder.MoveTo(x, y - r * 1.15f);
+                    builder.LineTo(x + r * 1.05f, y + r * 0.75f);
+                    builder.LineTo(x - r * 1.05f, y + r * 0.75f);
+                    builder.Close();
+                    break;
+            }
+            using var path = builder.Detach();
+            canvas.DrawPath(path, ring);
+            canvas.DrawPath(path, fill);
+        }
+
+        private void DrawSites(SiteComparison s, int op, SKColor? color = null)
+        {
+            foreach (var site in s.Sites)
+            {
+                var (x, y) = scene.Site(site);
+                if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
+                var at = layout.ToPixel(x, y);
+                if (layout.Map.Contains(at)) SiteMarker(at.X, at.Y, op, color ?? OperatorColor(op));
+            }
+        }
+
+        /// <summary>Communes coloured by distance class to the operator's nearest site; cells outlined with their pop_beyond_share.</summary>
+        public List<LegendItem> Distance(string key)
+        {
+            var s = SiteOf(scene.Result, new MapSpec("", MapKind.Distance, key));
+            var scale = PlannerStyle.Distance;
+            var units = scene.Units!;
+            var popByClass = new double[scale.Count];
+            for (int u = 0; u < units.Count; u++)
+            {
+                int cls = Math.Max(0, scale.ClassOf(s.UnitDistanceKm![u]));
+                using var p = PathOf(units[u]);
+                using var fill = Fill(MisfitClasses.Colors[scale.ColorIndexOf(cls)]);
+                canvas.DrawPath(p, fill);
+            }
+            // People per class, within the territory (the cells): what the legend counts.
+            var inTerritory = s.UnitPopInTerritory!;
+            for (int u = 0; u < inTerritory.Length; u++)
+                popByClass[Math.Max(0, scale.ClassOf(s.UnitDistanceKm![u]))] += inTerritory[u];
+            StrokeAll(scene.Layers[0], Line(Ink, 1.4f));
+            int op = OperatorIndex(scene.Result, key);
+            // Dark blue, not the operator's colour: orange or red marks vanish on the YlOrRd fills.
+            DrawSites(s, op, ZoneLine);
+            ShareLabels(s);
+
+            var items = new List<LegendItem> { new(_t.W("distance_km"), null, Heading: true) };
+            for (int i = 0; i < scale.Count; i++)
+            {
+                var color = MisfitClasses.Colors[scale.ColorIndexOf(i)];
+                string range = i == 0 ? $"< {_t.N(scale.Breaks[0])} km"
+                    : i == scale.Count - 1 ? $"≥ {_t.N(scale.Breaks[^1])} km"
+                    : $"{_t.N(scale.Breaks[i - 1])} – {_t.N(scale.Breaks[i])} km";
+                items.Add(new($"{range}  ({_t.People(popByClass[i])} {_t.T("hab.", "people")})", r => { canvas.DrawRect(r, Fill(color)); canvas.DrawRect(r, Line(Ink, 0.8f)); }, color));
+            }
+            items.Add(new(_t.T($"Lieux d'accueil : {s.Label} ({s.Sites.Count})", $"Sites: {s.Label} ({s.Sites.Count})"),
+                r => SiteMarker(r.MidX, r.MidY, op, ZoneLine)));
+            items.Add(new(_t.T("Limites des territoires ; chiffre : part des habitants au-delà du seuil", "Area boundaries; figure: share of people beyond the threshold"),
+                r => canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(Ink, 1.4f))));
+            var t = s.Territory;
+            if (t.PopBeyondShare is double share)
+                items.Add(new(_t.T($"Au-delà de {_t.N(scene.Result.Study.Tolerances.BeyondKm)} km : {_t.Pct(share * 100)} des habitants ({_t.People(t.PopBeyond ?? 0)} hab.)",
+                    $"Beyond {_t.N(scene.Result.Study.Tolerances.BeyondKm)} km: {_t.Pct(share * 100)} of people ({_t.People(t.PopBeyond ?? 0)} people)"), null, Heading: true));
+            items.Add(new(_t.T("Distance à vol d'oiseau : elle sous-estime le trajet réel.", "Straight-line distance: it understates the real journey."), null, Heading: true));
+            return items;
+        }
+
+        /// <summary>Each cell's pop_beyond_share as a percentage at its interior point, haloed.</summary>
+        private void ShareLabels(SiteComparison s)
+        {
+            var cells = scene.Layers[0];
+            using var font = new SKFont(options.Fonts.Bold, 15 * _u);
+            using var halo = new SKPaint { Color = SKColors.White.WithAlpha(235), Style = SKPaintStyle.Stroke, StrokeWidth = 3.6f * _u, IsAntialias = true, StrokeJoin = SKStrokeJoin.Round };
+            using var ink = Fill(Ink);
+            for (int i = 0; i < cells.Count; i++)
+            {
+                if (s.Cells[i].PopBeyondShare is not double share) continue;
+                var pt = cells[i].InteriorPoint;
+                var at = layout.ToPixel(pt.X, pt.Y);
+                if (!layout.Map.Contains(at)) continue;
+                string text = _t.Pct(share * 100, "0");
+                canvas.DrawText(text, at.X, at.Y, SKTextAlign.Center, font, halo);
+                canvas.DrawText(text, at.X, at.Y, SKTextAlign.Center, font, ink);
+            }
         }
 
         public List<LegendItem> Misfit(string key)

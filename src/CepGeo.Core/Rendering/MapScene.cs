@@ -110,5 +110,14 @@ public sealed class MapScene
         return (xs[0] - x, ys[0] - y);
     }
 
+    /// <summary>A site's position in the map's CRS.</summary>
+    public (double X, double Y) Site(PlacedSite s)
+    {
+        if (_toMap is null) return (s.X, s.Y);
+        double[] xs = [s.X], ys = [s.Y];
+        _toMap.Transform(xs, ys);
+        return (xs[0], ys[0]);
+    }
+
     private Geometry Project(Geometry g) => _toMap is null ? g : _toMap.Transform(g);
 }

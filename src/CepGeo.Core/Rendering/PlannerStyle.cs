@@ -67,6 +67,12 @@ public static class PlannerStyle
 
     public static ClassScale DominantShare { get; } = new("dominant_share", [0.40, 0.60, 0.80, 0.95], HighIsBad: false, 0, 1);
 
+    /// <summary>
+    /// Distance to an operator's nearest site (spec §9), km: &lt; 5, 5–10, 10–20, 20–30, ≥ 30. Fixed bounds,
+    /// the same on every operator's map; residents are coloured, not cells.
+    /// </summary>
+    public static ClassScale Distance { get; } = new("distance_km", [5, 10, 20, 30], HighIsBad: true, 0, null);
+
     /// <summary>Every metric a map or the viewer can colour cells by, by its spec name.</summary>
     public static IReadOnlyDictionary<string, ClassScale> Scales { get; } =
         new[] { Misfit, Coverage, Partners, DominantShare }.ToDictionary(s => s.Metric, StringComparer.Ordinal);
@@ -123,6 +129,13 @@ public static class PlannerStyle
         ["plan"] = new("Scénario de découpage", "Redistricting plan"),
         ["perimeter"] = new("Périmètre", "Perimeter"),
         ["moved_pop"] = new("Habitants qui changent de territoire", "People who change area"),
+        ["sites"] = new("Lieux d'accueil", "Sites"),
+        ["sites_per_100k"] = new("Lieux d'accueil pour 100 000 habitants", "Sites per 100,000 people"),
+        ["dist_mean_km"] = new("Distance moyenne au lieu d'accueil le plus proche", "Mean distance to the nearest site"),
+        ["dist_p90_km"] = new("Distance sous laquelle vivent 90 % des habitants", "Distance within which 90% of people live"),
+        ["pop_beyond"] = new("Habitants à plus de N km", "People beyond N km"),
+        ["pop_beyond_share"] = new("Part des habitants à plus de N km", "Share of people beyond N km"),
+        ["distance_km"] = new("Distance à vol d'oiseau au lieu d'accueil le plus proche", "Straight-line distance to the nearest site"),
         ["no_data"] = new("Sans données", "No data"),
     };
 

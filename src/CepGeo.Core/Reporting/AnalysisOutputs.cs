@@ -13,12 +13,13 @@ namespace CepGeo.Core.Reporting;
 public static class AnalysisOutputs
 {
     /// <summary>The files written for the given table formats, in writing order.</summary>
-    public static IReadOnlyList<string> FileNames(TableFormats tables = TableFormats.Csv)
+    public static IReadOnlyList<string> FileNames(TableFormats tables = TableFormats.Csv, CsvDialect csv = CsvDialect.Standard)
     {
         var names = new List<string> { "gaps.geojson", "cells.geojson" };
         foreach (var table in new[] { "pairs", "cells", "zones" })
         {
             if (tables.HasFlag(TableFormats.Csv)) names.Add(table + ".csv");
+            if (tables.HasFlag(TableFormats.Csv) && csv == CsvDialect.Standard) names.Add(table + ".csvt");
             if (tables.HasFlag(TableFormats.Json)) names.Add(table + ".json");
         }
         names.Add("summary.json");
@@ -27,8 +28,9 @@ public static class AnalysisOutputs
 
     /// <param name="create">Opens a new output by file name (the caller decides where it goes).</param>
     /// <param name="tables">The tables as CSV (the spec's stable columns), JSON arrays with the same keys, or both.</param>
+    /// <param name="csv">How the CSVs are spelled; the standard ones get a GDAL <c>.csvt</c> each (a spreadsheet reads none).</param>
     public static void WriteAll(AnalysisResult r, Func<string, Stream> create, string version,
-        IReadOnlyDictionary<string, double>? timings = null, TableFormats tables = TableFormats.Csv)
+        IReadOnlyDictionary<string, double>? timings = null, TableFormats tables = TableFormats.Csv, CsvDialect csv = CsvDialect.Standard)
     {
         // Every output is opened here, in order, on this thread (create need not be thread-safe);
         // the tables, written on one thread, are written while the GeoJSON outputs are formatted
@@ -39,9 +41,9 @@ public static class AnalysisOutputs
         Task? tablesWritten = null;
         try
         {
-            AddTable(tableWrites, create, tables, "pairs", CsvTables.PairColumns, AllComparisons(r).SelectMany(c => c.Pairs).Select(CsvTables.PairValues));
-            AddTable(tableWrites, create, tables, "cells", CellColumns(r), CellRows(r));
-            AddTable(tableWrites, create, tables, "zones", CsvTables.ZoneColumns, AllComparisons(r).SelectMany(c => c.Zones).Select(CsvTables.ZoneValues));
+            AddTable(tableWrites, create, tables, csv, "pairs", CsvTables.PairColumns, CsvTables.PairTypes, AllComparisons(r).SelectMany(c => c.Pairs).Select(CsvTables.PairValues));
+            AddTable(tableWrites, create, tables, csv, "cells", CellColumns(r), CellTypes(r), CellRows(r));
+            AddTable(tableWrites, create, tables, csv, "zones", CsvTables.ZoneColumns, CsvTables.ZoneTypes, AllComparisons(r).SelectMany(c => c.Zones).Select(CsvTables.ZoneValues));
             tablesWritten = Task.Run(() =>
             {
                 foreach (var (output, write) in tableWrites) write(output);
@@ -63,11 +65,13 @@ public static class AnalysisOutputs
         using (var s = create("summary.json")) SummaryJson.Write(s, r, version, timings);
     }
 
-    private static void AddTable(List<(Stream, Action<Stream>)> writes, Func<string, Stream> create, TableFormats tables,
-        string name, string[] columns, IEnumerable<object?[]> rows)
+    private static void AddTable(List<(Stream, Action<Stream>)> writes, Func<string, Stream> create, TableFormats tables, CsvDialect csv,
+        string name, string[] columns, ColumnType[] types, IEnumerable<object?[]> rows)
     {
         if (tables.HasFlag(TableFormats.Csv))
-            writes.Add((create(name + ".csv"), s => CsvTables.Write(s, columns, rows)));
+            writes.Add((create(name + ".csv"), s => CsvTables.Write(s, columns, rows, csv)));
+        if (tables.HasFlag(TableFormats.Csv) && csv == CsvDialect.Standard)
+            writes.Add((create(name + ".csvt"), s => CsvTables.WriteCsvt(s, types)));
         if (tables.HasFlag(TableFormats.Json))
             writes.Add((create(name + ".json"), s => CsvTables.WriteJson(s, columns, rows)));
     }
@@ -77,6 +81,10 @@ public static class AnalysisOutputs
     /// <summary>cells.csv's columns: the spec's, then (only when the study has sites) those of spec §9.</summary>
     public static string[] CellColumns(AnalysisResult r) =>
         r.Sites.Count == 0 ? CsvTables.CellColumns : [.. CsvTables.CellColumns, .. CsvTables.SiteColumns];
+
+    /// <summary>The types of <see cref="CellColumns(AnalysisResult)"/>.</summary>
+    public static ColumnType[] CellTypes(AnalysisResult r) =>
+        r.Sites.Count == 0 ? CsvTables.CellTypes : [.. CsvTables.CellTypes, .. CsvTables.SiteTypes];
 
     /// <summary>
     /// cells.csv's rows: every cell × operator (and operator × operator) row, with the operator's site
@@ -142,6 +150,7 @@ public static class AnalysisOutputs
             {
                 Transform = toWgs84,
                 PolygonXY = oneFace ? r.Mosaic.FaceRingsXY(d.Faces[0]) : null,
+                AsMultiPolygon = true,
             };
         }, [KeyValuePair.Create("cepgeo", (JsonNode?)Header(r, version))]);
     }
@@ -157,7 +166,7 @@ public static class AnalysisOutputs
             var props = new List<KeyValuePair<string, object?>>(2 + 2 + CellMetrics.Length * r.Comparisons.Count) { new("id", cells[i].Id), new("name", cells[i].Name) };
             AddCellMetricProperties(props, r, i, names);
             AddSiteProperties(props, r, i);
-            return new GeoJsonFeature(cells[i].Geometry, props, cells[i].Id) { Transform = toWgs84 };
+            return new GeoJsonFeature(cells[i].Geometry, props, cells[i].Id) { Transform = toWgs84, AsMultiPolygon = true };
         }, [KeyValuePair.Create("cepgeo", (JsonNode?)Header(r, version))]);
     }
 
@@ -225,13 +234,7 @@ public static class AnalysisOutputs
         ["version"] = version,
         ["study"] = r.Study.Name,
         ["crs"] = r.Crs.ToString(),
-        ["tolerances"] = new JsonObject
-        {
-            ["sliverWidthM"] = r.Study.Tolerances.SliverWidthM,
-            ["minAreaKm2"] = r.Study.Tolerances.MinAreaKm2,
-            ["minShare"] = r.Study.Tolerances.MinShare,
-            ["nestShare"] = r.Study.Tolerances.NestShare,
-        },
+        ["tolerances"] = new JsonObject(r.Study.Tolerances.Named.Select(t => KeyValuePair.Create(t.Key, (JsonNode?)t.Value))),
     };
 }
 

@@ -6,7 +6,11 @@ namespace CepGeo.Core.Reporting;
 
 /// <summary>
 /// pairs.csv, cells.csv and zones.csv (spec §6): UTF-8, comma, header row, numbers in round-trip
-/// form with '.', booleans true/false, missing values empty. Column names are a stable contract.
+/// form with '.' (a real always has its decimal point or exponent: <c>1.0</c>, never <c>1</c>, so a
+/// type-guessing reader never takes it for an integer), booleans true/false, missing values empty.
+/// Column names are a stable contract. Beside each CSV, a GDAL/QGIS <c>.csvt</c> says every column's
+/// type (ids and codes as String: <c>04049</c> stays <c>04049</c>). <see cref="CsvDialect.Excel"/> writes
+/// the same table for a French spreadsheet: <c>;</c>, UTF-8 with BOM, decimal comma.
 /// </summary>
 public static class CsvTables
 {
@@ -35,6 +39,53 @@ public static class CsvTables
         "nested", "outside_km2",
     ];
 
+    /// <summary>The type of each column of <see cref="PairColumns"/>.</summary>
+    public static readonly ColumnType[] PairTypes =
+    [
+        ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Real, ColumnType.Real, ColumnType.Real,
+        ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Boolean,
+    ];
+
+    /// <summary>The type of each column of <see cref="CellColumns"/>.</summary>
+    public static readonly ColumnType[] CellTypes =
+    [
+        ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Real, ColumnType.Real, ColumnType.Real,
+        ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Integer, ColumnType.Text,
+        ColumnType.Real, ColumnType.Integer, ColumnType.Integer, ColumnType.Real, ColumnType.Real, ColumnType.Boolean, ColumnType.Boolean,
+    ];
+
+    /// <summary>The type of each column of <see cref="SiteColumns"/>.</summary>
+    public static readonly ColumnType[] SiteTypes =
+    [
+        ColumnType.Integer, ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Real,
+    ];
+
+    /// <summary>The type of each column of <see cref="ZoneColumns"/>.</summary>
+    public static readonly ColumnType[] ZoneTypes =
+    [
+        ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Real, ColumnType.Real, ColumnType.Integer,
+        ColumnType.Text, ColumnType.Real, ColumnType.Boolean, ColumnType.Real,
+    ];
+
+    /// <summary>
+    /// The <c>.csvt</c> GDAL and QGIS read beside a CSV: one line, each column's type quoted
+    /// (<c>"String","Real","Integer","Integer(Boolean)"</c>), so that codes keep their leading zeros and a
+    /// column keeps one type from run to run.
+    /// </summary>
+    public static void WriteCsvt(Stream s, IReadOnlyList<ColumnType> types)
+    {
+        var line = string.Join(',', types.Select(t => "\"" + CsvtName(t) + "\"")) + "\n";
+        s.Write(Encoding.UTF8.GetBytes(line));
+    }
+
+    private static string CsvtName(ColumnType t) => t switch
+    {
+        ColumnType.Integer => "Integer",
+        ColumnType.Real => "Real",
+        ColumnType.Boolean => "Integer(Boolean)",
+        _ => "String",
+    };
+
     /// <summary>A row's values in the order of <see cref="PairColumns"/> (shared by the CSV and JSON tables).</summary>
     public static object?[] PairValues(PairMetric p) => [p.CellLayer, p.CellId, p.Operator, p.ZoneId, p.AreaKm2, p.Pop,
         p.ShareOfCell, p.ShareOfZone, p.PopShareOfCell, p.PopShareOfZone, p.Significant];
@@ -55,24 +106,33 @@ public static class CsvTables
     /// A header row and one line per row of values, in UTF-8 (each field as <see cref="Cell"/> writes
     /// it), formatted straight into bytes: national tables are a hundred thousand rows.
     /// </summary>
-    public static void Write(Stream s, string[] columns, IEnumerable<object?[]> rows)
+    /// <param name="dialect"><see cref="CsvDialect.Excel"/>: <c>;</c> between fields, a BOM, decimal comma.</param>
+    public static void Write(Stream s, string[] columns, IEnumerable<object?[]> rows, CsvDialect dialect = CsvDialect.Standard)
     {
         var buffer = new byte[1 << 16];
         int at = 0;
-        Text(string.Join(',', columns));
+        bool excel = dialect == CsvDialect.Excel;
+        byte separator = excel ? (byte)';' : (byte)',';
+        if (excel) Bytes(Encoding.UTF8.Preamble);
+        for (int i = 0; i < columns.Length; i++)
+        {
+            if (i > 0) Byte(separator);
+            Text(excel ? Quote(columns[i], ';') : columns[i]);
+        }
         Byte((byte)'\n');
         foreach (var v in rows)
         {
             for (int i = 0; i < v.Length; i++)
             {
-                if (i > 0) Byte((byte)',');
+                if (i > 0) Byte(separator);
                 switch (v[i])
                 {
                     case null: break;
                     case double d when !double.IsFinite(d): break;
-                    case double d: Number(d); break;
+                    case double d: Real(d); break;
                     case int n: Number(n); break;
                     case bool b: Text(b ? "true" : "false"); break;
+                    case string text when excel: Text(Quote(SpreadsheetText.Neutralise(text), ';')); break;
                     default: Text(Cell(v[i])); break;
                 }
             }
@@ -91,6 +151,29 @@ public static class CsvTables
         {
             Room(1);
             buffer[at++] = b;
+        }
+        void Bytes(ReadOnlySpan<byte> bytes)
+        {
+            Room(bytes.Length);
+            bytes.CopyTo(buffer.AsSpan(at));
+            at += bytes.Length;
+        }
+        void Real(double d)
+        {
+            Room(34);
+            int start = at;
+            Number(d);
+            var written = buffer.AsSpan(start, at - start);
+            if (written.IndexOfAny((byte)'.', (byte)'E') < 0)
+            {
+                buffer[at++] = (byte)'.';
+                buffer[at++] = (byte)'0';
+            }
+            if (excel)
+            {
+                int dot = buffer.AsSpan(start, at - start).IndexOf((byte)'.');
+                if (dot >= 0) buffer[start + dot] = (byte)',';
+            }
         }
         void Number<T>(T value) where T : IUtf8SpanFormattable
         {
@@ -143,13 +226,42 @@ public static class CsvTables
     {
         null => "",
         double d when !double.IsFinite(d) => "",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        double d => Real(d),
         int i => i.ToString(CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         string s => Quote(SpreadsheetText.Neutralise(s)),
         _ => Quote(SpreadsheetText.Neutralise(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "")),
     };
 
-    private static string Quote(string s) =>
-        s.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+    /// <summary>A real in round-trip form, with a decimal point when it has neither one nor an exponent (<c>1.0</c>).</summary>
+    public static string Real(double d)
+    {
+        string text = d.ToString("R", CultureInfo.InvariantCulture);
+        return text.AsSpan().IndexOfAny('.', 'E') < 0 ? text + ".0" : text;
+    }
+
+    private static string Quote(string s) => Quote(s, ',');
+
+    private static string Quote(string s, char separator) =>
+        s.AsSpan().IndexOfAny([separator, '"', '\r', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+}
+
+/// <summary>The type of a table column, as GDAL (<c>.csvt</c>), GeoPackage and spreadsheets are told it.</summary>
+public enum ColumnType
+{
+    /// <summary>Ids, codes and names: never read as numbers (<c>04049</c>, <c>2A004</c>).</summary>
+    Text,
+    Integer,
+    Real,
+    Boolean,
+}
+
+/// <summary>How a CSV table is spelled.</summary>
+public enum CsvDialect
+{
+    /// <summary>UTF-8 without BOM, <c>,</c> between fields, <c>.</c> decimals: GDAL, QGIS, pandas, R.</summary>
+    Standard,
+
+    /// <summary>For a French spreadsheet: UTF-8 with BOM (accents survive), <c>;</c> between fields, decimal comma.</summary>
+    Excel,
 }

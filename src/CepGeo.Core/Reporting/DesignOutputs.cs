@@ -93,7 +93,7 @@ public static class DesignOutputs
                 props.Add(new(c.Operator + "_partners_before", b?.PartnersBefore));
                 props.Add(new(c.Operator + "_misfit_before", b?.MisfitBefore));
             }
-            features.Add(new GeoJsonFeature(toWgs84.Transform(cells[i].Geometry), props, cells[i].Id));
+            features.Add(new GeoJsonFeature(toWgs84.Transform(cells[i].Geometry), props, cells[i].Id) { AsMultiPolygon = true });
         }
         var totals = new JsonObject();
         foreach (var t in d.Totals)

@@ -39,6 +39,12 @@ public sealed record GeoJsonFeature(
     /// </summary>
     public IReadOnlyList<ReadOnlyMemory<double>>? PolygonXY { get; init; }
 
+    /// <summary>
+    /// Writes a Polygon as a MultiPolygon of one polygon: a layer whose features are all MultiPolygon
+    /// is one geometry type for GDAL and QGIS ("Multi Polygon", not "Unknown (any)").
+    /// </summary>
+    public bool AsMultiPolygon { get; init; }
+
     /// <summary>Builds a feature from (name, value) pairs, in order.</summary>
     public static GeoJsonFeature Create(Geometry? geometry, string? id, params (string Name, object? Value)[] properties)
     {
@@ -233,9 +239,9 @@ public static class GeoJsonWriter
 
         output.Write(",\"geometry\":"u8);
         if (feature.PolygonXY is { } rings)
-            WritePolygon(output, rings, feature.Transform);
+            WritePolygon(output, rings, feature.Transform, feature.AsMultiPolygon);
         else
-            WriteGeometry(output, feature.Geometry, feature.Transform);
+            WriteGeometry(output, feature.Geometry, feature.Transform, feature.AsMultiPolygon);
         output.Write("}"u8);
     }
 
@@ -301,12 +307,17 @@ public static class GeoJsonWriter
         json.WriteRawValue(text[..written], skipInputValidation: true);
     }
 
-    private static void WriteGeometry(IBufferWriter<byte> output, Geometry? geometry, Reprojector? transform)
+    private static void WriteGeometry(IBufferWriter<byte> output, Geometry? geometry, Reprojector? transform, bool asMulti = false)
     {
         switch (geometry)
         {
             case null:
                 output.Write("null"u8);
+                return;
+            case Polygon polygon when asMulti:
+                output.Write("{\"type\":\"MultiPolygon\",\"coordinates\":["u8);
+                WritePolygonRings(output, polygon, transform);
+                output.Write("]}"u8);
                 return;
             case Polygon polygon:
                 output.Write("{\"type\":\"Polygon\",\"coordinates\":"u8);
@@ -328,9 +339,9 @@ public static class GeoJsonWriter
         }
     }
 
-    private static void WritePolygon(IBufferWriter<byte> output, IReadOnlyList<ReadOnlyMemory<double>> rings, Reprojector? transform)
+    private static void WritePolygon(IBufferWriter<byte> output, IReadOnlyList<ReadOnlyMemory<double>> rings, Reprojector? transform, bool multi)
     {
-        output.Write("{\"type\":\"Polygon\",\"coordinates\":["u8);
+        output.Write(multi ? "{\"type\":\"MultiPolygon\",\"coordinates\":[["u8 : "{\"type\":\"Polygon\",\"coordinates\":["u8);
         for (int r = 0; r < rings.Count; r++)
         {
             if (r > 0) output.Write(","u8);
@@ -339,7 +350,7 @@ public static class GeoJsonWriter
             (transform ?? Identity).Transform(xy, scratch.X, scratch.Y);
             WriteRing(output, scratch, xy.Length / 2, counterClockwise: r == 0);
         }
-        output.Write("]}"u8);
+        output.Write(multi ? "]]}"u8 : "]}"u8);
     }
 
     private static void WritePolygonRings(IBufferWriter<byte> output, Polygon polygon, Reprojector? transform)

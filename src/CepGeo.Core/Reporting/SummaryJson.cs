@@ -99,11 +99,7 @@ public static class SummaryJson
     public static void WriteTolerances(Utf8JsonWriter w, Tolerances t)
     {
         w.WriteStartObject("tolerances");
-        w.WriteNumber("sliverWidthM", t.SliverWidthM);
-        w.WriteNumber("minAreaKm2", t.MinAreaKm2);
-        w.WriteNumber("minShare", t.MinShare);
-        w.WriteNumber("nestShare", t.NestShare);
-        w.WriteNumber("beyondKm", t.BeyondKm);
+        foreach (var (name, value) in t.Named) w.WriteNumber(name, value);
         w.WriteEndObject();
     }
 

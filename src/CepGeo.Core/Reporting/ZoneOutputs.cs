@@ -27,7 +27,8 @@ public static class ZoneOutputs
                 new("codes_listed", z.CodesListed),
             };
             if (weightsField is not null) properties.Add(new(weightsField, z.Weight));
-            return new GeoJsonFeature(z.Geometry, properties, z.Code);
+            if (build.Derived is not null) properties.Add(new("derived", build.Derived));
+            return new GeoJsonFeature(z.Geometry, properties, z.Code) { AsMultiPolygon = true };
         });
         var c = build.Counts;
         var cepgeo = new JsonObject
@@ -43,6 +44,7 @@ public static class ZoneOutputs
             ["communes_in_no_zone"] = c.Communes - c.Assigned,
             ["communes_claimed_twice"] = build.Of(MatchKinds.ClaimedTwice).Count(),
         };
+        if (build.Derived is not null) cepgeo["derived"] = build.Derived;
         GeoJsonWriter.Write(stream, features, [new KeyValuePair<string, JsonNode?>("cepgeo", cepgeo)]);
     }
 

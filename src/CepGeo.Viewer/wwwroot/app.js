@@ -6,45 +6,56 @@
 
   var T = {
     fr: {
-      search: 'Chercher une cellule ou une zone…', layers: 'Couches', colour: 'Couleur des cellules', metric: 'Indicateur',
-      operator: 'Opérateur', weight: 'Pondération', worst: 'Cellules les moins alignées', export: 'Exporter', png: 'Carte (PNG)',
-      m_misfit: 'Désalignement', m_coverage: 'Couverture', m_partners: 'Partenaires', m_dominant_share: 'Part de la zone principale',
-      w_area: 'Surface', w_pop: 'Population', cells: 'Cellules', gap: 'Lacunes (zones non couvertes)',
-      double_coverage: 'Doubles couvertures', straddle: 'Chevauchements (zones à cheval)', zone: 'Zone', share_area: 'part surface',
-      share_pop: 'part pop.', gap_row: 'Lacune', double_row: 'Double couverture', misfit_row: 'Désalignement', area: 'Surface',
-      population: 'Population', partners_of: 'partenaires', partner_of: 'partenaire', cells_touched: 'Cellules touchées', share_of_zone: 'part de la zone',
+      search: 'Chercher un territoire, une zone, une commune…', layers: 'Couches', colour: 'Couleur des territoires', metric: 'Indicateur',
+      operator: 'Opérateur', weight: 'Pondération', export: 'Exporter', png: 'Carte (PNG)', view_csv: 'Tableau de la vue (CSV)',
+      m_misfit: 'Désalignement', m_coverage: 'Couverture', m_partners: 'Interlocuteurs', m_dominant_share: 'Part de la zone principale',
+      worst_misfit: 'Territoires les moins alignés', worst_coverage: 'Territoires les moins couverts',
+      worst_partners: 'Territoires aux interlocuteurs les plus nombreux', worst_dominant_share: 'Territoires les plus partagés',
+      worst_none: 'Aucun territoire concerné : tous sont au mieux pour cet indicateur.',
+      w_area: 'Surface', w_pop: 'Population', cells: 'Territoires', gap: 'Zones blanches',
+      double_coverage: 'Doubles couvertures', straddle: 'Zones à cheval', communes: 'Communes (contours en zoomant)', zone: 'Zone', share_area: 'part surface',
+      share_pop: 'part pop.', gap_row: 'Zone blanche', double_row: 'Double couverture', misfit_row: 'Désalignement', area: 'Surface',
+      population: 'Population', partners_of: 'interlocuteurs', partner_of: 'interlocuteur', cells_touched: 'Territoires touchés', share_of_zone: 'part de la zone',
       zoom: 'zoomer', no_data: 'sans données', loading: 'Chargement…', ready: 'Prêt', error: 'Erreur', no_zones:
       'Les zones des opérateurs ne sont pas dans un dossier de résultats : ouvrez l’étude pour les voir.',
-      pop_na: 'sans population : surface utilisée', km2: 'km²', cell: 'Cellule', outside: 'hors zone',
-      design: 'Proposition', design_title: 'Périmètres proposés', perimeters: 'périmètres', cells_before: 'cellules aujourd’hui',
+      pop_na: 'sans population : surface utilisée', km2: 'km²', cell: 'Territoire', outside: 'hors zone',
+      design: 'Proposition', design_title: 'Périmètres proposés', perimeters: 'périmètres', cells_before: 'territoires aujourd’hui',
       misfit_before_after: 'Désalignement (km²) aujourd’hui → proposé', before: 'aujourd’hui', after: 'proposé',
-      from_cell: 'issu de la cellule', fitted: 'ajusté'
+      from_cell: 'issu du territoire', fitted: 'ajusté', home: 'Toute la région', labels_cells: 'Noms des territoires',
+      labels_zones: 'Noms des zones de l’opérateur', k_cell: 'Territoire', k_zone: 'Zone', k_commune: 'Commune',
+      no_match: 'Aucun résultat pour', menu: 'Couches et indicateurs', sources: 'Sources', weighting: 'Pondération', date: 'date'
     },
     en: {
-      search: 'Find a cell or a zone…', layers: 'Layers', colour: 'Cell colour', metric: 'Metric', operator: 'Operator',
-      weight: 'Weighting', worst: 'Worst cells first', export: 'Export', png: 'Map (PNG)', m_misfit: 'Misfit',
-      m_coverage: 'Coverage', m_partners: 'Partners', m_dominant_share: 'Dominant zone share', w_area: 'Area',
-      w_pop: 'Population', cells: 'Cells', gap: 'Gaps (not covered)', double_coverage: 'Double coverage',
-      straddle: 'Straddles (zones across the boundary)', zone: 'Zone', share_area: 'area share', share_pop: 'pop. share',
+      search: 'Find an area, a zone, a commune…', layers: 'Layers', colour: 'Area colour', metric: 'Metric', operator: 'Operator',
+      weight: 'Weighting', export: 'Export', png: 'Map (PNG)', view_csv: 'Table of the view (CSV)', m_misfit: 'Misfit',
+      m_coverage: 'Coverage', m_partners: 'Counterparts', m_dominant_share: 'Main zone share',
+      worst_misfit: 'Least aligned areas', worst_coverage: 'Least covered areas', worst_partners: 'Areas with the most counterparts',
+      worst_dominant_share: 'Most divided areas', worst_none: 'No area concerned: all are at their best for this metric.',
+      w_area: 'Area', w_pop: 'Population', cells: 'Coordination areas', gap: 'Gaps', double_coverage: 'Double coverage',
+      straddle: 'Straddling zones', communes: 'Communes (outlines when zoomed in)', zone: 'Zone', share_area: 'area share', share_pop: 'pop. share',
       gap_row: 'Gap', double_row: 'Double coverage', misfit_row: 'Misfit', area: 'Area', population: 'Population',
-      partners_of: 'partners', partner_of: 'partner', cells_touched: 'Cells touched', share_of_zone: 'share of zone', zoom: 'zoom',
+      partners_of: 'counterparts', partner_of: 'counterpart', cells_touched: 'Areas touched', share_of_zone: 'share of zone', zoom: 'zoom',
       no_data: 'no data', loading: 'Loading…', ready: 'Ready', error: 'Error',
       no_zones: 'Operator zones are not in a results folder: open the study to see them.',
-      pop_na: 'no population: area used', km2: 'km²', cell: 'Cell', outside: 'outside',
-      design: 'Proposal', design_title: 'Proposed perimeters', perimeters: 'perimeters', cells_before: 'cells today',
+      pop_na: 'no population: area used', km2: 'km²', cell: 'Area', outside: 'outside',
+      design: 'Proposal', design_title: 'Proposed perimeters', perimeters: 'perimeters', cells_before: 'areas today',
       misfit_before_after: 'Misfit (km²) today → proposed', before: 'today', after: 'proposed',
-      from_cell: 'from cell', fitted: 'fitted'
+      from_cell: 'from area', fitted: 'fitted', home: 'Whole region', labels_cells: 'Area names', labels_zones: 'Operator zone names',
+      k_cell: 'Area', k_zone: 'Zone', k_commune: 'Commune', no_match: 'Nothing matches', menu: 'Layers and metrics',
+      sources: 'Sources', weighting: 'Weighting', date: 'date'
     }
   };
+
   // Classes, colours and words are not defined here: they come from /api/style, the one definition the
   // static maps and the report use too (PlannerStyle in CepGeo.Core), and are filled in by useStyle().
-  var STYLE = null, OPERATOR_COLOURS = [], DESIGN_COLOUR = '', CLASS_COLOURS = [], NO_DATA = '';
+  var STYLE = { classColours: [], noData: '', operatorColours: [], operatorDashes: [], design: '', defects: {} };
   var METRICS = {
-    // pop: the column of the population-weighted variant; scale: the style's classes (set by useStyle).
-    misfit: { pop: 'pop_misfit', scale: null },
-    coverage: { pop: 'pop_coverage', scale: null },
-    partners: { pop: null, scale: null },
-    dominant_share: { pop: null, scale: null }
+    // pop: the column of the population-weighted variant; best: the value at which a cell has nothing
+    // to show in the worst-first list. bad ('high'|'low') and bounds ([min, …breaks, max]) come from the style.
+    misfit: { pop: 'pop_misfit', best: 0 },
+    coverage: { pop: 'pop_coverage', best: 1 },
+    partners: { pop: null, best: 1, count: true },
+    dominant_share: { pop: null, best: 1 }
   };
   // The viewer's words that are the glossary's: key here → key of the style's words.
   var STYLE_WORDS = {
@@ -53,32 +64,47 @@
     m_dominant_share: 'dominant_share', no_data: 'no_data', cells: 'cells', cell: 'cell', zone: 'zone'
   };
   function useStyle(style) {
-    STYLE = style;
-    OPERATOR_COLOURS = style.operator_colors; DESIGN_COLOUR = style.proposal_color;
-    CLASS_COLOURS = style.palette; NO_DATA = style.no_data;
-    Object.keys(METRICS).forEach(function (m) { METRICS[m].scale = style.scales[m]; });
+    STYLE = {
+      classColours: style.palette, noData: style.no_data, operatorColours: style.operator_colors,
+      operatorDashes: style.operator_dashes, design: style.proposal_color, defects: style.defects
+    };
+    Object.keys(METRICS).forEach(function (m) {
+      var sc = style.scales[m];
+      METRICS[m].bad = sc.high_is_bad ? 'high' : 'low';
+      METRICS[m].bounds = [sc.min].concat(sc.breaks, [sc.max === null || sc.max === undefined ? Infinity : sc.max]);
+    });
     Object.keys(STYLE_WORDS).forEach(function (k) {
       var w = style.words[STYLE_WORDS[k]];
-      T.fr[k] = w.fr; T.en[k] = w.en;
+      if (w) { T.fr[k] = w.fr; T.en[k] = w.en; }
     });
   }
+  var MIN_LABEL_PX = 7;       // about the width of a label character at 12 px
 
   var body = document.body;
   var started = performance.now();
   var lang = 'fr';
   var study = null, cellRows = [], pairRows = [], zoneRows = [];
-  var layers = {};            // key → { info, geojson, leaflet, visible }
+  var index = {};             // layer key → { id → { name, bbox: [w, s, e, n], label: [lon, lat] } }
+  var communeIndex = null;    // [{ id, name, bbox, label }] once fetched
+  var layers = {};            // key → { info, leaflet, visible, loading }
   var byId = {};              // 'cells:ID' or 'zones-op:ID' → Leaflet feature layer
-  var selected = null;        // { type: 'cell'|'zone', key, id }
+  var selected = null;        // { type: 'cell'|'zone'|'commune', … }
   var selectedLayer = null;   // the selected cell's Leaflet layer, outlined until another is chosen
-  var map, hatch;
+  var map, hatch, labelLayer, homeBounds, homeZoom, communeRenderer, shapeRenderer;
+  var labelsOn = { cells: true, zones: false };
+  var hooks = { stateChanged: [] };
 
   function t(k) { return (T[lang] && T[lang][k]) || k; }
   function fmt(x, digits) {
     if (x === null || x === undefined) return '—';
     return Number(x).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: digits === undefined ? 2 : digits });
   }
-  function pct(x) { return x === null || x === undefined ? '—' : fmt(100 * x, 1) + ' %'; }
+  function pct(x) {
+    if (x === null || x === undefined) return '—';
+    // Near 0 and 100 % one decimal hides what matters (99,96 % is not 100 %).
+    var digits = x > 0.99 && x < 1 || x > 0 && x < 0.01 ? 2 : 1;
+    return fmt(100 * x, digits) + ' %';
+  }
   function esc(s) { return String(s === null || s === undefined ? '' : s).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); }
   // The Content-Security-Policy forbids style attributes in markup; styles computed here (palette
   // colours) are written as data-style and applied through the CSSOM, which the policy allows.
@@ -91,12 +117,15 @@
   function layerLabel(info) {
     if (info.kind === 'cells') return info.label || t('cells');
     if (info.kind === 'defects') return t(info.operator);
+    if (info.kind === 'communes') return t('communes');
     if (info.kind === 'design') return t('design') + ' : ' + info.operator;
     return info.label;
   }
-  function operatorColour(op) {
-    var i = study.operators.findIndex(function (o) { return o.key === op; });
-    return OPERATOR_COLOURS[(i < 0 ? 0 : i) % OPERATOR_COLOURS.length];
+  function operatorIndex(op) { return Math.max(0, study.operators.findIndex(function (o) { return o.key === op; })); }
+  function operatorColour(op) { return STYLE.operatorColours[operatorIndex(op) % STYLE.operatorColours.length]; }
+  function operatorDash(op, weight) {
+    var d = STYLE.operatorDashes[operatorIndex(op) % STYLE.operatorDashes.length] || [];
+    return d.length ? d.map(function (x) { return x * weight; }).join(' ') : null;
   }
   function operatorLabel(op) {
     var o = study.operators.find(function (x) { return x.key === op; });
@@ -111,31 +140,34 @@
   function cellMetric(cellId, op) {
     return cellRows.find(function (r) { return r.cell_layer === 'cells' && r.cell_id === cellId && r.operator === op; });
   }
-  // The colour index of a value (0 = lightest = no problem), or -1 without a value. A bound belongs to
-  // the class above it (PlannerStyle's rule): class i holds breaks[i-1] <= v < breaks[i].
-  function classIn(metric, v) {
-    var s = METRICS[metric].scale;
-    if (v === null || v === undefined || isNaN(v)) return -1;
-    var c = 0;
-    while (c < s.breaks.length && v >= s.breaks[c]) c++;
-    return s.high_is_bad ? c : s.breaks.length - c;
+  // The class of a value, as the static maps class it: the first bound above the value closes its class.
+  function classIndex(v, bounds) {
+    for (var i = 1; i < bounds.length - 1; i++) if (v < bounds[i]) return i - 1;
+    return bounds.length - 2;
   }
-  function classOf(v) { return classIn(body.dataset.metric, v); }
+  // The colour rank of a value (0 = best, 4 = worst), -1 without a value.
+  function classOf(v, metric) {
+    var m = METRICS[metric || body.dataset.metric];
+    if (v === null || v === undefined) return -1;
+    var c = classIndex(v, m.bounds), n = m.bounds.length - 1;
+    return m.bad === 'high' ? c : n - 1 - c;
+  }
   function fillOf(cellId) {
     var row = cellMetric(cellId, body.dataset.operator);
     var c = classOf(row ? row[metricColumn()] : null);
-    return c < 0 ? NO_DATA : CLASS_COLOURS[c];
+    return c < 0 ? STYLE.noData : STYLE.classColours[c];
   }
   function badness(row) {
     var v = row[metricColumn()];
     if (v === null || v === undefined) return -Infinity;
-    return METRICS[body.dataset.metric].scale.high_is_bad ? v : -v;
+    return METRICS[body.dataset.metric].bad === 'high' ? v : -v;
   }
+  function valueText(v) { return METRICS[body.dataset.metric].count ? fmt(v, 0) : pct(v); }
 
   function recolour() {
     var fills = {};
     var cells = layers.cells;
-    if (cells) cells.leaflet.eachLayer(function (l) {
+    if (cells && cells.leaflet) cells.leaflet.eachLayer(function (l) {
       var id = l.feature.properties.id;
       fills[id] = fillOf(id);
       l.setStyle({ fillColor: fills[id] });
@@ -143,45 +175,67 @@
     body.dataset.cellFills = JSON.stringify(fills);
     drawLegend();
     drawWorst();
+    stateChanged();
+  }
+
+  // Legend rows, best class first: [{ colour, text }].
+  function legendRows() {
+    var metric = body.dataset.metric, m = METRICS[metric], b = m.bounds, n = b.length - 1;
+    var f = function (x) { return m.count ? fmt(x, 0) : pct(x); };
+    var rows = [];
+    for (var c = 0; c < n; c++) {
+      var text;
+      if (m.count) text = c === 0 ? '0 – 1' : c === n - 1 ? f(b[c]) + ' +' : f(b[c]);
+      else if (c === 0) text = '< ' + f(b[1]);
+      else if (c === n - 1) text = '≥ ' + f(b[c]);
+      else text = f(b[c]) + ' – ' + f(b[c + 1]);
+      rows.push({ colour: STYLE.classColours[m.bad === 'high' ? c : n - 1 - c], text: text });
+    }
+    if (m.bad === 'low') rows.reverse();
+    rows.push({ colour: STYLE.noData, text: t('no_data') });
+    return rows;
   }
 
   function drawLegend() {
-    var m = METRICS[body.dataset.metric], b = m.scale.breaks, el = document.getElementById('legend');
-    var isCount = body.dataset.metric === 'partners';
-    var f = function (x) { return isCount ? fmt(x, 0) : pct(x); };
-    var labels = [];
-    // Lower bounds included: '< 5 %', '5 % – 15 %' (5 % in, 15 % out), …, '≥ 50 %'; ordered light to dark.
-    if (isCount) labels = ['≤ ' + fmt(b[0] - 1, 0)].concat(b.slice(1).map(function (x, i) { return x - b[i] === 1 ? fmt(b[i], 0) : fmt(b[i], 0) + '–' + fmt(x - 1, 0); }), [fmt(b[b.length - 1], 0) + '+']);
-    else labels = ['< ' + f(b[0])].concat(b.slice(1).map(function (x, i) { return f(b[i]) + ' – ' + f(x); }), ['≥ ' + f(b[b.length - 1])]);
-    if (!m.scale.high_is_bad) labels.reverse();
+    var m = METRICS[body.dataset.metric], el = document.getElementById('legend');
     var note = body.dataset.weight === 'pop' && (!m.pop || !study.weights) ? '<div><em>' + t('pop_na') + '</em></div>' : '';
-    el.innerHTML = labels.map(function (s, i) {
-      return '<div><span class="swatch" data-style="background:' + CLASS_COLOURS[i] + '"></span>' + esc(s) + '</div>';
-    }).join('') + '<div><span class="swatch" data-style="background:' + NO_DATA + '"></span>' + t('no_data') + '</div>' + note;
+    el.innerHTML = legendRows().map(function (r) {
+      return '<div><span class="swatch" data-style="background:' + r.colour + '"></span>' + esc(r.text) + '</div>';
+    }).join('') + note;
     applyStyles(el);
     body.dataset.legend = Array.prototype.map.call(el.querySelectorAll('div'), function (d) { return d.textContent; }).join(' | ');
   }
 
+  // Worst first, for every metric: only the cells that have something to show (a coverage list of
+  // cells at 100 % says nothing), the worst value first, ties by misfit.
+  function worstRows() {
+    var metric = body.dataset.metric, m = METRICS[metric], col = metricColumn();
+    return cellRows.filter(function (r) {
+      var v = r[col];
+      return r.cell_layer === 'cells' && r.operator === body.dataset.operator && v !== null && v !== undefined &&
+        (m.bad === 'high' ? v > m.best : v < m.best);
+    }).sort(function (a, b) { return badness(b) - badness(a) || (b.misfit || 0) - (a.misfit || 0); });
+  }
   function drawWorst() {
-    var rows = cellRows.filter(function (r) { return r.cell_layer === 'cells' && r.operator === body.dataset.operator; })
-      .sort(function (a, b) { return badness(b) - badness(a); }).slice(0, 10);
-    var col = metricColumn(), isCount = body.dataset.metric === 'partners';
-    document.getElementById('worst').innerHTML = rows.map(function (r) {
-      return '<li data-cell-id="' + esc(r.cell_id) + '">' + esc(r.cell_name) + ' — ' + (isCount ? fmt(r[col], 0) : pct(r[col])) + '</li>';
-    }).join('');
+    var rows = worstRows().slice(0, 10);
+    document.getElementById('worst-title').textContent = t('worst_' + body.dataset.metric);
+    document.getElementById('worst').innerHTML = rows.length ? rows.map(function (r) {
+      return '<li data-cell-id="' + esc(r.cell_id) + '">' + esc(cellName(r.cell_id)) + ' — ' + valueText(r[metricColumn()]) + '</li>';
+    }).join('') : '<li class="none">' + esc(t('worst_none')) + '</li>';
   }
 
   // ---- layers ------------------------------------------------------------------------------------
   function styleFor(info) {
-    if (info.kind === 'cells') return function () { return { color: '#333', weight: 2, fillOpacity: 0.75, fillColor: '#ddd' }; };
+    if (info.kind === 'cells') return function () { return { color: '#333', weight: 1.5, fillOpacity: 0.75, fillColor: STYLE.noData }; };
     // Proposed perimeters: a thick solid line of their own colour, over the cells and the zones, so
     // that today's cells (thin, dark) and the proposal read side by side.
-    if (info.kind === 'design') return function () { return { color: DESIGN_COLOUR, weight: 4, opacity: 0.85, fill: false }; };
+    if (info.kind === 'design') return function () { return { color: STYLE.design, weight: 4, opacity: 0.85, fill: false }; };
+    if (info.kind === 'communes') return function () { return { color: '#6d6d6d', weight: 0.6, opacity: 0.7, fill: false, interactive: false }; };
     if (info.kind === 'zones') {
-      var c = operatorColour(info.operator);
-      return function () { return { color: c, weight: 2, dashArray: '6 4', fill: false }; };
+      var c = operatorColour(info.operator), dash = operatorDash(info.operator, 1);
+      return function () { return { color: c, weight: 2, dashArray: dash, fill: false }; };
     }
-    var d = STYLE.defects[info.operator];
+    var d = STYLE.defects[info.operator] || { color: '#555' };
     if (info.operator === 'gap') return function () { return { color: d.color, weight: 1, fillColor: 'url(#hatch-gap)', fillOpacity: 1 }; };
     if (info.operator === 'double_coverage') return function () { return { color: d.color, weight: 1, fillColor: d.color, fillOpacity: 0.45 }; };
     // Straddles are many (151 in PACA) and cover much of the map: an outline only, so that the
@@ -189,16 +243,28 @@
     return function () { return { color: d.color, weight: 1.5, dashArray: '2 3', fill: false }; };
   }
 
-  function addLayer(info, geojson) {
-    var entry = { info: info, geojson: geojson, visible: false };
+  function hoverText(info, p) {
+    if (info.kind === 'defects') return t(p.kind) + ' — ' + operatorLabel(p.operator) + ' — ' + (p.cell_name || '') + ' (' + fmt(p.area_km2, 3) + ' ' + t('km2') + ')';
+    if (info.kind === 'zones') return '<b>' + esc(p.name) + '</b><br>' + esc(operatorLabel(info.operator));
+    // A cell: its name and the value its colour shows.
+    var row = cellMetric(p.id, body.dataset.operator), v = row ? row[metricColumn()] : null;
+    return '<b>' + esc(p.name) + '</b><br>' + esc(t('m_' + body.dataset.metric)) + (body.dataset.weight === 'pop' && METRICS[body.dataset.metric].pop ? ' (' + t('w_pop').toLowerCase() + ')' : '') +
+      ' : <b>' + esc(valueText(v)) + '</b><br><small>' + esc(operatorLabel(body.dataset.operator)) + '</small>';
+  }
+
+  function buildLayer(info, geojson) {
     var baseStyle = styleFor(info);
-    entry.leaflet = L.geoJSON(geojson, {
+    return L.geoJSON(geojson, {
       style: baseStyle,
-      pane: info.kind === 'cells' ? 'cells' : info.kind === 'zones' ? 'zones' : info.kind === 'design' ? 'design' : 'defects',
-      // Defects share the renderer that holds the gap hatching pattern.
-      renderer: info.kind === 'defects' ? hatch : undefined,
+      pane: info.kind === 'cells' || info.kind === 'zones' ? 'cells' : info.kind === 'design' ? 'design' : info.kind === 'communes' ? 'communes' : 'defects',
+      // Cells and zones share one canvas (hundreds of thousands of vertices nationally: a canvas redraws
+      // a zoom step without rebuilding as many SVG paths); defects share the SVG renderer that holds the
+      // gap hatching pattern; communes (thousands of thin outlines, never clicked) have their own canvas.
+      renderer: info.kind === 'defects' ? hatch : info.kind === 'communes' ? communeRenderer : info.kind === 'cells' || info.kind === 'zones' ? shapeRenderer : undefined,
+      interactive: info.kind !== 'communes',
       onEachFeature: function (feature, l) {
         var p = feature.properties;
+        if (info.kind === 'communes') return;
         if (info.kind === 'design') {
           byId[info.key + ':' + p.id] = l;
           l.bindTooltip(function () { return esc(designTip(p)); }, { sticky: true });
@@ -206,36 +272,104 @@
           l.on('mouseout', function () { l.setStyle({ weight: 4 }); delete body.dataset.hover; });
           return;
         }
-        var name = info.kind === 'defects'
-          ? t(p.kind) + ' — ' + operatorLabel(p.operator) + ' — ' + (p.cell_name || '') + ' (' + fmt(p.area_km2, 3) + ' ' + t('km2') + ')'
-          : (info.kind === 'zones' ? operatorLabel(info.operator) + ' : ' : '') + p.name;
-        l.bindTooltip(esc(name), { sticky: true });
+        l.bindTooltip(function () { return info.kind === 'defects' ? esc(hoverText(info, p)) : hoverText(info, p); }, { sticky: true, className: 'hover-card' });
         byId[info.key + ':' + p.id] = l;
-        l.on('mouseover', function () { l.setStyle({ weight: 4 }); l.bringToFront(); body.dataset.hover = name; });
+        l.on('mouseover', function () {
+          l.setStyle({ weight: 4 }); if (info.kind !== 'cells') l.bringToFront();
+          var tip = document.createElement('div'); tip.innerHTML = hoverText(info, p); body.dataset.hover = tip.textContent;
+        });
         l.on('mouseout', function () { l.setStyle({ weight: l === selectedLayer ? 4 : baseStyle().weight }); delete body.dataset.hover; });
         if (info.kind === 'cells') l.on('click', function () { selectCell(p.id, false); });
         if (info.kind === 'zones') l.on('click', function () { selectZone(info.operator, p.id, false); });
       }
     });
-    layers[info.key] = entry;
+  }
+
+  // Cells and zones come in two bands: an overview simplified for the whole-region view, and the detail
+  // once zoomed in (1.5 levels or more); other layers have one.
+  function bandOf(info) {
+    return (info.kind === 'cells' || info.kind === 'zones') && map.getZoom() < homeZoom + 1.5 ? 'overview' : 'detail';
+  }
+  // Hidden layers are fetched the first time they are shown (a national study's straddles alone are
+  // megabytes nobody asked for), each band once.
+  function ensureLoaded(key) {
+    var e = layers[key];
+    if (!e) return Promise.reject(new Error('no layer ' + key));
+    var band = bandOf(e.info);
+    e.bands = e.bands || {};
+    var b = e.bands[band];
+    if (b && b.leaflet) { useBand(e, band); return Promise.resolve(e); }
+    if (!b) {
+      b = e.bands[band] = {};
+      b.loading = getJson('api/layers/' + encodeURIComponent(key) + (band === 'overview' ? '?band=overview' : '')).then(function (g) {
+        b.leaflet = buildLayer(e.info, g);
+        useBand(e, band);
+        publishLayers();
+        return e;
+      });
+    }
+    return b.loading;
+  }
+  function useBand(e, band) {
+    var next = e.bands[band].leaflet;
+    // A zoom since the request wants the other band (unless nothing is drawn yet).
+    if (e.leaflet === next || e.leaflet && bandOf(e.info) !== band) return;
+    if (e.leaflet && map.hasLayer(e.leaflet)) map.removeLayer(e.leaflet);
+    e.leaflet = next;
+    e.band = band;
+    next.eachLayer(function (l) { byId[e.info.key + ':' + l.feature.properties.id] = l; });
+    if (e.visible) placeLayer(e.info.key);
+    if (e.info.kind === 'cells') {
+      if (selected && selected.type === 'cell') outlineSelected(byId['cells:' + selected.id]);
+      recolour();
+    }
   }
 
   function setVisible(key, visible) {
     var e = layers[key];
-    if (!e || e.visible === visible) return;
-    e.visible = visible;
-    if (visible) e.leaflet.addTo(map); else map.removeLayer(e.leaflet);
+    if (!e) return Promise.resolve();
     var box = document.querySelector('#layer-list input[data-layer="' + key + '"]');
     if (box) box.checked = visible;
-    publishLayers();
+    if (e.visible === visible) return visible ? ensureLoaded(key) : Promise.resolve();
+    e.visible = visible;
+    stateChanged();
+    if (!visible) {
+      if (e.leaflet && map.hasLayer(e.leaflet)) map.removeLayer(e.leaflet);
+      publishLayers();
+      updateLabels();
+      return Promise.resolve();
+    }
+    return ensureLoaded(key).then(function () {
+      if (e.visible) placeLayer(key);
+      publishLayers();
+      updateLabels();
+    });
+  }
+
+  // Communes are drawn only when zoomed in enough to read them.
+  function communesReadable() { return map.getZoom() >= homeZoom + 2; }
+  function placeLayer(key) {
+    var e = layers[key];
+    if (!e.leaflet) return;
+    var on = e.visible && (e.info.kind !== 'communes' || communesReadable());
+    if (on && !map.hasLayer(e.leaflet)) {
+      e.leaflet.addTo(map);
+      if (e.info.kind === 'zones' || e.info.kind === 'defects') e.leaflet.bringToFront();
+      // On the shared canvas the last added is drawn on top: zones stay over the cells.
+      if (e.info.kind === 'cells') Object.keys(layers).forEach(function (k) {
+        var z = layers[k];
+        if (z.info.kind === 'zones' && z.leaflet && map.hasLayer(z.leaflet)) z.leaflet.bringToFront();
+      });
+    } else if (!on && map.hasLayer(e.leaflet)) map.removeLayer(e.leaflet);
+    if (e.info.kind === 'communes') body.dataset.communesDrawn = String(on);
   }
 
   function publishLayers() {
     var keys = Object.keys(layers);
-    body.dataset.loadedLayers = keys.join(',');
+    body.dataset.loadedLayers = keys.filter(function (k) { return layers[k].leaflet; }).join(',');
     body.dataset.visibleLayers = keys.filter(function (k) { return layers[k].visible; }).join(',');
     var counts = {};
-    keys.forEach(function (k) { counts[k] = layers[k].leaflet.getLayers().length; });
+    keys.forEach(function (k) { if (layers[k].leaflet) counts[k] = layers[k].leaflet.getLayers().length; });
     body.dataset.layerCounts = JSON.stringify(counts);
   }
 
@@ -247,14 +381,22 @@
       if (!e) return;
       var s = styleFor(info)();
       var swatch = info.kind === 'design' ? 'background:#fff;border:3px solid ' + s.color
+        : info.kind === 'communes' ? 'background:#fff;border:1px solid ' + s.color
         : s.fill === false
         ? 'background:#fff;border:2px ' + (s.dashArray === '2 3' ? 'dotted ' : 'dashed ') + s.color
         : info.operator === 'gap' ? 'background:repeating-linear-gradient(45deg,' + s.color + ' 0 2px,#fff 2px 5px)'
         : 'background:' + (s.fillColor && s.fillColor.indexOf('url') !== 0 ? s.fillColor : '#fff') + ';border-color:' + s.color;
       var li = document.createElement('li');
       li.innerHTML = '<input type="checkbox" id="layer-' + esc(info.key) + '" data-layer="' + esc(info.key) + '"' + (e.visible ? ' checked' : '') + '>' +
-        '<span class="swatch" data-style="' + esc(swatch) + '"></span><label for="layer-' + esc(info.key) + '">' + esc(layerLabel(info)) + ' (' + info.count + ')</label>';
+        '<span class="swatch" data-style="' + esc(swatch) + '"></span><label for="layer-' + esc(info.key) + '">' + esc(layerLabel(info)) + ' (' + fmt(info.count, 0) + ')</label>';
       applyStyles(li);
+      list.appendChild(li);
+    });
+    [['cells', 'labels_cells'], ['zones', 'labels_zones']].forEach(function (x) {
+      var li = document.createElement('li');
+      li.className = 'labels';
+      li.innerHTML = '<input type="checkbox" id="labels-' + x[0] + '" data-labels="' + x[0] + '"' + (labelsOn[x[0]] ? ' checked' : '') + '>' +
+        '<label for="labels-' + x[0] + '">' + esc(t(x[1])) + '</label>';
       list.appendChild(li);
     });
     if (study.source === 'results') {
@@ -262,6 +404,37 @@
       note.innerHTML = '<em>' + esc(t('no_zones')) + '</em>';
       list.appendChild(note);
     }
+  }
+
+  // ---- labels: names where they fit ---------------------------------------------------------------
+  function updateLabels() {
+    if (!labelLayer) return;
+    labelLayer.clearLayers();
+    var view = map.getBounds().pad(0.1), shown = { cells: 0, zones: 0 };
+    function place(key, cls, colour) {
+      var entries = index[key];
+      if (!entries) return 0;
+      var n = 0;
+      Object.keys(entries).forEach(function (id) {
+        var e = entries[id];
+        if (!isFinite(e.label[0]) || !view.contains([e.label[1], e.label[0]])) return;
+        var a = map.latLngToContainerPoint([e.bbox[1], e.bbox[0]]), b = map.latLngToContainerPoint([e.bbox[3], e.bbox[2]]);
+        // A name is written only where its feature is wide enough to hold it.
+        if (Math.abs(b.x - a.x) < e.name.length * MIN_LABEL_PX) return;
+        var m = L.marker([e.label[1], e.label[0]], {
+          icon: L.divIcon({ className: 'map-label ' + cls, html: '<span>' + esc(e.name) + '</span>', iconSize: null }),
+          interactive: false, keyboard: false, pane: 'labels'
+        });
+        labelLayer.addLayer(m);
+        if (colour) m.getElement().firstChild.style.color = colour;
+        n++;
+      });
+      return n;
+    }
+    if (labelsOn.cells && layers.cells && layers.cells.visible) shown.cells = place('cells', 'label-cell');
+    var zkey = 'zones-' + body.dataset.operator;
+    if (labelsOn.zones && index[zkey]) shown.zones = place(zkey, 'label-zone', operatorColour(body.dataset.operator));
+    body.dataset.labels = JSON.stringify(shown);
   }
 
   // ---- design proposal ---------------------------------------------------------------------------
@@ -292,12 +465,18 @@
 
   // ---- selection -----------------------------------------------------------------------------------
   function zoneName(op, id) {
+    var e = index['zones-' + op] && index['zones-' + op][id];
+    if (e) return e.name;
     var z = zoneRows.find(function (r) { return r.operator === op && r.zone_id === id && r.cell_layer === 'cells'; });
     return z ? z.zone_name : id;
   }
   function cellName(id) {
-    var f = byId['cells:' + id];
-    return f ? f.feature.properties.name : id;
+    var e = index.cells && index.cells[id];
+    return e ? e.name : id;
+  }
+  function boundsOf(key, id) {
+    var e = index[key] && index[key][id];
+    return e ? L.latLngBounds([e.bbox[1], e.bbox[0]], [e.bbox[3], e.bbox[2]]) : null;
   }
 
   function highlight(l) {
@@ -310,10 +489,9 @@
   function selectCell(id, zoom) {
     selected = { type: 'cell', id: id };
     body.dataset.selectedCell = id;
-    delete body.dataset.selectedZone;
+    delete body.dataset.selectedZone; delete body.dataset.selectedCommune;
     var f = byId['cells:' + id];
     outlineSelected(f);
-    if (f && zoom) map.fitBounds(f.getBounds(), { maxZoom: 12 });
     var rows = cellRows.filter(function (r) { return r.cell_layer === 'cells' && r.cell_id === id; });
     var first = rows[0] || {};
     var html = '<h2>' + esc(cellName(id)) + ' <small>(' + esc(id) + ')</small></h2>' +
@@ -330,7 +508,7 @@
           return '<tr class="partner" data-operator="' + esc(op) + '" data-zone-id="' + esc(p.zone_id) + '" data-share-area="' + p.share_of_cell +
             '" data-share-pop="' + (p.pop_share_of_cell === null ? '' : p.pop_share_of_cell) + '"><td>' + esc(zoneName(op, p.zone_id)) + '</td><td>' +
             pct(p.share_of_cell) + '</td>' + (study.weights ? '<td>' + pct(p.pop_share_of_cell) + '</td>' : '') +
-            '<td>' + (byId['zones-' + op + ':' + p.zone_id] ? '<a data-zoom-zone="' + esc(op) + '|' + esc(p.zone_id) + '">' + t('zoom') + '</a>' : '') + '</td></tr>';
+            '<td>' + (layers['zones-' + op] ? '<a data-zoom-zone="' + esc(op) + '|' + esc(p.zone_id) + '">' + t('zoom') + '</a>' : '') + '</td></tr>';
         }).join('') +
         '<tr class="op-summary" data-operator="' + esc(op) + '" data-gap-km2="' + m.gap_km2 + '" data-double-km2="' + m.double_km2 + '" data-misfit="' + m.misfit + '">' +
         '<td>' + t('gap_row') + ' / ' + t('double_row') + '</td><td>' + fmt(m.gap_km2, 3) + ' / ' + fmt(m.double_km2, 3) + ' ' + t('km2') + '</td>' +
@@ -338,10 +516,13 @@
         '<tr><td>' + t('misfit_row') + '</td><td>' + pct(m.misfit) + '</td>' + (study.weights ? '<td>' + pct(m.pop_misfit) + '</td>' : '') + '<td></td></tr></table>';
     });
     showPanel(html);
+    var b = f ? f.getBounds() : boundsOf('cells', id);
+    if (b && zoom) map.fitBounds(b, { maxZoom: 12 });
+    stateChanged();
   }
 
   function outlineSelected(l) {
-    if (selectedLayer) selectedLayer.setStyle({ color: '#333', weight: 2 });
+    if (selectedLayer) selectedLayer.setStyle({ color: '#333', weight: 1.5 });
     selectedLayer = l || null;
     if (selectedLayer) { selectedLayer.setStyle({ color: '#00bcd4', weight: 4 }); selectedLayer.bringToFront(); }
   }
@@ -350,13 +531,8 @@
     outlineSelected(null);
     selected = { type: 'zone', op: op, id: id };
     body.dataset.selectedZone = op + ':' + id;
-    delete body.dataset.selectedCell;
-    var f = byId['zones-' + op + ':' + id];
-    if (f) {
-      if (!layers['zones-' + op].visible) setVisible('zones-' + op, true);
-      if (zoom) map.fitBounds(f.getBounds(), { maxZoom: 12 });
-      highlight(f);
-    }
+    delete body.dataset.selectedCell; delete body.dataset.selectedCommune;
+    var key = 'zones-' + op;
     var touched = pairRows.filter(function (p) { return p.cell_layer === 'cells' && p.operator === op && p.zone_id === id && p.significant; })
       .sort(function (a, b) { return b.share_of_zone - a.share_of_zone; });
     var html = '<h2>' + esc(zoneName(op, id)) + ' <small>(' + esc(id) + ')</small></h2><div class="facts">' + esc(operatorLabel(op)) + '</div>' +
@@ -366,37 +542,161 @@
           '</a></td><td>' + pct(p.share_of_zone) + '</td></tr>';
       }).join('') + '</table>';
     showPanel(html);
+    var b = boundsOf(key, id);
+    if (b && zoom) map.fitBounds(b, { maxZoom: 12 });
+    if (layers[key]) setVisible(key, true).then(function () { highlight(byId[key + ':' + id]); });
+    stateChanged();
+  }
+
+  function selectCommune(c) {
+    outlineSelected(null);
+    selected = { type: 'commune', id: c.id };
+    body.dataset.selectedCommune = c.id;
+    delete body.dataset.selectedCell; delete body.dataset.selectedZone;
+    map.fitBounds(L.latLngBounds([c.bbox[1], c.bbox[0]], [c.bbox[3], c.bbox[2]]), { maxZoom: Math.max(12, homeZoom + 3) });
+    if (layers.communes) setVisible('communes', true);
+    if (pin) map.removeLayer(pin);
+    pin = L.marker([c.label[1], c.label[0]], {
+      icon: L.divIcon({ className: 'map-label label-pin', html: '<span>● ' + esc(c.name) + '</span>', iconSize: null }),
+      interactive: false, keyboard: false, pane: 'labels'
+    }).addTo(map);
+    stateChanged();
+  }
+  var pin = null;
+
+  // Opening or closing a panel changes the map's width: keep what was in view in view.
+  function resizeKeepingView(change) {
+    var before = map ? map.getBounds() : null;
+    change();
+    if (!map) return;
+    map.invalidateSize({ animate: false });
+    if (before) map.fitBounds(before, { animate: false });
   }
 
   function showPanel(html) {
     document.getElementById('panel-body').innerHTML = html;
     applyStyles(document.getElementById('panel-body'));
     var panel = document.getElementById('panel');
-    var wasHidden = panel.hidden;
-    panel.hidden = false;
-    if (wasHidden) map.invalidateSize();
+    if (panel.hidden) resizeKeepingView(function () { panel.hidden = false; });
+  }
+  function closePanel() {
+    var panel = document.getElementById('panel');
+    if (!panel.hidden) resizeKeepingView(function () { panel.hidden = true; });
+    selected = null; outlineSelected(null);
+    if (pin) { map.removeLayer(pin); pin = null; }
+    delete body.dataset.selectedCell; delete body.dataset.selectedZone; delete body.dataset.selectedCommune;
+    stateChanged();
   }
 
-  // ---- search --------------------------------------------------------------------------------------
-  var searchIndex = [];
-  function buildSearch() {
-    searchIndex = [];
-    Object.keys(byId).forEach(function (k) {
-      var l = byId[k], key = k.slice(0, k.indexOf(':'));
-      var info = layers[key].info;
-      if (info.kind === 'defects' || info.kind === 'design') return;
-      var label = info.kind === 'cells' ? l.feature.properties.name : l.feature.properties.name + ' (' + operatorLabel(info.operator) + ')';
-      searchIndex.push({ label: label, info: info, id: l.feature.properties.id });
+  // ---- search: cells, every operator's zones, communes; case, accents, hyphens and "St" folded -----
+  function fold(s) {
+    return String(s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+      .replace(/œ/g, 'oe').replace(/æ/g, 'ae').replace(/[^a-z0-9]+/g, ' ').trim()
+      .replace(/\bste\b/g, 'sainte').replace(/\bst\b/g, 'saint');
+  }
+  function searchEntries() {
+    var out = [];
+    Object.keys(index).forEach(function (key) {
+      var info = layers[key] ? layers[key].info : null;
+      if (!info) return;
+      Object.keys(index[key]).forEach(function (id) {
+        var e = index[key][id];
+        out.push({ kind: info.kind === 'cells' ? 'cell' : 'zone', key: key, op: info.operator, id: id, name: e.name, folded: fold(e.name), entry: e });
+      });
     });
-    document.getElementById('search-names').innerHTML = searchIndex.map(function (s) { return '<option value="' + esc(s.label) + '">'; }).join('');
+    (communeIndex || []).forEach(function (c) { out.push({ kind: 'commune', key: 'communes', id: c.id, name: c.name, folded: fold(c.name), entry: c }); });
+    return out;
+  }
+  var KIND_ORDER = { cell: 0, zone: 1, commune: 2 };
+  function findMatches(text) {
+    var q = fold(text);
+    if (!q) return [];
+    var hits = [];
+    searchEntries().forEach(function (s) {
+      var i = s.folded.indexOf(q);
+      if (i < 0 && fold(s.id) !== q) return;
+      // Whole name first, then names starting with the words typed, then words inside.
+      var score = s.folded === q || fold(s.id) === q ? 0 : i === 0 ? 1 : s.folded.charAt(i - 1) === ' ' ? 2 : 3;
+      hits.push({ s: s, score: score });
+    });
+    hits.sort(function (a, b) { return a.score - b.score || KIND_ORDER[a.s.kind] - KIND_ORDER[b.s.kind] || a.s.name.length - b.s.name.length || a.s.name.localeCompare(b.s.name); });
+    return hits.map(function (h) { return h.s; });
+  }
+  function kindLabel(s) { return s.kind === 'zone' ? t('k_zone') + ' — ' + operatorLabel(s.op) : t('k_' + s.kind); }
+  var lastMatches = [];
+  function showMatches(text) {
+    var box = document.getElementById('search-results');
+    var matches = findMatches(text);
+    // Several matches, listed by kind, a few of each.
+    var perKind = {}, shown = [];
+    matches.forEach(function (m) { var k = m.kind === 'zone' ? m.key : m.kind; perKind[k] = (perKind[k] || 0) + 1; if (perKind[k] <= 5) shown.push(m); });
+    shown.sort(function (a, b) { return KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0); });
+    lastMatches = matches;
+    body.dataset.searchResults = JSON.stringify(shown.map(function (m) { return { kind: m.kind, key: m.key, id: m.id, name: m.name }; }));
+    if (!fold(text)) { box.hidden = true; box.innerHTML = ''; delete body.dataset.searchMessage; return; }
+    if (!shown.length) {
+      var msg = t('no_match') + ' « ' + text.trim() + ' »';
+      body.dataset.searchMessage = msg;
+      box.innerHTML = '<div class="none">' + esc(msg) + '</div>';
+    } else {
+      delete body.dataset.searchMessage;
+      var lastHead = null, html = '';
+      shown.forEach(function (m, i) {
+        var head = kindLabel(m);
+        if (head !== lastHead) { html += '<div class="kind">' + esc(head) + '</div>'; lastHead = head; }
+        html += '<button type="button" data-i="' + matches.indexOf(m) + '">' + esc(m.name) + (m.kind === 'commune' || m.name === m.id ? '' : ' <small>' + esc(m.id) + '</small>') + '</button>';
+      });
+      box.innerHTML = html;
+    }
+    box.hidden = false;
+  }
+  function choose(m) {
+    document.getElementById('search-results').hidden = true;
+    if (m.kind === 'cell') selectCell(m.id, true);
+    else if (m.kind === 'zone') selectZone(m.op, m.id, true);
+    else selectCommune(m.entry);
+  }
+  function loadCommuneIndex() {
+    if (communeIndex || !layers.communes) return Promise.resolve();
+    return getJson('api/index/communes').then(function (j) {
+      communeIndex = (j.communes || []).map(function (r) { return { id: r[0], name: r[1], bbox: [r[2], r[3], r[4], r[5]], label: [r[6], r[7]] }; });
+    });
   }
   function search(text) {
-    var q = text.trim().toLowerCase();
-    if (!q) return;
-    var hit = searchIndex.find(function (s) { return s.label.toLowerCase() === q; }) ||
-      searchIndex.find(function (s) { return s.label.toLowerCase().indexOf(q) >= 0; });
-    if (!hit) return;
-    if (hit.info.kind === 'cells') selectCell(hit.id, true); else selectZone(hit.info.operator, hit.id, true);
+    return loadCommuneIndex().then(function () {
+      showMatches(text);
+      if (lastMatches.length) choose(lastMatches[0]);
+    });
+  }
+
+  // ---- permalink: the hash carries operator, metric, weighting, layers, labels, view, language, selection
+  var hashReady = false, hashTimer = null;
+  function stateChanged() {
+    if (!hashReady) return;
+    clearTimeout(hashTimer);
+    hashTimer = setTimeout(writeHash, 50);
+    hooks.stateChanged.forEach(function (f) { f(); });
+  }
+  function writeHash() {
+    if (!map) return;
+    var c = map.getCenter();
+    var p = new URLSearchParams();
+    p.set('op', body.dataset.operator); p.set('m', body.dataset.metric); p.set('w', body.dataset.weight);
+    p.set('l', Object.keys(layers).filter(function (k) { return layers[k].visible; }).join(','));
+    p.set('lab', ['cells', 'zones'].filter(function (k) { return labelsOn[k]; }).join(','));
+    p.set('v', [map.getZoom(), c.lat.toFixed(5), c.lng.toFixed(5)].join('/'));
+    p.set('lang', lang);
+    if (selected && selected.type === 'cell') p.set('sel', 'cell:' + selected.id);
+    if (selected && selected.type === 'zone') p.set('sel', 'zone:' + selected.op + ':' + selected.id);
+    var hash = '#' + p.toString();
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+    body.dataset.permalink = location.href;
+  }
+  function readHash() {
+    var p = new URLSearchParams(location.hash.replace(/^#/, ''));
+    var out = {};
+    p.forEach(function (v, k) { out[k] = v; });
+    return out;
   }
 
   // ---- language ------------------------------------------------------------------------------------
@@ -406,6 +706,7 @@
     document.getElementById('lang').textContent = lang === 'fr' ? 'EN' : 'FR';
     document.querySelectorAll('[data-i18n]').forEach(function (el) { el.textContent = t(el.dataset.i18n); });
     document.querySelectorAll('[data-i18n-placeholder]').forEach(function (el) { el.placeholder = t(el.dataset.i18nPlaceholder); });
+    document.querySelectorAll('[data-i18n-title]').forEach(function (el) { el.title = t(el.dataset.i18nTitle); el.setAttribute('aria-label', el.title); });
     if (!study) return;
     drawLayerList();
     drawLegend();
@@ -414,23 +715,41 @@
     setStatus(body.dataset.status);
     if (selected && selected.type === 'cell') selectCell(selected.id, false);
     else if (selected && selected.type === 'zone') selectZone(selected.op, selected.id, false);
+    stateChanged();
   }
 
-  // ---- PNG export: the visible layers redrawn on a canvas, with the legend ------------------------
-  function exportPng() {
-    var size = map.getSize(), scale = 2;
-    var canvas = document.createElement('canvas');
-    canvas.width = size.x * scale; canvas.height = size.y * scale;
+  // ---- exports: the map as the static maps lay it out; the table of the cells in view -------------
+  function niceScale(metresPerPx, maxPx) {
+    var max = metresPerPx * maxPx, p = Math.pow(10, Math.floor(Math.log10(max))), best = p;
+    [1, 2, 5].forEach(function (k) { if (k * p <= max) best = k * p; });
+    return { metres: best, px: best / metresPerPx };
+  }
+  function fitText(ctx, text, width) {
+    if (ctx.measureText(text).width <= width) return text;
+    while (text.length > 1 && ctx.measureText(text + '…').width > width) text = text.slice(0, -1);
+    return text + '…';
+  }
+  function exportLayout() {
+    var size = map.getSize(), W = size.x, head = 54, foot = 36, H = head + size.y + foot;
+    var font = '"DejaVu Sans", sans-serif';
+    var canvas = document.createElement('canvas'), scale = 2;
+    canvas.width = W * scale; canvas.height = H * scale;
     var ctx = canvas.getContext('2d');
     ctx.scale(scale, scale);
-    ctx.fillStyle = '#f3f1ec'; ctx.fillRect(0, 0, size.x, size.y);
+    var layout = { width: W, height: H, pixelRatio: scale, map: { x: 0, y: head, w: W, h: size.y } };
+    ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, W, H);
+    // The map, clipped to its band.
+    ctx.save();
+    ctx.beginPath(); ctx.rect(0, head, W, size.y); ctx.clip();
+    ctx.translate(0, head);
+    ctx.fillStyle = '#f3f1ec'; ctx.fillRect(0, 0, W, size.y);
     var pat = document.createElement('canvas'); pat.width = pat.height = 6;
     var pc = pat.getContext('2d'); pc.strokeStyle = STYLE.defects.gap.color; pc.lineWidth = 1.2; pc.beginPath(); pc.moveTo(0, 6); pc.lineTo(6, 0); pc.stroke();
     var hatchFill = ctx.createPattern(pat, 'repeat');
-    ['cells', 'zones', 'design', 'defects'].forEach(function (kind) {
+    ['cells', 'communes', 'zones', 'design', 'defects'].forEach(function (kind) {
       study.layers.forEach(function (info) {
         var e = layers[info.key];
-        if (!e || !e.visible || info.kind !== kind) return;
+        if (!e || !e.leaflet || !map.hasLayer(e.leaflet) || info.kind !== kind) return;
         e.leaflet.eachLayer(function (l) {
           var o = l.options;
           ctx.beginPath();
@@ -440,32 +759,75 @@
             ctx.fillStyle = o.fillColor && o.fillColor.indexOf('url(') === 0 ? hatchFill : (o.fillColor || o.color);
             ctx.fill('evenodd');
           }
-          ctx.globalAlpha = 1; ctx.strokeStyle = o.color; ctx.lineWidth = o.weight;
+          ctx.globalAlpha = o.opacity === undefined ? 1 : o.opacity; ctx.strokeStyle = o.color; ctx.lineWidth = o.weight;
           ctx.setLineDash(o.dashArray ? o.dashArray.split(' ').map(Number) : []);
           ctx.stroke();
+          ctx.globalAlpha = 1;
         });
       });
     });
     ctx.setLineDash([]);
-    // Title and legend, so the picture stands on its own in a slide.
-    ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fillRect(8, 8, 250, 30 + 18 * 6);
-    ctx.fillStyle = '#222'; ctx.font = 'bold 13px "DejaVu Sans", sans-serif';
-    ctx.fillText(study.name, 16, 26);
-    ctx.font = '12px "DejaVu Sans", sans-serif';
-    ctx.fillText(t('m_' + body.dataset.metric) + ' — ' + operatorLabel(body.dataset.operator), 16, 44);
-    document.querySelectorAll('#legend div').forEach(function (d, i) {
-      var sw = d.querySelector('.swatch');
-      if (!sw) return;
-      ctx.fillStyle = sw.style.background; ctx.fillRect(16, 52 + 18 * i, 16, 12);
-      ctx.strokeStyle = '#555'; ctx.lineWidth = 1; ctx.strokeRect(16, 52 + 18 * i, 16, 12);
-      ctx.fillStyle = '#222'; ctx.fillText(d.textContent, 40, 62 + 18 * i);
+    ctx.restore();
+    // Title band: the study, then what is shown (metric, operator, weighting); cut to the width, never over it.
+    ctx.fillStyle = '#222'; ctx.font = 'bold 15px ' + font; ctx.textBaseline = 'alphabetic';
+    var title = fitText(ctx, study.name, W - 24);
+    ctx.fillText(title, 12, 22);
+    ctx.font = '12px ' + font;
+    var weighting = t('weighting') + ' : ' + (body.dataset.weight === 'pop' && METRICS[body.dataset.metric].pop && study.weights ? t('w_pop') : t('w_area'));
+    var subtitle = fitText(ctx, t('m_' + body.dataset.metric) + ' — ' + operatorLabel(body.dataset.operator) + ' — ' + weighting, W - 24);
+    ctx.fillText(subtitle, 12, 42);
+    layout.title = { x: 12, y: 6, w: Math.max(ctx.measureText(subtitle).width, 1), h: 42, text: title, subtitle: subtitle };
+    // Legend: every class row, inside a box sized to its rows.
+    var rows = legendRows();
+    ctx.font = '12px ' + font;
+    var lw = 0; rows.forEach(function (r) { lw = Math.max(lw, ctx.measureText(r.text).width); });
+    ctx.font = 'bold 12px ' + font;
+    var legendTitle = t('m_' + body.dataset.metric);
+    lw = Math.max(lw + 30, ctx.measureText(legendTitle).width) + 20;
+    var lh = 26 + 18 * rows.length, lx = 10, ly = head + size.y - lh - 10;
+    ctx.fillStyle = 'rgba(255,255,255,0.92)'; ctx.fillRect(lx, ly, lw, lh);
+    ctx.strokeStyle = '#999'; ctx.lineWidth = 1; ctx.strokeRect(lx + 0.5, ly + 0.5, lw - 1, lh - 1);
+    ctx.fillStyle = '#222'; ctx.fillText(legendTitle, lx + 10, ly + 17);
+    ctx.font = '12px ' + font;
+    var swatches = [];
+    rows.forEach(function (r, i) {
+      var y = ly + 26 + 18 * i;
+      ctx.fillStyle = r.colour; ctx.fillRect(lx + 10, y, 18, 12);
+      ctx.strokeStyle = '#555'; ctx.strokeRect(lx + 10.5, y + 0.5, 17, 11);
+      ctx.fillStyle = '#222'; ctx.fillText(r.text, lx + 36, y + 10);
+      swatches.push({ x: lx + 12, y: y + 2, w: 14, h: 8, colour: r.colour, text: r.text });
     });
-    canvas.toBlob(function (blob) {
-      var a = document.createElement('a');
-      a.href = URL.createObjectURL(blob); a.download = 'cepgeo-map.png';
-      document.body.appendChild(a); a.click(); a.remove();
-      body.dataset.lastExport = 'cepgeo-map.png';
-    }, 'image/png');
+    layout.legend = { x: lx, y: ly, w: lw, h: lh, rows: swatches };
+    // Scale bar, from the map's own metres per pixel at the middle of the view.
+    var mid = size.y / 2, p0 = map.containerPointToLatLng([W / 2 - 50, mid]), p1 = map.containerPointToLatLng([W / 2 + 50, mid]);
+    var s = niceScale(map.distance(p0, p1) / 100, Math.min(160, W / 4));
+    var sx = W - 20 - s.px, sy = head + size.y - 22;
+    var label = s.metres >= 1000 ? fmt(s.metres / 1000, 0) + ' km' : fmt(s.metres, 0) + ' m';
+    ctx.fillStyle = 'rgba(255,255,255,0.92)'; ctx.fillRect(sx - 8, sy - 18, s.px + 16, 30);
+    ctx.fillStyle = '#222'; ctx.fillRect(sx, sy, s.px, 4);
+    ctx.fillRect(sx, sy - 5, 1.5, 9); ctx.fillRect(sx + s.px - 1.5, sy - 5, 1.5, 9);
+    ctx.fillText(label, sx + s.px / 2 - ctx.measureText(label).width / 2, sy - 6);
+    layout.scale = { x: sx, y: sy, w: s.px, h: 4, metres: s.metres, label: label };
+    // Footer: sources on the left, CepGeo version and date on the right.
+    ctx.font = '11px ' + font; ctx.fillStyle = '#444';
+    var right = 'CepGeo ' + (study.version || '') + ' — ' + new Date().toISOString().slice(0, 10);
+    var rw = ctx.measureText(right).width;
+    var sources = fitText(ctx, t('sources') + ' : ' + (study.sources || study.name), W - rw - 40);
+    ctx.fillText(sources, 12, H - 14);
+    ctx.fillText(right, W - 12 - rw, H - 14);
+    layout.footer = { y: H - foot, h: foot, sources: sources, right: right };
+    return { canvas: canvas, layout: layout };
+  }
+  function download(blob, name) {
+    var a = document.createElement('a');
+    a.href = URL.createObjectURL(blob); a.download = name;
+    document.body.appendChild(a); a.click(); a.remove();
+    setTimeout(function () { URL.revokeObjectURL(a.href); }, 1000);
+  }
+  function exportPng() {
+    var made = exportLayout();
+    body.dataset.exportLayout = JSON.stringify(made.layout);
+    made.canvas.toBlob(function (blob) { download(blob, 'cepgeo-map.png'); body.dataset.lastExport = 'cepgeo-map.png'; }, 'image/png');
   }
   function traceRings(ctx, latlngs) {
     if (!latlngs.length) return;
@@ -476,6 +838,27 @@
     });
     ctx.closePath();
   }
+  // The rows of cells.csv for the chosen operator and the cells the view shows (their bounds meet it).
+  function viewRows() {
+    var v = map.getBounds();
+    return cellRows.filter(function (r) {
+      if (r.cell_layer !== 'cells' || r.operator !== body.dataset.operator) return false;
+      var b = boundsOf('cells', r.cell_id);
+      return b && v.intersects(b);
+    });
+  }
+  function csvField(x) {
+    if (x === null || x === undefined) return '';
+    var s = String(x);
+    return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+  function exportViewCsv() {
+    var rows = viewRows();
+    var cols = cellRows.length ? Object.keys(cellRows[0]) : [];
+    var text = cols.join(',') + '\n' + rows.map(function (r) { return cols.map(function (c) { return csvField(r[c]); }).join(','); }).join('\n') + '\n';
+    body.dataset.viewRows = String(rows.length);
+    download(new Blob([text], { type: 'text/csv;charset=utf-8' }), 'cells-view-' + body.dataset.operator + '.csv');
+  }
 
   // ---- start ---------------------------------------------------------------------------------------
   function publishView() {
@@ -484,15 +867,22 @@
     body.dataset.view = JSON.stringify([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]);
   }
   function makeMap() {
-    map = L.map('map', { zoomSnap: 0.25, preferCanvas: false, attributionControl: !!study.tiles });
-    if (map.attributionControl) map.attributionControl.setPrefix(false);
-    map.createPane('cells').style.zIndex = 400;
-    map.createPane('zones').style.zIndex = 420;
-    map.createPane('design').style.zIndex = 430;
-    map.createPane('defects').style.zIndex = 440;
-    if (study.tiles) L.tileLayer(study.tiles, { maxZoom: 18, attribution: study.tiles.replace(/^\w+:\/\/([^/]+).*$/, '$1') }).addTo(map);
     var b = study.bounds;
-    map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
+    homeBounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
+    map = L.map('map', { zoomSnap: 0.25, preferCanvas: false, attributionControl: !!study.tiles, keyboard: true });
+    if (map.attributionControl) map.attributionControl.setPrefix(false);
+    [['cells', 400], ['communes', 410], ['zones', 420], ['design', 430], ['defects', 440], ['labels', 450]].forEach(function (p) {
+      map.createPane(p[0]).style.zIndex = p[1];
+    });
+    map.getPane('labels').style.pointerEvents = 'none';
+    map.getPane('communes').style.pointerEvents = 'none';
+    if (study.tiles) L.tileLayer(study.tiles, { maxZoom: 18, attribution: study.tiles.replace(/^\w+:\/\/([^/]+).*$/, '$1') }).addTo(map);
+    map.fitBounds(homeBounds);
+    homeZoom = map.getZoom();
+    // A sensible range: from a little more than the whole region to a town (about 1:70 000), no further.
+    map.setMinZoom(Math.max(0, homeZoom - 1));
+    map.setMaxZoom(Math.max(homeZoom + 2, 13));
+    map.setMaxBounds(homeBounds.pad(0.5));
     // Hatching for gaps: one SVG pattern in the defects pane's renderer.
     var renderer = L.svg({ pane: 'defects' });
     renderer.addTo(map);
@@ -502,42 +892,93 @@
       '<rect width="6" height="6" fill="#fff" fill-opacity="0.6"/><line x1="0" y1="0" x2="0" y2="6" stroke="' + STYLE.defects.gap.color + '" stroke-width="2.5"/></pattern>';
     svg.insertBefore(defs, svg.firstChild);
     hatch = renderer;
+    communeRenderer = L.canvas({ pane: 'communes' });
+    // A zone line is thin: a click within a few pixels of it counts.
+    shapeRenderer = L.canvas({ pane: 'cells', tolerance: 4 });
+    labelLayer = L.layerGroup().addTo(map);
     L.control.scale({ imperial: false }).addTo(map);
+    var Home = L.Control.extend({
+      options: { position: 'topleft' },
+      onAdd: function () {
+        var div = L.DomUtil.create('div', 'leaflet-bar home-control');
+        div.innerHTML = '<a href="#" role="button" id="home" data-i18n-title="home">⌂</a>';
+        L.DomEvent.disableClickPropagation(div);
+        L.DomEvent.on(div.firstChild, 'click', function (ev) { L.DomEvent.preventDefault(ev); goHome(); });
+        return div;
+      }
+    });
+    new Home().addTo(map);
     // The view, published for scripts: zoom and [west, south, east, north].
-    map.on('moveend zoomend', publishView);
+    map.on('moveend zoomend', function () {
+      publishView();
+      Object.keys(layers).forEach(function (k) {
+        var e = layers[k];
+        if (e.info.kind === 'communes' && e.leaflet) placeLayer(k);
+        if (e.visible && e.band && e.band !== bandOf(e.info)) ensureLoaded(k);
+      });
+      updateLabels();
+      stateChanged();
+    });
     publishView();
+  }
+  function goHome() { map.fitBounds(homeBounds); }
+
+  function indexFrom(json) {
+    Object.keys(json).forEach(function (key) {
+      var m = {};
+      json[key].forEach(function (r) { m[r[0]] = { name: r[1], bbox: [r[2], r[3], r[4], r[5]], label: [r[6], r[7]] }; });
+      index[key] = m;
+    });
   }
 
   function start() {
     setStatus('loading');
-    Promise.all([getJson('api/study'), getJson('api/metrics/cells'), getJson('api/metrics/pairs'), getJson('api/metrics/zones'), getJson('api/style')])
+    var wanted = readHash();
+    if (wanted.lang === 'en' || wanted.lang === 'fr') lang = wanted.lang;
+    Promise.all([getJson('api/study'), getJson('api/metrics/cells'), getJson('api/metrics/pairs'), getJson('api/metrics/zones'), getJson('api/index'), getJson('api/style')])
       .then(function (res) {
         study = res[0]; cellRows = res[1]; pairRows = res[2]; zoneRows = res[3];
-        useStyle(res[4]);
+        indexFrom(res[4]);
+        useStyle(res[5]);
         if (study.design) body.dataset.design = study.design.kind;
-        document.getElementById('title').textContent = 'CepGeo — ' + study.name;
+        document.getElementById('title').textContent = study.name;
         document.title = 'CepGeo — ' + study.name;
         var opSelect = document.getElementById('operator');
         opSelect.innerHTML = study.operators.map(function (o) { return '<option value="' + esc(o.key) + '">' + esc(o.label) + '</option>'; }).join('');
-        body.dataset.metric = 'misfit'; body.dataset.weight = 'area';
-        body.dataset.operator = study.operators.length ? study.operators[0].key : '';
+        var ops = study.operators.map(function (o) { return o.key; });
+        body.dataset.metric = METRICS[wanted.m] ? wanted.m : 'misfit';
+        body.dataset.weight = wanted.w === 'pop' ? 'pop' : 'area';
+        body.dataset.operator = ops.indexOf(wanted.op) >= 0 ? wanted.op : (ops[0] || '');
+        document.getElementById('metric').value = body.dataset.metric;
+        document.getElementById('weight').value = body.dataset.weight;
+        opSelect.value = body.dataset.operator;
+        if (wanted.lab !== undefined) { labelsOn.cells = wanted.lab.split(',').indexOf('cells') >= 0; labelsOn.zones = wanted.lab.split(',').indexOf('zones') >= 0; }
         makeMap();
-        return Promise.all(study.layers.map(function (info) {
-          return getJson('api/layers/' + encodeURIComponent(info.key)).then(function (g) { addLayer(info, g); });
-        }));
+        study.layers.forEach(function (info) { layers[info.key] = { info: info, leaflet: null, visible: false }; });
+        // Default view: the cells coloured, the chosen operator's zones, gaps and double coverage;
+        // a shared link names its own layers.
+        var shown = wanted.l !== undefined ? wanted.l.split(',') : study.layers.filter(function (info) {
+          return info.kind === 'cells' || info.kind === 'design' || (info.kind === 'defects' && info.operator !== 'straddle') ||
+            (info.kind === 'zones' && info.operator === body.dataset.operator);
+        }).map(function (info) { return info.key; });
+        if (wanted.v) {
+          var v = wanted.v.split('/').map(Number);
+          if (v.length === 3 && v.every(isFinite)) map.setView([v[1], v[2]], v[0], { animate: false });
+        }
+        return Promise.all(shown.filter(function (k) { return layers[k]; }).map(function (k) { return setVisible(k, true); }));
       })
       .then(function () {
-        // Default view: the cells coloured, the first operator's zones, gaps and double coverage.
-        study.layers.forEach(function (info) {
-          var show = info.kind === 'cells' || info.kind === 'design' || (info.kind === 'defects' && info.operator !== 'straddle') ||
-            (info.kind === 'zones' && info.operator === body.dataset.operator);
-          if (layers[info.key]) setVisible(info.key, show);
-        });
         publishLayers();
         recolour();
         drawLayerList();
-        buildSearch();
         applyLanguage();
+        updateLabels();
+        var sel = wanted.sel || '';
+        if (sel.indexOf('cell:') === 0) selectCell(sel.slice(5), false);
+        else if (sel.indexOf('zone:') === 0) { var z = sel.slice(5), i = z.indexOf(':'); selectZone(z.slice(0, i), z.slice(i + 1), false); }
+        if (wanted.v) { var v = wanted.v.split('/').map(Number); if (v.every(isFinite)) map.setView([v[1], v[2]], v[0], { animate: false }); }
+        hashReady = true;
+        writeHash();
         requestAnimationFrame(function () {
           requestAnimationFrame(function () {
             body.dataset.firstPaintMs = String(Math.round(performance.now() - started));
@@ -548,18 +989,33 @@
       .catch(function (e) { setStatus('error'); document.getElementById('status').textContent = t('error') + ': ' + e.message; });
   }
 
+  function setOperator(op) {
+    var before = body.dataset.operator;
+    body.dataset.operator = op;
+    document.getElementById('operator').value = op;
+    // The map shows what the legend says: the chosen operator's boundaries, not the previous one's.
+    if (before !== op) {
+      if (layers['zones-' + before]) setVisible('zones-' + before, false);
+      if (layers['zones-' + op]) setVisible('zones-' + op, true);
+    }
+    recolour();
+    updateLabels();
+    if (selected && selected.type === 'cell') selectCell(selected.id, false);
+  }
+
+  function toggleControls(open) {
+    resizeKeepingView(function () { body.dataset.controls = open ? 'open' : 'closed'; });
+  }
+
   document.getElementById('layer-list').addEventListener('change', function (ev) {
     if (ev.target.dataset.layer) setVisible(ev.target.dataset.layer, ev.target.checked);
+    if (ev.target.dataset.labels) { labelsOn[ev.target.dataset.labels] = ev.target.checked; updateLabels(); stateChanged(); }
   });
   document.getElementById('metric').addEventListener('change', function (ev) { body.dataset.metric = ev.target.value; recolour(); });
   document.getElementById('weight').addEventListener('change', function (ev) { body.dataset.weight = ev.target.value; recolour(); });
-  document.getElementById('operator').addEventListener('change', function (ev) {
-    body.dataset.operator = ev.target.value;
-    recolour();
-    if (selected && selected.type === 'cell') selectCell(selected.id, false);
-  });
+  document.getElementById('operator').addEventListener('change', function (ev) { setOperator(ev.target.value); });
   document.getElementById('worst').addEventListener('click', function (ev) {
-    var li = ev.target.closest('li');
+    var li = ev.target.closest('li[data-cell-id]');
     if (li) selectCell(li.dataset.cellId, true);
   });
   document.getElementById('panel-body').addEventListener('click', function (ev) {
@@ -568,20 +1024,43 @@
     if (a.dataset.zoomZone) { var parts = a.dataset.zoomZone.split('|'); selectZone(parts[0], parts.slice(1).join('|'), true); }
     if (a.dataset.selectCell) selectCell(a.dataset.selectCell, true);
   });
-  document.getElementById('panel-close').addEventListener('click', function () {
-    document.getElementById('panel').hidden = true; selected = null; outlineSelected(null);
-    delete body.dataset.selectedCell; delete body.dataset.selectedZone; map.invalidateSize();
+  document.getElementById('panel-close').addEventListener('click', closePanel);
+  var searchBox = document.getElementById('search'), searchTimer = null;
+  searchBox.addEventListener('focus', function () { loadCommuneIndex(); });
+  searchBox.addEventListener('input', function () {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(function () { loadCommuneIndex().then(function () { showMatches(searchBox.value); }); }, 120);
   });
-  document.getElementById('search').addEventListener('change', function (ev) { search(ev.target.value); });
+  searchBox.addEventListener('keydown', function (ev) {
+    if (ev.key === 'Enter') { ev.preventDefault(); clearTimeout(searchTimer); search(searchBox.value); }
+    if (ev.key === 'Escape') document.getElementById('search-results').hidden = true;
+  });
+  document.getElementById('search-results').addEventListener('click', function (ev) {
+    var b = ev.target.closest('button[data-i]');
+    if (b) choose(lastMatches[Number(b.dataset.i)]);
+  });
   document.getElementById('lang').addEventListener('click', function () { lang = lang === 'fr' ? 'en' : 'fr'; applyLanguage(); });
+  document.getElementById('menu').addEventListener('click', function () { toggleControls(body.dataset.controls !== 'open'); });
   document.getElementById('export-png').addEventListener('click', exportPng);
+  document.getElementById('export-view').addEventListener('click', exportViewCsv);
+  // Phones open on the map; the layers and metrics are a drawer behind the menu button.
+  body.dataset.controls = window.matchMedia('(max-width: 720px)').matches ? 'closed' : 'open';
 
-  // Published for scripts and tests: select a cell or a zone as a click would.
+  // Published for scripts, tests and the plan mode (plan.js): small hooks, not the page's insides.
   window.cepgeo = {
     selectCell: selectCell,
     selectZone: selectZone,
-    // The colour index (0 = lightest) a value of a metric gets, as the cells are coloured.
-    classOf: function (metric, v) { return classIn(metric, v); },
+    setOperator: setOperator,
+    setVisible: setVisible,
+    goHome: function () { goHome(); },
+    search: function (text) { return loadCommuneIndex().then(function () { showMatches(text); return JSON.parse(body.dataset.searchResults || '[]'); }); },
+    // The colour index (0 = lightest … 4 = darkest) a value of a metric gets, as the cells are coloured.
+    classOf: function (metric, v) { return classOf(v, metric); },
+    exportLayout: function () { return exportLayout().layout; },
+    // The Leaflet map, for the plan mode (plan.js) and the benchmarks.
+    map: function () { return map; },
+    study: function () { return study; },
+    onStateChanged: function (f) { hooks.stateChanged.push(f); },
     // Where a lon/lat point is on the page (to click a place as a person would).
     pointOf: function (lon, lat) {
       var p = map.latLngToContainerPoint([lat, lon]), r = map.getContainer().getBoundingClientRect();

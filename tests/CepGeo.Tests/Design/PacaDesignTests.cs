@@ -11,7 +11,7 @@ namespace CepGeo.Tests.Design;
 public sealed class PacaFixture
 {
     public AnalysisResult Result { get; } = Analysis.Run(StudyFiles.Read(Path.Combine(TestPaths.RepoRoot, "data", "paca", "study.json")),
-        StudyFiles.LoadLayer, StudyFiles.LoadWeights);
+        StudyFiles.LoadLayer, StudyFiles.LoadWeights, loadSites: StudyFiles.LoadSites);
 
     /// <summary>communes.csv: every PACA layer is a union of these communes.</summary>
     public static List<(string Code, string Ze, string Ml, string Bmo, double Pop)> Communes()

@@ -26,7 +26,7 @@ public sealed class ViewerApiTests(DemoViewer viewer) : IClassFixture<DemoViewer
         Assert.Equal("Démo — territoire synthétique", root.GetProperty("name").GetString());
         Assert.Equal(["ml", "pe", "cap"], root.GetProperty("operators").EnumerateArray().Select(o => o.GetProperty("key").GetString()!));
         var keys = root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("key").GetString()).ToList();
-        Assert.Equal(["cells", "zones-ml", "zones-pe", "zones-cap", "defects-gap", "defects-double_coverage", "defects-straddle"], keys);
+        Assert.Equal(["cells", "zones-ml", "zones-pe", "zones-cap", "defects-gap", "defects-double_coverage", "defects-straddle", "communes"], keys);
         // The demo's bounds are in lon/lat around 4.1–4.9°E, 44.7–45.3°N (see data/demo/cells.geojson).
         var b = root.GetProperty("bounds").EnumerateArray().Select(x => x.GetDouble()).ToArray();
         Assert.InRange(b[0], 4.0, 4.5);

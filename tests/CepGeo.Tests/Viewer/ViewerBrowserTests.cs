@@ -21,14 +21,21 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
     private string AnalyzeOut => analyzed.Dir;
 
     [Fact]
-    public Task Page_LoadsEveryLayer_ToggleHides_AndContactsOnlyLoopback() => WithPage(async page =>
+    public Task Page_LoadsTheShownLayers_HiddenOnesWhenFirstShown_ToggleHides_AndContactsOnlyLoopback() => WithPage(async page =>
     {
         var requests = new List<string>();
         page.Page.Request += (_, r) => requests.Add(r.Url);
         await page.OpenAsync(viewer.Server.Url);
 
-        Assert.Equal(viewer.Data.Layers.Keys.Order(), (await page.LoadedLayers()).Order());
-        Assert.Contains("zones-ml", await page.VisibleLayers());
+        // The default view: cells, the first operator's zones, gaps and double coverage; nothing else fetched.
+        string[] shown = ["cells", "zones-ml", "defects-gap", "defects-double_coverage"];
+        Assert.Equal(shown.Order(), (await page.LoadedLayers()).Order());
+        Assert.Equal(shown.Order(), (await page.VisibleLayers()).Order());
+        Assert.DoesNotContain(requests, u => u.EndsWith("/api/layers/defects-straddle", StringComparison.Ordinal));
+        await page.SetLayerAsync("defects-straddle", true);
+        await page.Page.WaitForFunctionAsync("() => document.body.dataset.loadedLayers.split(',').includes('defects-straddle')");
+        Assert.Contains(requests, u => u.EndsWith("/api/layers/defects-straddle", StringComparison.Ordinal));
+        Assert.Equal(viewer.Data.Layers["defects-straddle"].Count, (await page.LayerCounts())["defects-straddle"]);
         await page.SetLayerAsync("zones-ml", false);
         Assert.DoesNotContain("zones-ml", await page.VisibleLayers());
         await page.SetLayerAsync("defects-gap", false);
@@ -92,7 +99,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         await page.SelectMetricAsync("partners");
         Assert.Equal("partners", await page.Body("metric"));
         var partnerFills = await page.CellFills();
-        // Partners 1, 2, 3, 4, 5+ are the palette's classes in order.
+        // Counterparts 0–1, 2, 3, 4, 5+ are the palette's classes in order.
         foreach (var r in csv)
             Assert.Equal(palette[Math.Min((int)Value(r, "partners"), 5) - 1], partnerFills[r["cell_id"]]);
     });
@@ -172,7 +179,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         Assert.Equal("en", await page.Page.GetAttributeAsync("html", "lang"));
         Assert.Equal("Layers", await page.Page.Locator("h2[data-i18n='layers']").TextContentAsync());
         Assert.Equal("Misfit", await page.Page.Locator("#metric option[value='misfit']").InnerTextAsync());
-        Assert.Equal("Find a cell or a zone…", await page.Page.Locator("#search").GetAttributeAsync("placeholder"));
+        Assert.Equal("Find an area, a zone, a commune…", await page.Page.Locator("#search").GetAttributeAsync("placeholder"));
         Assert.Contains("Gap (", await page.Page.Locator("#layer-list").InnerTextAsync());
         Assert.Equal("FR", await page.Page.Locator("#lang").InnerTextAsync());
 
@@ -257,7 +264,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         await WithPage(async page =>
         {
             await page.OpenAsync(server.Url);
-            Assert.Equal(data.Layers.Keys.Order(), (await page.LoadedLayers()).Order());
+            Assert.Equal((await page.VisibleLayers()).Order(), (await page.LoadedLayers()).Order());
             log.WriteLine($"PACA first paint: {await page.Body("first-paint-ms")} ms");
             await page.SetLayerAsync("defects-straddle", true);
             await page.Page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDir, "paca.png") });
@@ -276,7 +283,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             await page.OpenAsync(server.Url);
-            Assert.Equal(data.Layers.Keys.Order(), (await page.LoadedLayers()).Order());
+            Assert.Equal((await page.VisibleLayers()).Order(), (await page.LoadedLayers()).Order());
             log.WriteLine($"national first paint: {await page.Body("first-paint-ms")} ms in page, {clock.ElapsedMilliseconds} ms from navigation to every layer loaded");
             await page.Page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDir, "national.png") });
         });

@@ -1,5 +1,6 @@
-using CepGeo.Core.Model;
+using CepGeo.Core.Common;
 using CepGeo.Core.Loading.Zones;
+using CepGeo.Core.Model;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO;
 
@@ -148,7 +149,7 @@ public class ZoneBuilderTests
     public void Dissolve_FallsBackToOverlay_WhenTheCommunesOverlap()
     {
         var overlapping = new[] { Commune("a", 0, 0).Geometry, Reader.Read("POLYGON ((0.5 0, 1.5 0, 1.5 1, 0.5 1, 0.5 0))") };
-        var union = ZoneBuilder.Dissolve(overlapping);
+        var union = FaceUnion.UnionOfFaces(overlapping);
         Assert.Equal(1.5, union.Area, 12);
         Assert.True(union.IsValid);
     }

@@ -51,8 +51,11 @@ public static class MatchKinds
     /// <summary>A list code resolved to other codes of the map through the crosswalk.</summary>
     public const string Crosswalk = "crosswalk";
 
+    /// <summary>A zone derived from a site (<c>zones build --nearest-site</c>), not the operator's own map.</summary>
+    public const string Derived = "derived";
+
     public static IReadOnlyList<string> Order { get; } =
-        [Unmatched, ClaimedTwice, Overruled, Unassigned, EmptyZone, Arrondissement, Crosswalk];
+        [Unmatched, ClaimedTwice, Overruled, Unassigned, EmptyZone, Arrondissement, Crosswalk, Derived];
 }
 
 /// <summary>Counts for the console and summary lines.</summary>
@@ -69,6 +72,9 @@ public sealed record MatchCounts(int Rows, int Direct, int ThroughCrosswalk, int
 /// <summary>Zones built from a commune list, with the report of what matched and what did not.</summary>
 public sealed record ZoneBuild(IReadOnlyList<BuiltZone> Zones, IReadOnlyList<MatchEntry> Report, MatchCounts Counts)
 {
+    /// <summary>How the zones were derived (<c>nearest_site</c>) when they are not the operator's own list; null otherwise.</summary>
+    public string? Derived { get; init; }
+
     /// <summary>Property holding the summed weights in outputs.</summary>
     public const string WeightProperty = "weight";
 
@@ -90,6 +96,7 @@ public sealed record ZoneBuild(IReadOnlyList<BuiltZone> Zones, IReadOnlyList<Mat
             ["communes"] = (double)z.CommuneCodes.Count,
             ["codes_listed"] = (double)z.CodesListed,
             [WeightProperty] = z.Weight,
+            ["derived"] = Derived,
         })).ToList();
         var issues = Report.Select(e => new LoadIssue(source, e.Code, e.Kind,
             e.Detail + (e.ZoneCodes.Length > 0 ? $" [zone {e.ZoneCodes}]" : "")

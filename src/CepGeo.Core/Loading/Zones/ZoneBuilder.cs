@@ -1,8 +1,7 @@
 using System.Globalization;
+using CepGeo.Core.Common;
 using CepGeo.Core.Model;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Operation.OverlayNG;
-using NtsCoverageUnion = NetTopologySuite.Coverage.CoverageUnion;
 
 namespace CepGeo.Core.Loading.Zones;
 
@@ -66,7 +65,7 @@ public static class ZoneBuilder
         Parallel.For(0, zoneCodes.Count, z =>
         {
             if (zoneMembers[z].Count > 0)
-                geometries[z] = Dissolve(zoneMembers[z].Select(i => communes[i].Geometry).ToArray());
+                geometries[z] = FaceUnion.UnionOfFaces(zoneMembers[z].Select(i => communes[i].Geometry).ToArray());
         });
 
         var zones = new List<BuiltZone>();
@@ -93,32 +92,6 @@ public static class ZoneBuilder
             claims.Count(c => c is not null));
         return new ZoneBuild(zones, ordered, counts);
     }
-
-    /// <summary>
-    /// Unions one zone's communes. They form a coverage (shared edges, no overlaps), which
-    /// <see cref="NtsCoverageUnion"/> dissolves by dropping the edges used twice, far faster than an
-    /// overlay. It trusts its input: if the communes overlap or their edges do not match exactly the
-    /// area changes, so that is checked and the zone redone with an OverlayNG union.
-    /// </summary>
-    internal static Geometry Dissolve(Geometry[] parts)
-    {
-        if (parts.Length == 1) return parts[0];
-        double sum = parts.Sum(p => p.Area);
-        Geometry union;
-        try
-        {
-            union = NtsCoverageUnion.Union(parts);
-            if (union.IsEmpty || Math.Abs(union.Area - sum) > 1e-9 * sum || !union.IsValid) union = OverlayUnion(parts);
-        }
-        catch (TopologyException)
-        {
-            union = OverlayUnion(parts);
-        }
-        return union;
-    }
-
-    private static Geometry OverlayUnion(Geometry[] parts) =>
-        OverlayNGRobust.Union(parts[0].Factory.BuildGeometry(parts));
 
     /// <summary>Zones in order of first appearance; the name is the first non-blank one given.</summary>
     private static (List<string> Codes, List<string?> Names, int[] ZoneOfRow) Zones(IReadOnlyList<ZoneMember> members)

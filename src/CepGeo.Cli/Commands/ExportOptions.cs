@@ -1,0 +1,74 @@
+using System.CommandLine;
+using CepGeo.Core.Reporting;
+
+namespace CepGeo.Cli.Commands;
+
+/// <summary>Where and how results go besides the files every run writes: the CSV dialect, a PostGIS schema.</summary>
+internal sealed record ExportChoices(CsvDialect Csv, string? ToPostGis = null, string Schema = "cepgeo");
+
+/// <summary>The export options shared by the commands that write results (<c>--csv</c>).</summary>
+internal sealed class ExportOptionSet
+{
+    private readonly Option<string> _csv = new("--csv")
+    {
+        Description = "CSV tables as standard (comma, '.' decimals, a GDAL .csvt beside each) or excel (';', UTF-8 with BOM, decimal comma, for French spreadsheets)",
+        DefaultValueFactory = _ => "standard",
+    };
+
+    private readonly Option<string?> _toPostGis = new("--to-postgis")
+    {
+        Description = "Also write the results into PostGIS (Host=…;Database=…;Username=… or postgresql://user@host/db; the password from PGPASSWORD or ~/.pgpass)",
+    };
+
+    private readonly Option<string> _schema = new("--schema")
+    {
+        Description = "The PostGIS schema of --to-postgis (default cepgeo); its tables cells, gaps, zones, pairs, summary are replaced",
+        DefaultValueFactory = _ => "cepgeo",
+    };
+
+    private ExportOptionSet()
+    {
+        _csv.AcceptOnlyFromAmong("standard", "excel");
+        _schema.Validators.Add(r =>
+        {
+            string? s = r.GetValueOrDefault<string>();
+            if (string.IsNullOrEmpty(s) || !System.Text.RegularExpressions.Regex.IsMatch(s, "^[a-z_][a-z0-9_]*$"))
+                r.AddError($"--schema: \"{s}\" is not a schema name (lower-case letters, digits and _)");
+        });
+    }
+
+    public static ExportOptionSet Create() => new();
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_csv);
+        command.Options.Add(_toPostGis);
+        command.Options.Add(_schema);
+    }
+
+    public ExportChoices Read(ParseResult parsed) =>
+        new(parsed.GetValue(_csv) == "excel" ? CsvDialect.Excel : CsvDialect.Standard, parsed.GetValue(_toPostGis), parsed.GetValue(_schema)!);
+}
+
+/// <summary>results.xlsx and results.gpkg, written into the output folder beside the other results.</summary>
+internal static class ExportFiles
+{
+    public static IReadOnlyList<string> Write(CepGeo.Core.Metrics.AnalysisResult result, OutputFolder folder, string version)
+    {
+        using (var xlsx = folder.Create(ResultsWorkbook.FileName))
+            ResultsWorkbook.Write(xlsx, result);
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
+        {
+            DataSource = folder.PathFor(GeoPackageWriter.FileName),
+            Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadWriteCreate,
+            // No pool: the file is moved into place once written.
+            Pooling = false,
+        };
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(builder.ToString()))
+        {
+            connection.Open();
+            GeoPackageWriter.Write(connection, result, version);
+        }
+        return [ResultsWorkbook.FileName, GeoPackageWriter.FileName];
+    }
+}

@@ -1,0 +1,193 @@
+using CepGeo.Core.Metrics;
+using CepGeo.Core.Rendering;
+using NetTopologySuite.Geometries;
+
+namespace CepGeo.Core.Reporting;
+
+/// <summary>
+/// The result tables as the typed exports (results.xlsx, results.gpkg, PostGIS) carry them: the
+/// three tables of spec §6 with the columns of <see cref="CsvTables"/>, the per-operator summary as a
+/// table, and the French heading of every column (glossary words) for the people who read them.
+/// </summary>
+public static class ResultTables
+{
+    /// <summary>One table: the spec's column names (files and databases), their types, and the rows.</summary>
+    public sealed record Table(string Name, string[] Columns, ColumnType[] Types, IEnumerable<object?[]> Rows);
+
+    public static readonly string[] SummaryColumns =
+    [
+        "cell_layer", "operator", "label", "zones", "zones_nested_pct", "cells_coterminous_pct", "cells_aligned_pct",
+        "partners_mean", "partners_max", "gap_km2", "pop_gap", "double_km2", "pop_double", "alignment", "pop_alignment",
+    ];
+
+    public static readonly ColumnType[] SummaryTypes =
+    [
+        ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Integer, ColumnType.Real, ColumnType.Real, ColumnType.Real,
+        ColumnType.Real, ColumnType.Integer, ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Real,
+    ];
+
+    /// <summary>Every comparison: the cells against each operator, then each operator against another.</summary>
+    public static IEnumerable<Comparison> AllComparisons(AnalysisResult r) => r.Comparisons.Concat(r.OperatorPairs);
+
+    public static Table Summary(AnalysisResult r) => new("summary", SummaryColumns, SummaryTypes, AllComparisons(r).Select(c =>
+    {
+        var s = c.Summary;
+        string? label = c.CellLayer == "cells" ? r.Infos.FirstOrDefault(i => i.Key == c.Operator)?.Label : null;
+        return new object?[]
+        {
+            s.CellLayer, s.Operator, label, s.Zones, s.ZonesNestedPct, s.CellsCoterminousPct, s.CellsAlignedPct,
+            s.PartnersMean, s.PartnersMax, s.GapKm2, s.PopGap, s.DoubleKm2, s.PopDouble, s.Alignment, s.PopAlignment,
+        };
+    }));
+
+    public static Table Pairs(AnalysisResult r) =>
+        new("pairs", CsvTables.PairColumns, CsvTables.PairTypes, AllComparisons(r).SelectMany(c => c.Pairs).Select(CsvTables.PairValues));
+
+    public static Table Cells(AnalysisResult r) =>
+        new("cells", AnalysisOutputs.CellColumns(r), AnalysisOutputs.CellTypes(r), AnalysisOutputs.CellRows(r));
+
+    public static Table Zones(AnalysisResult r) =>
+        new("zones", CsvTables.ZoneColumns, CsvTables.ZoneTypes, AllComparisons(r).SelectMany(c => c.Zones).Select(CsvTables.ZoneValues));
+
+    /// <summary>A layer of features: columns with their types, and rows of (geometry in the study's CRS, values).</summary>
+    public sealed record FeatureTable(string Name, string Label, IReadOnlyList<(string Name, ColumnType Type)> Columns,
+        IEnumerable<(Geometry Geometry, object?[] Values)> Rows);
+
+    /// <summary>A Polygon as a MultiPolygon of one: layers of one geometry type.</summary>
+    public static MultiPolygon AsMultiPolygon(Geometry g) => g switch
+    {
+        MultiPolygon m => m,
+        Polygon p => g.Factory.CreateMultiPolygon([p]),
+        _ => g.Factory.CreateMultiPolygon([.. Enumerable.Range(0, g.NumGeometries).Select(g.GetGeometryN).OfType<Polygon>()]),
+    };
+
+    public static FeatureTable CellsLayer(AnalysisResult r)
+    {
+        var cells = r.Cells.Features;
+        var columns = new List<(string Name, ColumnType Type)> { ("cell_id", ColumnType.Text), ("cell_name", ColumnType.Text) };
+        if (cells.Count > 0)
+            foreach (var (name, _) in AnalysisOutputs.CellMetricProperties(r, 0))
+                columns.Add((name, ResultTables.CellMetricType(MetricOf(name, r))));
+        var rows = Enumerable.Range(0, cells.Count).Select(i =>
+        {
+            var values = new List<object?>(columns.Count) { cells[i].Id, cells[i].Name };
+            values.AddRange(AnalysisOutputs.CellMetricProperties(r, i).Select(p => p.Value));
+            return (Geometry: cells[i].Geometry, Values: values.ToArray());
+        });
+        return new FeatureTable("cells", r.Infos[0].Label, columns, rows);
+    }
+
+    /// <summary><c>ml_pop_misfit</c> → <c>pop_misfit</c>: the operator key is a prefix the study chose.</summary>
+    private static string MetricOf(string column, AnalysisResult r)
+    {
+        foreach (var c in r.Comparisons)
+            if (column.StartsWith(c.Operator + "_", StringComparison.Ordinal))
+                return column[(c.Operator.Length + 1)..];
+        return column;
+    }
+
+    public static readonly (string Name, ColumnType Type)[] GapColumns =
+    [
+        ("defect_id", ColumnType.Text), ("kind", ColumnType.Text), ("operator", ColumnType.Text), ("cell_id", ColumnType.Text),
+        ("cell_name", ColumnType.Text), ("zone_ids", ColumnType.Text), ("area_km2", ColumnType.Real), ("population", ColumnType.Real),
+        ("share_of_cell", ColumnType.Real), ("width_m", ColumnType.Real),
+    ];
+
+    public static FeatureTable GapsLayer(AnalysisResult r)
+    {
+        var rows = r.Comparisons.SelectMany(cmp => cmp.Defects).Select(d => (
+            Geometry: r.DefectGeometry(d),
+            // A list does not fit a GeoPackage column: the zone codes joined, as a reader types them.
+            Values: new object?[] { d.Id, d.Kind, d.Operator, d.CellId, d.CellName, string.Join(", ", d.ZoneIds), d.AreaKm2, d.Pop, d.ShareOfCell, d.WidthM }));
+        return new FeatureTable("gaps", "gaps", GapColumns, rows);
+    }
+
+    public static readonly (string Name, ColumnType Type)[] ZoneLayerColumns =
+    [
+        ("zone_id", ColumnType.Text), ("zone_name", ColumnType.Text), ("area_km2", ColumnType.Real), ("pop", ColumnType.Real),
+        ("cells", ColumnType.Integer), ("main_cell", ColumnType.Text), ("main_share", ColumnType.Real), ("nested", ColumnType.Boolean),
+        ("outside_km2", ColumnType.Real),
+    ];
+
+    public static FeatureTable ZonesLayer(AnalysisResult r, int layer)
+    {
+        var info = r.Infos[layer];
+        var metrics = r.Comparisons.FirstOrDefault(x => x.Operator == info.Key)?.Zones.ToDictionary(z => z.ZoneId, StringComparer.Ordinal)
+            ?? new Dictionary<string, ZoneMetric>(StringComparer.Ordinal);
+        var rows = r.Layers[layer].Features.Select(f =>
+        {
+            var m = metrics.GetValueOrDefault(f.Id);
+            return (Geometry: f.Geometry, Values: new object?[]
+            {
+                f.Id, f.Name, m?.AreaKm2, m?.Pop, m?.Cells, m?.MainCell, m?.MainShare, m?.Nested, m?.OutsideKm2,
+            });
+        });
+        return new FeatureTable("zones_" + info.Key, info.Label, ZoneLayerColumns, rows);
+    }
+
+    /// <summary>The type of a <c>{key}_{metric}</c> column of the cells layer (its metric's type in cells.csv).</summary>
+    public static ColumnType CellMetricType(string metric)
+    {
+        int i = Array.IndexOf(CsvTables.CellColumns, metric);
+        if (i >= 0) return CsvTables.CellTypes[i];
+        i = Array.IndexOf(CsvTables.SiteColumns, metric);
+        return i >= 0 ? CsvTables.SiteTypes[i] : ColumnType.Real;
+    }
+
+    /// <summary>
+    /// The French heading of a column of table <paramref name="table"/>: the glossary's word from
+    /// <see cref="PlannerStyle.Words"/> where it has one, else the glossary's words composed here.
+    /// </summary>
+    public static string FrenchHeading(string table, string column) =>
+        (table, column) switch
+        {
+            ("zones", "cells") => PlannerStyle.Word("cells", "fr"),
+            ("cells", "nested") => "Zones incluses",
+            ("summary", "zones") => "Zones d'intervention",
+            ("summary", "label") => "Réseau",
+            _ when PlannerStyle.Words.TryGetValue(column, out var term) => term.Fr,
+            _ => FrenchWords.TryGetValue(column, out var w) ? w : column,
+        };
+
+    private static readonly Dictionary<string, string> FrenchWords = new(StringComparer.Ordinal)
+    {
+        ["cell_layer"] = "Couche des territoires",
+        ["cell_id"] = "Territoire (code)",
+        ["cell_name"] = "Territoire",
+        ["operator"] = "Opérateur",
+        ["zone_id"] = "Zone d'intervention (code)",
+        ["zone_name"] = "Zone d'intervention",
+        ["area_km2"] = "Surface (km²)",
+        ["pop"] = "Population",
+        ["share_of_cell"] = "Part du territoire",
+        ["share_of_zone"] = "Part de la zone",
+        ["pop_share_of_cell"] = "Part du territoire en population",
+        ["pop_share_of_zone"] = "Part de la zone en population",
+        ["significant"] = "Significative",
+        ["coverage"] = "Couverture",
+        ["pop_coverage"] = "Couverture en population",
+        ["gap_km2"] = "Zone blanche (km²)",
+        ["pop_gap"] = "Zone blanche en population",
+        ["double_km2"] = "Double couverture (km²)",
+        ["pop_double"] = "Double couverture en population",
+        ["partners"] = "Interlocuteurs",
+        ["dominant_zone"] = "Zone principale",
+        ["dominant_share"] = "Part de la zone principale",
+        ["nested"] = "Zones incluses",
+        ["straddling"] = "Zones à cheval",
+        ["misfit"] = "Désalignement",
+        ["pop_misfit"] = "Désalignement en population",
+        ["coterminous"] = "Mêmes limites",
+        ["aligned"] = "Aligné",
+        ["main_cell"] = "Territoire principal",
+        ["main_share"] = "Part dans le territoire principal",
+        ["outside_km2"] = "Hors du territoire étudié (km²)",
+        ["zones_nested_pct"] = "Zones incluses (%)",
+        ["cells_coterminous_pct"] = "Territoires aux mêmes limites (%)",
+        ["cells_aligned_pct"] = "Territoires alignés (%)",
+        ["partners_mean"] = "Interlocuteurs (moyenne)",
+        ["partners_max"] = "Interlocuteurs (maximum)",
+        ["alignment"] = "Alignement",
+        ["pop_alignment"] = "Alignement en population",
+    };
+}
