@@ -19,7 +19,9 @@ internal static class PostGisDatabase
         }
         catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
         {
-            throw new CepGeoInputException(source, null, $"not a PostgreSQL connection ({e.Message}); write Host=…;Database=…;Username=… or postgresql://user@host:port/database");
+            throw new CepGeoInputException(source, null, new Phrase(
+                $"ce n'est pas une connexion PostgreSQL ({e.Message}) ; écrivez Host=…;Database=…;Username=… ou postgresql://utilisateur@hôte:port/base",
+                $"not a PostgreSQL connection ({e.Message}); write Host=…;Database=…;Username=… or postgresql://user@host:port/database"));
         }
         var builder = new NpgsqlDataSourceBuilder(npgsql);
         builder.UseNetTopologySuite();
@@ -34,7 +36,8 @@ internal static class PostGisDatabase
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or ArgumentException)
         {
-            throw new CepGeoInputException(source, null, $"cannot connect to PostgreSQL: {e.Message}");
+            throw new CepGeoInputException(source, null, new Phrase(
+                $"connexion à PostgreSQL impossible : {e.Message}", $"cannot connect to PostgreSQL: {e.Message}"));
         }
     }
 
@@ -66,11 +69,15 @@ internal static class PostGisDatabase
         }
         catch (PostgresException e)
         {
-            throw new CepGeoInputException(source, null, $"PostGIS: {e.MessageText}; the previous tables of schema \"{schema}\" are as they were");
+            throw new CepGeoInputException(source, null, Kept(e.MessageText, schema));
         }
         catch (NpgsqlException e)
         {
-            throw new CepGeoInputException(source, null, $"PostGIS: {e.Message}; the previous tables of schema \"{schema}\" are as they were");
+            throw new CepGeoInputException(source, null, Kept(e.Message, schema));
         }
     }
+
+    private static Phrase Kept(string error, string schema) => new(
+        $"PostGIS : {error} ; les tables précédentes du schéma « {schema} » sont restées telles quelles",
+        $"PostGIS: {error}; the previous tables of schema \"{schema}\" are as they were");
 }

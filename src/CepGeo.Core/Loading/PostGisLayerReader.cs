@@ -1,6 +1,5 @@
 using System.Globalization;
 using CepGeo.Core.Model;
-using CepGeo.Core.Projection;
 using Npgsql;
 
 namespace CepGeo.Core.Loading;
@@ -93,11 +92,10 @@ public static class PostGisLayerReader
         return features;
     }
 
-    /// <summary>A code CepGeo knows is used as such; any other SRID brings its WKT from spatial_ref_sys.</summary>
+    /// <summary>The SRID as an EPSG code with the WKT PostGIS holds for it, resolved by the projection step as a file's CRS is.</summary>
     private static CrsRef Crs(NpgsqlConnection c, int srid)
     {
         string code = "EPSG:" + srid.ToString(CultureInfo.InvariantCulture);
-        if (KnownCrs.IsKnown(code)) return KnownCrs.Get(code);
         using var cmd = new NpgsqlCommand("SELECT srtext FROM spatial_ref_sys WHERE srid = $1", c);
         cmd.Parameters.Add(new() { Value = srid });
         return new CrsRef(code, cmd.ExecuteScalar() as string, Declared: true);

@@ -32,9 +32,55 @@ public static class ShapefileLayerReader
 
         var notes = new List<LoadIssue>();
         var crs = ReadPrj(prj, source, notes);
+        CheckStructure(shp, source);
         var features = ReadFeatures(shp, dbf, source, encoding);
         return LayerAssembler.Assemble(options, new RawLayer(features, crs, CrsAdvice, notes));
     }
+
+    /// <summary>
+    /// Walks the .shp's record headers before the reader does: a damaged file (a run of bytes lost
+    /// or added, a length field flipped) sent the reader looping on negative or overlong record
+    /// lengths (found by the fuzzer). Every record must lie inside the file, one after the other, and
+    /// a polygon's parts and points must fit in its record.
+    /// </summary>
+    private static void CheckStructure(Stream shp, string source)
+    {
+        if (!shp.CanSeek) return;
+        long start = shp.Position, length = shp.Length - start;
+        var header = new byte[100];
+        if (length < 100 || shp.Read(header, 0, 100) != 100) return; // the reader says it is not a Shapefile
+        long declared = 2L * System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(24));
+        if (declared != length)
+            throw Damaged(source, $"son en-tête annonce {declared} octets, le fichier en a {length}", $"its header gives a length of {declared} bytes, the file has {length}");
+        var record = new byte[52];
+        long at = 100;
+        int n = 0;
+        while (at < length)
+        {
+            n++;
+            shp.Position = start + at;
+            int got = shp.Read(record, 0, (int)Math.Min(record.Length, length - at));
+            if (got < 12)
+                throw Damaged(source, $"l'enregistrement {n} est coupé", $"record {n} is cut short");
+            long content = 2L * System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(record.AsSpan(4));
+            if (content < 4 || at + 8 + content > length)
+                throw Damaged(source, $"l'enregistrement {n} annonce {content} octets, qui ne tiennent pas dans le fichier", $"record {n} gives a length of {content} bytes, which does not fit in the file");
+            int type = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(8));
+            if (type is 5 or 15 or 25 && content >= 44)
+            {
+                if (got < 52) throw Damaged(source, $"l'enregistrement {n} est coupé", $"record {n} is cut short");
+                long parts = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(44));
+                long points = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(48));
+                if (parts < 0 || points < 0 || 44 + 4 * parts + 16 * points > content)
+                    throw Damaged(source, $"l'enregistrement {n} annonce {parts} parties et {points} points, plus que ses {content} octets", $"record {n} announces {parts} parts and {points} points, more than its {content} bytes hold");
+            }
+            at += 8 + content;
+        }
+        shp.Position = start;
+    }
+
+    private static CepGeoInputException Damaged(string source, string fr, string en) =>
+        new(source, null, new Phrase($"le fichier .shp est abîmé ou tronqué : {fr}", $"the .shp file is damaged or truncated: {en}"));
 
     private static CrsRef? ReadPrj(Stream? prj, string source, List<LoadIssue> notes)
     {

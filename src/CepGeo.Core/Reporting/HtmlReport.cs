@@ -87,9 +87,24 @@ public static class HtmlReport
             w.WriteLine($"<section id=\"synthese\"><h2>{t.T("Synthèse", "Key findings")}</h2>");
             w.WriteLine("<ul class=\"sentences\">");
             foreach (var line in facts.Sentences(t)) w.WriteLine($"<li>{E(line)}</li>");
+            foreach (var s in r.Sites) if (BeyondSentence(r, s, content.Names) is { } line) w.WriteLine($"<li data-sites=\"{E(s.Operator)}\">{E(line)}</li>");
             w.WriteLine("</ul>");
             HeatTable(r, content);
             w.WriteLine("</section>");
+        }
+
+        /// <summary>Spec §9 in one sentence: the three cells where the most people live beyond beyondKm of the operator's sites.</summary>
+        private string? BeyondSentence(AnalysisResult r, SiteComparison s, DisplayNames names)
+        {
+            if (s.Territory.PopBeyond is not double total) return null;
+            string km = t.N(r.Study.Tolerances.BeyondKm);
+            var worst = s.Cells.Where(c => c.PopBeyond > 0).OrderByDescending(c => c.PopBeyond).ThenBy(c => c.CellId, StringComparer.Ordinal).Take(3)
+                .Select(c => $"{names.Of("cells", c.CellId)} ({t.People(c.PopBeyond!.Value)} {t.T("hab.", "people")}, {t.Pct(c.PopBeyondShare!.Value * 100, "0")})").ToList();
+            if (worst.Count == 0)
+                return t.T($"{s.Label} : tous les habitants vivent à moins de {km} km (à vol d'oiseau) d'un lieu d'accueil.",
+                    $"{s.Label}: every resident lives within {km} km (straight line) of a site.");
+            return t.T($"{s.Label} : {t.People(total)} habitants ({t.Pct(s.Territory.PopBeyondShare!.Value * 100, "0.#")}) vivent à plus de {km} km à vol d'oiseau d'un lieu d'accueil, surtout dans : {string.Join(" ; ", worst)}.",
+                $"{s.Label}: {t.People(total)} people ({t.Pct(s.Territory.PopBeyondShare!.Value * 100, "0.#")}) live more than {km} km in a straight line from a site, mostly in: {string.Join("; ", worst)}.");
         }
 
         /// <summary>Cells × operators, coloured by misfit (population where there are weights), worst cells first.</summary>

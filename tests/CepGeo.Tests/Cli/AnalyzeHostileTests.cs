@@ -128,7 +128,7 @@ public sealed class AnalyzeHostileTests : IDisposable
     {
         var run = CliRun.Of("analyze", DemoStudy, "--out", _dir.File("out"), "--max-input-mb", "0");
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--max-input-mb must be a positive number", run.Err, StringComparison.Ordinal);
+        Assert.Contains("--max-input-mb attend un nombre entier de mégaoctets plus grand que 0", run.Err, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -40,6 +40,9 @@ public partial class GeoJsonFuzzTests
     [GeneratedRegex(@"\[-?[0-9.eE+-]+,\s*-?[0-9.eE+-]+\]")]
     private static partial Regex Position();
 
+    /// <summary>The same mutations for other formats (<see cref="FormatFuzzTests"/>).</summary>
+    internal static byte[] MutateBytes(byte[] input, Random rng) => Mutate(input, rng);
+
     private static byte[] Mutate(byte[] input, Random rng)
     {
         var bytes = new List<byte>(input);

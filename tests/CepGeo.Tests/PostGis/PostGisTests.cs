@@ -146,7 +146,7 @@ public sealed class PostGisTests : IClassFixture<PostGisCluster>, IDisposable
         var run = CliRun.Of("analyze", twoOperators, "--out", second, "--no-maps", "--to-postgis", _pg.Connection, "--schema", "kept");
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--to-postgis", run.Err, StringComparison.Ordinal);
-        Assert.Contains("previous tables", run.Err, StringComparison.Ordinal);
+        Assert.Matches("(tables précédentes|previous tables)", run.Err);
         Assert.DoesNotContain("   at ", run.Err, StringComparison.Ordinal);
         Assert.Equal(before, _pg.Psql("SELECT count(*) FROM kept.summary; SELECT count(*) FROM kept.pairs; SELECT sum(cap_misfit) FROM kept.cells"));
         Assert.Equal("", _pg.Psql("SELECT tablename FROM pg_tables WHERE schemaname = 'kept' AND tablename LIKE '%cepgeo_new'").Trim());

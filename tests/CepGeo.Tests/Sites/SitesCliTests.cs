@@ -1,0 +1,75 @@
+using System.Text.Json;
+using CepGeo.Tests.Cli;
+using CepGeo.Tests.Loading;
+
+namespace CepGeo.Tests.Sites;
+
+/// <summary>Sites as a user meets them: a study naming a CSV of sites, good and bad.</summary>
+public class SitesCliTests
+{
+    private static string Study(TempDirectory dir, string sitesJson)
+    {
+        string paca = TestPaths.Shared("paca").Replace("\\", "/", StringComparison.Ordinal);
+        string study = dir.File("study.json");
+        File.WriteAllText(study, $$"""
+        {
+          "name": "sites",
+          "cells": { "path": "{{paca}}/ze2020.geojson", "id": "zone_code", "name": "zone_name" },
+          "operators": [
+            { "key": "cap", "path": "{{paca}}/departements.geojson", "id": "zone_code", "name": "zone_name" },
+            { "key": "ft", "label": "France Travail", "sites": {{sitesJson}} }
+          ],
+          "weights": { "path": "{{paca}}/communes.geojson", "value": "population_2026" }
+        }
+        """);
+        return study;
+    }
+
+    [Fact]
+    public void CsvSite_ProjectedCoordinates_IsOneLineNamingFileSiteAndProblem_Exit2()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("sites.csv"), "code;nom;lon;lat\nA1;Agence Gap;6,08;44,56\nB2;Agence Nice;1043000;6298000\n");
+        var run = CliRun.Of("analyze", Study(dir, """{ "path": "sites.csv", "id": "code", "name": "nom" }"""), "--out", dir.File("out"), "--no-maps");
+        Assert.Equal(2, run.ExitCode);
+        string line = Assert.Single(run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("sites.csv", line);
+        Assert.Contains("B2 (line 3)", line);
+        Assert.Contains("outside the longitude/latitude range", line);
+        Assert.Contains("projected", line);
+        Assert.DoesNotContain("   at ", run.Err);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
+    [Fact]
+    public void CsvSite_UnknownCommuneCode_IsAnError_Exit2()
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("ml.csv"), "ml_code,ml_name\n05061,ML Gap\n99999,ML nowhere\n");
+        var run = CliRun.Of("analyze", Study(dir, """{ "path": "ml.csv", "id": "ml_code", "name": "ml_name", "commune": "ml_code" }"""), "--out", dir.File("out"), "--no-maps");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("ml.csv", run.Err);
+        Assert.Contains("\"99999\" matches no unit", run.Err);
+    }
+
+    [Fact]
+    public void SitesOnlyOperator_AppendsSiteColumns_AndSummarySites()
+    {
+        using var dir = new TempDirectory();
+        // Two sites: Gap (Hautes-Alpes) and Nice, decimal commas in a ';' file as a French spreadsheet writes them.
+        File.WriteAllText(dir.File("sites.csv"), "code;nom;lon;lat\nA1;Agence Gap;6,08301;44,559659\nB2;Agence Nice;7,26;43,70\n");
+        var run = CliRun.Of("analyze", Study(dir, """{ "path": "sites.csv", "id": "code", "name": "nom" }"""), "--out", dir.File("out"), "--no-maps");
+        Assert.True(run.ExitCode == 0, run.Err);
+        var lines = File.ReadAllLines(Path.Combine(dir.File("out"), "cells.csv"));
+        Assert.EndsWith(",aligned,sites,sites_per_100k,dist_mean_km,dist_p90_km,pop_beyond,pop_beyond_share", lines[0]);
+        // 22 cells × cap (zones, no sites: site columns empty) + 22 cells × ft (sites only: zone columns empty).
+        Assert.Equal(1 + 22 + 22, lines.Length);
+        var gap = lines.Single(l => l.StartsWith("cells,9310,", StringComparison.Ordinal) && l.Contains(",ft,", StringComparison.Ordinal)).Split(',');
+        Assert.Equal("1", gap[21]); // the Gap site lies in the Gap employment zone
+        Assert.Equal("", gap[6]);   // no coverage: ft has no zones
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("out"), "summary.json")));
+        var ft = summary.RootElement.GetProperty("sites").GetProperty("ft");
+        Assert.Equal(2, ft.GetProperty("sites").GetInt32());
+        Assert.Equal(20, summary.RootElement.GetProperty("tolerances").GetProperty("beyondKm").GetDouble());
+    }
+}
