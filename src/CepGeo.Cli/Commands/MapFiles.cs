@@ -106,7 +106,7 @@ internal static class MapFiles
     }
 
     /// <summary>Width of a fiche's map in report.html: sharp at A4 width, light enough for 287 of them.</summary>
-    public const int FicheWidth = 1200;
+    public const int FicheWidth = 1000;
 
     private static string Save(Func<string, Stream> create, string name, byte[] bytes)
     {

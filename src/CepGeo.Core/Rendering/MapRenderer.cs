@@ -385,14 +385,33 @@ public static class MapRenderer
             var (x1, y0) = layout.ToWorld(view.Right, view.Bottom);
             var box = new Envelope(x0, x1, y0, y1);
             bool Near(Geometry g) => g.EnvelopeInternal.Intersects(box);
+            // What lies in the frame, without detail finer than half a pixel: a fiche draws a small part of large
+            // zones, and the atlas keeps every vertex it is given (the PACA atlas was 21 MB before this).
+            var frame = new Envelope(box);
+            frame.ExpandBy(box.Width * 0.05, box.Height * 0.05);
+            var frameGeometry = scene.Layers[0][cell].Factory.ToGeometry(frame);
+            double tolerance = 0.5 / layout.PixelsPerMetre;
+            Geometry Fit(Geometry g)
+            {
+                var inFrame = g;
+                if (!frame.Contains(g.EnvelopeInternal))
+                {
+                    try { inFrame = NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(g, frameGeometry, NetTopologySuite.Operation.OverlayNG.OverlayNG.INTERSECTION); }
+                    catch (TopologyException) { inFrame = g; }
+                }
+                return NetTopologySuite.Simplify.DouglasPeuckerSimplifier.Simplify(inFrame, tolerance);
+            }
+            IEnumerable<Geometry> FitAll(IEnumerable<Geometry> gs) => gs.Where(Near).Select(Fit).Where(g => !g.IsEmpty).ToList();
+            var nearCells = FitAll(cells).ToList();
             using (var other = Fill(new SKColor(0xF2, 0xF2, 0xF2)))
-                foreach (var g in cells.Where(Near))
+                foreach (var g in nearCells)
                 {
                     using var p = PathOf(g);
                     canvas.DrawPath(p, other);
                 }
+            var thisCell = Fit(cells[cell]);
             using (var own = Fill(CellFill))
-            using (var p = PathOf(cells[cell]))
+            using (var p = PathOf(thisCell))
                 canvas.DrawPath(p, own);
             var items = new List<LegendItem>
             {
@@ -400,51 +419,44 @@ public static class MapRenderer
             };
             if (scene.Units is { } units)
             {
-                StrokeAll(units.Where(Near), Line(new SKColor(0xA8, 0xA8, 0xA8), 0.7f));
+                StrokeAll(FitAll(units), Line(new SKColor(0xA8, 0xA8, 0xA8), 0.7f));
                 items.Add(new(_t.T("Communes", "Communes"), rr => canvas.DrawRect(Inset(rr, 3), Line(new SKColor(0xA8, 0xA8, 0xA8), 0.7f))));
             }
-            StrokeAll(cells.Where(Near), Line(new SKColor(0x77, 0x77, 0x77), 1.4f));
+            StrokeAll(nearCells, Line(new SKColor(0x77, 0x77, 0x77), 1.4f));
             int n = scene.Layers.Count - 1;
-            var labels = new List<(string Text, Geometry Where, SKColor Color)>();
+            var labels = new List<(string Text, Point Where, SKColor Color)>();
             for (int k = 1; k <= n; k++)
             {
                 int op = k - 1;
-                StrokeAll(scene.Layers[k].Where(Near), Line(Halo, 4.4f));
-                StrokeAll(scene.Layers[k].Where(Near), Line(OperatorColor(op), 2.2f, OperatorDash(op)));
+                var zones = FitAll(scene.Layers[k]).ToList();
+                StrokeAll(zones, Line(Halo, 4.4f));
+                StrokeAll(zones, Line(OperatorColor(op), 2.2f, OperatorDash(op)));
                 items.Add(new(r.Infos[k].Label, rr => canvas.DrawLine(rr.Left, rr.MidY, rr.Right, rr.MidY, Line(OperatorColor(op), 2.2f, OperatorDash(op)))));
                 var c = r.Comparisons[op];
                 string cellId = r.Infos[0].Ids[cell];
                 var info = r.Infos[k];
                 foreach (var pm in c.Pairs.Where(x => x.CellId == cellId && x.Significant).OrderByDescending(x => x.AreaKm2))
                 {
-                    int z = info.Ids.ToList().IndexOf(pm.ZoneId);
+                    int z = ZoneIndex(k, pm.ZoneId);
                     if (z < 0) continue;
-                    var inCell = SafeIntersection(scene.Layers[k][z], cells[cell]);
-                    labels.Add((options.Names?.Of(info.Key, pm.ZoneId) ?? info.Names[z], inCell, OperatorColor(op)));
+                    if (scene.LabelPoint(cell, k, z) is not { } at) continue;
+                    labels.Add((options.Names?.Of(info.Key, pm.ZoneId) ?? info.Names[z], at, OperatorColor(op)));
                 }
             }
-            StrokeAll([cells[cell]], Line(Halo, 6f));
-            StrokeAll([cells[cell]], Line(Ink, 3f));
+            StrokeAll([thisCell], Line(Halo, 6f));
+            StrokeAll([thisCell], Line(Ink, 3f));
             ZoneLabels(labels);
             return items;
         }
 
-        private static Geometry SafeIntersection(Geometry a, Geometry b)
-        {
-            try { return NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(a, b, NetTopologySuite.Operation.OverlayNG.OverlayNG.INTERSECTION); }
-            catch (NetTopologySuite.Geometries.TopologyException) { return b; }
-        }
-
         /// <summary>Zone names at a point inside their part of the cell, in the operator's colour, nudged down when they would overlap.</summary>
-        private void ZoneLabels(List<(string Text, Geometry Where, SKColor Color)> labels)
+        private void ZoneLabels(List<(string Text, Point Where, SKColor Color)> labels)
         {
             using var font = new SKFont(options.Fonts.Bold, 14 * _f);
             using var halo = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Stroke, StrokeWidth = 4f * _f, IsAntialias = true, StrokeJoin = SKStrokeJoin.Round };
             foreach (var (text, where, color) in labels)
             {
-                if (where.IsEmpty) continue;
-                var pt = where.InteriorPoint;
-                var at = layout.ToPixel(pt.X, pt.Y);
+                var at = layout.ToPixel(where.X, where.Y);
                 float w = font.MeasureText(text);
                 for (int attempt = 0; attempt < 8; attempt++)
                 {
@@ -459,6 +471,14 @@ public static class MapRenderer
                     break;
                 }
             }
+        }
+
+        private int ZoneIndex(int layer, string id)
+        {
+            var ids = scene.Result.Infos[layer].Ids;
+            for (int i = 0; i < ids.Count; i++)
+                if (ids[i] == id) return i;
+            return -1;
         }
 
         private static SKColor Darker(SKColor c) => new((byte)(c.Red * 0.7), (byte)(c.Green * 0.7), (byte)(c.Blue * 0.7));
@@ -550,9 +570,9 @@ public static class MapRenderer
         public void Header(string title, string subtitle)
         {
             // At text scale 1 the title is as before; larger scales grow it less, to stay in its band.
-            float titleSize = options.TextScale > 1 ? 24 * _f : 28 * _u;
+            float titleSize = options.TextScale > 1 ? Math.Min(24 * _f, 40 * _u) : 28 * _u;
             using var big = new SKFont(options.Fonts.Bold, titleSize);
-            using var small = new SKFont(options.Fonts.Regular, 16 * _f);
+            using var small = new SKFont(options.Fonts.Regular, Math.Min(16 * _f, 22 * _u));
             using var ink = Fill(Ink);
             using var grey = Fill(new SKColor(0x55, 0x55, 0x55));
             canvas.DrawText(Fit(title, big, layout.Title.Width), layout.Title.Left, layout.Title.Top + titleSize * 1.28f, SKTextAlign.Left, big, ink);

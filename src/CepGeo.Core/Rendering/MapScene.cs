@@ -19,6 +19,15 @@ public sealed class MapScene
         Result = result;
         Crs = crs;
         _toMap = toMap;
+        _facesOfCell = new Lazy<List<int>[]>(() =>
+        {
+            var groups = new List<int>[result.Infos[0].Ids.Count];
+            for (int i = 0; i < groups.Length; i++) groups[i] = [];
+            var labels = result.Mosaic.Labels[0];
+            for (int f = 0; f < result.Mosaic.FaceCount; f++)
+                foreach (int c in labels[f]) groups[c].Add(f);
+            return groups;
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
         Layers = result.Infos.Select((_, i) => (IReadOnlyList<Geometry>)result.Layers[i].Features
             .Select(f => Project(f.Geometry)).ToList()).ToList();
         Units = result.WeightsLayer?.Features.Select(f => Project(f.Geometry)).ToList();
@@ -61,6 +70,25 @@ public sealed class MapScene
     }
 
     public LayerInfo Info(string key) => Result.Infos[LayerIndex(key)];
+
+    /// <summary>
+    /// Where to write a zone's name on a cell's fiche: inside the largest mosaic face the cell and the zone share,
+    /// in the map's CRS; null when they share none. Read off the overlay already made (no new intersection: the
+    /// national atlas asks for thousands of these).
+    /// </summary>
+    public Point? LabelPoint(int cell, int layer, int zone)
+    {
+        var faces = _facesOfCell.Value[cell];
+        var labels = Result.Mosaic.Labels[layer];
+        int best = -1;
+        foreach (int f in faces)
+            if (Array.IndexOf(labels[f], zone) >= 0 && (best < 0 || Result.Mosaic.AreaKm2[f] > Result.Mosaic.AreaKm2[best])) best = f;
+        if (best < 0) return null;
+        var p = Result.Mosaic.Faces[best].InteriorPoint;
+        return _toMap is null ? p : (Point)_toMap.Transform(p);
+    }
+
+    private readonly Lazy<List<int>[]> _facesOfCell;
 
     /// <summary>A defect polygon (the union of its mosaic faces) in the map's CRS.</summary>
     public Geometry Defect(Defect d)

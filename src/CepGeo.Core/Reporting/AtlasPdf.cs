@@ -178,7 +178,7 @@ public static class AtlasPdf
         public void Row(IReadOnlyList<string> cells, IReadOnlyList<float> widths, IReadOnlyList<SKColor?>? fills, bool bold = false)
         {
             var c = Canvas;
-            const float h = 13;
+            const float h = 12;
             if (NearBottom(h)) NewPage();
             using var font = new SKFont(bold ? o.Fonts.Bold : o.Fonts.Regular, Body - 0.5f);
             using var line = new SKPaint { Color = new SKColor(0xCC, 0xCC, 0xCC), Style = SKPaintStyle.Stroke, StrokeWidth = 0.5f };
@@ -195,27 +195,28 @@ public static class AtlasPdf
                 int cls = fills?[i] is SKColor f ? MisfitClasses.Colors.ToList().IndexOf(f) : -1;
                 using var ink = new SKPaint { Color = cls >= 3 ? SKColors.White : MapRenderer.Ink, IsAntialias = true };
                 string text = Fit(cells[i], font, widths[i] - 6);
-                if (i == 0) Canvas.DrawText(text, x + 3, _y + h - 3.5f, SKTextAlign.Left, font, ink);
-                else Canvas.DrawText(text, rect.Right - 3, _y + h - 3.5f, SKTextAlign.Right, font, ink);
+                if (i == 0) Canvas.DrawText(text, x + 3, _y + h - 3f, SKTextAlign.Left, font, ink);
+                else Canvas.DrawText(text, rect.Right - 3, _y + h - 3f, SKTextAlign.Right, font, ink);
                 x += widths[i];
             }
             _y += h;
             _ = c;
         }
 
-        /// <summary>A map drawn at the page's width (vector), its lettering enlarged to stay legible on paper.</summary>
+        /// <summary>A map drawn at three quarters of the page's text width (vector), its lettering doubled: legends at 7 pt on paper.</summary>
         public void Map(MapScene scene, MapSpec spec)
         {
             var c = Canvas;
-            float width = PageWidth - 2 * Margin;
+            // Three quarters of the text width, centred: the map and three operators' tables fit on one page.
+            float width = (PageWidth - 2 * Margin) * 0.76f, left = (PageWidth - width) / 2;
             var layout = new MapLayout(MapRenderer.Extent(scene, spec), MapLayout.ScreenWidth);
             float scale = width / layout.Width, height = layout.Height * scale;
             if (NearBottom(height)) NewPage();
             Canvas.Save();
-            Canvas.Translate(Margin, _y + 4);
+            Canvas.Translate(left, _y + 4);
             Canvas.Scale(scale);
             Canvas.ClipRect(new SKRect(0, 0, layout.Width, layout.Height));
-            MapRenderer.Draw(Canvas, layout, scene, spec, o with { TextScale = Math.Max(o.TextScale, 1.6f) });
+            MapRenderer.Draw(Canvas, layout, scene, spec, o with { TextScale = Math.Max(o.TextScale, 2f) });
             Canvas.Restore();
             _y += height + 10;
             _ = c;

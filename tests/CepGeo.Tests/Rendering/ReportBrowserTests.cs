@@ -1,3 +1,4 @@
+using CepGeo.Cli.Commands;
 using CepGeo.Tests.Cli;
 using CepGeo.Tests.Viewer;
 using Microsoft.Playwright;
@@ -45,7 +46,7 @@ public sealed class ReportBrowserTests(ChromiumBrowser chromium, ITestOutputHelp
             // One zoomed map per fiche territoire (4 cells), drawn narrower (lighter for 287 of them).
             var ficheWidths = await page.EvaluateAsync<int[]>("() => Array.from(document.querySelectorAll('figure.fiche-map img'), i => i.complete ? i.naturalWidth : 0)");
             Assert.Equal(4, ficheWidths.Length);
-            Assert.All(ficheWidths, w => Assert.Equal(1200, w));
+            Assert.All(ficheWidths, w => Assert.Equal(MapFiles.FicheWidth, w));
             // The overview, one misfit map per operator (3) and the operator pairs.
             Assert.True(figures >= 4, $"{figures} maps");
             Assert.Equal(figures, widths.Length);
