@@ -78,7 +78,18 @@ public sealed class EnvironmentFailureTests(ITestOutputHelper log) : IDisposable
             Assert.Equal([".out.lock", "filler", "out"], Directory.EnumerateFileSystemEntries(mount).Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
             File.Delete(Path.Combine(mount, "filler"));
-            Assert.True(Sh("mount", "-o", "remount,ro", mount), "remount read-only");
+            // The failed run was in this process: a stream whose flush failed on the full disk may keep
+            // its handle until it is finalised, and Linux refuses to remount a filesystem read-only
+            // while a file on it is open for writing (EBUSY). A real run is a process that has exited.
+            bool remounted = false;
+            for (int i = 0; i < 10 && !remounted; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                remounted = Sh("mount", "-o", "remount,ro", mount);
+                if (!remounted) Thread.Sleep(200);
+            }
+            Assert.True(remounted, "remount read-only");
             var readOnly = CliRun.Of("analyze", DemoStudy, "--out", outDir, "--no-maps");
 
             Assert.Equal(CliApp.EnvironmentExitCode, readOnly.ExitCode);
