@@ -575,8 +575,8 @@ public static class MapRenderer
             using var small = new SKFont(options.Fonts.Regular, Math.Min(16 * _f, 22 * _u));
             using var ink = Fill(Ink);
             using var grey = Fill(new SKColor(0x55, 0x55, 0x55));
-            canvas.DrawText(Fit(title, big, layout.Title.Width), layout.Title.Left, layout.Title.Top + titleSize * 1.28f, SKTextAlign.Left, big, ink);
-            canvas.DrawText(Fit(subtitle, small, layout.Title.Width), layout.Title.Left, options.TextScale > 1 ? layout.Title.Bottom - 8 * _u : layout.Title.Top + 70 * _u, SKTextAlign.Left, small, grey);
+            canvas.DrawText(TextLines.Fit(title, big, layout.Title.Width), layout.Title.Left, layout.Title.Top + titleSize * 1.28f, SKTextAlign.Left, big, ink);
+            canvas.DrawText(TextLines.Fit(subtitle, small, layout.Title.Width), layout.Title.Left, options.TextScale > 1 ? layout.Title.Bottom - 8 * _u : layout.Title.Top + 70 * _u, SKTextAlign.Left, small, grey);
         }
 
         /// <summary>Draws the legend from the top of its panel; returns the y where it ended.</summary>
@@ -592,7 +592,7 @@ public static class MapRenderer
                 if (item.Heading)
                 {
                     y += 8 * _f;
-                    foreach (var line in Wrap(item.Label, bold, box.Width - 16 * _f))
+                    foreach (var line in TextLines.Wrap(item.Label, bold, box.Width - 16 * _f))
                     {
                         canvas.DrawText(line, x, y + 15 * _f, SKTextAlign.Left, bold, ink);
                         y += 21 * _f;
@@ -603,7 +603,7 @@ public static class MapRenderer
                 var swatch = new SKRect(x, y, x + 40 * _f, y + 22 * _f);
                 item.Swatch?.Invoke(swatch);
                 if (item.Color is SKColor color) Swatches.Add((swatch, color));
-                var lines = Wrap(item.Label, font, width);
+                var lines = TextLines.Wrap(item.Label, font, width);
                 float ty = y + 16 * _f;
                 foreach (var line in lines)
                 {
@@ -663,7 +663,7 @@ public static class MapRenderer
             using var grey = Fill(new SKColor(0x44, 0x44, 0x44));
             var lines = new List<string>();
             if (!string.IsNullOrWhiteSpace(r.Study.Sources))
-                lines.AddRange(Wrap($"{_t.Sources} : {r.Study.Sources}".Replace(" : ", _t.French ? " : " : ": ", StringComparison.Ordinal), font, layout.Footer.Width).Take(2));
+                lines.AddRange(TextLines.Wrap($"{_t.Sources} : {r.Study.Sources}".Replace(" : ", _t.French ? " : " : ": ", StringComparison.Ordinal), font, layout.Footer.Width).Take(2));
             lines.Add($"{_t.MadeWith(options.Version, options.Date)} · {_t.Projection(scene.Crs.ToString())}");
             float y = layout.Footer.Bottom - (lines.Count - 1) * 16 * _f - 4 * _f;
             foreach (var line in lines)
@@ -750,30 +750,5 @@ public static class MapRenderer
         }
 
         private SKRect Inset(SKRect r, float by) => new(r.Left + by * _u, r.Top + by * _u, r.Right - by * _u, r.Bottom - by * _u);
-
-        private static string Fit(string text, SKFont font, float width)
-        {
-            if (font.MeasureText(text) <= width) return text;
-            while (text.Length > 1 && font.MeasureText(text + "…") > width) text = text[..^1];
-            return text.TrimEnd() + "…";
-        }
-
-        private static List<string> Wrap(string text, SKFont font, float width)
-        {
-            var lines = new List<string>();
-            string current = "";
-            foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            {
-                string tryLine = current.Length == 0 ? word : current + " " + word;
-                if (font.MeasureText(tryLine) <= width || current.Length == 0) current = tryLine;
-                else
-                {
-                    lines.Add(current);
-                    current = word;
-                }
-            }
-            if (current.Length > 0) lines.Add(current);
-            return lines;
-        }
     }
 }

@@ -163,7 +163,7 @@ public static class AtlasPdf
             var c = Canvas;
             using var font = new SKFont(bold ? o.Fonts.Bold : o.Fonts.Regular, size);
             using var ink = new SKPaint { Color = MapRenderer.Ink, IsAntialias = true };
-            foreach (var line in Wrap(text, font, PageWidth - 2 * Margin))
+            foreach (var line in TextLines.Wrap(text, font, PageWidth - 2 * Margin))
             {
                 if (NearBottom(size * 1.3f)) NewPage();
                 _y += size * 1.3f;
@@ -194,7 +194,7 @@ public static class AtlasPdf
                 Canvas.DrawRect(rect, line);
                 int cls = fills?[i] is SKColor f ? MisfitClasses.Colors.ToList().IndexOf(f) : -1;
                 using var ink = new SKPaint { Color = cls >= 3 ? SKColors.White : MapRenderer.Ink, IsAntialias = true };
-                string text = Fit(cells[i], font, widths[i] - 6);
+                string text = TextLines.Fit(cells[i], font, widths[i] - 6);
                 if (i == 0) Canvas.DrawText(text, x + 3, _y + h - 3f, SKTextAlign.Left, font, ink);
                 else Canvas.DrawText(text, rect.Right - 3, _y + h - 3f, SKTextAlign.Right, font, ink);
                 x += widths[i];
@@ -228,31 +228,6 @@ public static class AtlasPdf
             _recorder?.Dispose();
             _recorder = null;
             return _pages;
-        }
-
-        private static string Fit(string text, SKFont font, float width)
-        {
-            if (font.MeasureText(text) <= width) return text;
-            while (text.Length > 1 && font.MeasureText(text + "…") > width) text = text[..^1];
-            return text.TrimEnd() + "…";
-        }
-
-        private static List<string> Wrap(string text, SKFont font, float width)
-        {
-            var lines = new List<string>();
-            string current = "";
-            foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            {
-                string tryLine = current.Length == 0 ? word : current + " " + word;
-                if (font.MeasureText(tryLine) <= width || current.Length == 0) current = tryLine;
-                else
-                {
-                    lines.Add(current);
-                    current = word;
-                }
-            }
-            if (current.Length > 0) lines.Add(current);
-            return lines;
         }
     }
 }

@@ -1,0 +1,34 @@
+using SkiaSharp;
+
+namespace CepGeo.Core.Rendering;
+
+/// <summary>Text cut or wrapped to a width, as the maps and the atlas pages letter it.</summary>
+public static class TextLines
+{
+    /// <summary>The text, cut with an ellipsis where it is wider than <paramref name="width"/>.</summary>
+    public static string Fit(string text, SKFont font, float width)
+    {
+        if (font.MeasureText(text) <= width) return text;
+        while (text.Length > 1 && font.MeasureText(text + "…") > width) text = text[..^1];
+        return text.TrimEnd() + "…";
+    }
+
+    /// <summary>The text in lines no wider than <paramref name="width"/> (a single long word stays whole).</summary>
+    public static List<string> Wrap(string text, SKFont font, float width)
+    {
+        var lines = new List<string>();
+        string current = "";
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string tryLine = current.Length == 0 ? word : current + " " + word;
+            if (font.MeasureText(tryLine) <= width || current.Length == 0) current = tryLine;
+            else
+            {
+                lines.Add(current);
+                current = word;
+            }
+        }
+        if (current.Length > 0) lines.Add(current);
+        return lines;
+    }
+}
