@@ -184,8 +184,8 @@ public static class HtmlReport
         private void SummaryTable(IEnumerable<(string Key, string Label, OperatorSummary S)> rows, string id)
         {
             w.WriteLine($"<table class=\"summary\" data-table=\"{id}\"><thead><tr><th>{t.T("Opérateur", "Operator")}</th>"
-                + $"<th>{t.T("zones", "zones")}</th><th>{t.T("zones emboîtées", "zones nested")}</th><th>{t.T("cellules coterminales", "cells coterminous")}</th>"
-                + $"<th>{t.T("cellules alignées", "cells aligned")}</th><th>{t.T("partenaires (moy. / max)", "partners (mean / max)")}</th>"
+                + $"<th>{t.T("zones", "zones")}</th><th>{t.T("zones incluses", "zones nested")}</th><th>{t.T("territoires aux mêmes limites", "areas coterminous")}</th>"
+                + $"<th>{t.T("territoires alignés", "areas aligned")}</th><th>{t.T("interlocuteurs (moy. / max)", "counterparts (mean / max)")}</th>"
                 + $"<th>{t.T("zones blanches km²", "gap km²")}</th><th>{t.T("pop. en zone blanche", "pop. in gaps")}</th>"
                 + $"<th>{t.T("double couverture km²", "double coverage km²")}</th><th>{t.T("alignement", "alignment")}</th><th>{t.T("alignement (pop.)", "alignment (pop.)")}</th></tr></thead><tbody>");
             foreach (var (key, label, s) in rows)
@@ -216,13 +216,13 @@ public static class HtmlReport
         {
             w.WriteLine($"<section class=\"operator\" data-operator=\"{E(c.Operator)}\"><h2>{E(Label(r, c.Operator))}</h2>");
             var s = c.Summary;
-            w.WriteLine($"<p>{E(t.T($"{s.Zones} zones ; alignement {t.N(s.Alignment, "0.000")} ; {t.Pct(s.CellsAlignedPct)} des cellules alignées ; en moyenne {t.N(s.PartnersMean, "0.0")} zones partenaires par cellule (au plus {s.PartnersMax}).",
+            w.WriteLine($"<p>{E(t.T($"{s.Zones} zones ; alignement {t.N(s.Alignment, "0.000")} ; {t.Pct(s.CellsAlignedPct)} des territoires alignés ; en moyenne {t.N(s.PartnersMean, "0.0")} zones interlocutrices par territoire (au plus {s.PartnersMax}).",
                 $"{s.Zones} zones; alignment {t.N(s.Alignment, "0.000")}; {t.Pct(s.CellsAlignedPct)} of cells aligned; {t.N(s.PartnersMean, "0.0")} partner zones per cell on average (at most {s.PartnersMax})."))}</p>");
             Map(w, maps, $"misfit-{c.Operator}");
 
-            w.WriteLine($"<h3>{t.T($"Les {WorstCells} cellules les moins alignées", $"The {WorstCells} least aligned cells")}</h3>");
-            w.WriteLine($"<table class=\"worst\"><thead><tr><th>#</th><th>{t.T("cellule", "cell")}</th><th>{t.T("désalignement", "misfit")}</th><th>{t.T("désal. (pop.)", "misfit (pop.)")}</th>"
-                + $"<th>{t.T("zones partenaires (part de la cellule)", "partner zones (share of the cell)")}</th><th>{t.T("zone blanche km²", "gap km²")}</th></tr></thead><tbody>");
+            w.WriteLine($"<h3>{t.T($"Les {WorstCells} territoires les moins alignés", $"The {WorstCells} least aligned areas")}</h3>");
+            w.WriteLine($"<table class=\"worst\"><thead><tr><th>#</th><th>{t.T("territoire", "area")}</th><th>{t.T("désalignement", "misfit")}</th><th>{t.T("désal. (pop.)", "misfit (pop.)")}</th>"
+                + $"<th>{t.T("zones interlocutrices (part du territoire)", "counterpart zones (share of the area)")}</th><th>{t.T("zone blanche km²", "gap km²")}</th></tr></thead><tbody>");
             var pairsByCell = c.Pairs.Where(p => p.Significant).GroupBy(p => p.CellId).ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.ShareOfCell).ToList());
             int rank = 0;
             foreach (var m in c.Cells.OrderByDescending(m => m.Misfit).ThenBy(m => m.CellId, StringComparer.Ordinal).Take(WorstCells))
