@@ -92,15 +92,7 @@ internal static class ZonesBuildCommand
         if (!File.Exists(sites.Path)) throw new CepGeoInputException(Path.GetFileName(sites.Path), null, "file not found (--nearest-site)");
         var communes = LayerRepair.Repair(LayerReader.Read(communesPath, new LayerOptions(Path.GetFileName(communesPath), codeField, null)));
         var build = NearestSiteZones.Build(communes, StudyFiles.LoadSites(sites), weightsField);
-        var toWgs84 = Reprojector.Create(communes.Crs, CrsRef.Wgs84Default, communes.Source);
-        var lonLat = toWgs84.IsIdentity ? build
-            : build with { Zones = [.. build.Zones.Select(z => z with { Geometry = toWgs84.Transform(z.Geometry) })] };
-        WriteAtomically(zonesPath, s => ZoneOutputs.WriteGeoJson(s, lonLat, weightsField, CliApp.Version));
-        WriteAtomically(matchPath, s =>
-        {
-            using var writer = new StreamWriter(s, new UTF8Encoding(false), leaveOpen: true);
-            ZoneOutputs.WriteMatchCsv(writer, build);
-        });
+        WriteZones(build, communes.Crs, communes.Source, weightsField, zonesPath, matchPath);
         context.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{build.Zones.Count} zones derived from {build.Counts.Rows} sites of {Path.GetFileName(sites.Path)} over {build.Counts.Communes} communes of {Path.GetFileName(communesPath)}: each commune goes to the site nearest its centroid (straight line). Derived, not the operator's own map: marked \"derived\": \"{NearestSiteZones.Derived}\" in every zone."));
         foreach (var e in build.Of(MatchKinds.EmptyZone))
@@ -109,6 +101,20 @@ internal static class ZonesBuildCommand
         context.Console.WriteLine("  " + zonesPath);
         context.Console.WriteLine("  " + matchPath);
         return 0;
+    }
+
+    /// <summary>The zones in lon/lat (RFC 7946) and the match report, each written whole or not at all.</summary>
+    private static void WriteZones(ZoneBuild build, CrsRef crs, string source, string? weightsField, string zonesPath, string matchPath)
+    {
+        var toWgs84 = Reprojector.Create(crs, CrsRef.Wgs84Default, source);
+        var lonLat = toWgs84.IsIdentity ? build
+            : build with { Zones = [.. build.Zones.Select(z => z with { Geometry = toWgs84.Transform(z.Geometry) })] };
+        WriteAtomically(zonesPath, s => ZoneOutputs.WriteGeoJson(s, lonLat, weightsField, CliApp.Version));
+        WriteAtomically(matchPath, s =>
+        {
+            using var writer = new StreamWriter(s, new UTF8Encoding(false), leaveOpen: true);
+            ZoneOutputs.WriteMatchCsv(writer, build);
+        });
     }
 
     private static (string Zones, string Match) Targets(string outPath, bool force)
@@ -132,16 +138,7 @@ internal static class ZonesBuildCommand
 
         var (build, crs, padded) = context.Busy(context.T("construction des zones (fusion des communes)…", "building the zones (dissolving communes)…"),
             _ => ZoneListFiles.Build(spec, weightsField, padCodes));
-        var toWgs84 = Reprojector.Create(crs, CrsRef.Wgs84Default, Path.GetFileName(spec.CommunesPath));
-        var lonLat = toWgs84.IsIdentity ? build
-            : build with { Zones = [.. build.Zones.Select(z => z with { Geometry = toWgs84.Transform(z.Geometry) })] };
-
-        WriteAtomically(zonesPath, s => ZoneOutputs.WriteGeoJson(s, lonLat, weightsField, CliApp.Version));
-        WriteAtomically(matchPath, s =>
-        {
-            using var writer = new StreamWriter(s, new UTF8Encoding(false), leaveOpen: true);
-            ZoneOutputs.WriteMatchCsv(writer, build);
-        });
+        WriteZones(build, crs, Path.GetFileName(spec.CommunesPath), weightsField, zonesPath, matchPath);
 
         var text = context.Text;
         if (padCodes)
