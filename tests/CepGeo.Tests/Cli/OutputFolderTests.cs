@@ -290,9 +290,10 @@ public sealed class OutputFolderTests(ITestOutputHelper log) : IDisposable
         string tiny = TinyStudy(_dir.File("tiny"));
         Assert.Equal(0, CliRun.Of("analyze", tiny, "--out", outDir, "--no-maps").ExitCode);
         var old = Snapshot(outDir);
-        string reference = _dir.File("reference");
-        Assert.Equal(0, CliRun.Of("analyze", DemoStudy, "--out", reference, "--no-maps").ExitCode);
-        var newNames = Snapshot(reference).Keys.ToList();
+        string referenceDir = _dir.File("reference");
+        Assert.Equal(0, CliRun.Of("analyze", DemoStudy, "--out", referenceDir, "--no-maps").ExitCode);
+        var reference = Snapshot(referenceDir);
+        var newNames = reference.Keys.ToList();
 
         var random = new Random(21);
         var clock = Stopwatch.StartNew();
@@ -309,13 +310,16 @@ public sealed class OutputFolderTests(ITestOutputHelper log) : IDisposable
             using var p = Process.Start(psi)!;
             p.StandardOutput.ReadToEndAsync();
             p.StandardError.ReadToEndAsync();
-            // Wait for the staging folder's marker: written first thing in the commit.
+            // Wait for this run's staging folder to get its marker: written first thing in the commit.
+            // (Its name holds the process id; a staging folder a killed run left with its marker is
+            // not this run's, and is removed by this run once it holds the lock.)
             var wait = Stopwatch.StartNew();
             while (!p.HasExited && wait.Elapsed < TimeSpan.FromSeconds(30)
-                && !Directory.EnumerateDirectories(_dir.Path, ".out.tmp-*").Any(d => File.Exists(Path.Combine(d, OutputFolder.Marker))))
+                && !Directory.EnumerateDirectories(_dir.Path, $".out.tmp-{p.Id}-*").Any(d => File.Exists(Path.Combine(d, OutputFolder.Marker))))
                 Thread.SpinWait(200);
             var delay = Stopwatch.StartNew();
-            double ms = random.NextDouble() * 3;
+            // The commit after the marker takes a few milliseconds (JIT of its methods included).
+            double ms = random.NextDouble() * 40;
             while (delay.Elapsed.TotalMilliseconds < ms) Thread.SpinWait(50);
             try { p.Kill(); } catch (InvalidOperationException) { }
             p.WaitForExit();
@@ -327,16 +331,26 @@ public sealed class OutputFolderTests(ITestOutputHelper log) : IDisposable
                 using (OutputFolder.Open(outDir, force: false)) { }
                 putBack++;
             }
-            var now = Snapshot(outDir);
-            if (now.Keys.SequenceEqual(old.Keys))
+            // Both studies write the same file names, so which results are in place is told by the
+            // study named in summary.json; every other file must then be that run's, byte for byte
+            // (the GeoPackage and the workbook carry their date, so they are only required to differ
+            // from the other study's).
+            if (Name(outDir) == "tiny")
             {
                 AssertSame(old, outDir);
                 oldSeen++;
             }
             else
             {
-                Assert.Equal(newNames, now.Keys.ToList());
+                var now = Snapshot(outDir);
                 Assert.Equal("Démo — territoire synthétique", Name(outDir));
+                Assert.Equal(newNames, now.Keys.ToList());
+                foreach (var (name, bytes) in now)
+                {
+                    bool dated = name is "summary.json" or "results.gpkg" or "results.xlsx";
+                    Assert.True(dated ? !bytes.AsSpan().SequenceEqual(old[name]) : bytes.AsSpan().SequenceEqual(reference[name]),
+                        $"{name} is not the new run's");
+                }
                 newSeen++;
                 // Back to the old results for the next try.
                 Directory.Delete(outDir, recursive: true);
