@@ -129,7 +129,7 @@ internal static class AnalyzeCommand
             }
             if (maps is not null) Start("maps");
             var mapFiles = maps is null ? [] : MapFiles.Write(result, folder.Create, "maps/", maps.Format, maps.Text, maps.Lambert93, maps.Print,
-                CliApp.Version, maps.Date, maps.ByArea, cancel, name => status(text.T($"cartes et rapport : {name}…", $"maps: {name}…")));
+                CliApp.Version, maps.Date, maps.ByArea, cancel, name => status(text.T($"cartes et rapport : {name}…", $"maps: {name}…")), Start);
             cancel.ThrowIfCancellationRequested();
             string target = folder.Commit();
             clock.Stop();
@@ -182,6 +182,9 @@ internal static class AnalyzeCommand
         "mosaic.label" => text.T("superposition : étiquetage des faces", "mosaic.label"),
         StepMemory.StepWrite => text.T("écriture des fichiers", "write"),
         "maps" => text.T("cartes et rapport", "maps"),
+        MapFiles.StageFiches => text.T("cartes des fiches territoire", "area sheet maps"),
+        MapFiles.StageReport => text.T("rapport (report.html)", "report.html"),
+        MapFiles.StageAtlas => text.T("atlas (atlas.pdf)", "atlas.pdf"),
         "postgis" => text.T("écriture dans PostGIS", "postgis"),
         "sites" => text.T("lieux d'accueil", "sites"),
         _ => step,

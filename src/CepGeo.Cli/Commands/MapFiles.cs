@@ -52,7 +52,7 @@ internal static class MapFiles
     /// <param name="onMap">Told each map's name as it starts (progress).</param>
     public static List<string> Write(AnalysisResult result, Func<string, Stream> create, string mapsPrefix, string format,
         MapText text, bool lambert93, bool print, string version, string date, bool byArea = false, CancellationToken cancel = default,
-        Action<string>? onMap = null)
+        Action<string>? onMap = null, Action<string>? onStage = null)
     {
         using var fonts = LoadFonts();
         var content = ReportContent.Build(result);
@@ -69,8 +69,8 @@ internal static class MapFiles
             using var png = new MemoryStream();
             MapRenderer.WritePng(png, scene, spec, options);
             using var inReport = new MemoryStream();
-            MapRenderer.WritePng(inReport, scene, spec, printed);
-            embedded.Add(new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names), inReport.ToArray()));
+            MapRenderer.WriteWebp(inReport, scene, spec, printed, ReportQuality);
+            embedded.Add(new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names), inReport.ToArray(), ReportMime));
             if (format is "png" or "both") written.Add(Save(create, mapsPrefix + spec.Name + ".png", png.ToArray()));
             if (format is "svg" or "both")
             {
@@ -87,26 +87,42 @@ internal static class MapFiles
             }
         }
         // One zoomed map per fiche territoire, drawn side by side (each is independent of the others).
+        onStage?.Invoke(StageFiches);
         var fiches = new ReportMap[result.Infos[0].Ids.Count];
         Parallel.For(0, fiches.Length, i =>
         {
             var spec = new MapSpec($"fiche-{result.Infos[0].Ids[i]}", MapKind.Territory, Cell: i);
-            using var png = new MemoryStream();
-            MapRenderer.WritePng(png, scene, spec, printed, FicheWidth);
-            fiches[i] = new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names), png.ToArray());
+            using var image = new MemoryStream();
+            MapRenderer.WriteWebp(image, scene, spec, printed with { TextScale = FicheTextScale }, ReportQuality, FicheWidth);
+            fiches[i] = new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names), image.ToArray(), ReportMime);
         });
+        onStage?.Invoke(StageReport);
         using (var s = create("report.html"))
         using (var w = new StreamWriter(s, new UTF8Encoding(false)))
             HtmlReport.Write(w, result, text, version, date, embedded, content, fiches);
         written.Add("report.html");
+        onStage?.Invoke(StageAtlas);
         using (var s = create("atlas.pdf"))
             AtlasPdf.Write(s, scene, content, options, result.Study.Name);
         written.Add("atlas.pdf");
         return written;
     }
 
+    /// <summary>Steps of <see cref="Write"/> after the study's maps, for --timings.</summary>
+    public const string StageFiches = "maps.fiches", StageReport = "maps.report", StageAtlas = "maps.atlas";
+
     /// <summary>Width of a fiche's map in report.html: sharp at A4 width, light enough for 287 of them.</summary>
     public const int FicheWidth = 1000;
+
+    /// <summary>Lettering of a fiche's map in report.html: printed smaller than the page width (the map takes the height its
+    /// fiche leaves), so larger than the other report maps.</summary>
+    public const float FicheTextScale = 2f;
+
+    /// <summary>Report maps are WebP: see docs/decisions.md (sizes of PNG, lossless and lossy WebP on PACA).</summary>
+    public const string ReportMime = "image/webp";
+
+    /// <summary>Lossy WebP at 80: PACA's report.html 9.5 MB (PNG) → 3.4 MB, lettering still crisp at print size (lossless: 6.9 MB).</summary>
+    public const int ReportQuality = 80;
 
     private static string Save(Func<string, Stream> create, string name, byte[] bytes)
     {

@@ -23,7 +23,14 @@ public enum MapKind
 
 /// <summary>One map to draw; <see cref="Name"/> is its file name without extension.</summary>
 /// <param name="Cell">The cell of a <see cref="MapKind.Territory"/> map (its index in the cells layer).</param>
-public sealed record MapSpec(string Name, MapKind Kind, string? Operator = null, string? Against = null, int Cell = -1);
+/// <param name="Points">Extra point layers drawn on a <see cref="MapKind.Territory"/> map above the zones, each with its legend
+/// line (the hook for sites or any other places on a fiche); null for none.</param>
+public sealed record MapSpec(string Name, MapKind Kind, string? Operator = null, string? Against = null, int Cell = -1,
+    IReadOnlyList<MapPointLayer>? Points = null);
+
+/// <summary>Points to mark on a fiche's map: coordinates in the map's CRS (<see cref="MapScene.Crs"/>), one legend label;
+/// the markers take the shape and colour of operator <paramref name="Operator"/> (its place in study order).</summary>
+public sealed record MapPointLayer(string Label, IReadOnlyList<(double X, double Y)> Points, int Operator);
 
 /// <summary>What a map is lettered with. The date is the caller's: Core reads no clock.</summary>
 /// <param name="ByArea">Colour misfit maps by area even where the study has population weights (the default is population).</param>
@@ -52,6 +59,12 @@ public static class MapRenderer
     public static readonly SKColor ZoneLine = new(0x08, 0x30, 0x6B);
     public static readonly SKColor CellLine = new(0x22, 0x22, 0x22);
     public static readonly SKColor Halo = SKColors.White;
+
+    /// <summary>Line widths (layout units) of the cells and of an operator's zones on misfit maps and fiches: the cell's
+    /// line is the wider (it is the subject), each on a white halo that keeps it visible over the darkest class.</summary>
+    public const float CellWidth = 3.2f, CellHalo = 6f, ZoneWidth = 1.6f, ZoneHalo = 3.6f;
+
+    private static readonly float[] ZoneDash = [9, 4];
 
     /// <summary>The maps of an analysis: overview, one choropleth per operator, one per operator pair.</summary>
     public static IReadOnlyList<MapSpec> Plan(AnalysisResult r)
@@ -83,6 +96,15 @@ public static class MapRenderer
     }
 
     public static MapKey WritePng(Stream stream, MapScene scene, MapSpec spec, MapOptions options, int width = MapLayout.ScreenWidth, int? height = null)
+        => WriteRaster(stream, scene, spec, options, SKEncodedImageFormat.Png, 100, width, height);
+
+    /// <summary>
+    /// The map as WebP, the lighter raster report.html embeds. Quality 100 is lossless (Skia's rule); below, lossy.
+    /// </summary>
+    public static MapKey WriteWebp(Stream stream, MapScene scene, MapSpec spec, MapOptions options, int quality, int width = MapLayout.ScreenWidth)
+        => WriteRaster(stream, scene, spec, options, SKEncodedImageFormat.Webp, quality, width, null);
+
+    private static MapKey WriteRaster(Stream stream, MapScene scene, MapSpec spec, MapOptions options, SKEncodedImageFormat format, int quality, int width, int? height)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var layout = new MapLayout(Extent(scene, spec), width, height);
@@ -90,8 +112,9 @@ public static class MapRenderer
             ?? throw new InvalidOperationException($"Skia could not allocate a {layout.Width}×{layout.Height} surface");
         var key = Draw(surface.Canvas, layout, scene, spec, options);
         using var image = surface.Snapshot();
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        png.SaveTo(stream);
+        using var encoded = image.Encode(format, quality)
+            ?? throw new InvalidOperationException($"Skia could not encode a {format} image");
+        encoded.SaveTo(stream);
         return key;
     }
 
@@ -135,7 +158,7 @@ public static class MapRenderer
             MapKind.Overview => d.Overview(),
             MapKind.Misfit => d.Misfit(spec.Operator!),
             MapKind.Distance => d.Distance(spec.Operator!),
-            MapKind.Territory => d.Territory(spec.Cell),
+            MapKind.Territory => d.Territory(spec.Cell, spec.Points),
             _ => d.Pair(spec.Operator!, spec.Against!),
         };
         canvas.Restore();
@@ -354,11 +377,13 @@ public static class MapRenderer
             // A white halo under them keeps them visible on the two red classes.
             StrokeAll(straddles.Select(scene.Defect), Line(Halo, 3.6f));
             StrokeAll(straddles.Select(scene.Defect), Line(StraddleLine, 1.8f));
-            // Every boundary drawn on a white halo: dark lines alone vanish on the darkest classes.
-            StrokeAll(scene.Layers[0], Line(Halo, 3.4f));
-            StrokeAll(scene.Layers[0], Line(CellLine, 1.3f));
-            StrokeAll(scene.Layers[k], Line(Halo, 4.2f, [10, 5]));
-            StrokeAll(scene.Layers[k], Line(ZoneLine, 2.2f, [10, 5]));
+            // Every boundary drawn on a white halo: dark lines alone vanish on the darkest classes. The cells are the
+            // subject: their line is wider than the operator's, and drawn under it, so where both run together the
+            // zone's dashes show inside the cell's line.
+            StrokeAll(scene.Layers[k], Line(Halo, ZoneHalo));
+            StrokeAll(scene.Layers[0], Line(Halo, CellHalo));
+            StrokeAll(scene.Layers[0], Line(CellLine, CellWidth));
+            StrokeAll(scene.Layers[k], Line(ZoneLine, ZoneWidth, ZoneDash));
             Labels(scene.Layers[0], Enumerable.Range(0, scene.Layers[0].Count).Select(i => CellName(i)).ToList(),
                 Enumerable.Range(0, scene.Layers[0].Count).Select(i => _t.N(Value(c.Cells[i], byPop), "0.00")).ToList());
             if (gaps.Count > 0)
@@ -367,8 +392,8 @@ public static class MapRenderer
                 items.Add(new(_t.Double, r => { using var p = RectPath(r); canvas.DrawRect(r, Fill(MisfitClasses.Colors[0])); Hatch(p, DoubleHatch, 45, 7, 1.4f); Hatch(p, DoubleHatch, -45, 7, 1.4f); canvas.DrawRect(r, Line(Ink, 0.8f)); }));
             if (straddles.Count > 0)
                 items.Add(new(_t.Straddle, r => canvas.DrawRect(Inset(r, 2), Line(StraddleLine, 1.8f))));
-            items.Add(new(_t.Cells, r => { canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(Halo, 3.4f)); canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(CellLine, 1.3f)); }));
-            items.Add(new(_t.Zones(scene.Info(key).Label), r => canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(ZoneLine, 2.2f, [10, 5]))));
+            items.Add(new(_t.Cells, r => { canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(Halo, CellHalo)); canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(CellLine, CellWidth)); }));
+            items.Add(new(_t.Zones(scene.Info(key).Label), r => { canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(Halo, ZoneHalo)); canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(ZoneLine, ZoneWidth, ZoneDash)); }));
             double? alignment = byPop ? c.Summary.PopAlignment : c.Summary.Alignment;
             items.Add(new(_t.Alignment(alignment ?? c.Summary.Alignment) + _t.T(" (1 − désalignement moyen" + (byPop ? ", pondéré par la population)" : ", pondéré par la surface)"),
                 " (1 − mean misfit" + (byPop ? ", weighted by population)" : ", weighted by area)")), null, Heading: true));
@@ -376,62 +401,67 @@ public static class MapRenderer
         }
 
         /// <summary>A fiche's map: the cell and its neighbours, communes outlined, each operator's zones and their names.</summary>
-        public List<LegendItem> Territory(int cell)
+        public List<LegendItem> Territory(int cell, IReadOnlyList<MapPointLayer>? points)
         {
             var r = scene.Result;
             var cells = scene.Layers[0];
-            var view = layout.Map;
-            var (x0, y1) = layout.ToWorld(view.Left, view.Top);
-            var (x1, y0) = layout.ToWorld(view.Right, view.Bottom);
+            // What lies in the frame, without detail finer than half a pixel of the screen-sized sheet: a fiche draws a
+            // small part of large zones, and the atlas keeps every vertex it is given (the PACA atlas was 21 MB before
+            // this). Worked out once per cell and layer (MapScene caches it): report.html's image and atlas.pdf's page
+            // of a fiche frame the same ground, so the national study clips its 287 fiches once, not twice.
+            var frameOf = new MapLayout(Extent(scene, new MapSpec("", MapKind.Territory, Cell: cell)), MapLayout.ScreenWidth);
+            var (x0, y1) = frameOf.ToWorld(frameOf.Map.Left, frameOf.Map.Top);
+            var (x1, y0) = frameOf.ToWorld(frameOf.Map.Right, frameOf.Map.Bottom);
             var box = new Envelope(x0, x1, y0, y1);
-            bool Near(Geometry g) => g.EnvelopeInternal.Intersects(box);
-            // What lies in the frame, without detail finer than half a pixel: a fiche draws a small part of large
-            // zones, and the atlas keeps every vertex it is given (the PACA atlas was 21 MB before this).
             var frame = new Envelope(box);
             frame.ExpandBy(box.Width * 0.05, box.Height * 0.05);
             var frameGeometry = scene.Layers[0][cell].Factory.ToGeometry(frame);
-            double tolerance = 0.5 / layout.PixelsPerMetre;
+            double tolerance = 0.5 / frameOf.PixelsPerMetre;
             Geometry Fit(Geometry g)
             {
-                var inFrame = g;
-                if (!frame.Contains(g.EnvelopeInternal))
-                {
-                    try { inFrame = NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(g, frameGeometry, NetTopologySuite.Operation.OverlayNG.OverlayNG.INTERSECTION); }
-                    catch (TopologyException) { inFrame = g; }
-                }
-                return NetTopologySuite.Simplify.DouglasPeuckerSimplifier.Simplify(inFrame, tolerance);
+                // Simplified first (linear in the vertices), then clipped: the overlay meets far fewer vertices.
+                var simple = NetTopologySuite.Simplify.DouglasPeuckerSimplifier.Simplify(g, tolerance);
+                if (frame.Contains(simple.EnvelopeInternal)) return simple;
+                try { return NetTopologySuite.Operation.OverlayNG.OverlayNGRobust.Overlay(simple, frameGeometry, NetTopologySuite.Operation.OverlayNG.OverlayNG.INTERSECTION); }
+                catch (TopologyException) { return simple; }
+                catch (ArgumentException) { return simple; }
             }
-            IEnumerable<Geometry> FitAll(IEnumerable<Geometry> gs) => gs.Where(Near).Select(Fit).Where(g => !g.IsEmpty).ToList();
-            var nearCells = FitAll(cells).ToList();
+            IReadOnlyList<Geometry> FitAll(int layer, IReadOnlyList<Geometry> gs) => scene.Framed(cell, layer,
+                () => gs.Where(g => g.EnvelopeInternal.Intersects(frame)).Select(Fit).Where(g => !g.IsEmpty).ToList());
+            var nearCells = FitAll(0, cells);
             using (var other = Fill(new SKColor(0xF2, 0xF2, 0xF2)))
                 foreach (var g in nearCells)
                 {
                     using var p = PathOf(g);
                     canvas.DrawPath(p, other);
                 }
-            var thisCell = Fit(cells[cell]);
+            var thisCell = scene.Framed(cell, -2, () => [Fit(cells[cell])])[0];
             using (var own = Fill(CellFill))
             using (var p = PathOf(thisCell))
                 canvas.DrawPath(p, own);
             var items = new List<LegendItem>
             {
-                new(_t.T("Le territoire", "The area"), rr => { canvas.DrawRect(rr, Fill(CellFill)); canvas.DrawRect(rr, Line(Ink, 3f)); }),
+                new(_t.T("Le territoire", "The area"), rr => { canvas.DrawRect(rr, Fill(CellFill)); canvas.DrawRect(rr, Line(Ink, CellWidth)); }),
             };
             if (scene.Units is { } units)
             {
-                StrokeAll(FitAll(units), Line(new SKColor(0xA8, 0xA8, 0xA8), 0.7f));
+                StrokeAll(FitAll(-1, units), Line(new SKColor(0xA8, 0xA8, 0xA8), 0.7f));
                 items.Add(new(_t.T("Communes", "Communes"), rr => canvas.DrawRect(Inset(rr, 3), Line(new SKColor(0xA8, 0xA8, 0xA8), 0.7f))));
             }
-            StrokeAll(nearCells, Line(new SKColor(0x77, 0x77, 0x77), 1.4f));
             int n = scene.Layers.Count - 1;
             var labels = new List<(string Text, Point Where, SKColor Color)>();
+            // Halos of the zones first, then the cells' lines, then the zones' thinner coloured lines on top: the
+            // cell's line reads wider than any zone's, and a zone running along it shows as dashes inside it.
+            var zonesOf = Enumerable.Range(1, n).Select(k => FitAll(k, scene.Layers[k])).ToList();
+            foreach (var zones in zonesOf) StrokeAll(zones, Line(Halo, ZoneHalo));
+            StrokeAll([thisCell], Line(Halo, CellHalo + 2));
+            StrokeAll(nearCells, Line(new SKColor(0x77, 0x77, 0x77), CellWidth * 0.6f));
+            StrokeAll([thisCell], Line(Ink, CellWidth));
             for (int k = 1; k <= n; k++)
             {
                 int op = k - 1;
-                var zones = FitAll(scene.Layers[k]).ToList();
-                StrokeAll(zones, Line(Halo, 4.4f));
-                StrokeAll(zones, Line(OperatorColor(op), 2.2f, OperatorDash(op)));
-                items.Add(new(r.Infos[k].Label, rr => canvas.DrawLine(rr.Left, rr.MidY, rr.Right, rr.MidY, Line(OperatorColor(op), 2.2f, OperatorDash(op)))));
+                StrokeAll(zonesOf[k - 1], Line(OperatorColor(op), ZoneWidth, OperatorDash(op)));
+                items.Add(new(r.Infos[k].Label, rr => canvas.DrawLine(rr.Left, rr.MidY, rr.Right, rr.MidY, Line(OperatorColor(op), ZoneWidth, OperatorDash(op)))));
                 var c = r.Comparisons[op];
                 string cellId = r.Infos[0].Ids[cell];
                 var info = r.Infos[k];
@@ -443,8 +473,16 @@ public static class MapRenderer
                     labels.Add((options.Names?.Of(info.Key, pm.ZoneId) ?? info.Names[z], at, OperatorColor(op)));
                 }
             }
-            StrokeAll([thisCell], Line(Halo, 6f));
-            StrokeAll([thisCell], Line(Ink, 3f));
+            foreach (var layer in points ?? [])
+            {
+                int shape = layer.Operator;
+                foreach (var (x, y) in layer.Points)
+                {
+                    var at = layout.ToPixel(x, y);
+                    if (double.IsFinite(x) && double.IsFinite(y) && layout.Map.Contains(at)) SiteMarker(at.X, at.Y, shape, OperatorColor(shape));
+                }
+                items.Add(new(layer.Label, rr => SiteMarker(rr.MidX, rr.MidY, shape, OperatorColor(shape))));
+            }
             ZoneLabels(labels);
             return items;
         }

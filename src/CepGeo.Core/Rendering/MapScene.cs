@@ -90,6 +90,16 @@ public sealed class MapScene
 
     private readonly Lazy<List<int>[]> _facesOfCell;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Cell, int Layer), Lazy<IReadOnlyList<Geometry>>> _framed = new();
+
+    /// <summary>
+    /// The geometries of one layer as a cell's fiche map draws them (clipped to its frame, simplified to its scale),
+    /// computed once: report.html's image and atlas.pdf's page of a fiche share them. Thread-safe.
+    /// </summary>
+    /// <param name="layer">The layer's index in <see cref="Layers"/>; -1 for the weights' units; -2 for the cell itself.</param>
+    internal IReadOnlyList<Geometry> Framed(int cell, int layer, Func<IReadOnlyList<Geometry>> fit) =>
+        _framed.GetOrAdd((cell, layer), _ => new Lazy<IReadOnlyList<Geometry>>(fit, LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
     /// <summary>A defect polygon (the union of its mosaic faces) in the map's CRS.</summary>
     public Geometry Defect(Defect d)
     {

@@ -15,17 +15,22 @@ public static class AtlasPdf
 
     private const float Margin = 36, Body = 9.5f, Small = 8f, Heading = 12f;
 
-    /// <summary>Writes the atlas; returns its number of pages.</summary>
-    public static int Write(Stream stream, MapScene scene, ReportContent content, MapOptions options, string studyName)
+    /// <summary>What was written: every page, the synthèse's pages, and how each fiche was fitted to its one page.</summary>
+    public sealed record AtlasLayout(int Pages, int SynthesePages, IReadOnlyList<FicheFit> Fiches);
+
+    /// <summary>Writes the atlas: the synthèse, then exactly one page per cell.</summary>
+    /// <param name="fichePoints">Extra point layers for a cell's fiche map (by cell index), e.g. sites; null for none.</param>
+    public static AtlasLayout Write(Stream stream, MapScene scene, ReportContent content, MapOptions options, string studyName,
+        Func<int, IReadOnlyList<MapPointLayer>?>? fichePoints = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(scene);
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(options);
         var synthese = Synthese(scene, content, options, studyName);
-        var fiches = new List<SKPicture>[content.Fiches.Count];
-        Parallel.For(0, content.Fiches.Count, i => fiches[i] = Fiche(scene, content, content.Fiches[i], options));
-        var pages = synthese.Concat(fiches.SelectMany(p => p)).ToList();
+        var fiches = new (SKPicture Page, FicheFit Fit)[content.Fiches.Count];
+        Parallel.For(0, content.Fiches.Count, i => fiches[i] = Fiche(scene, content.Fiches[i], options, fichePoints?.Invoke(content.Fiches[i].CellIndex)));
+        var pages = synthese.Concat(fiches.Select(p => p.Page)).ToList();
         var metadata = new SKDocumentPdfMetadata
         {
             Title = studyName,
@@ -47,7 +52,7 @@ public static class AtlasPdf
             doc.Close();
         }
         foreach (var p in pages) p.Dispose();
-        return pages.Count;
+        return new AtlasLayout(pages.Count, synthese.Count, fiches.Select(p => p.Fit).ToList());
     }
 
     private static void Folio(SKCanvas canvas, MapOptions o, int n, int of)
@@ -91,44 +96,93 @@ public static class AtlasPdf
         return w.Finish();
     }
 
-    private static List<SKPicture> Fiche(MapScene scene, ReportContent content, TerritoryFiche f, MapOptions o)
+    /// <summary>How a fiche was fitted to its page: the map's width on paper (pt), the rows listed, and any shrinking.</summary>
+    /// <param name="Scale">1 when the fiche fits at full size; below 1 only when even the smallest map and the shortest lists overflow.</param>
+    public sealed record FicheFit(string CellId, float MapWidth, int Partners, int Moves, float Scale);
+
+    /// <summary>How many partner zones and communes a fiche lists, tried in this order until the page holds it.</summary>
+    private static readonly (int Partners, int Moves)[] Caps = [(5, 5), (4, 4), (3, 3), (2, 2), (1, 1)];
+
+    /// <summary>The fiche map's width on paper: at most 90 % of the text width, at least 55 % (then 203 pt high).</summary>
+    private const float MaxMapShare = 0.9f, MinMapShare = 0.55f;
+
+    /// <summary>The map sheet's height over its width (A4 landscape proportions).</summary>
+    private static readonly float SheetRatio = (float)Math.Round(MapLayout.ScreenWidth / Math.Sqrt(2)) / MapLayout.ScreenWidth;
+
+    /// <summary>
+    /// One fiche on one A4 page: its text is laid out first without the map (partner table and commune list capped,
+    /// shorter caps tried until the text leaves room for the smallest map), then the map takes the room left, up to
+    /// 90 % of the text width. A fiche still too long (a cell worked by very many networks) is shrunk to the page.
+    /// </summary>
+    private static (SKPicture Page, FicheFit Fit) Fiche(MapScene scene, TerritoryFiche f, MapOptions o, IReadOnlyList<MapPointLayer>? points)
+    {
+        float text = PageWidth - 2 * Margin;
+        float minMap = text * MinMapShare, maxMap = text * MaxMapShare;
+        foreach (var (partners, moves) in Caps)
+        {
+            var probe = new PageWriter(o, onePage: true, measure: true);
+            FicheBody(probe, scene, f, o, partners, moves, 0, points);
+            float room = PageWriter.Bottom - probe.Y - MapGap;
+            float width = Math.Min(maxMap, room / SheetRatio);
+            if (width >= minMap || (partners, moves) == Caps[^1])
+            {
+                width = Math.Max(width, minMap);
+                var w = new PageWriter(o, onePage: true, measure: false);
+                FicheBody(w, scene, f, o, partners, moves, width, points);
+                var (page, scale) = w.FinishOne();
+                return (page, new FicheFit(f.CellId, width, partners, moves, scale));
+            }
+        }
+        throw new InvalidOperationException("unreachable: the last caps always draw");
+    }
+
+    private const float MapGap = 14;
+
+    private static void FicheBody(PageWriter w, MapScene scene, TerritoryFiche f, MapOptions o, int maxPartners, int maxMoves, float mapWidth,
+        IReadOnlyList<MapPointLayer>? points)
     {
         var t = o.Text;
         bool byPop = scene.Result.HasWeights;
-        var w = new PageWriter(o);
         w.Text($"{t.T("Territoire", "Area")} : {f.CellName}", 15, bold: true);
         w.Text(f.Pop is double p ? t.T($"{t.People(p)} habitants, {t.N(f.AreaKm2, "#,0")} km²", $"{t.People(p)} people, {t.N(f.AreaKm2, "#,0")} km²") : $"{t.N(f.AreaKm2, "#,0")} km²", Small);
-        w.Map(scene, new MapSpec($"fiche-{f.CellId}", MapKind.Territory, Cell: f.CellIndex));
+        if (mapWidth > 0) w.Map(scene, new MapSpec($"fiche-{f.CellId}", MapKind.Territory, Cell: f.CellIndex, Points: points), mapWidth);
+        float wide = PageWidth - 2 * Margin;
+        float[] widths = [wide * 0.6f, wide * 0.2f, wide * 0.2f];
         foreach (var op in f.Operators)
         {
-            if (w.NearBottom(90)) w.NewPage();
             w.Text(op.Label, Heading, bold: true);
             w.Paragraph(TerritoryFiche.Sentence(t, op, byPop), Body);
-            float wide = PageWidth - 2 * Margin;
-            w.Row([t.T("zone d'intervention", "service area"), byPop ? t.T("habitants", "people") : "km²", t.T("part", "share")], [wide * 0.6f, wide * 0.2f, wide * 0.2f], null, bold: true);
-            foreach (var pr in op.Partners)
-            {
-                if (w.NearBottom(14)) w.NewPage();
+            w.Row([t.T("zone d'intervention", "service area"), byPop ? t.T("habitants", "people") : "km²", t.T("part", "share")], widths, null, bold: true);
+            var (listed, others, othersAmount, othersShare) = op.TopPartners(maxPartners);
+            foreach (var pr in listed)
                 w.Row([pr.Name + (pr.Main ? t.T(" (principale)", " (main)") : ""), byPop ? t.N(Math.Round(pr.Amount), "#,0") : t.N(pr.Amount, "#,0.#"), t.Pct(pr.Share * 100, "0.#")],
-                    [wide * 0.6f, wide * 0.2f, wide * 0.2f], null);
-            }
+                    widths, null);
+            if (others > 0)
+                w.Row([FicheOperator.OthersLabel(t, others), byPop ? t.N(Math.Round(othersAmount), "#,0") : t.N(othersAmount, "#,0.#"), t.Pct(othersShare * 100, "0.#")], widths, null);
             w.Paragraph(TerritoryFiche.MovesSentence(t, op, byPop), Body);
-            var listed = op.Moves.Take(5).ToList();
-            if (listed.Count > 0)
-                w.Paragraph(string.Join(", ", listed.Select(m => $"{m.Name} ({t.N(Math.Round(m.Pop), "#,0")})"))
-                    + (op.Moves.Count > listed.Count ? t.T($" et {op.Moves.Count - listed.Count} autres communes.", $" and {op.Moves.Count - listed.Count} more communes.") : "."), Small);
-            w.Gap(4);
+            var (moves, more, morePop) = op.TopMoves(maxMoves);
+            if (moves.Count > 0)
+                w.Paragraph(string.Join(", ", moves.Select(m => $"{m.Name} ({t.N(Math.Round(m.Pop), "#,0")})"))
+                    + (more > 0 ? t.T($" et {more} autres communes ({t.People(morePop)} hab.).", $" and {more} more communes ({t.People(morePop)} people).") : "."), Body - 0.5f);
+            w.Gap(3);
         }
-        return w.Finish();
     }
 
     /// <summary>Lays text, table rows and maps down a page, starting a new one when the page is full.</summary>
-    private sealed class PageWriter(MapOptions o)
+    /// <param name="onePage">Never break the page (a fiche): the content is recorded on one tall canvas and fitted by <see cref="FinishOne"/>.</param>
+    /// <param name="measure">Only advance down the page (maps are not drawn): to learn how tall the text is.</param>
+    private sealed class PageWriter(MapOptions o, bool onePage = false, bool measure = false)
     {
+        /// <summary>Where content must end: above the folio.</summary>
+        public const float Bottom = PageHeight - Margin - 10;
+
         private readonly List<SKPicture> _pages = [];
         private SKPictureRecorder? _recorder;
         private SKCanvas _canvas = null!;
         private float _y;
+
+        /// <summary>How far down the page the content has come.</summary>
+        public float Y => _recorder is null ? Margin : _y;
 
         private SKCanvas Canvas
         {
@@ -142,11 +196,11 @@ public static class AtlasPdf
         private void Start()
         {
             _recorder = new SKPictureRecorder();
-            _canvas = _recorder.BeginRecording(new SKRect(0, 0, PageWidth, PageHeight));
+            _canvas = _recorder.BeginRecording(new SKRect(0, 0, PageWidth, onePage ? PageHeight * 4 : PageHeight));
             _y = Margin;
         }
 
-        public bool NearBottom(float needed) => _recorder is not null && _y + needed > PageHeight - Margin - 10;
+        public bool NearBottom(float needed) => !onePage && _recorder is not null && _y + needed > Bottom;
 
         public void NewPage()
         {
@@ -203,23 +257,45 @@ public static class AtlasPdf
             _ = c;
         }
 
-        /// <summary>A map drawn at three quarters of the page's text width (vector), its lettering doubled: legends at 7 pt on paper.</summary>
-        public void Map(MapScene scene, MapSpec spec)
+        /// <summary>
+        /// A map <paramref name="width"/> points wide (vector), centred, its lettering scaled so that the legend's 14-unit
+        /// text is 7 pt on paper whatever the width (800 / width: 2 at three quarters of the text width).
+        /// </summary>
+        public void Map(MapScene scene, MapSpec spec, float width)
         {
             var c = Canvas;
-            // Three quarters of the text width, centred: the map and three operators' tables fit on one page.
-            float width = (PageWidth - 2 * Margin) * 0.76f, left = (PageWidth - width) / 2;
+            float left = (PageWidth - width) / 2;
             var layout = new MapLayout(MapRenderer.Extent(scene, spec), MapLayout.ScreenWidth);
             float scale = width / layout.Width, height = layout.Height * scale;
             if (NearBottom(height)) NewPage();
-            Canvas.Save();
-            Canvas.Translate(left, _y + 4);
-            Canvas.Scale(scale);
-            Canvas.ClipRect(new SKRect(0, 0, layout.Width, layout.Height));
-            MapRenderer.Draw(Canvas, layout, scene, spec, o with { TextScale = Math.Max(o.TextScale, 2f) });
-            Canvas.Restore();
-            _y += height + 10;
+            if (!measure)
+            {
+                Canvas.Save();
+                Canvas.Translate(left, _y + 4);
+                Canvas.Scale(scale);
+                Canvas.ClipRect(new SKRect(0, 0, layout.Width, layout.Height));
+                MapRenderer.Draw(Canvas, layout, scene, spec, o with { TextScale = Math.Max(o.TextScale, 800f / width) });
+                Canvas.Restore();
+            }
+            _y += height + MapGap;
             _ = c;
+        }
+
+        /// <summary>The one page of a <c>onePage</c> writer, shrunk (top-left anchored) only if its content overflows; and that scale.</summary>
+        public (SKPicture Page, float Scale) FinishOne()
+        {
+            var content = Finish().Single();
+            float used = _y;
+            if (used <= Bottom) return (content, 1);
+            float scale = (Bottom - Margin) / (used - Margin);
+            using var recorder = new SKPictureRecorder();
+            var canvas = recorder.BeginRecording(new SKRect(0, 0, PageWidth, PageHeight));
+            canvas.Translate(Margin * (1 - scale), Margin * (1 - scale));
+            canvas.Scale(scale);
+            canvas.ClipRect(new SKRect(0, 0, PageWidth, used + 1));
+            canvas.DrawPicture(content);
+            content.Dispose();
+            return (recorder.EndRecording(), scale);
         }
 
         public List<SKPicture> Finish()

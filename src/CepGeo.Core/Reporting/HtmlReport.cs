@@ -5,8 +5,11 @@ using CepGeo.Core.Rendering;
 
 namespace CepGeo.Core.Reporting;
 
-/// <summary>A rendered map to embed in the report (PNG bytes, inlined as a data URI).</summary>
-public sealed record ReportMap(MapSpec Spec, string Title, byte[] Png);
+/// <summary>A rendered map to embed in the report (image bytes of the given MIME type, inlined as a data URI).</summary>
+public sealed record ReportMap(MapSpec Spec, string Title, byte[] Image, string Mime = "image/png")
+{
+    public string DataUri => $"data:{Mime};base64,{Convert.ToBase64String(Image)}";
+}
 
 /// <summary>The synthèse and the fiches territoire of a report, computed once for report.html and atlas.pdf.</summary>
 public sealed record ReportContent(DisplayNames Names, SynthesisFacts Synthesis, IReadOnlyList<TerritoryFiche> Fiches)
@@ -69,7 +72,7 @@ public static class HtmlReport
     {
         var m = maps.FirstOrDefault(x => x.Spec.Name == name);
         if (m is null) return;
-        w.WriteLine($"<figure class=\"map\" data-map=\"{E(name)}\"><img alt=\"{E(m.Title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(m.Png)}\"></figure>");
+        w.WriteLine($"<figure class=\"map\" data-map=\"{E(name)}\"><img alt=\"{E(m.Title)}\" src=\"{m.DataUri}\"></figure>");
     }
 
     internal static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
@@ -78,8 +81,11 @@ public static class HtmlReport
 
     private sealed class Html(TextWriter w, MapText t)
     {
-        /// <summary>How many communes a fiche lists per operator before "and N more".</summary>
-        private const int ListedMoves = 8;
+        /// <summary>How many communes a fiche lists per operator before "and N more" (one line in print).</summary>
+        private const int ListedMoves = 4;
+
+        /// <summary>How many partner zones a fiche's table lists before "autres : n zones" (a fiche is one printed page).</summary>
+        private const int ListedPartners = 3;
 
         public void Synthese(AnalysisResult r, ReportContent content)
         {
@@ -146,24 +152,31 @@ public static class HtmlReport
                 w.WriteLine($"<section class=\"fiche\" id=\"fiche-{E(f.CellId)}\" data-cell=\"{E(f.CellId)}\"><h2>{E(t.T("Territoire", "Area"))} : {E(f.CellName)} <code>{E(f.CellId)}</code></h2>");
                 w.WriteLine($"<p class=\"meta\">{E(f.Pop is double fp ? t.T($"{t.People(fp)} habitants, {t.N(f.AreaKm2, "#,0")} km²", $"{t.People(fp)} people, {t.N(f.AreaKm2, "#,0")} km²") : $"{t.N(f.AreaKm2, "#,0")} km²")}</p>");
                 if (f.CellIndex < maps.Count)
-                    w.WriteLine($"<figure class=\"map fiche-map\" data-map=\"{E(maps[f.CellIndex].Spec.Name)}\"><img alt=\"{E(maps[f.CellIndex].Title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(maps[f.CellIndex].Png)}\"></figure>");
+                    w.WriteLine($"<figure class=\"map fiche-map\" data-map=\"{E(maps[f.CellIndex].Spec.Name)}\"><img alt=\"{E(maps[f.CellIndex].Title)}\" src=\"{maps[f.CellIndex].DataUri}\"></figure>");
                 foreach (var o in f.Operators)
                 {
                     w.WriteLine($"<div class=\"fiche-op\" data-operator=\"{E(o.Key)}\"><h3>{E(o.Label)}</h3>");
                     w.WriteLine($"<p>{E(TerritoryFiche.Sentence(t, o, byPop))}</p>");
                     w.WriteLine($"<table class=\"partners\"><thead><tr><th>{E(t.T("zone d'intervention", "service area"))}</th><th>{E(byPop ? t.T("habitants", "people") : "km²")}</th><th>{E(t.T("part du territoire", "share of the area"))}</th></tr></thead><tbody>");
-                    foreach (var p in o.Partners)
+                    var (listed, others, othersAmount, othersShare) = o.TopPartners(ListedPartners);
+                    foreach (var p in listed)
                         w.WriteLine($"<tr data-zone=\"{E(p.ZoneId)}\"><td>{E(p.Name)}{(p.Main ? " <b>" + E(t.T("(principale)", "(main)")) + "</b>" : "")}</td><td data-value=\"{R(p.Amount)}\">{(byPop ? t.N(Math.Round(p.Amount), "#,0") : t.N(p.Amount, "#,0.#"))}</td><td data-value=\"{R(p.Share)}\">{t.Pct(p.Share * 100, "0.#")}</td></tr>");
+                    if (others > 0)
+                        w.WriteLine($"<tr class=\"others\" data-others=\"{others}\"><td>{E(FicheOperator.OthersLabel(t, others))}</td><td data-value=\"{R(othersAmount)}\">{(byPop ? t.N(Math.Round(othersAmount), "#,0") : t.N(othersAmount, "#,0.#"))}</td><td data-value=\"{R(othersShare)}\">{t.Pct(othersShare * 100, "0.#")}</td></tr>");
                     w.WriteLine("</tbody></table>");
                     w.WriteLine($"<p class=\"moves\" data-moved-pop=\"{R(o.MovedPop)}\" data-moved-km2=\"{R(o.MovedKm2)}\">{E(TerritoryFiche.MovesSentence(t, o, byPop))}</p>");
                     if (o.Moves.Count > 0)
                     {
                         w.WriteLine($"<table class=\"moves\"><thead><tr><th>{E(t.T("commune", "commune"))}</th><th>{E(t.T("habitants", "people"))}</th><th>km²</th><th>{E(t.T("zone concernée", "zone concerned"))}</th><th>{E(t.T("sens", "direction"))}</th></tr></thead><tbody>");
-                        foreach (var mv in o.Moves.Take(ListedMoves))
+                        var (moves, more, morePop) = o.TopMoves(ListedMoves);
+                        // In print, the same communes as one line (the table's rows would push the fiche onto a second page).
+                        w.WriteLine($"<p class=\"moves-list\">{E(string.Join(", ", moves.Select(m => $"{m.Name} ({t.N(Math.Round(m.Pop), "#,0")})"))
+                            + (more > 0 ? t.T($" et {more} autres communes ({t.People(morePop)} hab.).", $" and {more} more communes ({t.People(morePop)} people).") : "."))}</p>");
+                        foreach (var mv in moves)
                             w.WriteLine($"<tr data-commune=\"{E(mv.CommuneId)}\"><td>{E(mv.Name)}</td><td data-value=\"{R(mv.Pop)}\">{t.N(Math.Round(mv.Pop), "#,0")}</td><td>{t.N(mv.AreaKm2, "#,0.#")}</td><td>{E(mv.ZoneName)}</td><td>{E(mv.Into ? t.T("entre dans le territoire", "joins the area") : o.IntoOneZone ? t.T("change de zone ou de territoire", "changes zone or area") : t.T("sort du territoire", "leaves the area"))}</td></tr>");
                         w.WriteLine("</tbody></table>");
-                        if (o.Moves.Count > ListedMoves)
-                            w.WriteLine($"<p class=\"note\">{E(t.T($"et {o.Moves.Count - ListedMoves} autres communes.", $"and {o.Moves.Count - ListedMoves} more communes."))}</p>");
+                        if (more > 0)
+                            w.WriteLine($"<p class=\"note more-moves\">{E(t.T($"et {more} autres communes ({t.People(morePop)} hab.).", $"and {more} more communes ({t.People(morePop)} people)."))}</p>");
                     }
                     w.WriteLine("</div>");
                 }
@@ -354,6 +367,7 @@ public static class HtmlReport
         table.heat th a{color:inherit}
         table.partners,table.moves{width:auto;min-width:60%}
         section.fiche{border-top:1px solid var(--line);margin-top:2em}
+        p.moves-list{display:none}tr.others td{font-style:italic}
         .fiche-op h3{margin-bottom:.2em}
         h2,h3{break-after:avoid;page-break-after:avoid}
         @media print{
@@ -363,11 +377,22 @@ public static class HtmlReport
           th,td{padding:.2em .35em;overflow-wrap:anywhere}
           code{font-size:7.5pt}
           h2{break-before:page;margin-top:0}#synthese h2{break-before:avoid}
-          h2.part+section.fiche{break-before:avoid}
-          section.fiche{break-before:page;border-top:none;margin-top:0}
+          /* One territory per A4 page: the fiche is a column one page high; its text takes what it needs (tables
+             capped, the communes on one line) and the map the height left, up to 130 mm. */
+          h2.part{display:none}
+          section.fiche{break-before:page;break-inside:avoid;border-top:none;margin-top:0;display:flex;flex-direction:column;height:266mm;overflow:hidden}
+          section.fiche>*{flex:none}
+          section.fiche h2{break-before:avoid;margin:0 0 .1em}
+          section.fiche p{margin:.15em 0;line-height:1.28;font-size:9.5pt}
+          section.fiche p.moves,section.fiche p.moves-list{display:inline}section.fiche p.moves::after{content:" "}
+          section.fiche .fiche-op h3{margin:.3em 0 0;font-size:11pt}
+          section.fiche table{margin:.15em 0}
+          section.fiche th,section.fiche td{padding:.05em .35em}
+          section.fiche figure.fiche-map{flex:1 1 0;min-height:45mm;max-height:130mm;margin:.2em 0;display:flex;justify-content:center}
+          figure.fiche-map img{width:100%;height:100%;object-fit:contain;border:none}
+          table.moves,p.more-moves{display:none}
           figure.map,tr{break-inside:avoid}
-          table.summary,table.worst,table.heat,table.partners,table.moves{width:100%}
-          figure.fiche-map img{max-height:120mm;object-fit:contain}
+          table.summary,table.worst,table.heat,table.partners{width:100%}
           a{color:inherit;text-decoration:none}
         }
         """;

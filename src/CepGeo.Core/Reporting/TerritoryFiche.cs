@@ -16,7 +16,32 @@ public sealed record FicheMove(string CommuneId, string Name, double Pop, double
 /// <see cref="MovedKm2"/> are their totals (every moving piece, with or without a commune).</param>
 public sealed record FicheOperator(
     string Key, string Label, CellFinding Finding, IReadOnlyList<FichePartner> Partners,
-    bool IntoOneZone, IReadOnlyList<FicheMove> Moves, double MovedPop, double MovedKm2);
+    bool IntoOneZone, IReadOnlyList<FicheMove> Moves, double MovedPop, double MovedKm2)
+{
+    /// <summary>
+    /// The partners a fiche lists when it must fit a page: the first <paramref name="n"/> by amount, the main zone
+    /// always among them, and the others summed (how many zones, how many people or km², what share of the cell).
+    /// </summary>
+    public (IReadOnlyList<FichePartner> Listed, int Others, double OthersAmount, double OthersShare) TopPartners(int n)
+    {
+        n = Math.Max(1, n);
+        if (Partners.Count <= n) return (Partners, 0, 0, 0);
+        var listed = Partners.Take(n).ToList();
+        if (!listed.Any(p => p.Main) && Partners.FirstOrDefault(p => p.Main) is { } main) listed[^1] = main;
+        var rest = Partners.Where(p => !listed.Contains(p)).ToList();
+        return (listed, rest.Count, rest.Sum(p => p.Amount), rest.Sum(p => p.Share));
+    }
+
+    /// <summary>The communes a fiche lists (most people first), and how many more there are and their people.</summary>
+    public (IReadOnlyList<FicheMove> Listed, int Others, double OthersPop) TopMoves(int n)
+    {
+        var listed = Moves.Take(Math.Max(0, n)).ToList();
+        return (listed, Moves.Count - listed.Count, Moves.Skip(listed.Count).Sum(m => m.Pop));
+    }
+
+    /// <summary>"autres : n zones, p hab." — the row that closes a capped partner table.</summary>
+    public static string OthersLabel(MapText t, int zones) => t.T($"autres : {t.ZoneCount(zones)}", $"others: {t.ZoneCount(zones)}");
+}
 
 /// <summary>Everything the fiche of one cell says: its partners per operator and what would have to move.</summary>
 public sealed record TerritoryFiche(int CellIndex, string CellId, string CellName, double AreaKm2, double? Pop, IReadOnlyList<FicheOperator> Operators)

@@ -111,6 +111,68 @@ public sealed class DarkClassPixelTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// How wide a line is where a row of pixels crosses it near <paramref name="x"/>: the longest run of pixels nearer the
+    /// line's colour than the white halo and the fill, over the rows of a band (dashes leave some rows without the line).
+    /// </summary>
+    private static int LineWidth(SKBitmap bitmap, float x, IEnumerable<int> rows, SKColor line, SKColor fill)
+    {
+        static int D(SKColor a, SKColor b) => Math.Abs(a.Red - b.Red) + Math.Abs(a.Green - b.Green) + Math.Abs(a.Blue - b.Blue);
+        int widest = 0;
+        foreach (int y in rows)
+        {
+            int run = 0;
+            for (int px = (int)x - 8; px <= (int)x + 8; px++)
+            {
+                var c = bitmap.GetPixel(px, y);
+                bool onLine = D(c, line) < D(c, SKColors.White) && D(c, line) < D(c, fill);
+                run = onLine ? run + 1 : 0;
+                widest = Math.Max(widest, run);
+            }
+        }
+        return widest;
+    }
+
+    /// <summary>
+    /// On the misfit map and on cell B's fiche, the cell boundary A|B (5.2°E, no zone boundary there) is drawn wider than
+    /// the zone boundary Z1|Z2 (5.2667°E, inside B, over the darkest class on the misfit map).
+    /// </summary>
+    [Theory]
+    [InlineData(MapKind.Misfit)]
+    [InlineData(MapKind.Territory)]
+    public void CellLine_IsWiderThanTheZoneLine(MapKind kind)
+    {
+        var r = Study();
+        using var fonts = MapFiles.LoadFonts();
+        var scene = MapScene.Build(r);
+        var spec = kind == MapKind.Misfit ? new MapSpec("misfit-op", MapKind.Misfit, "op") : new MapSpec("fiche-B", MapKind.Territory, Cell: 1);
+        var options = new MapOptions(fonts, MapText.Fr, "test", "2026-01-01", Names: new DisplayNames(r));
+        using var png = new MemoryStream();
+        MapRenderer.WritePng(png, scene, spec, options);
+        using var bitmap = SKBitmap.Decode(png.ToArray());
+        var layout = new MapLayout(MapRenderer.Extent(scene, spec), MapLayout.ScreenWidth);
+        var cellB = scene.Layers[0][1];
+        var env = cellB.EnvelopeInternal;
+        // A band a quarter of the way up B, away from the labels; x of the two boundaries from the zones' own geometry.
+        double y0 = env.MinY + env.Height / 4;
+        int row = (int)Math.Round(layout.ToPixel(env.MinX, y0).Y);
+        var rows = Enumerable.Range(row - 15, 30).ToList();
+        // Where the row crosses B's west side and Z1's east side (projected, both lean a little).
+        var line = cellB.Factory.CreateLineString([new Coordinate(env.MinX - env.Width, y0), new Coordinate(env.MaxX + env.Width, y0)]);
+        float cellX = layout.ToPixel(line.Intersection(cellB.Boundary).Coordinates.MinBy(c => c.X)!.X, y0).X;
+        float zoneX = layout.ToPixel(line.Intersection(scene.Layers[1][0].Boundary).Coordinates.MaxBy(c => c.X)!.X, y0).X;
+        Assert.True(zoneX - cellX > 40, $"the two boundaries are {zoneX - cellX} px apart");
+        var zoneColor = kind == MapKind.Misfit ? MapRenderer.ZoneLine : MisfitClasses.Sk(PlannerStyle.OperatorColor(0));
+        var behindZone = kind == MapKind.Misfit ? MisfitClasses.Colors[^1] : MapRenderer.CellFill;
+        int cell = LineWidth(bitmap, cellX, rows, MapRenderer.CellLine, behindZone);
+        int zone = LineWidth(bitmap, zoneX, rows, zoneColor, behindZone);
+        Assert.True(zone >= 1, $"no zone line found at x = {zoneX}");
+        Assert.True(cell > zone, $"cell line {cell} px, zone line {zone} px: the cell must read wider");
+        // Widths as drawn: 3.2 and 1.6 layout units at 1 px a unit.
+        Assert.InRange(cell, 3, 5);
+        Assert.InRange(zone, 1, 2);
+    }
+
     [Fact]
     public void Legend_ListsNoGapNoDoubleCoverage_WhenTheMapHasNone()
     {

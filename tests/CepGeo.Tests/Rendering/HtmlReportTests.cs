@@ -31,7 +31,7 @@ public sealed class HtmlReportTests(DemoMaps demo) : IClassFixture<DemoMaps>
     }
 
     [Fact]
-    public void Report_EmbedsEveryMapAsAPngDataUri()
+    public void Report_EmbedsEveryMapAsAWebpDataUri()
     {
         var doc = Report();
         foreach (var spec in MapRenderer.Plan(demo.Result))
@@ -39,8 +39,8 @@ public sealed class HtmlReportTests(DemoMaps demo) : IClassFixture<DemoMaps>
             var img = doc.QuerySelector($"figure[data-map='{spec.Name}'] img");
             Assert.NotNull(img);
             string src = img.GetAttribute("src")!;
-            Assert.StartsWith("data:image/png;base64,", src, StringComparison.Ordinal);
-            using var bitmap = SKBitmap.Decode(Convert.FromBase64String(src["data:image/png;base64,".Length..]));
+            Assert.StartsWith("data:image/webp;base64,", src, StringComparison.Ordinal);
+            using var bitmap = SKBitmap.Decode(Convert.FromBase64String(src["data:image/webp;base64,".Length..]));
             Assert.Equal(1600, bitmap.Width);
         }
     }

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace CepGeo.Tests.Rendering;
 
 /// <summary>The demo's report.html as a planner opens it: from disk, in Chromium, with no network at all.</summary>
-public sealed class ReportBrowserTests(ChromiumBrowser chromium, ITestOutputHelper log) : IClassFixture<ChromiumBrowser>, IDisposable
+public sealed partial class ReportBrowserTests(ChromiumBrowser chromium, ITestOutputHelper log) : IClassFixture<ChromiumBrowser>, IDisposable
 {
     private readonly string _out = Path.Combine(Path.GetTempPath(), "cepgeo-report-browser-" + Guid.NewGuid().ToString("N"));
 
@@ -96,10 +96,49 @@ public sealed class ReportBrowserTests(ChromiumBrowser chromium, ITestOutputHelp
         int fiches = await page.Locator("section.fiche").CountAsync();
         Assert.Equal(4, fiches);
         var breaks = await page.EvaluateAsync<string[]>("() => Array.from(document.querySelectorAll('section.fiche'), e => getComputedStyle(e).breakBefore)");
-        // The first fiche follows the part's heading; every other one starts a page.
-        Assert.All(breaks.Skip(1), b => Assert.Equal("page", b));
+        // Every fiche starts a page (the part's heading is not printed: each fiche carries its own title).
+        Assert.All(breaks, b => Assert.Equal("page", b));
         await page.PdfAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDir, "report-print.pdf"), Format = "A4", PrintBackground = true });
     }
+
+    /// <summary>
+    /// Printed by Chromium to A4, PACA's report has exactly one page per fiche: its page count less that of the same
+    /// report printed without the fiches is the number of cells (22), and no fiche's text is cut off at its page's foot.
+    /// </summary>
+    [Fact]
+    public async Task PacaReport_PrintedToA4_HasOnePagePerFiche()
+    {
+        var run = CliRun.Of("analyze", Path.Combine(TestPaths.RepoRoot, "data", "paca", "study.json"), "--out", _out, "--date", "2026-01-01");
+        Assert.True(run.ExitCode == 0, run.Err);
+        await using var context = await chromium.Browser.NewContextAsync(new() { Offline = true });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(Path.Combine(_out, "report.html")).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+        int fiches = await page.Locator("section.fiche").CountAsync();
+        Assert.Equal(22, fiches);
+        string withFiches = Path.Combine(_out, "print.pdf"), without = Path.Combine(_out, "print-without.pdf");
+        await page.PdfAsync(new() { Path = withFiches, Format = "A4", PrintBackground = true });
+        // Nothing of a fiche hidden by its one-page box: the last element of each ends inside it.
+        await page.EmulateMediaAsync(new() { Media = Media.Print });
+        var cut = await page.EvaluateAsync<string[]>("""
+            () => Array.from(document.querySelectorAll('section.fiche')).filter(f => {
+              const box = f.getBoundingClientRect();
+              const last = Array.from(f.querySelectorAll('p,tr,h3')).filter(e => e.offsetParent !== null).pop();
+              return last && last.getBoundingClientRect().bottom > box.bottom + 0.5;
+            }).map(f => f.dataset.cell)
+            """);
+        Assert.True(cut.Length == 0, "fiches cut at the page's foot: " + string.Join(", ", cut));
+        File.Copy(withFiches, Path.Combine(ChromiumBrowser.ScreenshotDir, "paca-report-print.pdf"), overwrite: true);
+        await page.EmulateMediaAsync(new() { Media = Media.Screen });
+        await page.AddStyleTagAsync(new() { Content = "section.fiche{display:none !important}" });
+        await page.PdfAsync(new() { Path = without, Format = "A4", PrintBackground = true });
+        int Pages(string pdf) => PageObjects().Matches(System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(pdf))).Count;
+        int all = Pages(withFiches), rest = Pages(without);
+        log.WriteLine($"report.html printed: {all} pages, {rest} without the fiches");
+        Assert.Equal(fiches, all - rest);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"/Type\s*/Page(?![s\w])")]
+    private static partial System.Text.RegularExpressions.Regex PageObjects();
 
     public void Dispose()
     {
