@@ -492,16 +492,18 @@ public static class MapRenderer
         {
             using var font = new SKFont(options.Fonts.Bold, 14 * _f);
             using var halo = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Stroke, StrokeWidth = 4f * _f, IsAntialias = true, StrokeJoin = SKStrokeJoin.Round };
-            foreach (var (text, where, color) in labels)
+            foreach (var (name, where, color) in labels)
             {
                 var at = layout.ToPixel(where.X, where.Y);
+                // A name wider than the frame (long names on a small atlas map) is cut with an ellipsis, so it can be slid inside.
+                string text = TextLines.Fit(name, font, layout.Map.Width - 8 * _f);
                 float w = font.MeasureText(text);
                 for (int attempt = 0; attempt < 8; attempt++)
                 {
                     float dy = (attempt % 2 == 0 ? 1 : -1) * ((attempt + 1) / 2) * 18 * _f;
                     var labelBox = new SKRect(at.X - w / 2 - 2 * _f, at.Y + dy - 13 * _f, at.X + w / 2 + 2 * _f, at.Y + dy + 4 * _f);
                     if (Placed.Any(p => p.Box.IntersectsWith(labelBox))) continue;
-                    if (!layout.Map.Contains(labelBox)) labelBox.Offset(Math.Clamp(0, layout.Map.Left - labelBox.Left, layout.Map.Right - labelBox.Right), 0);
+                    if (!layout.Map.Contains(labelBox)) labelBox.Offset(Math.Max(layout.Map.Left - labelBox.Left, Math.Min(0, layout.Map.Right - labelBox.Right)), 0);
                     Placed.Add((text, labelBox));
                     canvas.DrawText(text, labelBox.MidX, labelBox.Bottom - 4 * _f, SKTextAlign.Center, font, halo);
                     using var ink = Fill(Darker(color));
