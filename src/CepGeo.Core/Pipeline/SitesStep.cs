@@ -66,6 +66,48 @@ public static class SitesStep
         return results;
     }
 
+    /// <summary>
+    /// Spec §9 for new cells drawn on the same mosaic (a design's or a plan's perimeters): the sites and
+    /// each unit's nearest-site distance do not depend on the cells, so <paramref name="before"/>'s are kept;
+    /// the sites are located in the new cells and the figures summed per new cell, as <see cref="Run"/> does.
+    /// </summary>
+    /// <param name="after">The analysis with the new cells (its own site figures, if any, are ignored).</param>
+    /// <param name="before">The analysis of today's cells, whose sites are re-measured.</param>
+    public static List<SiteComparison> Remeasure(AnalysisResult after, AnalysisResult before)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        ArgumentNullException.ThrowIfNull(before);
+        var results = new List<SiteComparison>();
+        if (before.Sites.Count == 0) return results;
+        var cells = after.Cells;
+        int n = cells.Features.Count;
+        var weights = after.WeightsLayer;
+        double[]? values = weights is null || after.Study.Weights is null ? null : Analysis.WeightValues(weights, after.Study.Weights);
+        var shares = values is null ? default : SiteMetrics.UnitShares(after.Mosaic, 0, after.Layers.Count - 1, values, n);
+        var locator = new CellLocator(cells);
+        double beyondKm = after.Study.Tolerances.BeyondKm;
+        foreach (var old in before.Sites)
+        {
+            var placed = old.Sites.Select(s => s with { Cells = locator.CellsAt(s.X, s.Y) }).ToList();
+            var perCell = new int[n];
+            int inTerritory = 0;
+            foreach (var s in placed)
+            {
+                foreach (int c in s.Cells) perCell[c]++;
+                if (s.Cells.Count > 0) inTerritory++;
+            }
+            var distance = values is null ? null : old.UnitDistanceKm;
+            var rows = new SiteMetric[n];
+            for (int c = 0; c < n; c++)
+                rows[c] = SiteMetrics.Row(cells.Features[c].Id, old.Operator, perCell[c], values is null ? null : shares.PerCell[c], distance, beyondKm);
+            var territoryPieces = values is null ? null : shares.InTerritory.Select((p, u) => (u, p)).Where(x => x.p > 0).ToList();
+            var territory = SiteMetrics.Row("", old.Operator, inTerritory, territoryPieces, distance, beyondKm);
+            results.Add(new SiteComparison(old.Operator, old.Label, placed, rows, territory, distance, old.UnitNearest,
+                values is null ? null : shares.InTerritory));
+        }
+        return results;
+    }
+
     /// <summary>Each site's lon/lat and equal-area x/y; a commune code goes to that unit's centroid.</summary>
     private static List<PlacedSite> Place(LayerSpec spec, SiteLayer layer, CrsRef crs, Units? units, CellLocator locator)
     {
