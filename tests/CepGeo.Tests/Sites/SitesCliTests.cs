@@ -53,6 +53,26 @@ public class SitesCliTests
     }
 
     [Fact]
+    public void CommuneCentroidOutsideItsCommune_Hyeres_IsANoteOfTheLoadReport_AndTheSiteIsInNoCell()
+    {
+        // Hyères (83069): the mainland and the îles d'Hyères; the centroid of the whole lies in the sea, in no
+        // employment zone. It is the one Missions locales head office of PACA in no cell (its code is right).
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("ml.csv"), "ml_code,ml_name\n05061,ML Gap\n83069,ML Hyeres\n");
+        var run = CliRun.Of("analyze", Study(dir, """{ "path": "ml.csv", "id": "ml_code", "name": "ml_name", "commune": "ml_code" }"""), "--out", dir.File("out"), "--no-maps");
+        Assert.True(run.ExitCode == 0, run.Err);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir.File("out"), "summary.json")));
+        var note = Assert.Single(summary.RootElement.GetProperty("load").EnumerateArray(), i => i.GetProperty("layer").GetString() == "ml.csv");
+        Assert.Equal("83069", note.GetProperty("feature").GetString());
+        Assert.Equal("note", note.GetProperty("kind").GetString());
+        string reason = note.GetProperty("reason").GetString()!;
+        Assert.Contains("centroid of commune 83069 (Hyères), which lies outside the commune", reason);
+        Assert.Contains("in no cell", reason);
+        // Of the two sites, only Gap's is counted in a cell.
+        Assert.Equal(1, summary.RootElement.GetProperty("sites").GetProperty("ft").GetProperty("sites").GetInt32());
+    }
+
+    [Fact]
     public void SitesOnlyOperator_AppendsSiteColumns_AndSummarySites()
     {
         using var dir = new TempDirectory();
