@@ -120,14 +120,18 @@ public static class SitesStep
     {
         var commune = units.Layer.Features[u];
         if (commune.Geometry.Covers(commune.Geometry.Factory.CreatePoint(new Coordinate(units.X[u], units.Y[u])))) return;
-        string parts = commune.Geometry.NumGeometries > 1 ? $", a commune in {commune.Geometry.NumGeometries} parts," : "";
+        int parts = commune.Geometry.NumGeometries;
         string? nom = commune.Name != commune.Id && !string.IsNullOrWhiteSpace(commune.Name) ? commune.Name
             : commune.Attributes.TryGetValue("nom", out var n) && n is string text ? text : null;
         string name = nom is null ? code : $"{code} ({nom})";
-        notes.Add(new LoadIssue(source, s.Id, "note",
-            $"placed at the centroid of commune {name}, which lies outside the commune{parts} and "
-            + (cells == 0 ? "in no cell: this site counts in no cell's sites" : $"in {cells} cell(s) other than the commune's")
-            + "; distances are measured from that point, where the commune's residents are placed too"));
+        var words = new Phrase(
+            $"placé au centroïde de la commune {name}, qui tombe hors de la commune{(parts > 1 ? $" (commune en {parts} parties)" : "")} et "
+            + (cells == 0 ? "hors de tout territoire : ce lieu d'accueil n'est compté dans aucun territoire" : "compté dans le territoire où tombe ce point, qui peut ne pas être celui de la commune")
+            + " ; les distances sont mesurées depuis ce point, où sont placés aussi les habitants de la commune",
+            $"placed at the centroid of commune {name}, which lies outside the commune{(parts > 1 ? $", a commune in {parts} parts," : "")} and "
+            + (cells == 0 ? "in no cell: this site counts in no cell's sites" : "counted in the cell where that point lies, which may not be the commune's")
+            + "; distances are measured from that point, where the commune's residents are placed too");
+        notes.Add(new LoadIssue(source, s.Id, "note", words.En, Words: words));
     }
 
     /// <summary>The weights units' centroids (equal-area CRS and lon/lat) and their commune codes.</summary>

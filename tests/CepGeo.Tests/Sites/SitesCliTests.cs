@@ -68,6 +68,9 @@ public class SitesCliTests
         string reason = note.GetProperty("reason").GetString()!;
         Assert.Contains("centroid of commune 83069 (Hyères), which lies outside the commune", reason);
         Assert.Contains("in no cell", reason);
+        // The console says it too, in French by default.
+        Assert.Contains("ml.csv : 83069 : placé au centroïde de la commune 83069 (Hyères), qui tombe hors de la commune", run.Out);
+        Assert.Contains("hors de tout territoire", run.Out);
         // Of the two sites, only Gap's is counted in a cell.
         Assert.Equal(1, summary.RootElement.GetProperty("sites").GetProperty("ft").GetProperty("sites").GetInt32());
     }
