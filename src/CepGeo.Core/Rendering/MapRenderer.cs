@@ -195,7 +195,7 @@ public static class MapRenderer
     private static SiteComparison SiteOf(AnalysisResult r, MapSpec spec) => r.Sites.First(s => s.Operator == spec.Operator);
 
     /// <summary>The operator's place in study order (its colour): operators with zones first, then those with sites only.</summary>
-    private static int OperatorIndex(AnalysisResult r, string key)
+    internal static int OperatorIndex(AnalysisResult r, string key)
     {
         int i = r.Comparisons.Select(c => c.Operator).ToList().IndexOf(key);
         return i >= 0 ? i : r.Comparisons.Count + r.Sites.Where(s => !r.Comparisons.Any(c => c.Operator == s.Operator)).Select(s => s.Operator).ToList().IndexOf(key);
@@ -253,9 +253,9 @@ public static class MapRenderer
         }
 
         /// <summary>A site: a dot for the first operator, a square, then a triangle…, in the operator's colour, white-ringed.</summary>
-        private void SiteMarker(float x, float y, int shape, SKColor color)
+        private void SiteMarker(float x, float y, int shape, SKColor color, float scale = 1)
         {
-            float r = 5.5f * _u;
+            float r = 5.5f * _u * scale;
             using var fill = Fill(color);
             using var ring = Line(SKColors.White, 1.6f);
             using var builder = new SKPathBuilder();
@@ -275,14 +275,14 @@ public static class MapRenderer
             canvas.DrawPath(path, fill);
         }
 
-        private void DrawSites(SiteComparison s, int op, SKColor? color = null)
+        private void DrawSites(SiteComparison s, int op, SKColor? color = null, float scale = 1)
         {
             foreach (var site in s.Sites)
             {
                 var (x, y) = scene.Site(site);
                 if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
                 var at = layout.ToPixel(x, y);
-                if (layout.Map.Contains(at)) SiteMarker(at.X, at.Y, op, color ?? OperatorColor(op));
+                if (layout.Map.Contains(at)) SiteMarker(at.X, at.Y, op, color ?? OperatorColor(op), scale);
             }
         }
 
@@ -473,15 +473,25 @@ public static class MapRenderer
                     labels.Add((options.Names?.Of(info.Key, pm.ZoneId) ?? info.Names[z], at, OperatorColor(op)));
                 }
             }
+            // Each operator's sites in its colour and shape (as on the overview), over the lines, under the names.
+            foreach (var s in r.Sites)
+            {
+                int op = OperatorIndex(r, s.Operator);
+                // Sized with the lettering: the atlas prints a fiche's map small, its marks enlarged as its names are.
+                DrawSites(s, op, scale: options.TextScale);
+                int inCell = s.Cells[cell].Sites;
+                items.Add(new(_t.T($"Lieux d'accueil : {s.Label} ({inCell} dans le territoire)", $"Sites: {s.Label} ({inCell} in the area)"),
+                    rr => SiteMarker(rr.MidX, rr.MidY, op, OperatorColor(op), options.TextScale)));
+            }
             foreach (var layer in points ?? [])
             {
                 int shape = layer.Operator;
                 foreach (var (x, y) in layer.Points)
                 {
                     var at = layout.ToPixel(x, y);
-                    if (double.IsFinite(x) && double.IsFinite(y) && layout.Map.Contains(at)) SiteMarker(at.X, at.Y, shape, OperatorColor(shape));
+                    if (double.IsFinite(x) && double.IsFinite(y) && layout.Map.Contains(at)) SiteMarker(at.X, at.Y, shape, OperatorColor(shape), options.TextScale);
                 }
-                items.Add(new(layer.Label, rr => SiteMarker(rr.MidX, rr.MidY, shape, OperatorColor(shape))));
+                items.Add(new(layer.Label, rr => SiteMarker(rr.MidX, rr.MidY, shape, OperatorColor(shape), options.TextScale)));
             }
             ZoneLabels(labels);
             return items;
