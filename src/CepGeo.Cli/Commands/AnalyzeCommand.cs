@@ -35,7 +35,7 @@ internal static class AnalyzeCommand
             DefaultValueFactory = _ => "csv",
         };
         format.AcceptOnlyFromAmong("csv", "json", "both");
-        var exports = ExportOptionSet.Create();
+        var exports = ExportOptionSet.Create(context.Text);
         var noMaps = new Option<bool>("--no-maps") { Description = context.T("N'écrire ni maps/ ni report.html", "Write no maps/ and no report.html") };
         var maps = MapOptionSet.Create(context.Text);
         var maxInput = new Option<int>("--max-input-mb")
