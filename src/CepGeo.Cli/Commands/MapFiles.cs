@@ -109,7 +109,7 @@ internal static class MapFiles
         cancel.ThrowIfCancellationRequested();
         onMap?.Invoke("atlas.pdf");
         using (var s = create("atlas.pdf"))
-            AtlasPdf.Write(s, scene, content, options, result.Study.Name);
+            AtlasPdf.Write(s, scene, content, options, result.Study.Name, cancel);
         written.Add("atlas.pdf");
         return written;
     }

@@ -45,6 +45,19 @@ public class MapCancelTests
     }
 
     [Fact]
+    public void AtlasCancelled_Throws_BeforeAnyPage()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        using var fonts = MapFiles.LoadFonts();
+        var options = new MapOptions(fonts, MapText.Fr, "test", "2026-01-01", false, Core.Reporting.ReportContent.Build(Result).Names);
+        using var pdf = new MemoryStream();
+        Assert.IsAssignableFrom<OperationCanceledException>(Record.Exception(() => Core.Reporting.AtlasPdf.Write(pdf,
+            MapScene.Build(Result, false), Core.Reporting.ReportContent.Build(Result), options, "fixture", cts.Token)));
+        Assert.True(Core.Reporting.AtlasPdf.Write(new MemoryStream(), MapScene.Build(Result, false), Core.Reporting.ReportContent.Build(Result), options, "fixture") >= 1);
+    }
+
+    [Fact]
     public void CancelledAtTheFiches_NeitherReportNorAtlas()
     {
         var (all, _, allStarted) = Render("none");
