@@ -35,10 +35,13 @@ public sealed record CrsRef(string? Code, string? Wkt, bool Declared)
 /// <param name="Reason">Plain words: "LineString is not a polygon", "self-intersection repaired"…</param>
 /// <param name="AreaBefore">For repairs: area before (in the layer's CRS units, or km² once projected).</param>
 /// <param name="AreaAfter">For repairs: area after.</param>
+/// <param name="Words">The reason in French and English where one was written for planners (the report shows it
+/// in the report's language); <see cref="Reason"/> stays the English, as summary.json writes it.</param>
 public sealed record LoadIssue(
     string Layer,
     string? FeatureId,
     string Kind,
     string Reason,
     double? AreaBefore = null,
-    double? AreaAfter = null);
+    double? AreaAfter = null,
+    Phrase? Words = null);
