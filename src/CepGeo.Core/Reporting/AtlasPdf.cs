@@ -19,9 +19,10 @@ public static class AtlasPdf
     public sealed record AtlasLayout(int Pages, int SynthesePages, IReadOnlyList<FicheFit> Fiches);
 
     /// <summary>Writes the atlas: the synthèse, then exactly one page per cell.</summary>
+    /// <param name="cancel">Checked before each fiche and each page (Ctrl+C within a second on a national atlas).</param>
     /// <param name="fichePoints">Extra point layers for a cell's fiche map (by cell index), e.g. sites; null for none.</param>
     public static AtlasLayout Write(Stream stream, MapScene scene, ReportContent content, MapOptions options, string studyName,
-        Func<int, IReadOnlyList<MapPointLayer>?>? fichePoints = null)
+        Func<int, IReadOnlyList<MapPointLayer>?>? fichePoints = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(scene);
@@ -29,7 +30,7 @@ public static class AtlasPdf
         ArgumentNullException.ThrowIfNull(options);
         var synthese = Synthese(scene, content, options, studyName);
         var fiches = new (SKPicture Page, FicheFit Fit)[content.Fiches.Count];
-        Parallel.For(0, content.Fiches.Count, i => fiches[i] = Fiche(scene, content.Fiches[i], options, fichePoints?.Invoke(content.Fiches[i].CellIndex)));
+        Parallel.For(0, content.Fiches.Count, new ParallelOptions { CancellationToken = cancel }, i => fiches[i] = Fiche(scene, content.Fiches[i], options, fichePoints?.Invoke(content.Fiches[i].CellIndex)));
         var pages = synthese.Concat(fiches.Select(p => p.Page)).ToList();
         var metadata = new SKDocumentPdfMetadata
         {
@@ -44,6 +45,7 @@ public static class AtlasPdf
             int n = 0;
             foreach (var page in pages)
             {
+                cancel.ThrowIfCancellationRequested();
                 var canvas = doc.BeginPage(PageWidth, PageHeight);
                 canvas.DrawPicture(page);
                 Folio(canvas, options, ++n, pages.Count);
