@@ -141,6 +141,7 @@ internal static class AnalyzeCommand
             + text.T($"{text.Count(result.Slivers.Count, "micro-écart de tracé mis", "sliver", "micro-écarts de tracé mis")} à part",
                 $"{text.Count(result.Slivers.Count, "sliver", "sliver")} set aside")
             + $" ({text.N(result.Slivers.AreaKm2)} km²)"));
+        EncodingNotes.Print(context, result.Load);
         int skipped = result.Load.Count(i => i.Kind == "skipped"), repaired = result.Load.Count(i => i.Kind == "repaired");
         if (skipped + repaired > 0)
             console.MarkupLine("[yellow]" + Markup.Escape(text.T(
