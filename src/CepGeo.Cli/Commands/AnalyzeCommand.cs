@@ -52,15 +52,27 @@ internal static class AnalyzeCommand
         };
         maps.AddTo(command);
         exports.AddTo(command);
-        command.SetAction(parsed => RunCancellable(context, cancellation, onStep, parsed.GetValue(study), parsed.GetValue(output),
+        command.SetAction(parsed => RunCancellable(context, cancellation, onStep, new Request(parsed.GetValue(study), parsed.GetValue(output),
             parsed.GetValue(force), parsed.GetValue(crs), parsed.GetValue(timings), parsed.GetValue(noMaps) ? null : maps.Read(parsed, context.Text),
-            parsed.GetValue(maxInput), Tables(parsed.GetValue(format)), exports.Read(parsed)));
+            parsed.GetValue(maxInput), Tables(parsed.GetValue(format)), exports.Read(parsed))));
         return command;
     }
 
+    /// <summary>What the command line asked for.</summary>
+    /// <param name="StudyPath">The study file; null for the demo study.</param>
+    /// <param name="OutDir">The output folder; null for out/&lt;study folder&gt;.</param>
+    /// <param name="Force">Write into a non-empty folder CepGeo did not create.</param>
+    /// <param name="Crs">Overrides the study's equal-area CRS.</param>
+    /// <param name="ShowTimings">Print where the time went.</param>
+    /// <param name="Maps">The maps and report to draw; null with --no-maps.</param>
+    /// <param name="MaxInputMb">Refuse layers larger than this in total.</param>
+    /// <param name="Tables">CSV, JSON or both.</param>
+    /// <param name="Exports">GeoPackage, workbook, CSV dialect and PostGIS.</param>
+    private sealed record Request(string? StudyPath, string? OutDir, bool Force, string? Crs, bool ShowTimings,
+        MapChoices? Maps, int MaxInputMb, TableFormats Tables, ExportChoices Exports);
+
     /// <summary>Runs with Ctrl+C turned into a cancellation: the output folder is left as it was.</summary>
-    private static int RunCancellable(CliContext context, CancellationToken cancellation, Action<string>? onStep,
-        string? studyPath, string? outDir, bool force, string? crs, bool showTimings, MapChoices? maps, int maxInputMb, TableFormats tables, ExportChoices exports)
+    private static int RunCancellable(CliContext context, CancellationToken cancellation, Action<string>? onStep, Request request)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         // The first Ctrl+C cancels cleanly (between steps); a second one ends the process at once.
@@ -73,7 +85,7 @@ internal static class AnalyzeCommand
         Console.CancelKeyPress += onCtrlC;
         try
         {
-            return Run(context, studyPath, outDir, force, crs, showTimings, maps, maxInputMb, tables, exports, onStep, cts.Token);
+            return Run(context, request, onStep, cts.Token);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
@@ -87,9 +99,9 @@ internal static class AnalyzeCommand
         }
     }
 
-    private static int Run(CliContext context, string? studyPath, string? outDir, bool force, string? crs, bool showTimings,
-        MapChoices? maps, int maxInputMb, TableFormats tables, ExportChoices exports, Action<string>? onStep, CancellationToken cancel)
+    private static int Run(CliContext context, Request request, Action<string>? onStep, CancellationToken cancel)
     {
+        var (studyPath, outDir, force, crs, showTimings, maps, maxInputMb, tables, exports) = request;
         studyPath ??= StudyFiles.DemoStudyPath();
         var study = StudyFiles.Read(studyPath, crs, maxInputMb);
         long inputBytes = InputLimit.Check(study, Path.GetFileName(studyPath), maxInputMb);

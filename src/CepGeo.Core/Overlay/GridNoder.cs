@@ -17,8 +17,21 @@ namespace CepGeo.Core.Overlay;
 /// pieces are added as pairs (a piece that is already a pair only adds its tag to that pair's), so
 /// the faces are traced on the same points without hashing them again.
 /// </remarks>
-internal static class GridNoder
+internal sealed class GridNoder : INoder
 {
+    public static readonly GridNoder Instance = new();
+
+    private GridNoder()
+    {
+    }
+
+    /// <summary>The segments noded in place (pieces added to the index), or null when rounded vertices left contacts.</summary>
+    public NodedLines? Node(BoundarySegments segments, GeometryFactory factory)
+    {
+        var dead = new List<bool>(segments.Count);
+        return Node(segments.Index, segments.Masks, dead, out _, out _) ? new NodedLines(segments.Index, dead, segments.Masks) : null;
+    }
+
     /// <summary>
     /// Cuts the segments of <paramref name="index"/> at every interior contact. False when the
     /// computed (rounded) vertices left a contact of their own: the caller must then node robustly.
@@ -266,30 +279,46 @@ internal static class GridNoder
             for (int p = e0; p < e1; p++)
             {
                 int i = entries[p];
-                double ix0 = Math.Min(s.X0[i], s.X1[i]), ix1 = Math.Max(s.X0[i], s.X1[i]);
-                double iy0 = Math.Min(s.Y0[i], s.Y1[i]), iy1 = Math.Max(s.Y0[i], s.Y1[i]);
+                var probe = new Probe(s, i, grid, b);
                 for (int q = p + 1; q < e1; q++)
                 {
                     int j = entries[q];
                     if (changed is not null && !changed[i] && !changed[j]) continue;
-                    if (Meet(s, i, ix0, ix1, iy0, iy1, s, j, grid, b)) found.Add(i < j ? (i, j) : (j, i));
+                    if (probe.Meets(s, j)) found.Add(i < j ? (i, j) : (j, i));
                 }
             }
         });
     }
 
     /// <summary>
-    /// Whether segment <paramref name="i"/> of <paramref name="si"/> (its envelope given) and
-    /// segment <paramref name="j"/> of <paramref name="sj"/> meet in an interior, tested in bucket
-    /// <paramref name="b"/> only if it is the pair's bucket.
+    /// One segment tested against others in one bucket: its envelope is computed once. A pair is
+    /// tested only in its own bucket (<see cref="Grid.PairBucket"/>), so each contact is found once.
     /// </summary>
-    private static bool Meet(Segments si, int i, double ix0, double ix1, double iy0, double iy1, Segments sj, int j, Grid grid, int b)
+    private readonly struct Probe
     {
-        double jx0 = Math.Min(sj.X0[j], sj.X1[j]), jx1 = Math.Max(sj.X0[j], sj.X1[j]);
-        double jy0 = Math.Min(sj.Y0[j], sj.Y1[j]), jy1 = Math.Max(sj.Y0[j], sj.Y1[j]);
-        if (ix1 < jx0 || jx1 < ix0 || iy1 < jy0 || jy1 < iy0) return false;
-        if (grid.PairBucket(Math.Max(ix0, jx0), Math.Max(iy0, jy0)) != b) return false;
-        return SegmentContact.MeetInInterior(si.X0[i], si.Y0[i], si.X1[i], si.Y1[i], sj.X0[j], sj.Y0[j], sj.X1[j], sj.Y1[j]);
+        private readonly Segments _s;
+        private readonly int _i, _bucket;
+        private readonly Grid _grid;
+        private readonly double _x0, _x1, _y0, _y1;
+
+        public Probe(Segments s, int i, Grid grid, int bucket)
+        {
+            (_s, _i, _grid, _bucket) = (s, i, grid, bucket);
+            (_x0, _x1) = (Math.Min(s.X0[i], s.X1[i]), Math.Max(s.X0[i], s.X1[i]));
+            (_y0, _y1) = (Math.Min(s.Y0[i], s.Y1[i]), Math.Max(s.Y0[i], s.Y1[i]));
+        }
+
+        /// <summary>Whether this segment and segment <paramref name="j"/> of <paramref name="sj"/> meet in an interior.</summary>
+        public bool Meets(Segments sj, int j)
+        {
+            double jx0 = Math.Min(sj.X0[j], sj.X1[j]), jx1 = Math.Max(sj.X0[j], sj.X1[j]);
+            double jy0 = Math.Min(sj.Y0[j], sj.Y1[j]), jy1 = Math.Max(sj.Y0[j], sj.Y1[j]);
+            if (_x1 < jx0 || jx1 < _x0 || _y1 < jy0 || jy1 < _y0) return false;
+            if (_grid.PairBucket(Math.Max(_x0, jx0), Math.Max(_y0, jy0)) != _bucket) return false;
+            var s = _s;
+            int i = _i;
+            return SegmentContact.MeetInInterior(s.X0[i], s.Y0[i], s.X1[i], s.Y1[i], sj.X0[j], sj.Y0[j], sj.X1[j], sj.Y1[j]);
+        }
     }
 
     /// <summary>The pairs changed by a split that are still live, in ascending order.</summary>
@@ -321,18 +350,17 @@ internal static class GridNoder
             for (int p = p0; p < p1; p++)
             {
                 int i = own.Entries[p];
-                double ix0 = Math.Min(pieces.X0[i], pieces.X1[i]), ix1 = Math.Max(pieces.X0[i], pieces.X1[i]);
-                double iy0 = Math.Min(pieces.Y0[i], pieces.Y1[i]), iy1 = Math.Max(pieces.Y0[i], pieces.Y1[i]);
+                var probe = new Probe(pieces, i, grid, b);
                 for (int e = e0; e < e1; e++)
                 {
                     int k = grid.Entries[e];
-                    if (!stale[k] && Meet(pieces, i, ix0, ix1, iy0, iy1, first, k, grid, b))
+                    if (!stale[k] && probe.Meets(first, k))
                         found.Add(Ordered(pieces.Id[i], first.Id[k]));
                 }
                 for (int q = p + 1; q < p1; q++)
                 {
                     int j = own.Entries[q];
-                    if (Meet(pieces, i, ix0, ix1, iy0, iy1, pieces, j, grid, b))
+                    if (probe.Meets(pieces, j))
                         found.Add(Ordered(pieces.Id[i], pieces.Id[j]));
                 }
             }
