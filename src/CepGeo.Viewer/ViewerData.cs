@@ -170,6 +170,13 @@ public sealed class ViewerData
 
         if (r.HasWeights && r.Layers.Count > r.Infos.Count)
             layers.Add(Communes(r.Layers[r.Infos.Count], r.Study.Weights?.Label, tolerance / 4, toLonLat, decimals));
+        // Each operator's sites (spec §9) as points, lon/lat as placed by the analysis.
+        foreach (var s in r.Sites)
+            layers.Add(Layer("sites-" + s.Operator, "sites", s.Operator, s.Label, s.Sites.Select(p => GeoJsonFeature.Create(
+                new Point(Math.Round(p.Lon, 6), Math.Round(p.Lat, 6)), p.Id, ("id", p.Id), ("name", p.Name), ("operator", s.Operator),
+                ("cell_ids", p.Cells.Select(c => r.Infos[0].Ids[c]).ToArray())))));
+        // Operators with sites and no zones come after those with zones: the order of their colours on the maps.
+        var siteOnly = r.Sites.Where(s => !r.Infos.Any(i => i.Key == s.Operator)).Select(s => (s.Operator, s.Label));
 
         var study = new JsonObject
         {
@@ -179,8 +186,10 @@ public sealed class ViewerData
             ["version"] = version,
             ["source"] = "analysis",
             ["weights"] = r.HasWeights,
-            ["operators"] = new JsonArray([.. r.Infos.Skip(1).Select(i => (JsonNode)new JsonObject { ["key"] = i.Key, ["label"] = i.Label })]),
+            ["operators"] = new JsonArray([.. r.Infos.Skip(1).Select(i => (i.Key, i.Label)).Concat(siteOnly)
+                .Select(i => (JsonNode)new JsonObject { ["key"] = i.Item1, ["label"] = i.Item2 })]),
             ["bounds"] = Bounds(layers[0]),
+            ["beyond_km"] = r.Study.Tolerances.BeyondKm,
         };
         return new ViewerData(study, layers, exports);
     }

@@ -159,6 +159,9 @@ internal static class AnalyzeCommand
             console.MarkupLine("[yellow]" + Markup.Escape(text.T(
                 $"Chargement : {text.Count(skipped, "entité ignorée", "", "entités ignorées")}, {text.Count(repaired, "réparée", "")} (voir summary.json)",
                 $"Load report: {text.Count(skipped, "", "feature", "", "features")} skipped, {repaired} repaired (see summary.json)")) + "[/]");
+        // Notes written for planners (a site whose commune's centroid lies outside the commune): one line each.
+        foreach (var issue in result.Load.Where(i => i.Words is not null))
+            console.MarkupLine("[yellow]" + Markup.Escape($"{issue.Layer} : {issue.FeatureId ?? "—"} : {text.T(issue.Words!.Value.Fr, issue.Words.Value.En)}") + "[/]");
         console.Write(SummaryTable(result, text));
         if (showTimings)
         {

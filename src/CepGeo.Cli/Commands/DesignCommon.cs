@@ -63,8 +63,11 @@ internal static class DesignCommon
     public static int Finish(CliContext context, DesignResult d, string studyPath, string? outDir, bool force)
     {
         outDir ??= DefaultFolder(studyPath, d.Kind);
+        // Spec §9 on the proposed perimeters (the sites and distances are today's; the sums are per perimeter).
+        d = d with { After = d.After with { SiteComparisons = SitesStep.Remeasure(d.After, d.Before) } };
         using var folder = OutputFolder.Open(outDir, force, StudyFiles.InputFiles(d.Before.Study));
         DesignOutputs.WriteAll(d, folder.Create, CliApp.Version);
+        var exportFiles = ExportFiles.Write(d.After, folder, CliApp.Version, DesignOutputs.Tables(d));
         string target = folder.Commit();
 
         var console = context.Console;
@@ -92,7 +95,7 @@ internal static class DesignCommon
             : text.T($"Changent de territoire : {F(d.MovedAreaKm2, "#,0.0")} km² (lignes de moves.csv où moved = true)",
                 $"Moved: {F(d.MovedAreaKm2, "#,0.0")} km² (rows of moves.csv with moved = true)"));
         console.WriteLine(text.T("Fichiers écrits :", "Outputs:"));
-        foreach (var name in DesignOutputs.FileNames(d))
+        foreach (var name in DesignOutputs.FileNames(d).Concat(exportFiles))
             console.WriteLine("  " + Path.Combine(target, name));
         return 0;
     }

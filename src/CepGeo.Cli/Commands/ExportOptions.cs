@@ -53,10 +53,13 @@ internal sealed class ExportOptionSet
 /// <summary>results.xlsx and results.gpkg, written into the output folder beside the other results.</summary>
 internal static class ExportFiles
 {
-    public static IReadOnlyList<string> Write(CepGeo.Core.Metrics.AnalysisResult result, OutputFolder folder, string version)
+    /// <param name="extra">The command's own tables besides the analysis' (plan score: perimeters; design: design, moves, glue).</param>
+    public static IReadOnlyList<string> Write(CepGeo.Core.Metrics.AnalysisResult result, OutputFolder folder, string version,
+        IReadOnlyList<ResultTables.Table>? extra = null)
     {
+        extra ??= [];
         using (var xlsx = folder.Create(ResultsWorkbook.FileName))
-            ResultsWorkbook.Write(xlsx, result);
+            ResultsWorkbook.Write(xlsx, result, extra);
         var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
         {
             DataSource = folder.PathFor(GeoPackageWriter.FileName),
@@ -67,7 +70,7 @@ internal static class ExportFiles
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(builder.ToString()))
         {
             connection.Open();
-            GeoPackageWriter.Write(connection, result, version);
+            GeoPackageWriter.Write(connection, result, version, extra);
         }
         return [ResultsWorkbook.FileName, GeoPackageWriter.FileName];
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CepGeo.Core.Design;
+using CepGeo.Core.Pipeline;
 using CepGeo.Core.Reporting;
 using Spectre.Console;
 
@@ -31,11 +32,15 @@ internal static class PlanScoreCommand
             string outDir = parsed.GetValue(output) ?? Path.Combine("out", "plan-" + Path.GetFileNameWithoutExtension(planPath));
             using var folder = OutputFolder.Open(outDir, parsed.GetValue(force), StudyFiles.InputFiles(today.Study).Append(Path.GetFullPath(planPath)));
             var result = PlanScore.Score(today, units, plan);
+            // Spec §9 on the plan's perimeters (the sites and distances are today's; the sums are per perimeter).
+            var design = result.Design;
+            result = result with { Design = design with { After = design.After with { SiteComparisons = SitesStep.Remeasure(design.After, today) } } };
             PlanOutputs.WriteAll(result, folder.Create, CliApp.Version);
+            var exportFiles = ExportFiles.Write(result.After, folder, CliApp.Version, [PlanOutputs.Table(result.Perimeters)]);
             string target = folder.Commit();
             Print(context, result, check, en);
             context.Console.WriteLine(en ? "Outputs:" : "Fichiers écrits :");
-            foreach (var name in PlanOutputs.FileNames())
+            foreach (var name in PlanOutputs.FileNames().Concat(exportFiles))
                 context.Console.WriteLine("  " + Path.Combine(target, name));
             return 0;
         });

@@ -55,6 +55,8 @@ public static class Redraw
             Infos = [cellsInfo, .. before.Infos.Skip(1)],
             Mosaic = mosaic,
             Comparisons = comparisons,
+            // Today's cells' site figures do not describe the new perimeters (SitesStep.Remeasure does).
+            SiteComparisons = null,
         };
 
         var heirIdx = heirs is null

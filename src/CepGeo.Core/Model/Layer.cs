@@ -35,13 +35,16 @@ public sealed record CrsRef(string? Code, string? Wkt, bool Declared)
 /// <param name="Reason">Plain words: "LineString is not a polygon", "self-intersection repaired"…</param>
 /// <param name="AreaBefore">For repairs: area before (in the layer's CRS units, or km² once projected).</param>
 /// <param name="AreaAfter">For repairs: area after.</param>
+/// <param name="Words">The reason in French and English where one was written for planners (the report shows it
+/// in the report's language); <see cref="Reason"/> stays the English, as summary.json writes it.</param>
 public sealed record LoadIssue(
     string Layer,
     string? FeatureId,
     string Kind,
     string Reason,
     double? AreaBefore = null,
-    double? AreaAfter = null)
+    double? AreaAfter = null,
+    Phrase? Words = null)
 {
     /// <summary>The kind of the note naming the encoding a text file was read in, when not UTF-8.</summary>
     public const string EncodingKind = "encoding";
@@ -54,7 +57,8 @@ public sealed record LoadIssue(
     /// read as <paramref name="encoding"/>, not UTF-8: printed by the commands, kept in the load report.
     /// </summary>
     public static LoadIssue ReadAs(string file, string encoding) =>
-        new(file, null, EncodingKind, $"read as {encoding} (not UTF-8)") { Encoding = encoding };
+        new(file, null, EncodingKind, $"read as {encoding} (not UTF-8)",
+            Words: new Phrase($"lu en {encoding} (pas UTF-8)", $"read as {encoding} (not UTF-8)")) { Encoding = encoding };
 
     /// <summary>The line a planner reads for an encoding note: "communes.csv lu en Windows-1252 (pas UTF-8)".</summary>
     public Phrase EncodingLine() => new($"{Layer} lu en {Encoding} (pas UTF-8)", $"{Layer} read as {Encoding} (not UTF-8)");

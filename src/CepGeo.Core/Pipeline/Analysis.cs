@@ -91,7 +91,7 @@ public static class Analysis
 
         if (siteLayers.Count > 0) Step(StepSites);
         var sites = SitesStep.Run(siteLayers, crs, projected[0], weights is null ? null : projected[^1], values, mosaic,
-            specs.Count, study.Tolerances, cancellationToken);
+            specs.Count, study.Tolerances, cancellationToken, load);
 
         return new AnalysisResult(study, crs, projected, infos, mosaic, pop, comparisons, pairs, load, sites);
     }

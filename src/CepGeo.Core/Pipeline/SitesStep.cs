@@ -21,10 +21,12 @@ public static class SitesStep
     /// <param name="weights">The weights units, projected, or null without weights.</param>
     /// <param name="values">The units' counts (null without weights).</param>
     /// <param name="weightLayer">The weights' layer number in the mosaic.</param>
+    /// <param name="notes">Receives a load-report note for each site placed at a commune's centroid that falls
+    /// outside that commune (a commune in several parts: its centroid may lie in the sea between them).</param>
     public static List<SiteComparison> Run(
         IReadOnlyList<(LayerSpec Spec, SiteLayer Layer)> operators, CrsRef crs, Layer cells,
         Layer? weights, double[]? values, Mosaic mosaic, int weightLayer, Tolerances tolerances,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, ICollection<LoadIssue>? notes = null)
     {
         var results = new List<SiteComparison>();
         if (operators.Count == 0) return results;
@@ -37,7 +39,7 @@ public static class SitesStep
         foreach (var (spec, layer) in operators)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var placed = Place(spec, layer, crs, units, locator);
+            var placed = Place(spec, layer, crs, units, locator, notes);
             double[]? distance = null;
             int[]? nearest = null;
             if (units is not null)
@@ -66,8 +68,50 @@ public static class SitesStep
         return results;
     }
 
+    /// <summary>
+    /// Spec §9 for new cells drawn on the same mosaic (a design's or a plan's perimeters): the sites and
+    /// each unit's nearest-site distance do not depend on the cells, so <paramref name="before"/>'s are kept;
+    /// the sites are located in the new cells and the figures summed per new cell, as <see cref="Run"/> does.
+    /// </summary>
+    /// <param name="after">The analysis with the new cells (its own site figures, if any, are ignored).</param>
+    /// <param name="before">The analysis of today's cells, whose sites are re-measured.</param>
+    public static List<SiteComparison> Remeasure(AnalysisResult after, AnalysisResult before)
+    {
+        ArgumentNullException.ThrowIfNull(after);
+        ArgumentNullException.ThrowIfNull(before);
+        var results = new List<SiteComparison>();
+        if (before.Sites.Count == 0) return results;
+        var cells = after.Cells;
+        int n = cells.Features.Count;
+        var weights = after.WeightsLayer;
+        double[]? values = weights is null || after.Study.Weights is null ? null : Analysis.WeightValues(weights, after.Study.Weights);
+        var shares = values is null ? default : SiteMetrics.UnitShares(after.Mosaic, 0, after.Layers.Count - 1, values, n);
+        var locator = new CellLocator(cells);
+        double beyondKm = after.Study.Tolerances.BeyondKm;
+        foreach (var old in before.Sites)
+        {
+            var placed = old.Sites.Select(s => s with { Cells = locator.CellsAt(s.X, s.Y) }).ToList();
+            var perCell = new int[n];
+            int inTerritory = 0;
+            foreach (var s in placed)
+            {
+                foreach (int c in s.Cells) perCell[c]++;
+                if (s.Cells.Count > 0) inTerritory++;
+            }
+            var distance = values is null ? null : old.UnitDistanceKm;
+            var rows = new SiteMetric[n];
+            for (int c = 0; c < n; c++)
+                rows[c] = SiteMetrics.Row(cells.Features[c].Id, old.Operator, perCell[c], values is null ? null : shares.PerCell[c], distance, beyondKm);
+            var territoryPieces = values is null ? null : shares.InTerritory.Select((p, u) => (u, p)).Where(x => x.p > 0).ToList();
+            var territory = SiteMetrics.Row("", old.Operator, inTerritory, territoryPieces, distance, beyondKm);
+            results.Add(new SiteComparison(old.Operator, old.Label, placed, rows, territory, distance, old.UnitNearest,
+                values is null ? null : shares.InTerritory));
+        }
+        return results;
+    }
+
     /// <summary>Each site's lon/lat and equal-area x/y; a commune code goes to that unit's centroid.</summary>
-    private static List<PlacedSite> Place(LayerSpec spec, SiteLayer layer, CrsRef crs, Units? units, CellLocator locator)
+    private static List<PlacedSite> Place(LayerSpec spec, SiteLayer layer, CrsRef crs, Units? units, CellLocator locator, ICollection<LoadIssue>? notes)
     {
         var sites = layer.Sites;
         var lon = new double[sites.Count];
@@ -101,9 +145,35 @@ public static class SitesStep
             }
             if (!double.IsFinite(lon[i]) || !double.IsFinite(lat[i]))
                 throw new CepGeoInputException(layer.Source, $"{s.Id} ({s.Where})", "cannot be placed in longitude/latitude (its coordinates do not fit the layer's CRS)");
-            placed.Add(new PlacedSite(s.Id, s.Name, lon[i], lat[i], x[i], y[i], locator.CellsAt(x[i], y[i])));
+            var inCells = locator.CellsAt(x[i], y[i]);
+            if (s.Commune is { } placedCode && units is not null && notes is not null)
+                NoteCentroidOutside(notes, layer.Source, s, placedCode, units, units.Find(placedCode, spec.Sites!.CommuneCodeField)!.Value, inCells.Count);
+            placed.Add(new PlacedSite(s.Id, s.Name, lon[i], lat[i], x[i], y[i], inCells));
         }
         return placed;
+    }
+
+    /// <summary>
+    /// A commune's centroid outside the commune: the spec places the site there (and the commune's residents too,
+    /// so their distance to it stays 0), but the site may then lie in no cell, which the planner must be told.
+    /// Found on PACA: Hyères (83069), mainland and the îles d'Hyères, has its centroid in the sea.
+    /// </summary>
+    private static void NoteCentroidOutside(ICollection<LoadIssue> notes, string source, Site s, string code, Units units, int u, int cells)
+    {
+        var commune = units.Layer.Features[u];
+        if (commune.Geometry.Covers(commune.Geometry.Factory.CreatePoint(new Coordinate(units.X[u], units.Y[u])))) return;
+        int parts = commune.Geometry.NumGeometries;
+        string? nom = commune.Name != commune.Id && !string.IsNullOrWhiteSpace(commune.Name) ? commune.Name
+            : commune.Attributes.TryGetValue("nom", out var n) && n is string text ? text : null;
+        string name = nom is null ? code : $"{code} ({nom})";
+        var words = new Phrase(
+            $"placé au centroïde de la commune {name}, qui tombe hors de la commune{(parts > 1 ? $" (commune en {parts} parties)" : "")} et "
+            + (cells == 0 ? "hors de tout territoire : ce lieu d'accueil n'est compté dans aucun territoire" : "compté dans le territoire où tombe ce point, qui peut ne pas être celui de la commune")
+            + " ; les distances sont mesurées depuis ce point, où sont placés aussi les habitants de la commune",
+            $"placed at the centroid of commune {name}, which lies outside the commune{(parts > 1 ? $", a commune in {parts} parts," : "")} and "
+            + (cells == 0 ? "in no cell: this site counts in no cell's sites" : "counted in the cell where that point lies, which may not be the commune's")
+            + "; distances are measured from that point, where the commune's residents are placed too");
+        notes.Add(new LoadIssue(source, s.Id, "note", words.En, Words: words));
     }
 
     /// <summary>The weights units' centroids (equal-area CRS and lon/lat) and their commune codes.</summary>

@@ -230,9 +230,9 @@ public static class MapRenderer
         }
 
         /// <summary>A site: a dot for the first operator, a square, then a triangle…, in the operator's colour, white-ringed.</summary>
-        private void SiteMarker(float x, float y, int shape, SKColor color)
+        private void SiteMarker(float x, float y, int shape, SKColor color, float scale = 1)
         {
-            float r = 5.5f * _u;
+            float r = 5.5f * _u * scale;
             using var fill = Fill(color);
             using var ring = Line(SKColors.White, 1.6f);
             using var builder = new SKPathBuilder();
@@ -252,14 +252,14 @@ public static class MapRenderer
             canvas.DrawPath(path, fill);
         }
 
-        private void DrawSites(SiteComparison s, int op, SKColor? color = null)
+        private void DrawSites(SiteComparison s, int op, SKColor? color = null, float scale = 1)
         {
             foreach (var site in s.Sites)
             {
                 var (x, y) = scene.Site(site);
                 if (!double.IsFinite(x) || !double.IsFinite(y)) continue;
                 var at = layout.ToPixel(x, y);
-                if (layout.Map.Contains(at)) SiteMarker(at.X, at.Y, op, color ?? OperatorColor(op));
+                if (layout.Map.Contains(at)) SiteMarker(at.X, at.Y, op, color ?? OperatorColor(op), scale);
             }
         }
 
@@ -445,6 +445,16 @@ public static class MapRenderer
             }
             StrokeAll([thisCell], Line(Halo, 6f));
             StrokeAll([thisCell], Line(Ink, 3f));
+            // Each operator's sites in its colour and shape (as on the overview), over the lines, under the names.
+            foreach (var s in r.Sites)
+            {
+                int op = OperatorIndex(r, s.Operator);
+                // Sized with the lettering: the atlas prints a fiche's map small, its marks enlarged as its names are.
+                DrawSites(s, op, scale: options.TextScale);
+                int inCell = s.Cells[cell].Sites;
+                items.Add(new(_t.T($"Lieux d'accueil : {s.Label} ({inCell} dans le territoire)", $"Sites: {s.Label} ({inCell} in the area)"),
+                    rr => SiteMarker(rr.MidX, rr.MidY, op, OperatorColor(op), options.TextScale)));
+            }
             ZoneLabels(labels);
             return items;
         }

@@ -73,9 +73,16 @@ public static class PlannerStyle
     /// </summary>
     public static ClassScale Distance { get; } = new("distance_km", [5, 10, 20, 30], HighIsBad: true, 0, null);
 
-    /// <summary>Every metric a map or the viewer can colour cells by, by its spec name.</summary>
+    /// <summary>
+    /// Share of a cell's people beyond <c>beyondKm</c> of an operator's nearest site (spec §9): the misfit's bounds,
+    /// as both read "the share of the people concerned".
+    /// </summary>
+    public static ClassScale BeyondShare { get; } = new("pop_beyond_share", [0.05, 0.15, 0.30, 0.50], HighIsBad: true, 0, 1);
+
+    /// <summary>Every metric a map or the viewer can colour cells by, by its spec name (the viewer colours
+    /// <c>dist_mean_km</c> with <see cref="Distance"/>).</summary>
     public static IReadOnlyDictionary<string, ClassScale> Scales { get; } =
-        new[] { Misfit, Coverage, Partners, DominantShare }.ToDictionary(s => s.Metric, StringComparer.Ordinal);
+        new[] { Misfit, Coverage, Partners, DominantShare, Distance, BeyondShare }.ToDictionary(s => s.Metric, StringComparer.Ordinal);
 
     /// <summary>Operator colours in study order (Okabe–Ito: distinguishable with colour-blindness).</summary>
     public static IReadOnlyList<string> OperatorColors { get; } = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"];

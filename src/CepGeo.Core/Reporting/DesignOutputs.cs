@@ -34,25 +34,54 @@ public static class DesignOutputs
     public static IReadOnlyList<string> FileNames(DesignResult d) =>
         d.Nest is null ? ["design.geojson", "design.csv", "moves.csv"] : ["design.geojson", "design.csv", "moves.csv", "glue.csv"];
 
-    public static void WriteAll(DesignResult d, Func<string, Stream> create, string version)
+    /// <summary>The type of each column of <see cref="ChangeColumns"/> (results.gpkg, results.xlsx).</summary>
+    public static readonly ColumnType[] ChangeTypes =
+    [
+        ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Real, ColumnType.Real,
+        ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Real, ColumnType.Real,
+        ColumnType.Integer, ColumnType.Integer, ColumnType.Text, ColumnType.Real, ColumnType.Real,
+        ColumnType.Real, ColumnType.Real, ColumnType.Boolean, ColumnType.Boolean,
+    ];
+
+    public static readonly ColumnType[] MoveTypes =
+        [ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Real, ColumnType.Real, ColumnType.Boolean];
+
+    public static readonly ColumnType[] GlueTypes =
+    [
+        ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Real, ColumnType.Real,
+        ColumnType.Integer, ColumnType.Integer, ColumnType.Real, ColumnType.Real,
+    ];
+
+    /// <summary>design.csv, moves.csv and (nest) glue.csv as typed tables: the same rows as the CSVs.</summary>
+    public static IReadOnlyList<ResultTables.Table> Tables(DesignResult d)
     {
-        using (var s = create("design.geojson")) WriteGeoJson(s, d, version);
-        WriteText(create, "design.csv", w => Csv(w, ChangeColumns, d.Changes.Select(c => new object?[]
+        var tables = new List<ResultTables.Table>
         {
-            d.Kind, c.PerimeterId, c.PerimeterName, c.BeforeCell, c.Operator, c.AreaBefore, c.AreaAfter, c.PopBefore, c.PopAfter,
-            c.AreaGained, c.AreaLost, c.PopGained, c.PopLost, c.PartnersBefore, c.PartnersAfter, string.Join(';', c.NewPartners),
-            c.MisfitBefore, c.MisfitAfter, c.PopMisfitBefore, c.PopMisfitAfter, c.CoterminousBefore, c.CoterminousAfter,
-        })));
-        WriteText(create, "moves.csv", w => Csv(w, MoveColumns, d.Moves.Select(m => new object?[]
-        {
-            d.Kind, m.UnitLayer, m.UnitId, m.UnitName, m.FromCell, m.ToPerimeter, m.AreaKm2, m.Pop, m.Moved,
-        })));
+            new("design", ChangeColumns, ChangeTypes, d.Changes.Select(c => new object?[]
+            {
+                d.Kind, c.PerimeterId, c.PerimeterName, c.BeforeCell, c.Operator, c.AreaBefore, c.AreaAfter, c.PopBefore, c.PopAfter,
+                c.AreaGained, c.AreaLost, c.PopGained, c.PopLost, c.PartnersBefore, c.PartnersAfter, string.Join(';', c.NewPartners),
+                c.MisfitBefore, c.MisfitAfter, c.PopMisfitBefore, c.PopMisfitAfter, c.CoterminousBefore, c.CoterminousAfter,
+            })),
+            new("moves", MoveColumns, MoveTypes, d.Moves.Select(m => new object?[]
+            {
+                d.Kind, m.UnitLayer, m.UnitId, m.UnitName, m.FromCell, m.ToPerimeter, m.AreaKm2, m.Pop, m.Moved,
+            })),
+        };
         if (d.Nest is not null)
-            WriteText(create, "glue.csv", w => Csv(w, GlueColumns, d.Nest.Glue.Select(g => new object?[]
+            tables.Add(new("glue", GlueColumns, GlueTypes, d.Nest.Glue.Select(g => new object?[]
             {
                 g.LayerA, g.IdA, g.NameA, g.LayerB, g.IdB, g.NameB, g.AreaKm2, g.Pop, g.PartsAfter, g.DetachedCells,
                 g.DetachedAreaKm2, g.DetachedPop,
             })));
+        return tables;
+    }
+
+    public static void WriteAll(DesignResult d, Func<string, Stream> create, string version)
+    {
+        using (var s = create("design.geojson")) WriteGeoJson(s, d, version);
+        foreach (var table in Tables(d))
+            WriteText(create, table.Name + ".csv", w => Csv(w, table.Columns, table.Rows));
     }
 
     private static void WriteText(Func<string, Stream> create, string name, Action<TextWriter> write)

@@ -333,9 +333,25 @@ public static class GeoJsonWriter
                 }
                 output.Write("]}"u8);
                 return;
+            case Point point when !point.IsEmpty:
+            {
+                // A site (the viewer's sites layers): one position, rounded as ring coordinates are.
+                double[] x = [point.X], y = [point.Y];
+                (transform ?? Identity).Transform(x, y);
+                var text = output.GetSpan(32 + 2 * MaxNumberBytes);
+                int p = 0;
+                foreach (byte b in "{\"type\":\"Point\",\"coordinates\":["u8) text[p++] = b;
+                p = FormatCoordinate(Math.Round(x[0], CoordinateDecimals, MidpointRounding.AwayFromZero), text, p);
+                text[p++] = (byte)',';
+                p = FormatCoordinate(Math.Round(y[0], CoordinateDecimals, MidpointRounding.AwayFromZero), text, p);
+                text[p++] = (byte)']';
+                text[p++] = (byte)'}';
+                output.Advance(p);
+                return;
+            }
             default:
                 throw new ArgumentException(
-                    $"GeoJsonWriter writes Polygon and MultiPolygon geometries, not {geometry.GeometryType}.", nameof(geometry));
+                    $"GeoJsonWriter writes Polygon, MultiPolygon and Point geometries, not {geometry.GeometryType}.", nameof(geometry));
         }
     }
 

@@ -17,6 +17,9 @@ namespace CepGeo.Core.Reporting;
 /// <c>cells_metrics</c>, <c>zones_metrics</c> and <c>summary</c>, the study's equal-area CRS declared beside
 /// WGS 84, and QGIS styles for <c>cells</c> (misfit in the report's classes and colours, names as labels)
 /// and <c>gaps</c> in the <c>layer_styles</c> table QGIS reads, so the file opens already styled.
+/// Where the study has sites: a <c>sites_&lt;key&gt;</c> point layer per operator with sites, and the spec §9
+/// columns (<c>{key}_sites</c>, <c>{key}_dist_mean_km</c>…) in <c>cells</c>. <c>plan score</c> and <c>design</c>
+/// add their own tables (perimeters; design, moves, glue) through <c>extra</c>.
 /// </summary>
 /// <remarks>
 /// SQLite writes to a database, not a stream: the caller opens the connection on a new file (Core
@@ -29,8 +32,14 @@ public static class GeoPackageWriter
     private const int Wgs84 = 4326;
 
     /// <summary>Writes every layer and table in one transaction.</summary>
-    public static void Write(SqliteConnection connection, AnalysisResult r, string version, string lang = "fr")
+    public static void Write(SqliteConnection connection, AnalysisResult r, string version, string lang = "fr") =>
+        Write(connection, r, version, [], lang);
+
+    /// <summary>Writes every layer and table, then the attribute tables <paramref name="extra"/>, in one transaction.</summary>
+    public static void Write(SqliteConnection connection, AnalysisResult r, string version, IEnumerable<ResultTables.Table> extra, string lang = "fr")
     {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(extra);
         using (var pragma = connection.CreateCommand())
         {
             // "GPKG" and version 1.3.0: how GDAL and QGIS recognise a GeoPackage.
@@ -46,12 +55,16 @@ public static class GeoPackageWriter
         WriteFeatures(connection, ResultTables.GapsLayer(r), toWgs84, writer);
         for (int k = 1; k < r.Infos.Count; k++)
             WriteFeatures(connection, ResultTables.ZonesLayer(r, k), toWgs84, writer);
+        foreach (var s in r.Sites)
+            WriteFeatures(connection, ResultTables.SitesLayer(r, s), toWgs84, writer);
         foreach (var (table, name) in new[]
         {
             (ResultTables.Pairs(r), "pairs"), (ResultTables.Cells(r), "cells_metrics"),
             (ResultTables.Zones(r), "zones_metrics"), (ResultTables.Summary(r), "summary"),
         })
             WriteAttributes(connection, name, table);
+        foreach (var table in extra)
+            WriteAttributes(connection, table.Name, table);
         WriteStyles(connection, r, lang == "en" ? MapText.En : MapText.Fr);
         tx.Commit();
     }
@@ -107,12 +120,14 @@ public static class GeoPackageWriter
     // ---- feature layers ---------------------------------------------------------------------------
 
     private static void WriteFeatures(SqliteConnection c, ResultTables.FeatureTable t, Reprojector toWgs84, GeoPackageGeoWriter writer) =>
-        WriteFeatures(c, t.Name, t.Label, t.Columns, t.Rows, toWgs84, writer);
+        WriteFeatures(c, t.Name, t.Label, t.Columns, t.Rows, t.Points ? null : toWgs84, writer);
 
+    /// <param name="toWgs84">Null for points already in lon/lat (a POINT layer); else MultiPolygons to reproject.</param>
     private static void WriteFeatures(SqliteConnection c, string table, string identifier, IReadOnlyList<(string Name, ColumnType Type)> columns,
-        IEnumerable<(Geometry Geometry, object?[] Values)> rows, Reprojector toWgs84, GeoPackageGeoWriter writer)
+        IEnumerable<(Geometry Geometry, object?[] Values)> rows, Reprojector? toWgs84, GeoPackageGeoWriter writer)
     {
-        var sql = new StringBuilder($"CREATE TABLE {Quote(table)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom MULTIPOLYGON");
+        string geometryType = toWgs84 is null ? "POINT" : "MULTIPOLYGON";
+        var sql = new StringBuilder($"CREATE TABLE {Quote(table)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {geometryType}");
         foreach (var (name, type) in columns) sql.Append(", ").Append(Quote(name)).Append(' ').Append(SqlType(type));
         sql.Append(')');
         Exec(c, sql.ToString());
@@ -122,7 +137,7 @@ public static class GeoPackageWriter
         {
             foreach (var (geometry, values) in rows)
             {
-                var g = AsMultiPolygon(toWgs84.Transform(geometry));
+                var g = toWgs84 is null ? geometry : AsMultiPolygon(toWgs84.Transform(geometry));
                 g.SRID = Wgs84;
                 envelope.ExpandToInclude(g.EnvelopeInternal);
                 insert.Parameters[0].Value = writer.Write(g);
@@ -134,9 +149,10 @@ public static class GeoPackageWriter
         contents.CommandText = """
             INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id)
             VALUES ($t, 'features', $id, $x0, $y0, $x1, $y1, 4326);
-            INSERT INTO gpkg_geometry_columns VALUES ($t, 'geom', 'MULTIPOLYGON', 4326, 0, 0);
+            INSERT INTO gpkg_geometry_columns VALUES ($t, 'geom', $type, 4326, 0, 0);
             """;
         contents.Parameters.AddWithValue("$t", table);
+        contents.Parameters.AddWithValue("$type", geometryType);
         contents.Parameters.AddWithValue("$id", identifier == table ? table : $"{table} ({identifier})");
         contents.Parameters.AddWithValue("$x0", envelope.IsNull ? DBNull.Value : envelope.MinX);
         contents.Parameters.AddWithValue("$y0", envelope.IsNull ? DBNull.Value : envelope.MinY);

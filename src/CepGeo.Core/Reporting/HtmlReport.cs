@@ -319,7 +319,7 @@ public static class HtmlReport
                     _ => t.T("note", "note"),
                 };
                 string areas = i.AreaBefore is double a && i.AreaAfter is double b ? $"{t.N(a, "0.######")} / {t.N(b, "0.######")}" : "";
-                w.WriteLine($"<tr data-kind=\"{E(i.Kind)}\"><td>{E(i.Layer)}</td><td>{E(i.FeatureId ?? "—")}</td><td>{kind}</td><td>{E(i.Reason)}</td><td>{areas}</td></tr>");
+                w.WriteLine($"<tr data-kind=\"{E(i.Kind)}\"><td>{E(i.Layer)}</td><td>{E(i.FeatureId ?? "—")}</td><td>{kind}</td><td>{E(i.Words?.In(t.French) ?? i.Reason)}</td><td>{areas}</td></tr>");
             }
             w.WriteLine("</tbody></table></section>");
         }

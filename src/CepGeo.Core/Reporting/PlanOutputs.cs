@@ -13,6 +13,18 @@ public static class PlanOutputs
         "perimeter_id", "perimeter_name", "units", "area_km2", "pop", "contiguous", "parts", "today_cell", "moved_km2", "moved_pop",
     ];
 
+    public static readonly ColumnType[] PerimeterTypes =
+    [
+        ColumnType.Text, ColumnType.Text, ColumnType.Integer, ColumnType.Real, ColumnType.Real, ColumnType.Boolean, ColumnType.Integer,
+        ColumnType.Text, ColumnType.Real, ColumnType.Real,
+    ];
+
+    /// <summary>perimeters.csv as a typed table (results.gpkg's <c>perimeters</c>, results.xlsx's Plan sheet).</summary>
+    public static ResultTables.Table Table(IEnumerable<PerimeterRow> rows) => new("perimeters", PerimeterColumns, PerimeterTypes, rows.Select(Values));
+
+    private static object?[] Values(PerimeterRow r) =>
+        [r.PerimeterId, r.PerimeterName, r.Units, r.AreaKm2, r.Pop, r.Contiguous, r.Parts, r.TodayCell, r.MovedKm2, r.MovedPop];
+
     public static IReadOnlyList<string> FileNames() => [.. AnalysisOutputs.FileNames(), "perimeters.csv"];
 
     public static void WriteAll(PlanResult plan, Func<string, Stream> create, string version)
@@ -25,8 +37,5 @@ public static class PlanOutputs
     }
 
     public static void WritePerimeters(Stream s, IEnumerable<PerimeterRow> rows) =>
-        CsvTables.Write(s, PerimeterColumns, rows.Select(r => new object?[]
-        {
-            r.PerimeterId, r.PerimeterName, r.Units, r.AreaKm2, r.Pop, r.Contiguous, r.Parts, r.TodayCell, r.MovedKm2, r.MovedPop,
-        }));
+        CsvTables.Write(s, PerimeterColumns, rows.Select(Values));
 }

@@ -49,9 +49,24 @@ public static class ResultTables
     public static Table Zones(AnalysisResult r) =>
         new("zones", CsvTables.ZoneColumns, CsvTables.ZoneTypes, AllComparisons(r).SelectMany(c => c.Zones).Select(CsvTables.ZoneValues));
 
+    /// <summary>The tables of every analysis (the summary, cells, pairs, zones), and sites where the study has them.</summary>
+    public static IReadOnlyList<Table> Analysis(AnalysisResult r) => r.Sites.Count == 0
+        ? [Summary(r), Cells(r), Pairs(r), Zones(r)]
+        : [Summary(r), Cells(r), Pairs(r), Zones(r), Sites(r)];
+
+    public static readonly string[] SiteTableColumns = ["operator", "cell_id", "cell_name", "pop", .. CsvTables.SiteColumns];
+
+    public static readonly ColumnType[] SiteTableTypes = [ColumnType.Text, ColumnType.Text, ColumnType.Text, ColumnType.Real, .. CsvTables.SiteTypes];
+
+    /// <summary>Spec §9 per operator with sites × cell: the rows of cells.csv that carry site figures, without the zone columns.</summary>
+    public static Table Sites(AnalysisResult r) => new("sites", SiteTableColumns, SiteTableTypes, r.Sites.SelectMany(s =>
+        Enumerable.Range(0, s.Cells.Count).Select(i => (object?[])
+            [s.Operator, r.Cells.Features[i].Id, r.Cells.Features[i].Name, s.Cells[i].Pop, .. CsvTables.SiteValues(s.Cells[i])])));
+
     /// <summary>A layer of features: columns with their types, and rows of (geometry in the study's CRS, values).</summary>
+    /// <param name="Points">Point features already in WGS 84 lon/lat (sites); else MultiPolygons in the study's CRS.</param>
     public sealed record FeatureTable(string Name, string Label, IReadOnlyList<(string Name, ColumnType Type)> Columns,
-        IEnumerable<(Geometry Geometry, object?[] Values)> Rows);
+        IEnumerable<(Geometry Geometry, object?[] Values)> Rows, bool Points = false);
 
     /// <summary>A Polygon as a MultiPolygon of one: layers of one geometry type.</summary>
     public static MultiPolygon AsMultiPolygon(Geometry g) => g switch
@@ -68,13 +83,40 @@ public static class ResultTables
         if (cells.Count > 0)
             foreach (var (name, _) in AnalysisOutputs.CellMetricProperties(r, 0))
                 columns.Add((name, ResultTables.CellMetricType(MetricOf(name, r))));
+        // Spec §9 as {key}_{metric} for every operator with sites, as in cells.geojson.
+        foreach (var s in r.Sites)
+            for (int k = 0; k < CsvTables.SiteColumns.Length; k++)
+                columns.Add((s.Operator + "_" + CsvTables.SiteColumns[k], CsvTables.SiteTypes[k]));
         var rows = Enumerable.Range(0, cells.Count).Select(i =>
         {
             var values = new List<object?>(columns.Count) { cells[i].Id, cells[i].Name };
             values.AddRange(AnalysisOutputs.CellMetricProperties(r, i).Select(p => p.Value));
+            foreach (var s in r.Sites) values.AddRange(CsvTables.SiteValues(s.Cells[i]));
             return (Geometry: cells[i].Geometry, Values: values.ToArray());
         });
         return new FeatureTable("cells", r.Infos[0].Label, columns, rows);
+    }
+
+    public static readonly (string Name, ColumnType Type)[] SiteLayerColumns =
+    [
+        ("site_id", ColumnType.Text), ("site_name", ColumnType.Text), ("operator", ColumnType.Text), ("cell_id", ColumnType.Text),
+        ("lon", ColumnType.Real), ("lat", ColumnType.Real),
+    ];
+
+    /// <summary>
+    /// One operator's sites as points in lon/lat: id, name, operator and the cell(s) the site lies in
+    /// (cell ids joined by ", " when it lies on a shared boundary; empty outside the territory).
+    /// </summary>
+    public static FeatureTable SitesLayer(AnalysisResult r, SiteComparison s)
+    {
+        var factory = new GeometryFactory(new PrecisionModel(), 4326);
+        var rows = s.Sites.Select(site => (
+            Geometry: (Geometry)factory.CreatePoint(new Coordinate(site.Lon, site.Lat)),
+            Values: new object?[]
+            {
+                site.Id, site.Name, s.Operator, string.Join(", ", site.Cells.Select(c => r.Cells.Features[c].Id)), site.Lon, site.Lat,
+            }));
+        return new FeatureTable("sites_" + s.Operator, s.Label, SiteLayerColumns, rows, Points: true);
     }
 
     /// <summary><c>ml_pop_misfit</c> → <c>pop_misfit</c>: the operator key is a prefix the study chose.</summary>
@@ -145,6 +187,7 @@ public static class ResultTables
             ("cells", "nested") => "Zones incluses",
             ("summary", "zones") => "Zones d'intervention",
             ("summary", "label") => "Réseau",
+            (_, "dist_mean_km" or "dist_p90_km") => PlannerStyle.Word(column, "fr") + " (km)",
             _ when PlannerStyle.Words.TryGetValue(column, out var term) => term.Fr,
             _ => FrenchWords.TryGetValue(column, out var w) ? w : column,
         };
@@ -189,5 +232,47 @@ public static class ResultTables
         ["partners_max"] = "Interlocuteurs (maximum)",
         ["alignment"] = "Alignement",
         ["pop_alignment"] = "Alignement en population",
+        ["perimeter_id"] = "Périmètre (code)",
+        ["perimeter_name"] = "Périmètre",
+        ["units"] = "Unités (communes)",
+        ["contiguous"] = "D'un seul tenant",
+        ["parts"] = "Morceaux",
+        ["today_cell"] = "Territoire actuel",
+        ["before_cell"] = "Territoire actuel",
+        ["moved_km2"] = "Surface qui change de territoire (km²)",
+        ["design"] = "Proposition",
+        ["area_km2_before"] = "Surface avant (km²)",
+        ["area_km2_after"] = "Surface après (km²)",
+        ["pop_before"] = "Population avant",
+        ["pop_after"] = "Population après",
+        ["area_gained_km2"] = "Surface gagnée (km²)",
+        ["area_lost_km2"] = "Surface perdue (km²)",
+        ["pop_gained"] = "Habitants gagnés",
+        ["pop_lost"] = "Habitants perdus",
+        ["partners_before"] = "Interlocuteurs avant",
+        ["partners_after"] = "Interlocuteurs après",
+        ["new_partners"] = "Nouveaux interlocuteurs",
+        ["misfit_before"] = "Désalignement avant",
+        ["misfit_after"] = "Désalignement après",
+        ["pop_misfit_before"] = "Désalignement en population avant",
+        ["pop_misfit_after"] = "Désalignement en population après",
+        ["coterminous_before"] = "Mêmes limites avant",
+        ["coterminous_after"] = "Mêmes limites après",
+        ["unit_layer"] = "Couche des unités",
+        ["unit_id"] = "Unité (code)",
+        ["unit_name"] = "Unité",
+        ["from_cell"] = "Territoire de départ",
+        ["to_perimeter"] = "Périmètre d'arrivée",
+        ["moved"] = "Change de territoire",
+        ["layer_a"] = "Couche A",
+        ["id_a"] = "Code A",
+        ["name_a"] = "Nom A",
+        ["layer_b"] = "Couche B",
+        ["id_b"] = "Code B",
+        ["name_b"] = "Nom B",
+        ["parts_after_removal"] = "Morceaux sans ce chevauchement",
+        ["detached_cells"] = "Territoires détachés",
+        ["detached_area_km2"] = "Surface détachée (km²)",
+        ["detached_pop"] = "Habitants détachés",
     };
 }

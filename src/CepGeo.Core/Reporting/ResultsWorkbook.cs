@@ -1,3 +1,7 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Xml;
 using CepGeo.Core.Metrics;
 using MiniExcelLibs.Attributes;
 using MiniExcelLibs.OpenXml;
@@ -10,21 +14,39 @@ namespace CepGeo.Core.Reporting;
 /// planners who work in Excel. French headings (glossary words), codes as text (<c>04049</c> keeps
 /// its zero), numbers as numbers with a display format, booleans as booleans, the header row frozen.
 /// Text is written as text cells, never as formulas, and neutralised by <see cref="SpreadsheetText"/>.
+/// Where the study has sites, a Sites sheet (spec §9 per operator × cell); <c>plan score</c> adds Plan
+/// (perimeters.csv), <c>design</c> its Proposition, Mouvements and Liaisons (design, moves, glue.csv).
 /// </summary>
+/// <remarks>
+/// MiniExcel writes the worksheet XML with an <c>x:</c> prefix on every element and text cells as
+/// <c>t="str"</c> (a formula's string result). Both are valid OOXML that Excel and LibreOffice read, but
+/// GDAL's XLSX driver (QGIS's reader) matches unprefixed names (<c>row</c>, <c>c</c>) and takes
+/// <c>t="str"</c> for a number: it found no row in any sheet, dropped every sheet but the first as
+/// empty, and would have read <c>04049</c> as 4049. <see cref="ForGdal"/> rewrites each part of the
+/// package in the default namespace with text cells as inline strings (<c>t="inlineStr"</c>), the
+/// same cells spelled the way Excel itself writes them.
+/// </remarks>
 public static class ResultsWorkbook
 {
     public const string FileName = "results.xlsx";
 
     /// <summary>The sheet names, in order, and the table each shows.</summary>
     public static IReadOnlyList<(string Sheet, string Table)> Sheets { get; } =
-        [("Synthèse", "summary"), ("Cellules", "cells"), ("Paires", "pairs"), ("Zones", "zones")];
+    [
+        ("Synthèse", "summary"), ("Cellules", "cells"), ("Paires", "pairs"), ("Zones", "zones"), ("Sites", "sites"),
+        ("Plan", "perimeters"), ("Proposition", "design"), ("Mouvements", "moves"), ("Liaisons", "glue"),
+    ];
 
-    public static void Write(Stream stream, AnalysisResult r) =>
-        Write(stream, [ResultTables.Summary(r), ResultTables.Cells(r), ResultTables.Pairs(r), ResultTables.Zones(r)]);
+    /// <param name="extra">Tables of the command besides the analysis (perimeters, design, moves, glue).</param>
+    public static void Write(Stream stream, AnalysisResult r, IEnumerable<ResultTables.Table>? extra = null) =>
+        Write(stream, [.. ResultTables.Analysis(r), .. extra ?? []], r.Study.Tolerances.BeyondKm);
 
     /// <summary>Writes the tables (in the order of <see cref="Sheets"/>, matched by table name) as sheets.</summary>
-    public static void Write(Stream stream, IReadOnlyList<ResultTables.Table> tables)
+    /// <param name="beyondKm">The N of the headings "Habitants à plus de N km".</param>
+    public static void Write(Stream stream, IReadOnlyList<ResultTables.Table> tables, double beyondKm = 20)
     {
+        string km = beyondKm.ToString("0.##", CultureInfo.GetCultureInfo("fr-FR"));
+        string Heading(string table, string column) => ResultTables.FrenchHeading(table, column).Replace(" N km", $" {km} km", StringComparison.Ordinal);
         var sheets = new Dictionary<string, object>(StringComparer.Ordinal);
         var columns = new List<DynamicExcelColumn>();
         foreach (var (sheet, name) in Sheets)
@@ -36,9 +58,9 @@ public static class ResultsWorkbook
             for (int i = 0; i < keys.Length; i++)
                 columns.Add(new DynamicExcelColumn(keys[i])
                 {
-                    Name = ResultTables.FrenchHeading(name, table.Columns[i]),
+                    Name = Heading(name, table.Columns[i]),
                     Format = Format(table.Columns[i], table.Types[i]),
-                    Width = Math.Clamp(ResultTables.FrenchHeading(name, table.Columns[i]).Length + 2, 10, 40),
+                    Width = Math.Clamp(Heading(name, table.Columns[i]).Length + 2, 10, 40),
                 });
             sheets[sheet] = table.Rows.Select(row =>
             {
@@ -59,15 +81,105 @@ public static class ResultsWorkbook
             AutoFilter = true,
             DynamicColumns = [.. columns],
         };
-        MiniExcel.SaveAs(stream, sheets, printHeader: true, excelType: ExcelType.XLSX, configuration: configuration);
+        using var package = new MemoryStream();
+        MiniExcel.SaveAs(package, sheets, printHeader: true, excelType: ExcelType.XLSX, configuration: configuration);
+        package.Position = 0;
+        ForGdal(package, stream);
+    }
+
+    private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+
+    /// <summary>The package copied part by part, its XML in the default namespace and its text cells inline (see remarks).</summary>
+    private static void ForGdal(Stream package, Stream output)
+    {
+        using var from = new ZipArchive(package, ZipArchiveMode.Read, leaveOpen: true);
+        using var to = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var entry in from.Entries)
+        {
+            using var source = entry.Open();
+            using var target = to.CreateEntry(entry.FullName, CompressionLevel.Optimal).Open();
+            if (entry.FullName.StartsWith("xl/", StringComparison.Ordinal) && entry.FullName.EndsWith(".xml", StringComparison.Ordinal))
+                Unprefix(source, target);
+            else
+                source.CopyTo(target);
+        }
+    }
+
+    private static void Unprefix(Stream source, Stream target)
+    {
+        using var reader = XmlReader.Create(source, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit });
+        using var writer = XmlWriter.Create(target, new XmlWriterSettings { Encoding = new UTF8Encoding(false) });
+        writer.WriteStartDocument(true);
+        bool textCell = false;
+        while (reader.Read())
+        {
+            switch (reader.NodeType)
+            {
+                case XmlNodeType.Element:
+                    bool main = reader.NamespaceURI == Main;
+                    bool empty = reader.IsEmptyElement;
+                    if (main && textCell && reader.LocalName == "v")
+                    {
+                        // <c t="str"><v>text</v></c> → <c t="inlineStr"><is><t>text</t></is></c>
+                        writer.WriteStartElement("is", Main);
+                        writer.WriteStartElement("t", Main);
+                        writer.WriteAttributeString("xml", "space", null, "preserve");
+                        if (empty) { writer.WriteEndElement(); writer.WriteEndElement(); }
+                        break;
+                    }
+                    writer.WriteStartElement(main ? "" : reader.Prefix, reader.LocalName, reader.NamespaceURI);
+                    if (main && reader.LocalName == "c") textCell = false;
+                    if (reader.MoveToFirstAttribute())
+                    {
+                        do
+                        {
+                            // The prefix's declaration goes; the default namespace is declared by the writer.
+                            if (reader.Prefix == "xmlns" && reader.Value == Main) continue;
+                            if (reader.Prefix == "" && reader.LocalName == "xmlns") continue;
+                            string value = reader.Value;
+                            if (main && reader.Prefix == "" && reader.LocalName == "t" && value == "str")
+                            {
+                                value = "inlineStr";
+                                textCell = true;
+                            }
+                            writer.WriteAttributeString(reader.Prefix, reader.LocalName, reader.NamespaceURI, value);
+                        }
+                        while (reader.MoveToNextAttribute());
+                        reader.MoveToElement();
+                    }
+                    if (empty) writer.WriteEndElement();
+                    break;
+                case XmlNodeType.EndElement:
+                    if (reader.NamespaceURI == Main && textCell && reader.LocalName == "v")
+                    {
+                        writer.WriteEndElement();
+                        writer.WriteEndElement();
+                        break;
+                    }
+                    if (reader.NamespaceURI == Main && reader.LocalName == "c") textCell = false;
+                    writer.WriteFullEndElement();
+                    break;
+                case XmlNodeType.Text:
+                case XmlNodeType.CDATA:
+                    writer.WriteString(reader.Value);
+                    break;
+                case XmlNodeType.Whitespace:
+                case XmlNodeType.SignificantWhitespace:
+                    writer.WriteWhitespace(reader.Value);
+                    break;
+            }
+        }
     }
 
     /// <summary>The display format of a number column: people as whole numbers, km² to 0.01, shares to 0.001.</summary>
     private static string? Format(string column, ColumnType type) => type switch
     {
         ColumnType.Integer => "0",
-        ColumnType.Real when column is "pop" or "pop_gap" or "pop_double" => "#,##0",
-        ColumnType.Real when column.EndsWith("_km2", StringComparison.Ordinal) => "#,##0.00",
+        ColumnType.Real when column is "pop" or "pop_gap" or "pop_double" or "pop_beyond" or "moved_pop"
+            || column.StartsWith("pop_before", StringComparison.Ordinal) || column.StartsWith("pop_after", StringComparison.Ordinal)
+            || column is "pop_gained" or "pop_lost" or "detached_pop" => "#,##0",
+        ColumnType.Real when column.EndsWith("_km2", StringComparison.Ordinal) || column.Contains("_km2_", StringComparison.Ordinal) => "#,##0.00",
+        ColumnType.Real when column.EndsWith("_km", StringComparison.Ordinal) || column == "sites_per_100k" => "0.0",
         ColumnType.Real when column.EndsWith("_pct", StringComparison.Ordinal) => "0.0",
         ColumnType.Real => "0.000",
         _ => null,

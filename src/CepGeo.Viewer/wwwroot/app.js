@@ -23,7 +23,10 @@
       misfit_before_after: 'Désalignement (km²) aujourd’hui → proposé', before: 'aujourd’hui', after: 'proposé',
       from_cell: 'issu du territoire', fitted: 'ajusté', home: 'Toute la région', labels_cells: 'Noms des territoires',
       labels_zones: 'Noms des zones de l’opérateur', k_cell: 'Territoire', k_zone: 'Zone', k_commune: 'Commune',
-      no_match: 'Aucun résultat pour', menu: 'Couches et indicateurs', sources: 'Sources', weighting: 'Pondération', date: 'date'
+      no_match: 'Aucun résultat pour', menu: 'Couches et indicateurs', sources: 'Sources', weighting: 'Pondération', date: 'date',
+      m_dist_mean_km: 'Distance moyenne au lieu d’accueil le plus proche', m_pop_beyond_share: 'Part des habitants à plus de N km',
+      worst_dist_mean_km: 'Territoires les plus loin des lieux d’accueil', worst_pop_beyond_share: 'Territoires où le plus d’habitants vivent loin d’un lieu d’accueil',
+      site: 'Lieu d’accueil', sites_of: 'Lieux d’accueil', straight_line: 'à vol d’oiseau', no_sites: 'cet opérateur n’a pas de lieux d’accueil'
     },
     en: {
       search: 'Find an area, a zone, a commune…', layers: 'Layers', colour: 'Area colour', metric: 'Metric', operator: 'Operator',
@@ -42,7 +45,10 @@
       misfit_before_after: 'Misfit (km²) today → proposed', before: 'today', after: 'proposed',
       from_cell: 'from area', fitted: 'fitted', home: 'Whole region', labels_cells: 'Area names', labels_zones: 'Operator zone names',
       k_cell: 'Area', k_zone: 'Zone', k_commune: 'Commune', no_match: 'Nothing matches', menu: 'Layers and metrics',
-      sources: 'Sources', weighting: 'Weighting', date: 'date'
+      sources: 'Sources', weighting: 'Weighting', date: 'date',
+      m_dist_mean_km: 'Mean distance to the nearest site', m_pop_beyond_share: 'Share of people beyond N km',
+      worst_dist_mean_km: 'Areas farthest from the sites', worst_pop_beyond_share: 'Areas where most people live far from a site',
+      site: 'Site', sites_of: 'Sites', straight_line: 'straight line', no_sites: 'this operator has no sites'
     }
   };
 
@@ -55,13 +61,17 @@
     misfit: { pop: 'pop_misfit', best: 0 },
     coverage: { pop: 'pop_coverage', best: 1 },
     partners: { pop: null, best: 1, count: true },
-    dominant_share: { pop: null, best: 1 }
+    dominant_share: { pop: null, best: 1 },
+    // Spec §9: already counted in people (no area variant); coloured by the style's distance classes.
+    dist_mean_km: { pop: null, best: 0, km: true, byPeople: true, scale: 'distance_km' },
+    pop_beyond_share: { pop: null, best: 0, byPeople: true }
   };
   // The viewer's words that are the glossary's: key here → key of the style's words.
   var STYLE_WORDS = {
     gap: 'gap', double_coverage: 'double_coverage', straddle: 'straddle', outside: 'outside', gap_row: 'gap',
     double_row: 'double_coverage', misfit_row: 'misfit', m_misfit: 'misfit', m_coverage: 'coverage', m_partners: 'partners',
-    m_dominant_share: 'dominant_share', no_data: 'no_data', cells: 'cells', cell: 'cell', zone: 'zone'
+    m_dominant_share: 'dominant_share', no_data: 'no_data', cells: 'cells', cell: 'cell', zone: 'zone',
+    m_dist_mean_km: 'dist_mean_km', m_pop_beyond_share: 'pop_beyond_share', site: 'site', sites_of: 'sites'
   };
   function useStyle(style) {
     STYLE = {
@@ -69,7 +79,7 @@
       operatorDashes: style.operator_dashes, design: style.proposal_color, defects: style.defects
     };
     Object.keys(METRICS).forEach(function (m) {
-      var sc = style.scales[m];
+      var sc = style.scales[METRICS[m].scale || m];
       METRICS[m].bad = sc.high_is_bad ? 'high' : 'low';
       METRICS[m].bounds = [sc.min].concat(sc.breaks, [sc.max === null || sc.max === undefined ? Infinity : sc.max]);
     });
@@ -90,11 +100,15 @@
   var byId = {};              // 'cells:ID' or 'zones-op:ID' → Leaflet feature layer
   var selected = null;        // { type: 'cell'|'zone'|'commune', … }
   var selectedLayer = null;   // the selected cell's Leaflet layer, outlined until another is chosen
-  var map, hatch, labelLayer, homeBounds, homeZoom, communeRenderer, shapeRenderer;
+  var map, hatch, labelLayer, homeBounds, homeZoom, communeRenderer, shapeRenderer, siteRenderer;
   var labelsOn = { cells: true, zones: false };
   var hooks = { stateChanged: [] };
 
-  function t(k) { return (T[lang] && T[lang][k]) || k; }
+  function t(k) {
+    var w = (T[lang] && T[lang][k]) || k;
+    // The glossary writes the tolerance as N: the study's beyondKm.
+    return study && study.beyond_km !== undefined ? w.replace(/\bN km\b/, fmt(study.beyond_km, 1) + ' km') : w;
+  }
   function fmt(x, digits) {
     if (x === null || x === undefined) return '—';
     return Number(x).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: digits === undefined ? 2 : digits });
@@ -119,8 +133,10 @@
     if (info.kind === 'defects') return t(info.operator);
     if (info.kind === 'communes') return t('communes');
     if (info.kind === 'design') return t('design') + ' : ' + info.operator;
+    if (info.kind === 'sites') return t('sites_of') + ' : ' + info.label;
     return info.label;
   }
+  function siteLayerOf(op) { return layers['sites-' + op] ? 'sites-' + op : null; }
   function operatorIndex(op) { return Math.max(0, study.operators.findIndex(function (o) { return o.key === op; })); }
   function operatorColour(op) { return STYLE.operatorColours[operatorIndex(op) % STYLE.operatorColours.length]; }
   function operatorDash(op, weight) {
@@ -162,10 +178,15 @@
     if (v === null || v === undefined) return -Infinity;
     return METRICS[body.dataset.metric].bad === 'high' ? v : -v;
   }
-  function valueText(v) { return METRICS[body.dataset.metric].count ? fmt(v, 0) : pct(v); }
+  function valueText(v) {
+    var m = METRICS[body.dataset.metric];
+    return m.count ? fmt(v, 0) : m.km ? (v === null || v === undefined ? '—' : fmt(v, 1) + ' km') : pct(v);
+  }
 
   function recolour() {
     var fills = {};
+    // Distances count people already: no area/population choice to make.
+    document.getElementById('weight').disabled = !!METRICS[body.dataset.metric].byPeople;
     var cells = layers.cells;
     if (cells && cells.leaflet) cells.leaflet.eachLayer(function (l) {
       var id = l.feature.properties.id;
@@ -181,7 +202,7 @@
   // Legend rows, best class first: [{ colour, text }].
   function legendRows() {
     var metric = body.dataset.metric, m = METRICS[metric], b = m.bounds, n = b.length - 1;
-    var f = function (x) { return m.count ? fmt(x, 0) : pct(x); };
+    var f = function (x) { return m.count ? fmt(x, 0) : m.km ? fmt(x, 0) + ' km' : pct(x); };
     var rows = [];
     for (var c = 0; c < n; c++) {
       var text;
@@ -198,7 +219,8 @@
 
   function drawLegend() {
     var m = METRICS[body.dataset.metric], el = document.getElementById('legend');
-    var note = body.dataset.weight === 'pop' && (!m.pop || !study.weights) ? '<div><em>' + t('pop_na') + '</em></div>' : '';
+    var note = m.byPeople ? (siteLayerOf(body.dataset.operator) ? '' : '<div><em>' + esc(t('no_sites')) + '</em></div>')
+      : body.dataset.weight === 'pop' && (!m.pop || !study.weights) ? '<div><em>' + t('pop_na') + '</em></div>' : '';
     el.innerHTML = legendRows().map(function (r) {
       return '<div><span class="swatch" data-style="background:' + r.colour + '"></span>' + esc(r.text) + '</div>';
     }).join('') + note;
@@ -231,6 +253,12 @@
     // that today's cells (thin, dark) and the proposal read side by side.
     if (info.kind === 'design') return function () { return { color: STYLE.design, weight: 4, opacity: 0.85, fill: false }; };
     if (info.kind === 'communes') return function () { return { color: '#6d6d6d', weight: 0.6, opacity: 0.7, fill: false, interactive: false }; };
+    // A site: a dot in its operator's colour, white-ringed as on the static maps.
+    if (info.kind === 'sites') {
+      var sc = operatorColour(info.operator);
+      // Dark-ringed, not white: an orange dot on the distance metric's orange fills needs the contrast.
+      return function () { return { radius: 5, color: '#1a1a1a', weight: 1.2, fillColor: sc, fillOpacity: 1 }; };
+    }
     if (info.kind === 'zones') {
       var c = operatorColour(info.operator), dash = operatorDash(info.operator, 1);
       return function () { return { color: c, weight: 2, dashArray: dash, fill: false }; };
@@ -246,6 +274,7 @@
   function hoverText(info, p) {
     if (info.kind === 'defects') return t(p.kind) + ' — ' + operatorLabel(p.operator) + ' — ' + (p.cell_name || '') + ' (' + fmt(p.area_km2, 3) + ' ' + t('km2') + ')';
     if (info.kind === 'zones') return '<b>' + esc(p.name) + '</b><br>' + esc(operatorLabel(info.operator));
+    if (info.kind === 'sites') return '<b>' + esc(p.name) + '</b><br>' + esc(t('site')) + ' — ' + esc(operatorLabel(info.operator));
     // A cell: its name and the value its colour shows.
     var row = cellMetric(p.id, body.dataset.operator), v = row ? row[metricColumn()] : null;
     return '<b>' + esc(p.name) + '</b><br>' + esc(t('m_' + body.dataset.metric)) + (body.dataset.weight === 'pop' && METRICS[body.dataset.metric].pop ? ' (' + t('w_pop').toLowerCase() + ')' : '') +
@@ -256,7 +285,8 @@
     var baseStyle = styleFor(info);
     return L.geoJSON(geojson, {
       style: baseStyle,
-      pane: info.kind === 'cells' || info.kind === 'zones' ? 'cells' : info.kind === 'design' ? 'design' : info.kind === 'communes' ? 'communes' : 'defects',
+      pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, L.extend({ pane: 'sites', renderer: siteRenderer }, baseStyle())); },
+      pane: info.kind === 'cells' || info.kind === 'zones' ? 'cells' : info.kind === 'design' ? 'design' : info.kind === 'communes' ? 'communes' : info.kind === 'sites' ? 'sites' : 'defects',
       // Cells and zones share one canvas (hundreds of thousands of vertices nationally: a canvas redraws
       // a zoom step without rebuilding as many SVG paths); defects share the SVG renderer that holds the
       // gap hatching pattern; communes (thousands of thin outlines, never clicked) have their own canvas.
@@ -280,6 +310,8 @@
         });
         l.on('mouseout', function () { l.setStyle({ weight: l === selectedLayer ? 4 : baseStyle().weight }); delete body.dataset.hover; });
         if (info.kind === 'cells') l.on('click', function () { selectCell(p.id, false); });
+        // A site's name on click too (a phone has no hover), published for scripts.
+        if (info.kind === 'sites') l.on('click', function (ev) { L.DomEvent.stopPropagation(ev); body.dataset.selectedSite = info.operator + ':' + p.id; body.dataset.siteName = p.name; l.openTooltip(); });
         if (info.kind === 'zones') l.on('click', function () { selectZone(info.operator, p.id, false); });
       }
     });
@@ -380,7 +412,8 @@
       var e = layers[info.key];
       if (!e) return;
       var s = styleFor(info)();
-      var swatch = info.kind === 'design' ? 'background:#fff;border:3px solid ' + s.color
+      var swatch = info.kind === 'sites' ? 'background:' + s.fillColor + ';border:1px solid ' + s.color + ';border-radius:50%'
+        : info.kind === 'design' ? 'background:#fff;border:3px solid ' + s.color
         : info.kind === 'communes' ? 'background:#fff;border:1px solid ' + s.color
         : s.fill === false
         ? 'background:#fff;border:2px ' + (s.dashArray === '2 3' ? 'dotted ' : 'dashed ') + s.color
@@ -871,7 +904,7 @@
     homeBounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
     map = L.map('map', { zoomSnap: 0.25, preferCanvas: false, attributionControl: !!study.tiles, keyboard: true });
     if (map.attributionControl) map.attributionControl.setPrefix(false);
-    [['cells', 400], ['communes', 410], ['zones', 420], ['design', 430], ['defects', 440], ['labels', 450]].forEach(function (p) {
+    [['cells', 400], ['communes', 410], ['zones', 420], ['design', 430], ['defects', 440], ['sites', 445], ['labels', 450]].forEach(function (p) {
       map.createPane(p[0]).style.zIndex = p[1];
     });
     map.getPane('labels').style.pointerEvents = 'none';
@@ -893,6 +926,8 @@
     svg.insertBefore(defs, svg.firstChild);
     hatch = renderer;
     communeRenderer = L.canvas({ pane: 'communes' });
+    // Sites: SVG, not canvas: a canvas over the whole map would take the clicks meant for the cells under it.
+    siteRenderer = L.svg({ pane: 'sites' });
     // A zone line is thin: a click within a few pixels of it counts.
     shapeRenderer = L.canvas({ pane: 'cells', tolerance: 4 });
     labelLayer = L.layerGroup().addTo(map);
@@ -955,6 +990,10 @@
         if (wanted.lab !== undefined) { labelsOn.cells = wanted.lab.split(',').indexOf('cells') >= 0; labelsOn.zones = wanted.lab.split(',').indexOf('zones') >= 0; }
         makeMap();
         study.layers.forEach(function (info) { layers[info.key] = { info: info, leaflet: null, visible: false }; });
+        if (!study.layers.some(function (info) { return info.kind === 'sites'; }))
+          document.querySelectorAll('#metric option[data-sites]').forEach(function (o) { o.remove(); });
+        if (METRICS[body.dataset.metric].byPeople && !document.querySelector('#metric option[value="' + body.dataset.metric + '"]')) body.dataset.metric = 'misfit';
+        document.getElementById('metric').value = body.dataset.metric;
         // Default view: the cells coloured, the chosen operator's zones, gaps and double coverage;
         // a shared link names its own layers.
         var shown = wanted.l !== undefined ? wanted.l.split(',') : study.layers.filter(function (info) {
@@ -997,6 +1036,7 @@
     if (before !== op) {
       if (layers['zones-' + before]) setVisible('zones-' + before, false);
       if (layers['zones-' + op]) setVisible('zones-' + op, true);
+      if (siteLayerOf(before) && layers[siteLayerOf(before)].visible) { setVisible(siteLayerOf(before), false); if (siteLayerOf(op)) setVisible(siteLayerOf(op), true); }
     }
     recolour();
     updateLabels();
@@ -1011,7 +1051,20 @@
     if (ev.target.dataset.layer) setVisible(ev.target.dataset.layer, ev.target.checked);
     if (ev.target.dataset.labels) { labelsOn[ev.target.dataset.labels] = ev.target.checked; updateLabels(); stateChanged(); }
   });
-  document.getElementById('metric').addEventListener('change', function (ev) { body.dataset.metric = ev.target.value; recolour(); });
+  document.getElementById('metric').addEventListener('change', function (ev) { setMetric(ev.target.value); });
+  // A distance metric shows the chosen operator's sites, or moves to the first operator that has some.
+  function setMetric(metric) {
+    body.dataset.metric = metric;
+    document.getElementById('metric').value = metric;
+    if (METRICS[metric].byPeople) {
+      if (!siteLayerOf(body.dataset.operator)) {
+        var withSites = study.operators.find(function (o) { return siteLayerOf(o.key); });
+        if (withSites) setOperator(withSites.key);
+      }
+      if (siteLayerOf(body.dataset.operator)) setVisible(siteLayerOf(body.dataset.operator), true);
+    }
+    recolour();
+  }
   document.getElementById('weight').addEventListener('change', function (ev) { body.dataset.weight = ev.target.value; recolour(); });
   document.getElementById('operator').addEventListener('change', function (ev) { setOperator(ev.target.value); });
   document.getElementById('worst').addEventListener('click', function (ev) {
@@ -1051,6 +1104,7 @@
     selectCell: selectCell,
     selectZone: selectZone,
     setOperator: setOperator,
+    setMetric: setMetric,
     setVisible: setVisible,
     goHome: function () { goHome(); },
     search: function (text) { return loadCommuneIndex().then(function () { showMatches(text); return JSON.parse(body.dataset.searchResults || '[]'); }); },

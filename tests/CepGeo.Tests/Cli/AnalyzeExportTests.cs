@@ -117,11 +117,21 @@ public sealed partial class AnalyzeCommandTests
     }
 
     [Fact]
-    public void Paca_Workbook_HasTheFourSheets_AndDepartementCodesStayText()
+    public void Paca_Workbook_HasTheFourSheetsAndSites_AndDepartementCodesStayText()
     {
         string xlsx = Path.Combine(_paca.Dir, ResultsWorkbook.FileName);
-        Assert.Equal(["Synthèse", "Cellules", "Paires", "Zones"], MiniExcel.GetSheetNames(xlsx));
-        // (GDAL 3.6 lists only the first sheet of this workbook: read with MiniExcel, checked as XML below.)
+        Assert.Equal(["Synthèse", "Cellules", "Paires", "Zones", "Sites"], MiniExcel.GetSheetNames(xlsx));
+        // GDAL (QGIS's reader) lists every sheet, with the French headings and the codes as text.
+        Assert.Equal("1: Synthèse (None)\n2: Cellules (None)\n3: Paires (None)\n4: Zones (None)\n5: Sites (None)\n",
+            string.Concat(Ogrinfo(xlsx).Split('\n').Where(l => l.Length > 0 && char.IsDigit(l[0])).Select(l => l + "\n")));
+        string zones = Ogrinfo("-so", xlsx, "Zones");
+        Assert.Contains($"Feature Count: {_paca.Csv("zones.csv").Count}\n", zones, StringComparison.Ordinal);
+        Assert.Contains("Zone d'intervention (code): String", zones, StringComparison.Ordinal);
+        Assert.Contains("Surface (km²): Real", zones, StringComparison.Ordinal);
+        string sites = Ogrinfo("-so", xlsx, "Sites");
+        Assert.Contains($"Feature Count: {_paca.Csv("cells.csv").Count(r => r["sites"] != "")}\n", sites, StringComparison.Ordinal);
+        Assert.Contains("Habitants à plus de 20 km: ", sites, StringComparison.Ordinal);
+        Assert.Contains("Distance moyenne au lieu d'accueil le plus proche (km): Real", sites, StringComparison.Ordinal);
         var rows = MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: "Zones").Cast<IDictionary<string, object?>>().ToList();
         Assert.Equal(_paca.Csv("zones.csv").Count, rows.Count);
         Assert.Contains(rows, r => Equals(r["Zone d'intervention (code)"], "04"));

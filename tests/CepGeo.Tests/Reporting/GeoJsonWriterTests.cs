@@ -338,7 +338,14 @@ public sealed class GeoJsonWriterTests
     [Fact]
     public void UnsupportedGeometry_IsRejected()
     {
-        Assert.Throws<ArgumentException>(() => Write(GeoJsonFeature.Create(Wkt("POINT (1 2)"), null)));
+        Assert.Throws<ArgumentException>(() => Write(GeoJsonFeature.Create(Wkt("LINESTRING (1 2, 3 4)"), null)));
+    }
+
+    [Fact]
+    public void Point_ASite_IsWrittenAsAPointRoundedToSixDecimals()
+    {
+        string json = Write(GeoJsonFeature.Create(Wkt("POINT (5.123456789 43.1)"), "s1"));
+        Assert.Contains("\"geometry\":{\"type\":\"Point\",\"coordinates\":[5.123457,43.1]}", json, StringComparison.Ordinal);
     }
 
     [Fact]
