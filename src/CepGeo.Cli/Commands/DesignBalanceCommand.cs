@@ -11,7 +11,9 @@ namespace CepGeo.Cli.Commands;
 /// </summary>
 internal static class DesignBalanceCommand
 {
-    public static Command Create(CliContext context)
+    /// <param name="cancellation">Cancels the run as Ctrl+C does (tests).</param>
+    /// <param name="onProgress">Also told every progress report of the search (tests).</param>
+    public static Command Create(CliContext context, CancellationToken cancellation = default, Action<BalanceProgress>? onProgress = null)
     {
         var study = DesignCommon.Study(context);
         var count = new Option<int>("--count", "-n") { Description = context.T("Nombre de périmètres", "How many perimeters"), Required = true };
@@ -41,51 +43,112 @@ internal static class DesignBalanceCommand
         };
         command.SetAction(parsed =>
         {
-            var before = DesignCommon.Analyse(context, parsed.GetValue(study)!);
-            var keys = DesignCommon.OperatorKeys(before, parsed.GetValue(operators));
-            string units = parsed.GetValue(unitsOpt)
-                ?? (before.HasWeights ? "weights" : before.Infos.Skip(1).MaxBy(i => i.Ids.Count)!.Key);
-            int layer;
-            IReadOnlyList<string> ids, names;
-            if (units == "weights")
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            // The first Ctrl+C cancels cleanly (the search checks at every merge and move); a second one ends the process at once.
+            ConsoleCancelEventHandler onCtrlC = (_, e) =>
             {
-                if (!before.HasWeights) throw new CepGeoInputException("--units", null, new Phrase("l'étude n'a pas de couche de population (weights)", "the study has no weights layer"));
-                layer = before.Layers.Count - 1;
-                var features = before.Layers[layer].Features;
-                string? field = parsed.GetValue(unitId);
-                ids = features.Select(f => field is null ? f.Id : Attribute(f, field)).ToList();
-                names = features.Select(f => field is not null && f.Attributes.TryGetValue("nom", out var nom) && nom is string s ? s : f.Name).ToList();
-            }
-            else
+                if (cts.IsCancellationRequested) return;
+                e.Cancel = true;
+                cts.Cancel();
+            };
+            Console.CancelKeyPress += onCtrlC;
+            try
             {
-                layer = Snap.OperatorLayer(before, units);
-                ids = before.Infos[layer].Ids;
-                names = before.Infos[layer].Names;
+                return Run(context, parsed, cts.Token, onProgress, study, count, minPop, operators, unitsOpt, unitId, output, force);
             }
-            int n = parsed.GetValue(count);
-            double floor = parsed.GetValue(minPop) ?? DefaultFloor(before, n);
-            if (parsed.GetValue(minPop) is null && floor > 0)
-                context.Console.WriteLine(context.T(
-                    $"Plancher de population : {context.Text.Int((long)floor)} habitants par périmètre (le quart de la moyenne, {context.Text.Int((long)(4 * floor))} ; --min-pop pour le changer)",
-                    $"Population floor: {context.Text.Int((long)floor)} people a perimeter (a quarter of the mean, {context.Text.Int((long)(4 * floor))}; --min-pop changes it)"));
-            var d = context.Busy(context.T($"équilibrage : {context.Text.Count(n, "périmètre", "perimeter")} à partir de {context.Text.Count(ids.Count, "unité", "unit")}…",
-                $"balancing: {context.Text.Count(n, "périmètre", "perimeter")} from {context.Text.Count(ids.Count, "unité", "unit")}…"), _ =>
-                Balance.Run(before, n, floor, keys, layer, units == "weights" ? "communes" : units, ids, names));
-            int code = DesignCommon.Finish(context, d, parsed.GetValue(study)!, parsed.GetValue(output), parsed.GetValue(force));
-            // The method aims for the floor but cannot always reach it (contiguity): say so rather than imply it.
-            if (d.Before.HasWeights && floor > 0)
+            catch (OperationCanceledException) when (cts.IsCancellationRequested)
             {
-                var below = d.Changes.GroupBy(c => c.PerimeterId).Select(g => (Id: g.Key, Pop: g.First().PopAfter ?? 0)).Where(p => p.Pop < floor).ToList();
-                if (below.Count > 0)
-                    context.Console.MarkupLine("[yellow]" + Markup.Escape(context.T(
-                        $"Attention : {context.Text.Count(below.Count, "périmètre reste", "perimeter", "périmètres restent")} sous le plancher : "
-                            + string.Join(", ", below.Select(b => $"{b.Id} ({context.Text.Int((long)b.Pop)})")),
-                        $"Warning: {context.Text.Count(below.Count, "", "perimeter")} below the floor: "
-                            + string.Join(", ", below.Select(b => $"{b.Id} ({context.Text.Int((long)b.Pop)})")))) + "[/]");
+                context.WriteErrorLine(context.T("interrompu : aucun résultat écrit, le dossier de sortie est resté tel quel",
+                    "cancelled: no result was written, the output folder is as it was"));
+                return AnalyzeCommand.CancelledExitCode;
             }
-            return code;
+            finally
+            {
+                Console.CancelKeyPress -= onCtrlC;
+            }
         });
         return command;
+    }
+
+    private static int Run(CliContext context, ParseResult parsed, CancellationToken cancel, Action<BalanceProgress>? onProgress,
+        Argument<string> study, Option<int> count, Option<double?> minPop, Option<string?> operators, Option<string?> unitsOpt,
+        Option<string?> unitId, Option<string?> output, Option<bool> force)
+    {
+        var before = DesignCommon.Analyse(context, parsed.GetValue(study)!, cancel);
+        var keys = DesignCommon.OperatorKeys(before, parsed.GetValue(operators));
+        string units = parsed.GetValue(unitsOpt)
+            ?? (before.HasWeights ? "weights" : before.Infos.Skip(1).MaxBy(i => i.Ids.Count)!.Key);
+        int layer;
+        IReadOnlyList<string> ids, names;
+        if (units == "weights")
+        {
+            if (!before.HasWeights) throw new CepGeoInputException("--units", null, new Phrase("l'étude n'a pas de couche de population (weights)", "the study has no weights layer"));
+            layer = before.Layers.Count - 1;
+            var features = before.Layers[layer].Features;
+            string? field = parsed.GetValue(unitId);
+            ids = features.Select(f => field is null ? f.Id : Attribute(f, field)).ToList();
+            names = features.Select(f => field is not null && f.Attributes.TryGetValue("nom", out var nom) && nom is string s ? s : f.Name).ToList();
+        }
+        else
+        {
+            layer = Snap.OperatorLayer(before, units);
+            ids = before.Infos[layer].Ids;
+            names = before.Infos[layer].Names;
+        }
+        int n = parsed.GetValue(count);
+        double floor = parsed.GetValue(minPop) ?? DefaultFloor(before, n);
+        if (parsed.GetValue(minPop) is null && floor > 0)
+            context.Console.WriteLine(context.T(
+                $"Plancher de population : {context.Text.Int((long)floor)} habitants par périmètre (le quart de la moyenne, {context.Text.Int((long)(4 * floor))} ; --min-pop pour le changer)",
+                $"Population floor: {context.Text.Int((long)floor)} people a perimeter (a quarter of the mean, {context.Text.Int((long)(4 * floor))}; --min-pop changes it)"));
+        var d = context.Busy(context.T($"équilibrage : {context.Text.Count(n, "périmètre", "perimeter")} à partir de {context.Text.Count(ids.Count, "unité", "unit")}…",
+            $"balancing: {context.Text.Count(n, "périmètre", "perimeter")} from {context.Text.Count(ids.Count, "unité", "unit")}…"), status =>
+            Balance.Run(before, n, floor, keys, layer, units == "weights" ? "communes" : units, ids, names,
+                new Reported(p =>
+                {
+                    status(ProgressLine(context.Text, p));
+                    onProgress?.Invoke(p);
+                }), cancel));
+        cancel.ThrowIfCancellationRequested();
+        int code = DesignCommon.Finish(context, d, parsed.GetValue(study)!, parsed.GetValue(output), parsed.GetValue(force));
+        // The method aims for the floor but cannot always reach it (contiguity): say so rather than imply it.
+        if (d.Before.HasWeights && floor > 0)
+        {
+            var below = d.Changes.GroupBy(c => c.PerimeterId).Select(g => (Id: g.Key, Pop: g.First().PopAfter ?? 0)).Where(p => p.Pop < floor).ToList();
+            if (below.Count > 0)
+                context.Console.MarkupLine("[yellow]" + Markup.Escape(context.T(
+                    $"Attention : {context.Text.Count(below.Count, "périmètre reste", "perimeter", "périmètres restent")} sous le plancher : "
+                        + string.Join(", ", below.Select(b => $"{b.Id} ({context.Text.Int((long)b.Pop)})")),
+                    $"Warning: {context.Text.Count(below.Count, "", "perimeter")} below the floor: "
+                        + string.Join(", ", below.Select(b => $"{b.Id} ({context.Text.Int((long)b.Pop)})")))) + "[/]");
+        }
+        return code;
+    }
+
+    /// <summary>The spinner's words for a progress report: which start, which stage, how far.</summary>
+    public static string ProgressLine(ConsoleText t, BalanceProgress p)
+    {
+        string start = p.Starts < 2 ? ""
+            : p.Start == BalanceStart.Units
+                ? t.T("départ 1/2, chaque unité seule — ", "start 1/2, every unit alone — ")
+                : t.T("départ 2/2, les territoires actuels — ", "start 2/2, the current cells — ");
+        return start + p.Stage switch
+        {
+            BalanceStage.Merge => t.T($"fusions : il reste {t.Count(p.Perimeters, "périmètre", "perimeter")} (cible {t.Int(p.Target)})…",
+                $"merging: {t.Count(p.Perimeters, "périmètre", "perimeter")} left (target {t.Int(p.Target)})…"),
+            BalanceStage.Repair => t.T($"plancher de population : {t.Count(p.Moves, "unité déplacée", "unit moved", "unités déplacées", "units moved")}…",
+                $"population floor: {t.Count(p.Moves, "unité déplacée", "unit moved", "unités déplacées", "units moved")}…"),
+            BalanceStage.Improve => t.T($"déplacements en bordure : passe {t.Int(p.Pass)}, {t.Count(p.Moves, "unité déplacée", "unit moved", "unités déplacées", "units moved")}…",
+                $"boundary moves: pass {t.Int(p.Pass)}, {t.Count(p.Moves, "unité déplacée", "unit moved", "unités déplacées", "units moved")}…"),
+            BalanceStage.Measure => t.T("mesure exacte de la proposition…", "measuring the proposal exactly…"),
+            _ => t.T("dessin des périmètres retenus…", "drawing the kept perimeters…"),
+        };
+    }
+
+    /// <summary>Progress told on the searching thread, in order (<see cref="Progress{T}"/> would post it elsewhere, late).</summary>
+    private sealed class Reported(Action<BalanceProgress> report) : IProgress<BalanceProgress>
+    {
+        public void Report(BalanceProgress value) => report(value);
     }
 
     /// <summary>

@@ -38,7 +38,7 @@ internal static class DesignCommon
         Analysis.Run(StudyFiles.Read(studyPath), StudyFiles.LoadLayer, StudyFiles.LoadWeights, StepMemory.Release, loadSites: StudyFiles.LoadSites);
 
     /// <summary>The study's analysis, under a spinner naming each step at a terminal.</summary>
-    public static AnalysisResult Analyse(CliContext context, string studyPath)
+    public static AnalysisResult Analyse(CliContext context, string studyPath, CancellationToken cancel = default)
     {
         var study = StudyFiles.Read(studyPath);
         return context.Busy(AnalyzeCommand.StepName(context.Text, Analysis.StepLoad) + "…", status =>
@@ -46,7 +46,7 @@ internal static class DesignCommon
             {
                 status(AnalyzeCommand.StepName(context.Text, step) + "…");
                 StepMemory.Release(step);
-            }, loadSites: StudyFiles.LoadSites));
+            }, cancel, loadSites: StudyFiles.LoadSites));
     }
 
     public static IReadOnlyList<string> OperatorKeys(AnalysisResult r, string? option)

@@ -24,6 +24,12 @@ namespace CepGeo.Core.Design;
 /// its area, split into connected parts). Both are measured exactly with <c>Compare</c>; the one with the
 /// lower total misfit is kept, so the result never fits worse than a start made of the current cells.</item>
 /// </list>
+/// The search is incremental: a perimeter under construction keeps the sums of its units' overlaps
+/// (precomputed unit × zone areas), so a merge or a move re-sums only the two perimeters it touches; the
+/// candidate merges wait in an ordered set (only those of the perimeter a merge made are re-costed); a
+/// move's connectivity test walks the perimeter from the moved unit's neighbours and stops as soon as they
+/// are all reached. Only the final proposal is measured exactly (<see cref="Redraw"/>, as <c>analyze</c>
+/// and <c>plan score</c> measure), once per start.
 /// Adjacency is a shared boundary (not a point). Units that touch nothing (islands) are linked to the
 /// nearest unit so that they can join a perimeter; such a perimeter is contiguous "islands aside".
 /// </remarks>
@@ -31,36 +37,52 @@ public static class Balance
 {
     /// <param name="unitLayer">Mosaic layer the units come from (the weights layer for communes, or an operator's).</param>
     /// <param name="unitIds">Ids to list units by in moves.csv (null: the layer's own ids).</param>
+    /// <param name="progress">Told where the search is (every few hundred merges, each repair move, each pass
+    /// of boundary moves, each exact measure), on the calling thread.</param>
+    /// <param name="cancellationToken">Checked at every merge, move and unit of a pass: cancelling throws
+    /// <see cref="OperationCanceledException"/> within a fraction of a second, and nothing is returned.</param>
     public static DesignResult Run(AnalysisResult before, int count, double minPop, IReadOnlyList<string> operators,
-        int unitLayer, string unitLayerName, IReadOnlyList<string> unitIds, IReadOnlyList<string> unitNames)
+        int unitLayer, string unitLayerName, IReadOnlyList<string> unitIds, IReadOnlyList<string> unitNames,
+        IProgress<BalanceProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (count < 1) throw new CepGeoInputException("--count", null, "must be at least 1");
         var ops = operators.Select(k => Snap.OperatorLayer(before, k)).Distinct().ToArray();
-        var problem = new Problem(before, unitLayer, ops);
+        var problem = new Problem(before, unitLayer, ops, cancellationToken);
         if (count > problem.UnitCount)
             throw new CepGeoInputException("--count", null, $"{count} perimeters asked but only {problem.UnitCount} units to build them from");
 
-        var starts = new List<(string Name, int[] Assign)>();
-        starts.Add(("units", problem.Solve(Enumerable.Range(0, problem.UnitCount).ToArray(), count, minPop)));
         var fromCells = problem.CurrentCellParts();
-        if (fromCells.Max() + 1 >= count)
-            starts.Add(("current cells", problem.Solve(fromCells, count, minPop)));
-
-        DesignResult? best = null;
-        double bestCost = double.PositiveInfinity;
-        foreach (var (name, assign) in starts)
+        bool twoStarts = fromCells.Max() + 1 >= count;
+        int starts = twoStarts ? 2 : 1;
+        var solved = new List<(string Name, int[] Assign)>
         {
-            var result = Build(before, problem, assign, operators, minPop, unitLayerName, unitIds, unitNames, name);
-            double cost = result.Totals.Where(t => operators.Contains(t.Operator)).Sum(t => t.MisfitKm2After);
-            if (cost < bestCost - 1e-9) { best = result; bestCost = cost; }
+            ("units", problem.Solve(Enumerable.Range(0, problem.UnitCount).ToArray(), count, minPop,
+                new Reporter(progress, BalanceStart.Units, starts, count), cancellationToken)),
+        };
+        if (twoStarts)
+            solved.Add(("current cells", problem.Solve(fromCells, count, minPop,
+                new Reporter(progress, BalanceStart.CurrentCells, starts, count), cancellationToken)));
+
+        // Each start measured exactly on the chosen operators (Compare, as analyze); only the better is drawn.
+        int best = 0;
+        if (solved.Count > 1)
+        {
+            double bestCost = double.PositiveInfinity;
+            for (int i = 0; i < solved.Count; i++)
+            {
+                progress?.Report(new BalanceProgress(i == 0 ? BalanceStart.Units : BalanceStart.CurrentCells, BalanceStage.Measure, count, count, 0, 0, starts));
+                var (facePerimeter, ids, names) = Layout(before, problem, solved[i].Assign, unitNames);
+                double cost = Redraw.MisfitKm2(before, "balance", facePerimeter, ids, names, operators, cancellationToken);
+                if (cost < bestCost - 1e-9) { best = i; bestCost = cost; }
+            }
         }
-        return best!;
+        progress?.Report(new BalanceProgress(best == 0 ? BalanceStart.Units : BalanceStart.CurrentCells, BalanceStage.Draw, count, count, 0, 0, starts));
+        return Build(before, problem, solved[best].Assign, operators, minPop, unitLayerName, unitIds, unitNames, solved[best].Name, cancellationToken);
     }
 
-    private static DesignResult Build(AnalysisResult before, Problem problem, int[] assign, IReadOnlyList<string> operators,
-        double minPop, string unitLayerName, IReadOnlyList<string> unitIds, IReadOnlyList<string> unitNames, string start)
+    /// <summary>Perimeters numbered by population (area without weights), largest first; named after their most populous unit.</summary>
+    private static (int[] FacePerimeter, string[] Ids, string[] Names) Layout(AnalysisResult before, Problem problem, int[] assign, IReadOnlyList<string> unitNames)
     {
-        // Perimeters numbered by population (area without weights), largest first; named after their most populous unit.
         int n = assign.Max() + 1;
         var size = new double[n];
         for (int u = 0; u < assign.Length; u++) size[assign[u]] += before.HasWeights ? problem.UnitPop[u] : problem.UnitArea[u];
@@ -68,20 +90,39 @@ public static class Balance
         var rank = new int[n];
         for (int i = 0; i < n; i++) rank[order[i]] = i;
         var ids = Enumerable.Range(1, n).Select(i => "B" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        var names = new string[n];
-        for (int r = 0; r < n; r++)
+        // The first unit (in unit order) of the largest population of its perimeter.
+        var top = Enumerable.Repeat(-1, n).ToArray();
+        for (int u = 0; u < assign.Length; u++)
         {
-            int top = Enumerable.Range(0, assign.Length).Where(u => assign[u] == r)
-                .OrderByDescending(u => before.HasWeights ? problem.UnitPop[u] : problem.UnitArea[u]).First();
-            names[rank[r]] = unitNames[problem.UnitFeature[top]];
+            int r = assign[u];
+            if (top[r] < 0 || Size(u) > Size(top[r])) top[r] = u;
         }
+        var names = new string[n];
+        for (int r = 0; r < n; r++) names[rank[r]] = unitNames[problem.UnitFeature[top[r]]];
         var facePerimeter = problem.FaceUnit.Select(u => u < 0 ? -1 : rank[assign[u]]).ToArray();
+        return (facePerimeter, ids, names);
+
+        double Size(int u) => before.HasWeights ? problem.UnitPop[u] : problem.UnitArea[u];
+    }
+
+    private static DesignResult Build(AnalysisResult before, Problem problem, int[] assign, IReadOnlyList<string> operators,
+        double minPop, string unitLayerName, IReadOnlyList<string> unitIds, IReadOnlyList<string> unitNames, string start,
+        CancellationToken cancel)
+    {
+        var (facePerimeter, ids, names) = Layout(before, problem, assign, unitNames);
         var faceUnitFeature = problem.FaceUnit.Select(u => u < 0 ? -1 : problem.UnitFeature[u]).ToArray();
         string method = $"Greedy merge of adjacent {unitLayerName} (least rise in total misfit against {string.Join(", ", operators)}"
             + (minPop > 0 ? $", population floor {minPop.ToString("0", CultureInfo.InvariantCulture)}" : "")
             + $"), floor repair, then boundary moves while they lower the misfit; kept start: {start}.";
         return Redraw.Build(before, "balance", method, operators, facePerimeter, ids, names, null,
-            new Redraw.Units(unitLayerName, faceUnitFeature, unitIds, unitNames));
+            new Redraw.Units(unitLayerName, faceUnitFeature, unitIds, unitNames), cancel: cancel);
+    }
+
+    /// <summary>Turns the search's events into <see cref="BalanceProgress"/> reports for one start.</summary>
+    private sealed class Reporter(IProgress<BalanceProgress>? progress, BalanceStart start, int starts, int target)
+    {
+        public void Report(BalanceStage stage, int perimeters, int pass = 0, int moves = 0) =>
+            progress?.Report(new BalanceProgress(start, stage, perimeters, target, pass, moves, starts));
     }
 
     /// <summary>The units, their overlaps with the chosen operators' zones, and the search.</summary>
@@ -95,7 +136,7 @@ public static class Balance
         private readonly double[][] _zoneArea;                  // [op][zone]
         private readonly HashSet<int>[] _adj;
 
-        public Problem(AnalysisResult r, int unitLayer, int[] ops)
+        public Problem(AnalysisResult r, int unitLayer, int[] ops, CancellationToken cancel)
         {
             _r = r;
             _ops = ops;
@@ -116,8 +157,13 @@ public static class Balance
             UnitFeature = keep;
             FaceUnit = new int[m.FaceCount];
             for (int f = 0; f < m.FaceCount; f++)
-                FaceUnit[f] = units[f].Select(u => unitOfFeature[u]).Where(u => u >= 0).DefaultIfEmpty(-1).First();
+            {
+                FaceUnit[f] = -1; // the first of its features that is a unit
+                foreach (int u in units[f]) if (unitOfFeature[u] >= 0) { FaceUnit[f] = unitOfFeature[u]; break; }
+            }
+            cancel.ThrowIfCancellationRequested();
             AttachOrphans(m, cellOf);
+            cancel.ThrowIfCancellationRequested();
 
             UnitArea = new double[keep.Length];
             UnitPop = new double[keep.Length];
@@ -139,6 +185,7 @@ public static class Balance
                     foreach (int z in zs) { _unitZone[o][u].TryGetValue(z, out var v); _unitZone[o][u][z] = v + a; }
                 }
             }
+            cancel.ThrowIfCancellationRequested();
             _adj = Adjacency(m);
         }
 
@@ -191,12 +238,19 @@ public static class Balance
             var parts = Parts(Enumerable.Range(0, UnitCount), adj);
             if (parts.Count > 1)
             {
-                var centre = Enumerable.Range(0, UnitCount).Select(u => Centre(m, u)).ToArray();
+                var centre = Centres(m);
                 var main = parts.OrderByDescending(p => p.Count).First();
                 foreach (var part in parts.Where(p => p != main))
                 {
-                    var (a, b) = part.SelectMany(u => main.Select(v => (u, v)))
-                        .MinBy(x => centre[x.u].Distance(centre[x.v]));
+                    // The closest pair of centres (the first such pair in part × main order).
+                    int a = -1, b = -1;
+                    double best = double.PositiveInfinity;
+                    foreach (int u in part)
+                        foreach (int v in main)
+                        {
+                            double d = centre[u].Distance(centre[v]);
+                            if (d < best) { best = d; a = u; b = v; }
+                        }
                     adj[a].Add(b);
                     adj[b].Add(a);
                 }
@@ -204,16 +258,20 @@ public static class Balance
             return adj;
         }
 
-        private NetTopologySuite.Geometries.Coordinate Centre(Overlay.Mosaic m, int u)
+        /// <summary>Each unit's centre: its faces' envelope centres weighted by area, in one pass over the faces.</summary>
+        private NetTopologySuite.Geometries.Coordinate[] Centres(Overlay.Mosaic m)
         {
-            double x = 0, y = 0, a = 0;
+            var x = new double[UnitCount];
+            var y = new double[UnitCount];
+            var a = new double[UnitCount];
             for (int f = 0; f < m.FaceCount; f++)
-                if (FaceUnit[f] == u)
-                {
-                    var c = m.FaceEnvelope(f).Centre;
-                    x += c.X * m.AreaKm2[f]; y += c.Y * m.AreaKm2[f]; a += m.AreaKm2[f];
-                }
-            return a > 0 ? new(x / a, y / a) : new(0, 0);
+            {
+                int u = FaceUnit[f];
+                if (u < 0) continue;
+                var c = m.FaceEnvelope(f).Centre;
+                x[u] += c.X * m.AreaKm2[f]; y[u] += c.Y * m.AreaKm2[f]; a[u] += m.AreaKm2[f];
+            }
+            return Enumerable.Range(0, UnitCount).Select(u => a[u] > 0 ? new NetTopologySuite.Geometries.Coordinate(x[u] / a[u], y[u] / a[u]) : new(0, 0)).ToArray();
         }
 
         private static List<List<int>> Parts(IEnumerable<int> members, HashSet<int>[] adj)
@@ -313,69 +371,172 @@ public static class Balance
             return total;
         }
 
-        public int[] Solve(int[] start, int count, double minPop)
+        /// <summary>
+        /// A candidate merge, in the order the greedy takes them: least rise in cost, then the smaller
+        /// population, the smaller area, the lower pair of region numbers.
+        /// </summary>
+        private readonly record struct Pair(double Delta, double Pop, double Area, int A, int B) : IComparable<Pair>
+        {
+            public int CompareTo(Pair other)
+            {
+                int c = Delta.CompareTo(other.Delta);
+                if (c == 0) c = Pop.CompareTo(other.Pop);
+                if (c == 0) c = Area.CompareTo(other.Area);
+                if (c == 0) c = A.CompareTo(other.A);
+                return c != 0 ? c : B.CompareTo(other.B);
+            }
+        }
+
+        /// <summary>One search from one start: the regions, every unit's region, and a scratch mark for walks.</summary>
+        private sealed class Search(Problem p, int regions, int[] assign, Reporter report, CancellationToken cancel)
+        {
+            public readonly List<Region> Regions = Enumerable.Range(0, regions).Select(_ => new Region(p._ops.Length)).ToList();
+            public readonly int[] Assign = assign;
+            public readonly Reporter Report = report;
+            public readonly CancellationToken Cancel = cancel;
+            private readonly int[] _mark = new int[p.UnitCount];
+            private readonly Stack<int> _stack = new();
+            private int _stamp;
+
+            /// <summary>
+            /// Whether region <paramref name="region"/> stays in one part without unit <paramref name="u"/>.
+            /// Every region is connected (a start's parts are, a merge joins neighbours, a move goes to a
+            /// neighbour and keeps the region it leaves connected), so it does exactly when <paramref name="u"/>'s
+            /// neighbours in the region are still joined: a walk from one of them stops as soon as it has met them all.
+            /// </summary>
+            public bool StaysConnected(int region, int u)
+            {
+                if (Regions[region].Units.Count <= 1) return false;
+                int first = -1, need = 0;
+                if (++_stamp == int.MaxValue) { Array.Clear(_mark); _stamp = 1; }
+                int seek = _stamp;
+                // Neighbours still to meet carry -seek; met units carry seek; u is never entered.
+                foreach (int v in p._adj[u])
+                    if (Assign[v] == region) { _mark[v] = -seek; need++; if (first < 0) first = v; }
+                if (need == 0) return false;
+                if (need == 1) return true;
+                _mark[u] = seek;
+                _mark[first] = seek;
+                need--;
+                _stack.Clear();
+                _stack.Push(first);
+                while (_stack.Count > 0)
+                {
+                    int x = _stack.Pop();
+                    foreach (int v in p._adj[x])
+                    {
+                        if (Assign[v] != region || _mark[v] == seek) continue;
+                        if (_mark[v] == -seek && --need == 0) return true;
+                        _mark[v] = seek;
+                        _stack.Push(v);
+                    }
+                }
+                return false;
+            }
+        }
+
+        public int[] Solve(int[] start, int count, double minPop, Reporter report, CancellationToken cancel)
         {
             int n = start.Max() + 1;
-            var regions = Enumerable.Range(0, n).Select(_ => new Region(_ops.Length)).ToList();
-            var assign = (int[])start.Clone();
-            for (int u = 0; u < UnitCount; u++) Add(regions[assign[u]], u);
-            var alive = Enumerable.Range(0, n).ToHashSet();
-            Merge(regions, assign, alive, count, minPop);
-            var ids = alive.Order().ToList();
-            var compact = regions.Where((_, i) => alive.Contains(i)).ToList();
-            for (int u = 0; u < UnitCount; u++) assign[u] = ids.IndexOf(assign[u]);
-            Repair(compact, assign, minPop);
-            Improve(compact, assign, minPop);
+            var s = new Search(this, n, (int[])start.Clone(), report, cancel);
+            var assign = s.Assign;
+            for (int u = 0; u < UnitCount; u++) Add(s.Regions[assign[u]], u);
+            var alive = Merge(s, n, count, minPop);
+            var renumber = Enumerable.Repeat(-1, n).ToArray();
+            var compact = new List<Region>();
+            for (int r = 0; r < n; r++)
+                if (alive[r]) { renumber[r] = compact.Count; compact.Add(s.Regions[r]); }
+            s.Regions.Clear();
+            s.Regions.AddRange(compact);
+            for (int u = 0; u < UnitCount; u++) assign[u] = renumber[assign[u]];
+            Repair(s, minPop);
+            Improve(s, minPop);
             return assign;
         }
 
-        private HashSet<int> RegionNeighbours(Region r, int[] assign, int self) =>
-            r.Units.SelectMany(u => _adj[u]).Select(v => assign[v]).Where(x => x != self).ToHashSet();
-
-        private void Merge(List<Region> regions, int[] assign, HashSet<int> alive, int count, double minPop)
+        /// <summary>
+        /// Merges the cheapest adjacent pair until <paramref name="count"/> regions remain (a region below the
+        /// floor takes part in every merge while one exists). Only the merged region's pairs are re-costed; the
+        /// others wait in ordered sets (all pairs, and pairs with a region below the floor).
+        /// </summary>
+        private bool[] Merge(Search s, int n, int count, double minPop)
         {
-            var delta = new Dictionary<(int, int), double>();
-            double Delta(int a, int b) => Cost(regions[a], regions[b]) - Cost(regions[a]) - Cost(regions[b]);
-            void Refresh(int a)
+            var regions = s.Regions;
+            var assign = s.Assign;
+            var nb = Enumerable.Range(0, n).Select(_ => new HashSet<int>()).ToArray();
+            for (int u = 0; u < UnitCount; u++)
+                foreach (int v in _adj[u]) if (assign[v] != assign[u]) nb[assign[u]].Add(assign[v]);
+            var all = new SortedSet<Pair>();
+            var low = new SortedSet<Pair>();
+            var at = new Dictionary<(int, int), Pair>();
+            bool Below(int r) => regions[r].Pop < minPop;
+            void Put(int a, int b)
             {
-                foreach (int b in RegionNeighbours(regions[a], assign, a))
-                    delta[(Math.Min(a, b), Math.Max(a, b))] = Delta(a, b);
+                double d = Cost(regions[a], regions[b]) - Cost(regions[a]) - Cost(regions[b]);
+                int x = Math.Min(a, b), y = Math.Max(a, b);
+                var pair = new Pair(d, regions[x].Pop + regions[y].Pop, regions[x].Area + regions[y].Area, x, y);
+                at[(x, y)] = pair;
+                all.Add(pair);
+                if (Below(x) || Below(y)) low.Add(pair);
             }
-            foreach (int a in alive) Refresh(a);
-            while (alive.Count > count && delta.Count > 0)
+            void Drop(int a, int b)
             {
-                bool anyBelow = alive.Any(a => regions[a].Pop < minPop);
-                var pick = delta
-                    .Where(kv => !anyBelow || regions[kv.Key.Item1].Pop < minPop || regions[kv.Key.Item2].Pop < minPop)
-                    .OrderBy(kv => kv.Value).ThenBy(kv => regions[kv.Key.Item1].Pop + regions[kv.Key.Item2].Pop)
-                    .ThenBy(kv => regions[kv.Key.Item1].Area + regions[kv.Key.Item2].Area).ThenBy(kv => kv.Key)
-                    .First().Key;
-                var (keep, gone) = pick;
+                if (!at.Remove((Math.Min(a, b), Math.Max(a, b)), out var pair)) return;
+                all.Remove(pair);
+                low.Remove(pair);
+            }
+            // Costed from the higher-numbered region of each pair, as every pair was first costed.
+            for (int a = 0; a < n; a++)
+                foreach (int b in nb[a]) if (b < a) Put(a, b);
+            int below = Enumerable.Range(0, n).Count(Below);
+            int alive = n;
+            var live = Enumerable.Repeat(true, n).ToArray();
+            s.Report.Report(BalanceStage.Merge, alive);
+            while (alive > count && at.Count > 0)
+            {
+                s.Cancel.ThrowIfCancellationRequested();
+                var from = below > 0 ? low : all;
+                if (from.Count == 0) throw new InvalidOperationException("a region below the floor has no neighbour to merge with");
+                var pick = from.Min;
+                int keep = pick.A, gone = pick.B;
+                if (Below(keep)) below--;
+                if (Below(gone)) below--;
                 foreach (int u in regions[gone].Units.ToList()) { Add(regions[keep], u); assign[u] = keep; }
-                alive.Remove(gone);
-                foreach (var key in delta.Keys.Where(k => k.Item1 == gone || k.Item2 == gone || k.Item1 == keep || k.Item2 == keep).ToList())
-                    delta.Remove(key);
-                Refresh(keep);
+                live[gone] = false;
+                alive--;
+                foreach (int x in nb[keep]) Drop(keep, x);
+                foreach (int x in nb[gone]) Drop(gone, x);
+                foreach (int x in nb[gone])
+                {
+                    nb[x].Remove(gone);
+                    if (x == keep) continue;
+                    nb[x].Add(keep);
+                    nb[keep].Add(x);
+                }
+                nb[keep].Remove(gone);
+                nb[gone].Clear();
+                if (Below(keep)) below++;
+                foreach (int b in nb[keep]) Put(keep, b);
+                if (alive % 256 == 0) s.Report.Report(BalanceStage.Merge, alive);
             }
-        }
-
-        private bool StaysConnected(Region r, int u)
-        {
-            if (r.Units.Count <= 1) return false;
-            var rest = r.Units.Where(v => v != u);
-            return Parts(rest, _adj).Count == 1;
+            s.Report.Report(BalanceStage.Merge, alive);
+            return live;
         }
 
         /// <summary>Perimeters below the floor take the cheapest boundary unit from a neighbour that stays above it.</summary>
-        private void Repair(List<Region> regions, int[] assign, double minPop)
+        private void Repair(Search s, double minPop)
         {
             if (minPop <= 0) return;
+            var regions = s.Regions;
+            var assign = s.Assign;
             for (int guard = 0; guard < 10 * UnitCount; guard++)
             {
+                s.Cancel.ThrowIfCancellationRequested();
                 int low = Enumerable.Range(0, regions.Count).Where(i => regions[i].Pop < minPop).DefaultIfEmpty(-1).MinBy(i => i < 0 ? 0 : regions[i].Pop);
                 if (low < 0) return;
+                s.Report.Report(BalanceStage.Repair, regions.Count, moves: guard);
                 var options = regions[low].Units.SelectMany(u => _adj[u]).Where(v => assign[v] != low).Distinct()
-                    .Where(v => regions[assign[v]].Pop - UnitPop[v] >= minPop && StaysConnected(regions[assign[v]], v))
+                    .Where(v => regions[assign[v]].Pop - UnitPop[v] >= minPop && s.StaysConnected(assign[v], v))
                     .ToList() // MoveDelta adds and removes units of the regions being enumerated
                     .Select(v => (v, d: MoveDelta(regions, assign, v, low))).ToList();
                 if (options.Count == 0) return;
@@ -402,25 +563,37 @@ public static class Balance
             assign[u] = to;
         }
 
-        private void Improve(List<Region> regions, int[] assign, double minPop)
+        /// <summary>A boundary unit moves to the first neighbouring region (lowest number) where the cost falls; passes until one moves nothing (at most 30).</summary>
+        private void Improve(Search s, double minPop)
         {
+            var regions = s.Regions;
+            var assign = s.Assign;
+            var targets = new List<int>();
+            int moves = 0;
             for (int pass = 0; pass < 30; pass++)
             {
+                s.Report.Report(BalanceStage.Improve, regions.Count, pass + 1, moves);
                 bool improved = false;
                 for (int u = 0; u < UnitCount; u++)
                 {
+                    if ((u & 255) == 0) s.Cancel.ThrowIfCancellationRequested();
                     int from = assign[u];
-                    foreach (int to in _adj[u].Select(v => assign[v]).Where(t => t != from).Distinct().Order().ToList())
+                    targets.Clear();
+                    foreach (int v in _adj[u]) if (assign[v] != from && !targets.Contains(assign[v])) targets.Add(assign[v]);
+                    if (targets.Count == 0) continue;
+                    targets.Sort();
+                    var r = regions[from];
+                    // Never below the floor, nor further below it: a perimeter the repair could not
+                    // lift must not be emptied by the moves (demo, 8 perimeters: one fell to 6 128 people).
+                    if (r.Pop - UnitPop[u] < minPop) continue;
+                    if (!s.StaysConnected(from, u)) continue;
+                    foreach (int to in targets)
                     {
-                        var r = regions[from];
-                        // Never below the floor, nor further below it: a perimeter the repair could not
-                        // lift must not be emptied by the moves (demo, 8 perimeters: one fell to 6 128 people).
-                        if (r.Pop - UnitPop[u] < minPop) continue;
-                        if (!StaysConnected(r, u)) continue;
                         if (MoveDelta(regions, assign, u, to) < -1e-9)
                         {
                             Move(regions, assign, u, to);
                             improved = true;
+                            moves++;
                             break;
                         }
                     }
@@ -430,3 +603,40 @@ public static class Balance
         }
     }
 }
+
+/// <summary>Which start of <c>design balance</c> is being searched.</summary>
+public enum BalanceStart
+{
+    /// <summary>Every unit alone.</summary>
+    Units,
+
+    /// <summary>The current cells (each unit to the cell holding most of it, split into connected parts).</summary>
+    CurrentCells,
+}
+
+/// <summary>The stages of one <c>design balance</c> run, in order.</summary>
+public enum BalanceStage
+{
+    /// <summary>Greedy merge of adjacent perimeters.</summary>
+    Merge,
+
+    /// <summary>Perimeters below the floor take units from their neighbours.</summary>
+    Repair,
+
+    /// <summary>Passes of boundary moves.</summary>
+    Improve,
+
+    /// <summary>A start's result measured exactly (to choose between the two starts).</summary>
+    Measure,
+
+    /// <summary>The kept result measured and drawn (perimeters dissolved, moves listed).</summary>
+    Draw,
+}
+
+/// <summary>Where a <c>design balance</c> run is (for a progress line; no wording here, the console words it).</summary>
+/// <param name="Perimeters">Perimeters left (during the merge: it falls to <paramref name="Target"/>).</param>
+/// <param name="Target">The count asked.</param>
+/// <param name="Pass">The pass of boundary moves (from 1), else 0.</param>
+/// <param name="Moves">Units moved so far in this stage (repair, boundary moves).</param>
+/// <param name="Starts">How many starts the run searches (1 or 2).</param>
+public sealed record BalanceProgress(BalanceStart Start, BalanceStage Stage, int Perimeters, int Target, int Pass, int Moves, int Starts);

@@ -22,32 +22,25 @@ public static class Redraw
     /// <param name="reportVanished">Add a row for current cells no perimeter inherits from (snap).</param>
     public static DesignResult Build(AnalysisResult before, string kind, string method, IReadOnlyList<string> operators,
         int[] facePerimeter, IReadOnlyList<string> ids, IReadOnlyList<string> names, IReadOnlyList<string?>? heirs,
-        Units units, bool reportVanished = false, NestReport? nest = null)
+        Units units, bool reportVanished = false, NestReport? nest = null, CancellationToken cancel = default)
     {
-        var m = before.Mosaic;
-        // Drop empty perimeters and renumber the rest in their given order.
-        var faceCount = new int[ids.Count];
-        foreach (int p in facePerimeter) if (p >= 0) faceCount[p]++;
-        var keep = Enumerable.Range(0, ids.Count).Where(p => faceCount[p] > 0).ToArray();
-        var renumber = Enumerable.Repeat(-1, ids.Count).ToArray();
-        for (int i = 0; i < keep.Length; i++) renumber[keep[i]] = i;
-        var faceP = facePerimeter.Select(p => p < 0 ? -1 : renumber[p]).ToArray();
-        var newIds = keep.Select(p => ids[p]).ToArray();
-        var newNames = keep.Select(p => names[p]).ToArray();
-
-        var labels = faceP.Select(p => p < 0 ? Array.Empty<int>() : [p]).ToArray();
-        var mosaic = m.WithLabels(0, labels);
-        var cellsInfo = new LayerInfo("cells", before.Infos[0].Label + " — " + kind, newIds, newNames);
+        var (keep, faceP, newIds, newNames, mosaic, cellsInfo) = Relabel(before, kind, facePerimeter, ids, names);
         var comparisons = new List<Comparison>();
         for (int k = 1; k < before.Infos.Count; k++)
+        {
+            cancel.ThrowIfCancellationRequested();
             comparisons.Add(Compare.Run(mosaic, 0, cellsInfo, k, before.Infos[k], before.FacePop, before.Study.Tolerances));
+        }
 
         var features = new Feature[keep.Length];
         var facesOf = new List<int>[keep.Length];
         for (int i = 0; i < keep.Length; i++) facesOf[i] = [];
         for (int f = 0; f < faceP.Length; f++) if (faceP[f] >= 0) facesOf[faceP[f]].Add(f);
         for (int i = 0; i < keep.Length; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
             features[i] = new Feature(newIds[i], newNames[i], before.UnionOfFaces(facesOf[i]), new Dictionary<string, object?>());
+        }
         var cellsLayer = new Layer("design " + kind, features, before.Cells.Crs, []);
         var after = before with
         {
@@ -67,6 +60,44 @@ public static class Redraw
         var totals = before.Comparisons.Select((c, k) => Totals(c, after.Comparisons[k])).ToList();
         return new DesignResult(kind, method, operators, before, after,
             heirIdx.Select(h => h < 0 ? null : before.Infos[0].Ids[h]).ToList(), changes, moves, totals, nest);
+    }
+
+    /// <summary>
+    /// Σ misfit·area after (km²) over the given operators, exactly as <see cref="Build"/> would total them
+    /// (<see cref="DesignTotals.MisfitKm2After"/>), without dissolving perimeters nor listing moves: to
+    /// choose between proposals before drawing one.
+    /// </summary>
+    public static double MisfitKm2(AnalysisResult before, string kind, int[] facePerimeter, IReadOnlyList<string> ids,
+        IReadOnlyList<string> names, IReadOnlyList<string> operators, CancellationToken cancel = default)
+    {
+        var (_, _, _, _, mosaic, cellsInfo) = Relabel(before, kind, facePerimeter, ids, names);
+        double total = 0; // in study order, as the totals are summed
+        for (int k = 1; k < before.Infos.Count; k++)
+        {
+            if (!operators.Contains(before.Infos[k].Key)) continue;
+            cancel.ThrowIfCancellationRequested();
+            var c = Compare.Run(mosaic, 0, cellsInfo, k, before.Infos[k], before.FacePop, before.Study.Tolerances, withDefects: false);
+            total += c.Cells.Sum(x => x.Misfit * x.AreaKm2);
+        }
+        return total;
+    }
+
+    /// <summary>The mosaic with the proposal as its cells: empty perimeters dropped, the rest renumbered in their given order.</summary>
+    private static (int[] Keep, int[] FaceP, string[] Ids, string[] Names, Overlay.Mosaic Mosaic, LayerInfo Cells) Relabel(
+        AnalysisResult before, string kind, int[] facePerimeter, IReadOnlyList<string> ids, IReadOnlyList<string> names)
+    {
+        var faceCount = new int[ids.Count];
+        foreach (int p in facePerimeter) if (p >= 0) faceCount[p]++;
+        var keep = Enumerable.Range(0, ids.Count).Where(p => faceCount[p] > 0).ToArray();
+        var renumber = Enumerable.Repeat(-1, ids.Count).ToArray();
+        for (int i = 0; i < keep.Length; i++) renumber[keep[i]] = i;
+        var faceP = facePerimeter.Select(p => p < 0 ? -1 : renumber[p]).ToArray();
+        var newIds = keep.Select(p => ids[p]).ToArray();
+        var newNames = keep.Select(p => names[p]).ToArray();
+        var labels = faceP.Select(p => p < 0 ? Array.Empty<int>() : [p]).ToArray();
+        var mosaic = before.Mosaic.WithLabels(0, labels);
+        var cellsInfo = new LayerInfo("cells", before.Infos[0].Label + " — " + kind, newIds, newNames);
+        return (keep, faceP, newIds, newNames, mosaic, cellsInfo);
     }
 
     private static int IndexOf(IReadOnlyList<string> ids, string id)
@@ -100,12 +131,23 @@ public static class Redraw
         double? OrNull(double v) => before.HasWeights ? v : null;
         int n = heir.Length;
         var gainA = new double[n]; var gainP = new double[n]; var lostA = new double[n]; var lostP = new double[n];
+        // The perimeters inheriting from each current cell (a face's cells name whose loss it can be).
+        var heirsOf = new Dictionary<int, List<int>>();
+        for (int q = 0; q < n; q++)
+            if (heir[q] >= 0)
+            {
+                if (!heirsOf.TryGetValue(heir[q], out var list)) heirsOf[heir[q]] = list = [];
+                list.Add(q);
+            }
+        var losers = new List<int>();
         for (int f = 0; f < faceP.Length; f++)
         {
             int p = faceP[f];
             if (p >= 0 && (heir[p] < 0 || !cellOf[f].Contains(heir[p]))) { gainA[p] += m.AreaKm2[f]; gainP[p] += Pop(f); }
-            for (int q = 0; q < n; q++)
-                if (q != p && heir[q] >= 0 && cellOf[f].Contains(heir[q])) { lostA[q] += m.AreaKm2[f]; lostP[q] += Pop(f); }
+            losers.Clear();
+            foreach (int c in cellOf[f])
+                if (heirsOf.TryGetValue(c, out var qs)) foreach (int q in qs) if (q != p && !losers.Contains(q)) losers.Add(q);
+            foreach (int q in losers) { lostA[q] += m.AreaKm2[f]; lostP[q] += Pop(f); }
         }
         var rows = new List<PerimeterChange>();
         for (int p = 0; p < n; p++)

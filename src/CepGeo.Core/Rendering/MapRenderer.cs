@@ -172,7 +172,7 @@ public static class MapRenderer
     private static SiteComparison SiteOf(AnalysisResult r, MapSpec spec) => r.Sites.First(s => s.Operator == spec.Operator);
 
     /// <summary>The operator's place in study order (its colour): operators with zones first, then those with sites only.</summary>
-    private static int OperatorIndex(AnalysisResult r, string key)
+    internal static int OperatorIndex(AnalysisResult r, string key)
     {
         int i = r.Comparisons.Select(c => c.Operator).ToList().IndexOf(key);
         return i >= 0 ? i : r.Comparisons.Count + r.Sites.Where(s => !r.Comparisons.Any(c => c.Operator == s.Operator)).Select(s => s.Operator).ToList().IndexOf(key);

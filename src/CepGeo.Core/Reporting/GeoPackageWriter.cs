@@ -206,6 +206,13 @@ public static class GeoPackageWriter
             first = false;
         }
         AddStyle(c, "gaps", "defects", QgisStyles.Gaps(t), t.T("Zones blanches, doubles couvertures, débordements", "Gaps, double coverage, straddling pieces"), true);
+        foreach (var s in r.Sites)
+        {
+            // The maps' marker of this operator: its colour, and circle, square or triangle in turn.
+            int op = MapRenderer.OperatorIndex(r, s.Operator);
+            AddStyle(c, "sites_" + s.Operator, "sites", QgisStyles.Sites(PlannerStyle.OperatorColor(op), op % 3),
+                t.T($"Lieux d'accueil : {s.Label}", $"Sites: {s.Label}"), true);
+        }
     }
 
     private static void AddStyle(SqliteConnection c, string table, string name, string qml, string description, bool useAsDefault)
@@ -333,6 +340,19 @@ public static class QgisStyles
             </qgis>
             """;
     }
+
+    /// <summary>An operator's sites: a marker of its colour with a white ring (shape 0 circle, 1 square, 2 triangle, as on the maps).</summary>
+    public static string Sites(string color, int shape) => $"""
+        <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+        <qgis version="3.28.0" styleCategories="Symbology">
+          <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">
+            <symbols>
+              <symbol type="marker" name="0" alpha="1" clip_to_extent="1" force_rhr="0"><layer class="SimpleMarker" enabled="1" locked="0" pass="0"><Option type="Map"><Option type="QString" name="name" value="{shape switch { 0 => "circle", 1 => "square", _ => "triangle" }}"/><Option type="QString" name="color" value="{Rgba(color)}"/><Option type="QString" name="outline_color" value="255,255,255,255"/><Option type="QString" name="outline_style" value="solid"/><Option type="QString" name="outline_width" value="0.4"/><Option type="QString" name="outline_width_unit" value="MM"/><Option type="QString" name="size" value="2.6"/><Option type="QString" name="size_unit" value="MM"/></Option></layer></symbol>
+            </symbols>
+          </renderer-v2>
+          <layerGeometryType>0</layerGeometryType>
+        </qgis>
+        """;
 
     /// <summary><c>#rrggbb</c> → QGIS's <c>r,g,b,255</c>.</summary>
     public static string Rgba(string hex) => string.Create(CultureInfo.InvariantCulture,

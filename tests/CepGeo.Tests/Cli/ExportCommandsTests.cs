@@ -116,6 +116,22 @@ public sealed class ExportCommandsTests : IClassFixture<ExportCommandsTests.Paca
         Assert.Contains("ml_sites: Integer (", cells, StringComparison.Ordinal);
         Assert.Contains("ml_dist_mean_km: Real", cells, StringComparison.Ordinal);
         Assert.Contains("bmo_pop_beyond_share: Real", cells, StringComparison.Ordinal);
+        // QGIS opens the sites with the maps' markers: Missions locales (1st operator) blue circles, bassins BMO (2nd) orange squares.
+        using (var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = gpkg, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
+        {
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "SELECT f_table_name, styleQML FROM layer_styles WHERE f_table_name LIKE 'sites_%' AND useAsDefault ORDER BY f_table_name";
+            using var reader = cmd.ExecuteReader();
+            var styles = new Dictionary<string, XDocument>();
+            while (reader.Read()) styles[reader.GetString(0)] = XDocument.Parse(reader.GetString(1));
+            Assert.Equal(["sites_bmo", "sites_ml"], styles.Keys.Order(StringComparer.Ordinal));
+            string Option(string layer, string name) => styles[layer].Descendants("Option").Single(o => (string?)o.Attribute("name") == name).Attribute("value")!.Value;
+            Assert.Equal("0,114,178,255", Option("sites_ml", "color"));
+            Assert.Equal("circle", Option("sites_ml", "name"));
+            Assert.Equal("213,94,0,255", Option("sites_bmo", "color"));
+            Assert.Equal("square", Option("sites_bmo", "name"));
+        }
         string points = Ogrinfo("-so", gpkg, "sites_bmo");
         Assert.Contains("Geometry: Point\n", points, StringComparison.Ordinal);
         Assert.Contains("site_id: String", points, StringComparison.Ordinal);
