@@ -13,7 +13,7 @@ namespace CepGeo.Cli.Commands;
 internal static class AnalyzeCommand
 {
     /// <summary>Exit code when the run was cancelled (Ctrl+C), as shells report a SIGINT.</summary>
-    public const int CancelledExitCode = 130;
+    public const int CancelledExitCode = CtrlC.ExitCode;
 
     /// <param name="cancellation">Cancels the run as Ctrl+C does (tests).</param>
     /// <param name="onStep">Also told each pipeline step as it starts (tests).</param>
@@ -36,7 +36,7 @@ internal static class AnalyzeCommand
             DefaultValueFactory = _ => "csv",
         };
         format.AcceptOnlyFromAmong("csv", "json", "both");
-        var exports = ExportOptionSet.Create();
+        var exports = ExportOptionSet.Create(context.Text);
         var noMaps = new Option<bool>("--no-maps") { Description = context.T("N'écrire ni maps/ ni report.html", "Write no maps/ and no report.html") };
         var maps = MapOptionSet.Create(context.Text);
         var maxInput = new Option<int>("--max-input-mb")
@@ -74,31 +74,7 @@ internal static class AnalyzeCommand
 
     /// <summary>Runs with Ctrl+C turned into a cancellation: the output folder is left as it was.</summary>
     private static int RunCancellable(CliContext context, CancellationToken cancellation, Action<string>? onStep, Request request)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        // The first Ctrl+C cancels cleanly (between steps); a second one ends the process at once.
-        ConsoleCancelEventHandler onCtrlC = (_, e) =>
-        {
-            if (cts.IsCancellationRequested) return;
-            e.Cancel = true;
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCtrlC;
-        try
-        {
-            return Run(context, request, onStep, cts.Token);
-        }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
-        {
-            context.WriteErrorLine(context.T("interrompu : aucun résultat écrit, le dossier de sortie est resté tel quel",
-                "cancelled: no result was written, the output folder is as it was"));
-            return CancelledExitCode;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCtrlC;
-        }
-    }
+        => CtrlC.Run(context, cancellation, cancel => Run(context, request, onStep, cancel));
 
     private static int Run(CliContext context, Request request, Action<string>? onStep, CancellationToken cancel)
     {

@@ -140,6 +140,8 @@ internal static class CliApp
         ["view"] = "cepgeo voir data/paca/study.json --open",
         ["build"] = "cepgeo zones build --communes communes.geojson --members ml-communes.csv --out ml.geojson --pad-codes",
         ["generate"] = "cepgeo demo generate --out /tmp/demo --seed 42",
+        ["from-cells"] = "cepgeo plan from-cells data/paca/study.json --out plan.csv",
+        ["score"] = "cepgeo plan score data/paca/study.json --plan plan.csv --out out/plan-aubagne",
     };
 
     private static void AddExamples(Command command, ConsoleText text)
@@ -171,16 +173,18 @@ internal static class CliApp
         if (parsed.Errors.Count > 0)
         {
             foreach (var parseError in parsed.Errors)
-                context.WriteErrorLine(context.Text.ErrorPrefix + parseError.Message);
+                context.WriteErrorLine(context.Text.ErrorPrefix + HelpText.ParseError(parseError.Message, context.Text));
             context.Error.WriteLine(context.T($"Voir '{CommandPath(parsed)} --help' pour l'usage.", $"Run '{CommandPath(parsed)} --help' for usage."));
             return InputErrorExitCode;
         }
 
+        // Only --help and --version write to this writer (commands write through the context).
+        using var helpOutput = HelpText.Wrap(context.Output, context.Text);
         try
         {
             return parsed.Invoke(new InvocationConfiguration
             {
-                Output = context.Output,
+                Output = helpOutput,
                 Error = context.Error,
                 EnableDefaultExceptionHandler = false,
                 // Our commands are short and synchronous; no Ctrl+C grace period to manage.

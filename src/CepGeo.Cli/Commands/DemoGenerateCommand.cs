@@ -13,18 +13,18 @@ internal static class DemoGenerateCommand
     {
         var outOption = new Option<string>("--out", "-o")
         {
-            Description = "Folder to write the demo study to (created if missing)",
+            Description = context.T("Dossier où écrire l'étude de démonstration (créé s'il manque)", "Folder to write the demo study to (created if missing)"),
             DefaultValueFactory = _ => Path.Combine("data", "demo"),
         };
         var seedOption = new Option<ulong>("--seed")
         {
-            Description = "Seed of the generator; the same seed gives byte-identical files",
+            Description = context.T("Graine du générateur ; la même graine donne des fichiers identiques à l'octet près", "Seed of the generator; the same seed gives byte-identical files"),
             DefaultValueFactory = _ => DemoTerritory.DefaultSeed,
         };
 
-        var forceOption = new Option<bool>("--force") { Description = "Write into a folder that holds other files than the demo's" };
+        var forceOption = new Option<bool>("--force") { Description = context.T("Écrire dans un dossier qui contient d'autres fichiers que ceux de la démo", "Write into a folder that holds other files than the demo's") };
 
-        var command = new Command("generate", "Write a synthetic territory (communes, cells, three operator layers) and its study.json")
+        var command = new Command("generate", context.T("Écrire un territoire synthétique (communes, territoires, trois couches d'opérateurs) et son study.json", "Write a synthetic territory (communes, cells, three operator layers) and its study.json"))
         {
             outOption,
             seedOption,
@@ -61,16 +61,19 @@ internal static class DemoGenerateCommand
         var territory = DemoTerritory.Generate(seed);
         DemoFiles.WriteAll(territory, name => File.Create(Path.Combine(folder, name)));
 
-        var table = new Table().AddColumn("file").AddColumn(new TableColumn("features").RightAligned());
-        table.AddRow(DemoFiles.Communes, territory.Communes.Count.ToString(CultureInfo.InvariantCulture));
-        table.AddRow(DemoFiles.Cells, territory.Cells.Count.ToString(CultureInfo.InvariantCulture));
-        table.AddRow(DemoFiles.MissionsLocales, territory.MissionsLocales.Count.ToString(CultureInfo.InvariantCulture));
-        table.AddRow(DemoFiles.Agences, territory.Agences.Count.ToString(CultureInfo.InvariantCulture));
-        table.AddRow(DemoFiles.CapEmploi, territory.CapEmploi.Count.ToString(CultureInfo.InvariantCulture));
+        var text = context.Text;
+        var table = new Table().AddColumn(text.T("fichier", "file")).AddColumn(new TableColumn(text.T("entités", "features")).RightAligned());
+        table.AddRow(DemoFiles.Communes, text.Int(territory.Communes.Count));
+        table.AddRow(DemoFiles.Cells, text.Int(territory.Cells.Count));
+        table.AddRow(DemoFiles.MissionsLocales, text.Int(territory.MissionsLocales.Count));
+        table.AddRow(DemoFiles.Agences, text.Int(territory.Agences.Count));
+        table.AddRow(DemoFiles.CapEmploi, text.Int(territory.CapEmploi.Count));
         table.AddRow(DemoFiles.Study, "");
         table.AddRow(DemoFiles.Readme, "");
         context.Console.Write(table);
-        context.Console.MarkupLineInterpolated($"Synthetic demo study (seed {seed}) written to [bold]{folder}[/]");
+        string seedText = seed.ToString(CultureInfo.InvariantCulture);
+        context.Console.MarkupLine(text.T($"Étude de démonstration synthétique (graine {seedText}) écrite dans [bold]{Markup.Escape(folder)}[/]",
+            $"Synthetic demo study (seed {seedText}) written to [bold]{Markup.Escape(folder)}[/]"));
         return 0;
     }
 }

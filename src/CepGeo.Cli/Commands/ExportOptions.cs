@@ -22,22 +22,25 @@ internal sealed class ExportOptionSet
 
     private readonly Option<string> _schema = new("--schema")
     {
-        Description = "The PostGIS schema of --to-postgis (default cepgeo); its tables cells, gaps, zones, pairs, summary are replaced",
+        Description = "The PostGIS schema of --to-postgis; its tables cells, gaps, zones, pairs, summary are replaced",
         DefaultValueFactory = _ => "cepgeo",
     };
 
-    private ExportOptionSet()
+    private ExportOptionSet(ConsoleText text)
     {
+        _csv.Description = text.T("Tableaux CSV standard (virgule, décimales « . », un .csvt GDAL à côté de chacun) ou excel (« ; », UTF-8 avec BOM, virgule décimale, pour un tableur français)", _csv.Description!);
+        _toPostGis.Description = text.T("Écrire aussi les résultats dans PostGIS (Host=…;Database=…;Username=… ou postgresql://utilisateur@hôte/base ; le mot de passe vient de PGPASSWORD ou de ~/.pgpass)", _toPostGis.Description!);
+        _schema.Description = text.T("Le schéma PostGIS de --to-postgis ; ses tables cells, gaps, zones, pairs, summary sont remplacées", _schema.Description!);
         _csv.AcceptOnlyFromAmong("standard", "excel");
         _schema.Validators.Add(r =>
         {
             string? s = r.GetValueOrDefault<string>();
             if (string.IsNullOrEmpty(s) || !System.Text.RegularExpressions.Regex.IsMatch(s, "^[a-z_][a-z0-9_]*$"))
-                r.AddError($"--schema: \"{s}\" is not a schema name (lower-case letters, digits and _)");
+                r.AddError(text.T($"--schema : « {s} » n'est pas un nom de schéma (minuscules, chiffres et _)", $"--schema: \"{s}\" is not a schema name (lower-case letters, digits and _)"));
         });
     }
 
-    public static ExportOptionSet Create() => new();
+    public static ExportOptionSet Create(ConsoleText text) => new(text);
 
     public void AddTo(Command command)
     {

@@ -48,7 +48,8 @@ internal static class MapFiles
     /// <param name="create">Opens an output by relative name.</param>
     /// <param name="mapsPrefix">Folder of the maps relative to report.html ("maps/" or "").</param>
     /// <param name="byArea">Colour misfit maps by area even where the study has population weights.</param>
-    /// <param name="cancel">Checked before each map (about a second each on a region): Ctrl+C acts within a map, not after all of them.</param>
+    /// <param name="cancel">Checked before each image of each map (about a second each on a region), before each fiche map and
+    /// before the report and the atlas: Ctrl+C acts within a second, not after all of them.</param>
     /// <param name="onMap">Told each map's name as it starts (progress).</param>
     public static List<string> Write(AnalysisResult result, Func<string, Stream> create, string mapsPrefix, string format,
         MapText text, bool lambert93, bool print, string version, string date, bool byArea = false, CancellationToken cancel = default,
@@ -68,10 +69,12 @@ internal static class MapFiles
             onMap?.Invoke(spec.Name);
             using var png = new MemoryStream();
             MapRenderer.WritePng(png, scene, spec, options);
+            cancel.ThrowIfCancellationRequested();
             using var inReport = new MemoryStream();
             MapRenderer.WritePng(inReport, scene, spec, printed);
             embedded.Add(new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names), inReport.ToArray()));
             if (format is "png" or "both") written.Add(Save(create, mapsPrefix + spec.Name + ".png", png.ToArray()));
+            cancel.ThrowIfCancellationRequested();
             if (format is "svg" or "both")
             {
                 using var s = create(mapsPrefix + spec.Name + ".svg");
@@ -80,6 +83,7 @@ internal static class MapFiles
             }
             if (print)
             {
+                cancel.ThrowIfCancellationRequested();
                 string name = mapsPrefix + spec.Name + "-a4.png";
                 using var s = create(name);
                 MapRenderer.WritePng(s, scene, spec, options, MapLayout.PrintWidth, MapLayout.PrintHeight);
@@ -88,19 +92,24 @@ internal static class MapFiles
         }
         // One zoomed map per fiche territoire, drawn side by side (each is independent of the others).
         var fiches = new ReportMap[result.Infos[0].Ids.Count];
-        Parallel.For(0, fiches.Length, i =>
+        onMap?.Invoke("fiches");
+        Parallel.For(0, fiches.Length, new ParallelOptions { CancellationToken = cancel }, i =>
         {
             var spec = new MapSpec($"fiche-{result.Infos[0].Ids[i]}", MapKind.Territory, Cell: i);
             using var png = new MemoryStream();
             MapRenderer.WritePng(png, scene, spec, printed, FicheWidth);
             fiches[i] = new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names), png.ToArray());
         });
+        cancel.ThrowIfCancellationRequested();
+        onMap?.Invoke("report.html");
         using (var s = create("report.html"))
         using (var w = new StreamWriter(s, new UTF8Encoding(false)))
             HtmlReport.Write(w, result, text, version, date, embedded, content, fiches);
         written.Add("report.html");
+        cancel.ThrowIfCancellationRequested();
+        onMap?.Invoke("atlas.pdf");
         using (var s = create("atlas.pdf"))
-            AtlasPdf.Write(s, scene, content, options, result.Study.Name);
+            AtlasPdf.Write(s, scene, content, options, result.Study.Name, cancel);
         written.Add("atlas.pdf");
         return written;
     }

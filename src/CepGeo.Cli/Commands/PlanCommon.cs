@@ -10,9 +10,10 @@ namespace CepGeo.Cli.Commands;
 /// <summary>What the <c>plan</c> commands (and <c>view --plan</c>) share: the study's analysis, its units, reading a plan file.</summary>
 internal static class PlanCommon
 {
-    public static Option<string?> UnitId() => new("--unit-id")
+    public static Option<string?> UnitId(CliContext context) => new("--unit-id")
     {
-        Description = "Property of the weights layer holding the unit (commune) code (default: code when every commune has one, else the layer's ids)",
+        Description = context.T("Propriété de la couche des poids portant le code de l'unité (commune) (défaut : code quand chaque commune en a un, sinon les identifiants de la couche)",
+            "Property of the weights layer holding the unit (commune) code (default: code when every commune has one, else the layer's ids)"),
     };
 
     /// <summary>Today's analysis and the units a plan assigns.</summary>

@@ -11,9 +11,9 @@ internal static class PlanFromCellsCommand
     public static Command Create(CliContext context)
     {
         var study = DesignCommon.Study(context);
-        var output = new Option<string>("--out", "-o") { Description = "The plan file to write (default: plan.csv)", DefaultValueFactory = _ => "plan.csv" };
-        var force = new Option<bool>("--force") { Description = "Replace the plan file if it exists" };
-        var unitId = PlanCommon.UnitId();
+        var output = new Option<string>("--out", "-o") { Description = context.T("Le fichier de scénario à écrire", "The plan file to write"), DefaultValueFactory = _ => "plan.csv" };
+        var force = new Option<bool>("--force") { Description = context.T("Remplacer le fichier de scénario s'il existe", "Replace the plan file if it exists") };
+        var unitId = PlanCommon.UnitId(context);
         var command = new Command("from-cells", context.T("Écrire les territoires d'aujourd'hui comme scénario : chaque commune au territoire qui en couvre le plus", "Write today's cells as a plan: each commune to the cell holding most of its area"))
         {
             study, output, force, unitId,
@@ -23,9 +23,9 @@ internal static class PlanFromCellsCommand
             bool en = !context.Text.French;
             string path = parsed.GetValue(output)!;
             string full = Path.GetFullPath(path);
-            if (Directory.Exists(full)) throw new CepGeoInputException(path, null, "is a folder; --out names the plan file to write");
+            if (Directory.Exists(full)) throw new CepGeoInputException(path, null, new Phrase("est un dossier ; --out nomme le fichier de scénario à écrire", "is a folder; --out names the plan file to write"));
             if (File.Exists(full) && !parsed.GetValue(force))
-                throw new CepGeoInputException(path, null, "exists already; choose another --out or add --force to replace it");
+                throw new CepGeoInputException(path, null, new Phrase("existe déjà ; choisissez un autre --out ou ajoutez --force pour le remplacer", "exists already; choose another --out or add --force to replace it"));
             var (today, units) = PlanCommon.Load(parsed.GetValue(study)!, parsed.GetValue(unitId));
             var plan = Plans.FromCells(today, units);
             // Written beside the target and moved into place: a failure leaves the old file as it was.

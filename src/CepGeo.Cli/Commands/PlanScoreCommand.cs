@@ -18,7 +18,7 @@ internal static class PlanScoreCommand
         var planOpt = new Option<string>("--plan", "-p") { Description = context.T("Le scénario : CSV unit_id, perimeter_id[, perimeter_name] (« , » ou « ; »)", "The plan: CSV unit_id, perimeter_id[, perimeter_name] (',' or ';')"), Required = true };
         var output = new Option<string?>("--out", "-o") { Description = context.T("Dossier de sortie (défaut : out/plan-<nom du fichier>)", "Output folder (default: out/plan-<plan file name>)") };
         var force = DesignCommon.Force(context);
-        var unitId = PlanCommon.UnitId();
+        var unitId = PlanCommon.UnitId(context);
         var command = new Command("score", context.T("Évaluer un scénario de découpage (communes → périmètres) face à chaque réseau, comme analyze évalue les territoires", "Score a plan (communes → perimeters) against every operator, as analyze scores cells"))
         {
             study, planOpt, output, force, unitId,

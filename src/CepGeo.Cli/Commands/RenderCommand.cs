@@ -25,11 +25,12 @@ internal static class RenderCommand
             study, output, force,
         };
         options.AddTo(command);
-        command.SetAction(parsed => Run(context, parsed.GetValue(study), parsed.GetValue(output), parsed.GetValue(force), options.Read(parsed, context.Text)));
+        command.SetAction(parsed => CtrlC.Run(context, CancellationToken.None,
+            cancel => Run(context, parsed.GetValue(study), parsed.GetValue(output), parsed.GetValue(force), options.Read(parsed, context.Text), cancel)));
         return command;
     }
 
-    private static int Run(CliContext context, string? studyPath, string? outDir, bool force, MapChoices choices)
+    private static int Run(CliContext context, string? studyPath, string? outDir, bool force, MapChoices choices, CancellationToken cancel)
     {
         studyPath ??= StudyFiles.DemoStudyPath();
         var study = StudyFiles.Read(studyPath);
@@ -42,10 +43,11 @@ internal static class RenderCommand
             {
                 status(AnalyzeCommand.StepName(text, step) + "…");
                 StepMemory.Release(step);
-            }, loadSites: StudyFiles.LoadSites);
+            }, cancel, loadSites: StudyFiles.LoadSites);
             return MapFiles.Write(result, folder.Create, "", choices.Format, choices.Text, choices.Lambert93, choices.Print, CliApp.Version, choices.Date,
-                choices.ByArea, onMap: name => status(text.T($"cartes et rapport : {name}…", $"maps: {name}…")));
+                choices.ByArea, cancel, name => status(text.T($"cartes et rapport : {name}…", $"maps: {name}…")));
         });
+        cancel.ThrowIfCancellationRequested();
         string target = folder.Commit();
         context.Console.WriteLine(context.T($"{context.Text.Count(written.Count, "fichier", "file")} dans {target} :", $"{context.Text.Count(written.Count, "fichier", "file")} in {target}:"));
         foreach (var name in written) context.Console.WriteLine("  " + name);

@@ -18,17 +18,17 @@ internal static class ViewCommand
     {
         var input = new Argument<string?>("study-or-results")
         {
-            Description = "A study file (analysed now) or a folder written by 'cepgeo analyze'; without it, the demo study",
+            Description = context.T("Un fichier d'étude (analysé maintenant) ou un dossier écrit par « cepgeo analyse » ; sans lui, l'étude de démonstration", "A study file (analysed now) or a folder written by 'cepgeo analyze'; without it, the demo study"),
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var port = new Option<int>("--port", "-p") { Description = $"Port on 127.0.0.1 (0: any free port)", DefaultValueFactory = _ => DefaultPort };
-        var open = new Option<bool>("--open") { Description = "Open the page in the default browser" };
-        var tiles = new Option<string?>("--tiles") { Description = "A tile server URL template ({z}/{x}/{y}) for a background map; none by default (works offline)" };
+        var port = new Option<int>("--port", "-p") { Description = context.T("Port sur 127.0.0.1 (0 : n'importe quel port libre)", "Port on 127.0.0.1 (0: any free port)"), DefaultValueFactory = _ => DefaultPort };
+        var open = new Option<bool>("--open") { Description = context.T("Ouvrir la page dans le navigateur", "Open the page in the default browser") };
+        var tiles = new Option<string?>("--tiles") { Description = context.T("Modèle d'URL d'un serveur de tuiles ({z}/{x}/{y}) pour un fond de carte ; aucun par défaut (fonctionne hors ligne)", "A tile server URL template ({z}/{x}/{y}) for a background map; none by default (works offline)") };
         var design = new Option<string?>("--design")
         {
-            Description = "A folder written by 'cepgeo design nest|snap|balance' (or its design.geojson): its perimeters are drawn as an extra layer next to the current cells",
+            Description = context.T("Un dossier écrit par « cepgeo proposer emboiter|rattacher|equilibrer » (ou son design.geojson) : ses périmètres sont dessinés en couche supplémentaire à côté des territoires actuels", "A folder written by 'cepgeo design nest|snap|balance' (or its design.geojson): its perimeters are drawn as an extra layer next to the current cells"),
         };
-        var command = new Command("view", "Serve the interactive overlap map on this computer (http://127.0.0.1:PORT/)")
+        var command = new Command("view", context.T("Servir la carte interactive des superpositions sur cet ordinateur (http://127.0.0.1:PORT/)", "Serve the interactive overlap map on this computer (http://127.0.0.1:PORT/)"))
         {
             input, design, port, open, tiles,
         };

@@ -27,7 +27,8 @@ internal static class ZoneListFiles
         {
             if (spec.FromField is null || spec.ToField is null)
                 throw new CepGeoInputException(Path.GetFileName(spec.CrosswalkPath), null,
-                    "a crosswalk needs the names of its two code columns (--from-field and --to-field)");
+                    new Phrase("une table de passage a besoin des noms de ses deux colonnes de codes (--from-field et --to-field)",
+                        "a crosswalk needs the names of its two code columns (--from-field and --to-field)"));
             crosswalk = Open(spec.CrosswalkPath, s => ZoneLists.ReadCrosswalk(s, Path.GetFileName(spec.CrosswalkPath),
                 spec.FromField, spec.ToField), notes);
         }
@@ -41,7 +42,8 @@ internal static class ZoneListFiles
         var (build, crs, _, notes) = Build(spec.Members!);
         string source = $"{Path.GetFileName(spec.Members!.MembersPath)} over {Path.GetFileName(spec.Members.CommunesPath)}";
         if (build.Zones.Count == 0)
-            throw new CepGeoInputException(source, null, "no code of the list matched a commune of the map: no zone to analyse");
+            throw new CepGeoInputException(source, null, new Phrase("aucun code de la liste ne correspond à une commune de la carte : aucune zone à analyser",
+                "no code of the list matched a commune of the map: no zone to analyse"));
         var layer = build.ToLayer(source, crs);
         return notes.Count == 0 ? layer : layer with { Report = [.. notes, .. layer.Report] };
     }
@@ -51,7 +53,7 @@ internal static class ZoneListFiles
     {
         InputLimit.CheckFile(path, Path.GetFileName(path));
         if (!File.Exists(path))
-            throw new CepGeoInputException(Path.GetFileName(path), null, $"file not found: {path}");
+            throw new CepGeoInputException(Path.GetFileName(path), null, new Phrase($"fichier introuvable : {path}", $"file not found: {path}"));
         byte[] bytes;
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan))
         {

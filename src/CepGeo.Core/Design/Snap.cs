@@ -68,7 +68,8 @@ public static class Snap
     {
         for (int i = 1; i < r.Infos.Count; i++)
             if (r.Infos[i].Key == key) return i;
-        throw new CepGeoInputException("--to/--operators", null,
-            $"no operator \"{key}\" in the study (operators: {string.Join(", ", r.Infos.Skip(1).Select(i => i.Key))})");
+        string keys = string.Join(", ", r.Infos.Skip(1).Select(i => i.Key));
+        throw new CepGeoInputException("--to/--operators", null, new Phrase(
+            $"pas d'opérateur \"{key}\" dans l'étude (opérateurs : {keys})", $"no operator \"{key}\" in the study (operators: {keys})"));
     }
 }

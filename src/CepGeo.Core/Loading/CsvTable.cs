@@ -41,7 +41,8 @@ public sealed record CsvTable(string Source, char Separator, IReadOnlyList<strin
         var records = new RecordReader(reader, source);
 
         if (!records.TryNext(out int headerLine, out string rawHeader))
-            throw new CepGeoInputException(source, null, "the file is empty; expected a header row such as commune_code,zone_code");
+            throw new CepGeoInputException(source, null, new Phrase("le fichier est vide ; une ligne d'en-tête est attendue, ex. commune_code,zone_code",
+                "the file is empty; expected a header row such as commune_code,zone_code"));
         char separator = DetectSeparator(rawHeader);
         var header = Split(rawHeader, separator, source, headerLine).Select(h => h.Trim()).ToArray();
         CheckHeader(header, source);
@@ -69,8 +70,10 @@ public sealed record CsvTable(string Source, char Separator, IReadOnlyList<strin
             if (string.Equals(Header[i], name, StringComparison.Ordinal)) return i;
         for (int i = 0; i < Header.Count; i++)
             if (string.Equals(Header[i], name, StringComparison.OrdinalIgnoreCase)) return i;
-        throw new CepGeoInputException(Source, null,
-            $"no column \"{name}\" ({option}); the columns are {string.Join(", ", Header.Select(h => $"\"{h}\""))}");
+        string columns = string.Join(", ", Header.Select(h => $"\"{h}\""));
+        throw new CepGeoInputException(Source, null, new Phrase(
+            $"pas de colonne \"{name}\" ({option}) ; les colonnes sont {columns}",
+            $"no column \"{name}\" ({option}); the columns are {columns}"));
     }
 
     private static char DetectSeparator(string header)

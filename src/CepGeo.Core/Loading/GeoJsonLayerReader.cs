@@ -341,14 +341,19 @@ public static partial class GeoJsonLayerReader
         string where = ex.LineNumber is long line
             ? string.Create(CultureInfo.InvariantCulture, $" at line {line + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}")
             : "";
-        string hint = "";
+        string hint = "", hintFr = "";
+        string whereFr = ex.LineNumber is long lineFr
+            ? string.Create(CultureInfo.InvariantCulture, $" à la ligne {lineFr + 1}, octet {(ex.BytePositionInLine ?? 0) + 1}")
+            : "";
         // Each buffer is first read as non-final, so a syntax error inside the data throws before the
         // end of the stream is known; one that waits for the end is the data stopping short.
         if (atEnd)
-            hint = " (the file looks truncated: it ends in the middle of a value)";
+            (hint, hintFr) = (" (the file looks truncated: it ends in the middle of a value)", " (le fichier semble tronqué : il s'arrête au milieu d'une valeur)");
         else if (reason.Contains("'N'", StringComparison.Ordinal) || reason.Contains("'I'", StringComparison.Ordinal) || reason.Contains("'-I'", StringComparison.Ordinal))
-            hint = " (NaN and Infinity are not JSON numbers: a coordinate or value could not be computed when the file was written)";
-        return new MalformedJsonException(source, feature, $"not valid JSON{where}{hint}: {reason}", ex);
+            (hint, hintFr) = (" (NaN and Infinity are not JSON numbers: a coordinate or value could not be computed when the file was written)",
+                " (NaN et Infinity ne sont pas des nombres JSON : une coordonnée ou une valeur n'a pas pu être calculée à l'écriture du fichier)");
+        // The runtime's reason is English only: the French line places the error without it (--lang en gives it).
+        return new MalformedJsonException(source, feature, new Phrase($"JSON invalide{whereFr}{hintFr}", $"not valid JSON{where}{hint}: {reason}"), ex);
     }
 
     [GeneratedRegex(@"\s*(Path: \S*\s*\|\s*)?LineNumber: \d+ \| BytePositionInLine: \d+\.?")]

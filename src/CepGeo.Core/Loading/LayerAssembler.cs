@@ -178,8 +178,9 @@ internal static class LayerAssembler
             if (options.IdField is { } field)
             {
                 if (!feature.Properties.TryGetValue(field, out var value))
-                    throw new CepGeoInputException(source, feature.Where,
-                        $"has no property \"{field}\" (the configured id){Available(feature)}");
+                    throw new CepGeoInputException(source, feature.Where, new Phrase(
+                        $"n'a pas de propriété \"{field}\" (l'identifiant configuré){Available(feature, true)}",
+                        $"has no property \"{field}\" (the configured id){Available(feature)}"));
                 id = AttributeValues.AsId(value);
             }
             else
@@ -198,8 +199,9 @@ internal static class LayerAssembler
         }
 
         if (empty.Count == kept.Count && options.IdField is null)
-            throw new CepGeoInputException(source, null,
-                $"the features have no id: name the property that identifies them (the layer's \"id\" in the study){Available(kept[0].Raw)}");
+            throw new CepGeoInputException(source, null, new Phrase(
+                $"les entités n'ont pas d'identifiant : nommez la propriété qui les identifie (le \"id\" de la couche dans l'étude){Available(kept[0].Raw, true)}",
+                $"the features have no id: name the property that identifies them (the layer's \"id\" in the study){Available(kept[0].Raw)}"));
         if (empty.Count > 0)
             throw new CepGeoInputException(source, null,
                 $"{empty.Count} feature(s) with an empty id ({IdWord(options)}): {ListSome(empty)}");
@@ -229,14 +231,16 @@ internal static class LayerAssembler
         if (options.NameField is not { } field)
             return id;
         if (!feature.Properties.TryGetValue(field, out var value))
-            throw new CepGeoInputException(options.Source, label, $"has no property \"{field}\" (the configured name){Available(feature)}");
+            throw new CepGeoInputException(options.Source, label, new Phrase(
+                $"n'a pas de propriété \"{field}\" (le nom configuré){Available(feature, true)}",
+                $"has no property \"{field}\" (the configured name){Available(feature)}"));
         return AttributeValues.AsId(value) is { Length: > 0 } name ? name : id;
     }
 
-    private static string Available(RawFeature feature) =>
+    private static string Available(RawFeature feature, bool french = false) =>
         feature.Properties.Count == 0
-            ? "; the features have no properties"
-            : "; properties found: " + string.Join(", ", feature.Properties.Keys.Take(20));
+            ? (french ? " ; les entités n'ont aucune propriété" : "; the features have no properties")
+            : (french ? " ; propriétés trouvées : " : "; properties found: ") + string.Join(", ", feature.Properties.Keys.Take(20));
 
     private static string ListSome(IReadOnlyList<string> items) =>
         string.Join(", ", items.Take(ListedAtMost)) + (items.Count > ListedAtMost ? $" and {items.Count - ListedAtMost} more" : "");

@@ -19,8 +19,9 @@ public static class LayerReader
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(options);
         if (!File.Exists(path))
-            throw new CepGeoInputException(options.Source, null,
-                Directory.Exists(path) ? $"{path} is a folder, not a layer file" : $"file not found: {path}");
+            throw new CepGeoInputException(options.Source, null, Directory.Exists(path)
+                ? new Phrase($"{path} est un dossier, pas un fichier de couche", $"{path} is a folder, not a layer file")
+                : new Phrase($"fichier introuvable : {path}", $"file not found: {path}"));
 
         switch (Path.GetExtension(path).ToLowerInvariant())
         {
@@ -32,16 +33,18 @@ public static class LayerReader
             case ".gpkg":
                 return GeoPackageLayerReader.Read(path, options);
             default:
-                throw new CepGeoInputException(options.Source, null,
-                    $"unsupported file type \"{Path.GetExtension(path)}\": CepGeo reads {string.Join(", ", Extensions)}");
+                throw new CepGeoInputException(options.Source, null, new Phrase(
+                    $"type de fichier « {Path.GetExtension(path)} » non pris en charge : CepGeo lit {string.Join(", ", Extensions)}",
+                    $"unsupported file type \"{Path.GetExtension(path)}\": CepGeo reads {string.Join(", ", Extensions)}"));
         }
     }
 
     private static Layer ReadShapefile(string path, LayerOptions options)
     {
         string dbfPath = Sibling(path, ".dbf")
-            ?? throw new CepGeoInputException(options.Source, null,
-                $"the Shapefile's attribute table {Path.ChangeExtension(Path.GetFileName(path), ".dbf")} is missing beside it");
+            ?? throw new CepGeoInputException(options.Source, null, new Phrase(
+                $"la table attributaire du Shapefile, {Path.ChangeExtension(Path.GetFileName(path), ".dbf")}, manque à côté de lui",
+                $"the Shapefile's attribute table {Path.ChangeExtension(Path.GetFileName(path), ".dbf")} is missing beside it"));
         string? prjPath = Sibling(path, ".prj");
         string? cpgPath = Sibling(path, ".cpg");
 

@@ -14,6 +14,12 @@ public sealed class MalformedJsonException : CepGeoInputException
     {
     }
 
+    /// <summary>Said in French and English (the runtime's own reason stays in the English one).</summary>
+    public MalformedJsonException(string source, string? feature, Phrase problem, Exception? inner = null)
+        : base(source, feature, problem, inner)
+    {
+    }
+
     public MalformedJsonException() { }
 
     public MalformedJsonException(string message) : base(message) { }

@@ -81,8 +81,9 @@ public static partial class StudyReader
             string reason = e.Message;
             int cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
             if (cut > 0) reason = reason[..cut];
-            throw new CepGeoInputException(source, null,
-                string.Create(CultureInfo.InvariantCulture, $"malformed JSON at line {line}, position {column}: {reason}"), e);
+            throw new CepGeoInputException(source, null, new Phrase(
+                string.Create(CultureInfo.InvariantCulture, $"JSON invalide à la ligne {line}, position {column} (une virgule, une accolade ou un guillemet manque ou est en trop ; --lang en donne la raison exacte)"),
+                string.Create(CultureInfo.InvariantCulture, $"malformed JSON at line {line}, position {column}: {reason}")), e);
         }
     }
 
@@ -156,7 +157,8 @@ public static partial class StudyReader
         private LayerSpec ReadCells(Dictionary<string, JsonElement> top)
         {
             if (!top.TryGetValue("cells", out var element) || element.ValueKind == JsonValueKind.Null)
-                throw Fail("cells: missing; give the layer of coordination perimeters, e.g. \"cells\": { \"path\": \"cells.geojson\" }");
+                throw Fail("cells : absent ; donnez la couche des territoires de coordination, ex. \"cells\": { \"path\": \"cells.geojson\" }",
+                    "cells: missing; give the layer of coordination perimeters, e.g. \"cells\": { \"path\": \"cells.geojson\" }");
             if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("key", out _))
                 throw Fail($"cells.key: unknown key (the cells layer's key is always \"{CellsKey}\")");
             if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("postgis", out _))
@@ -178,11 +180,12 @@ public static partial class StudyReader
         private (List<LayerSpec> Zones, List<LayerSpec> SitesOnly) ReadOperators(Dictionary<string, JsonElement> top)
         {
             if (!top.TryGetValue("operators", out var array) || array.ValueKind == JsonValueKind.Null)
-                throw Fail("operators: missing; list one or more operator layers, e.g. \"operators\": [{ \"key\": \"ml\", \"path\": \"missions_locales.geojson\" }]");
+                throw Fail("operators : absent ; donnez une ou plusieurs couches d'opérateurs, ex. \"operators\": [{ \"key\": \"ml\", \"path\": \"missions_locales.geojson\" }]",
+                    "operators: missing; list one or more operator layers, e.g. \"operators\": [{ \"key\": \"ml\", \"path\": \"missions_locales.geojson\" }]");
             if (array.ValueKind != JsonValueKind.Array)
                 throw Fail($"operators: expected an array of layers, not {Describe(array)}");
             if (array.GetArrayLength() == 0)
-                throw Fail("operators: empty; list at least one operator layer");
+                throw Fail("operators : liste vide ; donnez au moins une couche d'opérateur", "operators: empty; list at least one operator layer");
 
             var operators = new List<LayerSpec>();
             var sitesOnly = new List<LayerSpec>();
@@ -408,9 +411,14 @@ public static partial class StudyReader
                 {
                     string? guess = Suggest(property.Name, allowed);
                     guess ??= alternative is null ? null : Suggest(property.Name, alternative);
-                    throw Fail(guess is not null
-                        ? $"{path}: unknown key (did you mean \"{guess}\"?)"
-                        : alternative is null
+                    if (guess is not null)
+                        throw Fail($"{path} : clé inconnue (vouliez-vous dire \"{guess}\" ?)", $"{path}: unknown key (did you mean \"{guess}\"?)");
+                    string allowedList = string.Join(", ", allowed.Select(k => $"\"{k}\""));
+                    if (alternative is null)
+                        throw Fail($"{path} : clé inconnue ; attendu {allowedList}", $"{path}: unknown key; expected {allowedList}");
+                    throw Fail($"{path} : clé inconnue ; attendu {allowedList} pour une couche de polygones, "
+                            + $"ou {string.Join(", ", alternative.Select(k => $"\"{k}\""))} pour une liste de communes",
+                        alternative is null
                             ? $"{path}: unknown key; expected {string.Join(", ", allowed.Select(k => $"\"{k}\""))}"
                             : $"{path}: unknown key; expected {string.Join(", ", allowed.Select(k => $"\"{k}\""))} for a polygon layer, "
                                 + $"or {string.Join(", ", alternative.Select(k => $"\"{k}\""))} for a commune list");
@@ -435,16 +443,16 @@ public static partial class StudyReader
         }
 
         private string RequiredString(Dictionary<string, JsonElement> members, string where, string key) =>
-            OptionalString(members, where, key) ?? throw Fail($"{Join(where, key)}: missing");
+            OptionalString(members, where, key) ?? throw Fail($"{Join(where, key)} : absent", $"{Join(where, key)}: missing");
 
         /// <summary>A non-blank string, or null when absent or JSON null.</summary>
         private string? OptionalString(Dictionary<string, JsonElement> members, string where, string key)
         {
             if (!members.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
             if (v.ValueKind != JsonValueKind.String)
-                throw Fail($"{Join(where, key)}: expected a string, not {Describe(v)}");
+                throw Fail($"{Join(where, key)} : texte attendu, pas {DescribeFr(v)}", $"{Join(where, key)}: expected a string, not {Describe(v)}");
             string s = v.GetString()!;
-            if (string.IsNullOrWhiteSpace(s)) throw Fail($"{Join(where, key)}: empty");
+            if (string.IsNullOrWhiteSpace(s)) throw Fail($"{Join(where, key)} : vide", $"{Join(where, key)}: empty");
             return s;
         }
 
@@ -460,7 +468,19 @@ public static partial class StudyReader
 
         private CepGeoInputException Fail(string problem, Exception? inner = null) => new(source, null, problem, inner);
 
+        private CepGeoInputException Fail(string french, string english) => new(source, null, new Phrase(french, english));
+
         private static string Join(string where, string key) => where.Length == 0 ? key : $"{where}.{key}";
+
+        private static string DescribeFr(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.String => $"un texte ({e.GetRawText()})",
+            JsonValueKind.Number => $"un nombre ({e.GetRawText()})",
+            JsonValueKind.True or JsonValueKind.False => $"un booléen ({e.GetRawText()})",
+            JsonValueKind.Array => "une liste",
+            JsonValueKind.Object => "un objet",
+            _ => "null",
+        };
 
         private static string Describe(JsonElement e) => e.ValueKind switch
         {

@@ -73,14 +73,17 @@ public static class NearestSiteZones
             if (geometries[s] is not Geometry g)
             {
                 report.Add(new MatchEntry(MatchKinds.EmptyZone, site.Id, site.Id, "",
-                    "no commune has this site as its nearest: the site has no zone and is left out"));
+                    new Phrase("aucune commune n'a ce site pour le plus proche : le site n'a pas de zone et est laissé de côté",
+                        "no commune has this site as its nearest: the site has no zone and is left out")));
                 continue;
             }
             double? weight = weightsField is null ? null : members[s].Sum(u => Weight(communes, u, weightsField));
             zones.Add(new BuiltZone(site.Id, site.Name, g, [.. members[s].Select(u => communes.Features[u].Id)], 1, weight));
             report.Add(new MatchEntry(MatchKinds.Derived, site.Id, site.Id, "",
-                string.Create(CultureInfo.InvariantCulture,
-                    $"derived, not the operator's own map: the {members[s].Count} commune(s) whose centroid is nearest to this site (straight-line geodesic distance)")));
+                new Phrase(string.Create(CultureInfo.InvariantCulture,
+                    $"dérivée, pas la carte de l'opérateur : {members[s].Count} commune(s) dont le centroïde est le plus proche de ce site (distance géodésique en ligne droite)"),
+                    string.Create(CultureInfo.InvariantCulture,
+                    $"derived, not the operator's own map: the {members[s].Count} commune(s) whose centroid is nearest to this site (straight-line geodesic distance)"))));
         }
         var counts = new MatchCounts(sites.Sites.Count, zones.Count, 0, 0, 0, n, n);
         return new ZoneBuild(zones, report, counts) { Derived = Derived };

@@ -16,7 +16,9 @@ public static class AtlasPdf
     private const float Margin = 36, Body = 9.5f, Small = 8f, Heading = 12f;
 
     /// <summary>Writes the atlas; returns its number of pages.</summary>
-    public static int Write(Stream stream, MapScene scene, ReportContent content, MapOptions options, string studyName)
+    /// <param name="cancel">Checked before each fiche and each page (Ctrl+C within a second on a national atlas).</param>
+    public static int Write(Stream stream, MapScene scene, ReportContent content, MapOptions options, string studyName,
+        CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(scene);
@@ -24,7 +26,8 @@ public static class AtlasPdf
         ArgumentNullException.ThrowIfNull(options);
         var synthese = Synthese(scene, content, options, studyName);
         var fiches = new List<SKPicture>[content.Fiches.Count];
-        Parallel.For(0, content.Fiches.Count, i => fiches[i] = Fiche(scene, content, content.Fiches[i], options));
+        Parallel.For(0, content.Fiches.Count, new ParallelOptions { CancellationToken = cancel },
+            i => fiches[i] = Fiche(scene, content, content.Fiches[i], options));
         var pages = synthese.Concat(fiches.SelectMany(p => p)).ToList();
         var metadata = new SKDocumentPdfMetadata
         {
@@ -39,6 +42,7 @@ public static class AtlasPdf
             int n = 0;
             foreach (var page in pages)
             {
+                cancel.ThrowIfCancellationRequested();
                 var canvas = doc.BeginPage(PageWidth, PageHeight);
                 canvas.DrawPicture(page);
                 Folio(canvas, options, ++n, pages.Count);

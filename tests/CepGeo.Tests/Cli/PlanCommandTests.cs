@@ -22,7 +22,7 @@ public sealed class PlanCommandTests : IDisposable
         // Not replaced without --force.
         var again = CliRun.Of("plan", "from-cells", Demo, "--out", plan);
         Assert.Equal(2, again.ExitCode);
-        Assert.Contains("exists already", again.Err, StringComparison.Ordinal);
+        Assert.Contains("existe déjà", again.Err, StringComparison.Ordinal);
 
         string scored = Path.Combine(_dir, "score"), analysed = Path.Combine(_dir, "analyze");
         var run = CliRun.Of("plan", "score", Demo, "--plan", plan, "--out", scored);

@@ -36,11 +36,14 @@ public static class Arrondissements
     public static IEnumerable<string> Counterparts(string code) =>
         CommuneOf(code) is string commune ? [commune] : Of(code);
 
-    public static string Describe(string code)
+    public static string Describe(string code, bool french = false)
     {
         if (CommuneOf(code) is string commune)
-            return $"arrondissement of {Cities.First(c => c.Commune == commune).Name} ({commune})";
+            return french ? $"arrondissement de {Cities.First(c => c.Commune == commune).Name} ({commune})"
+                : $"arrondissement of {Cities.First(c => c.Commune == commune).Name} ({commune})";
         var city = Cities.FirstOrDefault(c => c.Commune == code);
-        return city.Name is null ? code : $"{city.Name}, given by its arrondissements {city.First}–{city.Last}";
+        if (city.Name is null) return code;
+        return french ? $"{city.Name}, donnée par ses arrondissements {city.First}–{city.Last}"
+            : $"{city.Name}, given by its arrondissements {city.First}–{city.Last}";
     }
 }

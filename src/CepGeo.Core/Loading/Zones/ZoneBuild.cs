@@ -24,8 +24,16 @@ public sealed record BuiltZone(
 /// (unassigned, claimed twice, overruled) or the zone code (empty zone).</param>
 /// <param name="ZoneCodes">The zone(s) concerned, space-separated; empty for an unassigned commune.</param>
 /// <param name="ResolvedTo">Map codes the list code was resolved to, space-separated; empty when none.</param>
-/// <param name="Detail">Plain words: why, and through what.</param>
-public sealed record MatchEntry(string Kind, string Code, string ZoneCodes, string ResolvedTo, string Detail);
+/// <param name="Detail">Plain words: why, and through what (English, as the .match.csv writes it).</param>
+/// <param name="FrenchDetail">The same in French, for the console (<see cref="DetailIn"/>).</param>
+public sealed record MatchEntry(string Kind, string Code, string ZoneCodes, string ResolvedTo, string Detail, string? FrenchDetail = null)
+{
+    public MatchEntry(string kind, string code, string zoneCodes, string resolvedTo, Phrase detail)
+        : this(kind, code, zoneCodes, resolvedTo, detail.En, detail.Fr) { }
+
+    /// <summary>The detail in the reader's language.</summary>
+    public string DetailIn(bool french) => french ? FrenchDetail ?? Detail : Detail;
+}
 
 /// <summary>The kinds of <see cref="MatchEntry"/>, in the order the report lists them.</summary>
 public static class MatchKinds

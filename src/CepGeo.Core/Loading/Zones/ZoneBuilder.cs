@@ -74,7 +74,8 @@ public static class ZoneBuilder
             if (geometries[z] is not Geometry geometry)
             {
                 report.Add(new MatchEntry(MatchKinds.EmptyZone, zoneCodes[z], zoneCodes[z], "",
-                    string.Create(CultureInfo.InvariantCulture, $"none of its {listed[z]} codes matched a commune: the zone has no polygon and is left out")));
+                    new Phrase(string.Create(CultureInfo.InvariantCulture, $"aucun de ses {listed[z]} codes ne correspond à une commune : la zone n'a pas de polygone et est laissée de côté"),
+                        string.Create(CultureInfo.InvariantCulture, $"none of its {listed[z]} codes matched a commune: the zone has no polygon and is left out"))));
                 continue;
             }
             var ids = zoneMembers[z].Select(i => communes[i].Id).ToList();
@@ -169,9 +170,12 @@ public static class ZoneBuilder
             {
                 string what = Describe(communes[p]);
                 report.Add(new MatchEntry(MatchKinds.ClaimedTwice, communes[p].Id, string.Join(' ', winners.Select(z => zoneCodes[z])),
-                    communes[p].Id, $"{what} is claimed by {winners.Count} zones ("
-                    + string.Join("; ", list.Where(c => c.Level == best).Select(c => ClaimText(c, members, zoneCodes)))
-                    + "): it is put in each of them"));
+                    communes[p].Id, new Phrase($"{what} est revendiquée par {winners.Count} zones ("
+                    + string.Join(" ; ", list.Where(c => c.Level == best).Select(c => ClaimText(c, members, zoneCodes, true)))
+                    + ") : elle est mise dans chacune",
+                    $"{what} is claimed by {winners.Count} zones ("
+                    + string.Join("; ", list.Where(c => c.Level == best).Select(c => ClaimText(c, members, zoneCodes, false)))
+                    + "): it is put in each of them")));
             }
         }
         // A losing claim matters only when its row kept no polygon at all (a 2018 code of a list
@@ -186,23 +190,27 @@ public static class ZoneBuilder
             var losers = list.Where(c => !winners.Contains(c.Zone) && kept[c.Row] is null).ToList();
             foreach (var group in losers.GroupBy(c => c.Zone))
             {
-                report.Add(new MatchEntry(MatchKinds.Overruled, communes[p].Id, zoneCodes[group.Key], communes[p].Id,
+                report.Add(new MatchEntry(MatchKinds.Overruled, communes[p].Id, zoneCodes[group.Key], communes[p].Id, new Phrase(
+                    $"{what} est atteinte par la zone {zoneCodes[group.Key]} ("
+                    + string.Join(" ; ", group.Select(c => ClaimText(c, members, zoneCodes, true)))
+                    + $") mais inscrite {LevelText(best, true)} dans la zone {string.Join(" et ", winners.Select(z => zoneCodes[z]))}, qui la garde",
                     $"{what} is reached by zone {zoneCodes[group.Key]} ("
-                    + string.Join("; ", group.Select(c => ClaimText(c, members, zoneCodes)))
-                    + $") but listed {LevelText(best)} in zone {string.Join(" and ", winners.Select(z => zoneCodes[z]))}, which keeps it"));
+                    + string.Join("; ", group.Select(c => ClaimText(c, members, zoneCodes, false)))
+                    + $") but listed {LevelText(best, false)} in zone {string.Join(" and ", winners.Select(z => zoneCodes[z]))}, which keeps it")));
             }
         }
         return zoneMembers;
     }
 
-    private static string ClaimText(Claim c, IReadOnlyList<ZoneMember> members, List<string> zoneCodes) =>
-        $"{zoneCodes[c.Zone]} via {members[c.Row].CommuneCode} {LevelText(c.Level)}, line {members[c.Row].Line}";
+    private static string ClaimText(Claim c, IReadOnlyList<ZoneMember> members, List<string> zoneCodes, bool french) => french
+        ? $"{zoneCodes[c.Zone]} par {members[c.Row].CommuneCode} {LevelText(c.Level, true)}, ligne {members[c.Row].Line}"
+        : $"{zoneCodes[c.Zone]} via {members[c.Row].CommuneCode} {LevelText(c.Level, false)}, line {members[c.Row].Line}";
 
-    private static string LevelText(Level level) => level switch
+    private static string LevelText(Level level, bool french) => level switch
     {
-        Level.Direct => "directly",
-        Level.Arrondissement => "as an arrondissement",
-        _ => "through the crosswalk",
+        Level.Direct => french ? "directement" : "directly",
+        Level.Arrondissement => french ? "comme arrondissement" : "as an arrondissement",
+        _ => french ? "par la table de passage" : "through the crosswalk",
     };
 
     /// <summary>Crosswalk and arrondissement resolutions, and the codes that found nothing.</summary>
@@ -215,8 +223,9 @@ public static class ZoneBuilder
             var m = members[r];
             if (rowLevels[r] is null)
             {
+                var why = WhyUnmatched(m.CommuneCode, index, departments, crosswalk, communesSource);
                 report.Add(new MatchEntry(MatchKinds.Unmatched, m.CommuneCode, m.ZoneCode, "",
-                    $"line {m.Line}: {WhyUnmatched(m.CommuneCode, index, departments, crosswalk, communesSource)}"));
+                    new Phrase($"ligne {m.Line} : {why.Fr}", $"line {m.Line}: {why.En}")));
                 continue;
             }
             var resolved = gained[r] ?? [];
@@ -224,32 +233,44 @@ public static class ZoneBuilder
                 && Arrondissements.Counterparts(m.CommuneCode).Contains(communes[p].Id)).ToList();
             if (viaArrondissement.Count > 0)
             {
-                report.Add(new MatchEntry(MatchKinds.Arrondissement, m.CommuneCode, m.ZoneCode, Codes(communes, viaArrondissement),
-                    $"line {m.Line}: {Arrondissements.Describe(m.CommuneCode)}; the map has {string.Join(", ", viaArrondissement.Select(p => Describe(communes[p])))}"));
+                string found = string.Join(", ", viaArrondissement.Select(p => Describe(communes[p])));
+                report.Add(new MatchEntry(MatchKinds.Arrondissement, m.CommuneCode, m.ZoneCode, Codes(communes, viaArrondissement), new Phrase(
+                    $"ligne {m.Line} : {Arrondissements.Describe(m.CommuneCode, true)} ; la carte a {found}",
+                    $"line {m.Line}: {Arrondissements.Describe(m.CommuneCode)}; the map has {found}")));
             }
             var viaCrosswalk = resolved.Where(p => communes[p].Id != m.CommuneCode && !viaArrondissement.Contains(p)).ToList();
             if (viaCrosswalk.Count > 0)
             {
-                string prefix = index.ContainsKey(m.CommuneCode) ? $"{m.CommuneCode} is in the map, and also stands for" : "not in the map; stands for";
-                report.Add(new MatchEntry(MatchKinds.Crosswalk, m.CommuneCode, m.ZoneCode, Codes(communes, viaCrosswalk),
-                    $"line {m.Line}: {prefix} {string.Join(", ", viaCrosswalk.Select(p => Describe(communes[p])))} in {crosswalk!.Source}"));
+                bool inMap = index.ContainsKey(m.CommuneCode);
+                string prefix = inMap ? $"{m.CommuneCode} is in the map, and also stands for" : "not in the map; stands for";
+                string prefixFr = inMap ? $"{m.CommuneCode} est dans la carte, et représente aussi" : "absent de la carte ; représente";
+                string found = string.Join(", ", viaCrosswalk.Select(p => Describe(communes[p])));
+                report.Add(new MatchEntry(MatchKinds.Crosswalk, m.CommuneCode, m.ZoneCode, Codes(communes, viaCrosswalk), new Phrase(
+                    $"ligne {m.Line} : {prefixFr} {found} dans {crosswalk!.Source}",
+                    $"line {m.Line}: {prefix} {found} in {crosswalk!.Source}")));
             }
         }
     }
 
-    private static string WhyUnmatched(string code, Dictionary<string, int> index, HashSet<string> departments, Crosswalk? crosswalk, string map)
+    private static Phrase WhyUnmatched(string code, Dictionary<string, int> index, HashSet<string> departments, Crosswalk? crosswalk, string map)
     {
         if (code.Length == 4 && code.All(char.IsAsciiDigit) && index.ContainsKey("0" + code))
-            return $"not in {map}; probably 0{code} with its leading zero lost (a spreadsheet turned the code into a number)";
+            return new($"absent de {map} ; sans doute 0{code}, dont le zéro initial s'est perdu (un tableur a fait du code un nombre ; voir --pad-codes)",
+                $"not in {map}; probably 0{code} with its leading zero lost (a spreadsheet turned the code into a number)");
         if (code.Length is 5 && !departments.Contains(Department(code)))
-            return $"not in {map}, which has no commune in département {Department(code)}";
+            return new($"absent de {map}, qui n'a aucune commune dans le département {Department(code)}",
+                $"not in {map}, which has no commune in département {Department(code)}");
         if (crosswalk is not null && crosswalk.Knows(code))
-            return $"not in {map}, and none of the codes {crosswalk.Source} relates it to ({string.Join(", ", Related(code, crosswalk))}) is in the map";
+            return new($"absent de {map}, et aucun des codes que {crosswalk.Source} lui associe ({string.Join(", ", Related(code, crosswalk))}) n'est dans la carte",
+                $"not in {map}, and none of the codes {crosswalk.Source} relates it to ({string.Join(", ", Related(code, crosswalk))}) is in the map");
         if (Arrondissements.Counterparts(code).Any())
-            return $"not in {map}; {Arrondissements.Describe(code)}, not in the map either";
+            return new($"absent de {map} ; {Arrondissements.Describe(code, true)}, absent de la carte aussi",
+                $"not in {map}; {Arrondissements.Describe(code)}, not in the map either");
         return crosswalk is null
-            ? $"not in {map}; if the list and the map are of different years, give a crosswalk (--crosswalk)"
-            : $"not in {map} nor in {crosswalk.Source} (a commune created or re-established after the map's year, or a typing error)";
+            ? new($"absent de {map} ; si la liste et la carte sont d'années différentes, donnez une table de passage (--crosswalk)",
+                $"not in {map}; if the list and the map are of different years, give a crosswalk (--crosswalk)")
+            : new($"absent de {map} et de {crosswalk.Source} (une commune créée ou rétablie après l'année de la carte, ou une faute de frappe)",
+                $"not in {map} nor in {crosswalk.Source} (a commune created or re-established after the map's year, or a typing error)");
     }
 
     private static void ReportUnassigned(IReadOnlyList<Feature> communes, List<Claim>[] claims, Crosswalk? crosswalk, List<MatchEntry> report)
@@ -258,12 +279,20 @@ public static class ZoneBuilder
         {
             if (claims[p] is not null) continue;
             string code = communes[p].Id;
-            string link = "";
+            string link = "", linkFr = "";
             if (crosswalk is not null && crosswalk.Knows(code))
-                link = $"; {crosswalk.Source} relates it to {string.Join(", ", Related(code, crosswalk))}, which no row of the list names either";
+            {
+                string related = string.Join(", ", Related(code, crosswalk));
+                link = $"; {crosswalk.Source} relates it to {related}, which no row of the list names either";
+                linkFr = $" ; {crosswalk.Source} l'associe à {related}, qu'aucune ligne de la liste ne nomme non plus";
+            }
             else if (crosswalk is null)
+            {
                 link = "; if the list is of a later year than the map (communes merged since), give a crosswalk (--crosswalk)";
-            report.Add(new MatchEntry(MatchKinds.Unassigned, code, "", "", $"{Describe(communes[p])} is in no zone{link}"));
+                linkFr = " ; si la liste est d'une année postérieure à la carte (communes fusionnées depuis), donnez une table de passage (--crosswalk)";
+            }
+            report.Add(new MatchEntry(MatchKinds.Unassigned, code, "", "", new Phrase(
+                $"{Describe(communes[p])} n'est dans aucune zone{linkFr}", $"{Describe(communes[p])} is in no zone{link}")));
         }
     }
 
