@@ -28,10 +28,14 @@ internal static class InputLimit
 
         string largest = string.Join(", ", sizes.OrderByDescending(s => s.Bytes).Take(3)
             .Select(s => $"{Path.GetFileName(s.Path)} {Megabytes(s.Bytes)} MB"));
-        throw new CepGeoInputException(studyName, null,
-            $"the layer files total {Megabytes(total)} MB ({largest}), over the limit of {maxMb.ToString(CultureInfo.InvariantCulture)} MB: "
+        string limit = maxMb.ToString(CultureInfo.InvariantCulture);
+        throw new CepGeoInputException(studyName, null, new Phrase(
+            $"les fichiers des couches font {Megabytes(total)} Mo en tout ({largest.Replace(" MB", " Mo", StringComparison.Ordinal)}), plus que la limite de {limit} Mo : "
+            + "CepGeo garde chaque couche en mémoire, l'étude a donc été refusée sans être lue ; simplifiez ou découpez les couches, "
+            + "ou relevez la limite avec --max-input-mb si la machine a plusieurs fois cette mémoire",
+            $"the layer files total {Megabytes(total)} MB ({largest}), over the limit of {limit} MB: "
             + "CepGeo holds every layer in memory, so the study was refused before reading it; simplify or clip the layers, "
-            + "or raise the limit with --max-input-mb if this machine has several times that much memory");
+            + "or raise the limit with --max-input-mb if this machine has several times that much memory"));
     }
 
     /// <summary>

@@ -26,6 +26,7 @@ internal static class ValidateCommand
         // Any problem that stops the analysis is a CepGeoInputException: exit 2 with its message.
         var study = StudyFiles.Read(studyPath);
         var layers = InspectAll(study);
+        if (!json) EncodingNotes.Print(context, study.Notes);
 
         if (json)
         {

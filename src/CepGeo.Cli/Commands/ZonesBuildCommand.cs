@@ -143,11 +143,12 @@ internal static class ZonesBuildCommand
     {
         var (zonesPath, matchPath) = Targets(outPath, force);
 
-        var (build, crs, padded) = context.Busy(context.T("construction des zones (fusion des communes)…", "building the zones (dissolving communes)…"),
+        var (build, crs, padded, notes) = context.Busy(context.T("construction des zones (fusion des communes)…", "building the zones (dissolving communes)…"),
             _ => ZoneListFiles.Build(spec, weightsField, padCodes));
         WriteZones(build, crs, Path.GetFileName(spec.CommunesPath), weightsField, zonesPath, matchPath);
 
         var text = context.Text;
+        EncodingNotes.Print(context, notes);
         if (padCodes)
             context.Console.WriteLine(text.T($"--pad-codes : {text.Count(padded, "code à 4 chiffres complété", "", "codes à 4 chiffres complétés")} d'un zéro initial",
                 $"--pad-codes: {text.Count(padded, "", "4-digit code")} given back a leading zero"));

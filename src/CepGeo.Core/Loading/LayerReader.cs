@@ -52,7 +52,11 @@ public static class LayerReader
         using var dbf = OpenRead(dbfPath, options.Source);
         using var prj = prjPath is null ? null : OpenRead(prjPath, options.Source);
         var encoding = cpgPath is null ? DbfEncodingWithoutCpg(dbf) : EncodingFromCpg(File.ReadAllText(cpgPath));
-        return ShapefileLayerReader.Read(shp, dbf, prj, options, encoding);
+        var layer = ShapefileLayerReader.Read(shp, dbf, prj, options, encoding);
+        // Guessed, not declared: say so (a .cpg or the header's language driver is the file's own word).
+        return cpgPath is null && encoding == TextEncodings.Windows1252
+            ? layer with { Report = [.. layer.Report, LoadIssue.ReadAs(Path.GetFileName(dbfPath), "Windows-1252")] }
+            : layer;
     }
 
     /// <summary>

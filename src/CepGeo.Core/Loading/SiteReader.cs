@@ -83,7 +83,7 @@ public static class SiteReader
                 $"{repeated.Count} id(s) used more than once (column \"{table.Header[id]}\"): "
                 + string.Join(", ", repeated.Take(ListedAtMost)) + (repeated.Count > ListedAtMost ? $" and {repeated.Count - ListedAtMost} more" : "")
                 + "; ids must be unique");
-        return new SiteLayer(source, sites, CrsRef.Wgs84Default, []);
+        return new SiteLayer(source, sites, CrsRef.Wgs84Default, table.EncodingName == "UTF-8" ? [] : [LoadIssue.ReadAs(source, table.EncodingName)]);
     }
 
     /// <summary>A decimal number, with <c>.</c> or (in a <c>;</c> file, as French spreadsheets write) <c>,</c>.</summary>

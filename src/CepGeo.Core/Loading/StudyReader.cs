@@ -50,7 +50,9 @@ public static partial class StudyReader
 
         byte[] bytes = ReadAll(json);
         using var document = Parse(bytes, studySource);
-        return new Reader(studySource, baseDirectory).ReadStudy(document.RootElement);
+        var study = new Reader(studySource, baseDirectory).ReadStudy(document.RootElement);
+        string encoding = TextEncodings.Decode(bytes).Encoding;
+        return encoding == "UTF-8" ? study : study with { Notes = [LoadIssue.ReadAs(studySource, encoding)] };
     }
 
     private static byte[] ReadAll(Stream json)

@@ -31,7 +31,7 @@ public sealed record CrsRef(string? Code, string? Wkt, bool Declared)
 /// <summary>What the loader did to one feature (or to the whole layer when FeatureId is null).</summary>
 /// <param name="Layer">Layer source (file name).</param>
 /// <param name="FeatureId">Feature id, or null for a layer-wide note.</param>
-/// <param name="Kind"><c>skipped</c>, <c>repaired</c>, <c>dropped_zm</c> or <c>note</c>.</param>
+/// <param name="Kind"><c>skipped</c>, <c>repaired</c>, <c>dropped_zm</c>, <c>note</c> or <c>encoding</c> (see <see cref="ReadAs"/>).</param>
 /// <param name="Reason">Plain words: "LineString is not a polygon", "self-intersection repaired"…</param>
 /// <param name="AreaBefore">For repairs: area before (in the layer's CRS units, or km² once projected).</param>
 /// <param name="AreaAfter">For repairs: area after.</param>
@@ -44,4 +44,22 @@ public sealed record LoadIssue(
     string Reason,
     double? AreaBefore = null,
     double? AreaAfter = null,
-    Phrase? Words = null);
+    Phrase? Words = null)
+{
+    /// <summary>The kind of the note naming the encoding a text file was read in, when not UTF-8.</summary>
+    public const string EncodingKind = "encoding";
+
+    /// <summary>The encoding a text file was read in (Windows-1252, UTF-16 LE…) for an <see cref="EncodingKind"/> note; else null.</summary>
+    public string? Encoding { get; init; }
+
+    /// <summary>
+    /// The note saying that <paramref name="file"/> (a file name: the study file, a .dbf, a CSV list) was
+    /// read as <paramref name="encoding"/>, not UTF-8: printed by the commands, kept in the load report.
+    /// </summary>
+    public static LoadIssue ReadAs(string file, string encoding) =>
+        new(file, null, EncodingKind, $"read as {encoding} (not UTF-8)",
+            Words: new Phrase($"lu en {encoding} (pas UTF-8)", $"read as {encoding} (not UTF-8)")) { Encoding = encoding };
+
+    /// <summary>The line a planner reads for an encoding note: "communes.csv lu en Windows-1252 (pas UTF-8)".</summary>
+    public Phrase EncodingLine() => new($"{Layer} lu en {Encoding} (pas UTF-8)", $"{Layer} read as {Encoding} (not UTF-8)");
+}

@@ -14,6 +14,9 @@ public sealed record Study(
     IReadOnlyList<LayerSpec>? SitesOnly = null,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? ShortNames = null)
 {
+    /// <summary>What reading the study file itself noted (the encoding it was read in, when not UTF-8): the head of the load report.</summary>
+    public IReadOnlyList<LoadIssue> Notes { get; init; } = [];
+
     /// <summary>Every operator with sites (spec §9), in study order: those with zones first, then those with sites only.</summary>
     public IEnumerable<LayerSpec> SiteOperators =>
         Operators.Where(o => o.Sites is not null).Concat(SitesOnly ?? []);

@@ -62,7 +62,7 @@ public static class Analysis
         var bounds = LonLatBounds(loaded);
         var crs = EqualArea.Choose(study.Crs, bounds);
         EqualArea.CheckCentre(crs, bounds);
-        var load = loaded.SelectMany(l => l.Report).Concat(siteLayers.SelectMany(s => s.Item2.Report)).ToList();
+        var load = study.Notes.Concat(loaded.SelectMany(l => l.Report)).Concat(siteLayers.SelectMany(s => s.Item2.Report)).ToList();
         // In place: a copy of every ring of a national layer was tens of MB to allocate and collect.
         var projected = loaded.Select(l => Reprojector.Project(l, crs, inPlace: true)).ToList();
         loaded.Clear();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CepGeo.Cli.Commands;
 using CepGeo.Tests.Loading;
 
 namespace CepGeo.Tests.Cli;
@@ -91,6 +92,26 @@ public sealed class InputCheckTests : IDisposable
         var run = CliRun.Of("analyze", study, "--out", _dir.File("out"), "--max-input-mb", "2");
 
         AssertRefused(run, "le fichier fait 3 Mo, plus que la limite de 2 Mo");
+    }
+
+    /// <summary>The commands without --max-input-mb apply the default limit (the issue: render, validate, view, design and inspect read anything).</summary>
+    [Fact]
+    public void SparseLayerOverTheDefaultLimit_IsRefusedByEveryCommand_WithoutReadingIt()
+    {
+        string study = OutputFolderTests.TinyStudy(_dir.File("tiny"));
+        string zones = _dir.File(Path.Combine("tiny", "zones.geojson"));
+        File.Delete(zones);
+        // One MiB over the limit, and no disk used: a sparse file is all holes.
+        using (var s = new FileStream(zones, FileMode.CreateNew)) s.SetLength((InputLimit.DefaultMaxMb + 1L) << 20);
+        string over = $"plus que la limite de {InputLimit.DefaultMaxMb} Mo";
+
+        AssertRefused(CliRun.Of("analyze", study, "--out", _dir.File("out"), "--no-maps"), over);
+        AssertRefused(CliRun.Of("render", study, "--out", _dir.File("maps")), over);
+        AssertRefused(CliRun.Of("validate", study), over);
+        AssertRefused(CliRun.Of("inspect", zones), over);
+        AssertRefused(CliRun.Of("design", "snap", study, "--to", "op", "--out", _dir.File("d")), over);
+        Assert.False(Directory.Exists(_dir.File("out")));
+        Assert.False(Directory.Exists(_dir.File("maps")));
     }
 
     [Theory]

@@ -66,28 +66,38 @@ public sealed class ViewerHardeningTests(DemoViewer viewer, ITestOutputHelper lo
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private string DesignFile(string header)
+    private string DesignFile(string header, string metric = "\"abc\"")
     {
         string folder = _dir.File("design-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, ViewerData.DesignFileName), $$$"""
             {"type": "FeatureCollection", "cepgeo": {{{header}}}, "features": [
-            {"type": "Feature", "id": "p1", "properties": {"id": "p1", "name": "P1", "before_cell": "c1", "ml_misfit": "abc"},
+            {"type": "Feature", "id": "p1", "properties": {"id": "p1", "name": "P1", "before_cell": "c1", "ml_misfit": {{{metric}}}},
              "geometry": {"type": "Polygon", "coordinates": [[[5.0,43.0],[5.2,43.0],[5.2,43.2],[5.0,43.2],[5.0,43.0]]]}}
             ]}
             """);
         return folder;
     }
 
-    [Theory]
-    [InlineData("""{"design": 42}""")]
-    [InlineData("""{"design": "snap", "cells_before": "<img src=x onerror=alert(1)>"}""")]
-    [InlineData("""{"design": "snap", "totals": {"ml": {"misfit_km2_before": "<b>x</b>"}}}""")]
-    [InlineData("""{"design": "snap", "study": {"a": 1}}""")]
-    [InlineData("""{"design": "snap"}""")] // the feature's metric "abc"
-    public void MalformedDesignFile_IsAnInputErrorNamingTheFile(string header)
+    [Fact]
+    public void WellFormedDesignFile_IsAccepted_SoTheCasesBelowAreRefusedForTheirHeader()
     {
-        string folder = DesignFile(header);
+        string folder = DesignFile("""{"design": "snap", "cells_before": 4, "totals": {"ml": {"misfit_km2_before": 1.5}}}""", "0.5");
+
+        ViewCommand.AddDesign(Quiet(), viewer.Data, folder);
+    }
+
+    // Each header with a well-formed feature (metric 0.5), so that the header alone is what is refused
+    // (with the metric "abc" of the last case in every file, a header read unchecked went unseen).
+    [Theory]
+    [InlineData("""{"design": 42}""", "0.5")]
+    [InlineData("""{"design": "snap", "cells_before": "<img src=x onerror=alert(1)>"}""", "0.5")]
+    [InlineData("""{"design": "snap", "totals": {"ml": {"misfit_km2_before": "<b>x</b>"}}}""", "0.5")]
+    [InlineData("""{"design": "snap", "study": {"a": 1}}""", "0.5")]
+    [InlineData("""{"design": "snap"}""", "\"abc\"")] // the feature's metric "abc"
+    public void MalformedDesignFile_IsAnInputErrorNamingTheFile(string header, string metric)
+    {
+        string folder = DesignFile(header, metric);
 
         var e = Assert.Throws<CepGeoInputException>(() => ViewCommand.AddDesign(Quiet(), viewer.Data, folder));
 

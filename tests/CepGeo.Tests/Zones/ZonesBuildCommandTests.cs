@@ -74,6 +74,23 @@ public sealed class ZonesBuildCommandTests : IDisposable
     }
 
     [Fact]
+    public void ListInWindows1252_KeepsItsAccents_AndOneLineNamesTheEncoding()
+    {
+        string list = Path.Combine(_dir, "liste.csv");
+        System.IO.File.WriteAllBytes(list, CepGeo.Core.Loading.TextEncodings.Windows1252.GetBytes(
+            "commune_code;zone_code;zone_name\r\n04001;Z1;Fréjus\r\n04002;Z1;Fréjus\r\n2A004;Z2;Sud\r\n"));
+        string output = Path.Combine(_dir, "zones.geojson");
+
+        var run = CliRun.Of("zones", "build", "--communes", HandMadeCommunes(), "--code-field", "code", "--members", list,
+            "--member-code", "commune_code", "--zone-code", "zone_code", "--zone-name", "zone_name", "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Err);
+        Assert.Equal("Fréjus", ReadZones(output).Features[0].Attributes["zone_name"]);
+        Assert.Contains("liste.csv lu en Windows-1252 (pas UTF-8)", run.Out.Split('\n').Select(l => l.Trim()));
+        Assert.DoesNotContain("communes.geojson lu en", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MixedSeparators_AreAnInputError_NamingTheLine()
     {
         string list = File("list.csv", "commune_code,zone_code\n04001,Z1\n04002;Z1\n");
