@@ -440,10 +440,12 @@
   }
 
   // ---- labels: names where they fit ---------------------------------------------------------------
+  // Label markers are made once per feature and kept: a zoom step only adds and removes the ones whose
+  // fit changed (making hundreds of markers on every step cost more than drawing the map).
+  var labelMarkers = {};
   function updateLabels() {
     if (!labelLayer) return;
-    labelLayer.clearLayers();
-    var view = map.getBounds().pad(0.1), shown = { cells: 0, zones: 0 };
+    var view = map.getBounds().pad(0.1), shown = { cells: 0, zones: 0 }, wanted = {};
     function place(key, cls, colour) {
       var entries = index[key];
       if (!entries) return 0;
@@ -454,19 +456,28 @@
         var a = map.latLngToContainerPoint([e.bbox[1], e.bbox[0]]), b = map.latLngToContainerPoint([e.bbox[3], e.bbox[2]]);
         // A name is written only where its feature is wide enough to hold it.
         if (Math.abs(b.x - a.x) < e.name.length * MIN_LABEL_PX) return;
+        var k = key + '\u0000' + id + '\u0000' + (colour || '');
+        wanted[k] = true;
+        n++;
+        if (labelMarkers[k]) return;
         var m = L.marker([e.label[1], e.label[0]], {
           icon: L.divIcon({ className: 'map-label ' + cls, html: '<span>' + esc(e.name) + '</span>', iconSize: null }),
           interactive: false, keyboard: false, pane: 'labels'
         });
+        labelMarkers[k] = m;
         labelLayer.addLayer(m);
         if (colour) m.getElement().firstChild.style.color = colour;
-        n++;
       });
       return n;
     }
     if (labelsOn.cells && layers.cells && layers.cells.visible) shown.cells = place('cells', 'label-cell');
     var zkey = 'zones-' + body.dataset.operator;
     if (labelsOn.zones && index[zkey]) shown.zones = place(zkey, 'label-zone', operatorColour(body.dataset.operator));
+    Object.keys(labelMarkers).forEach(function (k) {
+      if (wanted[k]) return;
+      labelLayer.removeLayer(labelMarkers[k]);
+      delete labelMarkers[k];
+    });
     body.dataset.labels = JSON.stringify(shown);
   }
 
@@ -944,7 +955,8 @@
     });
     new Home().addTo(map);
     // The view, published for scripts: zoom and [west, south, east, north].
-    map.on('moveend zoomend', function () {
+    // Leaflet ends every zoom with zoomend then moveend: one handler, once per step.
+    map.on('moveend', function () {
       publishView();
       Object.keys(layers).forEach(function (k) {
         var e = layers[k];
