@@ -41,32 +41,9 @@ internal static class DesignBalanceCommand
         {
             study, count, minPop, operators, unitsOpt, unitId, output, force,
         };
-        command.SetAction(parsed =>
-        {
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-            // The first Ctrl+C cancels cleanly (the search checks at every merge and move); a second one ends the process at once.
-            ConsoleCancelEventHandler onCtrlC = (_, e) =>
-            {
-                if (cts.IsCancellationRequested) return;
-                e.Cancel = true;
-                cts.Cancel();
-            };
-            Console.CancelKeyPress += onCtrlC;
-            try
-            {
-                return Run(context, parsed, cts.Token, onProgress, study, count, minPop, operators, unitsOpt, unitId, output, force);
-            }
-            catch (OperationCanceledException) when (cts.IsCancellationRequested)
-            {
-                context.WriteErrorLine(context.T("interrompu : aucun résultat écrit, le dossier de sortie est resté tel quel",
-                    "cancelled: no result was written, the output folder is as it was"));
-                return AnalyzeCommand.CancelledExitCode;
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCtrlC;
-            }
-        });
+        // The first Ctrl+C cancels cleanly (the search checks at every merge and move); a second one ends the process at once.
+        command.SetAction(parsed => CtrlC.Run(context, cancellation,
+            token => Run(context, parsed, token, onProgress, study, count, minPop, operators, unitsOpt, unitId, output, force)));
         return command;
     }
 
