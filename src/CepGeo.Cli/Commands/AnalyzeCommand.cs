@@ -131,13 +131,13 @@ internal static class AnalyzeCommand
                 $"{text.Count(result.Slivers.Count, "sliver", "sliver")} set aside")
             + $" ({text.N(result.Slivers.AreaKm2)} km²)"));
         EncodingNotes.Print(context, result.Load);
-        int skipped = result.Load.Count(i => i.Kind == "skipped"), repaired = result.Load.Count(i => i.Kind == "repaired");
+        int skipped = result.Load.Count(i => i.Kind == LoadIssueKind.Skipped), repaired = result.Load.Count(i => i.Kind == LoadIssueKind.Repaired);
         if (skipped + repaired > 0)
             console.MarkupLine("[yellow]" + Markup.Escape(text.T(
                 $"Chargement : {text.Count(skipped, "entité ignorée", "", "entités ignorées")}, {text.Count(repaired, "réparée", "")} (voir summary.json)",
                 $"Load report: {text.Count(skipped, "", "feature", "", "features")} skipped, {repaired} repaired (see summary.json)")) + "[/]");
         // Notes written for planners (a site whose commune's centroid lies outside the commune): one line each.
-        foreach (var issue in result.Load.Where(i => i.Words is not null && i.Kind != LoadIssue.EncodingKind)) // those: EncodingNotes above
+        foreach (var issue in result.Load.Where(i => i.Words is not null && i.Kind != LoadIssueKind.Encoding)) // those: EncodingNotes above
             console.MarkupLine("[yellow]" + Markup.Escape($"{issue.Layer} : {issue.FeatureId ?? "—"} : {text.T(issue.Words!.Value.Fr, issue.Words.Value.En)}") + "[/]");
         console.Write(SummaryTable(result, text));
         if (showTimings)

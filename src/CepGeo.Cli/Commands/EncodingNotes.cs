@@ -12,7 +12,7 @@ internal static class EncodingNotes
 {
     public static void Print(CliContext context, IEnumerable<LoadIssue> load)
     {
-        foreach (var note in load.Where(i => i.Kind == LoadIssue.EncodingKind))
+        foreach (var note in load.Where(i => i.Kind == LoadIssueKind.Encoding))
             context.Console.MarkupLine("[yellow]" + Markup.Escape(context.Text.T(note.EncodingLine())) + "[/]");
     }
 }

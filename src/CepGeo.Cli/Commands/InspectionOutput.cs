@@ -33,7 +33,7 @@ internal static class InspectionOutput
         grid.AddRow(text.T("trous de l'union (pas des défauts)", "holes of the union (not defects)"), Pieces(r.Holes));
         console.Write(grid);
         foreach (var issue in r.Report)
-            console.MarkupLine(issue.Kind == LoadIssue.EncodingKind ? $"  [yellow]{Markup.Escape(text.T(issue.EncodingLine()))}[/]" : $"  [yellow]{Markup.Escape(issue.Kind)}[/] {Markup.Escape(issue.FeatureId ?? text.T("(couche)", "(layer)"))} : {Markup.Escape(issue.Reason)}");
+            console.MarkupLine(issue.Kind == LoadIssueKind.Encoding ? $"  [yellow]{Markup.Escape(text.T(issue.EncodingLine()))}[/]" : $"  [yellow]{Markup.Escape(issue.KindName)}[/] {Markup.Escape(issue.FeatureId ?? text.T("(couche)", "(layer)"))} : {Markup.Escape(issue.Reason)}");
         console.MarkupLine(r.HasCoverageDefects
             ? "[yellow]" + text.T("défauts de couverture trouvés", "coverage defects found") + "[/]"
             : "[green]" + text.T("aucun défaut de couverture", "no coverage defect") + "[/]");

@@ -17,7 +17,7 @@ internal static class ZoneListFiles
         InputLimit.CheckFile(spec.CommunesPath, Path.GetFileName(spec.CommunesPath));
         var communes = LayerRepair.Repair(LayerReader.Read(spec.CommunesPath,
             new LayerOptions(Path.GetFileName(spec.CommunesPath), spec.CodeField, null)));
-        notes.AddRange(communes.Report.Where(i => i.Kind == LoadIssue.EncodingKind));
+        notes.AddRange(communes.Report.Where(i => i.Kind == LoadIssueKind.Encoding));
         var members = Open(spec.MembersPath, s => ZoneLists.ReadMembers(s, Path.GetFileName(spec.MembersPath),
             spec.MemberCode, spec.ZoneCode, spec.ZoneName), notes);
         int padded = 0;

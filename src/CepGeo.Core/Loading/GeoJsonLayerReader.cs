@@ -326,7 +326,7 @@ public static partial class GeoJsonLayerReader
         if (utf16 is null)
             return new PrefixedStream(head[..n], stream);
 
-        notes.Add(new LoadIssue(source, null, "note",
+        notes.Add(new LoadIssue(source, null, LoadIssueKind.Note,
             $"file is {(utf16 == Encoding.Unicode ? "UTF-16 LE" : "UTF-16 BE")}, not UTF-8 as GeoJSON requires: decoded"));
         return Encoding.CreateTranscodingStream(new PrefixedStream(head[skip..n], stream), utf16, Encoding.UTF8, leaveOpen: false);
     }

@@ -46,7 +46,7 @@ internal static class LayerAssembler
         if (withZ + withM > 0)
         {
             string what = withM > 0 ? "Z and M (measure) values" : "Z values";
-            report.Add(new LoadIssue(source, null, "dropped_zm",
+            report.Add(new LoadIssue(source, null, LoadIssueKind.DroppedZm,
                 $"{what} dropped on {Math.Max(withZ, withM)} feature(s): CepGeo works in 2D"));
         }
 
@@ -75,7 +75,7 @@ internal static class LayerAssembler
                 (geometry, skip) = PolygonsOf(source, ReportedId(options, feature), collection, report);
 
             if (skip is not null)
-                report.Add(new LoadIssue(source, ReportedId(options, feature), "skipped", skip));
+                report.Add(new LoadIssue(source, ReportedId(options, feature), LoadIssueKind.Skipped, skip));
             else
                 kept.Add((feature, geometry!));
         }
@@ -100,7 +100,7 @@ internal static class LayerAssembler
                 _ => $"{geometry.GeometryType} is not a point",
             };
             if (skip is not null)
-                report.Add(new LoadIssue(options.Source, ReportedId(options, feature), "skipped", skip));
+                report.Add(new LoadIssue(options.Source, ReportedId(options, feature), LoadIssueKind.Skipped, skip));
             else
                 kept.Add((feature, geometry!));
         }
@@ -129,7 +129,7 @@ internal static class LayerAssembler
             return (null, $"GeometryCollection without polygons ({(dropped.Length > 0 ? dropped : "empty")})");
 
         // The polygons may overlap; LayerRepair's GeometryFixer unions them into a valid MultiPolygon.
-        report.Add(new LoadIssue(source, featureId, "note",
+        report.Add(new LoadIssue(source, featureId, LoadIssueKind.Note,
             $"GeometryCollection read as a MultiPolygon of its {polygons.Count} polygon(s)"
             + (dropped.Length > 0 ? $"; dropped {dropped}" : "")));
         return (collection.Factory.CreateMultiPolygon([.. polygons]), null);
@@ -159,7 +159,7 @@ internal static class LayerAssembler
     {
         if (total == 0)
             return "no features: the layer is empty";
-        var reasons = report.Where(r => r.Kind == "skipped")
+        var reasons = report.Where(r => r.Kind == LoadIssueKind.Skipped)
             .GroupBy(r => r.Reason.StartsWith("GeometryCollection", StringComparison.Ordinal) ? "GeometryCollection without polygons" : r.Reason)
             .Select(g => $"{g.Count()} × {g.Key}");
         return $"no {kind} features: all {total} skipped ({string.Join("; ", reasons)})";
@@ -249,10 +249,10 @@ internal static class LayerAssembler
     private static void ReportRingFixes(string source, string id, GeometryNotes notes, Geometry geometry, List<LoadIssue> report)
     {
         if (notes.ClosedRings > 0)
-            report.Add(new LoadIssue(source, id, "repaired",
+            report.Add(new LoadIssue(source, id, LoadIssueKind.Repaired,
                 $"{notes.ClosedRings} ring(s) not closed: closed by repeating the first point", geometry.Area, geometry.Area));
         if (notes.DroppedRings > 0)
-            report.Add(new LoadIssue(source, id, "repaired",
+            report.Add(new LoadIssue(source, id, LoadIssueKind.Repaired,
                 $"{notes.DroppedRings} ring(s) with fewer than 3 points dropped (they bound no area)", null, geometry.Area));
     }
 
@@ -270,7 +270,7 @@ internal static class LayerAssembler
                 $"le fichier déclare {declared} mais l'étude lui donne \"crs\": \"{given}\" ; retirez la clé crs de l'étude si le fichier a raison",
                 $"the file declares {declared} but the study gives it \"crs\": \"{given}\"; remove the study's crs key if the file is right"));
         }
-        report.Add(new LoadIssue(source, null, "note", $"no CRS declared in the file; the study's \"crs\" says {given}"));
+        report.Add(new LoadIssue(source, null, LoadIssueKind.Note, $"no CRS declared in the file; the study's \"crs\" says {given}"));
         return raw with { Crs = new CrsRef(given, null, Declared: true) };
     }
 
@@ -291,7 +291,7 @@ internal static class LayerAssembler
         {
             if (!lonLat)
                 throw new CepGeoInputException(source, null, OutOfRange(extent, features, "no CRS is declared", raw.CrsAdvice));
-            report.Add(new LoadIssue(source, null, "note",
+            report.Add(new LoadIssue(source, null, LoadIssueKind.Note,
                 $"no CRS declared; coordinates lie within longitude/latitude range ({Range(extent)}), read as WGS84 (EPSG:4326)"));
             return CrsRef.Wgs84Default;
         }

@@ -92,7 +92,7 @@ public static class ShapefileLayerReader
             return null;
         string? code = CrsNames.FromWkt(wkt);
         if (code is null)
-            notes.Add(new LoadIssue(source, null, "note", "the .prj names no EPSG code CepGeo recognises; its WKT is used as is"));
+            notes.Add(new LoadIssue(source, null, LoadIssueKind.Note, "the .prj names no EPSG code CepGeo recognises; its WKT is used as is"));
         return new CrsRef(code, wkt, Declared: true);
     }
 

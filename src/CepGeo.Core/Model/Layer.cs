@@ -31,7 +31,7 @@ public sealed record CrsRef(string? Code, string? Wkt, bool Declared)
 /// <summary>What the loader did to one feature (or to the whole layer when FeatureId is null).</summary>
 /// <param name="Layer">Layer source (file name).</param>
 /// <param name="FeatureId">Feature id, or null for a layer-wide note.</param>
-/// <param name="Kind"><c>skipped</c>, <c>repaired</c>, <c>dropped_zm</c>, <c>note</c> or <c>encoding</c> (see <see cref="ReadAs"/>).</param>
+/// <param name="Kind">What was done (see <see cref="LoadIssueKind"/>).</param>
 /// <param name="Reason">Plain words: "LineString is not a polygon", "self-intersection repaired"…</param>
 /// <param name="AreaBefore">For repairs: area before (in the layer's CRS units, or km² once projected).</param>
 /// <param name="AreaAfter">For repairs: area after.</param>
@@ -40,16 +40,28 @@ public sealed record CrsRef(string? Code, string? Wkt, bool Declared)
 public sealed record LoadIssue(
     string Layer,
     string? FeatureId,
-    string Kind,
+    LoadIssueKind Kind,
     string Reason,
     double? AreaBefore = null,
     double? AreaAfter = null,
     Phrase? Words = null)
 {
-    /// <summary>The kind of the note naming the encoding a text file was read in, when not UTF-8.</summary>
-    public const string EncodingKind = "encoding";
+    /// <summary>For a <see cref="LoadIssueKind.Match"/> line: the match report's kind (<c>unmatched_code</c>, <c>crosswalk</c>…).</summary>
+    public string? MatchKind { get; init; }
 
-    /// <summary>The encoding a text file was read in (Windows-1252, UTF-16 LE…) for an <see cref="EncodingKind"/> note; else null.</summary>
+    /// <summary>The kind as summary.json and the report write it: <c>skipped</c>, <c>repaired</c>, <c>dropped_zm</c>,
+    /// <c>note</c>, <c>encoding</c>, or the match report's kind.</summary>
+    public string KindName => Kind switch
+    {
+        LoadIssueKind.Skipped => "skipped",
+        LoadIssueKind.Repaired => "repaired",
+        LoadIssueKind.DroppedZm => "dropped_zm",
+        LoadIssueKind.Encoding => "encoding",
+        LoadIssueKind.Match => MatchKind ?? "match",
+        _ => "note",
+    };
+
+    /// <summary>The encoding a text file was read in (Windows-1252, UTF-16 LE…) for an <see cref="LoadIssueKind.Encoding"/> note; else null.</summary>
     public string? Encoding { get; init; }
 
     /// <summary>
@@ -57,9 +69,31 @@ public sealed record LoadIssue(
     /// read as <paramref name="encoding"/>, not UTF-8: printed by the commands, kept in the load report.
     /// </summary>
     public static LoadIssue ReadAs(string file, string encoding) =>
-        new(file, null, EncodingKind, $"read as {encoding} (not UTF-8)",
+        new(file, null, LoadIssueKind.Encoding, $"read as {encoding} (not UTF-8)",
             Words: new Phrase($"lu en {encoding} (pas UTF-8)", $"read as {encoding} (not UTF-8)")) { Encoding = encoding };
 
     /// <summary>The line a planner reads for an encoding note: "communes.csv lu en Windows-1252 (pas UTF-8)".</summary>
     public Phrase EncodingLine() => new($"{Layer} lu en {Encoding} (pas UTF-8)", $"{Layer} read as {Encoding} (not UTF-8)");
+}
+
+/// <summary>What the loader did to a feature or said of a layer (<see cref="LoadIssue.Kind"/>).</summary>
+public enum LoadIssueKind
+{
+    /// <summary>A layer-wide or feature note: nothing was changed.</summary>
+    Note,
+
+    /// <summary>The feature was left out (not a polygon, empty, no id…).</summary>
+    Skipped,
+
+    /// <summary>The feature's geometry was made valid.</summary>
+    Repaired,
+
+    /// <summary>Z or M values were dropped.</summary>
+    DroppedZm,
+
+    /// <summary>The file was read in an encoding other than UTF-8 (<see cref="LoadIssue.ReadAs"/>).</summary>
+    Encoding,
+
+    /// <summary>A line of a commune-list operator's match report (<see cref="LoadIssue.MatchKind"/>).</summary>
+    Match,
 }

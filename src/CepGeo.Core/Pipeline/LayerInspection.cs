@@ -59,7 +59,7 @@ public static class LayerInspector
         return new LayerInspection(layer.Source, layer.Crs, layer.Features.Count,
             layer.Features.Count(f => f.Geometry is Polygon), layer.Features.Count(f => f.Geometry is MultiPolygon),
             bounds, areaCrs, geoms.Sum(g => g.Area) / 1e6,
-            layer.Report.Count(i => i.Kind == "repaired"), layer.Report.Count(i => i.Kind == "skipped"), layer.Report,
+            layer.Report.Count(i => i.Kind == LoadIssueKind.Repaired), layer.Report.Count(i => i.Kind == LoadIssueKind.Skipped), layer.Report,
             notMatching, overlaps,
             [.. holes.Where(h => h.WidthM < tolerances.SliverWidthM)],
             [.. holes.Where(h => h.WidthM >= tolerances.SliverWidthM)]);

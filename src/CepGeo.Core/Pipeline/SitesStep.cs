@@ -173,7 +173,7 @@ public static class SitesStep
             $"placed at the centroid of commune {name}, which lies outside the commune{(parts > 1 ? $", a commune in {parts} parts," : "")} and "
             + (cells == 0 ? "in no cell: this site counts in no cell's sites" : "counted in the cell where that point lies, which may not be the commune's")
             + "; distances are measured from that point, where the commune's residents are placed too");
-        notes.Add(new LoadIssue(source, s.Id, "note", words.En, Words: words));
+        notes.Add(new LoadIssue(source, s.Id, LoadIssueKind.Note, words.En, Words: words));
     }
 
     /// <summary>The weights units' centroids (equal-area CRS and lon/lat) and their commune codes.</summary>

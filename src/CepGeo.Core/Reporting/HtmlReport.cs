@@ -326,13 +326,13 @@ public static class HtmlReport
             {
                 string kind = i.Kind switch
                 {
-                    "skipped" => t.T("écarté", "skipped"),
-                    "repaired" => t.T("réparé", "repaired"),
-                    "dropped_zm" => t.T("Z/M ignorés", "Z/M dropped"),
+                    CepGeo.Core.Model.LoadIssueKind.Skipped => t.T("écarté", "skipped"),
+                    CepGeo.Core.Model.LoadIssueKind.Repaired => t.T("réparé", "repaired"),
+                    CepGeo.Core.Model.LoadIssueKind.DroppedZm => t.T("Z/M ignorés", "Z/M dropped"),
                     _ => t.T("note", "note"),
                 };
                 string areas = i.AreaBefore is double a && i.AreaAfter is double b ? $"{t.N(a, "0.######")} / {t.N(b, "0.######")}" : "";
-                w.WriteLine($"<tr data-kind=\"{E(i.Kind)}\"><td>{E(i.Layer)}</td><td>{E(i.FeatureId ?? "—")}</td><td>{kind}</td><td>{E(i.Words?.In(t.French) ?? i.Reason)}</td><td>{areas}</td></tr>");
+                w.WriteLine($"<tr data-kind=\"{E(i.KindName)}\"><td>{E(i.Layer)}</td><td>{E(i.FeatureId ?? "—")}</td><td>{kind}</td><td>{E(i.Words?.In(t.French) ?? i.Reason)}</td><td>{areas}</td></tr>");
             }
             w.WriteLine("</tbody></table></section>");
         }

@@ -87,7 +87,7 @@ public static class SummaryJson
             w.WriteStartObject();
             w.WriteString("layer", issue.Layer);
             if (issue.FeatureId is null) w.WriteNull("feature"); else w.WriteString("feature", issue.FeatureId);
-            w.WriteString("kind", issue.Kind);
+            w.WriteString("kind", issue.KindName);
             w.WriteString("reason", issue.Reason);
             Number(w, "area_before", issue.AreaBefore);
             Number(w, "area_after", issue.AreaAfter);

@@ -39,11 +39,11 @@ public static class LayerRepair
             }
             if (outcome.Geometry is null)
             {
-                report.Add(new LoadIssue(layer.Source, feature.Id, "skipped",
+                report.Add(new LoadIssue(layer.Source, feature.Id, LoadIssueKind.Skipped,
                     $"{outcome.Problem}; no area left after repair", outcome.AreaBefore, 0));
                 continue;
             }
-            report.Add(new LoadIssue(layer.Source, feature.Id, "repaired",
+            report.Add(new LoadIssue(layer.Source, feature.Id, LoadIssueKind.Repaired,
                 $"{outcome.Problem}; repaired with GeometryFixer", outcome.AreaBefore, outcome.Geometry.Area));
             features.Add(feature with { Geometry = outcome.Geometry });
         }

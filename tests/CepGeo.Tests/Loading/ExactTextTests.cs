@@ -100,7 +100,7 @@ public sealed class ExactTextTests
 
         Assert.Equal("Aix-en-Provence é", layer.Features.Single().Name);
         // Guessed, so said: one note in the load report naming the .dbf and the encoding.
-        var note = Assert.Single(layer.Report, i => i.Kind == CepGeo.Core.Model.LoadIssue.EncodingKind);
+        var note = Assert.Single(layer.Report, i => i.Kind == CepGeo.Core.Model.LoadIssueKind.Encoding);
         Assert.Equal("zones.dbf", note.Layer);
         Assert.Equal("zones.dbf lu en Windows-1252 (pas UTF-8)", note.EncodingLine().Fr);
         Assert.Equal("zones.dbf read as Windows-1252 (not UTF-8)", note.EncodingLine().En);

@@ -227,7 +227,7 @@ public class GeoJsonLayerReaderTests
         var feature = Assert.Single(layer.Features);
         Assert.Equal("zone", feature.Id);
         Assert.IsType<MultiPolygon>(feature.Geometry);
-        var skipped = layer.Report.Where(i => i.Kind == "skipped").Select(i => (i.FeatureId, i.Reason)).ToList();
+        var skipped = layer.Report.Where(i => i.Kind == LoadIssueKind.Skipped).Select(i => (i.FeatureId, i.Reason)).ToList();
         Assert.Equal(
             [
                 ("road", "LineString is not a polygon"),
@@ -268,9 +268,9 @@ public class GeoJsonLayerReaderTests
         Assert.Equal("gc", feature.Id);
         var multi = Assert.IsType<MultiPolygon>(feature.Geometry);
         Assert.Equal(2, multi.NumGeometries);
-        var note = Assert.Single(layer.Report, i => i.Kind == "note");
+        var note = Assert.Single(layer.Report, i => i.Kind == LoadIssueKind.Note);
         Assert.Equal("GeometryCollection read as a MultiPolygon of its 2 polygon(s); dropped 1 LineString, 1 Point", note.Reason);
-        var skipped = Assert.Single(layer.Report, i => i.Kind == "skipped");
+        var skipped = Assert.Single(layer.Report, i => i.Kind == LoadIssueKind.Skipped);
         Assert.Equal(("gc-lines", "GeometryCollection without polygons (1 LineString)"), (skipped.FeatureId, skipped.Reason));
 
         // The two polygons overlap on a 0.1° × 0.1° strip: the repair step unions them.
@@ -285,7 +285,7 @@ public class GeoJsonLayerReaderTests
         var layer = Read("z-coordinates.geojson");
         Assert.Equal(3, layer.Features.Count);
         Assert.All(layer.Features, f => Assert.All(f.Geometry.Coordinates, c => Assert.True(double.IsNaN(c.Z))));
-        var dropped = Assert.Single(layer.Report, i => i.Kind == "dropped_zm");
+        var dropped = Assert.Single(layer.Report, i => i.Kind == LoadIssueKind.DroppedZm);
         Assert.Null(dropped.FeatureId);
         Assert.Equal("Z and M (measure) values dropped on 2 feature(s): CepGeo works in 2D", dropped.Reason);
     }
@@ -333,7 +333,7 @@ public class GeoJsonLayerReaderTests
         Assert.True(polygon.Shell.IsClosed);
         Assert.Equal(5, polygon.Shell.NumPoints);
         var repair = Assert.Single(layer.Report);
-        Assert.Equal(("open", "repaired"), (repair.FeatureId, repair.Kind));
+        Assert.Equal(("open", LoadIssueKind.Repaired), (repair.FeatureId, repair.Kind));
         Assert.Contains("not closed", repair.Reason);
         Assert.Equal(0.01, repair.AreaBefore!.Value, 12);
         Assert.Equal(0.01, repair.AreaAfter!.Value, 12);
@@ -344,7 +344,7 @@ public class GeoJsonLayerReaderTests
     {
         var layer = ReadText(Collection(null, Square, """{"type": "Polygon", "coordinates": [[[5.0,43.0],[5.1,43.0],[5.0,43.0]]]}"""));
         Assert.Single(layer.Features);
-        Assert.Contains(layer.Report, i => i is { FeatureId: "b", Kind: "skipped", Reason: "empty Polygon" });
+        Assert.Contains(layer.Report, i => i is { FeatureId: "b", Kind: LoadIssueKind.Skipped, Reason: "empty Polygon" });
     }
 
     [Fact]
@@ -388,7 +388,7 @@ public class GeoJsonLayerReaderTests
         var layer = Read(file, null, "nom");
         Assert.Equal("Orléans-Saint-Étienne", layer.Features[0].Name);
         var note = Assert.Single(layer.Report);
-        Assert.Equal("note", note.Kind);
+        Assert.Equal(LoadIssueKind.Note, note.Kind);
         Assert.Contains(encoding, note.Reason);
     }
 

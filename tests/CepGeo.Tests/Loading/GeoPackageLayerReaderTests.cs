@@ -149,7 +149,7 @@ public class GeoPackageLayerReaderTests
         Assert.IsType<MultiPolygon>(layer.Features[1].Geometry);
         Assert.Equal("04001", layer.Features[0].Attributes["code"]);
         var skipped = Assert.Single(layer.Report);
-        Assert.Equal(("3", "skipped", "no geometry (null)"), (skipped.FeatureId, skipped.Kind, skipped.Reason));
+        Assert.Equal(("3", LoadIssueKind.Skipped, "no geometry (null)"), (skipped.FeatureId, skipped.Kind, skipped.Reason));
     }
 
     [Fact]
@@ -198,7 +198,7 @@ public class GeoPackageLayerReaderTests
         var layer = LayerReader.Read(path, new LayerOptions("undefined.gpkg", "code", null));
 
         Assert.Same(CrsRef.Wgs84Default, layer.Crs);
-        Assert.Contains(layer.Report, i => i.Kind == "note" && i.Reason.StartsWith("no CRS declared", StringComparison.Ordinal));
+        Assert.Contains(layer.Report, i => i.Kind == LoadIssueKind.Note && i.Reason.StartsWith("no CRS declared", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public class HostileFixtureTests
     {
         var layer = Read("empty-multipolygon.geojson");
         Assert.Equal(["ok"], layer.Features.Select(f => f.Id));
-        var skipped = layer.Report.Where(i => i.Kind == "skipped").Select(i => (i.Layer, i.FeatureId, i.Reason)).ToList();
+        var skipped = layer.Report.Where(i => i.Kind == LoadIssueKind.Skipped).Select(i => (i.Layer, i.FeatureId, i.Reason)).ToList();
         Assert.Equal(
             [
                 ("empty-multipolygon.geojson", "none", "empty MultiPolygon"),

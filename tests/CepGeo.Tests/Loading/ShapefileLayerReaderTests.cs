@@ -79,7 +79,7 @@ public class ShapefileLayerReaderTests
 
         Assert.Same(CrsRef.Wgs84Default, layer.Crs);
         var note = Assert.Single(layer.Report);
-        Assert.Equal(("note", null), (note.Kind, note.FeatureId));
+        Assert.Equal((LoadIssueKind.Note, (string?)null), (note.Kind, note.FeatureId));
         Assert.Contains("no CRS declared", note.Reason);
         Assert.Contains("read as WGS84", note.Reason);
     }
@@ -107,7 +107,7 @@ public class ShapefileLayerReaderTests
         var layer = LayerReader.Read(shp, new LayerOptions("zones.shp", "code", null));
 
         Assert.Equal(new CrsRef(null, prj, true), layer.Crs);
-        Assert.Contains(layer.Report, i => i.Kind == "note" && i.Reason.Contains("no EPSG code", StringComparison.Ordinal));
+        Assert.Contains(layer.Report, i => i.Kind == LoadIssueKind.Note && i.Reason.Contains("no EPSG code", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public class ShapefileLayerReaderTests
         var layer = LayerReader.Read(shp, new LayerOptions("zones.shp", "code", null));
 
         Assert.All(layer.Features, f => Assert.All(f.Geometry.Coordinates, c => Assert.True(double.IsNaN(c.Z))));
-        var dropped = Assert.Single(layer.Report, i => i.Kind == "dropped_zm");
+        var dropped = Assert.Single(layer.Report, i => i.Kind == LoadIssueKind.DroppedZm);
         Assert.Contains("2 feature(s)", dropped.Reason);
     }
 

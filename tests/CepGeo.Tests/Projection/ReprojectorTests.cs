@@ -142,7 +142,7 @@ public class ReprojectorTests
                 new Feature("c2", "Sète", Wkt("POLYGON ((3.6 43.38, 3.72 43.38, 3.72 43.44, 3.6 43.38))"), attributes),
             ],
             Wgs84,
-            [new LoadIssue("cells.geojson", null, "note", "RFC 7946 lon/lat assumed")]);
+            [new LoadIssue("cells.geojson", null, LoadIssueKind.Note, "RFC 7946 lon/lat assumed")]);
 
         var projected = Reprojector.Project(layer, Lambert93);
 

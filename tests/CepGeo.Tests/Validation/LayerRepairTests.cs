@@ -15,7 +15,7 @@ public class LayerRepairTests
         new("test.geojson",
             features.Select(f => new Feature(f.Id, f.Id, Wkt(f.Wkt), new Dictionary<string, object?>())).ToList(),
             CrsRef.Wgs84Default,
-            [new LoadIssue("test.geojson", null, "note", "already there")]);
+            [new LoadIssue("test.geojson", null, LoadIssueKind.Note, "already there")]);
 
     [Fact]
     public void Repair_BowTieFixture_BecomesTwoTrianglesWithAreasListed()
@@ -28,7 +28,7 @@ public class LayerRepairTests
         Assert.Equal(0.02, geometry.Area, 12);
 
         var repair = Assert.Single(layer.Report);
-        Assert.Equal(("bowtie.geojson", "bowtie", "repaired"), (repair.Layer, repair.FeatureId, repair.Kind));
+        Assert.Equal(("bowtie.geojson", "bowtie", LoadIssueKind.Repaired), (repair.Layer, repair.FeatureId, repair.Kind));
         Assert.StartsWith("Self-intersection at (5.1 43.1)", repair.Reason);
         Assert.Equal(0, repair.AreaBefore!.Value, 12);
         Assert.Equal(0.02, repair.AreaAfter!.Value, 12);
@@ -76,7 +76,7 @@ public class LayerRepairTests
             ("ok", "POLYGON ((0 0, 2 0, 2 2, 0 2, 0 0))"),
             ("flat", "POLYGON ((0 0, 1 0, 2 0, 1 0, 0 0))")));
         Assert.Equal(["ok"], layer.Features.Select(f => f.Id));
-        var skipped = Assert.Single(layer.Report, i => i.Kind == "skipped");
+        var skipped = Assert.Single(layer.Report, i => i.Kind == LoadIssueKind.Skipped);
         Assert.Equal("flat", skipped.FeatureId);
         Assert.Contains("no area left after repair", skipped.Reason);
     }
@@ -96,7 +96,7 @@ public class LayerRepairTests
             ("2", "POLYGON ((10 0, 12 0, 12 2, 10 2, 10 0))"),
             ("3", "POLYGON ((20 0, 22 2, 22 0, 20 2, 20 0))")));
         Assert.Equal(["1", "2", "3"], layer.Features.Select(f => f.Id));
-        Assert.Equal(["note", "repaired", "repaired"], layer.Report.Select(i => i.Kind));
+        Assert.Equal([LoadIssueKind.Note, LoadIssueKind.Repaired, LoadIssueKind.Repaired], layer.Report.Select(i => i.Kind));
         Assert.Equal(["1", "3"], layer.Report.Skip(1).Select(i => i.FeatureId));
     }
 
