@@ -450,7 +450,7 @@ public static partial class StudyReader
         {
             if (!members.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
             if (v.ValueKind != JsonValueKind.String)
-                throw Fail($"{Join(where, key)} : texte attendu, pas {DescribeFr(v)}", $"{Join(where, key)}: expected a string, not {Describe(v)}");
+                throw Fail($"{Join(where, key)} : texte attendu, pas {Described(v).Fr}", $"{Join(where, key)}: expected a string, not {Describe(v)}");
             string s = v.GetString()!;
             if (string.IsNullOrWhiteSpace(s)) throw Fail($"{Join(where, key)} : vide", $"{Join(where, key)}: empty");
             return s;
@@ -472,25 +472,18 @@ public static partial class StudyReader
 
         private static string Join(string where, string key) => where.Length == 0 ? key : $"{where}.{key}";
 
-        private static string DescribeFr(JsonElement e) => e.ValueKind switch
+        /// <summary>What a JSON value is, in both languages: "un texte (\"x\")" / "a string (\"x\")".</summary>
+        private static Phrase Described(JsonElement e) => e.ValueKind switch
         {
-            JsonValueKind.String => $"un texte ({e.GetRawText()})",
-            JsonValueKind.Number => $"un nombre ({e.GetRawText()})",
-            JsonValueKind.True or JsonValueKind.False => $"un booléen ({e.GetRawText()})",
-            JsonValueKind.Array => "une liste",
-            JsonValueKind.Object => "un objet",
-            _ => "null",
+            JsonValueKind.String => new($"un texte ({e.GetRawText()})", $"a string ({e.GetRawText()})"),
+            JsonValueKind.Number => new($"un nombre ({e.GetRawText()})", $"a number ({e.GetRawText()})"),
+            JsonValueKind.True or JsonValueKind.False => new($"un booléen ({e.GetRawText()})", $"a boolean ({e.GetRawText()})"),
+            JsonValueKind.Array => new("une liste", "an array"),
+            JsonValueKind.Object => new("un objet", "an object"),
+            _ => new("null", "null"),
         };
 
-        private static string Describe(JsonElement e) => e.ValueKind switch
-        {
-            JsonValueKind.String => $"a string ({e.GetRawText()})",
-            JsonValueKind.Number => $"a number ({e.GetRawText()})",
-            JsonValueKind.True or JsonValueKind.False => $"a boolean ({e.GetRawText()})",
-            JsonValueKind.Array => "an array",
-            JsonValueKind.Object => "an object",
-            _ => "null",
-        };
+        private static string Describe(JsonElement e) => Described(e).En;
 
         /// <summary>The allowed key a typo most likely meant: same letters ignoring case, or one edit (two for long keys).</summary>
         private static string? Suggest(string key, IReadOnlyList<string> allowed)
