@@ -106,15 +106,8 @@ public static class GeoPackageWriter
 
     private static void AddSrs(SqliteConnection c, string name, int id, string organization, int code, string wkt, string description)
     {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "INSERT INTO gpkg_spatial_ref_sys VALUES ($name, $id, $org, $code, $wkt, $description)";
-        cmd.Parameters.AddWithValue("$name", name);
-        cmd.Parameters.AddWithValue("$id", id);
-        cmd.Parameters.AddWithValue("$org", organization);
-        cmd.Parameters.AddWithValue("$code", code);
-        cmd.Parameters.AddWithValue("$wkt", wkt);
-        cmd.Parameters.AddWithValue("$description", description);
-        cmd.ExecuteNonQuery();
+        Exec(c, "INSERT INTO gpkg_spatial_ref_sys VALUES ($name, $id, $org, $code, $wkt, $description)",
+            ("$name", name), ("$id", id), ("$org", organization), ("$code", code), ("$wkt", wkt), ("$description", description));
     }
 
     // ---- feature layers ---------------------------------------------------------------------------
@@ -145,20 +138,14 @@ public static class GeoPackageWriter
                 insert.ExecuteNonQuery();
             }
         }
-        using var contents = c.CreateCommand();
-        contents.CommandText = """
+        Exec(c, """
             INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id)
             VALUES ($t, 'features', $id, $x0, $y0, $x1, $y1, 4326);
             INSERT INTO gpkg_geometry_columns VALUES ($t, 'geom', $type, 4326, 0, 0);
-            """;
-        contents.Parameters.AddWithValue("$t", table);
-        contents.Parameters.AddWithValue("$type", geometryType);
-        contents.Parameters.AddWithValue("$id", identifier == table ? table : $"{table} ({identifier})");
-        contents.Parameters.AddWithValue("$x0", envelope.IsNull ? DBNull.Value : envelope.MinX);
-        contents.Parameters.AddWithValue("$y0", envelope.IsNull ? DBNull.Value : envelope.MinY);
-        contents.Parameters.AddWithValue("$x1", envelope.IsNull ? DBNull.Value : envelope.MaxX);
-        contents.Parameters.AddWithValue("$y1", envelope.IsNull ? DBNull.Value : envelope.MaxY);
-        contents.ExecuteNonQuery();
+            """,
+            ("$t", table), ("$type", geometryType), ("$id", identifier == table ? table : $"{table} ({identifier})"),
+            ("$x0", envelope.IsNull ? DBNull.Value : envelope.MinX), ("$y0", envelope.IsNull ? DBNull.Value : envelope.MinY),
+            ("$x1", envelope.IsNull ? DBNull.Value : envelope.MaxX), ("$y1", envelope.IsNull ? DBNull.Value : envelope.MaxY));
     }
 
     private static MultiPolygon AsMultiPolygon(Geometry g) => ResultTables.AsMultiPolygon(g);
@@ -179,10 +166,7 @@ public static class GeoPackageWriter
                 insert.ExecuteNonQuery();
             }
         }
-        using var contents = c.CreateCommand();
-        contents.CommandText = "INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES ($t, 'attributes', $t)";
-        contents.Parameters.AddWithValue("$t", name);
-        contents.ExecuteNonQuery();
+        Exec(c, "INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES ($t, 'attributes', $t)", ("$t", name));
     }
 
     // ---- QGIS styles --------------------------------------------------------------------------------
@@ -217,17 +201,11 @@ public static class GeoPackageWriter
 
     private static void AddStyle(SqliteConnection c, string table, string name, string qml, string description, bool useAsDefault)
     {
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = """
+        Exec(c, """
             INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, owner, ui)
             VALUES ('', '', $t, 'geom', $name, $qml, '', $default, $description, 'CepGeo', '')
-            """;
-        cmd.Parameters.AddWithValue("$t", table);
-        cmd.Parameters.AddWithValue("$name", name);
-        cmd.Parameters.AddWithValue("$qml", qml);
-        cmd.Parameters.AddWithValue("$default", useAsDefault);
-        cmd.Parameters.AddWithValue("$description", description);
-        cmd.ExecuteNonQuery();
+            """,
+            ("$t", table), ("$name", name), ("$qml", qml), ("$default", useAsDefault), ("$description", description));
     }
 
     // ---- plumbing ---------------------------------------------------------------------------------
@@ -258,10 +236,12 @@ public static class GeoPackageWriter
         _ => "TEXT",
     };
 
-    private static void Exec(SqliteConnection c, string sql)
+    /// <summary>Runs one statement (or several) with its named parameters.</summary>
+    private static void Exec(SqliteConnection c, string sql, params (string Name, object Value)[] parameters)
     {
         using var cmd = c.CreateCommand();
         cmd.CommandText = sql;
+        foreach (var (name, value) in parameters) cmd.Parameters.AddWithValue(name, value);
         cmd.ExecuteNonQuery();
     }
 
