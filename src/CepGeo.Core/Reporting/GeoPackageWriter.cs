@@ -193,7 +193,7 @@ public static class GeoPackageWriter
     /// A chunk of features as GeoPackage geometry blobs (one buffer, reused from chunk to chunk) and
     /// their values. A blob is the standard header (magic "GP", version 0, little-endian, SRS 4326, the
     /// envelope [minx, maxx, miny, maxy]) and the WKB of an xy MultiPolygon or Point, as the layer's
-    /// z = 0 and m = 0 declare (points carry no envelope, as GDAL writes them).
+    /// z = 0 and m = 0 declare.
     /// </summary>
     private sealed class BlobChunk
     {
@@ -269,6 +269,12 @@ public static class GeoPackageWriter
         private void EndMultiPolygon(int start, int polygons)
         {
             BinaryPrimitives.WriteInt32LittleEndian(_bytes.AsSpan(start + HeaderBytes + 5), polygons);
+            Header(start);
+        }
+
+        /// <summary>The blob's header, its envelope the one gathered in <c>_x0 … _y1</c> (none gathered: empty).</summary>
+        private void Header(int start)
+        {
             bool empty = !(_x0 <= _x1);
             var b = _bytes.AsSpan(start);
             b[0] = (byte)'G';
@@ -324,20 +330,19 @@ public static class GeoPackageWriter
             }
         }
 
-        /// <summary>A point in lon/lat already: the 8-byte header (no envelope) and its WKB.</summary>
+        /// <summary>A point in lon/lat already: the header (its envelope the point: the layer's extent counts it) and its WKB.</summary>
         private void WritePoint(Point point)
         {
-            var b = _bytes.AsSpan(Reserve(8));
-            b[0] = (byte)'G';
-            b[1] = (byte)'P';
-            b[2] = 0;
-            b[3] = (byte)(point.IsEmpty ? 1 | 0x10 : 1);
-            BinaryPrimitives.WriteInt32LittleEndian(b[4..], Wgs84);
+            int start = Reserve(HeaderBytes);
+            (_x0, _y0, _x1, _y1) = point.IsEmpty
+                ? (double.PositiveInfinity, double.PositiveInfinity, double.NegativeInfinity, double.NegativeInfinity)
+                : (point.X, point.Y, point.X, point.Y);
             int at = Reserve(21);
             _bytes[at] = 1;
             BinaryPrimitives.WriteUInt32LittleEndian(_bytes.AsSpan(at + 1), 1);
             BinaryPrimitives.WriteDoubleLittleEndian(_bytes.AsSpan(at + 5), point.IsEmpty ? double.NaN : point.X);
             BinaryPrimitives.WriteDoubleLittleEndian(_bytes.AsSpan(at + 13), point.IsEmpty ? double.NaN : point.Y);
+            Header(start);
         }
 
         /// <summary>A WKB geometry's byte order (little-endian), type and count of parts (polygons, rings).</summary>

@@ -152,6 +152,12 @@ public sealed partial class AnalyzeCommandTests
         }
         Assert.Equal(features.Count, n);
         Assert.True(n > 0);
+        reader.Close();
+        // A point layer's extent is its sites' box (the blobs' envelopes make it).
+        cmd.CommandText = "SELECT c.min_x, c.max_x, c.min_y, c.max_y, MIN(s.lon), MAX(s.lon), MIN(s.lat), MAX(s.lat) FROM gpkg_contents c, sites_ml s WHERE c.table_name = 'sites_ml'";
+        using var extent = cmd.ExecuteReader();
+        Assert.True(extent.Read());
+        for (int i = 0; i < 4; i++) Assert.Equal(extent.GetDouble(i + 4), extent.GetDouble(i));
         // GDAL reads them as plain 2D MultiPolygons (the blobs once carried NaN z and m: MULTIPOLYGON ZM).
         Assert.Contains("MULTIPOLYGON (((", Ogrinfo("-q", gpkg, "-sql", "SELECT * FROM gaps LIMIT 1"), StringComparison.Ordinal);
     }
