@@ -294,6 +294,7 @@
       interactive: info.kind !== 'communes',
       onEachFeature: function (feature, l) {
         var p = feature.properties;
+        if ((info.kind === 'cells' || info.kind === 'zones' || info.kind === 'communes') && l instanceof L.Polygon) L.extend(l, FastPath);
         if (info.kind === 'communes') return;
         if (info.kind === 'design') {
           byId[info.key + ':' + p.id] = l;
@@ -316,6 +317,90 @@
       }
     });
   }
+
+  // ---- shapes projected once: a zoom step redraws them through a canvas transform ----------------
+  // Leaflet re-projects every vertex of every shape on each zoom step (hundreds of thousands nationally:
+  // most of a step's time and garbage). The cells, zones and communes are projected once, at zoom 0,
+  // into a Path2D of their own; a step then only moves each shape's bounds and redraws the paths
+  // with a scale, whatever their number of vertices. Hit tests (hover, click) use the same coordinates.
+  var LOCAL = 4096;           // path units per zoom-0 pixel: zoom-12 pixels, well inside a float's precision
+  var FastPath = {
+    _projectOnce: function () {
+      var crs = this._map.options.crs, rings = [], box = [Infinity, Infinity, -Infinity, -Infinity];
+      (function walk(ll) {
+        if (!ll.length) return;
+        if (ll[0] instanceof L.LatLng) {
+          var r = new Float64Array(2 * ll.length);
+          for (var i = 0; i < ll.length; i++) {
+            var p = crs.latLngToPoint(ll[i], 0);
+            r[2 * i] = p.x; r[2 * i + 1] = p.y;
+            if (p.x < box[0]) box[0] = p.x; if (p.y < box[1]) box[1] = p.y;
+            if (p.x > box[2]) box[2] = p.x; if (p.y > box[3]) box[3] = p.y;
+          }
+          rings.push(r);
+        } else ll.forEach(walk);
+      })(this._latlngs);
+      var path = new Path2D();
+      rings.forEach(function (r) {
+        for (var i = 0; i < r.length; i += 2) {
+          r[i] = (r[i] - box[0]) * LOCAL; r[i + 1] = (r[i + 1] - box[1]) * LOCAL;
+          if (i) path.lineTo(r[i], r[i + 1]); else path.moveTo(r[i], r[i + 1]);
+        }
+        path.closePath();
+      });
+      this._unit = { rings: rings, box: box, path: path };
+    },
+    _project: function () {
+      if (!this._unit) this._projectOnce();
+      var u = this._unit, b = u.box, s = this._map.options.crs.scale(this._map.getZoom()) / this._map.options.crs.scale(0);
+      var o = this._map.getPixelOrigin();
+      this._pxScale = s / LOCAL;
+      this._pxOffset = [b[0] * s - o.x, b[1] * s - o.y];
+      if (!u.rings.length) { this._rawPxBounds = this._pxBounds = null; return; }
+      this._rawPxBounds = new L.Bounds([b[0] * s - o.x, b[1] * s - o.y], [b[2] * s - o.x, b[3] * s - o.y]);
+      this._updateBounds();
+    },
+    _update: function () { if (this._map) this._updatePath(); },
+    // Leaflet's own test: inside the polygon, or within the click tolerance of its outline.
+    _containsPoint: function (p) {
+      if (!this._pxBounds || !this._pxBounds.contains(p)) return false;
+      var f = this._pxScale, x = (p.x - this._pxOffset[0]) / f, y = (p.y - this._pxOffset[1]) / f;
+      var w = this._clickTolerance() / f, w2 = w * w, inside = false, near = false;
+      this._unit.rings.forEach(function (r) {
+        var n = r.length;
+        for (var j = 0, k = n - 2; j < n; k = j, j += 2) {
+          var x1 = r[j], y1 = r[j + 1], x2 = r[k], y2 = r[k + 1];
+          if ((y1 > y) !== (y2 > y) && x < (x2 - x1) * (y - y1) / (y2 - y1) + x1) inside = !inside;
+          if (!near) {
+            var dx = x2 - x1, dy = y2 - y1, l2 = dx * dx + dy * dy, t = l2 ? ((x - x1) * dx + (y - y1) * dy) / l2 : 0;
+            t = t < 0 ? 0 : t > 1 ? 1 : t;
+            var ex = x1 + t * dx - x, ey = y1 + t * dy - y;
+            near = ex * ex + ey * ey <= w2;
+          }
+        }
+      });
+      return inside || near;
+    }
+  };
+  var FastCanvas = L.Canvas.extend({
+    _updatePoly: function (layer, closed) {
+      if (!layer._unit) { L.Canvas.prototype._updatePoly.call(this, layer, closed); return; }
+      // A full redraw (a zoom step) draws every shape: the ones out of view cost as much to stroke.
+      if (!this._drawing || !layer._pxBounds || !layer._pxBounds.intersects(this._bounds)) return;
+      var ctx = this._ctx, o = layer.options, f = layer._pxScale;
+      ctx.save();
+      ctx.transform(f, 0, 0, f, layer._pxOffset[0], layer._pxOffset[1]);
+      if (o.fill) { ctx.globalAlpha = o.fillOpacity; ctx.fillStyle = o.fillColor || o.color; ctx.fill(layer._unit.path, o.fillRule || 'evenodd'); }
+      if (o.stroke && o.weight !== 0) {
+        ctx.setLineDash((o._dashArray || []).map(function (d) { return d / f; }));
+        ctx.globalAlpha = o.opacity; ctx.lineWidth = o.weight / f; ctx.strokeStyle = o.color;
+        // Bevel joins: a round join at each of tens of thousands of vertices was a fifth of a step's time.
+        ctx.lineCap = 'butt'; ctx.lineJoin = 'bevel';
+        ctx.stroke(layer._unit.path);
+      }
+      ctx.restore();
+    }
+  });
 
   // Cells and zones come in two bands: an overview simplified for the whole-region view, and the detail
   // once zoomed in (1.5 levels or more); other layers have one.
@@ -936,11 +1021,11 @@
       '<rect width="6" height="6" fill="#fff" fill-opacity="0.6"/><line x1="0" y1="0" x2="0" y2="6" stroke="' + STYLE.defects.gap.color + '" stroke-width="2.5"/></pattern>';
     svg.insertBefore(defs, svg.firstChild);
     hatch = renderer;
-    communeRenderer = L.canvas({ pane: 'communes' });
+    communeRenderer = new FastCanvas({ pane: 'communes' });
     // Sites: SVG, not canvas: a canvas over the whole map would take the clicks meant for the cells under it.
     siteRenderer = L.svg({ pane: 'sites' });
     // A zone line is thin: a click within a few pixels of it counts.
-    shapeRenderer = L.canvas({ pane: 'cells', tolerance: 4 });
+    shapeRenderer = new FastCanvas({ pane: 'cells', tolerance: 4 });
     labelLayer = L.layerGroup().addTo(map);
     L.control.scale({ imperial: false }).addTo(map);
     var Home = L.Control.extend({
