@@ -183,10 +183,18 @@
     return m.count ? fmt(v, 0) : m.km ? (v === null || v === undefined ? '—' : fmt(v, 1) + ' km') : pct(v);
   }
 
+  // Whether the colours count people: the population variant chosen, or a distance (counted in people by definition).
+  function byPopulation() {
+    var m = METRICS[body.dataset.metric];
+    return !!m.byPeople || body.dataset.weight === 'pop' && !!m.pop && study.weights;
+  }
   function recolour() {
     var fills = {};
-    // Distances count people already: no area/population choice to make.
-    document.getElementById('weight').disabled = !!METRICS[body.dataset.metric].byPeople;
+    // Distances count people already: no area/population choice to make, and the selector says
+    // « Population »; the choice made for the other metrics comes back with them.
+    var weight = document.getElementById('weight'), byPeople = !!METRICS[body.dataset.metric].byPeople;
+    weight.disabled = byPeople;
+    weight.value = byPeople ? 'pop' : body.dataset.weight;
     var cells = layers.cells;
     if (cells && cells.leaflet) cells.leaflet.eachLayer(function (l) {
       var id = l.feature.properties.id;
@@ -896,13 +904,22 @@
       });
     });
     ctx.setLineDash([]);
+    // The operators' sites shown on the map, with the map's symbol: a dot of the operator's colour, dark-ringed.
+    var siteRows = [];
+    study.layers.forEach(function (info) {
+      var e = layers[info.key];
+      if (info.kind !== 'sites' || !e || !e.leaflet || !map.hasLayer(e.leaflet)) return;
+      var o = styleFor(info)();
+      e.leaflet.eachLayer(function (l) { siteDot(ctx, map.latLngToContainerPoint(l.getLatLng()), o); });
+      siteRows.push({ style: o, text: layerLabel(info) });
+    });
     ctx.restore();
     // Title band: the study, then what is shown (metric, operator, weighting); cut to the width, never over it.
     ctx.fillStyle = '#222'; ctx.font = 'bold 15px ' + font; ctx.textBaseline = 'alphabetic';
     var title = fitText(ctx, study.name, W - 24);
     ctx.fillText(title, 12, 22);
     ctx.font = '12px ' + font;
-    var weighting = t('weighting') + ' : ' + (body.dataset.weight === 'pop' && METRICS[body.dataset.metric].pop && study.weights ? t('w_pop') : t('w_area'));
+    var weighting = t('weighting') + ' : ' + (byPopulation() ? t('w_pop') : t('w_area'));
     var subtitle = fitText(ctx, t('m_' + body.dataset.metric) + ' — ' + operatorLabel(body.dataset.operator) + ' — ' + weighting, W - 24);
     ctx.fillText(subtitle, 12, 42);
     layout.title = { x: 12, y: 6, w: Math.max(ctx.measureText(subtitle).width, 1), h: 42, text: title, subtitle: subtitle };
@@ -913,7 +930,8 @@
     ctx.font = 'bold 12px ' + font;
     var legendTitle = t('m_' + body.dataset.metric);
     lw = Math.max(lw + 30, ctx.measureText(legendTitle).width) + 20;
-    var lh = 26 + 18 * rows.length, lx = 10, ly = head + size.y - lh - 10;
+    siteRows.forEach(function (r) { lw = Math.max(lw, ctx.measureText(r.text).width + 50); });
+    var lh = 26 + 18 * (rows.length + siteRows.length), lx = 10, ly = head + size.y - lh - 10;
     ctx.fillStyle = 'rgba(255,255,255,0.92)'; ctx.fillRect(lx, ly, lw, lh);
     ctx.strokeStyle = '#999'; ctx.lineWidth = 1; ctx.strokeRect(lx + 0.5, ly + 0.5, lw - 1, lh - 1);
     ctx.fillStyle = '#222'; ctx.fillText(legendTitle, lx + 10, ly + 17);
@@ -926,7 +944,14 @@
       ctx.fillStyle = '#222'; ctx.fillText(r.text, lx + 36, y + 10);
       swatches.push({ x: lx + 12, y: y + 2, w: 14, h: 8, colour: r.colour, text: r.text });
     });
-    layout.legend = { x: lx, y: ly, w: lw, h: lh, rows: swatches };
+    var sites = [];
+    siteRows.forEach(function (r, i) {
+      var y = ly + 26 + 18 * (rows.length + i), c = { x: lx + 19, y: y + 6 };
+      siteDot(ctx, c, r.style);
+      ctx.fillStyle = '#222'; ctx.fillText(r.text, lx + 36, y + 10);
+      sites.push({ x: c.x, y: c.y, radius: r.style.radius, colour: r.style.fillColor, text: r.text });
+    });
+    layout.legend = { x: lx, y: ly, w: lw, h: lh, rows: swatches, sites: sites };
     // Scale bar, from the map's own metres per pixel at the middle of the view.
     var mid = size.y / 2, p0 = map.containerPointToLatLng([W / 2 - 50, mid]), p1 = map.containerPointToLatLng([W / 2 + 50, mid]);
     var s = niceScale(map.distance(p0, p1) / 100, Math.min(160, W / 4));
@@ -946,6 +971,11 @@
     ctx.fillText(right, W - 12 - rw, H - 14);
     layout.footer = { y: H - foot, h: foot, sources: sources, right: right };
     return { canvas: canvas, layout: layout };
+  }
+  function siteDot(ctx, p, o) {
+    ctx.beginPath(); ctx.arc(p.x, p.y, o.radius, 0, 2 * Math.PI);
+    ctx.globalAlpha = o.fillOpacity; ctx.fillStyle = o.fillColor; ctx.fill();
+    ctx.globalAlpha = 1; ctx.lineWidth = o.weight; ctx.strokeStyle = o.color; ctx.stroke();
   }
   function download(blob, name) {
     var a = document.createElement('a');
