@@ -102,6 +102,7 @@
   var selectedLayer = null;   // the selected cell's Leaflet layer, outlined until another is chosen
   var map, hatch, labelLayer, homeBounds, homeZoom, communeRenderer, shapeRenderer, siteRenderer;
   var labelsOn = { cells: true, zones: false };
+  var moving = false;        // within the map's moveend: the canvas redraws itself after
   var hooks = { stateChanged: [] };
 
   function t(k) {
@@ -332,31 +333,50 @@
   // into a Path2D of their own; a step then only moves each shape's bounds and redraws the paths
   // with a scale, whatever their number of vertices. Hit tests (hover, click) use the same coordinates.
   var LOCAL = 4096;           // path units per zoom-0 pixel: zoom-12 pixels, well inside a float's precision
+  // A shape's unit: its rings in path units from its own corner, their Path2D and its zoom-0 box.
+  // rings: arrays of points in zoom-0 pixels, [x0, y0, x1, y1, …].
+  function unitOf(rings) {
+    var box = [Infinity, Infinity, -Infinity, -Infinity], path = new Path2D();
+    rings.forEach(function (r) {
+      for (var i = 0; i < r.length; i += 2) {
+        if (r[i] < box[0]) box[0] = r[i]; if (r[i + 1] < box[1]) box[1] = r[i + 1];
+        if (r[i] > box[2]) box[2] = r[i]; if (r[i + 1] > box[3]) box[3] = r[i + 1];
+      }
+    });
+    rings.forEach(function (r) {
+      for (var i = 0; i < r.length; i += 2) {
+        r[i] = (r[i] - box[0]) * LOCAL; r[i + 1] = (r[i + 1] - box[1]) * LOCAL;
+        if (i) path.lineTo(r[i], r[i + 1]); else path.moveTo(r[i], r[i + 1]);
+      }
+      path.closePath();
+    });
+    return { rings: rings, box: box, path: path };
+  }
+  // The unit of a GeoJSON (multi)polygon, [lon, lat] coordinates.
+  function unitOfGeometry(g) {
+    var crs = map.options.crs, rings = [];
+    (function walk(c) {
+      if (!c || !c.length) return;
+      if (typeof c[0][0] === 'number') {
+        var r = new Float64Array(2 * c.length);
+        for (var i = 0; i < c.length; i++) { var p = crs.latLngToPoint(L.latLng(c[i][1], c[i][0]), 0); r[2 * i] = p.x; r[2 * i + 1] = p.y; }
+        rings.push(r);
+      } else c.forEach(walk);
+    })(g && g.coordinates);
+    return unitOf(rings);
+  }
   var FastPath = {
     _projectOnce: function () {
-      var crs = this._map.options.crs, rings = [], box = [Infinity, Infinity, -Infinity, -Infinity];
+      var crs = map.options.crs, rings = [];
       (function walk(ll) {
         if (!ll.length) return;
         if (ll[0] instanceof L.LatLng) {
           var r = new Float64Array(2 * ll.length);
-          for (var i = 0; i < ll.length; i++) {
-            var p = crs.latLngToPoint(ll[i], 0);
-            r[2 * i] = p.x; r[2 * i + 1] = p.y;
-            if (p.x < box[0]) box[0] = p.x; if (p.y < box[1]) box[1] = p.y;
-            if (p.x > box[2]) box[2] = p.x; if (p.y > box[3]) box[3] = p.y;
-          }
+          for (var i = 0; i < ll.length; i++) { var p = crs.latLngToPoint(ll[i], 0); r[2 * i] = p.x; r[2 * i + 1] = p.y; }
           rings.push(r);
         } else ll.forEach(walk);
       })(this._latlngs);
-      var path = new Path2D();
-      rings.forEach(function (r) {
-        for (var i = 0; i < r.length; i += 2) {
-          r[i] = (r[i] - box[0]) * LOCAL; r[i + 1] = (r[i + 1] - box[1]) * LOCAL;
-          if (i) path.lineTo(r[i], r[i + 1]); else path.moveTo(r[i], r[i + 1]);
-        }
-        path.closePath();
-      });
-      this._unit = { rings: rings, box: box, path: path };
+      this._unit = unitOf(rings);
     },
     _project: function () {
       if (!this._unit) this._projectOnce();
@@ -423,11 +443,21 @@
     var band = bandOf(e.info);
     e.bands = e.bands || {};
     var b = e.bands[band];
-    if (b && b.leaflet) { useBand(e, band); return Promise.resolve(e); }
+    if (b && b.ready) { useBand(e, band); return Promise.resolve(e); }
     if (!b) {
       b = e.bands[band] = {};
       b.loading = getJson('api/layers/' + encodeURIComponent(key) + (band === 'overview' ? '?band=overview' : '')).then(function (g) {
-        b.leaflet = buildLayer(e.info, g);
+        if (!e.leaflet) {
+          e.leaflet = buildLayer(e.info, g);
+          e.band = band;
+          e.leaflet.eachLayer(function (l) { byId[e.info.key + ':' + l.feature.properties.id] = l; });
+        } else {
+          // Another band of shapes already drawn: only their geometry changes (their styles, events and
+          // selection stay); a zoom step that crosses bands then costs no more than another.
+          b.units = {};
+          g.features.forEach(function (f) { b.units[f.properties.id] = unitOfGeometry(f.geometry); });
+        }
+        b.ready = true;
         useBand(e, band);
         publishLayers();
         return e;
@@ -436,15 +466,26 @@
     return b.loading;
   }
   function useBand(e, band) {
-    var next = e.bands[band].leaflet;
-    // A zoom since the request wants the other band (unless nothing is drawn yet).
-    if (e.leaflet === next || e.leaflet && bandOf(e.info) !== band) return;
-    if (e.leaflet && map.hasLayer(e.leaflet)) map.removeLayer(e.leaflet);
-    e.leaflet = next;
-    e.band = band;
-    next.eachLayer(function (l) { byId[e.info.key + ':' + l.feature.properties.id] = l; });
+    // A zoom since the request wants the other band.
+    if (e.band === band && e.placed || bandOf(e.info) !== band && e.placed) return;
+    if (e.band !== band) {
+      var first = e.bands[e.band];
+      if (!first.units) { first.units = {}; e.leaflet.eachLayer(function (l) { if (!l._unit && l._projectOnce) l._projectOnce(); first.units[l.feature.properties.id] = l._unit; }); }
+      var units = e.bands[band].units;
+      e.leaflet.eachLayer(function (l) {
+        var u = units[l.feature.properties.id];
+        if (!u || !l._projectOnce) return;
+        l._unit = u;
+        if (l._map) l._project();
+      });
+      e.band = band;
+      // Outside a zoom step (the band arrived later), the canvas is redrawn at the next frame.
+      if (!moving && shapeRenderer._map) L.Util.requestAnimFrame(function () { shapeRenderer._redrawBounds = null; shapeRenderer._redraw(); });
+    }
+    e.placed = true;
     if (e.visible) placeLayer(e.info.key);
-    if (e.info.kind === 'cells') {
+    if (e.info.kind === 'cells' && !e.coloured) {
+      e.coloured = true;
       if (selected && selected.type === 'cell') outlineSelected(byId['cells:' + selected.id]);
       recolour();
     }
@@ -888,17 +929,21 @@
         var e = layers[info.key];
         if (!e || !e.leaflet || !map.hasLayer(e.leaflet) || info.kind !== kind) return;
         e.leaflet.eachLayer(function (l) {
-          var o = l.options;
-          ctx.beginPath();
-          traceRings(ctx, l.getLatLngs());
+          var o = l.options, path = null, k = 1;
+          if (l._unit && l._pxScale) {
+            // A shape projected once (FastPath): its own path, placed as the map draws it.
+            var pane = map._getMapPanePos();
+            k = l._pxScale; path = l._unit.path;
+            ctx.save(); ctx.transform(k, 0, 0, k, l._pxOffset[0] + pane.x, l._pxOffset[1] + pane.y);
+          } else { ctx.beginPath(); traceRings(ctx, l.getLatLngs()); }
           if (o.fill !== false) {
             ctx.globalAlpha = o.fillOpacity;
             ctx.fillStyle = o.fillColor && o.fillColor.indexOf('url(') === 0 ? hatchFill : (o.fillColor || o.color);
-            ctx.fill('evenodd');
+            if (path) ctx.fill(path, 'evenodd'); else ctx.fill('evenodd');
           }
-          ctx.globalAlpha = o.opacity === undefined ? 1 : o.opacity; ctx.strokeStyle = o.color; ctx.lineWidth = o.weight;
-          ctx.setLineDash(o.dashArray ? o.dashArray.split(' ').map(Number) : []);
-          ctx.stroke();
+          ctx.globalAlpha = o.opacity === undefined ? 1 : o.opacity; ctx.strokeStyle = o.color; ctx.lineWidth = o.weight / k;
+          ctx.setLineDash(o.dashArray ? o.dashArray.split(' ').map(function (d) { return Number(d) / k; }) : []);
+          if (path) { ctx.stroke(path); ctx.restore(); } else ctx.stroke();
           ctx.globalAlpha = 1;
         });
       });
@@ -1072,12 +1117,14 @@
     // The view, published for scripts: zoom and [west, south, east, north].
     // Leaflet ends every zoom with zoomend then moveend: one handler, once per step.
     map.on('moveend', function () {
+      moving = true;
       publishView();
       Object.keys(layers).forEach(function (k) {
         var e = layers[k];
         if (e.info.kind === 'communes' && e.leaflet) placeLayer(k);
         if (e.visible && e.band && e.band !== bandOf(e.info)) ensureLoaded(k);
       });
+      moving = false;
       updateLabels();
       stateChanged();
     });
