@@ -106,11 +106,13 @@ public sealed partial class ReportBrowserTests(ChromiumBrowser chromium, DemoAna
     [Fact]
     public async Task PacaReport_PrintedToA4_HasOnePagePerFiche()
     {
-        var run = CliRun.Of("analyze", Path.Combine(TestPaths.RepoRoot, "data", "paca", "study.json"), "--out", _out, "--date", "2026-01-01");
-        Assert.True(run.ExitCode == 0, run.Err);
+        // PACA's analyze output with its maps and report (PacaAnalyzeOutput: written once per test run);
+        // the PDFs go to this class's own folder.
+        Assert.True(PacaAnalyzeOutput.Run.ExitCode == 0, PacaAnalyzeOutput.Run.Err);
+        Directory.CreateDirectory(_out);
         await using var context = await chromium.Browser.NewContextAsync(new() { Offline = true });
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(Path.Combine(_out, "report.html")).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+        await page.GotoAsync(new Uri(Path.Combine(PacaAnalyzeOutput.Dir, "report.html")).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
         int fiches = await page.Locator("section.fiche").CountAsync();
         Assert.Equal(22, fiches);
         string withFiches = Path.Combine(_out, "print.pdf"), without = Path.Combine(_out, "print-without.pdf");
