@@ -35,14 +35,14 @@ public static class SiteReader
         ArgumentNullException.ThrowIfNull(spec);
         var table = CsvTable.Read(stream, source);
         int id = table.Column(spec.IdField ?? throw new CepGeoInputException(source, null, new Phrase(
-            "aucune colonne d'identifiant nommée (le \"id\" des lieux d'accueil dans l'étude)", "no id column named (the sites' \"id\" in the study)")), "sites id");
-        int name = spec.NameField is null ? -1 : table.Column(spec.NameField, "sites name");
-        int commune = spec.CommuneField is null ? -1 : table.Column(spec.CommuneField, "sites commune");
+            "aucune colonne d'identifiant nommée (le \"id\" des lieux d'accueil dans l'étude)", "no id column named (the sites' \"id\" in the study)")), "sites.id");
+        int name = spec.NameField is null ? -1 : table.Column(spec.NameField, "sites.name");
+        int commune = spec.CommuneField is null ? -1 : table.Column(spec.CommuneField, "sites.commune");
         int lon = -1, lat = -1;
         if (commune < 0)
         {
-            lon = table.Column(spec.LonField ?? "lon", "sites lon");
-            lat = table.Column(spec.LatField ?? "lat", "sites lat");
+            lon = table.Column(spec.LonField ?? "lon", "sites.lon");
+            lat = table.Column(spec.LatField ?? "lat", "sites.lat");
         }
         if (table.Rows.Count == 0)
             throw new CepGeoInputException(source, null, new Phrase("aucun lieu d'accueil : le fichier a une ligne d'en-tête et aucune ligne de données",

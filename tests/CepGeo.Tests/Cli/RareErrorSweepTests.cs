@@ -37,7 +37,7 @@ public sealed class RareErrorSweepTests : IDisposable
     {
         string json = File.ReadAllText(Path.Combine(_demo, "study.json"));
         Assert.Contains(from, json, StringComparison.Ordinal);
-        json = json.Replace(from, to, StringComparison.Ordinal).Replace("\"path\": \"", "\"path\": \"" + _demo + "/", StringComparison.Ordinal);
+        json = json.Replace("\"path\": \"", "\"path\": \"" + _demo + "/", StringComparison.Ordinal).Replace(from, to, StringComparison.Ordinal);
         return Write(name, json);
     }
 
@@ -129,6 +129,19 @@ public sealed class RareErrorSweepTests : IDisposable
             "donnez \"commune\" (un code commune, placé à son centroïde) ou \"lon\"/\"lat\", pas les deux", "give either \"commune\"");
         yield return ("shortNames not an object", Validate(Study("short.json", "\"crs\": \"auto\"", "\"crs\": \"auto\", \"shortNames\": { \"ml\": [1] }")), "short.json",
             "shortNames.ml : un objet qui associe des identifiants à des noms courts est attendu, pas une liste", "shortNames.ml: expected an object mapping");
+
+        // An operator's sites as a CSV (spec §9), at valider.
+        string Sites(string name, string csv) =>
+            Study(name.Replace(".csv", ".json", StringComparison.Ordinal), "\"key\": \"ml\"",
+                $"\"key\": \"ml\", \"sites\": {{ \"path\": \"{Write(name, csv)}\", \"id\": \"id\" }}");
+        yield return ("a site's longitude not a number", Validate(Sites("lon.csv", "id,lon,lat\nS1,abc,44.9\n")), "lon.csv",
+            "entité S1 (line 2) : \"abc\" dans la colonne \"lon\" n'est pas un nombre", "\"abc\" in column \"lon\" is not a number");
+        yield return ("a site id twice", Validate(Sites("ids.csv", "id,lon,lat\nS1,4.3,44.9\nS1,4.4,44.9\n")), "ids.csv",
+            "1 identifiant(s) employé(s) plusieurs fois (colonne \"id\") : \"S1\" (lines 2, 3)", "1 id(s) used more than once (column \"id\")");
+        yield return ("a site outside lon/lat", Validate(Sites("far.csv", "id,lon,lat\nS1,900000,6250000\n")), "far.csv",
+            "lon 900000, lat 6250000 sort des bornes longitude/latitude (±180, ±90) ; elles semblent projetées", "is outside the longitude/latitude range");
+        yield return ("sites without their lat column", Validate(Sites("nolat.csv", "id,lon\nS1,4.3\n")), "nolat.csv",
+            "pas de colonne \"lat\" (sites.lat) ; les colonnes sont \"id\", \"lon\"", "no column \"lat\" (sites.lat)");
 
         // Commune lists (zones build): the CSV reader's own mistakes.
         string communes = Path.Combine(_demo, "communes.geojson");
