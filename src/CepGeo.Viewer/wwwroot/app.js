@@ -89,6 +89,9 @@
     });
   }
   var MIN_LABEL_PX = 7;       // about the width of a label character at 12 px
+  // The cells' outline: one pixel, which the canvas draws as a hairline, a quarter of a national zoom
+  // step's CPU less than the 1.5 px outline it was (the zones' lines stay 2 px, over it).
+  var CELL_LINE = 1;
 
   var body = document.body;
   var started = performance.now();
@@ -102,6 +105,7 @@
   var selectedLayer = null;   // the selected cell's Leaflet layer, outlined until another is chosen
   var map, hatch, labelLayer, homeBounds, homeZoom, communeRenderer, shapeRenderer, siteRenderer;
   var labelsOn = { cells: true, zones: false };
+  var moving = false;        // within the map's moveend: the canvas redraws itself after
   var hooks = { stateChanged: [] };
 
   function t(k) {
@@ -183,10 +187,18 @@
     return m.count ? fmt(v, 0) : m.km ? (v === null || v === undefined ? '—' : fmt(v, 1) + ' km') : pct(v);
   }
 
+  // Whether the colours count people: the population variant chosen, or a distance (counted in people by definition).
+  function byPopulation() {
+    var m = METRICS[body.dataset.metric];
+    return !!m.byPeople || body.dataset.weight === 'pop' && !!m.pop && study.weights;
+  }
   function recolour() {
     var fills = {};
-    // Distances count people already: no area/population choice to make.
-    document.getElementById('weight').disabled = !!METRICS[body.dataset.metric].byPeople;
+    // Distances count people already: no area/population choice to make, and the selector says
+    // « Population »; the choice made for the other metrics comes back with them.
+    var weight = document.getElementById('weight'), byPeople = !!METRICS[body.dataset.metric].byPeople;
+    weight.disabled = byPeople;
+    weight.value = byPeople ? 'pop' : body.dataset.weight;
     var cells = layers.cells;
     if (cells && cells.leaflet) cells.leaflet.eachLayer(function (l) {
       var id = l.feature.properties.id;
@@ -248,7 +260,7 @@
 
   // ---- layers ------------------------------------------------------------------------------------
   function styleFor(info) {
-    if (info.kind === 'cells') return function () { return { color: '#333', weight: 1.5, fillOpacity: 0.75, fillColor: STYLE.noData }; };
+    if (info.kind === 'cells') return function () { return { color: '#333', weight: CELL_LINE, fillOpacity: 0.75, fillColor: STYLE.noData }; };
     // Proposed perimeters: a thick solid line of their own colour, over the cells and the zones, so
     // that today's cells (thin, dark) and the proposal read side by side.
     if (info.kind === 'design') return function () { return { color: STYLE.design, weight: 4, opacity: 0.85, fill: false }; };
@@ -294,6 +306,7 @@
       interactive: info.kind !== 'communes',
       onEachFeature: function (feature, l) {
         var p = feature.properties;
+        if ((info.kind === 'cells' || info.kind === 'zones' || info.kind === 'communes') && l instanceof L.Polygon) L.extend(l, FastPath);
         if (info.kind === 'communes') return;
         if (info.kind === 'design') {
           byId[info.key + ':' + p.id] = l;
@@ -317,6 +330,109 @@
     });
   }
 
+  // ---- shapes projected once: a zoom step redraws them through a canvas transform ----------------
+  // Leaflet re-projects every vertex of every shape on each zoom step (hundreds of thousands nationally:
+  // most of a step's time and garbage). The cells, zones and communes are projected once, at zoom 0,
+  // into a Path2D of their own; a step then only moves each shape's bounds and redraws the paths
+  // with a scale, whatever their number of vertices. Hit tests (hover, click) use the same coordinates.
+  var LOCAL = 4096;           // path units per zoom-0 pixel: zoom-12 pixels, well inside a float's precision
+  // A shape's unit: its rings in path units from its own corner, their Path2D and its zoom-0 box.
+  // rings: arrays of points in zoom-0 pixels, [x0, y0, x1, y1, …].
+  function unitOf(rings) {
+    var box = [Infinity, Infinity, -Infinity, -Infinity], path = new Path2D();
+    rings.forEach(function (r) {
+      for (var i = 0; i < r.length; i += 2) {
+        if (r[i] < box[0]) box[0] = r[i]; if (r[i + 1] < box[1]) box[1] = r[i + 1];
+        if (r[i] > box[2]) box[2] = r[i]; if (r[i + 1] > box[3]) box[3] = r[i + 1];
+      }
+    });
+    rings.forEach(function (r) {
+      for (var i = 0; i < r.length; i += 2) {
+        r[i] = (r[i] - box[0]) * LOCAL; r[i + 1] = (r[i + 1] - box[1]) * LOCAL;
+        if (i) path.lineTo(r[i], r[i + 1]); else path.moveTo(r[i], r[i + 1]);
+      }
+      path.closePath();
+    });
+    return { rings: rings, box: box, path: path };
+  }
+  // The unit of a GeoJSON (multi)polygon, [lon, lat] coordinates.
+  function unitOfGeometry(g) {
+    var crs = map.options.crs, rings = [];
+    (function walk(c) {
+      if (!c || !c.length) return;
+      if (typeof c[0][0] === 'number') {
+        var r = new Float64Array(2 * c.length);
+        for (var i = 0; i < c.length; i++) { var p = crs.latLngToPoint(L.latLng(c[i][1], c[i][0]), 0); r[2 * i] = p.x; r[2 * i + 1] = p.y; }
+        rings.push(r);
+      } else c.forEach(walk);
+    })(g && g.coordinates);
+    return unitOf(rings);
+  }
+  var FastPath = {
+    _projectOnce: function () {
+      var crs = map.options.crs, rings = [];
+      (function walk(ll) {
+        if (!ll.length) return;
+        if (ll[0] instanceof L.LatLng) {
+          var r = new Float64Array(2 * ll.length);
+          for (var i = 0; i < ll.length; i++) { var p = crs.latLngToPoint(ll[i], 0); r[2 * i] = p.x; r[2 * i + 1] = p.y; }
+          rings.push(r);
+        } else ll.forEach(walk);
+      })(this._latlngs);
+      this._unit = unitOf(rings);
+    },
+    _project: function () {
+      if (!this._unit) this._projectOnce();
+      var u = this._unit, b = u.box, s = this._map.options.crs.scale(this._map.getZoom()) / this._map.options.crs.scale(0);
+      var o = this._map.getPixelOrigin();
+      this._pxScale = s / LOCAL;
+      this._pxOffset = [b[0] * s - o.x, b[1] * s - o.y];
+      if (!u.rings.length) { this._rawPxBounds = this._pxBounds = null; return; }
+      this._rawPxBounds = new L.Bounds([b[0] * s - o.x, b[1] * s - o.y], [b[2] * s - o.x, b[3] * s - o.y]);
+      this._updateBounds();
+    },
+    _update: function () { if (this._map) this._updatePath(); },
+    // Leaflet's own test: inside the polygon, or within the click tolerance of its outline.
+    _containsPoint: function (p) {
+      if (!this._pxBounds || !this._pxBounds.contains(p)) return false;
+      var f = this._pxScale, x = (p.x - this._pxOffset[0]) / f, y = (p.y - this._pxOffset[1]) / f;
+      var w = this._clickTolerance() / f, w2 = w * w, inside = false, near = false;
+      this._unit.rings.forEach(function (r) {
+        var n = r.length;
+        for (var j = 0, k = n - 2; j < n; k = j, j += 2) {
+          var x1 = r[j], y1 = r[j + 1], x2 = r[k], y2 = r[k + 1];
+          if ((y1 > y) !== (y2 > y) && x < (x2 - x1) * (y - y1) / (y2 - y1) + x1) inside = !inside;
+          if (!near) {
+            var dx = x2 - x1, dy = y2 - y1, l2 = dx * dx + dy * dy, t = l2 ? ((x - x1) * dx + (y - y1) * dy) / l2 : 0;
+            t = t < 0 ? 0 : t > 1 ? 1 : t;
+            var ex = x1 + t * dx - x, ey = y1 + t * dy - y;
+            near = ex * ex + ey * ey <= w2;
+          }
+        }
+      });
+      return inside || near;
+    }
+  };
+  var FastCanvas = L.Canvas.extend({
+    _updatePoly: function (layer, closed) {
+      if (!layer._unit) { L.Canvas.prototype._updatePoly.call(this, layer, closed); return; }
+      // A full redraw (a zoom step) draws every shape: the ones out of view cost as much to stroke.
+      if (!this._drawing || !layer._pxBounds || !layer._pxBounds.intersects(this._bounds)) return;
+      var ctx = this._ctx, o = layer.options, f = layer._pxScale;
+      ctx.save();
+      ctx.transform(f, 0, 0, f, layer._pxOffset[0], layer._pxOffset[1]);
+      if (o.fill) { ctx.globalAlpha = o.fillOpacity; ctx.fillStyle = o.fillColor || o.color; ctx.fill(layer._unit.path, o.fillRule || 'evenodd'); }
+      if (o.stroke && o.weight !== 0) {
+        ctx.setLineDash((o._dashArray || []).map(function (d) { return d / f; }));
+        ctx.globalAlpha = o.opacity; ctx.lineWidth = o.weight / f; ctx.strokeStyle = o.color;
+        // Bevel joins: a round join at each of tens of thousands of vertices was a fifth of a step's time.
+        ctx.lineCap = 'butt'; ctx.lineJoin = 'bevel';
+        ctx.stroke(layer._unit.path);
+      }
+      ctx.restore();
+    }
+  });
+
   // Cells and zones come in two bands: an overview simplified for the whole-region view, and the detail
   // once zoomed in (1.5 levels or more); other layers have one.
   function bandOf(info) {
@@ -330,11 +446,21 @@
     var band = bandOf(e.info);
     e.bands = e.bands || {};
     var b = e.bands[band];
-    if (b && b.leaflet) { useBand(e, band); return Promise.resolve(e); }
+    if (b && b.ready) { useBand(e, band); return Promise.resolve(e); }
     if (!b) {
       b = e.bands[band] = {};
       b.loading = getJson('api/layers/' + encodeURIComponent(key) + (band === 'overview' ? '?band=overview' : '')).then(function (g) {
-        b.leaflet = buildLayer(e.info, g);
+        if (!e.leaflet) {
+          e.leaflet = buildLayer(e.info, g);
+          e.band = band;
+          e.leaflet.eachLayer(function (l) { byId[e.info.key + ':' + l.feature.properties.id] = l; });
+        } else {
+          // Another band of shapes already drawn: only their geometry changes (their styles, events and
+          // selection stay); a zoom step that crosses bands then costs no more than another.
+          b.units = {};
+          g.features.forEach(function (f) { b.units[f.properties.id] = unitOfGeometry(f.geometry); });
+        }
+        b.ready = true;
         useBand(e, band);
         publishLayers();
         return e;
@@ -343,15 +469,26 @@
     return b.loading;
   }
   function useBand(e, band) {
-    var next = e.bands[band].leaflet;
-    // A zoom since the request wants the other band (unless nothing is drawn yet).
-    if (e.leaflet === next || e.leaflet && bandOf(e.info) !== band) return;
-    if (e.leaflet && map.hasLayer(e.leaflet)) map.removeLayer(e.leaflet);
-    e.leaflet = next;
-    e.band = band;
-    next.eachLayer(function (l) { byId[e.info.key + ':' + l.feature.properties.id] = l; });
+    // A zoom since the request wants the other band.
+    if (e.band === band && e.placed || bandOf(e.info) !== band && e.placed) return;
+    if (e.band !== band) {
+      var first = e.bands[e.band];
+      if (!first.units) { first.units = {}; e.leaflet.eachLayer(function (l) { if (!l._unit && l._projectOnce) l._projectOnce(); first.units[l.feature.properties.id] = l._unit; }); }
+      var units = e.bands[band].units;
+      e.leaflet.eachLayer(function (l) {
+        var u = units[l.feature.properties.id];
+        if (!u || !l._projectOnce) return;
+        l._unit = u;
+        if (l._map) l._project();
+      });
+      e.band = band;
+      // Outside a zoom step (the band arrived later), the canvas is redrawn at the next frame.
+      if (!moving && shapeRenderer._map) L.Util.requestAnimFrame(function () { shapeRenderer._redrawBounds = null; shapeRenderer._redraw(); });
+    }
+    e.placed = true;
     if (e.visible) placeLayer(e.info.key);
-    if (e.info.kind === 'cells') {
+    if (e.info.kind === 'cells' && !e.coloured) {
+      e.coloured = true;
       if (selected && selected.type === 'cell') outlineSelected(byId['cells:' + selected.id]);
       recolour();
     }
@@ -566,7 +703,7 @@
   }
 
   function outlineSelected(l) {
-    if (selectedLayer) selectedLayer.setStyle({ color: '#333', weight: 1.5 });
+    if (selectedLayer) selectedLayer.setStyle({ color: '#333', weight: CELL_LINE });
     selectedLayer = l || null;
     if (selectedLayer) { selectedLayer.setStyle({ color: '#00bcd4', weight: 4 }); selectedLayer.bringToFront(); }
   }
@@ -795,29 +932,42 @@
         var e = layers[info.key];
         if (!e || !e.leaflet || !map.hasLayer(e.leaflet) || info.kind !== kind) return;
         e.leaflet.eachLayer(function (l) {
-          var o = l.options;
-          ctx.beginPath();
-          traceRings(ctx, l.getLatLngs());
+          var o = l.options, path = null, k = 1;
+          if (l._unit && l._pxScale) {
+            // A shape projected once (FastPath): its own path, placed as the map draws it.
+            var pane = map._getMapPanePos();
+            k = l._pxScale; path = l._unit.path;
+            ctx.save(); ctx.transform(k, 0, 0, k, l._pxOffset[0] + pane.x, l._pxOffset[1] + pane.y);
+          } else { ctx.beginPath(); traceRings(ctx, l.getLatLngs()); }
           if (o.fill !== false) {
             ctx.globalAlpha = o.fillOpacity;
             ctx.fillStyle = o.fillColor && o.fillColor.indexOf('url(') === 0 ? hatchFill : (o.fillColor || o.color);
-            ctx.fill('evenodd');
+            if (path) ctx.fill(path, 'evenodd'); else ctx.fill('evenodd');
           }
-          ctx.globalAlpha = o.opacity === undefined ? 1 : o.opacity; ctx.strokeStyle = o.color; ctx.lineWidth = o.weight;
-          ctx.setLineDash(o.dashArray ? o.dashArray.split(' ').map(Number) : []);
-          ctx.stroke();
+          ctx.globalAlpha = o.opacity === undefined ? 1 : o.opacity; ctx.strokeStyle = o.color; ctx.lineWidth = o.weight / k;
+          ctx.setLineDash(o.dashArray ? o.dashArray.split(' ').map(function (d) { return Number(d) / k; }) : []);
+          if (path) { ctx.stroke(path); ctx.restore(); } else ctx.stroke();
           ctx.globalAlpha = 1;
         });
       });
     });
     ctx.setLineDash([]);
+    // The operators' sites shown on the map, with the map's symbol: a dot of the operator's colour, dark-ringed.
+    var siteRows = [];
+    study.layers.forEach(function (info) {
+      var e = layers[info.key];
+      if (info.kind !== 'sites' || !e || !e.leaflet || !map.hasLayer(e.leaflet)) return;
+      var o = styleFor(info)();
+      e.leaflet.eachLayer(function (l) { siteDot(ctx, map.latLngToContainerPoint(l.getLatLng()), o); });
+      siteRows.push({ style: o, text: layerLabel(info) });
+    });
     ctx.restore();
     // Title band: the study, then what is shown (metric, operator, weighting); cut to the width, never over it.
     ctx.fillStyle = '#222'; ctx.font = 'bold 15px ' + font; ctx.textBaseline = 'alphabetic';
     var title = fitText(ctx, study.name, W - 24);
     ctx.fillText(title, 12, 22);
     ctx.font = '12px ' + font;
-    var weighting = t('weighting') + ' : ' + (body.dataset.weight === 'pop' && METRICS[body.dataset.metric].pop && study.weights ? t('w_pop') : t('w_area'));
+    var weighting = t('weighting') + ' : ' + (byPopulation() ? t('w_pop') : t('w_area'));
     var subtitle = fitText(ctx, t('m_' + body.dataset.metric) + ' — ' + operatorLabel(body.dataset.operator) + ' — ' + weighting, W - 24);
     ctx.fillText(subtitle, 12, 42);
     layout.title = { x: 12, y: 6, w: Math.max(ctx.measureText(subtitle).width, 1), h: 42, text: title, subtitle: subtitle };
@@ -828,7 +978,8 @@
     ctx.font = 'bold 12px ' + font;
     var legendTitle = t('m_' + body.dataset.metric);
     lw = Math.max(lw + 30, ctx.measureText(legendTitle).width) + 20;
-    var lh = 26 + 18 * rows.length, lx = 10, ly = head + size.y - lh - 10;
+    siteRows.forEach(function (r) { lw = Math.max(lw, ctx.measureText(r.text).width + 50); });
+    var lh = 26 + 18 * (rows.length + siteRows.length), lx = 10, ly = head + size.y - lh - 10;
     ctx.fillStyle = 'rgba(255,255,255,0.92)'; ctx.fillRect(lx, ly, lw, lh);
     ctx.strokeStyle = '#999'; ctx.lineWidth = 1; ctx.strokeRect(lx + 0.5, ly + 0.5, lw - 1, lh - 1);
     ctx.fillStyle = '#222'; ctx.fillText(legendTitle, lx + 10, ly + 17);
@@ -841,7 +992,14 @@
       ctx.fillStyle = '#222'; ctx.fillText(r.text, lx + 36, y + 10);
       swatches.push({ x: lx + 12, y: y + 2, w: 14, h: 8, colour: r.colour, text: r.text });
     });
-    layout.legend = { x: lx, y: ly, w: lw, h: lh, rows: swatches };
+    var sites = [];
+    siteRows.forEach(function (r, i) {
+      var y = ly + 26 + 18 * (rows.length + i), c = { x: lx + 19, y: y + 6 };
+      siteDot(ctx, c, r.style);
+      ctx.fillStyle = '#222'; ctx.fillText(r.text, lx + 36, y + 10);
+      sites.push({ x: c.x, y: c.y, radius: r.style.radius, colour: r.style.fillColor, text: r.text });
+    });
+    layout.legend = { x: lx, y: ly, w: lw, h: lh, rows: swatches, sites: sites };
     // Scale bar, from the map's own metres per pixel at the middle of the view.
     var mid = size.y / 2, p0 = map.containerPointToLatLng([W / 2 - 50, mid]), p1 = map.containerPointToLatLng([W / 2 + 50, mid]);
     var s = niceScale(map.distance(p0, p1) / 100, Math.min(160, W / 4));
@@ -861,6 +1019,11 @@
     ctx.fillText(right, W - 12 - rw, H - 14);
     layout.footer = { y: H - foot, h: foot, sources: sources, right: right };
     return { canvas: canvas, layout: layout };
+  }
+  function siteDot(ctx, p, o) {
+    ctx.beginPath(); ctx.arc(p.x, p.y, o.radius, 0, 2 * Math.PI);
+    ctx.globalAlpha = o.fillOpacity; ctx.fillStyle = o.fillColor; ctx.fill();
+    ctx.globalAlpha = 1; ctx.lineWidth = o.weight; ctx.strokeStyle = o.color; ctx.stroke();
   }
   function download(blob, name) {
     var a = document.createElement('a');
@@ -936,11 +1099,11 @@
       '<rect width="6" height="6" fill="#fff" fill-opacity="0.6"/><line x1="0" y1="0" x2="0" y2="6" stroke="' + STYLE.defects.gap.color + '" stroke-width="2.5"/></pattern>';
     svg.insertBefore(defs, svg.firstChild);
     hatch = renderer;
-    communeRenderer = L.canvas({ pane: 'communes' });
+    communeRenderer = new FastCanvas({ pane: 'communes' });
     // Sites: SVG, not canvas: a canvas over the whole map would take the clicks meant for the cells under it.
     siteRenderer = L.svg({ pane: 'sites' });
     // A zone line is thin: a click within a few pixels of it counts.
-    shapeRenderer = L.canvas({ pane: 'cells', tolerance: 4 });
+    shapeRenderer = new FastCanvas({ pane: 'cells', tolerance: 4 });
     labelLayer = L.layerGroup().addTo(map);
     L.control.scale({ imperial: false }).addTo(map);
     var Home = L.Control.extend({
@@ -957,12 +1120,14 @@
     // The view, published for scripts: zoom and [west, south, east, north].
     // Leaflet ends every zoom with zoomend then moveend: one handler, once per step.
     map.on('moveend', function () {
+      moving = true;
       publishView();
       Object.keys(layers).forEach(function (k) {
         var e = layers[k];
         if (e.info.kind === 'communes' && e.leaflet) placeLayer(k);
         if (e.visible && e.band && e.band !== bandOf(e.info)) ensureLoaded(k);
       });
+      moving = false;
       updateLabels();
       stateChanged();
     });

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using CepGeo.Core.Rendering;
+using SkiaSharp;
 using Xunit.Abstractions;
 
 namespace CepGeo.Tests.Viewer;
@@ -85,6 +87,84 @@ public sealed class ViewerSitesTests(PacaViewer viewer, ChromiumBrowser chromium
         string legend = (await page.Body("legend"))!;
         Assert.Contains(metric == "dist_mean_km" ? "≥ 30 km" : "≥ 50 %", legend);
         log.WriteLine($"{metric}: {legend}");
+    });
+
+    [Fact]
+    public Task DistanceMetric_WeightingSelectorSaysPopulation_AndGivesTheAreaChoiceBack() => WithPage(async page =>
+    {
+        await page.OpenAsync(viewer.Server.Url);
+        var weight = page.Page.Locator("#weight");
+        async Task<(string Text, bool Disabled)> Selector() =>
+            (await weight.EvaluateAsync<string>("s => s.options[s.selectedIndex].textContent"), await weight.IsDisabledAsync());
+        string Subtitle(JsonDocument d) => d.RootElement.GetProperty("title").GetProperty("subtitle").GetString()!;
+        async Task<JsonDocument> Layout() => JsonDocument.Parse(await page.Page.EvaluateAsync<string>("() => JSON.stringify(window.cepgeo.exportLayout())"));
+
+        Assert.Equal(("Surface", false), await Selector());
+        foreach (var metric in new[] { "dist_mean_km", "pop_beyond_share" })
+        {
+            await page.SelectMetricAsync(metric);
+            // Counted in people by definition: the greyed-out selector says so, and so does the exported map.
+            Assert.Equal(("Population", true), await Selector());
+            using var layout = await Layout();
+            Assert.EndsWith("Pondération : Population", Subtitle(layout));
+        }
+        // The planner's own choice (area) is kept for the metrics that have one.
+        Assert.Equal("area", await page.Body("weight"));
+        await page.Page.Locator("#lang").ClickAsync();
+        Assert.Equal(("Population", true), await Selector());
+        using (var english = await Layout()) Assert.EndsWith("Weighting : Population", Subtitle(english));
+        await page.SelectMetricAsync("misfit");
+        Assert.Equal(("Area", false), await Selector());
+        using (var misfit = await Layout()) Assert.EndsWith("Weighting : Area", Subtitle(misfit));
+    });
+
+    [Fact]
+    public Task ExportPng_DrawsTheSitesShown_WithTheirLegendEntry() => WithPage(async page =>
+    {
+        var agencies = Agencies();
+        // The agency farthest from any other: its dot is drawn alone.
+        var lone = agencies.MaxBy(a => agencies.Where(b => b.Id != a.Id).Min(b => Math.Pow(b.Lon - a.Lon, 2) + Math.Pow(b.Lat - a.Lat, 2)));
+        await page.OpenAsync(viewer.Server.Url);
+        // BMO is the study's second operator: the second colour of the style, on the map and in the export.
+        string colour = PlannerStyle.OperatorColors[1];
+        Assert.Equal("bmo", await page.Page.EvaluateAsync<string>("() => window.cepgeo.study().operators[1].key"));
+
+        async Task<(SKColor AtSite, JsonDocument Layout, byte[] Png)> Export()
+        {
+            byte[] png = await page.DownloadAsync("#export-png");
+            var layout = JsonDocument.Parse((await page.Body("export-layout"))!);
+            var m = layout.RootElement.GetProperty("map");
+            double scale = layout.RootElement.GetProperty("pixelRatio").GetDouble();
+            var p = await page.Page.EvaluateAsync<JsonElement>("([lon, lat]) => window.cepgeo.map().latLngToContainerPoint([lat, lon])", new[] { lone.Lon, lone.Lat });
+            using var bitmap = SKBitmap.Decode(png);
+            var at = bitmap.GetPixel((int)((m.GetProperty("x").GetDouble() + p.GetProperty("x").GetDouble()) * scale),
+                (int)((m.GetProperty("y").GetDouble() + p.GetProperty("y").GetDouble()) * scale));
+            return (at, layout, png);
+        }
+        static string Hex(SKColor c) => $"#{c.Red:x2}{c.Green:x2}{c.Blue:x2}";
+
+        // Sites hidden: no dot there, no legend entry.
+        var (hiddenPixel, hiddenLayout, _) = await Export();
+        Assert.NotEqual(colour, Hex(hiddenPixel));
+        Assert.Equal(0, hiddenLayout.RootElement.GetProperty("legend").GetProperty("sites").GetArrayLength());
+        hiddenLayout.Dispose();
+
+        await page.SetLayerAsync("sites-bmo", true);
+        await page.Page.WaitForFunctionAsync("() => document.body.dataset.loadedLayers.split(',').includes('sites-bmo')");
+        var (sitePixel, layout, png) = await Export();
+        using (layout)
+        {
+            Assert.Equal(colour, Hex(sitePixel));
+            var legend = layout.RootElement.GetProperty("legend");
+            var entry = Assert.Single(legend.GetProperty("sites").EnumerateArray());
+            Assert.Equal(PlannerStyle.Word("sites", "fr") + " : Bassins France Travail (BMO)", entry.GetProperty("text").GetString());
+            Assert.Equal(colour, entry.GetProperty("colour").GetString());
+            double scale = layout.RootElement.GetProperty("pixelRatio").GetDouble(), y = entry.GetProperty("y").GetDouble();
+            Assert.InRange(y, legend.GetProperty("y").GetDouble(), legend.GetProperty("y").GetDouble() + legend.GetProperty("h").GetDouble());
+            using var bitmap = SKBitmap.Decode(png);
+            Assert.Equal(colour, Hex(bitmap.GetPixel((int)(entry.GetProperty("x").GetDouble() * scale), (int)(y * scale))));
+        }
+        await File.WriteAllBytesAsync(Path.Combine(ChromiumBrowser.ScreenshotDir, "export-paca-sites.png"), png);
     });
 
     [Fact]
