@@ -19,22 +19,14 @@ public sealed partial class AnalyzeCommandTests : IClassFixture<AnalyzeCommandTe
 
     public void Dispose() => Directory.Delete(_tmp, recursive: true);
 
-    /// <summary>Runs the PACA study once for the class.</summary>
-    public sealed class PacaRun : IDisposable
+    /// <summary>The PACA study's analyze run, made once per test run (<see cref="PacaAnalyzeOutput"/>).</summary>
+    public sealed class PacaRun
     {
-        public PacaRun()
-        {
-            Dir = Path.Combine(Directory.CreateTempSubdirectory("cepgeo-paca-").FullName, "out");
-            Run = CliRun.Of("analyze", Path.Combine(TestPaths.RepoRoot, "data", "paca", "study.json"), "--out", Dir);
-        }
+        public string Dir => PacaAnalyzeOutput.Dir;
 
-        public string Dir { get; }
-
-        internal CliRun Run { get; }
+        internal CliRun Run => PacaAnalyzeOutput.Run;
 
         public List<Dictionary<string, string>> Csv(string name) => ReadCsv(Path.Combine(Dir, name));
-
-        public void Dispose() => Directory.Delete(Path.GetDirectoryName(Dir)!, recursive: true);
     }
 
     internal static List<Dictionary<string, string>> ReadCsv(string path) => TestCsv.Read(path);

@@ -8,18 +8,27 @@ using CepGeo.Tests.Cli;
 namespace CepGeo.Tests.Rendering;
 
 /// <summary>
-/// The demo study analysed once, both in-process (for the geometry) and through <c>cepgeo analyze</c>
-/// (for cells.csv, summary.json, maps/ and report.html as a user gets them).
+/// The demo study analysed in-process (for the geometry, one per test class: the scene caches its
+/// defects unlocked) and through <c>cepgeo analyze</c> (for cells.csv, summary.json, maps/ and
+/// report.html as a user gets them: written once per test run, read by every class, removed when the
+/// test run ends).
 /// </summary>
 public sealed class DemoMaps : IDisposable
 {
     public const string Date = "2026-01-01";
 
+    private static readonly Lazy<(string Folder, CliRun Run)> Analyzed = new(() =>
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "cepgeo-render-tests-" + Guid.NewGuid().ToString("N"));
+        TestRun.AtEnd(() => { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); });
+        string study = Path.Combine(TestPaths.RepoRoot, "data", "demo", "study.json");
+        return (folder, CliRun.Of("analyze", study, "--out", folder, "--format", "both", "--date", Date));
+    });
+
     public DemoMaps()
     {
-        Folder = Path.Combine(Path.GetTempPath(), "cepgeo-render-tests-" + Guid.NewGuid().ToString("N"));
+        (Folder, Run) = Analyzed.Value;
         string study = Path.Combine(TestPaths.RepoRoot, "data", "demo", "study.json");
-        Run = CliRun.Of("analyze", study, "--out", Folder, "--format", "both", "--date", Date);
         Result = Analysis.Run(StudyFiles.Read(study), StudyFiles.LoadLayer, StudyFiles.LoadWeights);
         Scene = MapScene.Build(Result);
         Fonts = MapFiles.LoadFonts();
@@ -52,9 +61,5 @@ public sealed class DemoMaps : IDisposable
 
     public static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
 
-    public void Dispose()
-    {
-        Fonts.Dispose();
-        if (Directory.Exists(Folder)) Directory.Delete(Folder, recursive: true);
-    }
+    public void Dispose() => Fonts.Dispose();
 }

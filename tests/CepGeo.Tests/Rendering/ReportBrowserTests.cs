@@ -7,16 +7,16 @@ using Xunit.Abstractions;
 namespace CepGeo.Tests.Rendering;
 
 /// <summary>The demo's report.html as a planner opens it: from disk, in Chromium, with no network at all.</summary>
-public sealed partial class ReportBrowserTests(ChromiumBrowser chromium, ITestOutputHelper log) : IClassFixture<ChromiumBrowser>, IDisposable
+public sealed partial class ReportBrowserTests(ChromiumBrowser chromium, DemoAnalyzeOutput demo, ITestOutputHelper log)
+    : IClassFixture<ChromiumBrowser>, IClassFixture<DemoAnalyzeOutput>, IDisposable
 {
     private readonly string _out = Path.Combine(Path.GetTempPath(), "cepgeo-report-browser-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
     public async Task Report_OpensFromDisk_WithoutNetwork_AndEveryMapDecodes()
     {
-        var run = CliRun.Of("analyze", DemoViewer.StudyPath, "--out", _out, "--date", "2026-01-01");
-        Assert.True(run.ExitCode == 0, run.Err);
-        string report = Path.Combine(_out, "report.html");
+        // analyze's demo output with its maps and report (DemoAnalyzeOutput: written once per test run).
+        string report = Path.Combine(demo.Dir, "report.html");
 
         await using var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1200, Height = 900 }, Offline = true });
         var attempted = new List<string>();
@@ -76,13 +76,11 @@ public sealed partial class ReportBrowserTests(ChromiumBrowser chromium, ITestOu
     [Fact]
     public async Task Report_InPrintAtA4PortraitWidth_NeedsNoHorizontalScroll_AndBodyTextIsAtLeast9pt()
     {
-        var run = CliRun.Of("analyze", DemoViewer.StudyPath, "--out", _out, "--date", "2026-01-01");
-        Assert.True(run.ExitCode == 0, run.Err);
         // A4 portrait (210 mm) less the report's 12 mm margins: 186 mm = 703 CSS px.
         await using var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 703, Height = 1000 }, Offline = true });
         var page = await context.NewPageAsync();
         await page.EmulateMediaAsync(new() { Media = Media.Print });
-        await page.GotoAsync(new Uri(Path.Combine(_out, "report.html")).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+        await page.GotoAsync(new Uri(Path.Combine(demo.Dir, "report.html")).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
         int overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
         Assert.True(overflow <= 0, $"the printed page is {overflow} px wider than A4's text width");
         // Every element holding text of its own (codes aside, a smaller style by design): 9 pt = 12 CSS px.
@@ -108,11 +106,13 @@ public sealed partial class ReportBrowserTests(ChromiumBrowser chromium, ITestOu
     [Fact]
     public async Task PacaReport_PrintedToA4_HasOnePagePerFiche()
     {
-        var run = CliRun.Of("analyze", Path.Combine(TestPaths.RepoRoot, "data", "paca", "study.json"), "--out", _out, "--date", "2026-01-01");
-        Assert.True(run.ExitCode == 0, run.Err);
+        // PACA's analyze output with its maps and report (PacaAnalyzeOutput: written once per test run);
+        // the PDFs go to this class's own folder.
+        Assert.True(PacaAnalyzeOutput.Run.ExitCode == 0, PacaAnalyzeOutput.Run.Err);
+        Directory.CreateDirectory(_out);
         await using var context = await chromium.Browser.NewContextAsync(new() { Offline = true });
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(Path.Combine(_out, "report.html")).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
+        await page.GotoAsync(new Uri(Path.Combine(PacaAnalyzeOutput.Dir, "report.html")).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
         int fiches = await page.Locator("section.fiche").CountAsync();
         Assert.Equal(22, fiches);
         string withFiches = Path.Combine(_out, "print.pdf"), without = Path.Combine(_out, "print-without.pdf");

@@ -3,19 +3,23 @@ using CepGeo.Tests.Loading;
 
 namespace CepGeo.Tests.Viewer;
 
-/// <summary>analyze's own output for the demo, written once per test class and removed after it:
-/// what the viewer's page must agree with.</summary>
-public sealed class DemoAnalyzeOutput : IDisposable
+/// <summary>analyze's own output for the demo (tables, maps, report.html), written once per test run
+/// (shared by the classes that take it; none writes into it) and removed when the test run ends:
+/// what the viewer's page must agree with, the report the browser opens.</summary>
+public sealed class DemoAnalyzeOutput
 {
-    private readonly TempDirectory temp = new();
+    /// <summary>The date the report and maps are stamped with.</summary>
+    public const string Date = "2026-01-01";
 
-    public DemoAnalyzeOutput()
+    private static readonly Lazy<string> Written = new(() =>
     {
-        var run = CliRun.Of("analyze", DemoViewer.StudyPath, "--out", Dir);
+        var temp = new TempDirectory();
+        TestRun.AtEnd(temp.Dispose);
+        string dir = temp.File("out");
+        var run = CliRun.Of("analyze", DemoViewer.StudyPath, "--out", dir, "--date", Date);
         Assert.True(run.ExitCode == 0, run.Err);
-    }
+        return dir;
+    });
 
-    public string Dir => temp.File("out");
-
-    public void Dispose() => temp.Dispose();
+    public string Dir => Written.Value;
 }

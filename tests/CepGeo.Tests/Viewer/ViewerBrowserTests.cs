@@ -258,9 +258,8 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
     [Fact]
     public async Task Paca_Opens_AndPaintsEveryLayer()
     {
-        string study = Path.Combine(TestPaths.RepoRoot, "data", "paca", "study.json");
-        var data = ViewerData.FromAnalysis(Analysis.Run(StudyFiles.Read(study), StudyFiles.LoadLayer, StudyFiles.LoadWeights, loadSites: StudyFiles.LoadSites), "test");
-        await using var server = await ViewerServer.StartAsync(data, 0);
+        // The PACA viewer the other classes use (StudyViewer): the same analysis, made once.
+        var (_, server) = await StudyViewer.Shared("paca");
         await WithPage(async page =>
         {
             await page.OpenAsync(server.Url);
@@ -276,9 +275,7 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
     {
         // 287 employment zones against 387 BMO basins, 1,232 EPCI and 96 départements: the size a
         // national user opens. First paint is logged for the record (issue 7), not asserted.
-        string study = Path.Combine(TestPaths.RepoRoot, "data", "france", "study.json");
-        var data = ViewerData.FromAnalysis(Analysis.Run(StudyFiles.Read(study), StudyFiles.LoadLayer, StudyFiles.LoadWeights, loadSites: StudyFiles.LoadSites), "test");
-        await using var server = await ViewerServer.StartAsync(data, 0);
+        var (_, server) = await StudyViewer.Shared("france");
         await WithPage(async page =>
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();

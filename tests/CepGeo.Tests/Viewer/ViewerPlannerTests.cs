@@ -12,23 +12,45 @@ using Xunit.Abstractions;
 
 namespace CepGeo.Tests.Viewer;
 
-/// <summary>A real study served in-process (PACA, France), one per test class.</summary>
+/// <summary>
+/// A real study served in-process (PACA, France), analysed and started once per test run and shared
+/// by every class that asks for it (the analysis is the same; each test opens its own page). The
+/// servers stop when the test run ends (TestRun).
+/// </summary>
 public abstract class StudyViewer : IAsyncLifetime
 {
+    private static readonly Dictionary<string, Lazy<Task<(ViewerData Data, ViewerServer Server)>>> Started = [];
+
     protected abstract string StudyFolder { get; }
 
     public ViewerServer Server { get; private set; } = null!;
 
     public ViewerData Data { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => (Data, Server) = await Shared(StudyFolder);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>data/<paramref name="studyFolder"/>/study.json analysed with its sites and served on a free loopback port.</summary>
+    public static Task<(ViewerData Data, ViewerServer Server)> Shared(string studyFolder)
     {
-        string study = Path.Combine(TestPaths.RepoRoot, "data", StudyFolder, "study.json");
-        Data = ViewerData.FromAnalysis(Analysis.Run(StudyFiles.Read(study), StudyFiles.LoadLayer, StudyFiles.LoadWeights, loadSites: StudyFiles.LoadSites), "test");
-        Server = await ViewerServer.StartAsync(Data, 0);
+        Lazy<Task<(ViewerData, ViewerServer)>> started;
+        lock (Started)
+        {
+            if (!Started.TryGetValue(studyFolder, out started!))
+                Started[studyFolder] = started = new(() => Task.Run(() => StartAsync(studyFolder)));
+        }
+        return started.Value;
     }
 
-    public async Task DisposeAsync() => await Server.DisposeAsync();
+    private static async Task<(ViewerData, ViewerServer)> StartAsync(string studyFolder)
+    {
+        string study = Path.Combine(TestPaths.RepoRoot, "data", studyFolder, "study.json");
+        var data = ViewerData.FromAnalysis(Analysis.Run(StudyFiles.Read(study), StudyFiles.LoadLayer, StudyFiles.LoadWeights, loadSites: StudyFiles.LoadSites), "test");
+        var server = await ViewerServer.StartAsync(data, 0);
+        TestRun.AtEnd(() => server.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10)));
+        return (data, server);
+    }
 }
 
 public sealed class PacaViewer : StudyViewer
