@@ -31,8 +31,9 @@ internal static class MapFiles
             return MapFonts.FromStreams(r, b);
         }
         if (!File.Exists(custom))
-            throw new CepGeoInputException(custom, null,
-                $"{FontVariable} names a font file that does not exist; unset it to use the DejaVu Sans that ships with CepGeo");
+            throw new CepGeoInputException(custom, null, new Phrase(
+                $"{FontVariable} nomme un fichier de police qui n'existe pas ; retirez-la pour employer la DejaVu Sans livrée avec CepGeo",
+                $"{FontVariable} names a font file that does not exist; unset it to use the DejaVu Sans that ships with CepGeo"));
         try
         {
             using var r = File.OpenRead(custom);
@@ -40,7 +41,7 @@ internal static class MapFiles
         }
         catch (InvalidDataException e)
         {
-            throw new CepGeoInputException(custom, null, e.Message);
+            throw new CepGeoInputException(custom, null, new Phrase($"police illisible ({FontVariable}) : {e.Message}", e.Message));
         }
     }
 
@@ -57,7 +58,7 @@ internal static class MapFiles
     {
         using var fonts = LoadFonts();
         var content = ReportContent.Build(result);
-        var options = new MapOptions(fonts, text, version, date, byArea, content.Names);
+        var options = new MapOptions(fonts, text, version, date, byArea, content.Names, Cancel: cancel);
         // The report prints its maps at A4 portrait width: lettering 1.6 times larger keeps legends at 7 pt or more.
         var printed = options with { TextScale = 1.6f };
         var scene = MapScene.Build(result, lambert93);

@@ -37,7 +37,10 @@ public sealed record MapPointLayer(string Label, IReadOnlyList<(double X, double
 /// <param name="Names">Display names of cells and zones (cleaned, or the study's short names); null for the raw names.</param>
 /// <param name="TextScale">Lettering size relative to the screen map: 1 on screen maps; 1.5 on maps printed at A4 portrait
 /// width (report, atlas), so that legends stay at 7 pt or more on paper.</param>
-public sealed record MapOptions(MapFonts Fonts, MapText Text, string Version, string Date, bool ByArea = false, DisplayNames? Names = null, float TextScale = 1);
+/// <param name="Cancel">Checked before each geometry is drawn and before the image is encoded: one national map is seconds of
+/// drawing (Ctrl+C waited for it, about 5 s, in session 12).</param>
+public sealed record MapOptions(MapFonts Fonts, MapText Text, string Version, string Date, bool ByArea = false, DisplayNames? Names = null, float TextScale = 1,
+    CancellationToken Cancel = default);
 
 /// <summary>What a drawn map holds where (the legend's colour swatches), for tests and the report.</summary>
 /// <param name="Labels">Every label drawn on the map, with its box in pixels.</param>
@@ -121,6 +124,7 @@ public static class MapRenderer
         using var surface = SKSurface.Create(new SKImageInfo(layout.Width, layout.Height, SKColorType.Rgba8888, SKAlphaType.Premul))
             ?? throw new InvalidOperationException($"Skia could not allocate a {layout.Width}×{layout.Height} surface");
         var key = Draw(surface.Canvas, layout, scene, spec, options);
+        options.Cancel.ThrowIfCancellationRequested();
         using var image = surface.Snapshot();
         using var pixels = image.PeekPixels();
         // PNG: the Sub filter alone, not Skia's default of trying all five per row: the same pixels and the same size
@@ -831,6 +835,7 @@ public static class MapRenderer
             using (paint)
                 foreach (var g in geoms)
                 {
+                    options.Cancel.ThrowIfCancellationRequested();
                     using var p = PixelPaths.Build(g, layout, _clip, d);
                     canvas.DrawPath(p, paint);
                 }
@@ -855,7 +860,11 @@ public static class MapRenderer
             canvas.Restore();
         }
 
-        private SKPath PathOf(Geometry g) => PixelPaths.Build(g, layout, _clip);
+        private SKPath PathOf(Geometry g)
+        {
+            options.Cancel.ThrowIfCancellationRequested();
+            return PixelPaths.Build(g, layout, _clip);
+        }
 
         private static SKPath RectPath(SKRect r)
         {
