@@ -136,8 +136,9 @@ internal static class AnalyzeCommand
             console.MarkupLine("[yellow]" + Markup.Escape(text.T(
                 $"Chargement : {text.Count(skipped, "entité ignorée", "", "entités ignorées")}, {text.Count(repaired, "réparée", "")} (voir summary.json)",
                 $"Load report: {text.Count(skipped, "", "feature", "", "features")} skipped, {repaired} repaired (see summary.json)")) + "[/]");
-        // Notes written for planners (a site whose commune's centroid lies outside the commune): one line each.
-        foreach (var issue in result.Load.Where(i => i.Words is not null && i.Kind != LoadIssueKind.Encoding)) // those: EncodingNotes above
+        // Notes (a site whose commune's centroid lies outside the commune, a CRS taken from the study): one line each. Skipped
+        // and repaired features are counted above, encodings said by EncodingNotes, match lines by zones build.
+        foreach (var issue in result.Load.Where(i => i.Words is not null && i.Kind == LoadIssueKind.Note))
             console.MarkupLine("[yellow]" + Markup.Escape($"{issue.Layer} : {issue.FeatureId ?? "—"} : {text.T(issue.Words!.Value.Fr, issue.Words.Value.En)}") + "[/]");
         console.Write(SummaryTable(result, text));
         if (showTimings)

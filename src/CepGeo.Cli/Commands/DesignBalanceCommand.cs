@@ -141,5 +141,6 @@ internal static class DesignBalanceCommand
     private static string Attribute(Feature f, string field) =>
         f.Attributes.TryGetValue(field, out var v) && v is not null
             ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? f.Id
-            : throw new CepGeoInputException("--unit-id", f.Id, $"no \"{field}\" property in the weights layer");
+            : throw new CepGeoInputException("--unit-id", f.Id, new Core.Model.Phrase($"pas de propriété \"{field}\" dans la couche de pondération",
+                $"no \"{field}\" property in the weights layer"));
 }

@@ -31,8 +31,9 @@ internal static class MapFiles
             return MapFonts.FromStreams(r, b);
         }
         if (!File.Exists(custom))
-            throw new CepGeoInputException(custom, null,
-                $"{FontVariable} names a font file that does not exist; unset it to use the DejaVu Sans that ships with CepGeo");
+            throw new CepGeoInputException(custom, null, new Phrase(
+                $"{FontVariable} nomme un fichier de police qui n'existe pas ; retirez-la pour employer la DejaVu Sans livrée avec CepGeo",
+                $"{FontVariable} names a font file that does not exist; unset it to use the DejaVu Sans that ships with CepGeo"));
         try
         {
             using var r = File.OpenRead(custom);
@@ -40,7 +41,7 @@ internal static class MapFiles
         }
         catch (InvalidDataException e)
         {
-            throw new CepGeoInputException(custom, null, e.Message);
+            throw new CepGeoInputException(custom, null, new Phrase($"police illisible ({FontVariable}) : {e.Message}", e.Message));
         }
     }
 
@@ -57,38 +58,39 @@ internal static class MapFiles
     {
         using var fonts = LoadFonts();
         var content = ReportContent.Build(result);
-        var options = new MapOptions(fonts, text, version, date, byArea, content.Names);
+        var options = new MapOptions(fonts, text, version, date, byArea, content.Names, Cancel: cancel);
         // The report prints its maps at A4 portrait width: lettering 1.6 times larger keeps legends at 7 pt or more.
         var printed = options with { TextScale = 1.6f };
         var scene = MapScene.Build(result, lambert93);
         var written = new List<string>();
-        var embedded = new List<ReportMap>();
-        foreach (var spec in MapRenderer.Plan(result))
+        // The study's maps drawn side by side (each image of each map is independent; the scene is shared read-only),
+        // then saved in plan order, one at a time (create need not be thread-safe).
+        var plan = MapRenderer.Plan(result);
+        var images = new (byte[]? Png, byte[] Report, byte[]? Svg, byte[]? Print)[plan.Count];
+        var progress = new object();
+        Parallel.For(0, plan.Count, new ParallelOptions { CancellationToken = cancel }, i =>
         {
+            var spec = plan[i];
+            lock (progress) onMap?.Invoke(spec.Name);
+            byte[]? png = null, svg = null, a4 = null;
+            if (format is "png" or "both") png = Encode(s => MapRenderer.WritePng(s, scene, spec, options));
             cancel.ThrowIfCancellationRequested();
-            onMap?.Invoke(spec.Name);
-            using var png = new MemoryStream();
-            MapRenderer.WritePng(png, scene, spec, options);
+            var report = Encode(s => MapRenderer.WriteWebp(s, scene, spec, printed, ReportQuality));
             cancel.ThrowIfCancellationRequested();
-            using var inReport = new MemoryStream();
-            MapRenderer.WriteWebp(inReport, scene, spec, printed, ReportQuality);
-            embedded.Add(new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names), inReport.ToArray(), ReportMime));
-            if (format is "png" or "both") written.Add(Save(create, mapsPrefix + spec.Name + ".png", png.ToArray()));
+            if (format is "svg" or "both") svg = Encode(s => MapRenderer.WriteSvg(s, scene, spec, options));
             cancel.ThrowIfCancellationRequested();
-            if (format is "svg" or "both")
-            {
-                using var s = create(mapsPrefix + spec.Name + ".svg");
-                MapRenderer.WriteSvg(s, scene, spec, options);
-                written.Add(mapsPrefix + spec.Name + ".svg");
-            }
-            if (print)
-            {
-                cancel.ThrowIfCancellationRequested();
-                string name = mapsPrefix + spec.Name + "-a4.png";
-                using var s = create(name);
-                MapRenderer.WritePng(s, scene, spec, options, MapLayout.PrintWidth, MapLayout.PrintHeight);
-                written.Add(name);
-            }
+            if (print) a4 = Encode(s => MapRenderer.WritePng(s, scene, spec, options, MapLayout.PrintWidth, MapLayout.PrintHeight));
+            images[i] = (png, report, svg, a4);
+        });
+        var embedded = new List<ReportMap>();
+        for (int i = 0; i < plan.Count; i++)
+        {
+            var spec = plan[i];
+            var (png, report, svg, a4) = images[i];
+            embedded.Add(new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names), report, ReportMime));
+            if (png is not null) written.Add(Save(create, mapsPrefix + spec.Name + ".png", png));
+            if (svg is not null) written.Add(Save(create, mapsPrefix + spec.Name + ".svg", svg));
+            if (a4 is not null) written.Add(Save(create, mapsPrefix + spec.Name + "-a4.png", a4));
         }
         // One zoomed map per fiche territoire, drawn side by side (each is independent of the others).
         onStage?.Invoke(StageFiches);
@@ -132,6 +134,13 @@ internal static class MapFiles
 
     /// <summary>Lossy WebP at 80: PACA's report.html 9.5 MB (PNG) → 3.4 MB, lettering still crisp at print size (lossless: 6.9 MB).</summary>
     public const int ReportQuality = 80;
+
+    private static byte[] Encode(Action<Stream> write)
+    {
+        using var s = new MemoryStream();
+        write(s);
+        return s.ToArray();
+    }
 
     private static string Save(Func<string, Stream> create, string name, byte[] bytes)
     {

@@ -26,13 +26,14 @@ internal static class PlanCommon
     /// <summary>Reads a plan file; an unreadable file is an input error naming it.</summary>
     public static (Plan Plan, PlanCheck Check) Read(AnalysisResult today, PlanUnits units, string path)
     {
-        if (!File.Exists(path)) throw new CepGeoInputException(path, null, "plan file not found");
+        if (!File.Exists(path)) throw new CepGeoInputException(path, null, new Phrase("fichier de scénario introuvable", "plan file not found"));
         IReadOnlyList<PlanRow> rows;
         using (var s = File.OpenRead(path)) rows = PlanReader.Read(s, Path.GetFileName(path));
         var (plan, check) = Plans.FromRows(today, units, rows);
         if (plan.PerimeterIds.Count == 0)
-            throw new CepGeoInputException(Path.GetFileName(path), null,
-                $"no row assigns a unit of the study to a perimeter ({check.Unmatched.Count} of {rows.Count} unit ids match no commune of \"{units.IdField ?? "id"}\")");
+            throw new CepGeoInputException(Path.GetFileName(path), null, new Phrase(
+                $"aucune ligne n'affecte une unité de l'étude à un périmètre ({check.Unmatched.Count} identifiants d'unité sur {rows.Count} ne correspondent à aucune commune de \"{units.IdField ?? "id"}\")",
+                $"no row assigns a unit of the study to a perimeter ({check.Unmatched.Count} of {rows.Count} unit ids match no commune of \"{units.IdField ?? "id"}\")"));
         return (plan, check);
     }
 

@@ -53,7 +53,7 @@ internal static class PostGisDatabase
         }
         catch (NpgsqlException e)
         {
-            throw new CepGeoInputException(source, null, $"PostGIS: {e.Message}");
+            throw new CepGeoInputException(source, null, new Phrase($"PostGIS : {e.Message}", $"PostGIS: {e.Message}"));
         }
     }
 

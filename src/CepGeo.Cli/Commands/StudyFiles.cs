@@ -100,7 +100,7 @@ internal static class StudyFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CepGeoInputException(source, null, $"cannot open {spec.Path}: {e.Message}", e);
+            throw new CepGeoInputException(source, null, new Phrase($"impossible d'ouvrir {spec.Path} : {e.Message}", $"cannot open {spec.Path}: {e.Message}"), e);
         }
     }
 }

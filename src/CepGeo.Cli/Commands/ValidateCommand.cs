@@ -72,6 +72,10 @@ internal static class ValidateCommand
             Core.Pipeline.Analysis.WeightValues(weights, study.Weights);
             layers.Add(("weights", LayerInspector.Inspect(weights, study.Tolerances, study.Crs)));
         }
+        // Each operator's sites are read as analyze reads them (columns, ids, coordinates); a site placed by commune
+        // code is matched to its commune by analyze.
+        foreach (var op in study.SiteOperators)
+            StudyFiles.LoadSites(op.Sites!);
         return layers;
     }
 

@@ -43,9 +43,9 @@ internal static class ViewCommand
         PlanViewOption.Choice? planChoice = null)
     {
         if (port is < 0 or > 65535)
-            throw new CepGeoInputException("--port", null, $"{port} is not a port number (0 to 65535)");
+            throw new CepGeoInputException("--port", null, new Phrase($"{port} n'est pas un numéro de port (0 à 65535)", $"{port} is not a port number (0 to 65535)"));
         if (tiles is not null && !(tiles.Contains("{z}", StringComparison.Ordinal) && tiles.Contains("{x}", StringComparison.Ordinal) && tiles.Contains("{y}", StringComparison.Ordinal)))
-            throw new CepGeoInputException("--tiles", null, "the tile URL template needs {z}, {x} and {y}");
+            throw new CepGeoInputException("--tiles", null, new Phrase("le modèle d'URL des tuiles doit contenir {z}, {x} et {y}", "the tile URL template needs {z}, {x} and {y}"));
 
         PlanSession? planSession = null;
         ViewerData data;
@@ -61,7 +61,8 @@ internal static class ViewCommand
         }
         catch (IOException e)
         {
-            throw new CepGeoInputException("--port", null, $"cannot listen on 127.0.0.1:{port} ({e.Message}); try another --port, or 0");
+            throw new CepGeoInputException("--port", null, new Phrase($"impossible d'écouter sur 127.0.0.1:{port} ({e.Message}) ; essayez un autre --port, ou 0",
+                $"cannot listen on 127.0.0.1:{port} ({e.Message}); try another --port, or 0"));
         }
         await using (server.ConfigureAwait(false))
         {
@@ -105,8 +106,9 @@ internal static class ViewCommand
         string file = Directory.Exists(path) ? Path.Combine(path, ViewerData.DesignFileName) : path;
         if (!File.Exists(file))
             throw new CepGeoInputException(path, null, Directory.Exists(path)
-                ? $"no {ViewerData.DesignFileName} in this folder: give a folder written by 'cepgeo design nest|snap|balance'"
-                : "no such file or folder");
+                ? new Phrase($"pas de {ViewerData.DesignFileName} dans ce dossier : donnez un dossier écrit par 'cepgeo design nest|snap|balance'",
+                    $"no {ViewerData.DesignFileName} in this folder: give a folder written by 'cepgeo design nest|snap|balance'")
+                : new Phrase("fichier ou dossier introuvable", "no such file or folder"));
         InputLimit.CheckFile(file, file);
         string folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file))) ?? file;
         var withDesign = data.WithDesign(File.ReadAllBytes(file), folder);

@@ -45,11 +45,12 @@ public static class Balance
         int unitLayer, string unitLayerName, IReadOnlyList<string> unitIds, IReadOnlyList<string> unitNames,
         IProgress<BalanceProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        if (count < 1) throw new CepGeoInputException("--count", null, "must be at least 1");
+        if (count < 1) throw new CepGeoInputException("--count", null, new Phrase("doit valoir au moins 1", "must be at least 1"));
         var ops = operators.Select(k => Snap.OperatorLayer(before, k)).Distinct().ToArray();
         var problem = new Problem(before, unitLayer, ops, cancellationToken);
         if (count > problem.UnitCount)
-            throw new CepGeoInputException("--count", null, $"{count} perimeters asked but only {problem.UnitCount} units to build them from");
+            throw new CepGeoInputException("--count", null, new Phrase($"{count} périmètres demandés mais seulement {problem.UnitCount} unités pour les construire",
+                $"{count} perimeters asked but only {problem.UnitCount} units to build them from"));
 
         var fromCells = problem.CurrentCellParts();
         bool twoStarts = fromCells.Max() + 1 >= count;

@@ -58,7 +58,8 @@ public sealed class PlanUnits
         ArgumentNullException.ThrowIfNull(r);
         if (!r.HasWeights)
             throw new CepGeoInputException(r.Study.Name, null,
-                "the study has no weights layer: a plan assigns its units (the communes of \"weights\") to perimeters");
+                new Phrase("l'étude n'a pas de couche de pondération : un scénario de découpage affecte ses unités (les communes de \"weights\") à des périmètres",
+                    "the study has no weights layer: a plan assigns its units (the communes of \"weights\") to perimeters"));
         int layer = r.Layers.Count - 1;
         var features = r.Layers[layer].Features;
         string source = r.Layers[layer].Source;
@@ -71,9 +72,12 @@ public sealed class PlanUnits
             var f = features[u];
             ids[u] = field is null ? f.Id
                 : Text(f, field) is { Length: > 0 } v ? v
-                : throw new CepGeoInputException(source, f.Id, $"no \"{field}\" property (the plan's unit id)");
+                : throw new CepGeoInputException(source, f.Id, new Phrase($"pas de propriété \"{field}\" (l'identifiant d'unité du scénario)",
+                    $"no \"{field}\" property (the plan's unit id)"));
             if (!seen.TryAdd(ids[u], u))
-                throw new CepGeoInputException(source, ids[u], $"two units have the id \"{ids[u]}\" in \"{field ?? "id"}\": plan units need unique ids");
+                throw new CepGeoInputException(source, ids[u], new Phrase(
+                    $"deux unités ont l'identifiant \"{ids[u]}\" dans \"{field ?? "id"}\" : les unités d'un scénario ont besoin d'identifiants uniques",
+                    $"two units have the id \"{ids[u]}\" in \"{field ?? "id"}\": plan units need unique ids"));
             names[u] = Text(f, "nom") ?? Text(f, "name") ?? f.Name;
         }
 

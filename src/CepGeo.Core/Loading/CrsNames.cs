@@ -16,6 +16,9 @@ internal static partial class CrsNames
     private const string Accepted =
         "use EPSG:n, urn:ogc:def:crs:EPSG::n, http://www.opengis.net/def/crs/EPSG/0/n or urn:ogc:def:crs:OGC:1.3:CRS84";
 
+    private const string AcceptedFr =
+        "écrivez EPSG:n, urn:ogc:def:crs:EPSG::n, http://www.opengis.net/def/crs/EPSG/0/n ou urn:ogc:def:crs:OGC:1.3:CRS84";
+
     /// <summary>The CRS of a legacy GeoJSON <c>crs</c> member, or null when it is <c>null</c> (no CRS given).</summary>
     /// <exception cref="CepGeoInputException">A crs member CepGeo cannot honour.</exception>
     public static CrsRef? FromGeoJsonMember(ReadOnlyMemory<byte> json, string source)
@@ -28,12 +31,14 @@ internal static partial class CrsNames
         if (crs.ValueKind == JsonValueKind.String)
             return Named(crs.GetString()!, source);
         if (crs.ValueKind != JsonValueKind.Object)
-            throw new CepGeoInputException(source, null, $"the crs member must be an object, not {crs.GetRawText()}");
+            throw new CepGeoInputException(source, null, new Phrase($"le membre crs doit être un objet, pas {crs.GetRawText()}",
+                $"the crs member must be an object, not {crs.GetRawText()}"));
 
         string? type = crs.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         crs.TryGetProperty("properties", out var props);
         if (props.ValueKind != JsonValueKind.Object)
-            throw new CepGeoInputException(source, null, $"crs member without properties: {crs.GetRawText()}; {Accepted}");
+            throw new CepGeoInputException(source, null, new Phrase($"membre crs sans properties : {crs.GetRawText()} ; {AcceptedFr}",
+                $"crs member without properties: {crs.GetRawText()}; {Accepted}"));
 
         switch (type?.ToUpperInvariant())
         {
@@ -44,17 +49,19 @@ internal static partial class CrsNames
                 string raw = number.ValueKind == JsonValueKind.String ? number.GetString()! : number.GetRawText();
                 return ToCode("EPSG:" + raw) is { } epsg
                     ? new CrsRef(epsg, null, Declared: true)
-                    : throw new CepGeoInputException(source, null, $"crs code {raw} is not an EPSG code");
+                    : throw new CepGeoInputException(source, null, new Phrase($"le code crs {raw} n'est pas un code EPSG", $"crs code {raw} is not an EPSG code"));
             default:
-                throw new CepGeoInputException(source, null,
-                    $"crs member of type \"{type}\" is not supported (linked or unnamed CRS): {crs.GetRawText()}; {Accepted}");
+                throw new CepGeoInputException(source, null, new Phrase(
+                    $"membre crs de type \"{type}\" non pris en charge (SCR lié ou sans nom) : {crs.GetRawText()} ; {AcceptedFr}",
+                    $"crs member of type \"{type}\" is not supported (linked or unnamed CRS): {crs.GetRawText()}; {Accepted}"));
         }
     }
 
     private static CrsRef Named(string text, string source) =>
         ToCode(text) is { } code
             ? new CrsRef(code, null, Declared: true)
-            : throw new CepGeoInputException(source, null, $"crs \"{text}\" is not a CRS name CepGeo understands; {Accepted}");
+            : throw new CepGeoInputException(source, null, new Phrase($"crs \"{text}\" n'est pas un nom de SCR que CepGeo comprend ; {AcceptedFr}",
+                $"crs \"{text}\" is not a CRS name CepGeo understands; {Accepted}"));
 
     /// <summary><c>EPSG:n</c> for any spelling CepGeo accepts, CRS84 as EPSG:4326; null when not recognised.</summary>
     public static string? ToCode(string name)

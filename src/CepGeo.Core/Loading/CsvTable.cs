@@ -96,19 +96,22 @@ public sealed record CsvTable(string Source, char Separator, IReadOnlyList<strin
         for (int i = 0; i < header.Length; i++)
         {
             if (header[i].Length == 0 && header.Length > 1)
-                throw new CepGeoInputException(source, null, $"line 1: column {i + 1} has no name");
+                throw new CepGeoInputException(source, null, new Phrase($"ligne 1 : la colonne {i + 1} n'a pas de nom", $"line 1: column {i + 1} has no name"));
             if (!seen.Add(header[i]))
-                throw new CepGeoInputException(source, null, $"line 1: column \"{header[i]}\" is given twice");
+                throw new CepGeoInputException(source, null, new Phrase($"ligne 1 : la colonne \"{header[i]}\" est donnée deux fois", $"line 1: column \"{header[i]}\" is given twice"));
         }
     }
 
     private static CepGeoInputException WrongWidth(string source, int line, string raw, int found, int expected, char separator)
     {
         char other = separator == ',' ? ';' : ',';
-        string problem = Split(raw, other, source, line).Length == expected && expected > 1
-            ? $"line {line} uses '{other}' as separator but the header uses '{separator}': save the whole file with one separator"
-            : string.Create(CultureInfo.InvariantCulture,
-                $"line {line} has {found} fields where the header has {expected} (separator '{separator}'; quote fields that contain it)");
+        var problem = Split(raw, other, source, line).Length == expected && expected > 1
+            ? new Phrase($"la ligne {line} emploie '{other}' comme séparateur mais l'en-tête emploie '{separator}' : enregistrez tout le fichier avec un seul séparateur",
+                $"line {line} uses '{other}' as separator but the header uses '{separator}': save the whole file with one separator")
+            : new Phrase(string.Create(CultureInfo.InvariantCulture,
+                    $"la ligne {line} a {found} champs là où l'en-tête en a {expected} (séparateur '{separator}' ; mettez entre guillemets les champs qui le contiennent)"),
+                string.Create(CultureInfo.InvariantCulture,
+                    $"line {line} has {found} fields where the header has {expected} (separator '{separator}'; quote fields that contain it)"));
         return new CepGeoInputException(source, null, problem);
     }
 
@@ -141,7 +144,7 @@ public sealed record CsvTable(string Source, char Separator, IReadOnlyList<strin
             else field.Append(c);
         }
         if (quoted)
-            throw new CepGeoInputException(source, null, $"line {line}: a quoted field is never closed (a \" is missing)");
+            throw new CepGeoInputException(source, null, Unclosed(line));
         fields.Add(wasQuoted ? field.ToString() : field.ToString().Trim());
         return [.. fields];
     }
@@ -169,7 +172,7 @@ public sealed record CsvTable(string Source, char Separator, IReadOnlyList<strin
             while (OpenQuote(builder.ToString()))
             {
                 string next = reader.ReadLine()
-                    ?? throw new CepGeoInputException(source, null, $"line {startLine}: a quoted field is never closed (a \" is missing)");
+                    ?? throw new CepGeoInputException(source, null, Unclosed(startLine));
                 _line++;
                 builder.Append('\n').Append(next);
             }
@@ -179,4 +182,7 @@ public sealed record CsvTable(string Source, char Separator, IReadOnlyList<strin
 
         private static bool OpenQuote(string text) => text.Count(c => c == '"') % 2 == 1;
     }
+
+    private static Phrase Unclosed(int line) => new($"ligne {line} : un champ entre guillemets n'est jamais fermé (il manque un \")",
+        $"line {line}: a quoted field is never closed (a \" is missing)");
 }

@@ -16,7 +16,7 @@ internal static class GeoJsonFeatureParser
         var reader = new Utf8JsonReader(json);
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject)
-            throw new JsonException($"is {Describe(reader.TokenType)}, not a Feature object");
+            throw Shape($"elle est {Describe(reader.TokenType, true)}, pas un objet Feature", $"it is {Describe(reader.TokenType)}, not a Feature object");
 
         string? id = null;
         string? type = null;
@@ -55,7 +55,7 @@ internal static class GeoJsonFeatureParser
 
         // A missing "type" is tolerated inside a FeatureCollection: the position says what it is.
         if (type is not null && type != "Feature")
-            throw new JsonException($"has \"type\": \"{type}\" where a Feature was expected");
+            throw Shape($"elle a \"type\": \"{type}\" là où une Feature est attendue", $"it has \"type\": \"{type}\" where a Feature was expected");
         return new RawFeature(where, id, properties, geometry, notes);
     }
 
@@ -64,7 +64,7 @@ internal static class GeoJsonFeatureParser
         JsonTokenType.String => reader.GetString(),
         JsonTokenType.Number => NumberTextAsId(reader.ValueSpan),
         JsonTokenType.Null => null,
-        _ => throw new JsonException("\"id\" must be a string or a number"),
+        _ => throw Shape("\"id\" doit être un texte ou un nombre", "\"id\" must be a string or a number"),
     };
 
     /// <summary>An integer id as its exact text, however many digits (JSON integers have no leading zero or '+'); other numbers as <see cref="AttributeValues.NumberAsId"/>.</summary>
@@ -88,7 +88,7 @@ internal static class GeoJsonFeatureParser
         if (reader.TokenType == JsonTokenType.Null)
             return properties;
         if (reader.TokenType != JsonTokenType.StartObject)
-            throw new JsonException("\"properties\" must be an object or null");
+            throw Shape("\"properties\" doit être un objet ou null", "\"properties\" must be an object or null");
         int position = 0;
         for (; reader.Read() && reader.TokenType == JsonTokenType.PropertyName; position++)
         {
@@ -150,14 +150,28 @@ internal static class GeoJsonFeatureParser
         }
     }
 
-    public static string Describe(JsonTokenType token) => token switch
+    public static string Describe(JsonTokenType token, bool french = false) => token switch
     {
-        JsonTokenType.StartArray => "an array",
-        JsonTokenType.StartObject => "an object",
-        JsonTokenType.String => "a string",
-        JsonTokenType.Number => "a number",
-        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.StartArray => french ? "une liste" : "an array",
+        JsonTokenType.StartObject => french ? "un objet" : "an object",
+        JsonTokenType.String => french ? "un texte" : "a string",
+        JsonTokenType.Number => french ? "un nombre" : "a number",
+        JsonTokenType.True or JsonTokenType.False => french ? "un booléen" : "a boolean",
         JsonTokenType.Null => "null",
         _ => token.ToString(),
     };
+
+    /// <summary>A feature that breaks GeoJSON's shape: a plain <see cref="JsonException"/> (the readers tell it from the
+    /// JSON reader's own syntax errors by its type) carrying its French in <see cref="Exception.Data"/>.</summary>
+    internal static JsonException Shape(string french, string english)
+    {
+        var e = new JsonException(english);
+        e.Data[FrenchKey] = french;
+        return e;
+    }
+
+    /// <summary>The problem of a <see cref="Shape"/> exception in both languages (English only for any other).</summary>
+    internal static CepGeo.Core.Model.Phrase Words(JsonException e) => new(e.Data[FrenchKey] as string ?? e.Message, e.Message);
+
+    private const string FrenchKey = "cepgeo.fr";
 }

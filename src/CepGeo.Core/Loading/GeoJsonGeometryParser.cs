@@ -59,7 +59,7 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
         if (reader.TokenType == JsonTokenType.Null)
             return null;
         if (reader.TokenType != JsonTokenType.StartObject)
-            throw new JsonException("geometry must be an object or null");
+            throw GeoJsonFeatureParser.Shape("la géométrie doit être un objet ou null", "geometry must be an object or null");
 
         string? type = null;
         var coordinatesText = "null"u8;
@@ -72,7 +72,7 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
                 reader.Read();
                 type = reader.TokenType == JsonTokenType.String
                     ? reader.GetString()
-                    : throw new JsonException("geometry \"type\" must be a string");
+                    : throw GeoJsonFeatureParser.Shape("le \"type\" de la géométrie doit être un texte", "geometry \"type\" must be a string");
             }
             else if (reader.ValueTextEquals("coordinates"u8))
             {
@@ -100,7 +100,7 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
         }
 
         if (type is null)
-            throw new JsonException("geometry has no \"type\"");
+            throw GeoJsonFeatureParser.Shape("la géométrie n'a pas de \"type\"", "geometry has no \"type\"");
         if (topLevel)
             _typeName = type;
 
@@ -150,7 +150,7 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
         if (reader.TokenType == JsonTokenType.Null)
             return [];
         if (reader.TokenType != JsonTokenType.StartArray)
-            throw new JsonException("\"geometries\" must be an array");
+            throw GeoJsonFeatureParser.Shape("\"geometries\" doit être une liste", "\"geometries\" must be an array");
         var members = new List<Geometry>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -178,7 +178,7 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
         if (reader.TokenType == JsonTokenType.Null)
             return list;
         if (reader.TokenType != JsonTokenType.StartArray)
-            throw new JsonException("coordinates must be nested arrays of numbers");
+            throw GeoJsonFeatureParser.Shape("les coordonnées doivent être des listes imbriquées de nombres", "coordinates must be nested arrays of numbers");
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             list.Add(item(ref reader));
         return list;
@@ -238,7 +238,7 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
         if (reader.TokenType == JsonTokenType.Null)
             return xy;
         if (reader.TokenType != JsonTokenType.StartArray)
-            throw new JsonException("coordinates must be nested arrays of numbers");
+            throw GeoJsonFeatureParser.Shape("les coordonnées doivent être des listes imbriquées de nombres", "coordinates must be nested arrays of numbers");
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             var (x, y) = ReadXY(ref reader);
@@ -257,13 +257,13 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
     private (double X, double Y) ReadXY(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
-            throw new JsonException("a position must be an array of numbers, e.g. [5.37, 43.3]");
+            throw GeoJsonFeatureParser.Shape("une position doit être une liste de nombres, ex. [5.37, 43.3]", "a position must be an array of numbers, e.g. [5.37, 43.3]");
         double x = 0, y = 0;
         int count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)
-                throw new JsonException("coordinates are nested deeper than the geometry type allows");
+                throw GeoJsonFeatureParser.Shape("les coordonnées sont imbriquées plus profond que le type de géométrie ne le permet", "coordinates are nested deeper than the geometry type allows");
             switch (count++)
             {
                 case 0: x = ReadOrdinate(ref reader); break;
@@ -273,7 +273,7 @@ internal sealed class GeoJsonGeometryParser(GeometryFactory factory)
             }
         }
         if (count < 2)
-            throw new JsonException("a position needs at least two numbers (longitude, latitude)");
+            throw GeoJsonFeatureParser.Shape("une position demande au moins deux nombres (longitude, latitude)", "a position needs at least two numbers (longitude, latitude)");
         return (x, y);
     }
 

@@ -13,8 +13,9 @@ namespace CepGeo.Core.Loading;
 /// </summary>
 public static partial class GeoJsonLayerReader
 {
-    private const string CrsAdvice =
-        "add a crs member naming it, e.g. \"crs\": {\"type\": \"name\", \"properties\": {\"name\": \"EPSG:2154\"}}, or reproject the file to WGS84";
+    private static readonly Phrase CrsAdvice = new(
+        "ajoutez un membre crs qui le nomme, ex. \"crs\": {\"type\": \"name\", \"properties\": {\"name\": \"EPSG:2154\"}}, ou la clé \"crs\" de la couche dans l'étude, ou reprojetez le fichier en WGS84",
+        "add a crs member naming it, e.g. \"crs\": {\"type\": \"name\", \"properties\": {\"name\": \"EPSG:2154\"}}, or the layer a \"crs\" key in the study, or reproject the file to WGS84");
 
     /// <summary>Reads the layer; geometries are 2D and polygonal but not yet repaired (see <c>LayerRepair</c>).</summary>
     /// <exception cref="CepGeoInputException">Malformed file or a broken rule of spec §2, naming the file and the feature.</exception>
@@ -93,16 +94,18 @@ public static partial class GeoJsonLayerReader
 
     private const long MaxWholeFile = 256L << 20;
 
-    private const string NotUtf8 =
-        "text that is not valid UTF-8 (GeoJSON must be UTF-8; was the file saved as Latin-1/Windows-1252?)";
+    private static readonly Phrase NotUtf8 = new(
+        "texte qui n'est pas de l'UTF-8 valide (GeoJSON doit être en UTF-8 ; le fichier a-t-il été enregistré en Latin-1/Windows-1252 ?)",
+        "text that is not valid UTF-8 (GeoJSON must be UTF-8; was the file saved as Latin-1/Windows-1252?)");
 
     /// <summary>The steps: top-level members one by one, features streamed as they come, the type checked at the end.</summary>
     private static RawLayer ReadDocument(JsonStreamScanner scanner, string source, List<LoadIssue> notes, string[]? keep)
     {
         var first = scanner.ReadToken(out _);
         if (first != JsonTokenType.StartObject)
-            throw new CepGeoInputException(source, null,
-                $"not GeoJSON: the file holds {GeoJsonFeatureParser.Describe(first)}, where a FeatureCollection object was expected");
+            throw new CepGeoInputException(source, null, new Phrase(
+                $"pas du GeoJSON : le fichier contient {GeoJsonFeatureParser.Describe(first, true)}, là où un objet FeatureCollection est attendu",
+                $"not GeoJSON: the file holds {GeoJsonFeatureParser.Describe(first)}, where a FeatureCollection object was expected"));
 
         var factory = NtsGeometryServices.Instance.CreateGeometryFactory();
         string? type = null;
@@ -117,7 +120,8 @@ public static partial class GeoJsonLayerReader
                 case "type":
                     type = scanner.ReadValue(out var typeJson) == JsonTokenType.String
                         ? ReadString(typeJson.Span)
-                        : throw new CepGeoInputException(source, null, "not GeoJSON: the top-level \"type\" is not a string");
+                        : throw new CepGeoInputException(source, null, new Phrase("pas du GeoJSON : le \"type\" de premier niveau n'est pas un texte",
+                            "not GeoJSON: the top-level \"type\" is not a string"));
                     break;
                 case "features":
                     features = ReadFeatures(scanner, source, factory, keep);
@@ -142,13 +146,18 @@ public static partial class GeoJsonLayerReader
         return type switch
         {
             "FeatureCollection" when features is not null => new RawLayer(features, crs, CrsAdvice, notes),
-            "FeatureCollection" => throw new CepGeoInputException(source, null, "FeatureCollection without a \"features\" array"),
+            "FeatureCollection" => throw new CepGeoInputException(source, null, new Phrase("FeatureCollection sans liste \"features\"",
+                "FeatureCollection without a \"features\" array")),
             "Feature" => new RawLayer([ParseFeature(SingleFeatureJson(rootFeature), "#1", source, factory, keep)], crs, CrsAdvice, notes),
-            null => throw new CepGeoInputException(source, null, "not GeoJSON: the JSON object has no \"type\" member (a FeatureCollection was expected)"),
+            null => throw new CepGeoInputException(source, null, new Phrase(
+                "pas du GeoJSON : l'objet JSON n'a pas de membre \"type\" (une FeatureCollection est attendue)",
+                "not GeoJSON: the JSON object has no \"type\" member (a FeatureCollection was expected)")),
             "Point" or "MultiPoint" or "LineString" or "MultiLineString" or "Polygon" or "MultiPolygon" or "GeometryCollection" =>
-                throw new CepGeoInputException(source, null,
-                    $"the file is a bare {type} geometry, not a FeatureCollection: CepGeo needs features with ids and names (wrap it in a Feature)"),
-            _ => throw new CepGeoInputException(source, null, $"not a GeoJSON FeatureCollection: \"type\" is \"{type}\""),
+                throw new CepGeoInputException(source, null, new Phrase(
+                    $"le fichier est une géométrie {type} seule, pas une FeatureCollection : CepGeo a besoin d'entités avec identifiants et noms (mettez-la dans une Feature)",
+                    $"the file is a bare {type} geometry, not a FeatureCollection: CepGeo needs features with ids and names (wrap it in a Feature)")),
+            _ => throw new CepGeoInputException(source, null, new Phrase($"pas une FeatureCollection GeoJSON : \"type\" vaut \"{type}\"",
+                $"not a GeoJSON FeatureCollection: \"type\" is \"{type}\"")),
         };
     }
 
@@ -157,7 +166,8 @@ public static partial class GeoJsonLayerReader
     {
         var start = scanner.ReadToken(out _);
         if (start != JsonTokenType.StartArray)
-            throw new CepGeoInputException(source, null, $"\"features\" must be an array, not {GeoJsonFeatureParser.Describe(start)}");
+            throw new CepGeoInputException(source, null, new Phrase($"\"features\" doit être une liste, pas {GeoJsonFeatureParser.Describe(start, true)}",
+                $"\"features\" must be an array, not {GeoJsonFeatureParser.Describe(start)}"));
 
         // The scanner is sequential; decoding a feature's coordinates is not: features are parsed in
         // batches on every core, in file order, and the first problem in file order is the one
@@ -257,7 +267,8 @@ public static partial class GeoJsonLayerReader
             // The parse may stop on the content before reaching a syntax error further on (a feature
             // delimited by its braces was not checked before): the syntax error is the one told.
             if (SyntaxErrorIn(json) is { } syntax) throw Malformed(source, syntax, atEnd: false, where);
-            throw new CepGeoInputException(source, where, "not a valid GeoJSON feature: it " + ex.Message, ex);
+            var words = GeoJsonFeatureParser.Words(ex);
+            throw new CepGeoInputException(source, where, new Phrase("entité GeoJSON non valide : " + words.Fr, "not a valid GeoJSON feature: " + words.En), ex);
         }
         catch (InvalidOperationException ex) when (ex.InnerException is DecoderFallbackException)
         {
@@ -311,7 +322,7 @@ public static partial class GeoJsonLayerReader
         var head = new byte[4];
         int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (n == 0)
-            throw new CepGeoInputException(source, null, "the file is empty");
+            throw new CepGeoInputException(source, null, new Phrase("le fichier est vide", "the file is empty"));
 
         if (n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF)
             return new PrefixedStream(head[3..n], stream);
@@ -326,8 +337,9 @@ public static partial class GeoJsonLayerReader
         if (utf16 is null)
             return new PrefixedStream(head[..n], stream);
 
-        notes.Add(new LoadIssue(source, null, LoadIssueKind.Note,
-            $"file is {(utf16 == Encoding.Unicode ? "UTF-16 LE" : "UTF-16 BE")}, not UTF-8 as GeoJSON requires: decoded"));
+        string utf = utf16 == Encoding.Unicode ? "UTF-16 LE" : "UTF-16 BE";
+        notes.Add(new LoadIssue(source, null, LoadIssueKind.Note, $"file is {utf}, not UTF-8 as GeoJSON requires: decoded",
+            Words: new Phrase($"le fichier est en {utf}, pas en UTF-8 comme GeoJSON le demande : décodé", $"file is {utf}, not UTF-8 as GeoJSON requires: decoded")));
         return Encoding.CreateTranscodingStream(new PrefixedStream(head[skip..n], stream), utf16, Encoding.UTF8, leaveOpen: false);
     }
 

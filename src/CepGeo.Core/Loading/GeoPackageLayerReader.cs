@@ -12,7 +12,9 @@ namespace CepGeo.Core.Loading;
 /// </summary>
 public static class GeoPackageLayerReader
 {
-    private const string CrsAdvice = "give the table a defined CRS (srs_id in gpkg_geometry_columns), or reproject it to WGS84";
+    private static readonly Phrase CrsAdvice = new(
+        "donnez à la table un SCR défini (srs_id dans gpkg_geometry_columns), ou la clé \"crs\" de la couche dans l'étude, ou reprojetez-la en WGS84",
+        "give the table a defined CRS (srs_id in gpkg_geometry_columns), or the layer a \"crs\" key in the study, or reproject it to WGS84");
 
     /// <summary>Reads the table named by <see cref="LayerOptions.Table"/>, or the only feature table.</summary>
     /// <exception cref="CepGeoInputException">Not a GeoPackage, table missing or ambiguous, or a broken rule of spec §2.</exception>
@@ -41,7 +43,7 @@ public static class GeoPackageLayerReader
         }
         catch (SqliteException ex)
         {
-            throw new CepGeoInputException(source, null, $"not a readable GeoPackage: {ex.Message}", ex);
+            throw new CepGeoInputException(source, null, new Phrase($"GeoPackage illisible (erreur SQLite {ex.SqliteErrorCode} ; --lang en donne la raison exacte)", $"not a readable GeoPackage: {ex.Message}"), ex);
         }
     }
 
@@ -60,7 +62,8 @@ public static class GeoPackageLayerReader
             }
             catch (SqliteException ex)
             {
-                throw new CepGeoInputException(source, null, $"not a GeoPackage (no gpkg_contents table): {ex.Message}", ex);
+                throw new CepGeoInputException(source, null, new Phrase($"pas un GeoPackage lisible (pas de table gpkg_contents, erreur SQLite {ex.SqliteErrorCode} ; --lang en donne la raison exacte)",
+                    $"not a GeoPackage (no gpkg_contents table): {ex.Message}"), ex);
             }
         }
 
@@ -69,15 +72,17 @@ public static class GeoPackageLayerReader
         {
             return tables.Contains(wanted, StringComparer.Ordinal)
                 ? wanted
-                : throw new CepGeoInputException(source, null,
-                    $"no feature table \"{wanted}\"; the feature tables are: {(tables.Count > 0 ? names : "none")}");
+                : throw new CepGeoInputException(source, null, new Phrase(
+                    $"pas de table d'entités \"{wanted}\" ; les tables d'entités sont : {(tables.Count > 0 ? names : "aucune")}",
+                    $"no feature table \"{wanted}\"; the feature tables are: {(tables.Count > 0 ? names : "none")}"));
         }
         return tables.Count switch
         {
-            0 => throw new CepGeoInputException(source, null, "the GeoPackage holds no feature table"),
+            0 => throw new CepGeoInputException(source, null, new Phrase("le GeoPackage ne contient aucune table d'entités", "the GeoPackage holds no feature table")),
             1 => tables[0],
-            _ => throw new CepGeoInputException(source, null,
-                $"the GeoPackage holds {tables.Count} feature tables ({names}): say which one with the layer's \"table\""),
+            _ => throw new CepGeoInputException(source, null, new Phrase(
+                $"le GeoPackage contient {tables.Count} tables d'entités ({names}) : dites laquelle avec la clé \"table\" de la couche",
+                $"the GeoPackage holds {tables.Count} feature tables ({names}): say which one with the layer's \"table\"")),
         };
     }
 
@@ -89,7 +94,8 @@ public static class GeoPackageLayerReader
         using var reader = command.ExecuteReader();
         return reader.Read()
             ? (reader.GetString(0), reader.GetInt32(1))
-            : throw new CepGeoInputException(source, null, $"table \"{table}\" has no entry in gpkg_geometry_columns");
+            : throw new CepGeoInputException(source, null, new Phrase($"la table \"{table}\" n'a pas d'entrée dans gpkg_geometry_columns",
+                $"table \"{table}\" has no entry in gpkg_geometry_columns"));
     }
 
     /// <summary>EPSG code from the srs table; srs_id -1 and 0 are GeoPackage's "undefined" CRSs.</summary>
@@ -159,7 +165,8 @@ public static class GeoPackageLayerReader
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or FormatException or NotSupportedException or ParseException)
         {
-            throw new CepGeoInputException(source, where, $"geometry blob is not a GeoPackage geometry: {ex.Message}", ex);
+            throw new CepGeoInputException(source, where, new Phrase($"la géométrie n'est pas une géométrie GeoPackage : {ex.Message}",
+                $"geometry blob is not a GeoPackage geometry: {ex.Message}"), ex);
         }
     }
 

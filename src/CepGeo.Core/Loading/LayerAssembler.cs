@@ -23,7 +23,7 @@ internal static class LayerAssembler
 
         var kept = options.Points ? KeepPoints(options, raw.Features, report) : KeepPolygons(options, raw.Features, report);
         if (kept.Count == 0)
-            throw new CepGeoInputException(source, null, NoPolygonProblem(raw.Features.Count, report, options.Points ? "point" : "polygon"));
+            throw new CepGeoInputException(source, null, NoPolygonProblem(raw.Features.Count, report, options.Points));
 
         var ids = ResolveIds(options, kept);
         var features = new List<Feature>(kept.Count);
@@ -34,8 +34,9 @@ internal static class LayerAssembler
             string label = $"{ids[i]} ({rawFeature.Where})";
             var notes = rawFeature.Notes;
             if (notes.BadNumber is { } bad)
-                throw new CepGeoInputException(source, label,
-                    $"coordinate {bad} is not a finite number (NaN, Infinity or absurdly large): fix or remove this feature");
+                throw new CepGeoInputException(source, label, new Phrase(
+                    $"la coordonnée {bad} n'est pas un nombre fini (NaN, Infinity ou démesurée) : corrigez ou retirez cette entité",
+                    $"coordinate {bad} is not a finite number (NaN, Infinity or absurdly large): fix or remove this feature"));
             if (notes.HadZ) withZ++;
             if (notes.HadM) withM++;
             ReportRingFixes(source, ids[i], notes, geometry, report);
@@ -46,8 +47,10 @@ internal static class LayerAssembler
         if (withZ + withM > 0)
         {
             string what = withM > 0 ? "Z and M (measure) values" : "Z values";
-            report.Add(new LoadIssue(source, null, LoadIssueKind.DroppedZm,
-                $"{what} dropped on {Math.Max(withZ, withM)} feature(s): CepGeo works in 2D"));
+            string quoi = withM > 0 ? "valeurs Z et M (mesure)" : "valeurs Z";
+            string reason = $"{what} dropped on {Math.Max(withZ, withM)} feature(s): CepGeo works in 2D";
+            report.Add(new LoadIssue(source, null, LoadIssueKind.DroppedZm, reason,
+                Words: new Phrase($"{quoi} retirées sur {Math.Max(withZ, withM)} entité(s) : CepGeo travaille en 2D", reason)));
         }
 
         var crs = CheckCrs(source, StudyCrs(source, raw, options.Crs, report), features, report);
@@ -62,20 +65,20 @@ internal static class LayerAssembler
         foreach (var feature in all)
         {
             var geometry = feature.Geometry;
-            string? skip = geometry switch
+            Phrase? skip = geometry switch
             {
-                null when feature.Notes.TypeName is { } type => $"unknown geometry type \"{type}\"",
-                null => "no geometry (null)",
-                { IsEmpty: true } => $"empty {geometry.GeometryType}",
+                null when feature.Notes.TypeName is { } type => new($"type de géométrie inconnu \"{type}\"", $"unknown geometry type \"{type}\""),
+                null => new("pas de géométrie (null)", "no geometry (null)"),
+                { IsEmpty: true } => new($"{geometry.GeometryType} vide", $"empty {geometry.GeometryType}"),
                 { OgcGeometryType: OgcGeometryType.Polygon or OgcGeometryType.MultiPolygon or OgcGeometryType.GeometryCollection } => null,
-                _ => $"{geometry.GeometryType} is not a polygon",
+                _ => new($"{geometry.GeometryType} n'est pas un polygone", $"{geometry.GeometryType} is not a polygon"),
             };
             // MultiPolygon, MultiLineString and MultiPoint are GeometryCollections too in NTS.
             if (skip is null && geometry is GeometryCollection { OgcGeometryType: OgcGeometryType.GeometryCollection } collection)
                 (geometry, skip) = PolygonsOf(source, ReportedId(options, feature), collection, report);
 
-            if (skip is not null)
-                report.Add(new LoadIssue(source, ReportedId(options, feature), LoadIssueKind.Skipped, skip));
+            if (skip is { } why)
+                report.Add(new LoadIssue(source, ReportedId(options, feature), LoadIssueKind.Skipped, why.En, Words: why));
             else
                 kept.Add((feature, geometry!));
         }
@@ -90,17 +93,18 @@ internal static class LayerAssembler
         {
             var geometry = feature.Geometry;
             if (geometry is MultiPoint { NumGeometries: 1 } one) geometry = one.GetGeometryN(0);
-            string? skip = geometry switch
+            Phrase? skip = geometry switch
             {
-                null when feature.Notes.TypeName is { } type => $"unknown geometry type \"{type}\"",
-                null => "no geometry (null)",
-                { IsEmpty: true } => $"empty {geometry.GeometryType}",
+                null when feature.Notes.TypeName is { } type => new($"type de géométrie inconnu \"{type}\"", $"unknown geometry type \"{type}\""),
+                null => new("pas de géométrie (null)", "no geometry (null)"),
+                { IsEmpty: true } => new($"{geometry.GeometryType} vide", $"empty {geometry.GeometryType}"),
                 Point => null,
-                MultiPoint => $"MultiPoint of {geometry.NumGeometries} points: a site is one point (give each its own feature)",
-                _ => $"{geometry.GeometryType} is not a point",
+                MultiPoint => new($"MultiPoint de {geometry.NumGeometries} points : un lieu d'accueil est un point (donnez-en un par entité)",
+                    $"MultiPoint of {geometry.NumGeometries} points: a site is one point (give each its own feature)"),
+                _ => new($"{geometry.GeometryType} n'est pas un point", $"{geometry.GeometryType} is not a point"),
             };
-            if (skip is not null)
-                report.Add(new LoadIssue(options.Source, ReportedId(options, feature), LoadIssueKind.Skipped, skip));
+            if (skip is { } why)
+                report.Add(new LoadIssue(options.Source, ReportedId(options, feature), LoadIssueKind.Skipped, why.En, Words: why));
             else
                 kept.Add((feature, geometry!));
         }
@@ -119,19 +123,20 @@ internal static class LayerAssembler
         return string.IsNullOrWhiteSpace(id) ? feature.Where : id;
     }
 
-    private static (Geometry? Geometry, string? Skip) PolygonsOf(string source, string featureId, GeometryCollection collection, List<LoadIssue> report)
+    private static (Geometry? Geometry, Phrase? Skip) PolygonsOf(string source, string featureId, GeometryCollection collection, List<LoadIssue> report)
     {
         var polygons = new List<Polygon>();
         var others = new SortedDictionary<string, int>(StringComparer.Ordinal);
         Flatten(collection, polygons, others);
         string dropped = string.Join(", ", others.Select(o => $"{o.Value} {o.Key}"));
         if (polygons.Count == 0)
-            return (null, $"GeometryCollection without polygons ({(dropped.Length > 0 ? dropped : "empty")})");
+            return (null, new($"GeometryCollection sans polygone ({(dropped.Length > 0 ? dropped : "vide")})",
+                $"GeometryCollection without polygons ({(dropped.Length > 0 ? dropped : "empty")})"));
 
         // The polygons may overlap; LayerRepair's GeometryFixer unions them into a valid MultiPolygon.
-        report.Add(new LoadIssue(source, featureId, LoadIssueKind.Note,
-            $"GeometryCollection read as a MultiPolygon of its {polygons.Count} polygon(s)"
-            + (dropped.Length > 0 ? $"; dropped {dropped}" : "")));
+        string reason = $"GeometryCollection read as a MultiPolygon of its {polygons.Count} polygon(s)" + (dropped.Length > 0 ? $"; dropped {dropped}" : "");
+        report.Add(new LoadIssue(source, featureId, LoadIssueKind.Note, reason, Words: new Phrase(
+            $"GeometryCollection lue comme un MultiPolygon de ses {polygons.Count} polygone(s)" + (dropped.Length > 0 ? $" ; retirés : {dropped}" : ""), reason)));
         return (collection.Factory.CreateMultiPolygon([.. polygons]), null);
     }
 
@@ -155,14 +160,18 @@ internal static class LayerAssembler
         }
     }
 
-    private static string NoPolygonProblem(int total, List<LoadIssue> report, string kind)
+    private static Phrase NoPolygonProblem(int total, List<LoadIssue> report, bool points)
     {
         if (total == 0)
-            return "no features: the layer is empty";
-        var reasons = report.Where(r => r.Kind == LoadIssueKind.Skipped)
-            .GroupBy(r => r.Reason.StartsWith("GeometryCollection", StringComparison.Ordinal) ? "GeometryCollection without polygons" : r.Reason)
-            .Select(g => $"{g.Count()} × {g.Key}");
-        return $"no {kind} features: all {total} skipped ({string.Join("; ", reasons)})";
+            return new("aucune entité : la couche est vide", "no features: the layer is empty");
+        var skipped = report.Where(r => r.Kind == LoadIssueKind.Skipped).ToList();
+        string Reasons(bool french) => string.Join("; ", skipped
+            .GroupBy(r => r.Reason.StartsWith("GeometryCollection", StringComparison.Ordinal)
+                ? (french ? "GeometryCollection sans polygone" : "GeometryCollection without polygons")
+                : r.Words?.In(french) ?? r.Reason)
+            .Select(g => $"{g.Count()} × {g.Key}"));
+        return new($"aucune entité {(points ? "ponctuelle" : "polygonale")} : les {total} sont ignorées ({Reasons(true)})",
+            $"no {(points ? "point" : "polygon")} features: all {total} skipped ({Reasons(false)})");
     }
 
     /// <summary>Configured property, else the file's own id; empty and duplicate ids are an error.</summary>
@@ -203,8 +212,9 @@ internal static class LayerAssembler
                 $"les entités n'ont pas d'identifiant : nommez la propriété qui les identifie (le \"id\" de la couche dans l'étude){Available(kept[0].Raw, true)}",
                 $"the features have no id: name the property that identifies them (the layer's \"id\" in the study){Available(kept[0].Raw)}"));
         if (empty.Count > 0)
-            throw new CepGeoInputException(source, null,
-                $"{empty.Count} feature(s) with an empty id ({IdWord(options)}): {ListSome(empty)}");
+            throw new CepGeoInputException(source, null, new Phrase(
+                $"{empty.Count} entité(s) à l'identifiant vide ({IdWord(options, true)}) : {ListSome(empty, true)}",
+                $"{empty.Count} feature(s) with an empty id ({IdWord(options)}): {ListSome(empty)}"));
 
         // Checked with a set first; the groups that name the duplicates only when there are some
         // (grouping every id of the national communes took longer than reading them).
@@ -217,14 +227,20 @@ internal static class LayerAssembler
             .Where(g => g.Count() > 1)
             .ToList();
         if (duplicates.Count > 0)
-            throw new CepGeoInputException(source, null,
-                $"{duplicates.Count} id(s) used more than once ({IdWord(options)}): "
-                + ListSome(duplicates.Select(g => $"\"{g.Key}\" ×{g.Count()} ({string.Join(", ", g.Take(3).Select(x => x.where))})").ToList())
-                + "; ids must be unique (is the id property the right one?)");
+        {
+            var listed = duplicates.Select(g => $"\"{g.Key}\" ×{g.Count()} ({string.Join(", ", g.Take(3).Select(x => x.where))})").ToList();
+            throw new CepGeoInputException(source, null, new Phrase(
+                $"{duplicates.Count} identifiant(s) employé(s) plusieurs fois ({IdWord(options, true)}) : {ListSome(listed, true)}"
+                + " ; les identifiants doivent être uniques (la propriété d'identifiant est-elle la bonne ?)",
+                $"{duplicates.Count} id(s) used more than once ({IdWord(options)}): {ListSome(listed)}"
+                + "; ids must be unique (is the id property the right one?)"));
+        }
         return ids;
     }
 
-    private static string IdWord(LayerOptions options) => options.IdField is { } f ? $"property \"{f}\"" : "the features' own id";
+    private static string IdWord(LayerOptions options, bool french = false) => options.IdField is { } f
+        ? (french ? $"propriété \"{f}\"" : $"property \"{f}\"")
+        : (french ? "l'identifiant propre des entités" : "the features' own id");
 
     private static string ResolveName(LayerOptions options, RawFeature feature, string id, string label)
     {
@@ -242,18 +258,23 @@ internal static class LayerAssembler
             ? (french ? " ; les entités n'ont aucune propriété" : "; the features have no properties")
             : (french ? " ; propriétés trouvées : " : "; properties found: ") + string.Join(", ", feature.Properties.Keys.Take(20));
 
-    private static string ListSome(IReadOnlyList<string> items) =>
-        string.Join(", ", items.Take(ListedAtMost)) + (items.Count > ListedAtMost ? $" and {items.Count - ListedAtMost} more" : "");
+    private static string ListSome(IReadOnlyList<string> items, bool french = false) =>
+        string.Join(", ", items.Take(ListedAtMost))
+        + (items.Count > ListedAtMost ? (french ? $" et {items.Count - ListedAtMost} autres" : $" and {items.Count - ListedAtMost} more") : "");
 
     /// <summary>Rings the reader had to close or drop are repairs too: listed with their areas.</summary>
     private static void ReportRingFixes(string source, string id, GeometryNotes notes, Geometry geometry, List<LoadIssue> report)
     {
         if (notes.ClosedRings > 0)
             report.Add(new LoadIssue(source, id, LoadIssueKind.Repaired,
-                $"{notes.ClosedRings} ring(s) not closed: closed by repeating the first point", geometry.Area, geometry.Area));
+                $"{notes.ClosedRings} ring(s) not closed: closed by repeating the first point", geometry.Area, geometry.Area,
+                new Phrase($"{notes.ClosedRings} anneau(x) non fermé(s) : fermé(s) en répétant le premier point",
+                    $"{notes.ClosedRings} ring(s) not closed: closed by repeating the first point")));
         if (notes.DroppedRings > 0)
             report.Add(new LoadIssue(source, id, LoadIssueKind.Repaired,
-                $"{notes.DroppedRings} ring(s) with fewer than 3 points dropped (they bound no area)", null, geometry.Area));
+                $"{notes.DroppedRings} ring(s) with fewer than 3 points dropped (they bound no area)", null, geometry.Area,
+                new Phrase($"{notes.DroppedRings} anneau(x) de moins de 3 points retiré(s) (ils n'entourent aucune surface)",
+                    $"{notes.DroppedRings} ring(s) with fewer than 3 points dropped (they bound no area)")));
     }
 
     /// <summary>
@@ -270,7 +291,8 @@ internal static class LayerAssembler
                 $"le fichier déclare {declared} mais l'étude lui donne \"crs\": \"{given}\" ; retirez la clé crs de l'étude si le fichier a raison",
                 $"the file declares {declared} but the study gives it \"crs\": \"{given}\"; remove the study's crs key if the file is right"));
         }
-        report.Add(new LoadIssue(source, null, LoadIssueKind.Note, $"no CRS declared in the file; the study's \"crs\" says {given}"));
+        report.Add(new LoadIssue(source, null, LoadIssueKind.Note, $"no CRS declared in the file; the study's \"crs\" says {given}",
+            Words: new Phrase($"aucun SCR déclaré dans le fichier ; le \"crs\" de l'étude dit {given}", $"no CRS declared in the file; the study's \"crs\" says {given}")));
         return raw with { Crs = new CrsRef(given, null, Declared: true) };
     }
 
@@ -290,41 +312,49 @@ internal static class LayerAssembler
         if (raw.Crs is null)
         {
             if (!lonLat)
-                throw new CepGeoInputException(source, null, OutOfRange(extent, features, "no CRS is declared", raw.CrsAdvice));
-            report.Add(new LoadIssue(source, null, LoadIssueKind.Note,
-                $"no CRS declared; coordinates lie within longitude/latitude range ({Range(extent)}), read as WGS84 (EPSG:4326)"));
+                throw new CepGeoInputException(source, null, OutOfRange(extent, features, new("aucun SCR n'est déclaré", "no CRS is declared"), raw.CrsAdvice));
+            string reason = $"no CRS declared; coordinates lie within longitude/latitude range ({Range(extent)}), read as WGS84 (EPSG:4326)";
+            report.Add(new LoadIssue(source, null, LoadIssueKind.Note, reason, Words: new Phrase(
+                $"aucun SCR déclaré ; les coordonnées sont dans les bornes longitude/latitude ({Range(extent, true)}), lues en WGS84 (EPSG:4326)", reason)));
             return CrsRef.Wgs84Default;
         }
 
         if (raw.Crs.Code == CrsNames.Wgs84 && !lonLat)
         {
-            string why = raw.Crs.Declared
-                ? "the file declares WGS84 (EPSG:4326)"
-                : "no CRS is declared, so GeoJSON (RFC 7946) means WGS84 longitude/latitude";
+            Phrase why = raw.Crs.Declared
+                ? new("le fichier déclare WGS84 (EPSG:4326)", "the file declares WGS84 (EPSG:4326)")
+                : new("aucun SCR n'est déclaré, et GeoJSON (RFC 7946) veut alors dire longitude/latitude WGS84",
+                    "no CRS is declared, so GeoJSON (RFC 7946) means WGS84 longitude/latitude");
             throw new CepGeoInputException(source, null, OutOfRange(extent, features, why, raw.CrsAdvice));
         }
 
         if (raw.Crs.Code is { } code && KnownProjected.Contains(code) && lonLat)
-            throw new CepGeoInputException(source, null,
+            throw new CepGeoInputException(source, null, new Phrase(
+                $"le fichier déclare {code}, un SCR projeté en mètres, mais toutes les coordonnées sont dans les bornes longitude/latitude ({Range(extent, true)}) : "
+                + "le SCR déclaré est sans doute faux (on dirait des degrés WGS84)",
                 $"the file declares {code}, a projected CRS in metres, but every coordinate lies within longitude/latitude range ({Range(extent)}): "
-                + "the declared CRS is probably wrong (these look like WGS84 degrees)");
+                + "the declared CRS is probably wrong (these look like WGS84 degrees)"));
         return raw.Crs;
     }
 
     private static bool IsLonLat(Envelope e) => e.MinX >= -180 && e.MaxX <= 180 && e.MinY >= -90 && e.MaxY <= 90;
 
-    private static string OutOfRange(Envelope extent, List<Feature> features, string why, string advice)
+    private static Phrase OutOfRange(Envelope extent, List<Feature> features, Phrase why, Phrase advice)
     {
         var first = features.First(f => !IsLonLat(f.Geometry.EnvelopeInternal));
         bool swapped = extent.MinX >= -90 && extent.MaxX <= 90 && extent.MinY >= -180 && extent.MaxY <= 180;
-        string lead = $"coordinates are outside the longitude/latitude range ({Range(extent)}; first at feature {first.Id}) and {why}. ";
+        string fr = $"les coordonnées sortent des bornes longitude/latitude ({Range(extent, true)} ; d'abord à l'entité {first.Id}) et {why.Fr}. ";
+        string en = $"coordinates are outside the longitude/latitude range ({Range(extent)}; first at feature {first.Id}) and {why.En}. ";
         if (swapped)
-            return lead + "The axes look swapped (latitude first, longitude second): GeoJSON and CepGeo expect longitude, latitude. "
-                + "Write x = longitude, y = latitude.";
-        return lead + $"They are probably projected coordinates{GuessProjected(extent)}: {advice}.";
+            return new(fr + "Les axes semblent inversés (latitude d'abord, longitude ensuite) : GeoJSON et CepGeo attendent longitude, latitude. "
+                    + "Écrivez x = longitude, y = latitude.",
+                en + "The axes look swapped (latitude first, longitude second): GeoJSON and CepGeo expect longitude, latitude. "
+                    + "Write x = longitude, y = latitude.");
+        return new(fr + $"Ce sont sans doute des coordonnées projetées{GuessProjected(extent, true)} : {advice.Fr}.",
+            en + $"They are probably projected coordinates{GuessProjected(extent)}: {advice.En}.");
     }
 
-    private static string GuessProjected(Envelope e)
+    private static string GuessProjected(Envelope e, bool french = false)
     {
         var guesses = new List<string>();
         if (e.MinX >= -500_000 && e.MaxX <= 1_500_000 && e.MinY >= 5_900_000 && e.MaxY <= 7_300_000)
@@ -333,9 +363,12 @@ internal static class LayerAssembler
             guesses.Add("ETRS89-LAEA, EPSG:3035");
         if (e.MinX >= -800_000 && e.MaxX <= 1_200_000 && e.MinY >= 5_000_000 && e.MaxY <= 6_700_000)
             guesses.Add("Web Mercator, EPSG:3857");
+        if (french)
+            return guesses.Count == 0 ? " (ex. Lambert-93, EPSG:2154)" : $" (elles vont avec {string.Join(" ou ", guesses)})";
         return guesses.Count == 0 ? " (e.g. Lambert-93, EPSG:2154)" : $" (they fit {string.Join(" or ", guesses)})";
     }
 
-    private static string Range(Envelope e) => string.Create(CultureInfo.InvariantCulture,
-        $"x from {e.MinX:0.######} to {e.MaxX:0.######}, y from {e.MinY:0.######} to {e.MaxY:0.######}");
+    private static string Range(Envelope e, bool french = false) => french
+        ? string.Create(CultureInfo.InvariantCulture, $"x de {e.MinX:0.######} à {e.MaxX:0.######}, y de {e.MinY:0.######} à {e.MaxY:0.######}")
+        : string.Create(CultureInfo.InvariantCulture, $"x from {e.MinX:0.######} to {e.MaxX:0.######}, y from {e.MinY:0.######} to {e.MaxY:0.######}");
 }

@@ -102,7 +102,7 @@ public static class LayerReader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new CepGeoInputException(source, null, $"cannot open {path}: {ex.Message}", ex);
+            throw new CepGeoInputException(source, null, new Phrase($"impossible d'ouvrir {path} : {ex.Message}", $"cannot open {path}: {ex.Message}"), ex);
         }
     }
 }

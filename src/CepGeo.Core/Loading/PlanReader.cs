@@ -30,11 +30,11 @@ public static class PlanReader
         {
             string u = row.Fields[unit];
             if (u.Length == 0)
-                throw new CepGeoInputException(source, null, $"line {row.Line}: no unit code in \"{UnitColumn}\"");
+                throw new CepGeoInputException(source, null, new Phrase($"ligne {row.Line} : pas de code d'unité dans \"{UnitColumn}\"", $"line {row.Line}: no unit code in \"{UnitColumn}\""));
             string? n = name is int i && row.Fields[i].Length > 0 ? row.Fields[i] : null;
             rows.Add(new PlanRow(u, row.Fields[perimeter], n, row.Line));
         }
-        if (rows.Count == 0) throw new CepGeoInputException(source, null, "the plan has a header but no rows");
+        if (rows.Count == 0) throw new CepGeoInputException(source, null, new Phrase("le scénario a une ligne d'en-tête mais aucune ligne de données", "the plan has a header but no rows"));
         return rows;
     }
 }

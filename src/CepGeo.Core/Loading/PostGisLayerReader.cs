@@ -11,7 +11,9 @@ namespace CepGeo.Core.Loading;
 /// </summary>
 public static class PostGisLayerReader
 {
-    private const string CrsAdvice = "give the geometry column an SRID (ST_SetSRID, or a typmod such as geometry(MultiPolygon, 2154))";
+    private static readonly Phrase CrsAdvice = new(
+        "donnez un SRID à la colonne de géométrie (ST_SetSRID, ou un typmod comme geometry(MultiPolygon, 2154))",
+        "give the geometry column an SRID (ST_SetSRID, or a typmod such as geometry(MultiPolygon, 2154))");
 
     /// <param name="connection">An open connection whose data source maps geometries to NetTopologySuite (UseNetTopologySuite).</param>
     public static Layer Read(NpgsqlConnection connection, PostGisSpec spec, LayerOptions options)
@@ -30,7 +32,7 @@ public static class PostGisLayerReader
         }
         catch (PostgresException ex)
         {
-            throw new CepGeoInputException(source, null, $"PostGIS: {ex.MessageText}", ex);
+            throw new CepGeoInputException(source, null, new Phrase($"PostGIS : {ex.MessageText}", $"PostGIS: {ex.MessageText}"), ex);
         }
     }
 
@@ -50,8 +52,9 @@ public static class PostGisLayerReader
             exists.Parameters.Add(new() { Value = table });
             exists.Parameters.Add(new() { Value = column });
             if (Convert.ToInt64(exists.ExecuteScalar(), CultureInfo.InvariantCulture) == 0)
-                throw new CepGeoInputException(source, null,
-                    $"no column \"{column}\" in table {schema}.{table} (or no such table): name the geometry column with \"geometry\"");
+                throw new CepGeoInputException(source, null, new Phrase(
+                    $"pas de colonne \"{column}\" dans la table {schema}.{table} (ou pas de telle table) : nommez la colonne de géométrie avec \"geometry\"",
+                    $"no column \"{column}\" in table {schema}.{table} (or no such table): name the geometry column with \"geometry\""));
         }
         using var cmd = new NpgsqlCommand(
             "SELECT srid FROM geometry_columns WHERE f_table_schema = $1 AND f_table_name = $2 AND f_geometry_column = $3", c);

@@ -10,5 +10,5 @@ namespace CepGeo.Core.Loading;
 internal sealed record RawLayer(
     IReadOnlyList<RawFeature> Features,
     CrsRef? Crs,
-    string CrsAdvice,
+    Phrase CrsAdvice,
     IReadOnlyList<LoadIssue> Notes);

@@ -14,7 +14,9 @@ namespace CepGeo.Core.Loading;
 /// </summary>
 public static class ShapefileLayerReader
 {
-    private const string CrsAdvice = "add the .prj file that came with the Shapefile (same name, .prj), or reproject it to WGS84";
+    private static readonly Phrase CrsAdvice = new(
+        "ajoutez le fichier .prj livré avec le Shapefile (même nom, .prj), ou la clé \"crs\" de la couche dans l'étude, ou reprojetez-le en WGS84",
+        "add the .prj file that came with the Shapefile (same name, .prj), or the layer a \"crs\" key in the study, or reproject it to WGS84");
 
     /// <summary>Reads the layer; geometries are 2D and polygonal but not yet repaired (see <c>LayerRepair</c>).</summary>
     /// <param name="shp">The geometries.</param>
@@ -92,7 +94,9 @@ public static class ShapefileLayerReader
             return null;
         string? code = CrsNames.FromWkt(wkt);
         if (code is null)
-            notes.Add(new LoadIssue(source, null, LoadIssueKind.Note, "the .prj names no EPSG code CepGeo recognises; its WKT is used as is"));
+            notes.Add(new LoadIssue(source, null, LoadIssueKind.Note, "the .prj names no EPSG code CepGeo recognises; its WKT is used as is",
+                Words: new Phrase("le .prj ne nomme aucun code EPSG que CepGeo connaisse ; son WKT est pris tel quel",
+                    "the .prj names no EPSG code CepGeo recognises; its WKT is used as is")));
         return new CrsRef(code, wkt, Declared: true);
     }
 
@@ -128,7 +132,7 @@ public static class ShapefileLayerReader
         }
         catch (Exception ex) when (ex is ShapefileException or IOException or InvalidDataException or ArgumentException or NotSupportedException or InvalidOperationException or FormatException)
         {
-            throw new CepGeoInputException(source, null, $"not a readable Shapefile: {ex.Message}", ex);
+            throw new CepGeoInputException(source, null, new Phrase($"Shapefile illisible : {ex.Message}", $"not a readable Shapefile: {ex.Message}"), ex);
         }
         return features;
     }

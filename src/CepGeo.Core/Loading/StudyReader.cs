@@ -116,7 +116,7 @@ public static partial class StudyReader
         public Study ReadStudy(JsonElement root)
         {
             if (root.ValueKind != JsonValueKind.Object)
-                throw Fail($"the study must be a JSON object ({{ … }}), not {Describe(root)}");
+                throw Fail($"l'étude doit être un objet JSON ({{ … }}), pas {Described(root).Fr}", $"the study must be a JSON object ({{ … }}), not {Describe(root)}");
             var top = Members(root, "", TopKeys);
 
             string name = OptionalString(top, "", "name") ?? DefaultName();
@@ -151,7 +151,8 @@ public static partial class StudyReader
                 && double.Parse(laea.Groups[1].Value, CultureInfo.InvariantCulture) is >= -180 and <= 180
                 && double.Parse(laea.Groups[2].Value, CultureInfo.InvariantCulture) is > -90 and < 90)
                 return $"LAEA:{laea.Groups[1].Value},{laea.Groups[2].Value}";
-            throw Fail($"crs: \"{crs}\" is not a CRS setting; use \"auto\" (the default), an EPSG code such as \"EPSG:3035\" or \"EPSG:2154\", or \"LAEA:lon,lat\"");
+            throw Fail($"crs : \"{crs}\" n'est pas un réglage de SCR ; écrivez \"auto\" (le défaut), un code EPSG comme \"EPSG:3035\" ou \"EPSG:2154\", ou \"LAEA:lon,lat\"",
+                $"crs: \"{crs}\" is not a CRS setting; use \"auto\" (the default), an EPSG code such as \"EPSG:3035\" or \"EPSG:2154\", or \"LAEA:lon,lat\"");
         }
 
         private LayerSpec ReadCells(Dictionary<string, JsonElement> top)
@@ -160,7 +161,8 @@ public static partial class StudyReader
                 throw Fail("cells : absent ; donnez la couche des territoires de coordination, ex. \"cells\": { \"path\": \"cells.geojson\" }",
                     "cells: missing; give the layer of coordination perimeters, e.g. \"cells\": { \"path\": \"cells.geojson\" }");
             if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("key", out _))
-                throw Fail($"cells.key: unknown key (the cells layer's key is always \"{CellsKey}\")");
+                throw Fail($"cells.key : clé inconnue (la clé de la couche des territoires est toujours \"{CellsKey}\")",
+                    $"cells.key: unknown key (the cells layer's key is always \"{CellsKey}\")");
             if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty("postgis", out _))
             {
                 var pg = Members(element, "cells", PostGisCellsKeys);
@@ -183,7 +185,7 @@ public static partial class StudyReader
                 throw Fail("operators : absent ; donnez une ou plusieurs couches d'opérateurs, ex. \"operators\": [{ \"key\": \"ml\", \"path\": \"missions_locales.geojson\" }]",
                     "operators: missing; list one or more operator layers, e.g. \"operators\": [{ \"key\": \"ml\", \"path\": \"missions_locales.geojson\" }]");
             if (array.ValueKind != JsonValueKind.Array)
-                throw Fail($"operators: expected an array of layers, not {Describe(array)}");
+                throw Fail($"operators : une liste de couches est attendue, pas {Described(array).Fr}", $"operators: expected an array of layers, not {Describe(array)}");
             if (array.GetArrayLength() == 0)
                 throw Fail("operators : liste vide ; donnez au moins une couche d'opérateur", "operators: empty; list at least one operator layer");
 
@@ -197,19 +199,22 @@ public static partial class StudyReader
                 bool isList = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("members", out _);
                 bool isTable = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("postgis", out _);
                 if (isTable && (isList || element.TryGetProperty("path", out _)))
-                    throw Fail($"{where}: give one of \"path\" (a file), \"members\" (a commune list) or \"postgis\" (a table), not several");
+                    throw Fail($"{where} : donnez un seul de \"path\" (un fichier), \"members\" (une liste de communes) ou \"postgis\" (une table), pas plusieurs",
+                        $"{where}: give one of \"path\" (a file), \"members\" (a commune list) or \"postgis\" (a table), not several");
                 if (isList && element.TryGetProperty("path", out _))
-                    throw Fail($"{where}: give either \"path\" (a polygon layer) or \"members\" (a commune list), not both");
+                    throw Fail($"{where} : donnez \"path\" (une couche de polygones) ou \"members\" (une liste de communes), pas les deux",
+                        $"{where}: give either \"path\" (a polygon layer) or \"members\" (a commune list), not both");
                 // A layer with neither "path" nor "members" may be either: the error lists both sets of keys.
                 var op = Members(element, where, isTable ? PostGisOperatorKeys : isList ? MemberListKeys : OperatorKeys,
                     isTable || isList || element.ValueKind != JsonValueKind.Object || element.TryGetProperty("path", out _) ? null : MemberListKeys);
                 string key = RequiredString(op, where, "key");
                 if (!KeyPattern().IsMatch(key))
-                    throw Fail($"{where}.key: \"{key}\" must be lower-case letters, digits and _ only ([a-z0-9_]+): it prefixes output columns");
+                    throw Fail($"{where}.key : \"{key}\" ne doit contenir que des minuscules, des chiffres et _ ([a-z0-9_]+) : elle préfixe les colonnes des résultats",
+                        $"{where}.key: \"{key}\" must be lower-case letters, digits and _ only ([a-z0-9_]+): it prefixes output columns");
                 if (key == CellsKey)
-                    throw Fail($"{where}.key: \"{CellsKey}\" is reserved for the cells layer");
+                    throw Fail($"{where}.key : \"{CellsKey}\" est réservée à la couche des territoires", $"{where}.key: \"{CellsKey}\" is reserved for the cells layer");
                 if (firstIndexOfKey.TryGetValue(key, out int first))
-                    throw Fail($"{where}.key: duplicate key \"{key}\" (already operators[{first}])");
+                    throw Fail($"{where}.key : clé \"{key}\" en double (déjà operators[{first}])", $"{where}.key: duplicate key \"{key}\" (already operators[{first}])");
                 firstIndexOfKey[key] = index;
                 var sites = op.ContainsKey("sites") ? ReadSites(op, where) : null;
                 if (isTable)
@@ -228,7 +233,8 @@ public static partial class StudyReader
                 {
                     // Sites and no zones (spec §9): distances only, no zone metrics.
                     if (op.ContainsKey("id") || op.ContainsKey("name") || op.ContainsKey("table"))
-                        throw Fail($"{where}: \"id\", \"name\" and \"table\" describe the zones' file, and this operator has sites only; put them in \"sites\"");
+                        throw Fail($"{where} : \"id\", \"name\" et \"table\" décrivent le fichier des zones, et cet opérateur n'a que des lieux d'accueil ; mettez-les dans \"sites\"",
+                            $"{where}: \"id\", \"name\" and \"table\" describe the zones' file, and this operator has sites only; put them in \"sites\"");
                     sitesOnly.Add(new LayerSpec(key, OptionalString(op, where, "label") ?? key, sites.Path, null, null, Sites: sites));
                     index++;
                     continue;
@@ -245,7 +251,8 @@ public static partial class StudyReader
                 index++;
             }
             if (operators.Count == 0)
-                throw Fail("operators: every operator has sites only; at least one needs zones (\"path\" or \"members\") for the overlay");
+                throw Fail("operators : chaque opérateur n'a que des lieux d'accueil ; il en faut au moins un avec des zones (\"path\" ou \"members\") pour la superposition",
+                    "operators: every operator has sites only; at least one needs zones (\"path\" or \"members\") for the overlay");
             return (operators, sitesOnly);
         }
 
@@ -264,11 +271,13 @@ public static partial class StudyReader
                 OptionalString(s, at, "commune"),
                 OptionalString(s, at, "communeCode") ?? "code");
             if (!spec.IsCsv && (spec.LonField ?? spec.LatField ?? spec.CommuneField) is not null)
-                throw Fail($"{at}: \"lon\", \"lat\" and \"commune\" name columns of a CSV; {Path.GetFileName(spec.Path)} is a point layer, whose geometry places the sites");
+                throw Fail($"{at} : \"lon\", \"lat\" et \"commune\" nomment des colonnes d'un CSV ; {Path.GetFileName(spec.Path)} est une couche de points, dont la géométrie place les lieux d'accueil",
+                    $"{at}: \"lon\", \"lat\" and \"commune\" name columns of a CSV; {Path.GetFileName(spec.Path)} is a point layer, whose geometry places the sites");
             if (spec.CommuneField is not null && (spec.LonField ?? spec.LatField) is not null)
-                throw Fail($"{at}: give either \"commune\" (a commune code, placed at its centroid) or \"lon\"/\"lat\", not both");
+                throw Fail($"{at} : donnez \"commune\" (un code commune, placé à son centroïde) ou \"lon\"/\"lat\", pas les deux",
+                    $"{at}: give either \"commune\" (a commune code, placed at its centroid) or \"lon\"/\"lat\", not both");
             if (spec.IsCsv && spec.IdField is null)
-                throw Fail($"{at}.id: missing; name the CSV column that identifies each site");
+                throw Fail($"{at}.id : absent ; nommez la colonne du CSV qui identifie chaque lieu d'accueil", $"{at}.id: missing; name the CSV column that identifies each site");
             return spec;
         }
 
@@ -277,11 +286,14 @@ public static partial class StudyReader
         {
             string connection = RequiredString(members, where, "postgis");
             if (PostGisConnection.HasPassword(connection))
-                throw Fail($"{where}.postgis: the connection holds a password; a study is shared and kept, so leave it out and give it "
+                throw Fail($"{where}.postgis : la connexion contient un mot de passe ; une étude se partage et se garde, retirez-le et donnez-le "
+                    + "par PGPASSWORD, ~/.pgpass ou l'environnement",
+                    $"{where}.postgis: the connection holds a password; a study is shared and kept, so leave it out and give it "
                     + "through PGPASSWORD, ~/.pgpass or the environment");
             string table = RequiredString(members, where, "table");
             if (table.Count(ch => ch == '.') > 1 || table.StartsWith('.') || table.EndsWith('.'))
-                throw Fail($"{where}.table: \"{table}\" is not a table name; write schema.name (or name, in public)");
+                throw Fail($"{where}.table : \"{table}\" n'est pas un nom de table ; écrivez schema.nom (ou nom, dans public)",
+                    $"{where}.table: \"{table}\" is not a table name; write schema.name (or name, in public)");
             var spec = new PostGisSpec(connection, table, OptionalString(members, where, "geometry") ?? "geom");
             return new LayerSpec(key, OptionalString(members, where, "label") ?? key, "postgis:" + table,
                 OptionalString(members, where, "id"), OptionalString(members, where, "name"), PostGis: spec);
@@ -291,13 +303,15 @@ public static partial class StudyReader
         private LayerSpec ReadMemberList(Dictionary<string, JsonElement> op, string where, string key)
         {
             if (!op.ContainsKey("communes"))
-                throw Fail($"{where}.communes: missing; a commune list needs the commune polygons to dissolve, e.g. \"communes\": \"communes.geojson\"");
+                throw Fail($"{where}.communes : absent ; une liste de communes a besoin des polygones des communes à fusionner, ex. \"communes\": \"communes.geojson\"",
+                    $"{where}.communes: missing; a commune list needs the commune polygons to dissolve, e.g. \"communes\": \"communes.geojson\"");
             string? crosswalk = op.ContainsKey("crosswalk") ? RequiredPath(op, where, "crosswalk") : null;
             string? from = OptionalString(op, where, "fromField"), to = OptionalString(op, where, "toField");
             if (crosswalk is not null && (from is null || to is null))
-                throw Fail($"{where}.{(from is null ? "fromField" : "toField")}: missing; a crosswalk needs the names of its two code columns");
+                throw Fail($"{where}.{(from is null ? "fromField" : "toField")} : absent ; une table de passage a besoin des noms de ses deux colonnes de codes",
+                    $"{where}.{(from is null ? "fromField" : "toField")}: missing; a crosswalk needs the names of its two code columns");
             if (crosswalk is null && (from ?? to) is not null)
-                throw Fail($"{where}.{(from is null ? "toField" : "fromField")}: given without a \"crosswalk\"");
+                throw Fail($"{where}.{(from is null ? "toField" : "fromField")} : donné sans \"crosswalk\"", $"{where}.{(from is null ? "toField" : "fromField")}: given without a \"crosswalk\"");
             var list = new ZoneListSpec(
                 RequiredPath(op, where, "members"),
                 RequiredPath(op, where, "communes"),
@@ -331,14 +345,16 @@ public static partial class StudyReader
             {
                 string where = Join("shortNames", key);
                 if (labels.ValueKind != JsonValueKind.Object)
-                    throw Fail($"{where}: expected an object mapping feature ids to short labels, not {Describe(labels)}");
+                    throw Fail($"{where} : un objet qui associe des identifiants à des noms courts est attendu, pas {Described(labels).Fr}",
+                        $"{where}: expected an object mapping feature ids to short labels, not {Describe(labels)}");
                 var map = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var p in labels.EnumerateObject())
                 {
                     if (p.Value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(p.Value.GetString()))
-                        throw Fail($"{Join(where, p.Name)}: a short label must be a non-empty string, not {Describe(p.Value)}");
+                        throw Fail($"{Join(where, p.Name)} : un nom court doit être un texte non vide, pas {Described(p.Value).Fr}",
+                            $"{Join(where, p.Name)}: a short label must be a non-empty string, not {Describe(p.Value)}");
                     if (!map.TryAdd(p.Name, p.Value.GetString()!))
-                        throw Fail($"{Join(where, p.Name)}: given twice");
+                        throw Fail($"{Join(where, p.Name)} : donné deux fois", $"{Join(where, p.Name)}: given twice");
                 }
                 result[key] = map;
             }
@@ -358,6 +374,8 @@ public static partial class StudyReader
                 Positive(t, Tolerances.BeyondKmKey) ?? d.BeyondKm);
             if (tolerances.NestShare < tolerances.MinShare)
                 throw Fail(string.Create(CultureInfo.InvariantCulture,
+                    $"tolerances.nestShare : {tolerances.NestShare} est sous tolerances.minShare ({tolerances.MinShare}) ; une zone incluse doit au moins être significative"),
+                    string.Create(CultureInfo.InvariantCulture,
                     $"tolerances.nestShare: {tolerances.NestShare} is below tolerances.minShare ({tolerances.MinShare}); a nested zone must at least be significant"));
             return tolerances;
         }
@@ -366,7 +384,8 @@ public static partial class StudyReader
         {
             double? v = OptionalNumber(t, "tolerances", key);
             if (v < 0)
-                throw Fail(string.Create(CultureInfo.InvariantCulture, $"tolerances.{key}: must be 0 or more, not {v}"));
+                throw Fail(string.Create(CultureInfo.InvariantCulture, $"tolerances.{key} : doit être 0 ou plus, pas {v}"),
+                    string.Create(CultureInfo.InvariantCulture, $"tolerances.{key}: must be 0 or more, not {v}"));
             return v;
         }
 
@@ -374,7 +393,8 @@ public static partial class StudyReader
         {
             double? v = OptionalNumber(t, "tolerances", key);
             if (v <= 0)
-                throw Fail(string.Create(CultureInfo.InvariantCulture, $"tolerances.{key}: must be more than 0 (km), not {v}"));
+                throw Fail(string.Create(CultureInfo.InvariantCulture, $"tolerances.{key} : doit être plus que 0 (km), pas {v}"),
+                    string.Create(CultureInfo.InvariantCulture, $"tolerances.{key}: must be more than 0 (km), not {v}"));
             return v;
         }
 
@@ -382,7 +402,8 @@ public static partial class StudyReader
         {
             double? v = OptionalNumber(t, "tolerances", key);
             if (v is not null && !(v > 0 && v <= 1))
-                throw Fail(string.Create(CultureInfo.InvariantCulture, $"tolerances.{key}: a share must be in (0, 1], not {v}"));
+                throw Fail(string.Create(CultureInfo.InvariantCulture, $"tolerances.{key} : une part doit être dans ]0, 1], pas {v}"),
+                    string.Create(CultureInfo.InvariantCulture, $"tolerances.{key}: a share must be in (0, 1], not {v}"));
             return v;
         }
 
@@ -393,7 +414,8 @@ public static partial class StudyReader
             if (crs is null) return null;
             var epsg = EpsgPattern().Match(crs.Trim());
             if (!epsg.Success)
-                throw Fail($"{Join(where, "crs")}: \"{crs}\" is not an EPSG code; give the CRS of the file's coordinates, e.g. \"EPSG:2154\" (Lambert-93)");
+                throw Fail($"{Join(where, "crs")} : \"{crs}\" n'est pas un code EPSG ; donnez le SCR des coordonnées du fichier, ex. \"EPSG:2154\" (Lambert-93)",
+                    $"{Join(where, "crs")}: \"{crs}\" is not an EPSG code; give the CRS of the file's coordinates, e.g. \"EPSG:2154\" (Lambert-93)");
             return "EPSG:" + epsg.Groups[1].Value;
         }
 
@@ -402,7 +424,8 @@ public static partial class StudyReader
         private Dictionary<string, JsonElement> Members(JsonElement element, string where, IReadOnlyList<string> allowed, IReadOnlyList<string>? alternative = null)
         {
             if (element.ValueKind != JsonValueKind.Object)
-                throw Fail($"{(where.Length == 0 ? "study" : where)}: expected an object ({{ … }}), not {Describe(element)}");
+                throw Fail($"{(where.Length == 0 ? "étude" : where)} : un objet ({{ … }}) est attendu, pas {Described(element).Fr}",
+                    $"{(where.Length == 0 ? "study" : where)}: expected an object ({{ … }}), not {Describe(element)}");
             var members = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var property in element.EnumerateObject())
             {
@@ -424,7 +447,7 @@ public static partial class StudyReader
                                 + $"or {string.Join(", ", alternative.Select(k => $"\"{k}\""))} for a commune list");
                 }
                 if (!members.TryAdd(property.Name, property.Value))
-                    throw Fail($"{path}: given twice");
+                    throw Fail($"{path} : donné deux fois", $"{path}: given twice");
             }
             return members;
         }
@@ -438,7 +461,8 @@ public static partial class StudyReader
             }
             catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
             {
-                throw Fail($"{Join(where, field)}: \"{path}\" is not a valid path ({e.Message})", e);
+                throw new CepGeoInputException(source, null, new Phrase($"{Join(where, field)} : \"{path}\" n'est pas un chemin valide ({e.Message})",
+                    $"{Join(where, field)}: \"{path}\" is not a valid path ({e.Message})"), e);
             }
         }
 
@@ -460,13 +484,13 @@ public static partial class StudyReader
         {
             if (!members.TryGetValue(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
             if (v.ValueKind != JsonValueKind.Number)
-                throw Fail($"{Join(where, key)}: expected a number, not {Describe(v)}");
+                throw Fail($"{Join(where, key)} : un nombre est attendu, pas {Described(v).Fr}", $"{Join(where, key)}: expected a number, not {Describe(v)}");
             if (!v.TryGetDouble(out double d) || !double.IsFinite(d))
-                throw Fail($"{Join(where, key)}: {v.GetRawText()} is not a finite number");
+                throw Fail($"{Join(where, key)} : {v.GetRawText()} n'est pas un nombre fini", $"{Join(where, key)}: {v.GetRawText()} is not a finite number");
             return d;
         }
 
-        private CepGeoInputException Fail(string problem, Exception? inner = null) => new(source, null, problem, inner);
+
 
         private CepGeoInputException Fail(string french, string english) => new(source, null, new Phrase(french, english));
 

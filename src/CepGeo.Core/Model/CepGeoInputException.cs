@@ -39,6 +39,9 @@ public class CepGeoInputException : Exception
     /// <summary>The problem in French, when the thrower wrote one (a <see cref="Phrase"/>).</summary>
     public string? French { get; }
 
+    /// <summary>The problem in both languages (English twice when the thrower wrote no French).</summary>
+    public Phrase Words => new(French ?? Problem, Problem);
+
     /// <summary>The one line a person reads, in French or English. A problem written only in English stays English.</summary>
     public string Describe(bool french)
     {

@@ -67,8 +67,9 @@ public static partial class KnownCrs
     {
         string? wkt = Wkt(code);
         if (wkt is null)
-            throw new CepGeoInputException(code, null,
-                $"unknown CRS code; CepGeo knows {string.Join(", ", Codes)} and {LaeaPrefix}lon,lat");
+            throw new CepGeoInputException(code, null, new Phrase(
+                $"code de SCR inconnu ; CepGeo connaît {string.Join(", ", Codes)} et {LaeaPrefix}lon,lat",
+                $"unknown CRS code; CepGeo knows {string.Join(", ", Codes)} and {LaeaPrefix}lon,lat"));
         return new CrsRef(NormaliseCode(code), wkt, declared);
     }
 

@@ -143,7 +143,8 @@ public static class Analysis
                 _ => double.NaN,
             };
             if (!double.IsFinite(d) || d < 0)
-                throw new CepGeoInputException(weights.Source, f.Id, $"\"{spec.ValueField}\" = {v} is not a non-negative number");
+                throw new CepGeoInputException(weights.Source, f.Id, new Phrase($"\"{spec.ValueField}\" = {v} n'est pas un nombre positif ou nul",
+                    $"\"{spec.ValueField}\" = {v} is not a non-negative number"));
             values[i] = d;
         }
         return values;

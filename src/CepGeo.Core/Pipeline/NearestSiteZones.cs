@@ -50,7 +50,8 @@ public static class NearestSiteZones
             if (sites.Sites[s].Commune is not { } code) continue;
             if (!index.TryGetValue(code, out int u) && !(Arrondissements.CommuneOf(code) is { } city && index.TryGetValue(city, out u)))
                 throw new CepGeoInputException(sites.Source, $"{sites.Sites[s].Id} ({sites.Sites[s].Where})",
-                    $"commune code \"{code}\" matches no commune of {communes.Source}");
+                    new Phrase($"le code commune \"{code}\" ne correspond à aucune commune de {communes.Source}",
+                        $"commune code \"{code}\" matches no commune of {communes.Source}"));
             (siteLon[s], siteLat[s]) = (lon[u], lat[u]);
         }
 
@@ -93,6 +94,7 @@ public static class NearestSiteZones
     {
         var f = communes.Features[u];
         return f.Attributes.TryGetValue(field, out var v) && v is double d ? d
-            : throw new CepGeoInputException(communes.Source, f.Id, $"\"{field}\" (the weights to sum) is not a number");
+            : throw new CepGeoInputException(communes.Source, f.Id, new Phrase($"\"{field}\" (les poids à additionner) n'est pas un nombre",
+                $"\"{field}\" (the weights to sum) is not a number"));
     }
 }

@@ -137,14 +137,17 @@ public static class SitesStep
             {
                 if (units is null)
                     throw new CepGeoInputException(layer.Source, $"{s.Id} ({s.Where})",
-                        $"is placed by commune code ({code}), which needs the study's weights layer (the communes) to find the commune's centroid");
+                        new Phrase($"est placé par code commune ({code}), ce qui demande la couche de pondération de l'étude (les communes) pour trouver le centroïde de la commune",
+                            $"is placed by commune code ({code}), which needs the study's weights layer (the communes) to find the commune's centroid"));
                 int u = units.Find(code, spec.Sites!.CommuneCodeField)
                     ?? throw new CepGeoInputException(layer.Source, $"{s.Id} ({s.Where})",
-                        $"commune code \"{code}\" matches no unit of the weights layer (property \"{spec.Sites!.CommuneCodeField}\")");
+                        new Phrase($"le code commune \"{code}\" ne correspond à aucune unité de la couche de pondération (propriété \"{spec.Sites!.CommuneCodeField}\")",
+                            $"commune code \"{code}\" matches no unit of the weights layer (property \"{spec.Sites!.CommuneCodeField}\")"));
                 (lon[i], lat[i], x[i], y[i]) = (units.Lon[u], units.Lat[u], units.X[u], units.Y[u]);
             }
             if (!double.IsFinite(lon[i]) || !double.IsFinite(lat[i]))
-                throw new CepGeoInputException(layer.Source, $"{s.Id} ({s.Where})", "cannot be placed in longitude/latitude (its coordinates do not fit the layer's CRS)");
+                throw new CepGeoInputException(layer.Source, $"{s.Id} ({s.Where})", new Phrase("ne peut pas être placé en longitude/latitude (ses coordonnées ne vont pas avec le SCR de la couche)",
+                    "cannot be placed in longitude/latitude (its coordinates do not fit the layer's CRS)"));
             var inCells = locator.CellsAt(x[i], y[i]);
             if (s.Commune is { } placedCode && units is not null && notes is not null)
                 NoteCentroidOutside(notes, layer.Source, s, placedCode, units, units.Find(placedCode, spec.Sites!.CommuneCodeField)!.Value, inCells.Count);

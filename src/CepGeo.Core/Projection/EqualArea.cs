@@ -46,12 +46,16 @@ public static class EqualArea
         {
             KnownCrs.LaeaEurope or KnownCrs.Lambert93 => KnownCrs.Get(code),
             KnownCrs.Wgs84 or "EPSG:4258" or "EPSG:4171" => throw Problem(source,
+                $"crs : {code} est en degrés de longitude/latitude ; les surfaces demandent un SCR projeté (écrivez \"auto\" ou EPSG:3035)",
                 $"crs: {code} is longitude/latitude in degrees; areas need a projected CRS (use \"auto\" or EPSG:3035)"),
             KnownCrs.WebMercator => throw Problem(source,
+                "crs : EPSG:3857 (Web Mercator) est fait pour les cartes web ; il double les surfaces aux latitudes françaises (écrivez \"auto\" ou EPSG:3035)",
                 "crs: EPSG:3857 (Web Mercator) is for web maps; it doubles areas at French latitudes (use \"auto\" or EPSG:3035)"),
             null => throw Problem(source,
+                $"crs : \"{setting}\" n'est pas un SCR ; écrivez \"auto\", EPSG:3035, EPSG:2154 ou LAEA:lon,lat",
                 $"crs: \"{setting}\" is not a CRS; use \"auto\", EPSG:3035, EPSG:2154 or LAEA:lon,lat"),
             _ => throw Problem(source,
+                $"crs : {code} n'est pas un SCR que CepGeo connaisse pour les surfaces ; écrivez \"auto\", EPSG:3035, EPSG:2154 ou LAEA:lon,lat",
                 $"crs: {code} is not a CRS CepGeo knows for areas; use \"auto\", EPSG:3035, EPSG:2154 or LAEA:lon,lat"),
         };
     }
@@ -125,5 +129,5 @@ public static class EqualArea
         return Math.Acos(Math.Clamp(cos, -1, 1)) / r;
     }
 
-    private static CepGeoInputException Problem(string source, string problem) => new(source, null, problem);
+    private static CepGeoInputException Problem(string source, string french, string english) => new(source, null, new Phrase(french, english));
 }

@@ -82,7 +82,7 @@ public sealed class Reprojector
             }
             catch (CepGeoInputException e)
             {
-                throw new CepGeoInputException(layer.Source, feature.Id, e.Problem, e);
+                throw new CepGeoInputException(layer.Source, feature.Id, e.Words, e);
             }
         });
         return layer.WithFeatures(features, to);

@@ -57,10 +57,12 @@ internal sealed class ResolvedCrs
         if (code is not null && FromCode(code) is { } known) return known;
         if (!string.IsNullOrWhiteSpace(crs.Wkt)) return FromWkt(crs.Wkt, source);
         if (crs.Code is null)
-            throw new CepGeoInputException(source, null, "no CRS given (neither a code nor WKT)");
-        throw new CepGeoInputException(source, null,
+            throw new CepGeoInputException(source, null, new Phrase("aucun SCR donné (ni code ni WKT)", "no CRS given (neither a code nor WKT)"));
+        throw new CepGeoInputException(source, null, new Phrase(
+            $"SCR \"{crs.Code}\" inconnu et pas de WKT pour le définir ; CepGeo connaît {string.Join(", ", KnownCrs.Codes)}"
+            + " par leur code (donnez un .prj avec le WKT, ou reprojetez le fichier dans l'un d'eux)",
             $"unknown CRS \"{crs.Code}\" and no WKT to define it; CepGeo knows {string.Join(", ", KnownCrs.Codes)}"
-            + " by code (give a .prj with the WKT, or reproject the file to one of these)");
+            + " by code (give a .prj with the WKT, or reproject the file to one of these)"));
     }
 
     private static ResolvedCrs? FromCode(string code)
@@ -88,7 +90,7 @@ internal sealed class ResolvedCrs
         catch (Exception e) when (e is ArgumentException or NotSupportedException or InvalidOperationException
                                        or FormatException or InvalidCastException or NotImplementedException)
         {
-            throw new CepGeoInputException(source, null, $"cannot read the CRS WKT: {e.Message}", e);
+            throw new CepGeoInputException(source, null, new Phrase($"WKT du SCR illisible : {e.Message}", $"cannot read the CRS WKT: {e.Message}"), e);
         }
         string name = string.IsNullOrEmpty(cs.Name) ? "custom WKT" : cs.Name;
         return cs switch
@@ -96,8 +98,8 @@ internal sealed class ResolvedCrs
             GeographicCoordinateSystem g when IsWgs84Compatible(g) => new(name, null, null, true),
             ProjectedCoordinateSystem p when ClosedFormOf(p) is { } closed => new(name, closed, null, false),
             GeographicCoordinateSystem or ProjectedCoordinateSystem => new(name, null, cs, false),
-            _ => throw new CepGeoInputException(source, null,
-                $"CRS \"{name}\" is neither geographic nor projected; CepGeo cannot use it"),
+            _ => throw new CepGeoInputException(source, null, new Phrase($"le SCR \"{name}\" n'est ni géographique ni projeté ; CepGeo ne peut pas l'employer",
+                $"CRS \"{name}\" is neither geographic nor projected; CepGeo cannot use it")),
         };
     }
 

@@ -11,7 +11,7 @@ namespace CepGeo.Core.Rendering;
 /// </summary>
 public sealed class MapScene
 {
-    private readonly Dictionary<string, Geometry> _defects = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Geometry>> _defects = new(StringComparer.Ordinal);
     private readonly Reprojector? _toMap;
 
     private MapScene(AnalysisResult result, CrsRef crs, Reprojector? toMap)
@@ -90,23 +90,10 @@ public sealed class MapScene
 
     private readonly Lazy<List<int>[]> _facesOfCell;
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int Cell, int Layer), Lazy<IReadOnlyList<Geometry>>> _framed = new();
-
-    /// <summary>
-    /// The geometries of one layer as a cell's fiche map draws them (clipped to its frame, simplified to its scale),
-    /// computed once: report.html's image and atlas.pdf's page of a fiche share them. Thread-safe.
-    /// </summary>
-    /// <param name="layer">The layer's index in <see cref="Layers"/>; -1 for the weights' units; -2 for the cell itself.</param>
-    internal IReadOnlyList<Geometry> Framed(int cell, int layer, Func<IReadOnlyList<Geometry>> fit) =>
-        _framed.GetOrAdd((cell, layer), _ => new Lazy<IReadOnlyList<Geometry>>(fit, LazyThreadSafetyMode.ExecutionAndPublication)).Value;
-
     /// <summary>A defect polygon (the union of its mosaic faces) in the map's CRS.</summary>
-    public Geometry Defect(Defect d)
-    {
-        if (!_defects.TryGetValue(d.Id, out var g))
-            _defects[d.Id] = g = Project(Result.DefectGeometry(d));
-        return g;
-    }
+    /// <remarks>Thread-safe: the maps are drawn in parallel.</remarks>
+    public Geometry Defect(Defect d) =>
+        _defects.GetOrAdd(d.Id, _ => new Lazy<Geometry>(() => Project(Result.DefectGeometry(d)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
     /// <summary>Turns a point of the map's CRS into longitude/latitude and back (for the north arrow).</summary>
     internal (double X, double Y) NorthStep(double x, double y)

@@ -37,23 +37,26 @@ public static class LayerRepair
                 features.Add(feature);
                 continue;
             }
+            var problem = outcome.Problem.Value;
             if (outcome.Geometry is null)
             {
                 report.Add(new LoadIssue(layer.Source, feature.Id, LoadIssueKind.Skipped,
-                    $"{outcome.Problem}; no area left after repair", outcome.AreaBefore, 0));
+                    $"{problem.En}; no area left after repair", outcome.AreaBefore, 0,
+                    new Phrase($"{problem.Fr} ; plus aucune surface après réparation", $"{problem.En}; no area left after repair")));
                 continue;
             }
             report.Add(new LoadIssue(layer.Source, feature.Id, LoadIssueKind.Repaired,
-                $"{outcome.Problem}; repaired with GeometryFixer", outcome.AreaBefore, outcome.Geometry.Area));
+                $"{problem.En}; repaired with GeometryFixer", outcome.AreaBefore, outcome.Geometry.Area,
+                new Phrase($"{problem.Fr} ; réparée avec GeometryFixer", $"{problem.En}; repaired with GeometryFixer")));
             features.Add(feature with { Geometry = outcome.Geometry });
         }
 
         if (features.Count == 0)
-            throw new CepGeoInputException(layer.Source, null, "no polygon keeps an area once repaired");
+            throw new CepGeoInputException(layer.Source, null, new Phrase("aucun polygone ne garde de surface une fois réparé", "no polygon keeps an area once repaired"));
         return layer with { Features = features, Report = report };
     }
 
-    private readonly record struct Outcome(string? Problem, Geometry? Geometry, double AreaBefore);
+    private readonly record struct Outcome(Phrase? Problem, Geometry? Geometry, double AreaBefore);
 
     private static Outcome RepairOne(Geometry geometry)
     {
@@ -64,12 +67,30 @@ public static class LayerRepair
             return new Outcome(null, geometry, 0);
 
         var error = check.ValidationError;
-        string problem = error.Coordinate is { } at
-            ? string.Create(CultureInfo.InvariantCulture, $"{error.Message} at ({at.X:R} {at.Y:R})")
-            : error.Message;
+        string french = French(error.ErrorType) ?? error.Message;
+        var problem = error.Coordinate is { } at
+            ? new Phrase(string.Create(CultureInfo.InvariantCulture, $"{french} en ({at.X:R} {at.Y:R})"),
+                string.Create(CultureInfo.InvariantCulture, $"{error.Message} at ({at.X:R} {at.Y:R})"))
+            : new Phrase(french, error.Message);
         var fixedGeometry = Polygonal(GeometryFixer.Fix(geometry));
         return new Outcome(problem, fixedGeometry, geometry.Area);
     }
+
+    /// <summary>NTS's validation errors in French (its messages are English only).</summary>
+    private static string? French(TopologyValidationErrors type) => type switch
+    {
+        TopologyValidationErrors.HoleOutsideShell => "trou hors de son contour",
+        TopologyValidationErrors.NestedHoles => "trous imbriqués",
+        TopologyValidationErrors.DisconnectedInteriors => "intérieur en plusieurs morceaux",
+        TopologyValidationErrors.SelfIntersection => "auto-intersection",
+        TopologyValidationErrors.RingSelfIntersection => "anneau qui se recoupe",
+        TopologyValidationErrors.NestedShells => "contours imbriqués",
+        TopologyValidationErrors.DuplicateRings => "anneaux en double",
+        TopologyValidationErrors.TooFewPoints => "trop peu de points",
+        TopologyValidationErrors.InvalidCoordinate => "coordonnée non valide",
+        TopologyValidationErrors.RingNotClosed => "anneau non fermé",
+        _ => null,
+    };
 
     /// <summary>
     /// A cheap proof of validity for the common case, a polygon without holes: its ring is closed,

@@ -18,7 +18,7 @@ public sealed class ConsoleSweepTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static string[] EnglishIn(string text) =>
+    internal static string[] EnglishIn(string text) =>
         EnglishWords.Where(w => Regex.IsMatch(text, $@"(?<![\p{{L}}/._-]){Regex.Escape(w)}(?![\p{{L}}._-])", RegexOptions.IgnoreCase)).ToArray();
 
     private string Demo(string name) => Path.Combine(_demo, name);

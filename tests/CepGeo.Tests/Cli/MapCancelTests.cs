@@ -39,7 +39,10 @@ public class MapCancelTests
         string first = all[0];
         var (created, thrown, started) = Render(first);
         Assert.IsAssignableFrom<OperationCanceledException>(thrown);
-        Assert.Equal([first], started);
+        // The study's maps are drawn side by side (issue 28): the maps other workers had already begun may have started too,
+        // but none is written.
+        Assert.Contains(first, started);
+        Assert.InRange(started.Count, 1, Environment.ProcessorCount + 1);
         // Before: the first map's PNG, SVG and A4 PNG were all written before the next check.
         Assert.Empty(created);
     }

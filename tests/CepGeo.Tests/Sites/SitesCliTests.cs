@@ -40,8 +40,8 @@ public class SitesCliTests
         string line = Assert.Single(run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("sites.csv", line);
         Assert.Contains("B2 (line 3)", line);
-        Assert.Contains("outside the longitude/latitude range", line);
-        Assert.Contains("projected", line);
+        Assert.Contains("sort des bornes longitude/latitude", line);
+        Assert.Contains("projetées", line);
         Assert.DoesNotContain("   at ", run.Err);
         Assert.False(Directory.Exists(dir.File("out")));
     }
@@ -54,7 +54,7 @@ public class SitesCliTests
         var run = CliRun.Of("analyze", Study(dir, """{ "path": "ml.csv", "id": "ml_code", "name": "ml_name", "commune": "ml_code" }"""), "--out", dir.File("out"), "--no-maps");
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("ml.csv", run.Err);
-        Assert.Contains("\"99999\" matches no unit", run.Err);
+        Assert.Contains("\"99999\" ne correspond à aucune unité", run.Err);
     }
 
     [Fact]

@@ -96,7 +96,7 @@ public sealed class ZonesBuildCommandTests : IDisposable
         string list = File("list.csv", "commune_code,zone_code\n04001,Z1\n04002;Z1\n");
         var run = CliRun.Of("zones", "build", "--communes", HandMadeCommunes(), "--members", list, "--out", Path.Combine(_dir, "z.geojson"));
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("list.csv : line 3 uses ';'", run.Err, StringComparison.Ordinal);
+        Assert.Contains("list.csv : la ligne 3 emploie ';' comme séparateur mais l'en-tête emploie ','", run.Err, StringComparison.Ordinal);
         Assert.False(System.IO.File.Exists(Path.Combine(_dir, "z.geojson")));
     }
 

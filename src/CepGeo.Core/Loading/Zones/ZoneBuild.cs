@@ -106,9 +106,11 @@ public sealed record ZoneBuild(IReadOnlyList<BuiltZone> Zones, IReadOnlyList<Mat
             [WeightProperty] = z.Weight,
             ["derived"] = Derived,
         })).ToList();
-        var issues = Report.Select(e => new LoadIssue(source, e.Code, LoadIssueKind.Match,
-            e.Detail + (e.ZoneCodes.Length > 0 ? $" [zone {e.ZoneCodes}]" : "")
-                     + (e.ResolvedTo.Length > 0 ? $" [→ {e.ResolvedTo}]" : "")) { MatchKind = e.Kind }).ToList();
+        var issues = Report.Select(e =>
+        {
+            string tail = (e.ZoneCodes.Length > 0 ? $" [zone {e.ZoneCodes}]" : "") + (e.ResolvedTo.Length > 0 ? $" [→ {e.ResolvedTo}]" : "");
+            return new LoadIssue(source, e.Code, LoadIssueKind.Match, e.Detail + tail, Words: new Phrase(e.DetailIn(true) + tail, e.Detail + tail)) { MatchKind = e.Kind };
+        }).ToList();
         return new Layer(source, features, crs, issues);
     }
 }

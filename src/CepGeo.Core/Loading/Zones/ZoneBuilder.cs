@@ -313,7 +313,7 @@ public static class ZoneBuilder
         {
             var f = communes[i];
             if (!f.Attributes.TryGetValue(field, out var v) || v is null)
-                throw new CepGeoInputException(source, f.Id, $"no value in \"{field}\" (--weights)");
+                throw new CepGeoInputException(source, f.Id, new Phrase($"pas de valeur dans \"{field}\" (--weights)", $"no value in \"{field}\" (--weights)"));
             double d = v switch
             {
                 double x => x,
@@ -321,7 +321,7 @@ public static class ZoneBuilder
                 _ => double.NaN,
             };
             if (!double.IsFinite(d))
-                throw new CepGeoInputException(source, f.Id, $"\"{field}\" = {v} is not a number (--weights)");
+                throw new CepGeoInputException(source, f.Id, new Phrase($"\"{field}\" = {v} n'est pas un nombre (--weights)", $"\"{field}\" = {v} is not a number (--weights)"));
             values[i] = d;
         }
         return values;

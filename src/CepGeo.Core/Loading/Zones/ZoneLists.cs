@@ -64,12 +64,13 @@ public static class ZoneLists
         foreach (var row in table.Rows)
         {
             string c = row.Fields[code], z = row.Fields[zone];
-            if (c.Length == 0) throw new CepGeoInputException(source, null, $"line {row.Line}: no commune code in \"{memberCode}\"");
-            if (z.Length == 0) throw new CepGeoInputException(source, null, $"line {row.Line}: commune {c} has no zone code in \"{zoneCode}\"");
+            if (c.Length == 0) throw new CepGeoInputException(source, null, new Phrase($"ligne {row.Line} : pas de code commune dans \"{memberCode}\"", $"line {row.Line}: no commune code in \"{memberCode}\""));
+            if (z.Length == 0) throw new CepGeoInputException(source, null, new Phrase($"ligne {row.Line} : la commune {c} n'a pas de code de zone dans \"{zoneCode}\"",
+                $"line {row.Line}: commune {c} has no zone code in \"{zoneCode}\""));
             string? n = name is int i && row.Fields[i].Length > 0 ? row.Fields[i] : null;
             members.Add(new ZoneMember(c, z, n, row.Line));
         }
-        if (members.Count == 0) throw new CepGeoInputException(source, null, "the list has a header but no rows");
+        if (members.Count == 0) throw new CepGeoInputException(source, null, new Phrase("la liste a une ligne d'en-tête mais aucune ligne de données", "the list has a header but no rows"));
         return members;
     }
 
