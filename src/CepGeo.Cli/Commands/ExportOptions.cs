@@ -61,8 +61,27 @@ internal static class ExportFiles
         IReadOnlyList<ResultTables.Table>? extra = null)
     {
         extra ??= [];
-        using (var xlsx = folder.Create(ResultsWorkbook.FileName))
-            ResultsWorkbook.Write(xlsx, result, extra);
+        // The workbook (one thread: its sheets and their compression) is written while the GeoPackage
+        // is: each is mostly one thread's work (SQLite's inserts beside blobs made on the other cores).
+        using var xlsx = folder.Create(ResultsWorkbook.FileName);
+        var workbook = Task.Run(() => ResultsWorkbook.Write(xlsx, result, extra));
+        try
+        {
+            WriteGeoPackage(result, folder, version, extra);
+        }
+        catch
+        {
+            // The first failure is the one reported; the workbook is let finish first.
+            try { workbook.Wait(); } catch (AggregateException) { }
+            throw;
+        }
+        workbook.GetAwaiter().GetResult();
+        return [ResultsWorkbook.FileName, GeoPackageWriter.FileName];
+    }
+
+    private static void WriteGeoPackage(CepGeo.Core.Metrics.AnalysisResult result, OutputFolder folder, string version,
+        IReadOnlyList<ResultTables.Table> extra)
+    {
         var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
         {
             DataSource = folder.PathFor(GeoPackageWriter.FileName),
@@ -75,6 +94,5 @@ internal static class ExportFiles
             connection.Open();
             GeoPackageWriter.Write(connection, result, version, extra);
         }
-        return [ResultsWorkbook.FileName, GeoPackageWriter.FileName];
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Security;
 using System.Text;
@@ -7,7 +8,6 @@ using CepGeo.Core.Projection;
 using CepGeo.Core.Rendering;
 using Microsoft.Data.Sqlite;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.IO;
 
 namespace CepGeo.Core.Reporting;
 
@@ -49,14 +49,13 @@ public static class GeoPackageWriter
         using var tx = connection.BeginTransaction();
         CreateCoreTables(connection, r);
         var toWgs84 = Reprojector.Create(r.Crs, CrsRef.Wgs84Default);
-        var writer = new GeoPackageGeoWriter();
 
-        WriteFeatures(connection, ResultTables.CellsLayer(r), toWgs84, writer);
-        WriteFeatures(connection, ResultTables.GapsLayer(r), toWgs84, writer);
+        WriteFeatures(connection, ResultTables.CellsLayer(r), toWgs84);
+        WriteFeatures(connection, ResultTables.GapsLayer(r), toWgs84);
         for (int k = 1; k < r.Infos.Count; k++)
-            WriteFeatures(connection, ResultTables.ZonesLayer(r, k), toWgs84, writer);
+            WriteFeatures(connection, ResultTables.ZonesLayer(r, k), toWgs84);
         foreach (var s in r.Sites)
-            WriteFeatures(connection, ResultTables.SitesLayer(r, s), toWgs84, writer);
+            WriteFeatures(connection, ResultTables.SitesLayer(r, s), toWgs84);
         foreach (var (table, name) in new[]
         {
             (ResultTables.Pairs(r), "pairs"), (ResultTables.Cells(r), "cells_metrics"),
@@ -112,43 +111,258 @@ public static class GeoPackageWriter
 
     // ---- feature layers ---------------------------------------------------------------------------
 
-    private static void WriteFeatures(SqliteConnection c, ResultTables.FeatureTable t, Reprojector toWgs84, GeoPackageGeoWriter writer) =>
-        WriteFeatures(c, t.Name, t.Label, t.Columns, t.Rows, t.Points ? null : toWgs84, writer);
-
-    /// <param name="toWgs84">Null for points already in lon/lat (a POINT layer); else MultiPolygons to reproject.</param>
-    private static void WriteFeatures(SqliteConnection c, string table, string identifier, IReadOnlyList<(string Name, ColumnType Type)> columns,
-        IEnumerable<(Geometry Geometry, object?[] Values)> rows, Reprojector? toWgs84, GeoPackageGeoWriter writer)
+    /// <summary>
+    /// The features' blobs are made on every core, a chunk of features at a time, while this thread
+    /// inserts the chunks made, in order: the layer's rows are the same as one thread would write.
+    /// </summary>
+    private static void WriteFeatures(SqliteConnection c, ResultTables.FeatureTable t, Reprojector toWgs84)
     {
-        string geometryType = toWgs84 is null ? "POINT" : "MULTIPOLYGON";
-        var sql = new StringBuilder($"CREATE TABLE {Quote(table)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {geometryType}");
-        foreach (var (name, type) in columns) sql.Append(", ").Append(Quote(name)).Append(' ').Append(SqlType(type));
+        string geometryType = t.Points ? "POINT" : "MULTIPOLYGON";
+        var sql = new StringBuilder($"CREATE TABLE {Quote(t.Name)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {geometryType}");
+        foreach (var (name, type) in t.Columns) sql.Append(", ").Append(Quote(name)).Append(' ').Append(SqlType(type));
         sql.Append(')');
         Exec(c, sql.ToString());
 
         var envelope = new Envelope();
-        using (var insert = Insert(c, table, ["geom", .. columns.Select(x => x.Name)]))
+        using (var insert = new RowInsert(c, t.Name, ["geom", .. t.Columns.Select(x => x.Name)]))
         {
-            foreach (var (geometry, values) in rows)
+            InOrder(t.Count, () => new BlobChunk(), (chunk, from, to) => chunk.Fill(t, from, to, t.Points ? null : toWgs84), chunk =>
             {
-                var g = toWgs84 is null ? geometry : AsMultiPolygon(toWgs84.Transform(geometry));
-                g.SRID = Wgs84;
-                envelope.ExpandToInclude(g.EnvelopeInternal);
-                insert.Parameters[0].Value = writer.Write(g);
-                for (int i = 0; i < values.Length; i++) insert.Parameters[i + 1].Value = DbValue(values[i]);
-                insert.ExecuteNonQuery();
-            }
+                for (int i = 0; i < chunk.Count; i++)
+                {
+                    insert.Blob(0, chunk.Blob(i));
+                    var values = chunk.Values[i];
+                    for (int k = 0; k < values.Length; k++) insert.Value(k + 1, values[k]);
+                    insert.Step();
+                }
+                if (!chunk.Envelope.IsNull) envelope.ExpandToInclude(chunk.Envelope);
+            });
         }
         Exec(c, """
             INSERT INTO gpkg_contents (table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id)
             VALUES ($t, 'features', $id, $x0, $y0, $x1, $y1, 4326);
             INSERT INTO gpkg_geometry_columns VALUES ($t, 'geom', $type, 4326, 0, 0);
             """,
-            ("$t", table), ("$type", geometryType), ("$id", identifier == table ? table : $"{table} ({identifier})"),
+            ("$t", t.Name), ("$type", geometryType), ("$id", t.Label == t.Name ? t.Name : $"{t.Name} ({t.Label})"),
             ("$x0", envelope.IsNull ? DBNull.Value : envelope.MinX), ("$y0", envelope.IsNull ? DBNull.Value : envelope.MinY),
             ("$x1", envelope.IsNull ? DBNull.Value : envelope.MaxX), ("$y1", envelope.IsNull ? DBNull.Value : envelope.MaxY));
     }
 
-    private static MultiPolygon AsMultiPolygon(Geometry g) => ResultTables.AsMultiPolygon(g);
+    /// <summary>
+    /// Chunks <c>0 .. n/64</c> of <paramref name="count"/> items filled on the thread pool, a few ahead at
+    /// most, and consumed on this thread in order; a chunk consumed is filled again later. The first
+    /// failure, in order, is thrown once the chunks in flight are done.
+    /// </summary>
+    private static void InOrder<T>(int count, Func<T> make, Action<T, int, int> fill, Action<T> consume)
+    {
+        const int size = 64;
+        int chunks = (count + size - 1) / size, next = 0;
+        var pool = new System.Collections.Concurrent.ConcurrentBag<T>();
+        var pending = new Queue<Task<T>>();
+        void Start()
+        {
+            int from = next * size, to = Math.Min(count, from + size);
+            next++;
+            pending.Enqueue(Task.Run(() =>
+            {
+                var chunk = pool.TryTake(out var free) ? free : make();
+                fill(chunk, from, to);
+                return chunk;
+            }));
+        }
+        try
+        {
+            while (next < chunks && pending.Count < 4 * Environment.ProcessorCount) Start();
+            while (pending.Count > 0)
+            {
+                var chunk = pending.Dequeue().GetAwaiter().GetResult();
+                consume(chunk);
+                pool.Add(chunk);
+                if (next < chunks) Start();
+            }
+        }
+        catch
+        {
+            foreach (var task in pending)
+                try { task.Wait(); } catch (AggregateException) { }
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A chunk of features as GeoPackage geometry blobs (one buffer, reused from chunk to chunk) and
+    /// their values. A blob is the standard header (magic "GP", version 0, little-endian, SRS 4326, the
+    /// envelope [minx, maxx, miny, maxy]) and the WKB of an xy MultiPolygon or Point, as the layer's
+    /// z = 0 and m = 0 declare.
+    /// </summary>
+    private sealed class BlobChunk
+    {
+        private byte[] _bytes = new byte[256 * 1024];
+        private int _length;
+        private readonly int[] _ends = new int[64];
+        private double[] _xs = new double[1024], _ys = new double[1024], _xy = new double[2048];
+        private double _x0, _x1, _y0, _y1;
+
+        public object?[][] Values { get; } = new object?[64][];
+
+        public int Count { get; private set; }
+
+        /// <summary>The envelope of the chunk's features.</summary>
+        public Envelope Envelope { get; } = new();
+
+        public ReadOnlySpan<byte> Blob(int i)
+        {
+            int from = i == 0 ? 0 : _ends[i - 1];
+            return _bytes.AsSpan(from, _ends[i] - from);
+        }
+
+        public void Fill(ResultTables.FeatureTable t, int from, int to, Reprojector? toWgs84)
+        {
+            _length = 0;
+            Count = 0;
+            Envelope.SetToNull();
+            for (int i = from; i < to; i++)
+            {
+                if (t.Points) WritePoint((Point)t.Geometry(i));
+                else if (t.FaceRings?.Invoke(i) is { } rings)
+                {
+                    // One face of the mosaic, read off its arrays.
+                    int start = BeginMultiPolygon(1);
+                    WkbHead(3, rings.Count);
+                    for (int r = 0; r < rings.Count; r++) WriteRing(rings[r].Span, r == 0, toWgs84!);
+                    EndMultiPolygon(start, 1);
+                }
+                else
+                {
+                    var g = t.Geometry(i);
+                    int polygons = g is Polygon ? 1 : g.NumGeometries, written = 0;
+                    int start = BeginMultiPolygon(0);
+                    for (int p = 0; p < polygons; p++)
+                    {
+                        if ((g is Polygon ? g : g.GetGeometryN(p)) is not Polygon polygon) continue;
+                        written++;
+                        WkbHead(3, polygon.IsEmpty ? 0 : polygon.NumInteriorRings + 1);
+                        if (polygon.IsEmpty) continue;
+                        WriteRing(polygon.ExteriorRing.CoordinateSequence, true, toWgs84!);
+                        for (int r = 0; r < polygon.NumInteriorRings; r++)
+                            WriteRing(polygon.GetInteriorRingN(r).CoordinateSequence, false, toWgs84!);
+                    }
+                    EndMultiPolygon(start, written);
+                }
+                _ends[Count] = _length;
+                Values[Count] = t.Values(i);
+                Count++;
+            }
+        }
+
+        private const int HeaderBytes = 40;
+
+        /// <summary>Room for the header and the MultiPolygon's head; where the blob starts.</summary>
+        private int BeginMultiPolygon(int polygons)
+        {
+            int start = Reserve(HeaderBytes);
+            WkbHead(6, polygons);
+            (_x0, _y0, _x1, _y1) = (double.PositiveInfinity, double.PositiveInfinity, double.NegativeInfinity, double.NegativeInfinity);
+            return start;
+        }
+
+        private void EndMultiPolygon(int start, int polygons)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(_bytes.AsSpan(start + HeaderBytes + 5), polygons);
+            Header(start);
+        }
+
+        /// <summary>The blob's header, its envelope the one gathered in <c>_x0 … _y1</c> (none gathered: empty).</summary>
+        private void Header(int start)
+        {
+            bool empty = !(_x0 <= _x1);
+            var b = _bytes.AsSpan(start);
+            b[0] = (byte)'G';
+            b[1] = (byte)'P';
+            b[2] = 0;
+            // Little-endian (bit 0), envelope [minx, maxx, miny, maxy] (1 in bits 1-3), empty (bit 4; its envelope NaN).
+            b[3] = (byte)(1 | 2 | (empty ? 0x10 : 0));
+            BinaryPrimitives.WriteInt32LittleEndian(b[4..], Wgs84);
+            BinaryPrimitives.WriteDoubleLittleEndian(b[8..], empty ? double.NaN : _x0);
+            BinaryPrimitives.WriteDoubleLittleEndian(b[16..], empty ? double.NaN : _x1);
+            BinaryPrimitives.WriteDoubleLittleEndian(b[24..], empty ? double.NaN : _y0);
+            BinaryPrimitives.WriteDoubleLittleEndian(b[32..], empty ? double.NaN : _y1);
+            if (!empty)
+            {
+                Envelope.ExpandToInclude(_x0, _y0);
+                Envelope.ExpandToInclude(_x1, _y1);
+            }
+        }
+
+        private void WriteRing(CoordinateSequence ring, bool shell, Reprojector toWgs84)
+        {
+            int n = ring.Count;
+            if (_xy.Length < 2 * n) _xy = new double[Math.Max(2 * n, 2 * _xy.Length)];
+            for (int k = 0; k < n; k++)
+            {
+                _xy[2 * k] = ring.GetX(k);
+                _xy[2 * k + 1] = ring.GetY(k);
+            }
+            WriteRing(_xy.AsSpan(0, 2 * n), shell, toWgs84);
+        }
+
+        /// <summary>A ring's point count and points, in lon/lat; a shell widens the envelope (NTS's envelope of a polygon is its shell's).</summary>
+        private void WriteRing(ReadOnlySpan<double> xy, bool shell, Reprojector toWgs84)
+        {
+            int n = xy.Length / 2;
+            if (_xs.Length < n) (_xs, _ys) = (new double[Math.Max(n, 2 * _xs.Length)], new double[Math.Max(n, 2 * _xs.Length)]);
+            toWgs84.Transform(xy, _xs, _ys);
+            int at = Reserve(4 + 16 * n);
+            BinaryPrimitives.WriteInt32LittleEndian(_bytes.AsSpan(at), n);
+            var points = _bytes.AsSpan(at + 4, 16 * n);
+            for (int k = 0; k < n; k++)
+            {
+                double x = _xs[k], y = _ys[k];
+                BinaryPrimitives.WriteDoubleLittleEndian(points[(16 * k)..], x);
+                BinaryPrimitives.WriteDoubleLittleEndian(points[(16 * k + 8)..], y);
+                if (shell)
+                {
+                    _x0 = Math.Min(_x0, x);
+                    _x1 = Math.Max(_x1, x);
+                    _y0 = Math.Min(_y0, y);
+                    _y1 = Math.Max(_y1, y);
+                }
+            }
+        }
+
+        /// <summary>A point in lon/lat already: the header (its envelope the point: the layer's extent counts it) and its WKB.</summary>
+        private void WritePoint(Point point)
+        {
+            int start = Reserve(HeaderBytes);
+            (_x0, _y0, _x1, _y1) = point.IsEmpty
+                ? (double.PositiveInfinity, double.PositiveInfinity, double.NegativeInfinity, double.NegativeInfinity)
+                : (point.X, point.Y, point.X, point.Y);
+            int at = Reserve(21);
+            _bytes[at] = 1;
+            BinaryPrimitives.WriteUInt32LittleEndian(_bytes.AsSpan(at + 1), 1);
+            BinaryPrimitives.WriteDoubleLittleEndian(_bytes.AsSpan(at + 5), point.IsEmpty ? double.NaN : point.X);
+            BinaryPrimitives.WriteDoubleLittleEndian(_bytes.AsSpan(at + 13), point.IsEmpty ? double.NaN : point.Y);
+            Header(start);
+        }
+
+        /// <summary>A WKB geometry's byte order (little-endian), type and count of parts (polygons, rings).</summary>
+        private void WkbHead(uint type, int count)
+        {
+            int at = Reserve(9);
+            _bytes[at] = 1;
+            BinaryPrimitives.WriteUInt32LittleEndian(_bytes.AsSpan(at + 1), type);
+            BinaryPrimitives.WriteInt32LittleEndian(_bytes.AsSpan(at + 5), count);
+        }
+
+        /// <summary>Room for <paramref name="bytes"/> more bytes; where they start.</summary>
+        private int Reserve(int bytes)
+        {
+            if (_bytes.Length < _length + bytes) Array.Resize(ref _bytes, Math.Max(_length + bytes, 2 * _bytes.Length));
+            int at = _length;
+            _length += bytes;
+            return at;
+        }
+    }
 
     // ---- attribute tables --------------------------------------------------------------------------
 
@@ -158,12 +372,12 @@ public static class GeoPackageWriter
         for (int i = 0; i < table.Columns.Length; i++) sql.Append(", ").Append(Quote(table.Columns[i])).Append(' ').Append(SqlType(table.Types[i]));
         sql.Append(')');
         Exec(c, sql.ToString());
-        using (var insert = Insert(c, name, table.Columns))
+        using (var insert = new RowInsert(c, name, table.Columns))
         {
             foreach (var row in table.Rows)
             {
-                for (int i = 0; i < row.Length; i++) insert.Parameters[i].Value = DbValue(row[i]);
-                insert.ExecuteNonQuery();
+                for (int i = 0; i < row.Length; i++) insert.Value(i, row[i]);
+                insert.Step();
             }
         }
         Exec(c, "INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES ($t, 'attributes', $t)", ("$t", name));
@@ -210,22 +424,68 @@ public static class GeoPackageWriter
 
     // ---- plumbing ---------------------------------------------------------------------------------
 
-    private static SqliteCommand Insert(SqliteConnection c, string table, IReadOnlyList<string> columns)
+    /// <summary>
+    /// One prepared INSERT of a row of values, bound through SQLite's own calls (SQLitePCLRaw, which
+    /// Microsoft.Data.Sqlite runs on): a blob or a text is bound from a span, with no array or
+    /// command object made per row (hundreds of thousands of rows on a national study).
+    /// </summary>
+    private sealed class RowInsert : IDisposable
     {
-        var cmd = c.CreateCommand();
-        cmd.CommandText = $"INSERT INTO {Quote(table)} ({string.Join(", ", columns.Select(Quote))}) VALUES ({string.Join(", ", columns.Select((_, i) => "$p" + i.ToString(CultureInfo.InvariantCulture)))})";
-        for (int i = 0; i < columns.Count; i++) cmd.Parameters.Add(new SqliteParameter("$p" + i.ToString(CultureInfo.InvariantCulture), null));
-        cmd.Prepare();
-        return cmd;
-    }
+        private readonly SqliteConnection _connection;
+        private readonly SQLitePCL.sqlite3_stmt _statement;
+        private byte[] _text = new byte[256];
 
-    private static object DbValue(object? v) => v switch
-    {
-        null => DBNull.Value,
-        double d when !double.IsFinite(d) => DBNull.Value,
-        bool b => b ? 1 : 0,
-        _ => v,
-    };
+        public RowInsert(SqliteConnection c, string table, IReadOnlyList<string> columns)
+        {
+            _connection = c;
+            string sql = $"INSERT INTO {Quote(table)} ({string.Join(", ", columns.Select(Quote))}) VALUES ({string.Join(", ", columns.Select(_ => "?"))})";
+            Check(SQLitePCL.raw.sqlite3_prepare_v2(c.Handle, sql, out _statement));
+        }
+
+        public void Blob(int column, ReadOnlySpan<byte> blob) => Check(SQLitePCL.raw.sqlite3_bind_blob(_statement, column + 1, blob));
+
+        /// <summary>Binds a value as Microsoft.Data.Sqlite would: null, NaN and ±∞ as NULL, booleans as 0 and 1.</summary>
+        public void Value(int column, object? value)
+        {
+            int i = column + 1;
+            Check(value switch
+            {
+                null => SQLitePCL.raw.sqlite3_bind_null(_statement, i),
+                double d when !double.IsFinite(d) => SQLitePCL.raw.sqlite3_bind_null(_statement, i),
+                double d => SQLitePCL.raw.sqlite3_bind_double(_statement, i, d),
+                float f when !float.IsFinite(f) => SQLitePCL.raw.sqlite3_bind_null(_statement, i),
+                float f => SQLitePCL.raw.sqlite3_bind_double(_statement, i, f),
+                int n => SQLitePCL.raw.sqlite3_bind_int64(_statement, i, n),
+                long n => SQLitePCL.raw.sqlite3_bind_int64(_statement, i, n),
+                bool b => SQLitePCL.raw.sqlite3_bind_int64(_statement, i, b ? 1 : 0),
+                string s => BindText(i, s),
+                _ => throw new ArgumentException($"A {value.GetType().Name} has no GeoPackage column type.", nameof(value)),
+            });
+        }
+
+        private int BindText(int i, string s)
+        {
+            int max = Encoding.UTF8.GetMaxByteCount(s.Length);
+            if (_text.Length < max) _text = new byte[Math.Max(max, 2 * _text.Length)];
+            int n = Encoding.UTF8.GetBytes(s, _text);
+            return SQLitePCL.raw.sqlite3_bind_text(_statement, i, _text.AsSpan(0, n));
+        }
+
+        public void Step()
+        {
+            int rc = SQLitePCL.raw.sqlite3_step(_statement);
+            if (rc != SQLitePCL.raw.SQLITE_DONE) Check(rc);
+            Check(SQLitePCL.raw.sqlite3_reset(_statement));
+        }
+
+        private void Check(int rc)
+        {
+            if (rc != SQLitePCL.raw.SQLITE_OK && rc != SQLitePCL.raw.SQLITE_DONE)
+                SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        }
+
+        public void Dispose() => _statement.Dispose();
+    }
 
     /// <summary>GeoPackage column types (GDAL reads them as Integer, Real, String and Integer(Boolean); INTEGER would be Integer64).</summary>
     private static string SqlType(ColumnType type) => type switch
@@ -345,3 +605,4 @@ public static class QgisStyles
 
     private static string Xml(string s) => SecurityElement.Escape(s);
 }
+

@@ -63,10 +63,22 @@ public static class ResultTables
         Enumerable.Range(0, s.Cells.Count).Select(i => (object?[])
             [s.Operator, r.Cells.Features[i].Id, r.Cells.Features[i].Name, s.Cells[i].Pop, .. CsvTables.SiteValues(s.Cells[i])])));
 
-    /// <summary>A layer of features: columns with their types, and rows of (geometry in the study's CRS, values).</summary>
+    /// <summary>A layer of features: columns with their types, and features <c>0 .. Count-1</c> (geometry in the study's CRS, values).</summary>
+    /// <param name="Geometry">Feature i's geometry (made when asked for: a gap's is a union of faces).</param>
+    /// <param name="Values">Feature i's values, in the order of <paramref name="Columns"/>.</param>
     /// <param name="Points">Point features already in WGS 84 lon/lat (sites); else MultiPolygons in the study's CRS.</param>
     public sealed record FeatureTable(string Name, string Label, IReadOnlyList<(string Name, ColumnType Type)> Columns,
-        IEnumerable<(Geometry Geometry, object?[] Values)> Rows, bool Points = false);
+        int Count, Func<int, Geometry> Geometry, Func<int, object?[]> Values, bool Points = false)
+    {
+        /// <summary>
+        /// Where feature i is one face of the mosaic: its rings (shell first, closed x, y pairs, views of
+        /// the mosaic's arrays), which a writer can read without making the polygon; else null.
+        /// </summary>
+        public Func<int, IReadOnlyList<ReadOnlyMemory<double>>?>? FaceRings { get; init; }
+
+        /// <summary>Every feature in order, its geometry made.</summary>
+        public IEnumerable<(Geometry Geometry, object?[] Values)> Rows => Enumerable.Range(0, Count).Select(i => (Geometry(i), Values(i)));
+    }
 
     /// <summary>A Polygon as a MultiPolygon of one: layers of one geometry type.</summary>
     public static MultiPolygon AsMultiPolygon(Geometry g) => g switch
@@ -87,14 +99,13 @@ public static class ResultTables
         foreach (var s in r.Sites)
             for (int k = 0; k < CsvTables.SiteColumns.Length; k++)
                 columns.Add((s.Operator + "_" + CsvTables.SiteColumns[k], CsvTables.SiteTypes[k]));
-        var rows = Enumerable.Range(0, cells.Count).Select(i =>
+        return new FeatureTable("cells", r.Infos[0].Label, columns, cells.Count, i => cells[i].Geometry, i =>
         {
             var values = new List<object?>(columns.Count) { cells[i].Id, cells[i].Name };
             values.AddRange(AnalysisOutputs.CellMetricProperties(r, i).Select(p => p.Value));
             foreach (var s in r.Sites) values.AddRange(CsvTables.SiteValues(s.Cells[i]));
-            return (Geometry: cells[i].Geometry, Values: values.ToArray());
+            return values.ToArray();
         });
-        return new FeatureTable("cells", r.Infos[0].Label, columns, rows);
     }
 
     public static readonly (string Name, ColumnType Type)[] SiteLayerColumns =
@@ -110,13 +121,11 @@ public static class ResultTables
     public static FeatureTable SitesLayer(AnalysisResult r, SiteComparison s)
     {
         var factory = new GeometryFactory(new PrecisionModel(), 4326);
-        var rows = s.Sites.Select(site => (
-            Geometry: (Geometry)factory.CreatePoint(new Coordinate(site.Lon, site.Lat)),
-            Values: new object?[]
-            {
-                site.Id, site.Name, s.Operator, string.Join(", ", site.Cells.Select(c => r.Cells.Features[c].Id)), site.Lon, site.Lat,
-            }));
-        return new FeatureTable("sites_" + s.Operator, s.Label, SiteLayerColumns, rows, Points: true);
+        var sites = s.Sites;
+        return new FeatureTable("sites_" + s.Operator, s.Label, SiteLayerColumns, sites.Count,
+            i => factory.CreatePoint(new Coordinate(sites[i].Lon, sites[i].Lat)),
+            i => [sites[i].Id, sites[i].Name, s.Operator, string.Join(", ", sites[i].Cells.Select(c => r.Cells.Features[c].Id)), sites[i].Lon, sites[i].Lat],
+            Points: true);
     }
 
     /// <summary><c>ml_pop_misfit</c> → <c>pop_misfit</c>: the operator key is a prefix the study chose.</summary>
@@ -137,11 +146,18 @@ public static class ResultTables
 
     public static FeatureTable GapsLayer(AnalysisResult r)
     {
-        var rows = r.Comparisons.SelectMany(cmp => cmp.Defects).Select(d => (
-            Geometry: r.DefectGeometry(d),
-            // A list does not fit a GeoPackage column: the zone codes joined, as a reader types them.
-            Values: new object?[] { d.Id, d.Kind, d.Operator, d.CellId, d.CellName, string.Join(", ", d.ZoneIds), d.AreaKm2, d.Pop, d.ShareOfCell, d.WidthM }));
-        return new FeatureTable("gaps", "gaps", GapColumns, rows);
+        var defects = r.Comparisons.SelectMany(cmp => cmp.Defects).ToArray();
+        // The kind by its spec name (gap, straddle…), as gaps.geojson and the QGIS style's categories
+        // spell it: the enum itself was stored as its number.
+        // A list does not fit a GeoPackage column: the zone codes joined, as a reader types them.
+        return new FeatureTable("gaps", "gaps", GapColumns, defects.Length, i => r.DefectGeometry(defects[i]), i =>
+        {
+            var d = defects[i];
+            return [d.Id, d.Kind.Name(), d.Operator, d.CellId, d.CellName, string.Join(", ", d.ZoneIds), d.AreaKm2, d.Pop, d.ShareOfCell, d.WidthM];
+        })
+        {
+            FaceRings = i => defects[i].Faces.Count == 1 ? r.Mosaic.FaceRingsXY(defects[i].Faces[0]) : null,
+        };
     }
 
     public static readonly (string Name, ColumnType Type)[] ZoneLayerColumns =
@@ -156,15 +172,13 @@ public static class ResultTables
         var info = r.Infos[layer];
         var metrics = r.Comparisons.FirstOrDefault(x => x.Operator == info.Key)?.Zones.ToDictionary(z => z.ZoneId, StringComparer.Ordinal)
             ?? new Dictionary<string, ZoneMetric>(StringComparer.Ordinal);
-        var rows = r.Layers[layer].Features.Select(f =>
+        var features = r.Layers[layer].Features;
+        return new FeatureTable("zones_" + info.Key, info.Label, ZoneLayerColumns, features.Count, i => features[i].Geometry, i =>
         {
+            var f = features[i];
             var m = metrics.GetValueOrDefault(f.Id);
-            return (Geometry: f.Geometry, Values: new object?[]
-            {
-                f.Id, f.Name, m?.AreaKm2, m?.Pop, m?.Cells, m?.MainCell, m?.MainShare, m?.Nested, m?.OutsideKm2,
-            });
+            return [f.Id, f.Name, m?.AreaKm2, m?.Pop, m?.Cells, m?.MainCell, m?.MainShare, m?.Nested, m?.OutsideKm2];
         });
-        return new FeatureTable("zones_" + info.Key, info.Label, ZoneLayerColumns, rows);
     }
 
     /// <summary>The type of a <c>{key}_{metric}</c> column of the cells layer (its metric's type in cells.csv).</summary>

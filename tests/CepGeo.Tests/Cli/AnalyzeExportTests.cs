@@ -117,6 +117,52 @@ public sealed partial class AnalyzeCommandTests
     }
 
     [Fact]
+    public void Paca_GeoPackage_GapsAreGapsGeojsonsFeatures_KindsByName_GeometriesXy()
+    {
+        string gpkg = Path.Combine(_paca.Dir, GeoPackageWriter.FileName);
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_paca.Dir, "gaps.geojson")));
+        var features = doc.RootElement.GetProperty("features").EnumerateArray().ToList();
+        using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = gpkg, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        db.Open();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT defect_id, kind, geom FROM gaps ORDER BY fid";
+        using var reader = cmd.ExecuteReader();
+        int n = 0;
+        while (reader.Read())
+        {
+            var f = features[n++];
+            // The same features in the same order, the kind spelled as in gaps.geojson and the gaps layer's QGIS categories.
+            Assert.Equal(f.GetProperty("id").GetString(), reader.GetString(0));
+            Assert.Equal(f.GetProperty("properties").GetProperty("kind").GetString(), reader.GetString(1));
+            Assert.Contains(reader.GetString(1), new[] { "gap", "double_coverage", "straddle", "outside" });
+            // The blob: "GP", little-endian with an xy envelope (flags 0b011), SRS 4326, then WKB MultiPolygon (6: xy, as the layer's z = 0, m = 0 say).
+            var blob = (byte[])reader["geom"];
+            Assert.Equal((byte)'G', blob[0]);
+            Assert.Equal((byte)'P', blob[1]);
+            Assert.Equal(3, blob[3]);
+            Assert.Equal(4326, BitConverter.ToInt32(blob, 4));
+            Assert.Equal(6u, BitConverter.ToUInt32(blob, 41));
+            // The header's envelope is the lon/lat box of the shells gaps.geojson writes rounded to 1e-6.
+            var shells = f.GetProperty("geometry").GetProperty("coordinates").EnumerateArray().Select(p => p[0]).SelectMany(r => r.EnumerateArray()).ToList();
+            double[] box = [BitConverter.ToDouble(blob, 8), BitConverter.ToDouble(blob, 16), BitConverter.ToDouble(blob, 24), BitConverter.ToDouble(blob, 32)];
+            Assert.Equal(shells.Min(c => c[0].GetDouble()), box[0], 6e-7);
+            Assert.Equal(shells.Max(c => c[0].GetDouble()), box[1], 6e-7);
+            Assert.Equal(shells.Min(c => c[1].GetDouble()), box[2], 6e-7);
+            Assert.Equal(shells.Max(c => c[1].GetDouble()), box[3], 6e-7);
+        }
+        Assert.Equal(features.Count, n);
+        Assert.True(n > 0);
+        reader.Close();
+        // A point layer's extent is its sites' box (the blobs' envelopes make it).
+        cmd.CommandText = "SELECT c.min_x, c.max_x, c.min_y, c.max_y, MIN(s.lon), MAX(s.lon), MIN(s.lat), MAX(s.lat) FROM gpkg_contents c, sites_ml s WHERE c.table_name = 'sites_ml'";
+        using var extent = cmd.ExecuteReader();
+        Assert.True(extent.Read());
+        for (int i = 0; i < 4; i++) Assert.Equal(extent.GetDouble(i + 4), extent.GetDouble(i));
+        // GDAL reads them as plain 2D MultiPolygons (the blobs once carried NaN z and m: MULTIPOLYGON ZM).
+        Assert.Contains("MULTIPOLYGON (((", Ogrinfo("-q", gpkg, "-sql", "SELECT * FROM gaps LIMIT 1"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Paca_Workbook_HasTheFourSheetsAndSites_AndDepartementCodesStayText()
     {
         string xlsx = Path.Combine(_paca.Dir, ResultsWorkbook.FileName);
