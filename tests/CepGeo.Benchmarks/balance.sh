@@ -10,43 +10,16 @@
 # Writes results/<date>-balance-<commit>.txt (or $CEPGEO_BENCH_RESULTS/...). Exit 1 when a run fails.
 #   balance.sh [RUNS] [OLD]
 set -euo pipefail
-exec </dev/null
+BENCH=balance
 RUNS=${1:-3}
 OLD=${2:-}
-[[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "usage: balance.sh [RUNS] [OLD cepgeo.dll]" >&2; exit 2; }
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-[[ -d $ROOT/../shared/data/france ]] || { echo "error: ../shared/data/france not found beside $ROOT" >&2; exit 2; }
+source "$(dirname "${BASH_SOURCE[0]}")/timed.sh"
 STUDY=$ROOT/data/france/study.json
-DLL=$ROOT/src/CepGeo.Cli/bin/Release/net10.0/cepgeo.dll
-[[ -f $DLL ]] || dotnet build "$ROOT/src/CepGeo.Cli" -c Release -v q -nologo >/dev/null
-cli() { case $1 in *.dll) echo "dotnet $1" ;; *) echo "$1" ;; esac; }
-WORK=$(mktemp -d /tmp/cepgeo-balance-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
-RESULTS=${CEPGEO_BENCH_RESULTS:-$HERE/results}
-COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-OUT=$RESULTS/$(date +%F)-balance-$COMMIT.txt
-mkdir -p "$RESULTS"
-
-declare -A WALL
-rows=()
-run() { # run NAME CLI ARGS...: one timed run, its row kept
-  local name=$1 load; shift
-  load=$(cut -d' ' -f1-3 /proc/loadavg)
-  if ! /usr/bin/time -f '%e %U %S %M' -o "$WORK/time" $(cli "$1") "${@:2}" >"$WORK/run.log" 2>&1; then
-    cat "$WORK/run.log" >&2; echo "error: $name failed" >&2; exit 1
-  fi
-  read -r wall user sys rss <"$WORK/time"
-  WALL[$name]+="$wall "
-  rows+=("$(printf '| %s | %s | %s | %.1f | %d | %s |' "$name" "$((${#rows[@]} + 1))" "$wall" "$(echo "$user + $sys" | bc)" "$((rss / 1024))" "$load")")
-  printf '%-12s %8s s  (load %s)\n' "$name" "$wall" "$load" >&2
-}
 for ((i = 0; i < RUNS; i++)); do
   run analyze "$DLL" analyze "$STUDY" --no-maps --force --out "$WORK/analyze"
   run balance "$DLL" design balance "$STUDY" --count 287 --operators bmo --force --out "$WORK/balance"
   [[ -z $OLD ]] || run balance-old "$OLD" design balance "$STUDY" --count 287 --operators bmo --force --out "$WORK/balance-old"
 done
-median() { printf '%s\n' $1 | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 ma=$(median "${WALL[analyze]}"); mb=$(median "${WALL[balance]}")
 {
   echo "design balance, national (issue 28), $(date +%F), commit $COMMIT, $(nproc) cores shared with other work, Release build (dotnet cepgeo.dll)."
