@@ -73,12 +73,10 @@ internal static class MapFiles
             var spec = plan[i];
             lock (progress) onMap?.Invoke(spec.Name);
             byte[]? png = null, svg = null, a4 = null;
+            // Each writer checks the token (options.Cancel) before every geometry and before encoding.
             if (format is "png" or "both") png = Encode(s => MapRenderer.WritePng(s, scene, spec, options));
-            cancel.ThrowIfCancellationRequested();
             var report = Encode(s => MapRenderer.WriteWebp(s, scene, spec, printed, ReportQuality));
-            cancel.ThrowIfCancellationRequested();
             if (format is "svg" or "both") svg = Encode(s => MapRenderer.WriteSvg(s, scene, spec, options));
-            cancel.ThrowIfCancellationRequested();
             if (print) a4 = Encode(s => MapRenderer.WritePng(s, scene, spec, options, MapLayout.PrintWidth, MapLayout.PrintHeight));
             images[i] = (png, report, svg, a4);
         });

@@ -266,15 +266,17 @@ internal static class LayerAssembler
     private static void ReportRingFixes(string source, string id, GeometryNotes notes, Geometry geometry, List<LoadIssue> report)
     {
         if (notes.ClosedRings > 0)
-            report.Add(new LoadIssue(source, id, LoadIssueKind.Repaired,
-                $"{notes.ClosedRings} ring(s) not closed: closed by repeating the first point", geometry.Area, geometry.Area,
-                new Phrase($"{notes.ClosedRings} anneau(x) non fermé(s) : fermé(s) en répétant le premier point",
-                    $"{notes.ClosedRings} ring(s) not closed: closed by repeating the first point")));
+        {
+            var words = new Phrase($"{notes.ClosedRings} anneau(x) non fermé(s) : fermé(s) en répétant le premier point",
+                $"{notes.ClosedRings} ring(s) not closed: closed by repeating the first point");
+            report.Add(new LoadIssue(source, id, LoadIssueKind.Repaired, words.En, geometry.Area, geometry.Area, words));
+        }
         if (notes.DroppedRings > 0)
-            report.Add(new LoadIssue(source, id, LoadIssueKind.Repaired,
-                $"{notes.DroppedRings} ring(s) with fewer than 3 points dropped (they bound no area)", null, geometry.Area,
-                new Phrase($"{notes.DroppedRings} anneau(x) de moins de 3 points retiré(s) (ils n'entourent aucune surface)",
-                    $"{notes.DroppedRings} ring(s) with fewer than 3 points dropped (they bound no area)")));
+        {
+            var words = new Phrase($"{notes.DroppedRings} anneau(x) de moins de 3 points retiré(s) (ils n'entourent aucune surface)",
+                $"{notes.DroppedRings} ring(s) with fewer than 3 points dropped (they bound no area)");
+            report.Add(new LoadIssue(source, id, LoadIssueKind.Repaired, words.En, null, geometry.Area, words));
+        }
     }
 
     /// <summary>
