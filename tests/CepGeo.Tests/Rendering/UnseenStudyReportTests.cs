@@ -13,26 +13,40 @@ namespace CepGeo.Tests.Rendering;
 /// screen of report.html names each operator's worst cell by population, every cell has its fiche, every misfit
 /// map carries the cells' names, and atlas.pdf has a page per cell at least.
 /// </summary>
-public sealed partial class UnseenStudyReportTests : IDisposable
+public sealed partial class UnseenStudyReportTests(UnseenStudyReportTests.Analysed unseen) : IClassFixture<UnseenStudyReportTests.Analysed>
 {
     private const string Seed = "20261207";
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "cepgeo-unseen-" + Guid.NewGuid().ToString("N"));
 
-    public void Dispose()
+    /// <summary>
+    /// The unseen study generated and analysed once for the class (both tests read the same output;
+    /// neither writes into it), removed when the class is done.
+    /// </summary>
+    public sealed class Analysed : IDisposable
     {
-        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+        private readonly string _dir = Path.Combine(Path.GetTempPath(), "cepgeo-unseen-" + Guid.NewGuid().ToString("N"));
+
+        public Analysed()
+        {
+            string study = Path.Combine(_dir, "study");
+            var gen = CliRun.Of("demo", "generate", "--out", study, "--seed", Seed);
+            Assert.True(gen.ExitCode == 0, gen.Err);
+            Out = Path.Combine(_dir, "out");
+            var run = CliRun.Of("analyze", Path.Combine(study, "study.json"), "--out", Out, "--format", "both", "--date", "2026-01-01");
+            Assert.True(run.ExitCode == 0, run.Err);
+            Cells = TestCsv.Read(Path.Combine(Out, "cells.csv")).Where(r => r["cell_layer"] == "cells").ToList();
+        }
+
+        public string Out { get; }
+
+        public List<Dictionary<string, string>> Cells { get; }
+
+        public void Dispose()
+        {
+            if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+        }
     }
 
-    private (string Out, List<Dictionary<string, string>> Cells) Analyse()
-    {
-        string study = Path.Combine(_dir, "study");
-        var gen = CliRun.Of("demo", "generate", "--out", study, "--seed", Seed);
-        Assert.True(gen.ExitCode == 0, gen.Err);
-        string output = Path.Combine(_dir, "out");
-        var run = CliRun.Of("analyze", Path.Combine(study, "study.json"), "--out", output, "--format", "both", "--date", "2026-01-01");
-        Assert.True(run.ExitCode == 0, run.Err);
-        return (output, TestCsv.Read(Path.Combine(output, "cells.csv")).Where(r => r["cell_layer"] == "cells").ToList());
-    }
+    private (string Out, List<Dictionary<string, string>> Cells) Analyse() => (unseen.Out, unseen.Cells);
 
     [Fact]
     public void UnseenStudy_FirstScreenOfTheReport_NamesEachOperatorsHighestPopMisfitCell_AndEveryCellHasItsFiche()

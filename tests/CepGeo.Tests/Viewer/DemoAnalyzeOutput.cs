@@ -11,15 +11,18 @@ public sealed class DemoAnalyzeOutput
     /// <summary>The date the report and maps are stamped with.</summary>
     public const string Date = "2026-01-01";
 
-    private static readonly Lazy<string> Written = new(() =>
+    private static readonly Lazy<(string Dir, CliRun Run)> Written = new(() =>
     {
         var temp = new TempDirectory();
         TestRun.AtEnd(temp.Dispose);
         string dir = temp.File("out");
         var run = CliRun.Of("analyze", DemoViewer.StudyPath, "--out", dir, "--date", Date);
         Assert.True(run.ExitCode == 0, run.Err);
-        return dir;
+        return (dir, run);
     });
 
-    public string Dir => Written.Value;
+    public string Dir => Written.Value.Dir;
+
+    /// <summary>What that analyze printed (its console, in French).</summary>
+    internal CliRun Run => Written.Value.Run;
 }

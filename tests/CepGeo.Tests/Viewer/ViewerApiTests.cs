@@ -2,12 +2,11 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using CepGeo.Tests.Cli;
 using CepGeo.Viewer;
 
 namespace CepGeo.Tests.Viewer;
 
-public sealed class ViewerApiTests(DemoViewer viewer) : IClassFixture<DemoViewer>
+public sealed class ViewerApiTests(DemoViewer viewer, DemoAnalyzeOutput analyzed) : IClassFixture<DemoViewer>, IClassFixture<DemoAnalyzeOutput>
 {
     private HttpClient Http => viewer.Http;
 
@@ -67,21 +66,14 @@ public sealed class ViewerApiTests(DemoViewer viewer) : IClassFixture<DemoViewer
     [Fact]
     public async Task Gaps_IsTheGapReportThatAnalyzeWrites()
     {
-        string outDir = Path.Combine(Path.GetTempPath(), "cepgeo-viewer-api-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            Assert.Equal(0, CliRun.Of("analyze", DemoViewer.StudyPath, "--out", outDir).ExitCode);
-            var response = await Http.GetAsync("api/gaps");
-            Assert.Equal(ViewerEndpoints.GeoJsonContentType, response.Content.Headers.ContentType!.MediaType);
-            using var served = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            using var written = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "gaps.geojson")));
-            Assert.Equal(written.RootElement.GetProperty("features").GetArrayLength(), served.RootElement.GetProperty("features").GetArrayLength());
-            Assert.Equal(File.ReadAllText(Path.Combine(outDir, "pairs.csv")), await Http.GetStringAsync("api/export/pairs.csv"));
-        }
-        finally
-        {
-            if (Directory.Exists(outDir)) Directory.Delete(outDir, recursive: true);
-        }
+        // analyze's own files for the same study (DemoAnalyzeOutput: one analyze per test run).
+        string outDir = analyzed.Dir;
+        var response = await Http.GetAsync("api/gaps");
+        Assert.Equal(ViewerEndpoints.GeoJsonContentType, response.Content.Headers.ContentType!.MediaType);
+        using var served = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        using var written = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "gaps.geojson")));
+        Assert.Equal(written.RootElement.GetProperty("features").GetArrayLength(), served.RootElement.GetProperty("features").GetArrayLength());
+        Assert.Equal(File.ReadAllText(Path.Combine(outDir, "pairs.csv")), await Http.GetStringAsync("api/export/pairs.csv"));
     }
 
     [Fact]
@@ -213,28 +205,21 @@ public sealed class ViewerApiTests(DemoViewer viewer) : IClassFixture<DemoViewer
     }
 }
 
-public sealed class ViewerResultsFolderTests
+public sealed class ViewerResultsFolderTests(DemoAnalyzeOutput analyzed) : IClassFixture<DemoAnalyzeOutput>
 {
     [Fact]
     public void ResultsFolder_ShowsTheCellsAndDefectsOfAnalyzeOutput()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "cepgeo-viewer-results-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            Assert.Equal(0, CliRun.Of("analyze", DemoViewer.StudyPath, "--out", dir).ExitCode);
-            var data = ViewerData.FromResults(name => File.Exists(Path.Combine(dir, name)) ? File.OpenRead(Path.Combine(dir, name)) : null, "demo");
-            Assert.Equal(["cells", "defects-gap", "defects-double_coverage", "defects-straddle"], data.Layers.Keys);
-            Assert.Equal(4, data.Layers["cells"].Count);
-            using var gaps = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, "gaps.geojson")));
-            int defects = gaps.RootElement.GetProperty("features").EnumerateArray()
-                .Count(f => f.GetProperty("properties").GetProperty("kind").GetString() is "gap" or "double_coverage" or "straddle");
-            Assert.Equal(defects, data.Layers.Values.Where(l => l.Kind == "defects").Sum(l => l.Count));
-            Assert.Equal(["ml", "pe", "cap"], data.Study["operators"]!.AsArray().Select(o => (string)o!["key"]!));
-        }
-        finally
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
+        // analyze's output folder for the demo (DemoAnalyzeOutput: one analyze per test run), read only.
+        string dir = analyzed.Dir;
+        var data = ViewerData.FromResults(name => File.Exists(Path.Combine(dir, name)) ? File.OpenRead(Path.Combine(dir, name)) : null, "demo");
+        Assert.Equal(["cells", "defects-gap", "defects-double_coverage", "defects-straddle"], data.Layers.Keys);
+        Assert.Equal(4, data.Layers["cells"].Count);
+        using var gaps = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir, "gaps.geojson")));
+        int defects = gaps.RootElement.GetProperty("features").EnumerateArray()
+            .Count(f => f.GetProperty("properties").GetProperty("kind").GetString() is "gap" or "double_coverage" or "straddle");
+        Assert.Equal(defects, data.Layers.Values.Where(l => l.Kind == "defects").Sum(l => l.Count));
+        Assert.Equal(["ml", "pe", "cap"], data.Study["operators"]!.AsArray().Select(o => (string)o!["key"]!));
     }
 
     [Fact]

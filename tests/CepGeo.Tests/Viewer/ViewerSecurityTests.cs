@@ -159,7 +159,9 @@ public sealed partial class ViewerSecurityTests(DemoViewer viewer) : IClassFixtu
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(IPAddress.Loopback, viewer.Server.Url.Port);
         using var stream = tcp.GetStream();
-        byte[] bytes = Encoding.ASCII.GetBytes(request.Replace("\r\nHost: 127.0.0.1\r\n", "\r\nHost: 127.0.0.1\r\nConnection: close\r\n", StringComparison.Ordinal));
+        // Connection: close after every Host line (a refused host's 400 too), or the read below waits for
+        // the viewer's 30 s keep-alive timeout before it sees the end of the answer.
+        byte[] bytes = Encoding.ASCII.GetBytes(HostLine().Replace(request, "$0\r\nConnection: close", 1));
         var send = Task.Run(async () =>
         {
             try { await stream.WriteAsync(bytes); }
@@ -181,4 +183,7 @@ public sealed partial class ViewerSecurityTests(DemoViewer viewer) : IClassFixtu
         return new RawResponse(int.Parse(status.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
             split < 0 ? text : text[..split], split < 0 ? "" : text[(split + 4)..]);
     }
+
+    [GeneratedRegex(@"\r\nHost: [^\r]*")]
+    private static partial Regex HostLine();
 }
