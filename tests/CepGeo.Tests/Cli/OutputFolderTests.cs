@@ -6,17 +6,16 @@ namespace CepGeo.Tests.Cli;
 /// <summary>
 /// Results replaced as a whole (issue 21): wholly the old or wholly the new folder after a kill, a
 /// failure or a second run at once; the user's own files and the study's inputs never lost. The
-/// kills of the real program are in <see cref="OutputFolderKillTests"/>.
+/// kills of the real program are in <see cref="OutputFolderKillTests"/>, the failures at each step of
+/// the commit (which set the process-wide switches) in <see cref="OutputFolderSwitchTests"/>. These set
+/// no switch, so they run beside the other classes (issue 28: the switches' collection runs alone).
 /// </summary>
-[Collection(OutputFolderCollection.Name)]
 public sealed class OutputFolderTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
     public void Dispose()
     {
-        OutputFolder.UseExchange = Environment.GetEnvironmentVariable("CEPGEO_SWAP") != "rename";
-        OutputFolder.OnCommitStep = null;
         _dir.Dispose();
     }
 
@@ -191,42 +190,6 @@ public sealed class OutputFolderTests : IDisposable
         Assert.Empty(Leftovers(_dir.Path));
     }
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void FailureAtEveryStepOfTheCommit_LeavesWhollyTheOldOrWhollyTheNewFolder(bool exchange)
-    {
-        // In-process stand-in for a kill: the commit stops at each of its steps in turn.
-        string outDir = _dir.File("out");
-        Write(outDir, "old", ["cells.csv", "maps/overview.png"]);
-        var old = Snapshot(outDir);
-        OutputFolder.UseExchange = exchange;
-        string[] steps = exchange ? ["marker", "carried", "exchanged", "done"] : ["marker", "carried", "aside", "moved", "done"];
-        foreach (string stopAt in steps)
-        {
-            OutputFolder.OnCommitStep = (t, s) => { if (t == outDir && s == stopAt) throw new IOException("stopped at " + s); };
-            Assert.Throws<IOException>(() => Write(outDir, "new", ["cells.csv", "pairs.csv"]));
-            OutputFolder.OnCommitStep = null;
-            using (OutputFolder.Open(outDir, force: false)) { } // what the next run does first
-            var now = Snapshot(outDir);
-            bool isOld = now.Keys.SequenceEqual(old.Keys) && now.All(kv => kv.Value.AsSpan().SequenceEqual(old[kv.Key]));
-            bool isNew = now.Keys.SequenceEqual([OutputFolder.Marker, "cells.csv", "pairs.csv"])
-                && now.Where(kv => kv.Key != OutputFolder.Marker).All(kv => System.Text.Encoding.UTF8.GetString(kv.Value) == "new");
-            Assert.True(isOld || isNew, $"stopped at {stopAt}: {string.Join(", ", now.Keys)}");
-            Assert.Equal(stopAt is "marker" or "carried" or "aside", isOld);
-            Assert.Empty(Leftovers(_dir.Path));
-            if (isNew) Write(outDir, "old", ["cells.csv", "maps/overview.png"]);
-        }
-
-        static void Write(string dir, string text, string[] names)
-        {
-            using var folder = OutputFolder.Open(dir, force: false);
-            foreach (string name in names)
-                using (var s = folder.Create(name)) s.Write(System.Text.Encoding.UTF8.GetBytes(text));
-            folder.Commit();
-        }
-    }
-
     [Fact]
     public void RenderIntoTheMapsOfAnAnalysis_IsAccepted()
     {
@@ -271,6 +234,60 @@ public sealed class OutputFolderTests : IDisposable
         // A folder holding only the demo's own files is rewritten without --force (data/demo).
         Assert.Equal(0, CliRun.Of("demo", "generate", "--out", _dir.File("again")).ExitCode);
         Assert.Equal(0, CliRun.Of("demo", "generate", "--out", _dir.File("again")).ExitCode);
+    }
+}
+
+/// <summary>
+/// The commit stopped at each of its steps in turn, in-process (a stand-in for a kill), by the
+/// process-wide <see cref="OutputFolder.OnCommitStep"/> and <see cref="OutputFolder.UseExchange"/>
+/// switches: in the collection that runs alone, so no other test's commit meets them.
+/// </summary>
+[Collection(OutputFolderCollection.Name)]
+public sealed class OutputFolderSwitchTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose()
+    {
+        OutputFolder.UseExchange = Environment.GetEnvironmentVariable("CEPGEO_SWAP") != "rename";
+        OutputFolder.OnCommitStep = null;
+        _dir.Dispose();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void FailureAtEveryStepOfTheCommit_LeavesWhollyTheOldOrWhollyTheNewFolder(bool exchange)
+    {
+        // In-process stand-in for a kill: the commit stops at each of its steps in turn.
+        string outDir = _dir.File("out");
+        Write(outDir, "old", ["cells.csv", "maps/overview.png"]);
+        var old = OutputFolderTests.Snapshot(outDir);
+        OutputFolder.UseExchange = exchange;
+        string[] steps = exchange ? ["marker", "carried", "exchanged", "done"] : ["marker", "carried", "aside", "moved", "done"];
+        foreach (string stopAt in steps)
+        {
+            OutputFolder.OnCommitStep = (t, s) => { if (t == outDir && s == stopAt) throw new IOException("stopped at " + s); };
+            Assert.Throws<IOException>(() => Write(outDir, "new", ["cells.csv", "pairs.csv"]));
+            OutputFolder.OnCommitStep = null;
+            using (OutputFolder.Open(outDir, force: false)) { } // what the next run does first
+            var now = OutputFolderTests.Snapshot(outDir);
+            bool isOld = now.Keys.SequenceEqual(old.Keys) && now.All(kv => kv.Value.AsSpan().SequenceEqual(old[kv.Key]));
+            bool isNew = now.Keys.SequenceEqual([OutputFolder.Marker, "cells.csv", "pairs.csv"])
+                && now.Where(kv => kv.Key != OutputFolder.Marker).All(kv => System.Text.Encoding.UTF8.GetString(kv.Value) == "new");
+            Assert.True(isOld || isNew, $"stopped at {stopAt}: {string.Join(", ", now.Keys)}");
+            Assert.Equal(stopAt is "marker" or "carried" or "aside", isOld);
+            Assert.Empty(OutputFolderTests.Leftovers(_dir.Path));
+            if (isNew) Write(outDir, "old", ["cells.csv", "maps/overview.png"]);
+        }
+
+        static void Write(string dir, string text, string[] names)
+        {
+            using var folder = OutputFolder.Open(dir, force: false);
+            foreach (string name in names)
+                using (var s = folder.Create(name)) s.Write(System.Text.Encoding.UTF8.GetBytes(text));
+            folder.Commit();
+        }
     }
 }
 
