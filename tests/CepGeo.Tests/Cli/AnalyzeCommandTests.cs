@@ -11,6 +11,7 @@ using NetTopologySuite.IO.Converters;
 namespace CepGeo.Tests.Cli;
 
 /// <summary>The analyze command as a user meets it, on the demo and on the real PACA study.</summary>
+[RunsLong]
 public sealed partial class AnalyzeCommandTests : IClassFixture<AnalyzeCommandTests.PacaRun>, IClassFixture<DemoAnalyzeOutput>, IDisposable
 {
     private readonly PacaRun _paca;

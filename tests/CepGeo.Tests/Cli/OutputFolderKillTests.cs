@@ -14,6 +14,7 @@ namespace CepGeo.Tests.Cli;
 /// still cover both ways of swapping with and without a delay; CEPGEO_SIGKILL_SECONDS=N gives each
 /// series N seconds for a long form (README, fault-injection tests).
 /// </summary>
+[RunsLong]
 public sealed class OutputFolderKillTests(ITestOutputHelper log) : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -57,6 +58,7 @@ public sealed class OutputFolderKillTests(ITestOutputHelper log) : IDisposable
     /// in-process (the same code; no second start-up of the program). A class of its own, so that it
     /// runs beside the demo's series instead of after it (CI time, issue 28).
     /// </summary>
+    [RunsLong]
     public sealed class National(ITestOutputHelper log) : IDisposable
     {
         private readonly TempDirectory _dir = new();
