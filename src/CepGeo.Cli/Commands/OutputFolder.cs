@@ -15,7 +15,10 @@ namespace CepGeo.Cli.Commands;
 /// A lock file beside the target (<c>.NAME.lock</c>, held with an exclusive lock for the whole run)
 /// makes a second run into the same folder fail at once with a clear message; whoever holds the lock
 /// is the only live writer, so the staging and aside folders it finds (<c>.NAME.tmp-*</c>,
-/// <c>.NAME.old-*</c>) are left by dead runs and are removed.
+/// <c>.NAME.old-*</c>) are left by dead runs and are removed. On Linux the run removes its lock file
+/// as it ends (still holding the lock), so none piles up beside the results or in /tmp; a run that
+/// opened the file just before it was removed finds its lock on a file no longer there (/proc/self/fd
+/// says "(deleted)") and opens the path again. Elsewhere, and on Linux without /proc, the file stays.
 ///
 /// The marker file lists the files CepGeo wrote. Files in the target that a previous run did not
 /// write (the user's own, or everything in a folder given with --force) are carried into the new
@@ -189,6 +192,14 @@ internal sealed class OutputFolder : IDisposable
 
     private void Release()
     {
+        if (_lock is not null && IsRemovable(_lock))
+        {
+            // Removed while the lock is still held: a run waiting on this file cannot take it before
+            // it is gone, and the one that takes it next sees it was removed (Lock).
+            try { File.Delete(_lock.Name); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
         _lock?.Dispose();
         _lock = null;
     }
@@ -203,23 +214,58 @@ internal sealed class OutputFolder : IDisposable
     private static FileStream Lock(string parent, string name, string target)
     {
         string path = Path.Combine(parent, $".{name}.lock");
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            // FileShare.None is an exclusive advisory lock (flock) on Unix, a share mode on Windows:
-            // a second process, or a second open in this one, fails instead of waiting.
-            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            FileStream stream;
+            try
+            {
+                // FileShare.None is an exclusive advisory lock (flock) on Unix, a share mode on Windows:
+                // a second process, or a second open in this one, fails instead of waiting.
+                stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException e) when (File.Exists(path) && EnvironmentFailure.Describe(e) is null)
+            {
+                throw new CepGeoInputException(target, null, new Phrase(
+                    "une autre exécution de CepGeo écrit déjà dans ce dossier ; attendez qu'elle finisse ou choisissez un autre --out",
+                    "another run of CepGeo is writing to this folder; wait for it to finish or choose another --out"), e);
+            }
+            // The run before removed the file between this open and this lock: the lock is on a file no
+            // longer at the path, which the next run would create anew. Open the path again.
+            if (IsUnlinked(stream) && attempt < 100)
+            {
+                stream.Dispose();
+                continue;
+            }
             stream.SetLength(0);
             stream.Write(System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n"));
             stream.Flush();
             return stream;
         }
-        catch (IOException e) when (File.Exists(path) && EnvironmentFailure.Describe(e) is null)
+    }
+
+    /// <summary>What /proc/self/fd says the open file is (Linux), or null where it cannot be told.</summary>
+    private static string? OpenFileName(FileStream stream)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        try
         {
-            throw new CepGeoInputException(target, null, new Phrase(
-                "une autre exécution de CepGeo écrit déjà dans ce dossier ; attendez qu'elle finisse ou choisissez un autre --out",
-                "another run of CepGeo is writing to this folder; wait for it to finish or choose another --out"), e);
+            return new FileInfo($"/proc/self/fd/{stream.SafeFileHandle.DangerousGetHandle().ToInt64().ToString(CultureInfo.InvariantCulture)}").LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
         }
     }
+
+    /// <summary>True when the file <paramref name="stream"/> has open was removed from its folder (Linux).</summary>
+    internal static bool IsUnlinked(FileStream stream) => OpenFileName(stream)?.EndsWith(" (deleted)", StringComparison.Ordinal) ?? false;
+
+    /// <summary>A lock file is removed at the end of the run only where the next run can tell (<see cref="IsUnlinked"/>).</summary>
+    private static bool IsRemovable(FileStream stream) => OpenFileName(stream) is { } name && !name.EndsWith(" (deleted)", StringComparison.Ordinal);
 
     /// <summary>
     /// Under the lock: a folder moved aside by a run that died before putting the new one in place is

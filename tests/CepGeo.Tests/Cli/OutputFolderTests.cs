@@ -151,6 +151,43 @@ public sealed class OutputFolderTests : IDisposable
     }
 
     [Fact]
+    public void LockFile_IsHeldForTheWholeRun_AndRemovedWhenItEnds()
+    {
+        string study = TinyStudy(_dir.File("tiny"));
+        string outDir = _dir.File("out");
+        string lockFile = _dir.File(".out.lock");
+        using (var first = OutputFolder.Open(outDir, force: false))
+        {
+            Assert.True(File.Exists(lockFile));
+            var second = Assert.Throws<CepGeo.Core.Model.CepGeoInputException>(() => OutputFolder.Open(outDir, force: false));
+            Assert.Contains("another run of CepGeo is writing to this folder", second.Message, StringComparison.Ordinal);
+            first.Commit();
+        }
+        if (!OperatingSystem.IsLinux()) return; // elsewhere the lock file stays (OutputFolder)
+        Assert.False(File.Exists(lockFile), "the lock file outlived its run");
+        // Done or refused, a run leaves nothing beside its results.
+        Assert.Equal(0, CliRun.Of("analyze", study, "--out", outDir, "--no-maps").ExitCode);
+        Assert.Equal(2, CliRun.Of("analyze", study, "--out", _dir.File("tiny"), "--no-maps").ExitCode);
+        Assert.Equal(["out", "tiny"], Directory.EnumerateFileSystemEntries(_dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        // And the next run still takes the lock at once.
+        using (OutputFolder.Open(outDir, force: false)) Assert.True(File.Exists(lockFile));
+    }
+
+    [Fact]
+    public void IsUnlinked_TellsALockOnAFileRemovedSinceItWasOpened()
+    {
+        if (!OperatingSystem.IsLinux()) return; // /proc/self/fd
+        string path = _dir.File(".x.lock");
+        using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        Assert.False(OutputFolder.IsUnlinked(stream));
+        File.Delete(path);
+        Assert.True(OutputFolder.IsUnlinked(stream));
+        // A new file at the same path is another file: the open one is still the removed one.
+        File.WriteAllText(path, "next run");
+        Assert.True(OutputFolder.IsUnlinked(stream));
+    }
+
+    [Fact]
     public void StagingFoldersOfDeadRuns_AreRemovedByTheNextRun()
     {
         string study = TinyStudy(_dir.File("tiny"));

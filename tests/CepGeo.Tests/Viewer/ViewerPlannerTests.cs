@@ -441,7 +441,6 @@ public sealed class ViewerPacaTests(PacaViewer viewer, ChromiumBrowser chromium,
 }
 
 /// <summary>The national study: what the browser fetches before the map is usable, zoom steps, screenshots.</summary>
-[RunsLong]
 public sealed class ViewerNationalTests(NationalViewer viewer, ChromiumBrowser chromium, ITestOutputHelper log)
     : IClassFixture<NationalViewer>, IClassFixture<ChromiumBrowser>
 {
