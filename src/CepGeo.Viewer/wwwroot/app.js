@@ -1240,7 +1240,9 @@
         opSelect.innerHTML = study.operators.map(function (o) { return '<option value="' + esc(o.key) + '">' + esc(o.label) + '</option>'; }).join('');
         var ops = study.operators.map(function (o) { return o.key; });
         body.dataset.metric = METRICS[wanted.m] ? wanted.m : 'misfit';
-        body.dataset.weight = wanted.w === 'pop' ? 'pop' : 'area';
+        // Population where the study has weights, as the maps, the report and the atlas colour (spec, issue 22);
+        // a link that names its weighting keeps it.
+        body.dataset.weight = wanted.w === 'pop' || wanted.w === 'area' ? wanted.w : study.weights ? 'pop' : 'area';
         body.dataset.operator = ops.indexOf(wanted.op) >= 0 ? wanted.op : (ops[0] || '');
         document.getElementById('metric').value = body.dataset.metric;
         document.getElementById('weight').value = body.dataset.weight;
