@@ -33,7 +33,7 @@ internal static class InspectionOutput
         grid.AddRow(text.T("trous de l'union (pas des défauts)", "holes of the union (not defects)"), Pieces(r.Holes));
         console.Write(grid);
         foreach (var issue in r.Report)
-            console.MarkupLine(issue.Kind == LoadIssueKind.Encoding ? $"  [yellow]{Markup.Escape(text.T(issue.EncodingLine()))}[/]" : $"  [yellow]{Markup.Escape(KindWord(text, issue))}[/] {Markup.Escape(issue.FeatureId ?? text.T("(couche)", "(layer)"))} : {Markup.Escape(issue.Words is { } w ? text.T(w.Fr, w.En) : issue.Reason)}");
+            console.MarkupLine(issue.Kind == LoadIssueKind.Encoding ? $"  [yellow]{Markup.Escape(text.T(issue.EncodingLine()))}[/]" : $"  [yellow]{Markup.Escape(text.T(issue.KindWords))}[/] {Markup.Escape(issue.FeatureId ?? text.T("(couche)", "(layer)"))} : {Markup.Escape(issue.Words is { } w ? text.T(w.Fr, w.En) : issue.Reason)}");
         console.MarkupLine(r.HasCoverageDefects
             ? "[yellow]" + text.T("défauts de couverture trouvés", "coverage defects found") + "[/]"
             : "[green]" + text.T("aucun défaut de couverture", "no coverage defect") + "[/]");
@@ -51,14 +51,6 @@ internal static class InspectionOutput
     }
 
     /// <summary>A load issue's kind as the console says it (summary.json keeps <see cref="LoadIssue.KindName"/>).</summary>
-    private static string KindWord(ConsoleText text, LoadIssue issue) => issue.Kind switch
-    {
-        LoadIssueKind.Skipped => text.T("ignorée", "skipped"),
-        LoadIssueKind.Repaired => text.T("réparée", "repaired"),
-        LoadIssueKind.DroppedZm => text.T("Z/M retirés", "dropped_zm"),
-        LoadIssueKind.Note => text.T("note", "note"),
-        _ => issue.KindName,
-    };
 
     public static void WriteJson(Utf8JsonWriter w, LayerInspection r)
     {

@@ -39,6 +39,13 @@ public sealed record AnalysisResult(
     public Geometry DefectGeometry(Defect d) => UnionOfFaces(d.Faces);
 
     /// <summary>
+    /// A one-face defect's rings straight off the mosaic (x, y pairs), which writers copy without building a
+    /// geometry; null when the defect has several faces and its geometry is <see cref="DefectGeometry"/>'s union.
+    /// Most defects are one face.
+    /// </summary>
+    public IReadOnlyList<ReadOnlyMemory<double>>? DefectRingsXY(Defect d) => d.Faces.Count == 1 ? Mosaic.FaceRingsXY(d.Faces[0]) : null;
+
+    /// <summary>
     /// The union of some faces of the mosaic (<see cref="FaceUnion.UnionOfFaces"/>). A new geometry
     /// each time (the mosaic makes faces when asked for): the caller may change it.
     /// </summary>

@@ -61,6 +61,18 @@ public sealed record LoadIssue(
         _ => "note",
     };
 
+    /// <summary>What was done, in the words a planner reads (one vocabulary for the console and the report):
+    /// « ignorée », « réparée », « Z/M retirés », « encodage », « correspondance », « note » (an entité, as QGIS says).</summary>
+    public Phrase KindWords => Kind switch
+    {
+        LoadIssueKind.Skipped => new("ignorée", "skipped"),
+        LoadIssueKind.Repaired => new("réparée", "repaired"),
+        LoadIssueKind.DroppedZm => new("Z/M retirés", "Z/M dropped"),
+        LoadIssueKind.Encoding => new("encodage", "encoding"),
+        LoadIssueKind.Match => new("correspondance", "match"),
+        _ => new("note", "note"),
+    };
+
     /// <summary>The encoding a text file was read in (Windows-1252, UTF-16 LE…) for an <see cref="LoadIssueKind.Encoding"/> note; else null.</summary>
     public string? Encoding { get; init; }
 

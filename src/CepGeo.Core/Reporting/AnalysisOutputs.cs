@@ -138,18 +138,17 @@ public static class AnalysisOutputs
         GeoJsonWriter.Write(stream, defects.Count, i =>
         {
             var d = defects[i];
-            // Most defects are one face: its rings are written straight off the mosaic.
-            bool oneFace = d.Faces.Count == 1;
+            var rings = r.DefectRingsXY(d);
             KeyValuePair<string, object?>[] properties =
             [
                 new("id", d.Id), new("kind", d.Kind.Name()), new("operator", d.Operator), new("cell_id", d.CellId), new("cell_name", d.CellName),
                 new("zone_ids", d.ZoneIds), new("area_km2", d.AreaKm2), new("population", d.Pop), new("share_of_cell", d.ShareOfCell),
                 new("width_m", d.WidthM),
             ];
-            return new GeoJsonFeature(oneFace ? null : r.DefectGeometry(d), properties, d.Id)
+            return new GeoJsonFeature(rings is null ? r.DefectGeometry(d) : null, properties, d.Id)
             {
                 Transform = toWgs84,
-                PolygonXY = oneFace ? r.Mosaic.FaceRingsXY(d.Faces[0]) : null,
+                PolygonXY = rings,
                 AsMultiPolygon = true,
             };
         }, [KeyValuePair.Create("cepgeo", (JsonNode?)Header(r, version))]);

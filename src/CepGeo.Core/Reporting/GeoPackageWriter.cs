@@ -200,7 +200,7 @@ public static class GeoPackageWriter
         private byte[] _bytes = new byte[256 * 1024];
         private int _length;
         private readonly int[] _ends = new int[64];
-        private double[] _xs = new double[1024], _ys = new double[1024], _xy = new double[2048];
+        private double[] _xs = new double[1024], _ys = new double[1024];
         private double _x0, _x1, _y0, _y1;
 
         public object?[][] Values { get; } = new object?[64][];
@@ -297,21 +297,28 @@ public static class GeoPackageWriter
         private void WriteRing(CoordinateSequence ring, bool shell, Reprojector toWgs84)
         {
             int n = ring.Count;
-            if (_xy.Length < 2 * n) _xy = new double[Math.Max(2 * n, 2 * _xy.Length)];
-            for (int k = 0; k < n; k++)
-            {
-                _xy[2 * k] = ring.GetX(k);
-                _xy[2 * k + 1] = ring.GetY(k);
-            }
-            WriteRing(_xy.AsSpan(0, 2 * n), shell, toWgs84);
+            Room(n);
+            toWgs84.Transform(ring, _xs, _ys);
+            WritePoints(n, shell);
         }
 
         /// <summary>A ring's point count and points, in lon/lat; a shell widens the envelope (NTS's envelope of a polygon is its shell's).</summary>
         private void WriteRing(ReadOnlySpan<double> xy, bool shell, Reprojector toWgs84)
         {
             int n = xy.Length / 2;
-            if (_xs.Length < n) (_xs, _ys) = (new double[Math.Max(n, 2 * _xs.Length)], new double[Math.Max(n, 2 * _xs.Length)]);
+            Room(n);
             toWgs84.Transform(xy, _xs, _ys);
+            WritePoints(n, shell);
+        }
+
+        private void Room(int n)
+        {
+            if (_xs.Length < n) (_xs, _ys) = (new double[Math.Max(n, 2 * _xs.Length)], new double[Math.Max(n, 2 * _xs.Length)]);
+        }
+
+        /// <summary>The first <paramref name="n"/> points of <c>_xs</c>, <c>_ys</c> as a WKB ring.</summary>
+        private void WritePoints(int n, bool shell)
+        {
             int at = Reserve(4 + 16 * n);
             BinaryPrimitives.WriteInt32LittleEndian(_bytes.AsSpan(at), n);
             var points = _bytes.AsSpan(at + 4, 16 * n);

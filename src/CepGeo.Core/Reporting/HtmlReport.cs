@@ -318,21 +318,14 @@ public static class HtmlReport
             w.WriteLine($"<section id=\"load\"><h2>{t.T("Rapport de chargement", "Load report")}</h2>");
             if (r.Load.Count == 0)
             {
-                w.WriteLine($"<p>{t.T("Aucun objet écarté ni réparé.", "No feature skipped or repaired.")}</p></section>");
+                w.WriteLine($"<p>{t.T("Aucune entité ignorée ni réparée.", "No feature skipped or repaired.")}</p></section>");
                 return;
             }
-            w.WriteLine($"<table class=\"load\"><thead><tr><th>{t.T("couche", "layer")}</th><th>{t.T("objet", "feature")}</th><th>{t.T("action", "action")}</th><th>{t.T("motif", "reason")}</th><th>{t.T("surface avant / après", "area before / after")}</th></tr></thead><tbody>");
+            w.WriteLine($"<table class=\"load\"><thead><tr><th>{t.T("couche", "layer")}</th><th>{t.T("entité", "feature")}</th><th>{t.T("action", "action")}</th><th>{t.T("motif", "reason")}</th><th>{t.T("surface avant / après", "area before / after")}</th></tr></thead><tbody>");
             foreach (var i in r.Load)
             {
-                string kind = i.Kind switch
-                {
-                    CepGeo.Core.Model.LoadIssueKind.Skipped => t.T("écarté", "skipped"),
-                    CepGeo.Core.Model.LoadIssueKind.Repaired => t.T("réparé", "repaired"),
-                    CepGeo.Core.Model.LoadIssueKind.DroppedZm => t.T("Z/M ignorés", "Z/M dropped"),
-                    _ => t.T("note", "note"),
-                };
                 string areas = i.AreaBefore is double a && i.AreaAfter is double b ? $"{t.N(a, "0.######")} / {t.N(b, "0.######")}" : "";
-                w.WriteLine($"<tr data-kind=\"{E(i.KindName)}\"><td>{E(i.Layer)}</td><td>{E(i.FeatureId ?? "—")}</td><td>{kind}</td><td>{E(i.Words?.In(t.French) ?? i.Reason)}</td><td>{areas}</td></tr>");
+                w.WriteLine($"<tr data-kind=\"{E(i.KindName)}\"><td>{E(i.Layer)}</td><td>{E(i.FeatureId ?? "—")}</td><td>{E(i.KindWords.In(t.French))}</td><td>{E(i.Words?.In(t.French) ?? i.Reason)}</td><td>{areas}</td></tr>");
             }
             w.WriteLine("</tbody></table></section>");
         }

@@ -156,7 +156,7 @@ public static class ResultTables
             return [d.Id, d.Kind.Name(), d.Operator, d.CellId, d.CellName, string.Join(", ", d.ZoneIds), d.AreaKm2, d.Pop, d.ShareOfCell, d.WidthM];
         })
         {
-            FaceRings = i => defects[i].Faces.Count == 1 ? r.Mosaic.FaceRingsXY(defects[i].Faces[0]) : null,
+            FaceRings = i => r.DefectRingsXY(defects[i]),
         };
     }
 

@@ -54,6 +54,9 @@ public sealed class AnalyzeHostileTests : IDisposable
         // Signed area of the bow-tie is 0; repaired, it is two triangles of base 0.2° and height 0.1°.
         Assert.Equal(0, load.GetProperty("area_before").GetDouble(), 12);
         Assert.Equal(0.02, load.GetProperty("area_after").GetDouble(), 12);
+        // The report's load table says what was done in the console's word (« réparée », as `inspecter` prints it).
+        string report = System.Net.WebUtility.HtmlDecode(File.ReadAllText(Path.Combine(outDir, "report.html")));
+        Assert.Matches("<tr data-kind=\"repaired\"><td>cells.geojson</td><td>bowtie</td><td>réparée</td>", report);
 
         // The two triangles are half the 0.2° × 0.2° box: 0.2° of longitude at 43.1°N is
         // 0.2 × 111.32 × cos 43.1° ≈ 16.26 km, 0.2° of latitude ≈ 22.22 km, so ≈ 180.6 km².
