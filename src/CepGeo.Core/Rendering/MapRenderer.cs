@@ -473,8 +473,9 @@ public static class MapRenderer
             // Halos of the zones first, then the cells' lines, then the zones' thinner coloured lines on top: the
             // cell's line reads wider than any zone's, and a zone running along it shows as dashes inside it.
             var zonesOf = Enumerable.Range(1, n).Select(k => InFrame(scene.Layers[k])).ToList();
-            foreach (var zones in zonesOf) StrokeAll(zones, Line(Halo, ZoneHalo));
-            StrokeAll([thisCell], Line(Halo, CellHalo + 2));
+            // The halos without antialiasing: white on the fiche's near-white grounds shows no step.
+            foreach (var zones in zonesOf) StrokeAll(zones, Line(Halo, ZoneHalo, antialias: false));
+            StrokeAll([thisCell], Line(Halo, CellHalo + 2, antialias: false));
             StrokeAll(nearCells, Line(new SKColor(0x77, 0x77, 0x77), CellWidth * 0.6f));
             StrokeAll([thisCell], Line(Ink, CellWidth));
             for (int k = 1; k <= n; k++)
@@ -833,7 +834,8 @@ public static class MapRenderer
         }
 
         /// <summary>Strokes each geometry; <paramref name="dash"/> (layout units) is cut into the paths themselves, not set as a
-        /// path effect: the same pixels, but a PDF keeps plain strokes (see <see cref="PixelPaths"/>).</summary>
+        /// path effect: the same pixels, but a PDF keeps plain strokes (see <see cref="PixelPaths"/>). The lines are reduced to
+        /// what the pixels show (<see cref="PixelPaths.StrokeTolerance"/>): a stroke covers the seam a fill would leave.</summary>
         private void StrokeAll(IEnumerable<Geometry> geoms, SKPaint paint, float[]? dash = null)
         {
             float[]? d = dash is { Length: >= 2 } ? dash.Select(v => v * _u).ToArray() : null;
@@ -852,7 +854,7 @@ public static class MapRenderer
                 foreach (var g in geoms)
                 {
                     options.Cancel.ThrowIfCancellationRequested();
-                    using var p = PixelPaths.Build(g, layout, _clip, d, options.PathGrid);
+                    using var p = PixelPaths.Build(g, layout, _clip, d, PixelPaths.StrokeTolerance, options.PathGrid);
                     canvas.DrawPath(p, paint);
                 }
         }
@@ -891,9 +893,12 @@ public static class MapRenderer
 
         private static SKPaint Fill(SKColor color) => new() { Color = color, Style = SKPaintStyle.Fill, IsAntialias = true };
 
-        private SKPaint Line(SKColor color, float width, float[]? dash = null)
+        /// <summary>A line of <paramref name="width"/> layout units. Bevel joins, not round: under 4 px the corners differ by
+        /// less than a third of a pixel, and Skia's round joins add an arc at every vertex to stroke (issue 28).
+        /// <paramref name="antialias"/> off for white halos on the fiches' pale grounds: no visible step, a third of a fiche's drawing.</summary>
+        private SKPaint Line(SKColor color, float width, float[]? dash = null, bool antialias = true)
         {
-            var p = new SKPaint { Color = color, Style = SKPaintStyle.Stroke, StrokeWidth = width * _u, IsAntialias = true, StrokeJoin = SKStrokeJoin.Round };
+            var p = new SKPaint { Color = color, Style = SKPaintStyle.Stroke, StrokeWidth = width * _u, IsAntialias = antialias, StrokeJoin = SKStrokeJoin.Bevel };
             if (dash is { Length: > 0 }) p.PathEffect = SKPathEffect.CreateDash(dash.Select(v => v * _u).ToArray(), 0);
             return p;
         }

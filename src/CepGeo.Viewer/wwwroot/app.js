@@ -337,9 +337,11 @@
   // with a scale, whatever their number of vertices. Hit tests (hover, click) use the same coordinates.
   var LOCAL = 4096;           // path units per zoom-0 pixel: zoom-12 pixels, well inside a float's precision
   // A shape's unit: its rings in path units from its own corner, their Path2D and its zoom-0 box.
-  // rings: arrays of points in zoom-0 pixels, [x0, y0, x1, y1, …].
-  function unitOf(rings) {
-    var box = [Infinity, Infinity, -Infinity, -Infinity], path = new Path2D();
+  // rings: arrays of points in zoom-0 pixels, [x0, y0, x1, y1, …]. seen: the edges of its layer's shapes
+  // already made, shared by the layer's shapes (one band): unit.edges then holds only the edges no
+  // shape before it has, so that a border between two neighbours is stroked once, not by both.
+  function unitOf(rings, seen) {
+    var box = [Infinity, Infinity, -Infinity, -Infinity], path = new Path2D(), edges = seen ? new Path2D() : null;
     rings.forEach(function (r) {
       for (var i = 0; i < r.length; i += 2) {
         if (r[i] < box[0]) box[0] = r[i]; if (r[i + 1] < box[1]) box[1] = r[i + 1];
@@ -347,16 +349,33 @@
       }
     });
     rings.forEach(function (r) {
+      // Edges are keyed in zoom-0 pixels, before the unit's own offset: neighbours project the same
+      // lon/lat (the server simplifies each coverage keeping its shared edges) to the same numbers.
+      if (edges) edgesOf(r, box, seen, edges);
       for (var i = 0; i < r.length; i += 2) {
         r[i] = (r[i] - box[0]) * LOCAL; r[i + 1] = (r[i + 1] - box[1]) * LOCAL;
         if (i) path.lineTo(r[i], r[i + 1]); else path.moveTo(r[i], r[i + 1]);
       }
       path.closePath();
     });
-    return { rings: rings, box: box, path: path };
+    return { rings: rings, box: box, path: path, edges: edges };
+  }
+  // The edges of a ring that no earlier shape of the layer has, as runs of lines (joined where they follow each other).
+  function edgesOf(r, box, seen, out) {
+    var n = r.length / 2, open = false;
+    for (var i = 0; i < n; i++) {
+      var j = (i + 1) % n, x1 = r[2 * i], y1 = r[2 * i + 1], x2 = r[2 * j], y2 = r[2 * j + 1];
+      if (x1 === x2 && y1 === y2) continue;   // the closing point GeoJSON repeats
+      var k = x1 < x2 || x1 === x2 && y1 < y2 ? x1 + ',' + y1 + ',' + x2 + ',' + y2 : x2 + ',' + y2 + ',' + x1 + ',' + y1;
+      if (seen.has(k)) { open = false; continue; }
+      seen.add(k);
+      if (!open) out.moveTo((x1 - box[0]) * LOCAL, (y1 - box[1]) * LOCAL);
+      out.lineTo((x2 - box[0]) * LOCAL, (y2 - box[1]) * LOCAL);
+      open = true;
+    }
   }
   // The unit of a GeoJSON (multi)polygon, [lon, lat] coordinates.
-  function unitOfGeometry(g) {
+  function unitOfGeometry(g, seen) {
     var crs = map.options.crs, rings = [];
     (function walk(c) {
       if (!c || !c.length) return;
@@ -366,7 +385,7 @@
         rings.push(r);
       } else c.forEach(walk);
     })(g && g.coordinates);
-    return unitOf(rings);
+    return unitOf(rings, seen);
   }
   var FastPath = {
     _projectOnce: function () {
@@ -379,7 +398,7 @@
           rings.push(r);
         } else ll.forEach(walk);
       })(this._latlngs);
-      this._unit = unitOf(rings);
+      this._unit = unitOf(rings, this._seen);
     },
     _project: function () {
       if (!this._unit) this._projectOnce();
@@ -413,7 +432,64 @@
       return inside || near;
     }
   };
+  // What makes a shape's outline: a shape whose outline is its layer's own (not hovered, selected or
+  // highlighted) is drawn with its layer's batch.
+  function strokeKey(o) { return o.color + '|' + o.weight + '|' + o.opacity + '|' + o.dashArray + '|' + o.stroke; }
   var FastCanvas = L.Canvas.extend({
+    // Leaflet's loop over the shapes in drawing order, except that consecutive shapes of one layer
+    // (cells, one operator's zones, communes) are drawn as a batch: their fills, then the edges each
+    // owns (unit.edges), so that a border is stroked once and over both neighbours' fills; a shape of
+    // the batch drawn otherwise (hovered, selected) is drawn whole after it, over its outline.
+    _draw: function () {
+      var bounds = this._redrawBounds, ctx = this._ctx, self = this, group = null, plain = [], other = [];
+      ctx.save();
+      if (bounds) {
+        var size = bounds.getSize();
+        ctx.beginPath(); ctx.rect(bounds.min.x, bounds.min.y, size.x, size.y); ctx.clip();
+      }
+      this._drawing = true;
+      function flush() {
+        if (plain.length) self._drawBatch(plain);
+        other.forEach(function (l) { l._updatePath(); });
+        plain = []; other = []; group = null;
+      }
+      for (var order = this._drawFirst; order; order = order.next) {
+        var layer = order.layer;
+        if (bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) continue;
+        if (!layer._group || !layer._unit || !layer._unit.edges) { flush(); layer._updatePath(); continue; }
+        if (group !== layer._group) { flush(); group = layer._group; }
+        if (!layer._pxBounds || !layer._pxBounds.intersects(this._bounds)) continue;
+        (strokeKey(layer.options) === layer._strokeKey ? plain : other).push(layer);
+      }
+      flush();
+      this._drawing = false;
+      ctx.restore();
+    },
+    // Shapes of one layer, in the same style but their fill colour: one transform each (they share
+    // the zoom's scale), the canvas's state set once per colour and once for the strokes.
+    _drawBatch: function (shapes) {
+      var ctx = this._ctx, base = ctx.getTransform(), o = shapes[0].options, f = shapes[0]._pxScale;
+      function place(l) { ctx.setTransform(base.a * f, 0, 0, base.d * f, base.e + base.a * l._pxOffset[0], base.f + base.d * l._pxOffset[1]); }
+      if (o.fill) {
+        var byColour = {};
+        shapes.forEach(function (l) { var c = l.options.fillColor || l.options.color; (byColour[c] = byColour[c] || []).push(l); });
+        Object.keys(byColour).forEach(function (c) {
+          ctx.globalAlpha = o.fillOpacity; ctx.fillStyle = c;
+          byColour[c].forEach(function (l) { place(l); ctx.fill(l._unit.path, o.fillRule || 'evenodd'); });
+        });
+      }
+      if (o.stroke && o.weight !== 0) {
+        ctx.setTransform(base);
+        ctx.setLineDash((o._dashArray || []).map(function (d) { return d / f; }));
+        ctx.globalAlpha = o.opacity; ctx.lineWidth = o.weight / f; ctx.strokeStyle = o.color;
+        // Bevel joins: a round join at each of tens of thousands of vertices was a fifth of a step's time.
+        ctx.lineCap = 'butt'; ctx.lineJoin = 'bevel';
+        shapes.forEach(function (l) { place(l); ctx.stroke(l._unit.edges); });
+      }
+      ctx.setTransform(base);
+      ctx.setLineDash([]);
+      ctx.globalAlpha = 1;
+    },
     _updatePoly: function (layer, closed) {
       if (!layer._unit) { L.Canvas.prototype._updatePoly.call(this, layer, closed); return; }
       // A full redraw (a zoom step) draws every shape: the ones out of view cost as much to stroke.
@@ -425,7 +501,6 @@
       if (o.stroke && o.weight !== 0) {
         ctx.setLineDash((o._dashArray || []).map(function (d) { return d / f; }));
         ctx.globalAlpha = o.opacity; ctx.lineWidth = o.weight / f; ctx.strokeStyle = o.color;
-        // Bevel joins: a round join at each of tens of thousands of vertices was a fifth of a step's time.
         ctx.lineCap = 'butt'; ctx.lineJoin = 'bevel';
         ctx.stroke(layer._unit.path);
       }
@@ -453,12 +528,18 @@
         if (!e.leaflet) {
           e.leaflet = buildLayer(e.info, g);
           e.band = band;
-          e.leaflet.eachLayer(function (l) { byId[e.info.key + ':' + l.feature.properties.id] = l; });
+          // The shapes of a layer form one batch on the canvas; their edges are shared out in this band.
+          var seen = new Set();
+          e.leaflet.eachLayer(function (l) {
+            byId[e.info.key + ':' + l.feature.properties.id] = l;
+            if (l._projectOnce) { l._group = e; l._seen = seen; l._strokeKey = strokeKey(l.options); }
+          });
         } else {
           // Another band of shapes already drawn: only their geometry changes (their styles, events and
           // selection stay); a zoom step that crosses bands then costs no more than another.
           b.units = {};
-          g.features.forEach(function (f) { b.units[f.properties.id] = unitOfGeometry(f.geometry); });
+          var seenHere = new Set();
+          g.features.forEach(function (f) { b.units[f.properties.id] = unitOfGeometry(f.geometry, seenHere); });
         }
         b.ready = true;
         useBand(e, band);
@@ -1159,7 +1240,9 @@
         opSelect.innerHTML = study.operators.map(function (o) { return '<option value="' + esc(o.key) + '">' + esc(o.label) + '</option>'; }).join('');
         var ops = study.operators.map(function (o) { return o.key; });
         body.dataset.metric = METRICS[wanted.m] ? wanted.m : 'misfit';
-        body.dataset.weight = wanted.w === 'pop' ? 'pop' : 'area';
+        // Population where the study has weights, as the maps, the report and the atlas colour (spec, issue 22);
+        // a link that names its weighting keeps it.
+        body.dataset.weight = wanted.w === 'pop' || wanted.w === 'area' ? wanted.w : study.weights ? 'pop' : 'area';
         body.dataset.operator = ops.indexOf(wanted.op) >= 0 ? wanted.op : (ops[0] || '');
         document.getElementById('metric').value = body.dataset.metric;
         document.getElementById('weight').value = body.dataset.weight;

@@ -201,13 +201,19 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         // The demo has cells whose class differs between the two (else this test could not fail).
         Assert.Contains(byArea.Keys, id => byArea[id] != byPop[id]);
 
-        Assert.Equal(byArea, await page.CellFills());
-        await page.Page.Locator("#weight").SelectOptionAsync("pop");
+        // Population is the default where the study has weights (the static maps colour so).
         Assert.Equal("pop", await page.Body("weight"));
         Assert.Equal(byPop, await page.CellFills());
         // The worst-cells list follows the weighting too: first the cell with the highest pop_misfit.
         string worstByPop = rows.MaxBy(r => double.Parse(r["pop_misfit"], CultureInfo.InvariantCulture))!["cell_id"];
+        string worstByArea = rows.MaxBy(r => double.Parse(r["misfit"], CultureInfo.InvariantCulture))!["cell_id"];
         Assert.Equal(worstByPop, await page.Page.Locator("#worst li").First.GetAttributeAsync("data-cell-id"));
+        await page.Page.Locator("#weight").SelectOptionAsync("area");
+        Assert.Equal("area", await page.Body("weight"));
+        Assert.Equal(byArea, await page.CellFills());
+        Assert.Equal(worstByArea, await page.Page.Locator("#worst li").First.GetAttributeAsync("data-cell-id"));
+        await page.Page.Locator("#weight").SelectOptionAsync("pop");
+        Assert.Equal(byPop, await page.CellFills());
         Assert.Equal(5 + 1, (await page.Body("legend"))!.Split(" | ").Length);
     });
 

@@ -80,11 +80,13 @@ public sealed class ViewerPlannerTests(DemoViewer viewer, ChromiumBrowser chromi
         Assert.Contains("zones-pe", visible);
         Assert.DoesNotContain("zones-ml", visible);
         Assert.Equal(6, (await page.LayerCounts())["zones-pe"]);
-        // The cells are coloured by the chosen operator's misfit, as cells.csv gives it.
+        // The cells are coloured by the chosen operator's misfit, as cells.csv gives it: by population,
+        // the default where the study has weights (the demo has), as the static maps colour.
+        Assert.Equal("pop", await page.Body("weight"));
         var rows = TestCsv.Read(Path.Combine(analyzed.Dir, "cells.csv")).Where(r => r["cell_layer"] == "cells" && r["operator"] == "pe");
         var fills = await page.CellFills();
         foreach (var r in rows)
-            Assert.Equal(PlannerStyle.Palette[MisfitClasses.ClassOf(double.Parse(r["misfit"], CultureInfo.InvariantCulture))], fills[r["cell_id"]]);
+            Assert.Equal(PlannerStyle.Palette[MisfitClasses.ClassOf(double.Parse(r["pop_misfit"], CultureInfo.InvariantCulture))], fills[r["cell_id"]]);
     });
 
     [Fact]
@@ -125,11 +127,14 @@ public sealed class ViewerPlannerTests(DemoViewer viewer, ChromiumBrowser chromi
         await page.OpenAsync(viewer.Server.Url);
         var rows = TestCsv.Read(Path.Combine(analyzed.Dir, "cells.csv")).Where(r => r["cell_layer"] == "cells" && r["operator"] == "ml").ToList();
         double V(Dictionary<string, string> r, string c) => double.Parse(r[c], CultureInfo.InvariantCulture);
-        foreach (var (metric, best, highIsBad) in new[] { ("misfit", 0.0, true), ("coverage", 1.0, false), ("partners", 1.0, true), ("dominant_share", 1.0, false) })
+        // The page opens weighted by population (the demo has weights): misfit and coverage are ranked on
+        // their population columns, the two counts without one on their own.
+        Assert.Equal("pop", await page.Body("weight"));
+        foreach (var (metric, column, best, highIsBad) in new[] { ("misfit", "pop_misfit", 0.0, true), ("coverage", "pop_coverage", 1.0, false), ("partners", "partners", 1.0, true), ("dominant_share", "dominant_share", 1.0, false) })
         {
             await page.SelectMetricAsync(metric);
-            var expected = rows.Where(r => highIsBad ? V(r, metric) > best : V(r, metric) < best)
-                .OrderByDescending(r => highIsBad ? V(r, metric) : -V(r, metric)).ThenByDescending(r => V(r, "misfit")).Select(r => r["cell_id"]).Take(10).ToList();
+            var expected = rows.Where(r => highIsBad ? V(r, column) > best : V(r, column) < best)
+                .OrderByDescending(r => highIsBad ? V(r, column) : -V(r, column)).ThenByDescending(r => V(r, "misfit")).Select(r => r["cell_id"]).Take(10).ToList();
             var shown = await page.Page.Locator("#worst li[data-cell-id]").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.cellId)");
             Assert.Equal(expected, shown);
             if (expected.Count == 0) Assert.Equal(1, await page.Page.Locator("#worst li.none").CountAsync());
@@ -138,8 +143,8 @@ public sealed class ViewerPlannerTests(DemoViewer viewer, ChromiumBrowser chromi
         await page.Page.Locator("#operator").SelectOptionAsync("cap");
         await page.SelectMetricAsync("coverage");
         var cap = TestCsv.Read(Path.Combine(analyzed.Dir, "cells.csv")).Where(r => r["cell_layer"] == "cells" && r["operator"] == "cap").ToList();
-        var lowest = cap.MinBy(r => V(r, "coverage"))!;
-        Assert.True(V(lowest, "coverage") < 1);
+        var lowest = cap.MinBy(r => V(r, "pop_coverage"))!;
+        Assert.True(V(lowest, "pop_coverage") < 1);
         Assert.Equal(lowest["cell_id"], await page.Page.Locator("#worst li").First.GetAttributeAsync("data-cell-id"));
         Assert.DoesNotContain("100 %", await page.Page.Locator("#worst").InnerTextAsync());
     });
@@ -174,6 +179,39 @@ public sealed class ViewerPlannerTests(DemoViewer viewer, ChromiumBrowser chromi
         for (int i = 0; i < 4; i++) Assert.Equal(viewBefore[i], viewAfter[i], 3);
         Assert.Equal(await page.Body("labels"), await other.Body("labels"));
     });
+
+    [Fact]
+    public Task Weighting_ALinkThatNamesArea_WinsOverThePopulationDefault() => WithPage(async page =>
+    {
+        var rows = TestCsv.Read(Path.Combine(analyzed.Dir, "cells.csv")).Where(r => r["cell_layer"] == "cells" && r["operator"] == "ml").ToList();
+        int Class(Dictionary<string, string> r, string c) => MisfitClasses.ClassOf(double.Parse(r[c], CultureInfo.InvariantCulture));
+        // A cell whose class differs between the two weightings, else this test could not fail.
+        Assert.Contains(rows, r => Class(r, "misfit") != Class(r, "pop_misfit"));
+        await page.OpenAsync(new Uri(viewer.Server.Url, "#w=area"));
+        Assert.Equal("area", await page.Body("weight"));
+        Assert.Equal("area", await page.Page.Locator("#weight").InputValueAsync());
+        var fills = await page.CellFills();
+        foreach (var r in rows) Assert.Equal(PlannerStyle.Palette[Class(r, "misfit")], fills[r["cell_id"]]);
+    });
+
+    [Fact]
+    public async Task Weighting_AStudyWithoutWeights_OpensOnArea()
+    {
+        // The demo without its communes: nothing to weight by population with.
+        var study = StudyFiles.Read(DemoViewer.StudyPath) with { Weights = null };
+        var data = ViewerData.FromAnalysis(Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights), "test");
+        await using var server = await ViewerServer.StartAsync(data, port: 0);
+        await WithPage(async page =>
+        {
+            await page.OpenAsync(server.Url);
+            Assert.Equal("area", await page.Body("weight"));
+            Assert.Equal("Surface", await page.Page.Locator("#weight").EvaluateAsync<string>("s => s.options[s.selectedIndex].textContent"));
+            var rows = TestCsv.Read(Path.Combine(analyzed.Dir, "cells.csv")).Where(r => r["cell_layer"] == "cells" && r["operator"] == "ml");
+            var fills = await page.CellFills();
+            foreach (var r in rows)
+                Assert.Equal(PlannerStyle.Palette[MisfitClasses.ClassOf(double.Parse(r["misfit"], CultureInfo.InvariantCulture))], fills[r["cell_id"]]);
+        });
+    }
 
     [Fact]
     public Task ExportPng_HasTheStaticMapsLayout_TitleLegendScaleSourceDateWeighting_AllInside() => WithPage(async page =>
@@ -217,7 +255,8 @@ public sealed class ViewerPlannerTests(DemoViewer viewer, ChromiumBrowser chromi
         // Title, weighting, sources, version and date.
         var title = L.GetProperty("title");
         Assert.Equal("Démo — territoire synthétique", title.GetProperty("text").GetString());
-        Assert.Contains("Pondération : Surface", title.GetProperty("subtitle").GetString());
+        // The weighting the map was coloured with: population, the default where the study has weights.
+        Assert.EndsWith("Pondération : Population", title.GetProperty("subtitle").GetString());
         Assert.True(title.GetProperty("w").GetDouble() <= W - 24);
         var footer = L.GetProperty("footer");
         Assert.StartsWith("Sources : ", footer.GetProperty("sources").GetString());
@@ -283,18 +322,21 @@ public sealed class ViewerPlannerTests(DemoViewer viewer, ChromiumBrowser chromi
         await page.OpenAsync(viewer.Server.Url);
         foreach (var key in viewer.Data.Layers.Keys.Where(k => k != "cells"))
             await page.SetLayerAsync(key, false);
-        // The least aligned cell (a misfit well above 1 %, shown with one decimal).
+        // The least aligned cell by population, the page's default weighting here (a misfit well above 1 %,
+        // shown with one decimal).
         var row = TestCsv.Read(Path.Combine(analyzed.Dir, "cells.csv")).Where(r => r["cell_layer"] == "cells" && r["operator"] == "ml")
-            .MaxBy(r => double.Parse(r["misfit"], CultureInfo.InvariantCulture))!;
-        Assert.True(double.Parse(row["misfit"], CultureInfo.InvariantCulture) > 0.01);
+            .MaxBy(r => double.Parse(r["pop_misfit"], CultureInfo.InvariantCulture))!;
+        Assert.True(double.Parse(row["pop_misfit"], CultureInfo.InvariantCulture) > 0.01);
         int index = Enumerable.Range(0, 4).First(i => InteriorPoint(i).Id == row["cell_id"]);
         var (_, lon, lat) = InteriorPoint(index);
         var p = await page.Page.EvaluateAsync<JsonElement>("([lon, lat]) => window.cepgeo.pointOf(lon, lat)", new[] { lon, lat });
         await page.Page.Mouse.MoveAsync(p.GetProperty("x").GetSingle(), p.GetProperty("y").GetSingle());
         await page.Page.WaitForFunctionAsync("() => document.body.dataset.hover");
         string hover = (await page.Body("hover"))!;
-        string misfit = Math.Round(100 * double.Parse(row["misfit"], CultureInfo.InvariantCulture), 1).ToString("0.#", CultureInfo.InvariantCulture).Replace('.', ',') + " %";
-        Assert.Contains("Désalignement", hover);
+        string Percent(string v) => Math.Round(100 * double.Parse(v, CultureInfo.InvariantCulture), 1).ToString("0.#", CultureInfo.InvariantCulture).Replace('.', ',') + " %";
+        string misfit = Percent(row["pop_misfit"]);
+        Assert.NotEqual(Percent(row["misfit"]), misfit);
+        Assert.Contains("Désalignement (population)", hover);
         Assert.Contains(misfit, hover);
         using var labels = JsonDocument.Parse((await page.Body("labels"))!);
         Assert.Equal(4, labels.RootElement.GetProperty("cells").GetInt32());

@@ -99,6 +99,9 @@ public sealed class ViewerSitesTests(PacaViewer viewer, ChromiumBrowser chromium
         string Subtitle(JsonDocument d) => d.RootElement.GetProperty("title").GetProperty("subtitle").GetString()!;
         async Task<JsonDocument> Layout() => JsonDocument.Parse(await page.Page.EvaluateAsync<string>("() => JSON.stringify(window.cepgeo.exportLayout())"));
 
+        // Population by default (the study has weights); the planner chooses area, which the distances then override.
+        Assert.Equal(("Population", false), await Selector());
+        await weight.SelectOptionAsync("area");
         Assert.Equal(("Surface", false), await Selector());
         foreach (var metric in new[] { "dist_mean_km", "pop_beyond_share" })
         {
