@@ -50,36 +50,19 @@ internal static class PixelPaths
 
     private static void AddRing(SKPathBuilder builder, LineString ring, MapLayout layout, SKRect clip, float[]? dash, float tolerance, float grid)
     {
-        var seq = ring.CoordinateSequence;
-        if (seq.Count < 3) return;
+        if (ring.NumPoints < 3) return;
         var pool = ArrayPool<SKPoint>.Shared;
-        var pts = pool.Rent(seq.Count);
+        var pts = pool.Rent(ring.NumPoints);
         try
         {
-            int n = 0;
-            float minX = float.MaxValue, minY = float.MaxValue, maxX = float.MinValue, maxY = float.MinValue;
-            for (int i = 0; i < seq.Count; i++)
-            {
-                var p = layout.ToPixel(seq.GetX(i), seq.GetY(i));
-                var s = new SKPoint(MathF.Round(p.X / grid) * grid, MathF.Round(p.Y / grid) * grid);
-                if (n > 0 && pts[n - 1] == s) continue;
-                pts[n++] = s;
-                if (s.X < minX) minX = s.X;
-                if (s.X > maxX) maxX = s.X;
-                if (s.Y < minY) minY = s.Y;
-                if (s.Y > maxY) maxY = s.Y;
-            }
-            // The closing vertex repeats the first: the path closes the ring itself.
-            if (n > 1 && pts[n - 1] == pts[0]) n--;
+            int n = Snap(ring, layout, clip, grid, pts, out bool inside);
             if (n < 3) return;
-            if (maxX < clip.Left || minX > clip.Right || maxY < clip.Top || minY > clip.Bottom) return;
             if (tolerance > 0)
             {
                 n = Reduce(pts, n, tolerance);
                 if (n < 3) return;
             }
-            if (maxX < clip.Left || minX > clip.Right || maxY < clip.Top || minY > clip.Bottom) return;
-            if (minX >= clip.Left && maxX <= clip.Right && minY >= clip.Top && maxY <= clip.Bottom)
+            if (inside)
             {
                 Emit(builder, pts.AsSpan(0, n), dash);
                 return;
@@ -223,35 +206,71 @@ internal static class PixelPaths
     /// <summary>
     /// Douglas–Peucker on the open line <paramref name="pts"/>[0..n), in place: its ends kept, and between two kept vertices only
     /// the farthest from their chord when it is more than <paramref name="tolerance"/> away, recursively. Returns the count kept.
+    /// The distance is to the chord as a segment: a spike running back past its ends is kept.
     /// </summary>
-    internal static int Simplify(SKPoint[] pts, int n, float tolerance)
+    internal static int Simplify(SKPoint[] pts, int n, float tolerance) =>
+        n <= 2 ? n : Keep(pts, n, tolerance, [(0, n - 1)], segment: true);
+
+    /// <summary>Douglas–Peucker on a closed ring in pixels, in place: the ring split at vertex 0 and the vertex farthest
+    /// from it, each half reduced to the vertices that stand more than <paramref name="tolerance"/> pixels off the line
+    /// between the kept ones. Returns the new count.</summary>
+    private static int Reduce(SKPoint[] pts, int n, float tolerance)
     {
-        if (n <= 2) return n;
-        var keep = ArrayPool<bool>.Shared.Rent(n);
+        if (n <= 4) return n;
+        var p0 = pts[0];
+        int far = 1;
+        float best = -1;
+        for (int i = 1; i < n; i++)
+        {
+            float d = SKPoint.DistanceSquared(p0, pts[i]);
+            if (d > best) { best = d; far = i; }
+        }
+        // Index n stands for vertex 0 again, closing the ring.
+        return Keep(pts, n, tolerance, [(0, far), (far, n)], segment: false);
+    }
+
+    /// <summary>The Douglas–Peucker walk both share: the ends of every span in <paramref name="spans"/> kept, then within each
+    /// the farthest vertex from the chord while it stands more than <paramref name="tolerance"/> off (to the chord as a
+    /// segment, or as a line); index <paramref name="n"/> is vertex 0. The kept vertices moved to the front, their count returned.</summary>
+    private static int Keep(SKPoint[] pts, int n, float tolerance, ReadOnlySpan<(int From, int To)> spans, bool segment)
+    {
+        var keep = ArrayPool<bool>.Shared.Rent(n + 1);
         var stack = ArrayPool<int>.Shared.Rent(2 * n + 4);
         try
         {
-            Array.Clear(keep, 0, n);
-            keep[0] = keep[n - 1] = true;
+            Array.Clear(keep, 0, n + 1);
             int sp = 0;
-            stack[sp++] = 0;
-            stack[sp++] = n - 1;
+            foreach (var (from, to) in spans)
+            {
+                keep[from] = keep[to] = true;
+                stack[sp++] = from;
+                stack[sp++] = to;
+            }
             float tol2 = tolerance * tolerance;
             while (sp > 0)
             {
                 int b = stack[--sp], a = stack[--sp];
                 if (b - a < 2) continue;
                 var pa = pts[a];
-                var pb = pts[b];
+                var pb = pts[b == n ? 0 : b];
                 float dx = pb.X - pa.X, dy = pb.Y - pa.Y, len2 = dx * dx + dy * dy;
                 int worst = -1;
                 float worstD = tol2;
                 for (int i = a + 1; i < b; i++)
                 {
-                    float ex = pts[i].X - pa.X, ey = pts[i].Y - pa.Y;
-                    // Distance to the chord as a segment: a spike running back past its ends is kept.
-                    float t = len2 > 0 ? Math.Clamp((ex * dx + ey * dy) / len2, 0, 1) : 0;
-                    float fx = ex - t * dx, fy = ey - t * dy, d = fx * fx + fy * fy;
+                    float ex = pts[i].X - pa.X, ey = pts[i].Y - pa.Y, d;
+                    if (segment)
+                    {
+                        float t = len2 > 0 ? Math.Clamp((ex * dx + ey * dy) / len2, 0, 1) : 0;
+                        float fx = ex - t * dx, fy = ey - t * dy;
+                        d = fx * fx + fy * fy;
+                    }
+                    else if (len2 == 0) d = ex * ex + ey * ey;
+                    else
+                    {
+                        float cross = ex * dy - ey * dx;
+                        d = cross * cross / len2;
+                    }
                     if (d > worstD) (worstD, worst) = (d, i);
                 }
                 if (worst < 0) continue;
@@ -270,69 +289,6 @@ internal static class PixelPaths
         {
             ArrayPool<bool>.Shared.Return(keep);
             ArrayPool<int>.Shared.Return(stack);
-        }
-    }
-
-    /// <summary>Douglas–Peucker on a closed ring in pixels, in place: keeps the vertices that stand more than
-    /// <paramref name="tolerance"/> pixels off the line between the kept ones. Returns the new count.</summary>
-    private static int Reduce(SKPoint[] pts, int n, float tolerance)
-    {
-        if (n <= 4) return n;
-        var pool = ArrayPool<int>.Shared;
-        var keep = ArrayPool<bool>.Shared.Rent(n + 1);
-        var stack = pool.Rent(2 * n + 4);
-        try
-        {
-            Array.Clear(keep, 0, n + 1);
-            // The ring split at vertex 0 and the vertex farthest from it.
-            var p0 = pts[0];
-            int far = 1;
-            float best = -1;
-            for (int i = 1; i < n; i++)
-            {
-                float d = SKPoint.DistanceSquared(p0, pts[i]);
-                if (d > best) { best = d; far = i; }
-            }
-            keep[0] = keep[far] = keep[n] = true;
-            int top = 0;
-            stack[top++] = 0; stack[top++] = far;
-            stack[top++] = far; stack[top++] = n;
-            float tol2 = tolerance * tolerance;
-            while (top > 0)
-            {
-                int b = stack[--top], a = stack[--top];
-                if (b - a < 2) continue;
-                var pa = pts[a];
-                var pb = pts[b == n ? 0 : b];
-                float dx = pb.X - pa.X, dy = pb.Y - pa.Y, len2 = dx * dx + dy * dy;
-                int worst = -1;
-                float wd = tol2;
-                for (int i = a + 1; i < b; i++)
-                {
-                    float ex = pts[i].X - pa.X, ey = pts[i].Y - pa.Y;
-                    float d2;
-                    if (len2 == 0) d2 = ex * ex + ey * ey;
-                    else
-                    {
-                        float cross = ex * dy - ey * dx;
-                        d2 = cross * cross / len2;
-                    }
-                    if (d2 > wd) { wd = d2; worst = i; }
-                }
-                if (worst < 0) continue;
-                keep[worst] = true;
-                stack[top++] = a; stack[top++] = worst;
-                stack[top++] = worst; stack[top++] = b;
-            }
-            int m = 0;
-            for (int i = 0; i < n; i++)
-                if (keep[i]) pts[m++] = pts[i];
-            return m;
-        }
-        finally
-        {
-            pool.Return(stack);
-            ArrayPool<bool>.Shared.Return(keep);
         }
     }
 
