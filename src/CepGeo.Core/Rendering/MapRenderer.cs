@@ -39,8 +39,13 @@ public sealed record MapPointLayer(string Label, IReadOnlyList<(double X, double
 /// width (report, atlas), so that legends stay at 7 pt or more on paper.</param>
 /// <param name="Cancel">Checked before each geometry is drawn and before the image is encoded: one national map is seconds of
 /// drawing (Ctrl+C waited for it, about 5 s, in session 12).</param>
+/// <param name="PathGrid">The grid paths are snapped to, in layout units (half a pixel on rasters; coarser in the atlas's PDF,
+/// where a unit prints at about 0.2–0.3 pt).</param>
+/// <param name="StrokeTolerance">Above 0 (the atlas: what 0.2 pt on paper is), lines (not fills) are drawn at print resolution:
+/// each edge two neighbours share drawn once, simplified to this distance in layout units (<see cref="PixelPaths.BuildLines"/>);
+/// 0 on rasters (issue 28: a national atlas a planner can e-mail).</param>
 public sealed record MapOptions(MapFonts Fonts, MapText Text, string Version, string Date, bool ByArea = false, DisplayNames? Names = null, float TextScale = 1,
-    CancellationToken Cancel = default);
+    CancellationToken Cancel = default, float PathGrid = PixelPaths.Grid, float StrokeTolerance = 0);
 
 /// <summary>What a drawn map holds where (the legend's colour swatches), for tests and the report.</summary>
 /// <param name="Labels">Every label drawn on the map, with its box in pixels.</param>
@@ -834,11 +839,22 @@ public static class MapRenderer
         private void StrokeAll(IEnumerable<Geometry> geoms, SKPaint paint, float[]? dash = null)
         {
             float[]? d = dash is { Length: >= 2 } ? dash.Select(v => v * _u).ToArray() : null;
+            if (options.StrokeTolerance > 0)
+            {
+                // Print (the atlas): every shared edge once, simplified; round caps close the joints between runs of edges.
+                using (paint)
+                using (var lines = PixelPaths.BuildLines(geoms, layout, _clip, d, options.PathGrid, options.StrokeTolerance, options.Cancel))
+                {
+                    if (d is null) paint.StrokeCap = SKStrokeCap.Round;
+                    canvas.DrawPath(lines, paint);
+                }
+                return;
+            }
             using (paint)
                 foreach (var g in geoms)
                 {
                     options.Cancel.ThrowIfCancellationRequested();
-                    using var p = PixelPaths.Build(g, layout, _clip, d, PixelPaths.StrokeTolerance);
+                    using var p = PixelPaths.Build(g, layout, _clip, d, PixelPaths.StrokeTolerance, options.PathGrid);
                     canvas.DrawPath(p, paint);
                 }
         }
@@ -865,7 +881,7 @@ public static class MapRenderer
         private SKPath PathOf(Geometry g)
         {
             options.Cancel.ThrowIfCancellationRequested();
-            return PixelPaths.Build(g, layout, _clip);
+            return PixelPaths.Build(g, layout, _clip, grid: options.PathGrid);
         }
 
         private static SKPath RectPath(SKRect r)

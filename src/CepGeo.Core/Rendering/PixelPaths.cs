@@ -28,57 +28,41 @@ internal static class PixelPaths
     /// with <paramref name="dash"/> (on/off lengths in pixels), the rings' dashes as open sub-paths instead, to be stroked
     /// without a path effect (Skia's PDF backend turns a dashed stroke into filled outlines: most of the atlas's size); with
     /// <paramref name="tolerance"/> &gt; 0 (pixels), each ring further reduced by Douglas–Peucker (strokes only: see
-    /// <see cref="StrokeTolerance"/>).</summary>
-    public static SKPath Build(Geometry g, MapLayout layout, SKRect clip, float[]? dash = null, float tolerance = 0)
+    /// <see cref="StrokeTolerance"/>); <paramref name="grid"/>: the snapping grid in pixels (<see cref="Grid"/> unless the output
+    /// is coarser, e.g. the atlas's PDF).</summary>
+    public static SKPath Build(Geometry g, MapLayout layout, SKRect clip, float[]? dash = null, float tolerance = 0, float grid = Grid)
     {
         using var builder = new SKPathBuilder { FillType = SKPathFillType.EvenOdd };
-        Add(builder, g, layout, clip, dash, tolerance);
+        Add(builder, g, layout, clip, dash, tolerance, grid);
         return builder.Detach();
     }
 
     /// <summary>Adds the rings of <paramref name="g"/> to <paramref name="builder"/> (see <see cref="Build"/>).</summary>
-    public static void Add(SKPathBuilder builder, Geometry g, MapLayout layout, SKRect clip, float[]? dash = null, float tolerance = 0)
+    public static void Add(SKPathBuilder builder, Geometry g, MapLayout layout, SKRect clip, float[]? dash = null, float tolerance = 0, float grid = Grid)
     {
         for (int i = 0; i < g.NumGeometries; i++)
         {
             if (g.GetGeometryN(i) is not Polygon poly) continue;
-            AddRing(builder, poly.ExteriorRing, layout, clip, dash, tolerance);
-            foreach (var hole in poly.InteriorRings) AddRing(builder, hole, layout, clip, dash, tolerance);
+            AddRing(builder, poly.ExteriorRing, layout, clip, dash, tolerance, grid);
+            foreach (var hole in poly.InteriorRings) AddRing(builder, hole, layout, clip, dash, tolerance, grid);
         }
     }
 
-    private static void AddRing(SKPathBuilder builder, LineString ring, MapLayout layout, SKRect clip, float[]? dash, float tolerance)
+    private static void AddRing(SKPathBuilder builder, LineString ring, MapLayout layout, SKRect clip, float[]? dash, float tolerance, float grid)
     {
-        var seq = ring.CoordinateSequence;
-        if (seq.Count < 3) return;
+        if (ring.NumPoints < 3) return;
         var pool = ArrayPool<SKPoint>.Shared;
-        var pts = pool.Rent(seq.Count);
+        var pts = pool.Rent(ring.NumPoints);
         try
         {
-            int n = 0;
-            float minX = float.MaxValue, minY = float.MaxValue, maxX = float.MinValue, maxY = float.MinValue;
-            for (int i = 0; i < seq.Count; i++)
-            {
-                var p = layout.ToPixel(seq.GetX(i), seq.GetY(i));
-                var s = new SKPoint(MathF.Round(p.X / Grid) * Grid, MathF.Round(p.Y / Grid) * Grid);
-                if (n > 0 && pts[n - 1] == s) continue;
-                pts[n++] = s;
-                if (s.X < minX) minX = s.X;
-                if (s.X > maxX) maxX = s.X;
-                if (s.Y < minY) minY = s.Y;
-                if (s.Y > maxY) maxY = s.Y;
-            }
-            // The closing vertex repeats the first: the path closes the ring itself.
-            if (n > 1 && pts[n - 1] == pts[0]) n--;
+            int n = Snap(ring, layout, clip, grid, pts, out bool inside);
             if (n < 3) return;
-            if (maxX < clip.Left || minX > clip.Right || maxY < clip.Top || minY > clip.Bottom) return;
             if (tolerance > 0)
             {
                 n = Reduce(pts, n, tolerance);
                 if (n < 3) return;
             }
-            if (maxX < clip.Left || minX > clip.Right || maxY < clip.Top || minY > clip.Bottom) return;
-            if (minX >= clip.Left && maxX <= clip.Right && minY >= clip.Top && maxY <= clip.Bottom)
+            if (inside)
             {
                 Emit(builder, pts.AsSpan(0, n), dash);
                 return;
@@ -107,56 +91,194 @@ internal static class PixelPaths
         }
     }
 
-    /// <summary>Douglas–Peucker on a closed ring in pixels, in place: keeps the vertices that stand more than
-    /// <paramref name="tolerance"/> pixels off the line between the kept ones. Returns the new count.</summary>
+    /// <summary>The ring snapped to the grid into <paramref name="pts"/> (repeated vertices merged, the closing one dropped);
+    /// its vertex count, 0 when under 3 or wholly outside <paramref name="clip"/>; whether it lies wholly inside.</summary>
+    private static int Snap(LineString ring, MapLayout layout, SKRect clip, float grid, SKPoint[] pts, out bool inside)
+    {
+        var seq = ring.CoordinateSequence;
+        inside = false;
+        int n = 0;
+        float minX = float.MaxValue, minY = float.MaxValue, maxX = float.MinValue, maxY = float.MinValue;
+        for (int i = 0; i < seq.Count; i++)
+        {
+            var p = layout.ToPixel(seq.GetX(i), seq.GetY(i));
+            var s = new SKPoint(MathF.Round(p.X / grid) * grid, MathF.Round(p.Y / grid) * grid);
+            if (n > 0 && pts[n - 1] == s) continue;
+            pts[n++] = s;
+            if (s.X < minX) minX = s.X;
+            if (s.X > maxX) maxX = s.X;
+            if (s.Y < minY) minY = s.Y;
+            if (s.Y > maxY) maxY = s.Y;
+        }
+        // The closing vertex repeats the first: the path closes the ring itself.
+        if (n > 1 && pts[n - 1] == pts[0]) n--;
+        if (n < 3) return 0;
+        if (maxX < clip.Left || minX > clip.Right || maxY < clip.Top || minY > clip.Bottom) return 0;
+        inside = minX >= clip.Left && maxX <= clip.Right && minY >= clip.Top && maxY <= clip.Bottom;
+        return n;
+    }
+
+    /// <summary>
+    /// The boundaries of <paramref name="geoms"/> as one path of open lines for a stroke, at print resolution: snapped to
+    /// <paramref name="grid"/>, each edge drawn once though two neighbours share it (the grid snap is a function of the vertex
+    /// alone, so both hold it alike), edges wholly on one side outside <paramref name="clip"/> left out, then each run of edges
+    /// simplified (Douglas–Peucker) to <paramref name="tolerance"/>. Half the vertices of a commune map's outlines, and the
+    /// simplified line is the same whichever neighbour drew it.
+    /// </summary>
+    public static SKPath BuildLines(IEnumerable<Geometry> geoms, MapLayout layout, SKRect clip, float[]? dash, float grid, float tolerance,
+        CancellationToken cancel = default)
+    {
+        using var builder = new SKPathBuilder();
+        // One set per thread, emptied for each call: a fiche's lines hold tens of thousands of edges.
+        var seen = _seen ??= [];
+        seen.Clear();
+        var pool = ArrayPool<SKPoint>.Shared;
+        var pts = pool.Rent(256);
+        var run = pool.Rent(256);
+        try
+        {
+            foreach (var g in geoms)
+            {
+                cancel.ThrowIfCancellationRequested();
+                for (int k = 0; k < g.NumGeometries; k++)
+                {
+                    if (g.GetGeometryN(k) is not Polygon poly) continue;
+                    for (int r = -1; r < poly.NumInteriorRings; r++)
+                    {
+                        var ring = r < 0 ? poly.ExteriorRing : poly.GetInteriorRingN(r);
+                        if (ring.NumPoints < 3) continue;
+                        if (pts.Length < ring.NumPoints + 1)
+                        {
+                            pool.Return(pts);
+                            pool.Return(run);
+                            pts = pool.Rent(ring.NumPoints + 1);
+                            run = pool.Rent(ring.NumPoints + 1);
+                        }
+                        int n = Snap(ring, layout, clip, grid, pts, out bool inside);
+                        if (n < 3) continue;
+                        int m = 0;
+                        for (int i = 0; i < n; i++)
+                        {
+                            var a = pts[i];
+                            var b = pts[i + 1 == n ? 0 : i + 1];
+                            bool draw = (inside || !Outside(a, b, clip)) && seen.Add(Less(a, b) ? (a, b) : (b, a));
+                            if (draw)
+                            {
+                                if (m == 0) run[m++] = a;
+                                run[m++] = b;
+                            }
+                            else if (m > 0)
+                            {
+                                EmitOpen(builder, run, m, dash, tolerance);
+                                m = 0;
+                            }
+                        }
+                        if (m > 0) EmitOpen(builder, run, m, dash, tolerance);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            pool.Return(pts);
+            pool.Return(run);
+        }
+        return builder.Detach();
+    }
+
+    [ThreadStatic]
+    private static HashSet<(SKPoint, SKPoint)>? _seen;
+
+    private static bool Less(SKPoint a, SKPoint b) => a.X < b.X || (a.X == b.X && a.Y < b.Y);
+
+    /// <summary>Whether the segment lies wholly on one side outside the box (it cannot cross it).</summary>
+    private static bool Outside(SKPoint a, SKPoint b, SKRect clip) =>
+        (a.X < clip.Left && b.X < clip.Left) || (a.X > clip.Right && b.X > clip.Right)
+        || (a.Y < clip.Top && b.Y < clip.Top) || (a.Y > clip.Bottom && b.Y > clip.Bottom);
+
+    private static void EmitOpen(SKPathBuilder builder, SKPoint[] run, int m, float[]? dash, float tolerance)
+    {
+        if (m < 2) return;
+        if (tolerance > 0) m = Simplify(run, m, tolerance);
+        Emit(builder, run.AsSpan(0, m), dash, closed: false);
+    }
+
+    /// <summary>
+    /// Douglas–Peucker on the open line <paramref name="pts"/>[0..n), in place: its ends kept, and between two kept vertices only
+    /// the farthest from their chord when it is more than <paramref name="tolerance"/> away, recursively. Returns the count kept.
+    /// The distance is to the chord as a segment: a spike running back past its ends is kept.
+    /// </summary>
+    internal static int Simplify(SKPoint[] pts, int n, float tolerance) =>
+        n <= 2 ? n : Keep(pts, n, tolerance, [(0, n - 1)], segment: true);
+
+    /// <summary>Douglas–Peucker on a closed ring in pixels, in place: the ring split at vertex 0 and the vertex farthest
+    /// from it, each half reduced to the vertices that stand more than <paramref name="tolerance"/> pixels off the line
+    /// between the kept ones. Returns the new count.</summary>
     private static int Reduce(SKPoint[] pts, int n, float tolerance)
     {
         if (n <= 4) return n;
-        var pool = ArrayPool<int>.Shared;
+        var p0 = pts[0];
+        int far = 1;
+        float best = -1;
+        for (int i = 1; i < n; i++)
+        {
+            float d = SKPoint.DistanceSquared(p0, pts[i]);
+            if (d > best) { best = d; far = i; }
+        }
+        // Index n stands for vertex 0 again, closing the ring.
+        return Keep(pts, n, tolerance, [(0, far), (far, n)], segment: false);
+    }
+
+    /// <summary>The Douglas–Peucker walk both share: the ends of every span in <paramref name="spans"/> kept, then within each
+    /// the farthest vertex from the chord while it stands more than <paramref name="tolerance"/> off (to the chord as a
+    /// segment, or as a line); index <paramref name="n"/> is vertex 0. The kept vertices moved to the front, their count returned.</summary>
+    private static int Keep(SKPoint[] pts, int n, float tolerance, ReadOnlySpan<(int From, int To)> spans, bool segment)
+    {
         var keep = ArrayPool<bool>.Shared.Rent(n + 1);
-        var stack = pool.Rent(2 * n + 4);
+        var stack = ArrayPool<int>.Shared.Rent(2 * n + 4);
         try
         {
             Array.Clear(keep, 0, n + 1);
-            // The ring split at vertex 0 and the vertex farthest from it.
-            var p0 = pts[0];
-            int far = 1;
-            float best = -1;
-            for (int i = 1; i < n; i++)
+            int sp = 0;
+            foreach (var (from, to) in spans)
             {
-                float d = SKPoint.DistanceSquared(p0, pts[i]);
-                if (d > best) { best = d; far = i; }
+                keep[from] = keep[to] = true;
+                stack[sp++] = from;
+                stack[sp++] = to;
             }
-            keep[0] = keep[far] = keep[n] = true;
-            int top = 0;
-            stack[top++] = 0; stack[top++] = far;
-            stack[top++] = far; stack[top++] = n;
             float tol2 = tolerance * tolerance;
-            while (top > 0)
+            while (sp > 0)
             {
-                int b = stack[--top], a = stack[--top];
+                int b = stack[--sp], a = stack[--sp];
                 if (b - a < 2) continue;
                 var pa = pts[a];
                 var pb = pts[b == n ? 0 : b];
                 float dx = pb.X - pa.X, dy = pb.Y - pa.Y, len2 = dx * dx + dy * dy;
                 int worst = -1;
-                float wd = tol2;
+                float worstD = tol2;
                 for (int i = a + 1; i < b; i++)
                 {
-                    float ex = pts[i].X - pa.X, ey = pts[i].Y - pa.Y;
-                    float d2;
-                    if (len2 == 0) d2 = ex * ex + ey * ey;
+                    float ex = pts[i].X - pa.X, ey = pts[i].Y - pa.Y, d;
+                    if (segment)
+                    {
+                        float t = len2 > 0 ? Math.Clamp((ex * dx + ey * dy) / len2, 0, 1) : 0;
+                        float fx = ex - t * dx, fy = ey - t * dy;
+                        d = fx * fx + fy * fy;
+                    }
+                    else if (len2 == 0) d = ex * ex + ey * ey;
                     else
                     {
                         float cross = ex * dy - ey * dx;
-                        d2 = cross * cross / len2;
+                        d = cross * cross / len2;
                     }
-                    if (d2 > wd) { wd = d2; worst = i; }
+                    if (d > worstD) (worstD, worst) = (d, i);
                 }
                 if (worst < 0) continue;
                 keep[worst] = true;
-                stack[top++] = a; stack[top++] = worst;
-                stack[top++] = worst; stack[top++] = b;
+                stack[sp++] = a;
+                stack[sp++] = worst;
+                stack[sp++] = worst;
+                stack[sp++] = b;
             }
             int m = 0;
             for (int i = 0; i < n; i++)
@@ -165,8 +287,8 @@ internal static class PixelPaths
         }
         finally
         {
-            pool.Return(stack);
             ArrayPool<bool>.Shared.Return(keep);
+            ArrayPool<int>.Shared.Return(stack);
         }
     }
 
@@ -193,18 +315,18 @@ internal static class PixelPaths
 
     private static SKPoint AtY(SKPoint a, SKPoint b, float y) => new(a.X + (b.X - a.X) * (y - a.Y) / (b.Y - a.Y), y);
 
-    private static void Emit(SKPathBuilder builder, ReadOnlySpan<SKPoint> ring, float[]? dash)
+    private static void Emit(SKPathBuilder builder, ReadOnlySpan<SKPoint> ring, float[]? dash, bool closed = true)
     {
         if (dash is not { Length: >= 2 })
         {
-            builder.AddPoly(ring, true);
+            builder.AddPoly(ring, closed);
             return;
         }
         // Skia's dashing of a closed contour: the pattern starts on at the first vertex and runs on through the closing edge.
         int k = 0;
         float left = dash[0];
         bool on = true, open = false;
-        for (int i = 0; i < ring.Length; i++)
+        for (int i = 0; i < (closed ? ring.Length : ring.Length - 1); i++)
         {
             var a = ring[i];
             var b = ring[(i + 1) % ring.Length];
