@@ -399,6 +399,9 @@
         } else ll.forEach(walk);
       })(this._latlngs);
       this._unit = unitOf(rings, this._seen);
+      // The band's edge keys (one string per edge) are needed only while its shapes are built: once every
+      // shape has made its unit, nothing holds the Set.
+      this._seen = null;
     },
     _project: function () {
       if (!this._unit) this._projectOnce();
@@ -439,9 +442,11 @@
     // Leaflet's loop over the shapes in drawing order, except that consecutive shapes of one layer
     // (cells, one operator's zones, communes) are drawn as a batch: their fills, then the edges each
     // owns (unit.edges), so that a border is stroked once and over both neighbours' fills; a shape of
-    // the batch drawn otherwise (hovered, selected) is drawn whole after it, over its outline.
+    // the batch drawn otherwise (hovered, selected) is drawn whole after it, over its outline. A shape
+    // drawn apart from its layer's batch (brought to the front: a later run of the same layer) is drawn
+    // whole too: its fill covers the inner half of the borders its neighbours own, its full ring restores them.
     _draw: function () {
-      var bounds = this._redrawBounds, ctx = this._ctx, self = this, group = null, plain = [], other = [];
+      var bounds = this._redrawBounds, ctx = this._ctx, self = this, group = null, plain = [], other = [], done = new Set(), apart = false;
       ctx.save();
       if (bounds) {
         var size = bounds.getSize();
@@ -451,19 +456,36 @@
       function flush() {
         if (plain.length) self._drawBatch(plain);
         other.forEach(function (l) { l._updatePath(); });
+        if (group) done.add(group);
         plain = []; other = []; group = null;
       }
       for (var order = this._drawFirst; order; order = order.next) {
         var layer = order.layer;
         if (bounds && !(layer._pxBounds && layer._pxBounds.intersects(bounds))) continue;
         if (!layer._group || !layer._unit || !layer._unit.edges) { flush(); layer._updatePath(); continue; }
-        if (group !== layer._group) { flush(); group = layer._group; }
+        if (group !== layer._group) { flush(); group = layer._group; apart = done.has(group); }
         if (!layer._pxBounds || !layer._pxBounds.intersects(this._bounds)) continue;
-        (strokeKey(layer.options) === layer._strokeKey ? plain : other).push(layer);
+        (!apart && strokeKey(layer.options) === layer._strokeKey ? plain : other).push(layer);
       }
       flush();
       this._drawing = false;
       ctx.restore();
+    },
+    // Puts a shape brought to the front back at the end of its layer's first run in the drawing order
+    // (the order within a run does not change what a batch draws), under the layers above it again.
+    _backToLayer: function (layer) {
+      var order = layer._order, at = this._drawFirst;
+      if (!order || !layer._group) return;
+      while (at && (at === order || at.layer._group !== layer._group)) at = at.next;
+      if (!at) return;
+      while (at.next && at.next !== order && at.next.layer._group === layer._group) at = at.next;
+      if (at.next === order) return;
+      if (order.prev) order.prev.next = order.next; else this._drawFirst = order.next;
+      if (order.next) order.next.prev = order.prev; else this._drawLast = order.prev;
+      order.prev = at; order.next = at.next;
+      if (at.next) at.next.prev = order; else this._drawLast = order;
+      at.next = order;
+      this._requestRedraw(layer);
     },
     // Shapes of one layer, in the same style but their fill colour: one transform each (they share
     // the zoom's scale), the canvas's state set once per colour and once for the strokes.
@@ -784,7 +806,8 @@
   }
 
   function outlineSelected(l) {
-    if (selectedLayer) selectedLayer.setStyle({ color: '#333', weight: CELL_LINE });
+    // Deselected, the cell goes back among the cells, under the zones again (it was brought to the front).
+    if (selectedLayer) { selectedLayer.setStyle({ color: '#333', weight: CELL_LINE }); if (selectedLayer._renderer && selectedLayer._renderer._backToLayer) selectedLayer._renderer._backToLayer(selectedLayer); }
     selectedLayer = l || null;
     if (selectedLayer) { selectedLayer.setStyle({ color: '#00bcd4', weight: 4 }); selectedLayer.bringToFront(); }
   }

@@ -292,6 +292,74 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         });
     }
 
+    [Fact]
+    public Task DeselectedCell_KeepsItsBordersWithItsNeighbours_AsBeforeTheSelection() => WithPage(async page =>
+    {
+        // A cell's border with a neighbour is stroked once, by whichever of the two owns the edge, after
+        // both fills. The selected cell is brought to the front; once deselected it must again be drawn
+        // with the other cells (not alone over them, its fill over the half of the borders its neighbours own).
+        await page.OpenAsync(viewer.Server.Url);
+        // The longest edge two cells share in the band drawn at this zoom (the overview), from the served
+        // GeoJSON, placed on the page by the map's own projection; the canvas pixels around its middle.
+        const string probe = """
+            async ([mode, pair]) => {
+              const canvas = document.querySelector('.leaflet-cells-pane canvas'), r = canvas.getBoundingClientRect();
+              function pixels(lon, lat) {
+                const p = cepgeo.pointOf(lon, lat), sx = canvas.width / r.width, x = Math.round((p.x - r.left) * sx), y = Math.round((p.y - r.top) * sx);
+                return { x: p.x, y: p.y, data: Array.from(canvas.getContext('2d').getImageData(x - 3, y - 3, 7, 7).data) };
+              }
+              if (mode === 'find') {
+                const g = await (await fetch('api/layers/cells?band=overview')).json(), owner = new Map();
+                let best = null;
+                for (const f of g.features) {
+                  const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+                  for (const poly of polys) for (const ring of poly) for (let i = 0; i + 1 < ring.length; i++) {
+                    const a = ring[i], b = ring[i + 1], k = [a, b].map(String).sort().join('|'), o = owner.get(k);
+                    if (o === undefined) { owner.set(k, f.properties.id); continue; }
+                    if (o === f.properties.id) continue;
+                    const pa = cepgeo.pointOf(a[0], a[1]), pb = cepgeo.pointOf(b[0], b[1]), len = Math.hypot(pa.x - pb.x, pa.y - pb.y);
+                    if (!best || len > best.len) best = { len, cell: f.properties.id, other: o, lon: (a[0] + b[0]) / 2, lat: (a[1] + b[1]) / 2 };
+                  }
+                }
+                return best;
+              }
+              return pixels(pair.lon, pair.lat);
+            }
+            """;
+        var edge = await page.Page.EvaluateAsync<JsonElement>(probe, new object?[] { "find", null });
+        Assert.Equal(JsonValueKind.Object, edge.ValueKind);
+        Assert.True(edge.GetProperty("len").GetDouble() > 10, $"shared edge {edge}");
+        string cell = edge.GetProperty("cell").GetString()!;
+        log.WriteLine($"shared edge: {edge}");
+        // The panel's opening and closing refit the view (it may come back a little moved or zoomed):
+        // the view of the first reading is put back before the second.
+        await page.Page.EvaluateAsync("() => { const m = cepgeo.map(); window.__view = [m.getCenter(), m.getZoom()]; }");
+        var at = new { lon = edge.GetProperty("lon").GetDouble(), lat = edge.GetProperty("lat").GetDouble() };
+        var before = await page.Page.EvaluateAsync<JsonElement>(probe, new object?[] { "pixels", at });
+
+        await page.Page.EvaluateAsync("id => cepgeo.selectCell(id, false)", cell);
+        await page.Page.WaitForFunctionAsync("id => document.body.dataset.selectedCell === id", cell);
+        await page.Page.WaitForTimeoutAsync(300);
+        await page.Page.Locator("#panel-close").ClickAsync();
+        await page.Page.WaitForFunctionAsync("() => document.body.dataset.selectedCell === undefined");
+        await page.Page.EvaluateAsync("() => { cepgeo.map().setView(window.__view[0], window.__view[1], { animate: false }); }");
+        await page.Page.WaitForTimeoutAsync(300);
+        var after = await page.Page.EvaluateAsync<JsonElement>(probe, new object?[] { "pixels", at });
+
+        // The same view: the same 7 × 7 pixels around the border's middle.
+        Assert.Equal(before.GetProperty("x").GetDouble(), after.GetProperty("x").GetDouble(), 3);
+        Assert.Equal(before.GetProperty("y").GetDouble(), after.GetProperty("y").GetDouble(), 3);
+        int[] b = before.GetProperty("data").EnumerateArray().Select(v => v.GetInt32()).ToArray();
+        int[] a = after.GetProperty("data").EnumerateArray().Select(v => v.GetInt32()).ToArray();
+        // The border is there: the darkest pixel is much darker than the lightest (the fills either side).
+        int Lum(int[] d, int i) => d[4 * i] + d[4 * i + 1] + d[4 * i + 2];
+        var lums = Enumerable.Range(0, 49).Select(i => Lum(b, i)).ToArray();
+        Assert.True(lums.Min() < lums.Max() - 150, $"no border at the probe before the selection: {string.Join(",", lums)}");
+        int worst = Enumerable.Range(0, b.Length).Max(i => Math.Abs(a[i] - b[i]));
+        log.WriteLine($"largest channel difference after deselection: {worst}; before {string.Join(",", lums)}; after {string.Join(",", Enumerable.Range(0, 49).Select(i => Lum(a, i)))}");
+        Assert.True(worst <= 24, $"the border around {edge} changed after selecting and deselecting {cell}: a channel moved by {worst}");
+    });
+
     /// <summary>A fresh page per test; a screenshot is kept when the test fails; no CSP violation allowed.</summary>
     private Task WithPage(Func<ViewerPage, Task> test, [CallerMemberName] string name = "") =>
         ViewerPage.RunAsync(chromium.Browser, log, test, name);
