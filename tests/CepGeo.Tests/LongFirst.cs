@@ -9,7 +9,7 @@ namespace CepGeo.Tests;
 /// A test class long enough to set the floor of the whole run on CI's two cores (a national analysis
 /// run several times): started before the others, so that it runs beside them instead of holding the
 /// run open after they are done (issue 28). Mark only the longest, and no browser test: started with
-/// those, a page may not be ready within Playwright's 30 s on a loaded machine (seen once at load 60).
+/// those on a loaded machine, the national page once took over 30 s to be ready (load 60).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class RunsLongAttribute : Attribute;

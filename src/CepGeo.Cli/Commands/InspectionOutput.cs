@@ -50,8 +50,6 @@ internal static class InspectionOutput
         }
     }
 
-    /// <summary>A load issue's kind as the console says it (summary.json keeps <see cref="LoadIssue.KindName"/>).</summary>
-
     public static void WriteJson(Utf8JsonWriter w, LayerInspection r)
     {
         w.WriteStartObject();

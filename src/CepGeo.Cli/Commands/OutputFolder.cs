@@ -104,7 +104,7 @@ internal sealed class OutputFolder : IDisposable
         }
         catch
         {
-            lockFile.Dispose();
+            Unlock(lockFile);
             throw;
         }
     }
@@ -192,16 +192,23 @@ internal sealed class OutputFolder : IDisposable
 
     private void Release()
     {
-        if (_lock is not null && IsRemovable(_lock))
+        if (_lock is not null) Unlock(_lock);
+        _lock = null;
+    }
+
+    /// <summary>The lock file removed while the lock is still held (where the next run can tell, see
+    /// <see cref="IsUnlinked"/>), then released: a run done, or refused after taking it, leaves none.</summary>
+    private static void Unlock(FileStream lockFile)
+    {
+        if (IsRemovable(lockFile))
         {
-            // Removed while the lock is still held: a run waiting on this file cannot take it before
-            // it is gone, and the one that takes it next sees it was removed (Lock).
-            try { File.Delete(_lock.Name); }
+            // A run waiting on this file cannot take it before it is gone, and the one that takes it
+            // next sees it was removed (Lock).
+            try { File.Delete(lockFile.Name); }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
         }
-        _lock?.Dispose();
-        _lock = null;
+        lockFile.Dispose();
     }
 
     private void Step(string name) => OnCommitStep?.Invoke(_target, name);
@@ -223,17 +230,22 @@ internal sealed class OutputFolder : IDisposable
                 // a second process, or a second open in this one, fails instead of waiting.
                 stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException e) when (File.Exists(path) && EnvironmentFailure.Describe(e) is null)
+            catch (IOException e) when (EnvironmentFailure.Describe(e) is null && (File.Exists(path) || attempt >= 100))
             {
-                throw new CepGeoInputException(target, null, new Phrase(
-                    "une autre exécution de CepGeo écrit déjà dans ce dossier ; attendez qu'elle finisse ou choisissez un autre --out",
-                    "another run of CepGeo is writing to this folder; wait for it to finish or choose another --out"), e);
+                throw Busy(target, e);
+            }
+            catch (IOException e) when (EnvironmentFailure.Describe(e) is null)
+            {
+                // The run that held it removed the file between this open and this lock, as it ended: try the path again.
+                continue;
             }
             // The run before removed the file between this open and this lock: the lock is on a file no
-            // longer at the path, which the next run would create anew. Open the path again.
-            if (IsUnlinked(stream) && attempt < 100)
+            // longer at the path, which the next run would create anew. Open the path again; never keep
+            // a lock on a removed file (a new run could then hold the path's).
+            if (IsUnlinked(stream))
             {
                 stream.Dispose();
+                if (attempt >= 100) throw Busy(target, null);
                 continue;
             }
             stream.SetLength(0);
@@ -242,6 +254,10 @@ internal sealed class OutputFolder : IDisposable
             return stream;
         }
     }
+
+    private static CepGeoInputException Busy(string target, Exception? inner) => new(target, null, new Phrase(
+        "une autre exécution de CepGeo écrit déjà dans ce dossier ; attendez qu'elle finisse ou choisissez un autre --out",
+        "another run of CepGeo is writing to this folder; wait for it to finish or choose another --out"), inner);
 
     /// <summary>What /proc/self/fd says the open file is (Linux), or null where it cannot be told.</summary>
     private static string? OpenFileName(FileStream stream)

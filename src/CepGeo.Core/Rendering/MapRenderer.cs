@@ -39,11 +39,12 @@ public sealed record MapPointLayer(string Label, IReadOnlyList<(double X, double
 /// width (report, atlas), so that legends stay at 7 pt or more on paper.</param>
 /// <param name="Cancel">Checked before each geometry is drawn and before the image is encoded: one national map is seconds of
 /// drawing (Ctrl+C waited for it, about 5 s, in session 12).</param>
-/// <param name="PathGrid">The grid paths are snapped to, in layout units (half a pixel on rasters; coarser in the atlas's PDF,
-/// where a unit prints at about 0.2–0.3 pt).</param>
-/// <param name="StrokeTolerance">Above 0 (the atlas: what 0.2 pt on paper is), lines (not fills) are drawn at print resolution:
-/// each edge two neighbours share drawn once, simplified to this distance in layout units (<see cref="PixelPaths.BuildLines"/>);
-/// 0 on rasters (issue 28: a national atlas a planner can e-mail).</param>
+/// <param name="PathGrid">The grid paths are snapped to, in the map's pixels (half a pixel on rasters; in the atlas's PDF, whose
+/// layout has one unit a pixel, a coarser grid, a unit printing at about 0.2–0.3 pt).</param>
+/// <param name="StrokeTolerance">Above 0 (the atlas: what 0.2 pt on paper is, in its pixels), lines (not fills) are drawn at print
+/// resolution: each edge two neighbours share drawn once, simplified to this distance (<see cref="PixelPaths.BuildLines"/>);
+/// 0 on rasters, whose lines are each simplified to <see cref="PixelPaths.StrokeTolerance"/> (issue 28: a national atlas a
+/// planner can e-mail).</param>
 public sealed record MapOptions(MapFonts Fonts, MapText Text, string Version, string Date, bool ByArea = false, DisplayNames? Names = null, float TextScale = 1,
     CancellationToken Cancel = default, float PathGrid = PixelPaths.Grid, float StrokeTolerance = 0);
 

@@ -59,8 +59,10 @@ internal static class PixelPaths
             if (n < 3) return;
             if (tolerance > 0)
             {
+                // A sliver thinner than the tolerance (a straddle along a boundary) reduces to its two far ends: kept as
+                // that line, which the stroke draws; only a fill needs three vertices.
                 n = Reduce(pts, n, tolerance);
-                if (n < 3) return;
+                if (n < 2) return;
             }
             if (inside)
             {

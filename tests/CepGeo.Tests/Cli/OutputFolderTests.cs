@@ -168,7 +168,14 @@ public sealed class OutputFolderTests : IDisposable
         // Done or refused, a run leaves nothing beside its results.
         Assert.Equal(0, CliRun.Of("analyze", study, "--out", outDir, "--no-maps").ExitCode);
         Assert.Equal(2, CliRun.Of("analyze", study, "--out", _dir.File("tiny"), "--no-maps").ExitCode);
-        Assert.Equal(["out", "tiny"], Directory.EnumerateFileSystemEntries(_dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        // Refused after taking the lock: a folder of someone else's files, without --force.
+        Directory.CreateDirectory(_dir.File("mine"));
+        File.WriteAllText(Path.Combine(_dir.File("mine"), "notes.txt"), "à garder");
+        var refused = CliRun.Of("analyze", study, "--out", _dir.File("mine"), "--no-maps");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("le dossier n'est pas vide", refused.Err, StringComparison.Ordinal);
+        Assert.Equal(["mine", "out", "tiny"], Directory.EnumerateFileSystemEntries(_dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["notes.txt"], Directory.EnumerateFileSystemEntries(_dir.File("mine")).Select(Path.GetFileName));
         // And the next run still takes the lock at once.
         using (OutputFolder.Open(outDir, force: false)) Assert.True(File.Exists(lockFile));
     }

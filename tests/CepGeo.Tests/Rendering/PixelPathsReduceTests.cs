@@ -52,4 +52,17 @@ public class PixelPathsReduceTests
         using var path = PixelPaths.Build(Square(0.5f), Layout, Clip, null, PixelPaths.StrokeTolerance);
         Assert.Equal(4, path.PointCount);
     }
+
+    [Fact]
+    public void AtHalfAPixel_ASliverThinnerThanTheTolerance_IsStillStroked_AsItsLength()
+    {
+        // A straddle half a pixel wide and 20 long, a vertex every 10 px: by hand every vertex stands at most 0.4998 px off
+        // the chords from (100, 100) to the farthest one (120, 100.5), so Douglas–Peucker keeps those two; the line they
+        // make must still be drawn (straddles are only stroked), 20 px long.
+        var pixels = new[] { new SKPoint(100, 100), new SKPoint(110, 100), new SKPoint(120, 100), new SKPoint(120, 100.5f), new SKPoint(110, 100.5f), new SKPoint(100, 100.5f), new SKPoint(100, 100) };
+        var coords = pixels.Select(p => { var (x, y) = Layout.ToWorld(p.X, p.Y); return new Coordinate(x, y); }).ToArray();
+        using var path = PixelPaths.Build(new GeometryFactory().CreatePolygon(coords), Layout, Clip, null, PixelPaths.StrokeTolerance);
+        Assert.Equal(2, path.PointCount);
+        Assert.Equal(20, path.Bounds.Width, 2);
+    }
 }
