@@ -56,14 +56,6 @@ internal sealed class ExportOptionSet
 /// <summary>results.xlsx and results.gpkg, written into the output folder beside the other results.</summary>
 internal static class ExportFiles
 {
-    /// <param name="extra">The command's own tables besides the analysis' (plan score: perimeters; design: design, moves, glue).</param>
-    public static IReadOnlyList<string> Write(CepGeo.Core.Metrics.AnalysisResult result, OutputFolder folder, string version,
-        IReadOnlyList<ResultTables.Table>? extra = null)
-    {
-        using var running = Start(result, folder, version, extra);
-        return running.Finish();
-    }
-
     /// <summary>
     /// Opens both files here (the folder is used from one thread) and writes them on threads of their
     /// own while the caller writes its other files: the GeoPackage's inserts are one thread's work
@@ -71,6 +63,7 @@ internal static class ExportFiles
     /// left a core idle (case B). <see cref="Running.Finish"/> waits for both; disposing without it
     /// (the caller failed) waits too, so that no file is still being written as the folder goes.
     /// </summary>
+    /// <param name="extra">The command's own tables besides the analysis' (plan score: perimeters; design: design, moves, glue).</param>
     public static Running Start(CepGeo.Core.Metrics.AnalysisResult result, OutputFolder folder, string version,
         IReadOnlyList<ResultTables.Table>? extra = null)
     {
