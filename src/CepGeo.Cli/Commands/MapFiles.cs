@@ -4,6 +4,7 @@ using CepGeo.Core.Model;
 using CepGeo.Core.Pipeline;
 using CepGeo.Core.Rendering;
 using CepGeo.Core.Reporting;
+using SkiaSharp;
 
 namespace CepGeo.Cli.Commands;
 
@@ -74,8 +75,16 @@ internal static class MapFiles
             lock (progress) onMap?.Invoke(spec.Name);
             byte[]? png = null, svg = null, a4 = null;
             // Each writer checks the token (options.Cancel) before every geometry and before encoding.
-            if (format is "png" or "both") png = Encode(s => MapRenderer.WritePng(s, scene, spec, options));
-            var report = Encode(s => MapRenderer.WriteWebp(s, scene, spec, printed, ReportQuality));
+            byte[] report;
+            if (format is "png" or "both")
+            {
+                // maps/NAME.png and report.html's copy differ only in their lettering: the map's ground is drawn once for both.
+                using var screen = new MemoryStream();
+                using var inReport = new MemoryStream();
+                MapRenderer.WriteRasters(scene, spec, [new(screen, options), new(inReport, printed, SKEncodedImageFormat.Webp, ReportQuality)]);
+                (png, report) = (screen.ToArray(), inReport.ToArray());
+            }
+            else report = Encode(s => MapRenderer.WriteWebp(s, scene, spec, printed, ReportQuality));
             if (format is "svg" or "both") svg = Encode(s => MapRenderer.WriteSvg(s, scene, spec, options));
             if (print) a4 = Encode(s => MapRenderer.WritePng(s, scene, spec, options, MapLayout.PrintWidth, MapLayout.PrintHeight));
             images[i] = (png, report, svg, a4);
