@@ -236,7 +236,7 @@ public static class MapRenderer
         ArgumentNullException.ThrowIfNull(options);
         // A fiche's map is drawn in one pass (WriteRasters never splits it).
         if (spec.Kind == MapKind.Territory) pass = Pass.All;
-        var d = new Drawing(canvas, layout, scene, options, pass);
+        var d = new Drawing(canvas, layout, scene, options, pass, shared: spec.Kind != MapKind.Territory);
         if (pass.HasFlag(Pass.Ground)) canvas.Clear(Paper);
         canvas.Save();
         canvas.ClipRect(layout.Map);
@@ -302,7 +302,9 @@ public static class MapRenderer
     /// <summary>A legend entry: a swatch (fill, hatch, line) and its label.</summary>
     internal sealed record LegendItem(string Label, Action<SKRect>? Swatch, SKColor? Color = null, bool Heading = false);
 
-    private sealed class Drawing(SKCanvas canvas, MapLayout layout, MapScene scene, MapOptions options, Pass pass)
+    /// <param name="shared">Whether the layers' paths are taken from the scene's, built once per output scale
+    /// (<see cref="MapScene.LayerPaths"/>): the study maps all share a scale; a fiche's map has its own.</param>
+    private sealed class Drawing(SKCanvas canvas, MapLayout layout, MapScene scene, MapOptions options, Pass pass, bool shared)
     {
         private readonly float _u = layout.U;
 
@@ -323,11 +325,7 @@ public static class MapRenderer
             if (_ground)
             {
                 using var fill = Fill(CellFill);
-                foreach (var g in cells)
-                {
-                    using var p = PathOf(g);
-                    canvas.DrawPath(p, fill);
-                }
+                FillAll(cells, _ => fill);
                 // Cells are the subject: a wide grey band under the operators' lines, visible where they coincide.
                 StrokeAll(cells, Line(new SKColor(0x9A, 0x94, 0x8A), 5f));
             }
@@ -667,10 +665,12 @@ public static class MapRenderer
             {
                 int cls = MisfitClasses.ClassOf(Value(c.Cells[i], byPop));
                 counts[cls]++;
-                if (!_ground) continue;
-                using var p = PathOf(units[i]);
-                using var fill = Fill(MisfitClasses.Colors[cls]);
-                canvas.DrawPath(p, fill);
+            }
+            if (_ground)
+            {
+                var fills = MisfitClasses.Colors.Select(Fill).ToArray();
+                FillAll(units, i => fills[MisfitClasses.ClassOf(Value(c.Cells[i], byPop))]);
+                foreach (var f in fills) f.Dispose();
             }
             var items = new List<LegendItem>
             {
@@ -937,12 +937,51 @@ public static class MapRenderer
                 return;
             }
             using (paint)
+            {
+                if (Shared(geoms, d, PixelPaths.StrokeTolerance) is { } paths)
+                {
+                    foreach (var p in paths)
+                    {
+                        options.Cancel.ThrowIfCancellationRequested();
+                        canvas.DrawPath(p, paint);
+                    }
+                    return;
+                }
                 foreach (var g in geoms)
                 {
                     options.Cancel.ThrowIfCancellationRequested();
                     using var p = PixelPaths.Build(g, layout, _clip, d, PixelPaths.StrokeTolerance, options.PathGrid);
                     canvas.DrawPath(p, paint);
                 }
+            }
+        }
+
+        /// <summary>Fills each polygon of <paramref name="geoms"/> with the paint <paramref name="paintOf"/> gives its index.</summary>
+        private void FillAll(IReadOnlyList<Geometry> geoms, Func<int, SKPaint> paintOf)
+        {
+            if (Shared(geoms, null, 0) is { } paths)
+            {
+                for (int i = 0; i < paths.Count; i++)
+                {
+                    options.Cancel.ThrowIfCancellationRequested();
+                    canvas.DrawPath(paths[i], paintOf(i));
+                }
+                return;
+            }
+            for (int i = 0; i < geoms.Count; i++)
+            {
+                using var p = PathOf(geoms[i]);
+                canvas.DrawPath(p, paintOf(i));
+            }
+        }
+
+        /// <summary>The scene's paths of a whole layer at this map's scale (built once for all the study's maps), or null: not a
+        /// layer, or a fiche's map.</summary>
+        private IReadOnlyList<SKPath>? Shared(IEnumerable<Geometry> geoms, float[]? dash, float tolerance)
+        {
+            if (!shared) return null;
+            int layer = scene.LayerOf(geoms);
+            return layer < 0 ? null : scene.LayerPaths(layer, layout, _clip, dash, tolerance, options.PathGrid, options.Cancel);
         }
 
         /// <summary>Where paths are cut: the map frame and a margin wider than any line, so no cut edge shows.</summary>
