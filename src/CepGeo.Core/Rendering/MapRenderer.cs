@@ -172,7 +172,7 @@ public static class MapRenderer
     }
 
     private static SKSurface Surface(MapLayout layout) =>
-        SKSurface.Create(new SKImageInfo(layout.Width, layout.Height, SKColorType.Rgba8888, SKAlphaType.Premul))
+        SKSurface.Create(new SKImageInfo(layout.Width, layout.Height, SKColorType.Rgba8888, SKAlphaType.Opaque))
         ?? throw new InvalidOperationException($"Skia could not allocate a {layout.Width}×{layout.Height} surface");
 
     /// <summary>PNG: no row filter, zlib level <see cref="PngLevel"/>, not Skia's default of trying all five filters per row at
