@@ -131,6 +131,16 @@ internal static class PixelPaths
         CancellationToken cancel = default)
     {
         using var builder = new SKPathBuilder();
+        AddLines(builder, null, geoms, layout, clip, dash, grid, tolerance, cancel);
+        return builder.Detach();
+    }
+
+    /// <summary>The lines of <see cref="BuildLines"/> added to <paramref name="builder"/> (dashed when <paramref name="dash"/> is
+    /// given) and, when <paramref name="plain"/> is not null, the same simplified lines undashed to it: a fiche's zones are stroked
+    /// twice, a white halo under the dashes, from one walk of their edges.</summary>
+    internal static void AddLines(SKPathBuilder builder, SKPathBuilder? plain, IEnumerable<Geometry> geoms, MapLayout layout, SKRect clip,
+        float[]? dash, float grid, float tolerance, CancellationToken cancel = default)
+    {
         // One set per thread, emptied for each call: a fiche's lines hold tens of thousands of edges.
         var seen = _seen ??= [];
         seen.Clear();
@@ -171,11 +181,11 @@ internal static class PixelPaths
                             }
                             else if (m > 0)
                             {
-                                EmitOpen(builder, run, m, dash, tolerance);
+                                EmitOpen(builder, plain, run, m, dash, tolerance);
                                 m = 0;
                             }
                         }
-                        if (m > 0) EmitOpen(builder, run, m, dash, tolerance);
+                        if (m > 0) EmitOpen(builder, plain, run, m, dash, tolerance);
                     }
                 }
             }
@@ -185,7 +195,6 @@ internal static class PixelPaths
             pool.Return(pts);
             pool.Return(run);
         }
-        return builder.Detach();
     }
 
     [ThreadStatic]
@@ -198,11 +207,12 @@ internal static class PixelPaths
         (a.X < clip.Left && b.X < clip.Left) || (a.X > clip.Right && b.X > clip.Right)
         || (a.Y < clip.Top && b.Y < clip.Top) || (a.Y > clip.Bottom && b.Y > clip.Bottom);
 
-    private static void EmitOpen(SKPathBuilder builder, SKPoint[] run, int m, float[]? dash, float tolerance)
+    private static void EmitOpen(SKPathBuilder builder, SKPathBuilder? plain, SKPoint[] run, int m, float[]? dash, float tolerance)
     {
         if (m < 2) return;
         if (tolerance > 0) m = Simplify(run, m, tolerance);
         Emit(builder, run.AsSpan(0, m), dash, closed: false);
+        if (plain is not null) Emit(plain, run.AsSpan(0, m), null, closed: false);
     }
 
     /// <summary>
