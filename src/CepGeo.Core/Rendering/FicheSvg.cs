@@ -46,17 +46,17 @@ public static partial class FicheSvg
         string F(float v) => v.ToString("0.##", CultureInfo.InvariantCulture);
         sb.Append($"<clipPath id=\"{prefix}map\"><rect x=\"{F(map.Left)}\" y=\"{F(map.Top)}\" width=\"{F(map.Width)}\" height=\"{F(map.Height)}\"/></clipPath>");
         // A path drawn by two layers (a line and its halo) is defined once.
-        var shared = layers.GroupBy(l => l.Plain).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        var ids = new Dictionary<SKPath, string>();
+        var shared = layers.GroupBy(l => l.Lines).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        var ids = new Dictionary<Polylines, string>();
         if (shared.Count > 0)
         {
             sb.Append("<defs>");
-            foreach (var path in shared)
+            foreach (var lines in shared)
             {
                 string id = $"{prefix}p{ids.Count}";
-                ids[path] = id;
+                ids[lines] = id;
                 sb.Append($"<path id=\"{id}\" d=\"");
-                PathData(sb, path);
+                lines.SvgData(sb);
                 sb.Append("\"/>");
             }
             sb.Append("</defs>");
@@ -64,16 +64,17 @@ public static partial class FicheSvg
         sb.Append($"<g clip-path=\"url(#{prefix}map)\" stroke-linejoin=\"bevel\">");
         foreach (var l in layers)
         {
+            if (l.Lines.Parts == 0) continue;
             string paint = l.Width == 0
-                ? $"fill=\"{Hex(l.Color)}\"" + (l.Plain.FillType == SKPathFillType.EvenOdd ? " fill-rule=\"evenodd\"" : "")
+                ? $"fill=\"{Hex(l.Color)}\" fill-rule=\"evenodd\""
                 : $"fill=\"none\" stroke=\"{Hex(l.Color)}\" stroke-width=\"{F(l.Width * paths.Layout.U)}\""
                     + (l.Dash is { } dash ? $" stroke-dasharray=\"{string.Join(' ', dash.Select(v => F(v * paths.Layout.U)))}\"" : " stroke-linecap=\"round\"");
-            if (ids.TryGetValue(l.Plain, out var id))
+            if (ids.TryGetValue(l.Lines, out var id))
                 sb.Append($"<use href=\"#{id}\" {paint}/>");
             else
             {
                 sb.Append($"<path {paint} d=\"");
-                PathData(sb, l.Plain);
+                l.Lines.SvgData(sb);
                 sb.Append("\"/>");
             }
         }
@@ -82,60 +83,6 @@ public static partial class FicheSvg
     }
 
     private static string Hex(SKColor c) => $"#{c.Red:x2}{c.Green:x2}{c.Blue:x2}";
-
-    /// <summary>A path of moves, lines and closes (what <see cref="PixelPaths"/> builds) as relative SVG path data in tenths of a unit.</summary>
-    private static void PathData(StringBuilder sb, SKPath path)
-    {
-        int start = sb.Length;
-        long cx = 0, cy = 0, sx = 0, sy = 0;
-        char written = '\0';
-        var pts = new SKPoint[4];
-        using var it = path.CreateRawIterator();
-        SKPathVerb verb;
-        while ((verb = it.Next(pts)) != SKPathVerb.Done)
-        {
-            switch (verb)
-            {
-                case SKPathVerb.Move:
-                {
-                    long x = (long)Math.Round(pts[0].X * 10), y = (long)Math.Round(pts[0].Y * 10);
-                    if (sb.Length == start)
-                    {
-                        sb.Append('M');
-                        Number(sb, x);
-                        Number(sb, y);
-                        written = 'M';
-                    }
-                    else
-                    {
-                        sb.Append('m');
-                        Number(sb, x - cx);
-                        Number(sb, y - cy);
-                        written = 'l';
-                    }
-                    (cx, cy, sx, sy) = (x, y, x, y);
-                    break;
-                }
-                case SKPathVerb.Line:
-                {
-                    long x = (long)Math.Round(pts[1].X * 10), y = (long)Math.Round(pts[1].Y * 10);
-                    if (written != 'l') sb.Append('l');
-                    Number(sb, x - cx);
-                    Number(sb, y - cy);
-                    written = 'l';
-                    (cx, cy) = (x, y);
-                    break;
-                }
-                case SKPathVerb.Close:
-                    sb.Append('z');
-                    written = 'z';
-                    (cx, cy) = (sx, sy);
-                    break;
-                default:
-                    throw new InvalidOperationException($"a fiche's path holds a {verb}: only moves, lines and closes are written");
-            }
-        }
-    }
 
     /// <summary>
     /// Skia's SVG made fit to inline in a page 287 times: no XML declaration, a viewBox instead of a fixed size (the page sizes
@@ -234,15 +181,7 @@ public static partial class FicheSvg
         return ok;
     }
 
-    /// <summary>A value in tenths as the shortest SVG number, with a space before it unless its sign separates it.</summary>
-    private static void Number(StringBuilder sb, long tenths)
-    {
-        if (tenths >= 0 && sb.Length > 0 && sb[^1] is not ('M' or 'm' or 'l' or 'q' or 'c' or 'z')) sb.Append(' ');
-        if (tenths < 0) sb.Append('-');
-        long a = Math.Abs(tenths), whole = a / 10, frac = a % 10;
-        if (whole > 0 || frac == 0) sb.Append(whole.ToString(CultureInfo.InvariantCulture));
-        if (frac > 0) sb.Append('.').Append((char)('0' + frac));
-    }
+    private static void Number(StringBuilder sb, long tenths) => Polylines.Number(sb, tenths);
 
     [GeneratedRegex(@"( id=""|href=""#|url\(#)")]
     private static partial Regex Ids();

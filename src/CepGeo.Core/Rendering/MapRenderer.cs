@@ -246,10 +246,9 @@ public static class MapRenderer
 
     internal const float CommuneWidth = 0.7f;
 
-    /// <summary>One layer of a fiche's map: a fill (<paramref name="Width"/> 0) or a stroke of <paramref name="Width"/> layout units,
-    /// dashed with <paramref name="Dash"/> (layout units) when not null. <paramref name="Path"/> is what a canvas draws (dashes cut
-    /// into it), <paramref name="Plain"/> the same lines undashed (an SVG dashes them itself).</summary>
-    internal sealed record FicheLayer(SKPath Path, SKPath Plain, SKColor Color, float Width, float[]? Dash = null, bool Antialias = true);
+    /// <summary>One layer of a fiche's map: a fill (<paramref name="Width"/> 0, even-odd) or a stroke of <paramref name="Width"/>
+    /// layout units, dashed with <paramref name="Dash"/> (layout units) when not null.</summary>
+    internal sealed record FicheLayer(Polylines Lines, SKColor Color, float Width, float[]? Dash = null, bool Antialias = true);
 
     /// <summary>The layers of a fiche's map, bottom to top: the one drawing order of the canvas (raster, atlas) and of the SVG.
     /// Halos of the zones first, then the cells' lines, then the zones' thinner coloured lines on top: the cell's line reads
@@ -257,17 +256,17 @@ public static class MapRenderer
     /// the fiche's near-white grounds shows no step.</summary>
     internal static IEnumerable<FicheLayer> FicheLayers(TerritoryPaths p)
     {
-        yield return new(p.NearFill, p.NearFill, NearCellFill, 0);
-        yield return new(p.OwnFill, p.OwnFill, CellFill, 0);
-        if (p.Communes is { } communes) yield return new(communes, communes, CommuneLine, CommuneWidth);
-        foreach (var zones in p.ZoneLines) yield return new(zones, zones, Halo, ZoneHalo, Antialias: false);
-        yield return new(p.OwnLine, p.OwnLine, Halo, CellHalo + 2, Antialias: false);
-        yield return new(p.NearLines, p.NearLines, NearCellLine, CellWidth * 0.6f);
-        yield return new(p.OwnLine, p.OwnLine, Ink, CellWidth);
+        yield return new(p.NearFill, NearCellFill, 0);
+        yield return new(p.OwnFill, CellFill, 0);
+        if (p.Communes is { } communes) yield return new(communes, CommuneLine, CommuneWidth);
+        foreach (var zones in p.ZoneLines) yield return new(zones, Halo, ZoneHalo, Antialias: false);
+        yield return new(p.OwnLine, Halo, CellHalo + 2, Antialias: false);
+        yield return new(p.NearLines, NearCellLine, CellWidth * 0.6f);
+        yield return new(p.OwnLine, Ink, CellWidth);
         for (int op = 0; op < p.ZoneLines.Length; op++)
         {
             float[] dash = OperatorDash(op);
-            yield return new(p.ZoneDashes[op], p.ZoneLines[op], OperatorColor(op), ZoneWidth, dash.Length >= 2 ? dash : null);
+            yield return new(p.ZoneLines[op], OperatorColor(op), ZoneWidth, dash.Length >= 2 ? dash : null);
         }
     }
 
@@ -330,7 +329,12 @@ public static class MapRenderer
             using var builder = new SKPathBuilder();
             switch (shape % 3)
             {
-                case 0: builder.AddCircle(x, y, r); break;
+                case 0:
+                    // A circle drawn as one: an SVG canvas writes it as <circle>, not as a path of some forty curves (issue 28:
+                    // what Skia wrote for the national fiches, their sites most of it, 40.5 MB before, 4.9 MB after).
+                    canvas.DrawCircle(x, y, r, ring);
+                    canvas.DrawCircle(x, y, r, fill);
+                    return;
                 case 1: builder.AddRect(new SKRect(x - r * 0.9f, y - r * 0.9f, x + r * 0.9f, y + r * 0.9f)); break;
                 default:
                     builder.MoveTo(x, y - r * 1.15f);
@@ -488,7 +492,7 @@ public static class MapRenderer
                 {
                     using var paint = layer.Width == 0 ? Fill(layer.Color) : Line(layer.Color, layer.Width, antialias: layer.Antialias);
                     if (layer.Width > 0 && layer.Dash is null) paint.StrokeCap = SKStrokeCap.Round;
-                    canvas.DrawPath(layer.Path, paint);
+                    canvas.DrawPath(paths.PathOf(layer.Lines, layer.Width == 0, layer.Dash), paint);
                 }
             var items = new List<LegendItem>
             {
@@ -786,7 +790,7 @@ public static class MapRenderer
             canvas.DrawText(last, x0 + len, y0 + h + 16 * _f, SKTextAlign.Center, font, ink);
 
             // North arrow: true north at the map's centre (LAEA grid north is rotated off the central meridian).
-            var (dx, dy) = scene.NorthStep(scene.Extent.Centre.X, scene.Extent.Centre.Y);
+            var (dx, dy) = scene.NorthAtCentre;
             float angle = (float)(Math.Atan2(dx, dy) * 180 / Math.PI);
             canvas.Save();
             canvas.RotateDegrees(angle, centre.X, centre.Y);

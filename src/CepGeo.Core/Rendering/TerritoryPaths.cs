@@ -31,27 +31,25 @@ public sealed class TerritoryPaths : IDisposable
 
     public int Cell { get; }
 
-    /// <summary>The neighbouring cells in the frame (the cell itself included), one even-odd path.</summary>
-    internal SKPath NearFill { get; private set; } = null!;
+    /// <summary>The neighbouring cells in the frame (the cell itself included), rings filled even-odd.</summary>
+    internal Polylines NearFill { get; } = new();
 
-    internal SKPath OwnFill { get; private set; } = null!;
+    internal Polylines OwnFill { get; } = new();
 
     /// <summary>The communes' outlines; null without a weights layer.</summary>
-    internal SKPath? Communes { get; private set; }
+    internal Polylines? Communes { get; private set; }
 
-    internal SKPath NearLines { get; private set; } = null!;
+    internal Polylines NearLines { get; } = new();
 
-    internal SKPath OwnLine { get; private set; } = null!;
+    internal Polylines OwnLine { get; } = new();
 
-    /// <summary>Each operator's zone boundaries, undashed (the halo) and dashed in its pattern (the line), by operator.</summary>
-    internal SKPath[] ZoneLines { get; private set; } = [];
-
-    internal SKPath[] ZoneDashes { get; private set; } = [];
+    /// <summary>Each operator's zone boundaries (undashed: a canvas cuts the dashes, <see cref="PathOf"/>; an SVG dashes them).</summary>
+    internal Polylines[] ZoneLines { get; private set; } = [];
 
     /// <summary>Vertices in all the paths: what the outputs write.</summary>
-    public int Vertices => All().Sum(p => p.PointCount);
+    public int Vertices => All().Sum(p => p.Count);
 
-    private IEnumerable<SKPath> All()
+    private IEnumerable<Polylines> All()
     {
         yield return NearFill;
         yield return OwnFill;
@@ -59,7 +57,21 @@ public sealed class TerritoryPaths : IDisposable
         yield return NearLines;
         yield return OwnLine;
         foreach (var p in ZoneLines) yield return p;
-        foreach (var p in ZoneDashes) yield return p;
+    }
+
+    private readonly Dictionary<(Polylines, bool), SKPath> _paths = [];
+
+    /// <summary>The Skia path of <paramref name="lines"/> for a canvas (fills even-odd; lines cut into <paramref name="dash"/>,
+    /// layout units, when given), made on first use and kept: the atlas records a fiche's map twice (page probe and page).</summary>
+    internal SKPath PathOf(Polylines lines, bool fill, float[]? dash)
+    {
+        lock (_paths)
+        {
+            if (!_paths.TryGetValue((lines, dash is not null), out var path))
+                _paths[(lines, dash is not null)] = path = lines.ToPath(fill ? SKPathFillType.EvenOdd : SKPathFillType.Winding,
+                    dash?.Select(v => v * Layout.U).ToArray());
+            return path;
+        }
     }
 
     /// <summary>Where a map's paths are cut: the map frame and a margin wider than any line, so no cut edge shows.</summary>
@@ -83,56 +95,45 @@ public sealed class TerritoryPaths : IDisposable
                 if (g.EnvelopeInternal.Intersects(frame)) inFrame.Add(g);
             return inFrame;
         }
-        SKPath Lines(IReadOnlyList<Geometry> gs, float tol)
+        void Lines(Polylines into, IReadOnlyList<Geometry> gs, float tol)
         {
             cancel.ThrowIfCancellationRequested();
-            using var b = new SKPathBuilder();
-            PixelPaths.AddLines(b, null, gs, layout, clip, null, grid, tol, cancel);
-            return b.Detach();
+            PixelPaths.AddLines(null, into, gs, layout, clip, null, grid, tol, cancel);
         }
-        SKPath Fill(IReadOnlyList<Geometry> gs)
+        void Fill(Polylines into, IReadOnlyList<Geometry> gs)
         {
             cancel.ThrowIfCancellationRequested();
-            using var b = new SKPathBuilder { FillType = SKPathFillType.EvenOdd };
-            foreach (var g in gs) PixelPaths.Add(b, g, layout, clip, null, tolerance, grid);
-            return b.Detach();
+            foreach (var g in gs) PixelPaths.Add(into, g, layout, clip, tolerance, grid);
         }
         var cells = scene.Layers[0];
         var near = InFrame(cells);
         var own = new[] { cells[cell] };
         var paths = new TerritoryPaths(layout, cell);
-        try
+        Fill(paths.NearFill, near);
+        Fill(paths.OwnFill, own);
+        if (scene.Units is { } units)
         {
-            paths.NearFill = Fill(near);
-            paths.OwnFill = Fill(own);
-            if (scene.Units is { } units) paths.Communes = Lines(InFrame(units), 2 * tolerance);
-            paths.NearLines = Lines(near, tolerance);
-            paths.OwnLine = Lines(own, tolerance);
-            int n = scene.Layers.Count - 1;
-            paths.ZoneLines = new SKPath[n];
-            paths.ZoneDashes = new SKPath[n];
-            for (int op = 0; op < n; op++)
-            {
-                cancel.ThrowIfCancellationRequested();
-                float[] dash = [.. MapRenderer.OperatorDash(op).Select(v => v * layout.U)];
-                using var dashed = new SKPathBuilder();
-                using var plain = new SKPathBuilder();
-                PixelPaths.AddLines(dashed, plain, InFrame(scene.Layers[op + 1]), layout, clip, dash, grid, tolerance, cancel);
-                paths.ZoneDashes[op] = dashed.Detach();
-                paths.ZoneLines[op] = plain.Detach();
-            }
-            return paths;
+            paths.Communes = new Polylines();
+            Lines(paths.Communes, InFrame(units), 2 * tolerance);
         }
-        catch
+        Lines(paths.NearLines, near, tolerance);
+        Lines(paths.OwnLine, own, tolerance);
+        int n = scene.Layers.Count - 1;
+        paths.ZoneLines = new Polylines[n];
+        for (int op = 0; op < n; op++)
         {
-            paths.Dispose();
-            throw;
+            paths.ZoneLines[op] = new Polylines();
+            Lines(paths.ZoneLines[op], InFrame(scene.Layers[op + 1]), tolerance);
         }
+        return paths;
     }
 
     public void Dispose()
     {
-        foreach (var p in All())
-            p?.Dispose();
+        lock (_paths)
+        {
+            foreach (var p in _paths.Values) p.Dispose();
+            _paths.Clear();
+        }
     }
 }
