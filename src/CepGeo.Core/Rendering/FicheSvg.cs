@@ -94,7 +94,7 @@ public static partial class FicheSvg
     {
         ArgumentNullException.ThrowIfNull(svg);
         svg = Declaration().Replace(svg, "");
-        svg = Root().Replace(svg, m => $"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {m.Groups[1].Value} {m.Groups[2].Value}\">", 1);
+        svg = Root().Replace(svg, m => $"<svg viewBox=\"0 0 {m.Groups[1].Value} {m.Groups[2].Value}\">", 1);
         svg = Between().Replace(svg, "><");
         svg = TextContent().Replace(svg, m => ">" + m.Groups[1].Value + "</text>");
         svg = PathData().Replace(svg, m => " d=\"" + CompactPath(m.Groups[1].Value) + "\"");
