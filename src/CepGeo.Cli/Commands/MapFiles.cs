@@ -69,28 +69,35 @@ internal static class MapFiles
         var plan = MapRenderer.Plan(result);
         var images = new (byte[]? Png, byte[] Report, byte[]? Svg, byte[]? Print)[plan.Count];
         var progress = new object();
-        Parallel.For(0, plan.Count, new ParallelOptions { CancellationToken = cancel }, i =>
+        try
         {
-            var spec = plan[i];
-            lock (progress) onMap?.Invoke(spec.Name);
-            byte[]? png = null, svg = null, a4 = null;
-            // Each writer checks the token (options.Cancel) before every geometry and before encoding.
-            byte[] report;
-            if (format is "png" or "both")
+            Parallel.For(0, plan.Count, new ParallelOptions { CancellationToken = cancel }, i =>
             {
-                // maps/NAME.png and report.html's copy differ only in their lettering: the map's ground is drawn once for both.
-                using var screen = new MemoryStream();
-                using var inReport = new MemoryStream();
-                MapRenderer.WriteRasters(scene, spec, [new(screen, options), new(inReport, printed)]);
-                (png, report) = (screen.ToArray(), inReport.ToArray());
-            }
-            else report = Encode(s => MapRenderer.WritePng(s, scene, spec, printed));
-            if (format is "svg" or "both") svg = Encode(s => MapRenderer.WriteSvg(s, scene, spec, options));
-            if (print) a4 = Encode(s => MapRenderer.WritePng(s, scene, spec, options, MapLayout.PrintWidth, MapLayout.PrintHeight));
-            images[i] = (png, report, svg, a4);
-        });
-        // The layers' paths at the study maps' scales (built once, shared by all of them) are not needed by the fiches.
-        scene.ReleasePaths();
+                var spec = plan[i];
+                lock (progress) onMap?.Invoke(spec.Name);
+                byte[]? png = null, svg = null, a4 = null;
+                // Each writer checks the token (options.Cancel) before every geometry and before encoding.
+                byte[] report;
+                if (format is "png" or "both")
+                {
+                    // maps/NAME.png and report.html's copy differ only in their lettering: the map's ground is drawn once for both.
+                    using var screen = new MemoryStream();
+                    using var inReport = new MemoryStream();
+                    MapRenderer.WriteRasters(scene, spec, [new(screen, options), new(inReport, printed)]);
+                    (png, report) = (screen.ToArray(), inReport.ToArray());
+                }
+                else report = Encode(s => MapRenderer.WritePng(s, scene, spec, printed));
+                if (format is "svg" or "both") svg = Encode(s => MapRenderer.WriteSvg(s, scene, spec, options));
+                if (print) a4 = Encode(s => MapRenderer.WritePng(s, scene, spec, options, MapLayout.PrintWidth, MapLayout.PrintHeight));
+                images[i] = (png, report, svg, a4);
+            });
+        }
+        finally
+        {
+            // The layers' paths at the study maps' scales (built once, shared by all of them) are not needed by the fiches;
+            // native memory, freed also when a map failed or Ctrl+C stopped them.
+            scene.ReleasePaths();
+        }
         var embedded = new List<ReportMap>();
         for (int i = 0; i < plan.Count; i++)
         {

@@ -94,7 +94,11 @@ public static partial class FicheSvg
     {
         ArgumentNullException.ThrowIfNull(svg);
         svg = Declaration().Replace(svg, "");
-        svg = Root().Replace(svg, m => $"<svg viewBox=\"0 0 {m.Groups[1].Value} {m.Groups[2].Value}\">", 1);
+        // Skia names the font it drew with on every <text>: said once on the root, followed by fonts of about the same
+        // widths, so that a planner's computer without DejaVu Sans shows sans-serif lettering, not the browser's serif.
+        string family = FontFamily().Match(svg) is { Success: true } f ? f.Groups[1].Value : "DejaVu Sans";
+        svg = FontFamily().Replace(svg, "");
+        svg = Root().Replace(svg, m => $"<svg viewBox=\"0 0 {m.Groups[1].Value} {m.Groups[2].Value}\" font-family=\"'{family}',Verdana,Arial,sans-serif\">", 1);
         svg = Between().Replace(svg, "><");
         svg = TextContent().Replace(svg, m => ">" + m.Groups[1].Value + "</text>");
         svg = PathData().Replace(svg, m => " d=\"" + CompactPath(m.Groups[1].Value) + "\"");
@@ -194,6 +198,9 @@ public static partial class FicheSvg
 
     [GeneratedRegex(@"<svg [^>]*width=""([0-9.]+)"" height=""([0-9.]+)"">")]
     private static partial Regex Root();
+
+    [GeneratedRegex(@" font-family=""([^""']*)""")]
+    private static partial Regex FontFamily();
 
     [GeneratedRegex(@">\s+<")]
     private static partial Regex Between();

@@ -142,8 +142,8 @@ public sealed class MapScene
         float grid = PixelPaths.Grid, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        var key = new PathKey(layer, layout.Placement, clip, grid, tolerance, dash is null ? "" : string.Join(",", dash));
-        var lazy = _paths.GetOrAdd(key, _ => new Lazy<SKPath[]>(() =>
+        var key = new PathKey(layer, layout.Placement, clip, grid, tolerance, dash is null ? "" : string.Join(";", dash.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))));
+        var lazy = _paths.GetOrAdd(key, k => new Lazy<SKPath[]>(() =>
         {
             var geoms = Layers[layer];
             var paths = new SKPath[geoms.Count];
@@ -151,6 +151,9 @@ public sealed class MapScene
             {
                 cancel.ThrowIfCancellationRequested();
                 paths[i] = PixelPaths.Build(geoms[i], layout, clip, dash, tolerance, grid);
+                // Skia computes a path's bounds lazily, on first use: computed here, before the path is drawn
+                // from several threads at once (Skia's own advice for paths shared between threads).
+                _ = paths[i].Bounds;
             }
             return paths;
         }, LazyThreadSafetyMode.ExecutionAndPublication));

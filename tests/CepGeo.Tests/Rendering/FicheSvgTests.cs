@@ -27,6 +27,27 @@ public sealed class FicheSvgTests(ChromiumBrowser chromium, PacaFixture paca, IT
         Assert.Equal("M1 1A2 2 0 0 1 3 3", FicheSvg.CompactPath("M1 1A2 2 0 0 1 3 3"));
     }
 
+    /// <summary>
+    /// The lettering's font is named once on the root, followed by fonts of about its widths: a planner's computer without
+    /// DejaVu Sans then shows sans-serif lettering (Skia named DejaVu Sans alone on every text, so such a browser used its serif).
+    /// </summary>
+    [Fact]
+    public void Compact_NamesTheFontOnceOnTheRoot_WithSansSerifFallbacks()
+    {
+        const string skia = """
+            <?xml version="1.0" encoding="utf-8" ?>
+            <svg xmlns="http://www.w3.org/2000/svg" width="10" height="5">
+              <text font-family="DejaVu Sans" font-size="3" x="1" y="2">
+                Nice
+              </text>
+              <text font-family="DejaVu Sans" font-weight="bold" x="1" y="4">Ça</text>
+            </svg>
+            """;
+        Assert.Equal(
+            """<svg viewBox="0 0 10 5" font-family="'DejaVu Sans',Verdana,Arial,sans-serif"><text font-size="3" x="1" y="2">Nice</text><text font-weight="bold" x="1" y="4">Ça</text></svg>""",
+            FicheSvg.Compact(skia));
+    }
+
     [Fact]
     public async Task CannesFiche_InChromium_ShowsTheZoneNamesAndTheCellBoundary_AsSkiaDrawsThem()
     {
