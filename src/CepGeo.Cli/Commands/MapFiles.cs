@@ -108,46 +108,38 @@ internal static class MapFiles
             if (svg is not null) written.Add(Save(create, mapsPrefix + spec.Name + ".svg", svg));
             if (a4 is not null) written.Add(Save(create, mapsPrefix + spec.Name + "-a4.png", a4));
         }
-        // One zoomed map per fiche territoire, side by side (each is independent of the others): its paths built once at print
-        // resolution, drawn as inline SVG for report.html (the browser draws it), kept for the atlas's page of the same cell.
-        onStage?.Invoke(StageFiches);
+        // One zoomed map per fiche territoire, drawn while the atlas is written (its pages recorded side by side while one
+        // thread writes the PDF): a fiche's paths are built once at print resolution, written as report.html's inline SVG (the
+        // browser draws it), drawn on the atlas's page of the same cell, then freed; report.html follows with every fiche.
         var fiches = new ReportMap[result.Infos[0].Ids.Count];
-        var fichePaths = new TerritoryPaths?[fiches.Length];
         onMap?.Invoke("fiches");
-        try
+        onStage?.Invoke(StageFiches);
+        cancel.ThrowIfCancellationRequested();
+        var ficheOptions = printed with { TextScale = FicheTextScale };
+        TerritoryPaths FicheOf(int i)
         {
-            var ficheOptions = printed with { TextScale = FicheTextScale };
-            Parallel.For(0, fiches.Length, new ParallelOptions { CancellationToken = cancel }, i =>
-            {
-                var spec = new MapSpec($"fiche-{result.Infos[0].Ids[i]}", MapKind.Territory, Cell: i);
-                var layout = new MapLayout(MapRenderer.Extent(scene, spec), MapLayout.ScreenWidth);
-                var paths = fichePaths[i] = TerritoryPaths.Build(scene, i, layout, TerritoryPaths.PrintGrid, TerritoryPaths.PrintTolerance, cancel);
-                fiches[i] = new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names),
-                    Encoding.UTF8.GetBytes(FicheSvg.Write(scene, spec, ficheOptions, paths)), FicheSvg.Mime);
-            });
-            cancel.ThrowIfCancellationRequested();
-            onMap?.Invoke("report.html");
-            onStage?.Invoke(StageReport);
-            using (var s = create("report.html"))
-            using (var w = new StreamWriter(s, new UTF8Encoding(false)))
-                HtmlReport.Write(w, result, text, version, date, embedded, content, fiches);
-            written.Add("report.html");
-            cancel.ThrowIfCancellationRequested();
-            onMap?.Invoke("atlas.pdf");
-            onStage?.Invoke(StageAtlas);
-            using (var s = create("atlas.pdf"))
-                AtlasPdf.Write(s, scene, content, options, result.Study.Name, cancel: cancel, fichePaths: i => fichePaths[i]);
-            written.Add("atlas.pdf");
+            var spec = new MapSpec($"fiche-{result.Infos[0].Ids[i]}", MapKind.Territory, Cell: i);
+            var layout = new MapLayout(MapRenderer.Extent(scene, spec), MapLayout.ScreenWidth);
+            var paths = TerritoryPaths.Build(scene, i, layout, TerritoryPaths.PrintGrid, TerritoryPaths.PrintTolerance, cancel);
+            fiches[i] = new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names),
+                Encoding.UTF8.GetBytes(FicheSvg.Write(scene, spec, ficheOptions, paths)), FicheSvg.Mime);
+            return paths;
         }
-        finally
-        {
-            foreach (var p in fichePaths) p?.Dispose();
-        }
+        using (var s = create("atlas.pdf"))
+            AtlasPdf.Write(s, scene, content, options, result.Study.Name, cancel: cancel, fichePaths: FicheOf);
+        written.Add("atlas.pdf");
+        cancel.ThrowIfCancellationRequested();
+        onMap?.Invoke("report.html");
+        onStage?.Invoke(StageReport);
+        using (var s = create("report.html"))
+        using (var w = new StreamWriter(s, new UTF8Encoding(false)))
+            HtmlReport.Write(w, result, text, version, date, embedded, content, fiches);
+        written.Add("report.html");
         return written;
     }
 
     /// <summary>Steps of <see cref="Write"/> after the study's maps, for --timings.</summary>
-    public const string StageFiches = "maps.fiches", StageReport = "maps.report", StageAtlas = "maps.atlas";
+    public const string StageFiches = "maps.fiches", StageReport = "maps.report";
 
     /// <summary>Lettering of a fiche's map in report.html (inline SVG on the 1600-unit sheet): printed smaller than the page width
     /// (the map takes the height its fiche leaves), so larger than the other report maps.</summary>

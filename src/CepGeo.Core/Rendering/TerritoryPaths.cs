@@ -62,7 +62,7 @@ public sealed class TerritoryPaths : IDisposable
     private readonly Dictionary<(Polylines, bool), SKPath> _paths = [];
 
     /// <summary>The Skia path of <paramref name="lines"/> for a canvas (fills even-odd; lines cut into <paramref name="dash"/>,
-    /// layout units, when given), made on first use and kept: the atlas records a fiche's map twice (page probe and page).</summary>
+    /// layout units, when given), made on first use and kept while the fiche is drawn: a line and its halo are the same path.</summary>
     internal SKPath PathOf(Polylines lines, bool fill, float[]? dash)
     {
         lock (_paths)

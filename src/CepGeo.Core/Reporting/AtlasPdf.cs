@@ -22,8 +22,9 @@ public static class AtlasPdf
     /// <summary>Writes the atlas: the synthèse, then exactly one page per cell.</summary>
     /// <param name="cancel">Checked before each fiche and each page (Ctrl+C within a second on a national atlas).</param>
     /// <param name="fichePoints">Extra point layers for a cell's fiche map (by cell index), e.g. sites; null for none.</param>
-    /// <param name="fichePaths">A cell's fiche map paths already built (by cell index; report.html's SVG drew them), on the screen
-    /// sheet at <see cref="TerritoryPaths.PrintGrid"/> and <see cref="TerritoryPaths.PrintTolerance"/>; null to build them here.</param>
+    /// <param name="fichePaths">Builds a cell's fiche map paths (by cell index; the caller may draw them elsewhere too, as report.html's
+    /// SVG), on the screen sheet at <see cref="TerritoryPaths.PrintGrid"/> and <see cref="TerritoryPaths.PrintTolerance"/>; called on
+    /// the thread pool, once per cell; the atlas disposes them once the cell's page is recorded. Null to build them here.</param>
     public static AtlasLayout Write(Stream stream, MapScene scene, ReportContent content, MapOptions options, string studyName,
         Func<int, IReadOnlyList<MapPointLayer>?>? fichePoints = null, CancellationToken cancel = default, Func<int, TerritoryPaths?>? fichePaths = null)
     {
@@ -48,7 +49,9 @@ public static class AtlasPdf
                 {
                     cancel.ThrowIfCancellationRequested();
                     int cell = content.Fiches[i].CellIndex;
-                    return Fiche(scene, content.Fiches[i], options, fichePoints?.Invoke(cell), fichePaths?.Invoke(cell));
+                    // The page's picture keeps what it draws: the paths are freed as soon as it is recorded (a few fiches' at a time).
+                    using var paths = fichePaths?.Invoke(cell);
+                    return Fiche(scene, content.Fiches[i], options, fichePoints?.Invoke(cell), paths);
                 }, cancel);
             }
         }

@@ -145,7 +145,7 @@ public sealed class AnalyzeHostileTests(DemoAnalyzeOutput demo) : IClassFixture<
 
         Assert.Equal(0, run.ExitCode);
         var names = steps.Select(s => s.Step).ToList();
-        Assert.Equal(["load", "project", "mosaic", "mosaic.node", "mosaic.faces", "mosaic.label", "metrics", "write", "maps", "maps.fiches", "maps.report", "maps.atlas"], names);
+        Assert.Equal(["load", "project", "mosaic", "mosaic.node", "mosaic.faces", "mosaic.label", "metrics", "write", "maps", "maps.fiches", "maps.report"], names);
         Assert.Subset(names.ToHashSet(), StepMemory.CollectBefore.ToHashSet());
         for (int i = 1; i < steps.Count; i++)
             if (StepMemory.CollectBefore.Contains(steps[i].Step))

@@ -65,7 +65,7 @@ public class MapCancelTests
     {
         var (all, _, allStarted) = Render("none");
         Assert.Contains("maps/overview.png", all);
-        Assert.Equal(["fiches", "report.html", "atlas.pdf"], allStarted.TakeLast(3));
+        Assert.Equal(["fiches", "report.html"], allStarted.TakeLast(2));
         var (created, thrown, _) = Render("fiches");
         Assert.IsAssignableFrom<OperationCanceledException>(thrown);
         Assert.DoesNotContain("report.html", created);
