@@ -102,13 +102,18 @@ internal static class AnalyzeCommand
             }
             var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, Start, cancel, loadSites: StudyFiles.LoadSites);
             Start(StepMemory.StepWrite);
-            AnalysisOutputs.WriteAll(result, name =>
-            {
-                cancel.ThrowIfCancellationRequested();
-                return folder.Create(name);
-            }, CliApp.Version, clock.Seconds, tables, exports.Csv);
             cancel.ThrowIfCancellationRequested();
-            var exportFiles = ExportFiles.Write(result, folder, CliApp.Version);
+            IReadOnlyList<string> exportFiles;
+            // results.gpkg and results.xlsx are written while the other files are (one core each).
+            using (var running = ExportFiles.Start(result, folder, CliApp.Version))
+            {
+                AnalysisOutputs.WriteAll(result, name =>
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    return folder.Create(name);
+                }, CliApp.Version, clock.Seconds, tables, exports.Csv);
+                exportFiles = running.Finish();
+            }
             cancel.ThrowIfCancellationRequested();
             if (exports.ToPostGis is { } pg)
             {

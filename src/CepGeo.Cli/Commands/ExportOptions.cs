@@ -56,35 +56,68 @@ internal sealed class ExportOptionSet
 /// <summary>results.xlsx and results.gpkg, written into the output folder beside the other results.</summary>
 internal static class ExportFiles
 {
+    /// <summary>
+    /// Opens both files here (the folder is used from one thread) and writes them on threads of their
+    /// own while the caller writes its other files: the GeoPackage's inserts are one thread's work
+    /// (SQLite), the longest of the run's outputs, and waiting for the GeoJSON files before starting it
+    /// left a core idle (case B). <see cref="Running.Finish"/> waits for both; disposing without it
+    /// (the caller failed) waits too, so that no file is still being written as the folder goes.
+    /// </summary>
     /// <param name="extra">The command's own tables besides the analysis' (plan score: perimeters; design: design, moves, glue).</param>
-    public static IReadOnlyList<string> Write(CepGeo.Core.Metrics.AnalysisResult result, OutputFolder folder, string version,
+    public static Running Start(CepGeo.Core.Metrics.AnalysisResult result, OutputFolder folder, string version,
         IReadOnlyList<ResultTables.Table>? extra = null)
     {
         extra ??= [];
-        // The workbook (one thread: its sheets and their compression) is written while the GeoPackage
-        // is: each is mostly one thread's work (SQLite's inserts beside blobs made on the other cores).
-        using var xlsx = folder.Create(ResultsWorkbook.FileName);
-        var workbook = Task.Run(() => ResultsWorkbook.Write(xlsx, result, extra));
-        try
+        string gpkg = folder.PathFor(GeoPackageWriter.FileName);
+        var xlsx = folder.Create(ResultsWorkbook.FileName);
+        // Dedicated threads (long-running): each blocks for a second or more, and on the thread pool
+        // they held the threads that the GeoJSON formatting and the GeoPackage's blobs run on.
+        var workbook = Task.Factory.StartNew(() =>
         {
-            WriteGeoPackage(result, folder, version, extra);
-        }
-        catch
-        {
-            // The first failure is the one reported; the workbook is let finish first.
-            try { workbook.Wait(); } catch (AggregateException) { }
-            throw;
-        }
-        workbook.GetAwaiter().GetResult();
-        return [ResultsWorkbook.FileName, GeoPackageWriter.FileName];
+            using (xlsx) ResultsWorkbook.Write(xlsx, result, extra);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var geoPackage = Task.Factory.StartNew(() => WriteGeoPackage(result, gpkg, version, extra),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return new Running(workbook, geoPackage);
     }
 
-    private static void WriteGeoPackage(CepGeo.Core.Metrics.AnalysisResult result, OutputFolder folder, string version,
-        IReadOnlyList<ResultTables.Table> extra)
+    /// <summary>The two exports being written.</summary>
+    internal sealed class Running(Task workbook, Task geoPackage) : IDisposable
+    {
+        /// <summary>Waits for both; the first failure (the GeoPackage's, then the workbook's) is thrown as it was.</summary>
+        public IReadOnlyList<string> Finish()
+        {
+            try
+            {
+                geoPackage.GetAwaiter().GetResult();
+            }
+            finally
+            {
+                // Even when the GeoPackage failed: the workbook is let finish before the error goes up.
+                Quietly(workbook);
+            }
+            workbook.GetAwaiter().GetResult();
+            return [ResultsWorkbook.FileName, GeoPackageWriter.FileName];
+        }
+
+        /// <summary>Waits for both without throwing: the caller's own failure is the one reported.</summary>
+        public void Dispose()
+        {
+            Quietly(geoPackage);
+            Quietly(workbook);
+        }
+
+        private static void Quietly(Task task)
+        {
+            try { task.Wait(); } catch (AggregateException) { }
+        }
+    }
+
+    private static void WriteGeoPackage(CepGeo.Core.Metrics.AnalysisResult result, string path, string version, IReadOnlyList<ResultTables.Table> extra)
     {
         var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
         {
-            DataSource = folder.PathFor(GeoPackageWriter.FileName),
+            DataSource = path,
             Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadWriteCreate,
             // No pool: the file is moved into place once written.
             Pooling = false,

@@ -4,6 +4,7 @@ using CepGeo.Core.Model;
 using CepGeo.Core.Pipeline;
 using CepGeo.Core.Rendering;
 using CepGeo.Core.Reporting;
+using SkiaSharp;
 
 namespace CepGeo.Cli.Commands;
 
@@ -74,18 +75,28 @@ internal static class MapFiles
             lock (progress) onMap?.Invoke(spec.Name);
             byte[]? png = null, svg = null, a4 = null;
             // Each writer checks the token (options.Cancel) before every geometry and before encoding.
-            if (format is "png" or "both") png = Encode(s => MapRenderer.WritePng(s, scene, spec, options));
-            var report = Encode(s => MapRenderer.WriteWebp(s, scene, spec, printed, ReportQuality));
+            byte[] report;
+            if (format is "png" or "both")
+            {
+                // maps/NAME.png and report.html's copy differ only in their lettering: the map's ground is drawn once for both.
+                using var screen = new MemoryStream();
+                using var inReport = new MemoryStream();
+                MapRenderer.WriteRasters(scene, spec, [new(screen, options), new(inReport, printed)]);
+                (png, report) = (screen.ToArray(), inReport.ToArray());
+            }
+            else report = Encode(s => MapRenderer.WritePng(s, scene, spec, printed));
             if (format is "svg" or "both") svg = Encode(s => MapRenderer.WriteSvg(s, scene, spec, options));
             if (print) a4 = Encode(s => MapRenderer.WritePng(s, scene, spec, options, MapLayout.PrintWidth, MapLayout.PrintHeight));
             images[i] = (png, report, svg, a4);
         });
+        // The layers' paths at the study maps' scales (built once, shared by all of them) are not needed by the fiches.
+        scene.ReleasePaths();
         var embedded = new List<ReportMap>();
         for (int i = 0; i < plan.Count; i++)
         {
             var spec = plan[i];
             var (png, report, svg, a4) = images[i];
-            embedded.Add(new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names), report, ReportMime));
+            embedded.Add(new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names), report, StudyMapMime));
             if (png is not null) written.Add(Save(create, mapsPrefix + spec.Name + ".png", png));
             if (svg is not null) written.Add(Save(create, mapsPrefix + spec.Name + ".svg", svg));
             if (a4 is not null) written.Add(Save(create, mapsPrefix + spec.Name + "-a4.png", a4));
@@ -127,8 +138,12 @@ internal static class MapFiles
     /// fiche leaves), so larger than the other report maps.</summary>
     public const float FicheTextScale = 2f;
 
-    /// <summary>Report maps are WebP: see docs/decisions.md (sizes of PNG, lossless and lossy WebP on PACA).</summary>
+    /// <summary>The fiches' maps in report.html are WebP: see docs/decisions.md (sizes of PNG, lossless and lossy WebP on PACA).</summary>
     public const string ReportMime = "image/webp";
+
+    /// <summary>The study's maps in report.html are PNG (lossless, the pixels drawn): lossy WebP took three times their drawing's
+    /// share of processor to encode (issue 28; sizes and times in docs/decisions.md, "The study maps drawn once").</summary>
+    public const string StudyMapMime = "image/png";
 
     /// <summary>Lossy WebP at 80: PACA's report.html 9.5 MB (PNG) → 3.4 MB, lettering still crisp at print size (lossless: 6.9 MB).</summary>
     public const int ReportQuality = 80;

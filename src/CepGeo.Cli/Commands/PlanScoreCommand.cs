@@ -35,8 +35,12 @@ internal static class PlanScoreCommand
             // Spec §9 on the plan's perimeters (the sites and distances are today's; the sums are per perimeter).
             var design = result.Design;
             result = result with { Design = design with { After = design.After with { SiteComparisons = SitesStep.Remeasure(design.After, today) } } };
-            PlanOutputs.WriteAll(result, folder.Create, CliApp.Version);
-            var exportFiles = ExportFiles.Write(result.After, folder, CliApp.Version, [PlanOutputs.Table(result.Perimeters)]);
+            IReadOnlyList<string> exportFiles;
+            using (var running = ExportFiles.Start(result.After, folder, CliApp.Version, [PlanOutputs.Table(result.Perimeters)]))
+            {
+                PlanOutputs.WriteAll(result, folder.Create, CliApp.Version);
+                exportFiles = running.Finish();
+            }
             string target = folder.Commit();
             Print(context, result, check, en);
             context.Console.WriteLine(en ? "Outputs:" : "Fichiers écrits :");

@@ -56,6 +56,10 @@ public sealed class MapLayout
     /// <summary>Pixels per metre of the map's CRS.</summary>
     public double PixelsPerMetre => _scale;
 
+    /// <summary>What places a point in this layout's pixels (two layouts equal here draw a geometry alike): the key of
+    /// <see cref="MapScene.LayerPaths"/>.</summary>
+    internal (double OriginX, double OriginY, double Scale, int Width, int Height) Placement => (_originX, _originY, _scale, Width, Height);
+
     public SKPoint ToPixel(double x, double y) => new((float)((x - _originX) * _scale), (float)((_originY - y) * _scale));
 
     public (double X, double Y) ToWorld(float px, float py) => (_originX + px / _scale, _originY - py / _scale);

@@ -48,6 +48,10 @@ public sealed record MapPointLayer(string Label, IReadOnlyList<(double X, double
 public sealed record MapOptions(MapFonts Fonts, MapText Text, string Version, string Date, bool ByArea = false, DisplayNames? Names = null, float TextScale = 1,
     CancellationToken Cancel = default, float PathGrid = PixelPaths.Grid, float StrokeTolerance = 0);
 
+/// <summary>One raster of a map for <see cref="MapRenderer.WriteRasters"/>: where it goes, its lettering and its format
+/// (<paramref name="Quality"/>: WebP's, 100 lossless; ignored for PNG).</summary>
+public sealed record RasterTarget(Stream Stream, MapOptions Options, SKEncodedImageFormat Format = SKEncodedImageFormat.Png, int Quality = 100);
+
 /// <summary>What a drawn map holds where (the legend's colour swatches), for tests and the report.</summary>
 /// <param name="Labels">Every label drawn on the map, with its box in pixels.</param>
 public sealed record MapKey(IReadOnlyList<(SKRect Rect, SKColor Color)> Swatches, IReadOnlyList<string> LegendLabels, IReadOnlyList<(string Text, SKRect Box)> Labels)
@@ -127,18 +131,73 @@ public static class MapRenderer
     {
         ArgumentNullException.ThrowIfNull(stream);
         var layout = new MapLayout(Extent(scene, spec), width, height);
-        using var surface = SKSurface.Create(new SKImageInfo(layout.Width, layout.Height, SKColorType.Rgba8888, SKAlphaType.Premul))
-            ?? throw new InvalidOperationException($"Skia could not allocate a {layout.Width}×{layout.Height} surface");
+        using var surface = Surface(layout);
         var key = Draw(surface.Canvas, layout, scene, spec, options);
         options.Cancel.ThrowIfCancellationRequested();
+        Encode(surface, stream, format, quality);
+        return key;
+    }
+
+    /// <summary>
+    /// One map written to several rasters of the same size that differ only in their lettering (<see cref="RasterTarget"/>:
+    /// text scale, format): its ground (fills, hatching, lines, sites: all but the names) is drawn once and copied under each
+    /// raster's lettering, the same pixels as <see cref="WritePng"/> and <see cref="WriteWebp"/> each drawing the whole map
+    /// (issue 28: maps/*.png and report.html's copy of each map drew every map twice). A fiche's map is drawn whole for each.
+    /// </summary>
+    /// <returns>Each raster's key, in the order of <paramref name="targets"/>.</returns>
+    public static IReadOnlyList<MapKey> WriteRasters(MapScene scene, MapSpec spec, IReadOnlyList<RasterTarget> targets, int width = MapLayout.ScreenWidth, int? height = null)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.Count == 0) return [];
+        var first = targets[0].Options;
+        if (targets.Any(t => (t.Options with { TextScale = first.TextScale }) != first))
+            throw new ArgumentException("the rasters of one map may differ only in their text scale", nameof(targets));
+        if (targets.Count == 1 || spec.Kind == MapKind.Territory)
+            return targets.Select(t => WriteRaster(t.Stream, scene, spec, t.Options, t.Format, t.Quality, width, height)).ToList();
+        var layout = new MapLayout(Extent(scene, spec), width, height);
+        using var ground = Surface(layout);
+        Sheet(ground.Canvas, layout, scene, spec, first, Pass.Ground);
+        using var groundImage = ground.Snapshot();
+        var keys = new List<MapKey>(targets.Count);
+        foreach (var t in targets)
+        {
+            first.Cancel.ThrowIfCancellationRequested();
+            using var surface = Surface(layout);
+            surface.Canvas.DrawImage(groundImage, 0, 0, SKSamplingOptions.Default);
+            keys.Add(Sheet(surface.Canvas, layout, scene, spec, t.Options, Pass.Lettering));
+            first.Cancel.ThrowIfCancellationRequested();
+            Encode(surface, t.Stream, t.Format, t.Quality);
+        }
+        return keys;
+    }
+
+    private static SKSurface Surface(MapLayout layout) =>
+        SKSurface.Create(new SKImageInfo(layout.Width, layout.Height, SKColorType.Rgba8888, SKAlphaType.Opaque))
+        ?? throw new InvalidOperationException($"Skia could not allocate a {layout.Width}×{layout.Height} surface");
+
+    /// <summary>PNG: no row filter, zlib level <see cref="PngLevel"/>, not Skia's default of trying all five filters per row at
+    /// level 6: flat map colours compress better unfiltered. See docs/decisions.md ("PNG encoding").</summary>
+    private static void Encode(SKSurface surface, Stream stream, SKEncodedImageFormat format, int quality)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
         using var image = surface.Snapshot();
         using var pixels = image.PeekPixels();
-        // PNG: the Sub filter alone, not Skia's default of trying all five per row: the same pixels and the same size
-        // (PACA's A4 misfit map 1,185 KB against 1,187 KB) in half the processor time (0.21 s against 0.41 s an image).
-        using var encoded = (format == SKEncodedImageFormat.Png ? pixels.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Sub, 6)) : image.Encode(format, quality))
+        using var encoded = (format == SKEncodedImageFormat.Png ? pixels.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.None, PngLevel)) : image.Encode(format, quality))
             ?? throw new InvalidOperationException($"Skia could not encode a {format} image");
         encoded.SaveTo(stream);
-        return key;
+    }
+
+    /// <summary>The PNG maps' zlib level (see <see cref="Encode"/>).</summary>
+    public const int PngLevel = 3;
+
+    /// <summary>What <see cref="Sheet"/> draws: the map's ground (everything in its frame but the names), its lettering (the
+    /// names in the frame, then title, legend, scale bar and footer, over a ground already on the canvas), or both.</summary>
+    [Flags]
+    private enum Pass
+    {
+        Ground = 1,
+        Lettering = 2,
+        All = Ground | Lettering,
     }
 
     public static MapKey WriteSvg(Stream stream, MapScene scene, MapSpec spec, MapOptions options, int width = MapLayout.ScreenWidth, int? height = null)
@@ -165,15 +224,20 @@ public static class MapRenderer
     }
 
     /// <summary>Draws one whole map sheet on a canvas of the layout's size.</summary>
-    public static MapKey Draw(SKCanvas canvas, MapLayout layout, MapScene scene, MapSpec spec, MapOptions options)
+    public static MapKey Draw(SKCanvas canvas, MapLayout layout, MapScene scene, MapSpec spec, MapOptions options) =>
+        Sheet(canvas, layout, scene, spec, options, Pass.All);
+
+    private static MapKey Sheet(SKCanvas canvas, MapLayout layout, MapScene scene, MapSpec spec, MapOptions options, Pass pass)
     {
         ArgumentNullException.ThrowIfNull(canvas);
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(scene);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(options);
-        var d = new Drawing(canvas, layout, scene, options);
-        canvas.Clear(Paper);
+        // A fiche's map is drawn in one pass (WriteRasters never splits it).
+        if (spec.Kind == MapKind.Territory) pass = Pass.All;
+        var d = new Drawing(canvas, layout, scene, options, pass, shared: spec.Kind != MapKind.Territory);
+        if (pass.HasFlag(Pass.Ground)) canvas.Clear(Paper);
         canvas.Save();
         canvas.ClipRect(layout.Map);
         var legend = spec.Kind switch
@@ -185,6 +249,7 @@ public static class MapRenderer
             _ => d.Pair(spec.Operator!, spec.Against!),
         };
         canvas.Restore();
+        if (!pass.HasFlag(Pass.Lettering)) return new MapKey([], [], []);
         d.Frame();
         d.Header(Title(scene, spec, options.Text, options.ByArea, options.Names), Subtitle(scene, spec, options));
         // Footer, scale bar and legend laid out from the bottom up, so that none overlaps another whatever the lettering
@@ -237,9 +302,14 @@ public static class MapRenderer
     /// <summary>A legend entry: a swatch (fill, hatch, line) and its label.</summary>
     internal sealed record LegendItem(string Label, Action<SKRect>? Swatch, SKColor? Color = null, bool Heading = false);
 
-    private sealed class Drawing(SKCanvas canvas, MapLayout layout, MapScene scene, MapOptions options)
+    /// <param name="shared">Whether the layers' paths are taken from the scene's, built once per output scale
+    /// (<see cref="MapScene.LayerPaths"/>): the study maps all share a scale; a fiche's map has its own.</param>
+    private sealed class Drawing(SKCanvas canvas, MapLayout layout, MapScene scene, MapOptions options, Pass pass, bool shared)
     {
         private readonly float _u = layout.U;
+
+        // What this drawing puts on the canvas (see Pass); the legend's entries are made either way, the fiche's map ignores it.
+        private readonly bool _ground = pass.HasFlag(Pass.Ground), _letters = pass.HasFlag(Pass.Lettering);
 
         // Lettering: the layout unit times the options' text scale (larger on maps printed at page width).
         private readonly float _f = layout.U * options.TextScale;
@@ -252,14 +322,13 @@ public static class MapRenderer
         public List<LegendItem> Overview()
         {
             var cells = scene.Layers[0];
-            using var fill = Fill(CellFill);
-            foreach (var g in cells)
+            if (_ground)
             {
-                using var p = PathOf(g);
-                canvas.DrawPath(p, fill);
+                using var fill = Fill(CellFill);
+                FillAll(cells, _ => fill);
+                // Cells are the subject: a wide grey band under the operators' lines, visible where they coincide.
+                StrokeAll(cells, Line(new SKColor(0x9A, 0x94, 0x8A), 5f));
             }
-            // Cells are the subject: a wide grey band under the operators' lines, visible where they coincide.
-            StrokeAll(cells, Line(new SKColor(0x9A, 0x94, 0x8A), 5f));
             var items = new List<LegendItem>
             {
                 new(scene.Result.Infos[0].Label, r => { canvas.DrawRect(r, Fill(CellFill)); canvas.DrawRect(r, Line(new SKColor(0x9A, 0x94, 0x8A), 5f)); }),
@@ -269,18 +338,18 @@ public static class MapRenderer
             for (int k = 1; k <= n; k++)
             {
                 int op = k - 1;
-                StrokeAll(scene.Layers[k], OperatorPaint(op, n, dashed: false), OperatorDash(op));
+                if (_ground) StrokeAll(scene.Layers[k], OperatorPaint(op, n, dashed: false), OperatorDash(op));
                 items.Add(new(scene.Result.Infos[k].Label, r => canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, OperatorPaint(op, n))));
             }
             foreach (var s in scene.Result.Sites)
             {
                 int op = OperatorIndex(scene.Result, s.Operator);
                 int shape = op;
-                DrawSites(s, op);
+                if (_ground) DrawSites(s, op);
                 items.Add(new(_t.T($"Lieux d'accueil : {s.Label} ({s.Sites.Count})", $"Sites: {s.Label} ({s.Sites.Count})"),
                     r => SiteMarker(r.MidX, r.MidY, shape, OperatorColor(shape))));
             }
-            Labels(cells, Enumerable.Range(0, cells.Count).Select(CellName).ToList());
+            if (_letters) Labels(cells, Enumerable.Range(0, cells.Count).Select(CellName).ToList());
             return items;
         }
 
@@ -325,7 +394,7 @@ public static class MapRenderer
             var scale = PlannerStyle.Distance;
             var units = scene.Units!;
             var popByClass = new double[scale.Count];
-            for (int u = 0; u < units.Count; u++)
+            for (int u = 0; u < units.Count && _ground; u++)
             {
                 int cls = Math.Max(0, scale.ClassOf(s.UnitDistanceKm![u]));
                 using var p = PathOf(units[u]);
@@ -336,11 +405,14 @@ public static class MapRenderer
             var inTerritory = s.UnitPopInTerritory!;
             for (int u = 0; u < inTerritory.Length; u++)
                 popByClass[Math.Max(0, scale.ClassOf(s.UnitDistanceKm![u]))] += inTerritory[u];
-            StrokeAll(scene.Layers[0], Line(Ink, 1.4f));
             int op = OperatorIndex(scene.Result, key);
-            // Dark blue, not the operator's colour: orange or red marks vanish on the YlOrRd fills.
-            DrawSites(s, op, ZoneLine);
-            ShareLabels(s);
+            if (_ground)
+            {
+                StrokeAll(scene.Layers[0], Line(Ink, 1.4f));
+                // Dark blue, not the operator's colour: orange or red marks vanish on the YlOrRd fills.
+                DrawSites(s, op, ZoneLine);
+            }
+            if (_letters) ShareLabels(s);
 
             var items = new List<LegendItem> { new(_t.W("distance_km"), null, Heading: true) };
             for (int i = 0; i < scale.Count; i++)
@@ -391,6 +463,27 @@ public static class MapRenderer
             var gaps = c.Defects.Where(d => d.Kind == DefectKind.Gap).ToList();
             var doubles = c.Defects.Where(d => d.Kind == DefectKind.DoubleCoverage).ToList();
             var straddles = c.Defects.Where(d => d.Kind == DefectKind.Straddle).ToList();
+            if (_ground) MisfitGround(k, gaps, doubles, straddles);
+            if (_letters)
+                Labels(scene.Layers[0], Enumerable.Range(0, scene.Layers[0].Count).Select(i => CellName(i)).ToList(),
+                    Enumerable.Range(0, scene.Layers[0].Count).Select(i => _t.N(Value(c.Cells[i], byPop), "0.00")).ToList());
+            if (gaps.Count > 0)
+                items.Add(new(_t.Gap, r => { using var p = RectPath(r); canvas.DrawRect(r, Fill(GapFill)); Hatch(p, GapHatch, 45, 9, 1.6f); canvas.DrawRect(r, Line(Ink, 0.8f)); }));
+            if (doubles.Count > 0)
+                items.Add(new(_t.Double, r => { using var p = RectPath(r); canvas.DrawRect(r, Fill(MisfitClasses.Colors[0])); Hatch(p, DoubleHatch, 45, 7, 1.4f); Hatch(p, DoubleHatch, -45, 7, 1.4f); canvas.DrawRect(r, Line(Ink, 0.8f)); }));
+            if (straddles.Count > 0)
+                items.Add(new(_t.Straddle, r => canvas.DrawRect(Inset(r, 2), Line(StraddleLine, 1.8f))));
+            items.Add(new(_t.Cells, r => { canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(Halo, CellHalo)); canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(CellLine, CellWidth)); }));
+            items.Add(new(_t.Zones(scene.Info(key).Label), r => { canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(Halo, ZoneHalo)); canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(ZoneLine, ZoneWidth, ZoneDash)); }));
+            double? alignment = byPop ? c.Summary.PopAlignment : c.Summary.Alignment;
+            items.Add(new(_t.Alignment(alignment ?? c.Summary.Alignment) + _t.T(" (1 − désalignement moyen" + (byPop ? ", pondéré par la population)" : ", pondéré par la surface)"),
+                " (1 − mean misfit" + (byPop ? ", weighted by population)" : ", weighted by area)")), null, Heading: true));
+            return items;
+        }
+
+        /// <summary>A misfit map's ground over its classes: gaps, double coverage, straddles, then every boundary on its halo.</summary>
+        private void MisfitGround(int k, List<Defect> gaps, List<Defect> doubles, List<Defect> straddles)
+        {
             using (var gapFill = Fill(GapFill))
                 foreach (var d in gaps)
                 {
@@ -416,20 +509,6 @@ public static class MapRenderer
             StrokeAll(scene.Layers[0], Line(Halo, CellHalo));
             StrokeAll(scene.Layers[0], Line(CellLine, CellWidth));
             StrokeAll(scene.Layers[k], Line(ZoneLine, ZoneWidth), ZoneDash);
-            Labels(scene.Layers[0], Enumerable.Range(0, scene.Layers[0].Count).Select(i => CellName(i)).ToList(),
-                Enumerable.Range(0, scene.Layers[0].Count).Select(i => _t.N(Value(c.Cells[i], byPop), "0.00")).ToList());
-            if (gaps.Count > 0)
-                items.Add(new(_t.Gap, r => { using var p = RectPath(r); canvas.DrawRect(r, Fill(GapFill)); Hatch(p, GapHatch, 45, 9, 1.6f); canvas.DrawRect(r, Line(Ink, 0.8f)); }));
-            if (doubles.Count > 0)
-                items.Add(new(_t.Double, r => { using var p = RectPath(r); canvas.DrawRect(r, Fill(MisfitClasses.Colors[0])); Hatch(p, DoubleHatch, 45, 7, 1.4f); Hatch(p, DoubleHatch, -45, 7, 1.4f); canvas.DrawRect(r, Line(Ink, 0.8f)); }));
-            if (straddles.Count > 0)
-                items.Add(new(_t.Straddle, r => canvas.DrawRect(Inset(r, 2), Line(StraddleLine, 1.8f))));
-            items.Add(new(_t.Cells, r => { canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(Halo, CellHalo)); canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(CellLine, CellWidth)); }));
-            items.Add(new(_t.Zones(scene.Info(key).Label), r => { canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(Halo, ZoneHalo)); canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(ZoneLine, ZoneWidth, ZoneDash)); }));
-            double? alignment = byPop ? c.Summary.PopAlignment : c.Summary.Alignment;
-            items.Add(new(_t.Alignment(alignment ?? c.Summary.Alignment) + _t.T(" (1 − désalignement moyen" + (byPop ? ", pondéré par la population)" : ", pondéré par la surface)"),
-                " (1 − mean misfit" + (byPop ? ", weighted by population)" : ", weighted by area)")), null, Heading: true));
-            return items;
         }
 
         /// <summary>A fiche's map: the cell and its neighbours, communes outlined, each operator's zones and their names.</summary>
@@ -565,9 +644,12 @@ public static class MapRenderer
             var c = scene.Result.OperatorPairs.First(x => x.CellLayer == a && x.Operator == b);
             // The units coloured here are the first operator's zones, and the legend counts them as zones.
             var items = Choropleth(scene.Layers[ka], c, ByPopulation(scene, options.ByArea), _t.ZoneCount);
-            StrokeAll(scene.Layers[ka], Line(new SKColor(0x40, 0x40, 0x40), 1.2f));
-            // Not the operator's overview colour: orange or green lines vanish on the YlOrRd fills.
-            StrokeAll(scene.Layers[kb], Line(ZoneLine, 2.2f), [10, 5]);
+            if (_ground)
+            {
+                StrokeAll(scene.Layers[ka], Line(new SKColor(0x40, 0x40, 0x40), 1.2f));
+                // Not the operator's overview colour: orange or green lines vanish on the YlOrRd fills.
+                StrokeAll(scene.Layers[kb], Line(ZoneLine, 2.2f), [10, 5]);
+            }
             items.Add(new(_t.Zones(scene.Info(a).Label), r => canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(new SKColor(0x40, 0x40, 0x40), 1.2f))));
             items.Add(new(_t.Zones(scene.Info(b).Label), r => canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(ZoneLine, 2.2f, [10, 5]))));
             items.Add(new(_t.Alignment(c.Summary.Alignment), null, Heading: true));
@@ -583,9 +665,12 @@ public static class MapRenderer
             {
                 int cls = MisfitClasses.ClassOf(Value(c.Cells[i], byPop));
                 counts[cls]++;
-                using var p = PathOf(units[i]);
-                using var fill = Fill(MisfitClasses.Colors[cls]);
-                canvas.DrawPath(p, fill);
+            }
+            if (_ground)
+            {
+                var fills = MisfitClasses.Colors.Select(Fill).ToArray();
+                FillAll(units, i => fills[MisfitClasses.ClassOf(Value(c.Cells[i], byPop))]);
+                foreach (var f in fills) f.Dispose();
             }
             var items = new List<LegendItem>
             {
@@ -852,12 +937,51 @@ public static class MapRenderer
                 return;
             }
             using (paint)
+            {
+                if (Shared(geoms, d, PixelPaths.StrokeTolerance) is { } paths)
+                {
+                    foreach (var p in paths)
+                    {
+                        options.Cancel.ThrowIfCancellationRequested();
+                        canvas.DrawPath(p, paint);
+                    }
+                    return;
+                }
                 foreach (var g in geoms)
                 {
                     options.Cancel.ThrowIfCancellationRequested();
                     using var p = PixelPaths.Build(g, layout, _clip, d, PixelPaths.StrokeTolerance, options.PathGrid);
                     canvas.DrawPath(p, paint);
                 }
+            }
+        }
+
+        /// <summary>Fills each polygon of <paramref name="geoms"/> with the paint <paramref name="paintOf"/> gives its index.</summary>
+        private void FillAll(IReadOnlyList<Geometry> geoms, Func<int, SKPaint> paintOf)
+        {
+            if (Shared(geoms, null, 0) is { } paths)
+            {
+                for (int i = 0; i < paths.Count; i++)
+                {
+                    options.Cancel.ThrowIfCancellationRequested();
+                    canvas.DrawPath(paths[i], paintOf(i));
+                }
+                return;
+            }
+            for (int i = 0; i < geoms.Count; i++)
+            {
+                using var p = PathOf(geoms[i]);
+                canvas.DrawPath(p, paintOf(i));
+            }
+        }
+
+        /// <summary>The scene's paths of a whole layer at this map's scale (built once for all the study's maps), or null: not a
+        /// layer, or a fiche's map.</summary>
+        private IReadOnlyList<SKPath>? Shared(IEnumerable<Geometry> geoms, float[]? dash, float tolerance)
+        {
+            if (!shared) return null;
+            int layer = scene.LayerOf(geoms);
+            return layer < 0 ? null : scene.LayerPaths(layer, layout, _clip, dash, tolerance, options.PathGrid, options.Cancel);
         }
 
         /// <summary>Where paths are cut: the map frame and a margin wider than any line, so no cut edge shows.</summary>

@@ -2,6 +2,7 @@ using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
 using CepGeo.Core.Projection;
 using NetTopologySuite.Geometries;
+using SkiaSharp;
 
 namespace CepGeo.Core.Rendering;
 
@@ -117,4 +118,60 @@ public sealed class MapScene
     }
 
     private Geometry Project(Geometry g) => _toMap is null ? g : _toMap.Transform(g);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<PathKey, Lazy<SKPath[]>> _paths = new();
+
+    private readonly record struct PathKey(int Layer, (double, double, double, int, int) Placement, SKRect Clip, float Grid, float Tolerance, string Dash);
+
+    /// <summary>
+    /// Layer <paramref name="layer"/>'s polygons (<see cref="Layers"/>) as paths in the pixels of <paramref name="layout"/>
+    /// (<see cref="PixelPaths.Build"/>: snapped to <paramref name="grid"/>, cut to <paramref name="clip"/>, reduced to
+    /// <paramref name="tolerance"/>, dashed by <paramref name="dash"/>), built once per output scale and shared by every map
+    /// drawn at that scale: the study's maps all frame the same territory at the same size, and draw the cells and each
+    /// network's zones several times each (issue 28). One path per feature, in layer order. Thread-safe; the paths are the
+    /// scene's, drawn read-only, never disposed by the caller (<see cref="ReleasePaths"/> frees them).
+    /// </summary>
+    public IReadOnlyList<SKPath> LayerPaths(int layer, MapLayout layout, SKRect clip, float[]? dash = null, float tolerance = 0,
+        float grid = PixelPaths.Grid, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var key = new PathKey(layer, layout.Placement, clip, grid, tolerance, dash is null ? "" : string.Join(",", dash));
+        var lazy = _paths.GetOrAdd(key, _ => new Lazy<SKPath[]>(() =>
+        {
+            var geoms = Layers[layer];
+            var paths = new SKPath[geoms.Count];
+            for (int i = 0; i < paths.Length; i++)
+            {
+                cancel.ThrowIfCancellationRequested();
+                paths[i] = PixelPaths.Build(geoms[i], layout, clip, dash, tolerance, grid);
+            }
+            return paths;
+        }, LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            return lazy.Value;
+        }
+        catch (OperationCanceledException)
+        {
+            // A cancelled build is not kept: the next caller builds the paths again.
+            _paths.TryRemove(new KeyValuePair<PathKey, Lazy<SKPath[]>>(key, lazy));
+            throw;
+        }
+    }
+
+    /// <summary>The place of <paramref name="geoms"/> in <see cref="Layers"/> (the same list object), or -1.</summary>
+    public int LayerOf(IEnumerable<Geometry> geoms)
+    {
+        for (int i = 0; i < Layers.Count; i++)
+            if (ReferenceEquals(Layers[i], geoms)) return i;
+        return -1;
+    }
+
+    /// <summary>Frees the paths <see cref="LayerPaths"/> built, once no map is being drawn from them (they are built again if asked).</summary>
+    public void ReleasePaths()
+    {
+        foreach (var key in _paths.Keys)
+            if (_paths.TryRemove(key, out var lazy) && lazy.IsValueCreated)
+                foreach (var p in lazy.Value) p.Dispose();
+    }
 }

@@ -179,7 +179,7 @@ public static class AnalysisOutputs
 
     /// <summary>The <c>{key}_{metric}</c> names of <see cref="CellMetricProperties(AnalysisResult, int)"/>, per comparison
     /// (made once for a layer rather than once per cell).</summary>
-    private static string[][] MetricNames(AnalysisResult r) =>
+    internal static string[][] MetricNames(AnalysisResult r) =>
         [.. r.Comparisons.Select(c => CellMetrics.Select(m => c.Operator + "_" + m).ToArray())];
 
     private static readonly string[] CellMetrics =
@@ -189,7 +189,7 @@ public static class AnalysisOutputs
     ];
 
     /// <summary>Adds them to <paramref name="props"/> (a national cells layer writes tens of thousands: no list of its own each).</summary>
-    private static void AddCellMetricProperties(List<KeyValuePair<string, object?>> props, AnalysisResult r, int i, string[][] names)
+    internal static void AddCellMetricProperties(List<KeyValuePair<string, object?>> props, AnalysisResult r, int i, string[][] names)
     {
         if (r.Comparisons.Count > 0)
         {

@@ -43,7 +43,13 @@ public static class GeoPackageWriter
         using (var pragma = connection.CreateCommand())
         {
             // "GPKG" and version 1.3.0: how GDAL and QGIS recognise a GeoPackage.
-            pragma.CommandText = "PRAGMA application_id = 1196444487; PRAGMA user_version = 10300; PRAGMA journal_mode = OFF;";
+            // No journal and no fsync at the commit: the file is new, written into a staging folder and
+            // moved into place only once complete, as the other outputs are (none of which is synced
+            // either); the sync alone was 0.1-0.4 s of waiting for the disk on case B's 112 MB.
+            // Pages of 64 KB rather than 4: a row of case B's cells or gaps is a blob of hundreds of bytes to
+            // several KB, and SQLite's inserts took 15 % less processor time (alternating runs; the tables
+            // are the same, only the file's layout changes).
+            pragma.CommandText = "PRAGMA page_size = 65536; PRAGMA application_id = 1196444487; PRAGMA user_version = 10300; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;";
             pragma.ExecuteNonQuery();
         }
         using var tx = connection.BeginTransaction();

@@ -99,12 +99,20 @@ public static class ResultTables
         foreach (var s in r.Sites)
             for (int k = 0; k < CsvTables.SiteColumns.Length; k++)
                 columns.Add((s.Operator + "_" + CsvTables.SiteColumns[k], CsvTables.SiteTypes[k]));
+        // The {key}_{metric} names made once for the layer, not once per cell (fifteen strings each).
+        var names = AnalysisOutputs.MetricNames(r);
         return new FeatureTable("cells", r.Infos[0].Label, columns, cells.Count, i => cells[i].Geometry, i =>
         {
-            var values = new List<object?>(columns.Count) { cells[i].Id, cells[i].Name };
-            values.AddRange(AnalysisOutputs.CellMetricProperties(r, i).Select(p => p.Value));
-            foreach (var s in r.Sites) values.AddRange(CsvTables.SiteValues(s.Cells[i]));
-            return values.ToArray();
+            var metrics = new List<KeyValuePair<string, object?>>(columns.Count);
+            AnalysisOutputs.AddCellMetricProperties(metrics, r, i, names);
+            var values = new object?[columns.Count];
+            int k = 0;
+            values[k++] = cells[i].Id;
+            values[k++] = cells[i].Name;
+            foreach (var (_, value) in metrics) values[k++] = value;
+            foreach (var s in r.Sites)
+                foreach (var value in CsvTables.SiteValues(s.Cells[i])) values[k++] = value;
+            return values;
         });
     }
 

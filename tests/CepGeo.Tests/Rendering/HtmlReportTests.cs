@@ -1,7 +1,9 @@
 using System.Text.Json;
 using AngleSharp.Html.Parser;
+using CepGeo.Cli.Commands;
 using CepGeo.Core.Metrics;
 using CepGeo.Core.Rendering;
+using CepGeo.Core.Reporting;
 using CepGeo.Tests.Cli;
 using SkiaSharp;
 
@@ -31,17 +33,24 @@ public sealed class HtmlReportTests(DemoMaps demo) : IClassFixture<DemoMaps>
     }
 
     [Fact]
-    public void Report_EmbedsEveryMapAsAWebpDataUri()
+    public void Report_EmbedsEveryStudyMapAsAPngDataUri_ThePixelsOfTheMapLetteredForPrint()
     {
         var doc = Report();
+        // What MapFiles draws for the report: the study's display names, lettering 1.6 times the screen map's.
+        var printed = demo.Options with { Version = CliApp.Version, Names = ReportContent.Build(demo.Result).Names, TextScale = 1.6f };
         foreach (var spec in MapRenderer.Plan(demo.Result))
         {
             var img = doc.QuerySelector($"figure[data-map='{spec.Name}'] img");
             Assert.NotNull(img);
             string src = img.GetAttribute("src")!;
-            Assert.StartsWith("data:image/webp;base64,", src, StringComparison.Ordinal);
-            using var bitmap = SKBitmap.Decode(Convert.FromBase64String(src["data:image/webp;base64,".Length..]));
+            Assert.StartsWith("data:image/png;base64,", src, StringComparison.Ordinal);
+            using var bitmap = SKBitmap.Decode(Convert.FromBase64String(src["data:image/png;base64,".Length..]));
             Assert.Equal(1600, bitmap.Width);
+            // Drawn once with maps/NAME.png (their ground shared), yet the same pixels as the map drawn whole for the report.
+            using var whole = new MemoryStream();
+            MapRenderer.WritePng(whole, demo.Scene, spec, printed);
+            using var expected = SKBitmap.Decode(whole.ToArray());
+            Assert.Equal(expected.Pixels, bitmap.Pixels);
         }
     }
 

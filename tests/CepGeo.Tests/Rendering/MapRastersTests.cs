@@ -1,0 +1,60 @@
+using CepGeo.Core.Rendering;
+using SkiaSharp;
+
+namespace CepGeo.Tests.Rendering;
+
+/// <summary>
+/// <see cref="MapRenderer.WriteRasters"/> draws a map's ground once for rasters that differ in their lettering (maps/*.png and
+/// report.html's copy, issue 28): each raster must be, pixel for pixel, the map drawn whole with its own options.
+/// </summary>
+public sealed class MapRastersTests(DemoMaps demo) : IClassFixture<DemoMaps>
+{
+    private static SKColor[] Pixels(byte[] png)
+    {
+        using var bitmap = SKBitmap.Decode(png);
+        return bitmap.Pixels;
+    }
+
+    private byte[] Whole(MapSpec spec, MapOptions options)
+    {
+        using var s = new MemoryStream();
+        MapRenderer.WritePng(s, demo.Scene, spec, options);
+        return s.ToArray();
+    }
+
+    [Theory]
+    [InlineData("overview")]
+    [InlineData("misfit-ml")]
+    [InlineData("misfit-cap")]
+    [InlineData("pair-ml-pe")]
+    public void SharedGround_EachRaster_IsTheMapDrawnWholeWithItsOwnLettering(string name)
+    {
+        var spec = MapRenderer.Plan(demo.Result).Single(s => s.Name == name);
+        var screen = demo.Options;
+        var report = demo.Options with { TextScale = 1.6f };
+        using var a = new MemoryStream();
+        using var b = new MemoryStream();
+        var keys = MapRenderer.WriteRasters(demo.Scene, spec, [new(a, screen), new(b, report)]);
+
+        var sharedScreen = Pixels(a.ToArray());
+        var sharedReport = Pixels(b.ToArray());
+        Assert.Equal(Pixels(Whole(spec, screen)), sharedScreen);
+        Assert.Equal(Pixels(Whole(spec, report)), sharedReport);
+        // The two really are lettered differently (the report's lettering 1.6 times larger), so the comparison above can fail.
+        Assert.NotEqual(sharedScreen, sharedReport);
+        Assert.Equal(2, keys.Count);
+        Assert.NotEmpty(keys[0].LegendLabels);
+        Assert.Equal(keys[0].LegendLabels, keys[1].LegendLabels);
+    }
+
+    [Fact]
+    public void SharedGround_RastersDifferingInMoreThanTheirTextScale_AreRefused()
+    {
+        var spec = MapRenderer.Plan(demo.Result)[1];
+        using var a = new MemoryStream();
+        using var b = new MemoryStream();
+        // By area instead of by population: another ground, which cannot be shared.
+        Assert.Throws<ArgumentException>(() =>
+            MapRenderer.WriteRasters(demo.Scene, spec, [new(a, demo.Options), new(b, demo.Options with { ByArea = true })]));
+    }
+}
