@@ -85,15 +85,18 @@ public sealed class OutputFolderKillTests(ITestOutputHelper log) : IDisposable
     }
 
     /// <summary>
-    /// What <c>analyze --no-maps</c> writes from its analysis (AnalyzeCommand: the tables, then the
-    /// workbook and GeoPackage, committed with the folder's marker). Should analyze write another file,
+    /// What <c>analyze --no-maps</c> writes from its analysis (AnalyzeCommand: the workbook and the
+    /// GeoPackage beside the tables, committed with the folder's marker). Should analyze write another file,
     /// the tries' comparison of the file lists fails and says so.
     /// </summary>
     private static void WriteAsAnalyzeDoes(CepGeo.Core.Metrics.AnalysisResult result, string outDir)
     {
         using var folder = OutputFolder.Open(outDir, force: false);
-        CepGeo.Core.Reporting.AnalysisOutputs.WriteAll(result, folder.Create, CliApp.Version);
-        ExportFiles.Write(result, folder, CliApp.Version);
+        using (var exports = ExportFiles.Start(result, folder, CliApp.Version))
+        {
+            CepGeo.Core.Reporting.AnalysisOutputs.WriteAll(result, folder.Create, CliApp.Version);
+            exports.Finish();
+        }
         folder.Commit();
     }
 
