@@ -105,7 +105,7 @@ internal static class AnalyzeCommand
             cancel.ThrowIfCancellationRequested();
             IReadOnlyList<string> exportFiles;
             // results.gpkg and results.xlsx are written while the other files are (one core each).
-            using (var running = ExportFiles.Start(result, folder, CliApp.Version))
+            using (var running = ExportFiles.Start(result, folder, CliApp.Version, cancel: cancel))
             {
                 AnalysisOutputs.WriteAll(result, name =>
                 {

@@ -64,8 +64,10 @@ internal static class ExportFiles
     /// (the caller failed) waits too, so that no file is still being written as the folder goes.
     /// </summary>
     /// <param name="extra">The command's own tables besides the analysis' (plan score: perimeters; design: design, moves, glue).</param>
+    /// <param name="cancel">Ctrl+C: stops both within a moment (the GeoPackage before its next chunk of rows, the workbook
+    /// at its next write), so that a cancelled run does not sit out a whole GeoPackage.</param>
     public static Running Start(CepGeo.Core.Metrics.AnalysisResult result, OutputFolder folder, string version,
-        IReadOnlyList<ResultTables.Table>? extra = null)
+        IReadOnlyList<ResultTables.Table>? extra = null, CancellationToken cancel = default)
     {
         extra ??= [];
         string gpkg = folder.PathFor(GeoPackageWriter.FileName);
@@ -74,9 +76,9 @@ internal static class ExportFiles
         // they held the threads that the GeoJSON formatting and the GeoPackage's blobs run on.
         var workbook = Task.Factory.StartNew(() =>
         {
-            using (xlsx) ResultsWorkbook.Write(xlsx, result, extra);
+            using (xlsx) ResultsWorkbook.Write(new Cancellable(xlsx, cancel), result, extra);
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        var geoPackage = Task.Factory.StartNew(() => WriteGeoPackage(result, gpkg, version, extra),
+        var geoPackage = Task.Factory.StartNew(() => WriteGeoPackage(result, gpkg, version, extra, cancel),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return new Running(workbook, geoPackage);
     }
@@ -113,7 +115,8 @@ internal static class ExportFiles
         }
     }
 
-    private static void WriteGeoPackage(CepGeo.Core.Metrics.AnalysisResult result, string path, string version, IReadOnlyList<ResultTables.Table> extra)
+    private static void WriteGeoPackage(CepGeo.Core.Metrics.AnalysisResult result, string path, string version, IReadOnlyList<ResultTables.Table> extra,
+        CancellationToken cancel)
     {
         var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder
         {
@@ -125,7 +128,33 @@ internal static class ExportFiles
         using (var connection = new Microsoft.Data.Sqlite.SqliteConnection(builder.ToString()))
         {
             connection.Open();
-            GeoPackageWriter.Write(connection, result, version, extra);
+            GeoPackageWriter.Write(connection, result, version, extra, cancel: cancel);
+        }
+    }
+
+    /// <summary>A stream that throws <see cref="OperationCanceledException"/> on a write once Ctrl+C came.</summary>
+    private sealed class Cancellable(Stream inner, CancellationToken cancel) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => inner.CanSeek;
+        public override bool CanWrite => true;
+        public override long Length => inner.Length;
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+        public override void SetLength(long value) => inner.SetLength(value);
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            cancel.ThrowIfCancellationRequested();
+            inner.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            cancel.ThrowIfCancellationRequested();
+            inner.Write(buffer);
         }
     }
 }

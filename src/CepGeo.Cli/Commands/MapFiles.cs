@@ -101,41 +101,49 @@ internal static class MapFiles
             if (svg is not null) written.Add(Save(create, mapsPrefix + spec.Name + ".svg", svg));
             if (a4 is not null) written.Add(Save(create, mapsPrefix + spec.Name + "-a4.png", a4));
         }
-        // One zoomed map per fiche territoire, drawn side by side (each is independent of the others).
+        // One zoomed map per fiche territoire, side by side (each is independent of the others): its paths built once at print
+        // resolution, drawn as inline SVG for report.html (the browser draws it), kept for the atlas's page of the same cell.
         onStage?.Invoke(StageFiches);
         var fiches = new ReportMap[result.Infos[0].Ids.Count];
+        var fichePaths = new TerritoryPaths?[fiches.Length];
         onMap?.Invoke("fiches");
-        Parallel.For(0, fiches.Length, new ParallelOptions { CancellationToken = cancel }, i =>
+        try
         {
-            var spec = new MapSpec($"fiche-{result.Infos[0].Ids[i]}", MapKind.Territory, Cell: i);
-            using var image = new MemoryStream();
-            MapRenderer.WriteWebp(image, scene, spec, printed with { TextScale = FicheTextScale }, ReportQuality, FicheWidth);
-            fiches[i] = new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names), image.ToArray(), ReportMime);
-        });
-        cancel.ThrowIfCancellationRequested();
-        onMap?.Invoke("report.html");
-        onStage?.Invoke(StageReport);
-        using (var s = create("report.html"))
-        using (var w = new StreamWriter(s, new UTF8Encoding(false)))
-            HtmlReport.Write(w, result, text, version, date, embedded, content, fiches);
-        written.Add("report.html");
-        cancel.ThrowIfCancellationRequested();
-        onMap?.Invoke("atlas.pdf");
-        onStage?.Invoke(StageAtlas);
-        using (var s = create("atlas.pdf"))
-            AtlasPdf.Write(s, scene, content, options, result.Study.Name, cancel: cancel);
-        written.Add("atlas.pdf");
+            var ficheOptions = printed with { TextScale = FicheTextScale };
+            Parallel.For(0, fiches.Length, new ParallelOptions { CancellationToken = cancel }, i =>
+            {
+                var spec = new MapSpec($"fiche-{result.Infos[0].Ids[i]}", MapKind.Territory, Cell: i);
+                var layout = new MapLayout(MapRenderer.Extent(scene, spec), MapLayout.ScreenWidth);
+                var paths = fichePaths[i] = TerritoryPaths.Build(scene, i, layout, TerritoryPaths.PrintGrid, TerritoryPaths.PrintTolerance, cancel);
+                fiches[i] = new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names),
+                    Encoding.UTF8.GetBytes(FicheSvg.Write(scene, spec, ficheOptions, paths)), FicheSvg.Mime);
+            });
+            cancel.ThrowIfCancellationRequested();
+            onMap?.Invoke("report.html");
+            onStage?.Invoke(StageReport);
+            using (var s = create("report.html"))
+            using (var w = new StreamWriter(s, new UTF8Encoding(false)))
+                HtmlReport.Write(w, result, text, version, date, embedded, content, fiches);
+            written.Add("report.html");
+            cancel.ThrowIfCancellationRequested();
+            onMap?.Invoke("atlas.pdf");
+            onStage?.Invoke(StageAtlas);
+            using (var s = create("atlas.pdf"))
+                AtlasPdf.Write(s, scene, content, options, result.Study.Name, cancel: cancel, fichePaths: i => fichePaths[i]);
+            written.Add("atlas.pdf");
+        }
+        finally
+        {
+            foreach (var p in fichePaths) p?.Dispose();
+        }
         return written;
     }
 
     /// <summary>Steps of <see cref="Write"/> after the study's maps, for --timings.</summary>
     public const string StageFiches = "maps.fiches", StageReport = "maps.report", StageAtlas = "maps.atlas";
 
-    /// <summary>Width of a fiche's map in report.html: sharp at A4 width, light enough for 287 of them.</summary>
-    public const int FicheWidth = 1000;
-
-    /// <summary>Lettering of a fiche's map in report.html: printed smaller than the page width (the map takes the height its
-    /// fiche leaves), so larger than the other report maps.</summary>
+    /// <summary>Lettering of a fiche's map in report.html (inline SVG on the 1600-unit sheet): printed smaller than the page width
+    /// (the map takes the height its fiche leaves), so larger than the other report maps.</summary>
     public const float FicheTextScale = 2f;
 
     /// <summary>The fiches' maps in report.html are WebP: see docs/decisions.md (sizes of PNG, lossless and lossy WebP on PACA).</summary>

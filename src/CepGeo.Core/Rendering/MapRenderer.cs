@@ -224,10 +224,18 @@ public static class MapRenderer
     }
 
     /// <summary>Draws one whole map sheet on a canvas of the layout's size.</summary>
-    public static MapKey Draw(SKCanvas canvas, MapLayout layout, MapScene scene, MapSpec spec, MapOptions options) =>
-        Sheet(canvas, layout, scene, spec, options, Pass.All);
+    /// <param name="territory">A fiche's paths already built on this layout (shared by report.html's SVG and the atlas's page);
+    /// null to build them here.</param>
+    public static MapKey Draw(SKCanvas canvas, MapLayout layout, MapScene scene, MapSpec spec, MapOptions options, TerritoryPaths? territory = null) =>
+        Sheet(canvas, layout, scene, spec, options, Pass.All, territory, geometry: true);
 
-    private static MapKey Sheet(SKCanvas canvas, MapLayout layout, MapScene scene, MapSpec spec, MapOptions options, Pass pass)
+    /// <param name="geometry">False: a fiche's paths are left out (report.html's SVG writes them itself, <see cref="FicheSvg"/>),
+    /// everything else (sites, names, legend, scale bar, title) is drawn.</param>
+    internal static MapKey Draw(SKCanvas canvas, MapLayout layout, MapScene scene, MapSpec spec, MapOptions options, TerritoryPaths? territory, bool geometry) =>
+        Sheet(canvas, layout, scene, spec, options, Pass.All, territory, geometry);
+
+    private static MapKey Sheet(SKCanvas canvas, MapLayout layout, MapScene scene, MapSpec spec, MapOptions options, Pass pass,
+        TerritoryPaths? territory = null, bool geometry = true)
     {
         ArgumentNullException.ThrowIfNull(canvas);
         ArgumentNullException.ThrowIfNull(layout);
@@ -245,7 +253,7 @@ public static class MapRenderer
             MapKind.Overview => d.Overview(),
             MapKind.Misfit => d.Misfit(spec.Operator!),
             MapKind.Distance => d.Distance(spec.Operator!),
-            MapKind.Territory => d.Territory(spec.Cell, spec.Points),
+            MapKind.Territory => d.Territory(spec.Cell, spec.Points, territory, geometry),
             _ => d.Pair(spec.Operator!, spec.Against!),
         };
         canvas.Restore();
@@ -298,6 +306,35 @@ public static class MapRenderer
     internal static SKColor OperatorColor(int operatorIndex) => MisfitClasses.Sk(PlannerStyle.OperatorColor(operatorIndex));
 
     internal static float[] OperatorDash(int operatorIndex) => [.. PlannerStyle.OperatorDash(operatorIndex)];
+
+    /// <summary>A fiche's communes: thin pale lines under everything else.</summary>
+    internal static readonly SKColor CommuneLine = new(0xA8, 0xA8, 0xA8), NearCellFill = new(0xF2, 0xF2, 0xF2), NearCellLine = new(0x77, 0x77, 0x77);
+
+    internal const float CommuneWidth = 0.7f;
+
+    /// <summary>One layer of a fiche's map: a fill (<paramref name="Width"/> 0, even-odd) or a stroke of <paramref name="Width"/>
+    /// layout units, dashed with <paramref name="Dash"/> (layout units) when not null.</summary>
+    internal sealed record FicheLayer(Polylines Lines, SKColor Color, float Width, float[]? Dash = null, bool Antialias = true);
+
+    /// <summary>The layers of a fiche's map, bottom to top: the one drawing order of the canvas (raster, atlas) and of the SVG.
+    /// Halos of the zones first, then the cells' lines, then the zones' thinner coloured lines on top: the cell's line reads
+    /// wider than any zone's, and a zone running along it shows as dashes inside it. The halos without antialiasing: white on
+    /// the fiche's near-white grounds shows no step.</summary>
+    internal static IEnumerable<FicheLayer> FicheLayers(TerritoryPaths p)
+    {
+        yield return new(p.NearFill, NearCellFill, 0);
+        yield return new(p.OwnFill, CellFill, 0);
+        if (p.Communes is { } communes) yield return new(communes, CommuneLine, CommuneWidth);
+        foreach (var zones in p.ZoneLines) yield return new(zones, Halo, ZoneHalo, Antialias: false);
+        yield return new(p.OwnLine, Halo, CellHalo + 2, Antialias: false);
+        yield return new(p.NearLines, NearCellLine, CellWidth * 0.6f);
+        yield return new(p.OwnLine, Ink, CellWidth);
+        for (int op = 0; op < p.ZoneLines.Length; op++)
+        {
+            float[] dash = OperatorDash(op);
+            yield return new(p.ZoneLines[op], OperatorColor(op), ZoneWidth, dash.Length >= 2 ? dash : null);
+        }
+    }
 
     /// <summary>A legend entry: a swatch (fill, hatch, line) and its label.</summary>
     internal sealed record LegendItem(string Label, Action<SKRect>? Swatch, SKColor? Color = null, bool Heading = false);
@@ -362,7 +399,12 @@ public static class MapRenderer
             using var builder = new SKPathBuilder();
             switch (shape % 3)
             {
-                case 0: builder.AddCircle(x, y, r); break;
+                case 0:
+                    // A circle drawn as one: an SVG canvas writes it as <circle>, not as a path of some forty curves (issue 28:
+                    // what Skia wrote for the national fiches, their sites most of it, 40.5 MB before, 4.9 MB after).
+                    canvas.DrawCircle(x, y, r, ring);
+                    canvas.DrawCircle(x, y, r, fill);
+                    return;
                 case 1: builder.AddRect(new SKRect(x - r * 0.9f, y - r * 0.9f, x + r * 0.9f, y + r * 0.9f)); break;
                 default:
                     builder.MoveTo(x, y - r * 1.15f);
@@ -512,56 +554,37 @@ public static class MapRenderer
         }
 
         /// <summary>A fiche's map: the cell and its neighbours, communes outlined, each operator's zones and their names.</summary>
-        public List<LegendItem> Territory(int cell, IReadOnlyList<MapPointLayer>? points)
+        /// <param name="built">The fiche's paths on this layout, or null to build them (at the options' grid; lines at the options'
+        /// stroke tolerance, else <see cref="PixelPaths.StrokeTolerance"/>).</param>
+        public List<LegendItem> Territory(int cell, IReadOnlyList<MapPointLayer>? points, TerritoryPaths? built, bool geometry)
         {
             var r = scene.Result;
-            var cells = scene.Layers[0];
-            // What lies in the frame: the paths themselves are snapped to the pixels and cut to the frame as they are built
-            // (PixelPaths), linear in the vertices, with no NTS simplification or overlay per fiche.
-            var (x0, y1) = layout.ToWorld(_clip.Left, _clip.Top);
-            var (x1, y0) = layout.ToWorld(_clip.Right, _clip.Bottom);
-            var frame = new Envelope(x0, x1, y0, y1);
-            List<Geometry> InFrame(IReadOnlyList<Geometry> gs)
-            {
-                var inFrame = new List<Geometry>();
-                foreach (var g in gs)
-                    if (g.EnvelopeInternal.Intersects(frame)) inFrame.Add(g);
-                return inFrame;
-            }
-            var nearCells = InFrame(cells);
-            using (var other = Fill(new SKColor(0xF2, 0xF2, 0xF2)))
-                foreach (var g in nearCells)
+            // The paths are snapped to the pixels and cut to the frame as they are built (PixelPaths), linear in the vertices,
+            // with no NTS simplification or overlay per fiche; built once for both outputs that show a fiche.
+            using var own = built is null
+                ? TerritoryPaths.Build(scene, cell, layout, options.PathGrid, options.StrokeTolerance > 0 ? options.StrokeTolerance : PixelPaths.StrokeTolerance, options.Cancel)
+                : null;
+            var paths = built ?? own!;
+            if (paths.Layout.Width != layout.Width || paths.Cell != cell)
+                throw new ArgumentException($"the fiche's paths were built for cell {paths.Cell} on a {paths.Layout.Width}-wide sheet, not {cell} on {layout.Width}", nameof(built));
+            if (geometry)
+                foreach (var layer in FicheLayers(paths))
                 {
-                    using var p = PathOf(g);
-                    canvas.DrawPath(p, other);
+                    using var paint = layer.Width == 0 ? Fill(layer.Color) : Line(layer.Color, layer.Width, antialias: layer.Antialias);
+                    if (layer.Width > 0 && layer.Dash is null) paint.StrokeCap = SKStrokeCap.Round;
+                    canvas.DrawPath(paths.PathOf(layer.Lines, layer.Width == 0, layer.Dash), paint);
                 }
-            var thisCell = cells[cell];
-            using (var own = Fill(CellFill))
-            using (var p = PathOf(thisCell))
-                canvas.DrawPath(p, own);
             var items = new List<LegendItem>
             {
                 new(_t.T("Le territoire", "The area"), rr => { canvas.DrawRect(rr, Fill(CellFill)); canvas.DrawRect(rr, Line(Ink, CellWidth)); }),
             };
-            if (scene.Units is { } units)
-            {
-                StrokeAll(InFrame(units), Line(new SKColor(0xA8, 0xA8, 0xA8), 0.7f));
-                items.Add(new(_t.T("Communes", "Communes"), rr => canvas.DrawRect(Inset(rr, 3), Line(new SKColor(0xA8, 0xA8, 0xA8), 0.7f))));
-            }
+            if (paths.Communes is not null)
+                items.Add(new(_t.T("Communes", "Communes"), rr => canvas.DrawRect(Inset(rr, 3), Line(CommuneLine, CommuneWidth))));
             int n = scene.Layers.Count - 1;
             var labels = new List<(string Text, Point Where, SKColor Color)>();
-            // Halos of the zones first, then the cells' lines, then the zones' thinner coloured lines on top: the
-            // cell's line reads wider than any zone's, and a zone running along it shows as dashes inside it.
-            var zonesOf = Enumerable.Range(1, n).Select(k => InFrame(scene.Layers[k])).ToList();
-            // The halos without antialiasing: white on the fiche's near-white grounds shows no step.
-            foreach (var zones in zonesOf) StrokeAll(zones, Line(Halo, ZoneHalo, antialias: false));
-            StrokeAll([thisCell], Line(Halo, CellHalo + 2, antialias: false));
-            StrokeAll(nearCells, Line(new SKColor(0x77, 0x77, 0x77), CellWidth * 0.6f));
-            StrokeAll([thisCell], Line(Ink, CellWidth));
             for (int k = 1; k <= n; k++)
             {
                 int op = k - 1;
-                StrokeAll(zonesOf[k - 1], Line(OperatorColor(op), ZoneWidth), OperatorDash(op));
                 items.Add(new(r.Infos[k].Label, rr => canvas.DrawLine(rr.Left, rr.MidY, rr.Right, rr.MidY, Line(OperatorColor(op), ZoneWidth, OperatorDash(op)))));
                 var c = r.Comparisons[op];
                 string cellId = r.Infos[0].Ids[cell];
@@ -853,7 +876,7 @@ public static class MapRenderer
             canvas.DrawText(last, x0 + len, y0 + h + 16 * _f, SKTextAlign.Center, font, ink);
 
             // North arrow: true north at the map's centre (LAEA grid north is rotated off the central meridian).
-            var (dx, dy) = scene.NorthStep(scene.Extent.Centre.X, scene.Extent.Centre.Y);
+            var (dx, dy) = scene.NorthAtCentre;
             float angle = (float)(Math.Atan2(dx, dy) * 180 / Math.PI);
             canvas.Save();
             canvas.RotateDegrees(angle, centre.X, centre.Y);
@@ -985,7 +1008,7 @@ public static class MapRenderer
         }
 
         /// <summary>Where paths are cut: the map frame and a margin wider than any line, so no cut edge shows.</summary>
-        private readonly SKRect _clip = SKRect.Inflate(layout.Map, 24 * layout.U, 24 * layout.U);
+        private readonly SKRect _clip = TerritoryPaths.ClipOf(layout);
 
         /// <summary>Parallel lines clipped to a path: the hatching of gaps and double coverage.</summary>
         private void Hatch(SKPath path, SKColor color, float degrees, float spacing, float width)

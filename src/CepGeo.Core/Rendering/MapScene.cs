@@ -35,6 +35,7 @@ public sealed class MapScene
         var env = new Envelope();
         foreach (var g in Layers[0]) env.ExpandToInclude(g.EnvelopeInternal);
         Extent = env;
+        _north = new Lazy<(double X, double Y)>(() => NorthStep(Extent.Centre.X, Extent.Centre.Y), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public AnalysisResult Result { get; }
@@ -95,6 +96,12 @@ public sealed class MapScene
     /// <remarks>Thread-safe: the maps are drawn in parallel.</remarks>
     public Geometry Defect(Defect d) =>
         _defects.GetOrAdd(d.Id, _ => new Lazy<Geometry>(() => Project(Result.DefectGeometry(d)), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
+    /// <summary>The step north at the centre of <see cref="Extent"/> (every map's north arrow), computed once: two reprojectors
+    /// made per map sheet were a good part of a fiche's drawing once its paths were built (issue 28).</summary>
+    internal (double X, double Y) NorthAtCentre => _north.Value;
+
+    private readonly Lazy<(double X, double Y)> _north;
 
     /// <summary>Turns a point of the map's CRS into longitude/latitude and back (for the north arrow).</summary>
     internal (double X, double Y) NorthStep(double x, double y)

@@ -43,12 +43,23 @@ internal static class PixelPaths
         for (int i = 0; i < g.NumGeometries; i++)
         {
             if (g.GetGeometryN(i) is not Polygon poly) continue;
-            AddRing(builder, poly.ExteriorRing, layout, clip, dash, tolerance, grid);
-            foreach (var hole in poly.InteriorRings) AddRing(builder, hole, layout, clip, dash, tolerance, grid);
+            AddRing(builder, null, poly.ExteriorRing, layout, clip, dash, tolerance, grid);
+            foreach (var hole in poly.InteriorRings) AddRing(builder, null, hole, layout, clip, dash, tolerance, grid);
         }
     }
 
-    private static void AddRing(SKPathBuilder builder, LineString ring, MapLayout layout, SKRect clip, float[]? dash, float tolerance, float grid)
+    /// <summary>The rings of <paramref name="g"/> (see <see cref="Build"/>, undashed) added to <paramref name="sink"/>.</summary>
+    internal static void Add(Polylines sink, Geometry g, MapLayout layout, SKRect clip, float tolerance, float grid)
+    {
+        for (int i = 0; i < g.NumGeometries; i++)
+        {
+            if (g.GetGeometryN(i) is not Polygon poly) continue;
+            AddRing(null, sink, poly.ExteriorRing, layout, clip, null, tolerance, grid);
+            foreach (var hole in poly.InteriorRings) AddRing(null, sink, hole, layout, clip, null, tolerance, grid);
+        }
+    }
+
+    private static void AddRing(SKPathBuilder? builder, Polylines? sink, LineString ring, MapLayout layout, SKRect clip, float[]? dash, float tolerance, float grid)
     {
         if (ring.NumPoints < 3) return;
         var pool = ArrayPool<SKPoint>.Shared;
@@ -66,7 +77,8 @@ internal static class PixelPaths
             }
             if (inside)
             {
-                Emit(builder, pts.AsSpan(0, n), dash);
+                if (sink is not null) sink.Add(pts.AsSpan(0, n), closed: true);
+                else Emit(builder!, pts.AsSpan(0, n), dash);
                 return;
             }
             var clipped = pool.Rent(2 * n + 8);
@@ -79,7 +91,8 @@ internal static class PixelPaths
                 m = ClipEdge(other, m, clipped, p => p.X <= clip.Right, (a, b) => AtX(a, b, clip.Right));
                 m = ClipEdge(clipped, m, other, p => p.Y >= clip.Top, (a, b) => AtY(a, b, clip.Top));
                 m = ClipEdge(other, m, clipped, p => p.Y <= clip.Bottom, (a, b) => AtY(a, b, clip.Bottom));
-                if (m >= 3) Emit(builder, clipped.AsSpan(0, m), dash);
+                if (m >= 3 && sink is not null) sink.Add(clipped.AsSpan(0, m), closed: true);
+                else if (m >= 3) Emit(builder!, clipped.AsSpan(0, m), dash);
             }
             finally
             {
@@ -131,6 +144,15 @@ internal static class PixelPaths
         CancellationToken cancel = default)
     {
         using var builder = new SKPathBuilder();
+        AddLines(builder, null, geoms, layout, clip, dash, grid, tolerance, cancel);
+        return builder.Detach();
+    }
+
+    /// <summary>The lines of <see cref="BuildLines"/> added to <paramref name="builder"/> (dashed when <paramref name="dash"/> is
+    /// given) when it is not null, and undashed to <paramref name="plain"/> when it is not null (a fiche's lines, kept as arrays).</summary>
+    internal static void AddLines(SKPathBuilder? builder, Polylines? plain, IEnumerable<Geometry> geoms, MapLayout layout, SKRect clip,
+        float[]? dash, float grid, float tolerance, CancellationToken cancel = default)
+    {
         // One set per thread, emptied for each call: a fiche's lines hold tens of thousands of edges.
         var seen = _seen ??= [];
         seen.Clear();
@@ -163,7 +185,7 @@ internal static class PixelPaths
                         {
                             var a = pts[i];
                             var b = pts[i + 1 == n ? 0 : i + 1];
-                            bool draw = (inside || !Outside(a, b, clip)) && seen.Add(Less(a, b) ? (a, b) : (b, a));
+                            bool draw = (inside || !Outside(a, b, clip)) && seen.Add(Less(a, b) ? (Key(a), Key(b)) : (Key(b), Key(a)));
                             if (draw)
                             {
                                 if (m == 0) run[m++] = a;
@@ -171,11 +193,11 @@ internal static class PixelPaths
                             }
                             else if (m > 0)
                             {
-                                EmitOpen(builder, run, m, dash, tolerance);
+                                EmitOpen(builder, plain, run, m, dash, tolerance);
                                 m = 0;
                             }
                         }
-                        if (m > 0) EmitOpen(builder, run, m, dash, tolerance);
+                        if (m > 0) EmitOpen(builder, plain, run, m, dash, tolerance);
                     }
                 }
             }
@@ -185,11 +207,14 @@ internal static class PixelPaths
             pool.Return(pts);
             pool.Return(run);
         }
-        return builder.Detach();
     }
 
     [ThreadStatic]
-    private static HashSet<(SKPoint, SKPoint)>? _seen;
+    private static HashSet<(long, long)>? _seen;
+
+    /// <summary>A snapped vertex as one integer (its two floats' bits; −0 made +0): an edge's key hashes as two longs, not four
+    /// floats through SKPoint's comparer.</summary>
+    private static long Key(SKPoint p) => ((long)BitConverter.SingleToInt32Bits(p.X + 0f) << 32) | (uint)BitConverter.SingleToInt32Bits(p.Y + 0f);
 
     private static bool Less(SKPoint a, SKPoint b) => a.X < b.X || (a.X == b.X && a.Y < b.Y);
 
@@ -198,11 +223,12 @@ internal static class PixelPaths
         (a.X < clip.Left && b.X < clip.Left) || (a.X > clip.Right && b.X > clip.Right)
         || (a.Y < clip.Top && b.Y < clip.Top) || (a.Y > clip.Bottom && b.Y > clip.Bottom);
 
-    private static void EmitOpen(SKPathBuilder builder, SKPoint[] run, int m, float[]? dash, float tolerance)
+    private static void EmitOpen(SKPathBuilder? builder, Polylines? plain, SKPoint[] run, int m, float[]? dash, float tolerance)
     {
         if (m < 2) return;
         if (tolerance > 0) m = Simplify(run, m, tolerance);
-        Emit(builder, run.AsSpan(0, m), dash, closed: false);
+        if (builder is not null) Emit(builder, run.AsSpan(0, m), dash, closed: false);
+        plain?.Add(run.AsSpan(0, m), closed: false);
     }
 
     /// <summary>
@@ -317,7 +343,7 @@ internal static class PixelPaths
 
     private static SKPoint AtY(SKPoint a, SKPoint b, float y) => new(a.X + (b.X - a.X) * (y - a.Y) / (b.Y - a.Y), y);
 
-    private static void Emit(SKPathBuilder builder, ReadOnlySpan<SKPoint> ring, float[]? dash, bool closed = true)
+    internal static void Emit(SKPathBuilder builder, ReadOnlySpan<SKPoint> ring, float[]? dash, bool closed = true)
     {
         if (dash is not { Length: >= 2 })
         {

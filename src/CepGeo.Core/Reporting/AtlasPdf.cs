@@ -7,7 +7,7 @@ namespace CepGeo.Core.Reporting;
 /// atlas.pdf: the synthèse and one fiche territoire per cell as vector A4 portrait pages a planner can e-mail,
 /// drawn with SkiaSharp's PDF backend (no browser). Each fiche is recorded as an <see cref="SKPicture"/> on the thread pool
 /// while the pages already recorded are replayed into the document in order (a PDF document is written sequentially); map
-/// lines are drawn at print resolution (see <see cref="PrintGrid"/>).
+/// lines are drawn at print resolution once, shared with report.html (see <see cref="TerritoryPaths"/>).
 /// </summary>
 public static class AtlasPdf
 {
@@ -22,8 +22,10 @@ public static class AtlasPdf
     /// <summary>Writes the atlas: the synthèse, then exactly one page per cell.</summary>
     /// <param name="cancel">Checked before each fiche and each page (Ctrl+C within a second on a national atlas).</param>
     /// <param name="fichePoints">Extra point layers for a cell's fiche map (by cell index), e.g. sites; null for none.</param>
+    /// <param name="fichePaths">A cell's fiche map paths already built (by cell index; report.html's SVG drew them), on the screen
+    /// sheet at <see cref="TerritoryPaths.PrintGrid"/> and <see cref="TerritoryPaths.PrintTolerance"/>; null to build them here.</param>
     public static AtlasLayout Write(Stream stream, MapScene scene, ReportContent content, MapOptions options, string studyName,
-        Func<int, IReadOnlyList<MapPointLayer>?>? fichePoints = null, CancellationToken cancel = default)
+        Func<int, IReadOnlyList<MapPointLayer>?>? fichePoints = null, CancellationToken cancel = default, Func<int, TerritoryPaths?>? fichePaths = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(scene);
@@ -45,7 +47,8 @@ public static class AtlasPdf
                 recording[i] = Task.Run(() =>
                 {
                     cancel.ThrowIfCancellationRequested();
-                    return Fiche(scene, content.Fiches[i], options, fichePoints?.Invoke(content.Fiches[i].CellIndex));
+                    int cell = content.Fiches[i].CellIndex;
+                    return Fiche(scene, content.Fiches[i], options, fichePoints?.Invoke(cell), fichePaths?.Invoke(cell));
                 }, cancel);
             }
         }
@@ -160,21 +163,22 @@ public static class AtlasPdf
     /// shorter caps tried until the text leaves room for the smallest map), then the map takes the room left, up to
     /// 90 % of the text width. A fiche still too long (a cell worked by very many networks) is shrunk to the page.
     /// </summary>
-    private static (SKPicture Page, FicheFit Fit) Fiche(MapScene scene, TerritoryFiche f, MapOptions o, IReadOnlyList<MapPointLayer>? points)
+    private static (SKPicture Page, FicheFit Fit) Fiche(MapScene scene, TerritoryFiche f, MapOptions o, IReadOnlyList<MapPointLayer>? points,
+        TerritoryPaths? paths)
     {
         float text = PageWidth - 2 * Margin;
         float minMap = text * MinMapShare, maxMap = text * MaxMapShare;
         foreach (var (partners, moves) in Caps)
         {
             var probe = new PageWriter(o, onePage: true, measure: true);
-            FicheBody(probe, scene, f, o, partners, moves, 0, points);
+            FicheBody(probe, scene, f, o, partners, moves, 0, points, null);
             float room = PageWriter.Bottom - probe.Y - MapGap;
             float width = Math.Min(maxMap, room / SheetRatio);
             if (width >= minMap || (partners, moves) == Caps[^1])
             {
                 width = Math.Max(width, minMap);
                 var w = new PageWriter(o, onePage: true, measure: false);
-                FicheBody(w, scene, f, o, partners, moves, width, points);
+                FicheBody(w, scene, f, o, partners, moves, width, points, paths);
                 var (page, scale) = w.FinishOne();
                 return (page, new FicheFit(f.CellId, width, partners, moves, scale));
             }
@@ -184,24 +188,14 @@ public static class AtlasPdf
 
     private const float MapGap = 14;
 
-    /// <summary>
-    /// Map paths at print resolution (issue 28): snapped to one layout unit (0.18–0.29 pt on paper at the fiche map's 55–90 %
-    /// of the text width: a vertex moves by at most 0.2 pt, under a dot at 300 dpi) and lines simplified to
-    /// <see cref="PrintTolerance"/> on paper. Fills keep every snapped vertex (coverage-safe); lines need not.
-    /// </summary>
-    private const float PrintGrid = 1;
-
-    /// <summary>How far a simplified line may stray on paper, in points: 0.2 pt = 0.07 mm.</summary>
-    private const float PrintTolerance = 0.2f;
-
     private static void FicheBody(PageWriter w, MapScene scene, TerritoryFiche f, MapOptions o, int maxPartners, int maxMoves, float mapWidth,
-        IReadOnlyList<MapPointLayer>? points)
+        IReadOnlyList<MapPointLayer>? points, TerritoryPaths? paths)
     {
         var t = o.Text;
         bool byPop = scene.Result.HasWeights;
         w.Text($"{t.T("Territoire", "Area")} : {f.CellName}", 15, bold: true);
         w.Text(f.Pop is double p ? t.T($"{t.People(p)} habitants, {t.N(f.AreaKm2, "#,0")} km²", $"{t.People(p)} people, {t.N(f.AreaKm2, "#,0")} km²") : $"{t.N(f.AreaKm2, "#,0")} km²", Small);
-        if (mapWidth > 0) w.Map(scene, new MapSpec($"fiche-{f.CellId}", MapKind.Territory, Cell: f.CellIndex, Points: points), mapWidth);
+        if (mapWidth > 0) w.Map(scene, new MapSpec($"fiche-{f.CellId}", MapKind.Territory, Cell: f.CellIndex, Points: points), mapWidth, paths);
         float wide = PageWidth - 2 * Margin;
         float[] widths = [wide * 0.6f, wide * 0.2f, wide * 0.2f];
         foreach (var op in f.Operators)
@@ -317,11 +311,13 @@ public static class AtlasPdf
         /// A map <paramref name="width"/> points wide (vector), centred, its lettering scaled so that the legend's 14-unit
         /// text is 7 pt on paper whatever the width (800 / width: 2 at three quarters of the text width).
         /// </summary>
-        public void Map(MapScene scene, MapSpec spec, float width)
+        /// <param name="paths">The fiche's paths already built on the screen sheet, or null to build them at print resolution
+        /// (<see cref="TerritoryPaths.PrintGrid"/>, <see cref="TerritoryPaths.PrintTolerance"/>: 0.2 pt on the widest map).</param>
+        public void Map(MapScene scene, MapSpec spec, float width, TerritoryPaths? paths)
         {
             var c = Canvas;
             float left = (PageWidth - width) / 2;
-            var layout = new MapLayout(MapRenderer.Extent(scene, spec), MapLayout.ScreenWidth);
+            var layout = paths?.Layout ?? new MapLayout(MapRenderer.Extent(scene, spec), MapLayout.ScreenWidth);
             float scale = width / layout.Width, height = layout.Height * scale;
             if (NearBottom(height)) NewPage();
             if (!measure)
@@ -330,12 +326,10 @@ public static class AtlasPdf
                 Canvas.Translate(left, _y + 4);
                 Canvas.Scale(scale);
                 Canvas.ClipRect(new SKRect(0, 0, layout.Width, layout.Height));
-                MapRenderer.Draw(Canvas, layout, scene, spec, o with
-                {
-                    TextScale = Math.Max(o.TextScale, 800f / width),
-                    PathGrid = PrintGrid,
-                    StrokeTolerance = PrintTolerance / scale,
-                });
+                using var own = paths is null
+                    ? TerritoryPaths.Build(scene, spec.Cell, layout, TerritoryPaths.PrintGrid, TerritoryPaths.PrintTolerance, o.Cancel)
+                    : null;
+                MapRenderer.Draw(Canvas, layout, scene, spec, o with { TextScale = Math.Max(o.TextScale, 800f / width) }, paths ?? own);
                 Canvas.Restore();
             }
             _y += height + MapGap;

@@ -36,7 +36,9 @@ public static class GeoPackageWriter
         Write(connection, r, version, [], lang);
 
     /// <summary>Writes every layer and table, then the attribute tables <paramref name="extra"/>, in one transaction.</summary>
-    public static void Write(SqliteConnection connection, AnalysisResult r, string version, IEnumerable<ResultTables.Table> extra, string lang = "fr")
+    /// <param name="cancel">Checked before each chunk of 64 features and each attribute row (Ctrl+C stops the file within a moment).</param>
+    public static void Write(SqliteConnection connection, AnalysisResult r, string version, IEnumerable<ResultTables.Table> extra, string lang = "fr",
+        CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(extra);
@@ -56,20 +58,20 @@ public static class GeoPackageWriter
         CreateCoreTables(connection, r);
         var toWgs84 = Reprojector.Create(r.Crs, CrsRef.Wgs84Default);
 
-        WriteFeatures(connection, ResultTables.CellsLayer(r), toWgs84);
-        WriteFeatures(connection, ResultTables.GapsLayer(r), toWgs84);
+        WriteFeatures(connection, ResultTables.CellsLayer(r), toWgs84, cancel);
+        WriteFeatures(connection, ResultTables.GapsLayer(r), toWgs84, cancel);
         for (int k = 1; k < r.Infos.Count; k++)
-            WriteFeatures(connection, ResultTables.ZonesLayer(r, k), toWgs84);
+            WriteFeatures(connection, ResultTables.ZonesLayer(r, k), toWgs84, cancel);
         foreach (var s in r.Sites)
-            WriteFeatures(connection, ResultTables.SitesLayer(r, s), toWgs84);
+            WriteFeatures(connection, ResultTables.SitesLayer(r, s), toWgs84, cancel);
         foreach (var (table, name) in new[]
         {
             (ResultTables.Pairs(r), "pairs"), (ResultTables.Cells(r), "cells_metrics"),
             (ResultTables.Zones(r), "zones_metrics"), (ResultTables.Summary(r), "summary"),
         })
-            WriteAttributes(connection, name, table);
+            WriteAttributes(connection, name, table, cancel);
         foreach (var table in extra)
-            WriteAttributes(connection, table.Name, table);
+            WriteAttributes(connection, table.Name, table, cancel);
         WriteStyles(connection, r, lang == "en" ? MapText.En : MapText.Fr);
         tx.Commit();
     }
@@ -121,7 +123,7 @@ public static class GeoPackageWriter
     /// The features' blobs are made on every core, a chunk of features at a time, while this thread
     /// inserts the chunks made, in order: the layer's rows are the same as one thread would write.
     /// </summary>
-    private static void WriteFeatures(SqliteConnection c, ResultTables.FeatureTable t, Reprojector toWgs84)
+    private static void WriteFeatures(SqliteConnection c, ResultTables.FeatureTable t, Reprojector toWgs84, CancellationToken cancel)
     {
         string geometryType = t.Points ? "POINT" : "MULTIPOLYGON";
         var sql = new StringBuilder($"CREATE TABLE {Quote(t.Name)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {geometryType}");
@@ -134,6 +136,7 @@ public static class GeoPackageWriter
         {
             InOrder(t.Count, () => new BlobChunk(), (chunk, from, to) => chunk.Fill(t, from, to, t.Points ? null : toWgs84), chunk =>
             {
+                cancel.ThrowIfCancellationRequested();
                 for (int i = 0; i < chunk.Count; i++)
                 {
                     insert.Blob(0, chunk.Blob(i));
@@ -379,7 +382,7 @@ public static class GeoPackageWriter
 
     // ---- attribute tables --------------------------------------------------------------------------
 
-    private static void WriteAttributes(SqliteConnection c, string name, ResultTables.Table table)
+    private static void WriteAttributes(SqliteConnection c, string name, ResultTables.Table table, CancellationToken cancel)
     {
         var sql = new StringBuilder($"CREATE TABLE {Quote(name)} (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL");
         for (int i = 0; i < table.Columns.Length; i++) sql.Append(", ").Append(Quote(table.Columns[i])).Append(' ').Append(SqlType(table.Types[i]));
@@ -389,6 +392,7 @@ public static class GeoPackageWriter
         {
             foreach (var row in table.Rows)
             {
+                cancel.ThrowIfCancellationRequested();
                 for (int i = 0; i < row.Length; i++) insert.Value(i, row[i]);
                 insert.Step();
             }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using CepGeo.Core.Metrics;
 using CepGeo.Core.Rendering;
 
@@ -151,7 +152,10 @@ public static class HtmlReport
             {
                 w.WriteLine($"<section class=\"fiche\" id=\"fiche-{E(f.CellId)}\" data-cell=\"{E(f.CellId)}\"><h2>{E(t.T("Territoire", "Area"))} : {E(f.CellName)} <code>{E(f.CellId)}</code></h2>");
                 w.WriteLine($"<p class=\"meta\">{E(f.Pop is double fp ? t.T($"{t.People(fp)} habitants, {t.N(f.AreaKm2, "#,0")} km²", $"{t.People(fp)} people, {t.N(f.AreaKm2, "#,0")} km²") : $"{t.N(f.AreaKm2, "#,0")} km²")}</p>");
-                if (f.CellIndex < maps.Count)
+                if (f.CellIndex < maps.Count && maps[f.CellIndex] is { Mime: FicheSvg.Mime } svg)
+                    // Inline SVG: the browser draws the vector map (crisp in print); its title is the figure's accessible name.
+                    w.WriteLine($"<figure class=\"map fiche-map\" data-map=\"{E(svg.Spec.Name)}\" role=\"img\" aria-label=\"{E(svg.Title)}\">{Encoding.UTF8.GetString(svg.Image)}</figure>");
+                else if (f.CellIndex < maps.Count)
                     w.WriteLine($"<figure class=\"map fiche-map\" data-map=\"{E(maps[f.CellIndex].Spec.Name)}\"><img alt=\"{E(maps[f.CellIndex].Title)}\" src=\"{maps[f.CellIndex].DataUri}\"></figure>");
                 foreach (var o in f.Operators)
                 {
@@ -354,6 +358,8 @@ public static class HtmlReport
         code{font-size:.85em;color:var(--grey);white-space:nowrap}
         table.tolerances{width:auto;min-width:50%}
         figure.map{margin:1em 0}figure.map img{width:100%;height:auto;border:1px solid var(--line)}
+        figure.fiche-map svg{display:block;width:100%;height:auto;border:1px solid var(--line)}
+        section.fiche{content-visibility:auto;contain-intrinsic-size:auto 1400px}
         dt{font-weight:bold;margin-top:.6em}dd{margin-left:1.5em}
         ul.sentences{padding-left:1.2em}ul.sentences li{margin:.35em 0}
         table.heat{width:auto}table.heat td{text-align:center;min-width:7em}table.heat td.k3,table.heat td.k4{color:#fff}
@@ -383,6 +389,7 @@ public static class HtmlReport
           section.fiche th,section.fiche td{padding:.05em .35em}
           section.fiche figure.fiche-map{flex:1 1 0;min-height:45mm;max-height:130mm;margin:.2em 0;display:flex;justify-content:center}
           figure.fiche-map img{width:100%;height:100%;object-fit:contain;border:none}
+          figure.fiche-map svg{width:100%;height:100%;border:none}
           table.moves,p.more-moves{display:none}
           figure.map,tr{break-inside:avoid}
           table.summary,table.worst,table.heat,table.partners{width:100%}

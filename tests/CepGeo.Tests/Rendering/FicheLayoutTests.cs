@@ -35,7 +35,7 @@ public sealed class FicheLayoutTests(PacaFixture paca) : IClassFixture<PacaFixtu
             var sizes = new (int Width, MapOptions Options, string Where)[]
             {
                 (MapLayout.ScreenWidth, options, "screen"),
-                (MapFiles.FicheWidth, options with { TextScale = MapFiles.FicheTextScale }, "report"),
+                (MapLayout.ScreenWidth, options with { TextScale = MapFiles.FicheTextScale }, "report"),
                 (MapLayout.ScreenWidth, options with { TextScale = Math.Max(1, 800f / fit.MapWidth) }, "atlas"),
             };
             foreach (var (width, o, where) in sizes)

@@ -1,4 +1,5 @@
 using CepGeo.Cli.Commands;
+using CepGeo.Core.Rendering;
 using CepGeo.Tests.Cli;
 using CepGeo.Tests.Viewer;
 using Microsoft.Playwright;
@@ -43,10 +44,17 @@ public sealed partial class ReportBrowserTests(ChromiumBrowser chromium, DemoAna
             await page.GotoAsync(new Uri(report).AbsoluteUri, new() { WaitUntil = WaitUntilState.Load });
             var widths = await page.EvaluateAsync<int[]>("() => Array.from(document.querySelectorAll('figure.map:not(.fiche-map) img'), i => i.complete ? i.naturalWidth : 0)");
             int figures = await page.Locator("figure.map:not(.fiche-map) img").CountAsync();
-            // One zoomed map per fiche territoire (4 cells), drawn narrower (lighter for 287 of them).
-            var ficheWidths = await page.EvaluateAsync<int[]>("() => Array.from(document.querySelectorAll('figure.fiche-map img'), i => i.complete ? i.naturalWidth : 0)");
-            Assert.Equal(4, ficheWidths.Length);
-            Assert.All(ficheWidths, w => Assert.Equal(MapFiles.FicheWidth, w));
+            // One zoomed map per fiche territoire (4 cells), inline SVG on the 1600-unit sheet, laid out by the browser at the
+            // figure's width and with the sheet's proportions.
+            var ficheBoxes = await page.EvaluateAsync<double[][]>("() => Array.from(document.querySelectorAll('figure.fiche-map > svg'), s => { const b = s.getBoundingClientRect(); return [b.width, b.height, s.viewBox.baseVal.width, s.querySelectorAll('path, use').length]; })");
+            Assert.Equal(4, ficheBoxes.Length);
+            Assert.All(ficheBoxes, b =>
+            {
+                Assert.Equal(MapLayout.ScreenWidth, b[2]);
+                Assert.True(b[0] > 500, $"a fiche map {b[0]} px wide");
+                Assert.InRange(b[1] / b[0], 1 / Math.Sqrt(2) - 0.01, 1 / Math.Sqrt(2) + 0.01);
+                Assert.True(b[3] >= 8, $"{b[3]} paths on a fiche map");
+            });
             // The overview, one misfit map per operator (3) and the operator pairs.
             Assert.True(figures >= 4, $"{figures} maps");
             Assert.Equal(figures, widths.Length);

@@ -68,7 +68,7 @@ public sealed partial class UnseenStudyReportTests(UnseenStudyReportTests.Analys
             var fiche = doc.QuerySelector($"section.fiche[data-cell='{cell.Id}']");
             Assert.NotNull(fiche);
             Assert.Contains(DisplayNames.Clean(cell.Name), fiche.QuerySelector("h2")!.TextContent, StringComparison.Ordinal);
-            Assert.NotNull(fiche.QuerySelector("figure.fiche-map img"));
+            Assert.NotNull(fiche.QuerySelector("figure.fiche-map svg"));
         }
     }
 

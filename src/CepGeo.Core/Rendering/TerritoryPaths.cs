@@ -1,0 +1,139 @@
+using NetTopologySuite.Geometries;
+using SkiaSharp;
+
+namespace CepGeo.Core.Rendering;
+
+/// <summary>
+/// The geometry of one fiche territoire's map, reduced once (issue 28: "geometry simplified once per output scale, not per
+/// map") and drawn by both outputs that show it: report.html's inline SVG and atlas.pdf's page. Built on the screen sheet's
+/// layout (1600 units wide); each output only scales it. Fills are snapped to <see cref="Grid"/> and reduced like the lines
+/// (every fill edge is a cell boundary a line covers); lines are drawn at print resolution, each edge two neighbours share
+/// once (<see cref="PixelPaths.AddLines"/>), communes at twice the tolerance of cells and zones (thinner, paler lines).
+/// </summary>
+public sealed class TerritoryPaths : IDisposable
+{
+    /// <summary>The grid of a printed fiche map, in layout units: one unit (0.18–0.29 pt on the atlas's page, 0.11 mm at
+    /// report.html's 180 mm); a vertex moves by at most half of it.</summary>
+    public const float PrintGrid = 1;
+
+    /// <summary>How far a printed fiche's cell and zone line may stray, in layout units: 0.2 pt (0.07 mm) on the widest
+    /// atlas map (90 % of the text width, 471 pt for 1600 units), less on narrower ones; in report.html, 0.1 mm at 180 mm.</summary>
+    public const float PrintTolerance = 0.68f;
+
+    private TerritoryPaths(MapLayout layout, int cell)
+    {
+        Layout = layout;
+        Cell = cell;
+    }
+
+    /// <summary>The sheet the paths are in.</summary>
+    public MapLayout Layout { get; }
+
+    public int Cell { get; }
+
+    /// <summary>The neighbouring cells in the frame (the cell itself included), rings filled even-odd.</summary>
+    internal Polylines NearFill { get; } = new();
+
+    internal Polylines OwnFill { get; } = new();
+
+    /// <summary>The communes' outlines; null without a weights layer.</summary>
+    internal Polylines? Communes { get; private set; }
+
+    internal Polylines NearLines { get; } = new();
+
+    internal Polylines OwnLine { get; } = new();
+
+    /// <summary>Each operator's zone boundaries (undashed: a canvas cuts the dashes, <see cref="PathOf"/>; an SVG dashes them).</summary>
+    internal Polylines[] ZoneLines { get; private set; } = [];
+
+    /// <summary>Vertices in all the paths: what the outputs write.</summary>
+    public int Vertices => All().Sum(p => p.Count);
+
+    private IEnumerable<Polylines> All()
+    {
+        yield return NearFill;
+        yield return OwnFill;
+        if (Communes is not null) yield return Communes;
+        yield return NearLines;
+        yield return OwnLine;
+        foreach (var p in ZoneLines) yield return p;
+    }
+
+    private readonly Dictionary<(Polylines, bool), SKPath> _paths = [];
+
+    /// <summary>The Skia path of <paramref name="lines"/> for a canvas (fills even-odd; lines cut into <paramref name="dash"/>,
+    /// layout units, when given), made on first use and kept: the atlas records a fiche's map twice (page probe and page).</summary>
+    internal SKPath PathOf(Polylines lines, bool fill, float[]? dash)
+    {
+        lock (_paths)
+        {
+            if (!_paths.TryGetValue((lines, dash is not null), out var path))
+                _paths[(lines, dash is not null)] = path = lines.ToPath(fill ? SKPathFillType.EvenOdd : SKPathFillType.Winding,
+                    dash?.Select(v => v * Layout.U).ToArray());
+            return path;
+        }
+    }
+
+    /// <summary>Where a map's paths are cut: the map frame and a margin wider than any line, so no cut edge shows.</summary>
+    internal static SKRect ClipOf(MapLayout layout) => SKRect.Inflate(layout.Map, 24 * layout.U, 24 * layout.U);
+
+    /// <summary>The paths of cell <paramref name="cell"/>'s fiche map on <paramref name="layout"/>, snapped to
+    /// <paramref name="grid"/>, lines (and fills) simplified to <paramref name="tolerance"/> (layout's pixels).</summary>
+    /// <param name="cancel">Checked before each layer (Ctrl+C within a second).</param>
+    public static TerritoryPaths Build(MapScene scene, int cell, MapLayout layout, float grid, float tolerance, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(scene);
+        ArgumentNullException.ThrowIfNull(layout);
+        var clip = ClipOf(layout);
+        var (x0, y1) = layout.ToWorld(clip.Left, clip.Top);
+        var (x1, y0) = layout.ToWorld(clip.Right, clip.Bottom);
+        var frame = new Envelope(x0, x1, y0, y1);
+        List<Geometry> InFrame(IReadOnlyList<Geometry> gs)
+        {
+            var inFrame = new List<Geometry>();
+            foreach (var g in gs)
+                if (g.EnvelopeInternal.Intersects(frame)) inFrame.Add(g);
+            return inFrame;
+        }
+        void Lines(Polylines into, IReadOnlyList<Geometry> gs, float tol)
+        {
+            cancel.ThrowIfCancellationRequested();
+            PixelPaths.AddLines(null, into, gs, layout, clip, null, grid, tol, cancel);
+        }
+        void Fill(Polylines into, IReadOnlyList<Geometry> gs)
+        {
+            cancel.ThrowIfCancellationRequested();
+            foreach (var g in gs) PixelPaths.Add(into, g, layout, clip, tolerance, grid);
+        }
+        var cells = scene.Layers[0];
+        var near = InFrame(cells);
+        var own = new[] { cells[cell] };
+        var paths = new TerritoryPaths(layout, cell);
+        Fill(paths.NearFill, near);
+        Fill(paths.OwnFill, own);
+        if (scene.Units is { } units)
+        {
+            paths.Communes = new Polylines();
+            Lines(paths.Communes, InFrame(units), 2 * tolerance);
+        }
+        Lines(paths.NearLines, near, tolerance);
+        Lines(paths.OwnLine, own, tolerance);
+        int n = scene.Layers.Count - 1;
+        paths.ZoneLines = new Polylines[n];
+        for (int op = 0; op < n; op++)
+        {
+            paths.ZoneLines[op] = new Polylines();
+            Lines(paths.ZoneLines[op], InFrame(scene.Layers[op + 1]), tolerance);
+        }
+        return paths;
+    }
+
+    public void Dispose()
+    {
+        lock (_paths)
+        {
+            foreach (var p in _paths.Values) p.Dispose();
+            _paths.Clear();
+        }
+    }
+}
