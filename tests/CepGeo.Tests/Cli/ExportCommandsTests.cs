@@ -16,13 +16,15 @@ public sealed class ExportCommandsTests : IClassFixture<ExportCommandsTests.Paca
 {
     private static readonly string Paca = Path.Combine(TestPaths.RepoRoot, "data", "paca", "study.json");
 
-    /// <summary>analyze, plan score (today's cells as a plan, and a plan with three more perimeters) and design nest, once.</summary>
+    /// <summary>
+    /// plan score (today's cells as a plan, and a plan with three more perimeters) and design nest, once;
+    /// analyze's tables are the shared PACA analyze's (<see cref="PacaAnalyzeOutput"/>: its maps change no table).
+    /// </summary>
     public sealed class PacaRuns : IDisposable
     {
         public PacaRuns()
         {
             Root = Directory.CreateTempSubdirectory("cepgeo-exports-").FullName;
-            Analyze = CliRun.Of("analyze", Paca, "--out", Dir("analyze"), "--no-maps");
             string plan = Path.Combine(Root, "plan.csv");
             FromCells = CliRun.Of("plan", "from-cells", Paca, "--out", plan);
             Today = CliRun.Of("plan", "score", Paca, "--plan", plan, "--out", Dir("today"));
@@ -44,7 +46,10 @@ public sealed class ExportCommandsTests : IClassFixture<ExportCommandsTests.Paca
 
         public string Dir(string name) => Path.Combine(Root, name);
 
-        internal CliRun Analyze { get; }
+        /// <summary>analyze's run and its folder.</summary>
+        internal CliRun Analyze => PacaAnalyzeOutput.Run;
+
+        public string AnalyzeDir => PacaAnalyzeOutput.Dir;
         internal CliRun FromCells { get; }
         internal CliRun Today { get; }
         internal CliRun Split { get; }
@@ -144,7 +149,7 @@ public sealed class ExportCommandsTests : IClassFixture<ExportCommandsTests.Paca
         Assert.Equal(0, _runs.Analyze.ExitCode);
         // Sites and residents are only regrouped: over the territory, the sites counted in a cell, the
         // people beyond beyondKm and the people × mean distance are the same for 25 perimeters as for 22 cells.
-        var today = Csv(_runs.Dir("analyze"), "cells.csv").Where(r => r["cell_layer"] == "cells" && r["sites"] != "").ToList();
+        var today = Csv(_runs.AnalyzeDir, "cells.csv").Where(r => r["cell_layer"] == "cells" && r["sites"] != "").ToList();
         var split = Csv(_runs.Dir("split"), "cells.csv").Where(r => r["cell_layer"] == "cells" && r["sites"] != "").ToList();
         Assert.Equal(2 * 22, today.Count);
         Assert.Equal(2 * 25, split.Count);
@@ -177,7 +182,7 @@ public sealed class ExportCommandsTests : IClassFixture<ExportCommandsTests.Paca
         Assert.True(_runs.FromCells.ExitCode == 0, _runs.FromCells.Err);
         Assert.True(_runs.Today.ExitCode == 0, _runs.Today.Err);
         // PACA's employment zones are unions of its communes: the plan's cells.csv is analyze's, site columns included.
-        var want = File.ReadAllLines(Path.Combine(_runs.Dir("analyze"), "cells.csv")).Order(StringComparer.Ordinal);
+        var want = File.ReadAllLines(Path.Combine(_runs.AnalyzeDir, "cells.csv")).Order(StringComparer.Ordinal);
         var got = File.ReadAllLines(Path.Combine(_runs.Dir("today"), "cells.csv")).Order(StringComparer.Ordinal);
         Assert.Equal(want, got);
     }

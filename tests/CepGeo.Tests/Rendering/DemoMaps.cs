@@ -11,11 +11,14 @@ namespace CepGeo.Tests.Rendering;
 /// The demo study analysed in-process (for the geometry, one per test class: the scene caches its
 /// defects unlocked) and through <c>cepgeo analyze</c> (for cells.csv, summary.json, maps/ and
 /// report.html as a user gets them: written once per test run, read by every class, removed when the
-/// test run ends).
+/// test run ends; the same folder is <see cref="Viewer.DemoAnalyzeOutput"/>'s).
 /// </summary>
 public sealed class DemoMaps : IDisposable
 {
     public const string Date = "2026-01-01";
+
+    /// <summary><c>analyze data/demo/study.json --format both --date 2026-01-01</c>, once per test run.</summary>
+    internal static (string Folder, CliRun Run) Shared => Analyzed.Value;
 
     private static readonly Lazy<(string Folder, CliRun Run)> Analyzed = new(() =>
     {

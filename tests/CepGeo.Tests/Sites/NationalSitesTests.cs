@@ -1,3 +1,4 @@
+using CepGeo.Cli.Commands;
 using CepGeo.Core.Loading;
 using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
@@ -20,15 +21,13 @@ public class NationalSitesTests
     [Fact]
     public void EmploymentZones_FranceTravail2019_AgreeWithAllPairsComputation()
     {
-        string france = TestPaths.Shared("france");
-        var sitesSpec = new SitesSpec(Path.Combine(france, "agences-pole-emploi-2019.geojson"), "reference_pe", "agence_nom");
-        var cellsSpec = new LayerSpec("cells", "ze", Path.Combine(france, "ze2020.geojson"), "ze_code", "ze_name");
-        // The zones themselves as the operator's zones: the overlay is not what is tested here.
-        var opSpec = new LayerSpec("ft", "France Travail", Path.Combine(france, "ze2020.geojson"), "ze_code", "ze_name", Sites: sitesSpec);
-        var study = new Study("national sites", "auto", cellsSpec, [opSpec],
-            new WeightsSpec(Path.Combine(france, "communes-2018.geojson"), "population", "population"), Tolerances.Default);
-        var r = Analysis.Run(study, s => LayerReader.Read(s.Path, LayerOptions.For(s)), w => LayerReader.Read(w.Path, LayerOptions.For(w)),
-            loadSites: s => SiteReader.FromLayer(LayerReader.Read(s.Path, LayerOptions.For(s))));
+        // data/france/study.json's analysis, shared with the national viewer and the SIGKILL series
+        // (SharedAnalysis): 287 employment zones, the communes' population, the 959 sites on the BMO
+        // operator. A cell's site figures do not depend on the operator's zones, only on the cells,
+        // the communes and the sites.
+        var r = SharedAnalysis.Of("france");
+        var sitesSpec = StudyFiles.Read(SharedAnalysis.StudyPath("france")).Operators.Select(o => o.Sites).Single(s => s is not null)!;
+        Assert.Equal("agences-pole-emploi-2019.geojson", Path.GetFileName(sitesSpec.Path));
         var ft = Assert.Single(r.Sites);
         Assert.Equal(959, ft.Sites.Count);
 

@@ -277,22 +277,6 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
     }
 
     [Fact]
-    public async Task National_EmploymentZoneStudy_Opens_AndPaintsEveryLayer()
-    {
-        // 287 employment zones against 387 BMO basins, 1,232 EPCI and 96 départements: the size a
-        // national user opens. First paint is logged for the record (issue 7), not asserted.
-        var (_, server) = await StudyViewer.Shared("france");
-        await WithPage(async page =>
-        {
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            await page.OpenAsync(server.Url);
-            Assert.Equal((await page.VisibleLayers()).Order(), (await page.LoadedLayers()).Order());
-            log.WriteLine($"national first paint: {await page.Body("first-paint-ms")} ms in page, {clock.ElapsedMilliseconds} ms from navigation to every layer loaded");
-            await page.Page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDir, "national.png") });
-        });
-    }
-
-    [Fact]
     public Task DeselectedCell_KeepsItsBordersWithItsNeighbours_AsBeforeTheSelection() => WithPage(async page =>
     {
         // A cell's border with a neighbour is stroked once, by whichever of the two owns the edge, after

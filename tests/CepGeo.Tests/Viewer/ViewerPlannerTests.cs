@@ -13,9 +13,9 @@ using Xunit.Abstractions;
 namespace CepGeo.Tests.Viewer;
 
 /// <summary>
-/// A real study served in-process (PACA, France), analysed and started once per test run and shared
-/// by every class that asks for it (the analysis is the same; each test opens its own page). The
-/// servers stop when the test run ends (TestRun).
+/// A real study served in-process (PACA, France), analysed (<see cref="SharedAnalysis"/>) and started once
+/// per test run and shared by every class that asks for it (the analysis is the same; each test opens its
+/// own page). The servers stop when the test run ends (TestRun).
 /// </summary>
 public abstract class StudyViewer : IAsyncLifetime
 {
@@ -45,8 +45,7 @@ public abstract class StudyViewer : IAsyncLifetime
 
     private static async Task<(ViewerData, ViewerServer)> StartAsync(string studyFolder)
     {
-        string study = Path.Combine(TestPaths.RepoRoot, "data", studyFolder, "study.json");
-        var data = ViewerData.FromAnalysis(Analysis.Run(StudyFiles.Read(study), StudyFiles.LoadLayer, StudyFiles.LoadWeights, loadSites: StudyFiles.LoadSites), "test");
+        var data = ViewerData.FromAnalysis(SharedAnalysis.Of(studyFolder), "test");
         var server = await ViewerServer.StartAsync(data, 0);
         TestRun.AtEnd(() => server.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(10)));
         return (data, server);
@@ -482,21 +481,33 @@ public sealed class ViewerPacaTests(PacaViewer viewer, ChromiumBrowser chromium,
         ViewerPage.RunAsync(chromium.Browser, log, test, name);
 }
 
-/// <summary>The national study: what the browser fetches before the map is usable, zoom steps, screenshots.</summary>
+/// <summary>
+/// The national study: what the browser fetches before the map is usable, zoom steps, screenshots. One
+/// national page for all of it (CI time, issue 28: each national page load is seconds of Chromium's CPU).
+/// </summary>
 public sealed class ViewerNationalTests(NationalViewer viewer, ChromiumBrowser chromium, ITestOutputHelper log)
     : IClassFixture<NationalViewer>, IClassFixture<ChromiumBrowser>
 {
     /// <summary>The issue's budget: the national page usable after at most 3 MB transferred.</summary>
     private const long MaxBytesBeforeUsable = 3_000_000;
 
+    /// <summary>
+    /// 287 employment zones against 387 BMO basins, 1,232 EPCI and 96 départements: the size a national user
+    /// opens. Usable after at most 3 MB, every layer shown is loaded, the hidden ones are not fetched.
+    /// </summary>
     [Fact]
-    public Task National_IsUsableAfterAtMost3MB_HiddenLayersNotFetched_ZoomStepsRecorded() => WithPage(async page =>
+    public Task National_IsUsableAfterAtMost3MB_EveryShownLayerLoaded_HiddenOnesNotFetched_ZoomStepsRecorded() => WithPage(async page =>
     {
         var finished = new List<IRequest>();
         page.Page.RequestFinished += (_, r) => finished.Add(r);
         await page.Page.SetViewportSizeAsync(1366, 768);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await page.OpenAsync(viewer.Server.Url);
         var done = finished.ToList();
+        // First paint is logged for the record (issue 7), not asserted.
+        log.WriteLine($"national first paint: {await page.Body("first-paint-ms")} ms in page, {clock.ElapsedMilliseconds} ms from navigation to every layer loaded");
+        Assert.Equal((await page.VisibleLayers()).Order(), (await page.LoadedLayers()).Order());
+        await page.Page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDir, "national.png") });
         long bytes = 0;
         var lines = new List<string>();
         foreach (var r in done)
@@ -527,6 +538,8 @@ public sealed class ViewerNationalTests(NationalViewer viewer, ChromiumBrowser c
         await page.Page.EvaluateAsync("() => window.cepgeo.goHome()");
         await page.Page.WaitForTimeoutAsync(500);
         await page.Page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDir, "national-1366.png") });
+        // Phone width: loaded again at that width (a page narrowed after its load keeps its desktop panels
+        // open over the map, which is not what a phone shows).
         await page.Page.SetViewportSizeAsync(390, 844);
         await page.Page.GotoAsync(viewer.Server.Url.ToString());
         await page.Page.WaitForSelectorAsync("body[data-status='ready']", new() { Timeout = 60_000 });
@@ -537,12 +550,17 @@ public sealed class ViewerNationalTests(NationalViewer viewer, ChromiumBrowser c
     private static readonly int[] Cycle = [1, 1, -1, -1, 1, -1];
 
     /// <summary>
-    /// One warm-up cycle (each band fetched once), then three cycles measured. Each step is timed by the page
-    /// (performance.now(), from the call to the second frame after zoomend) and by the CPU time of the page's
-    /// main thread (Chromium's ThreadTime metric), which a loaded machine inflates far less than the clock.
+    /// One warm-up cycle (each band fetched once), then three cycles measured for the benchmark
+    /// (tests/CepGeo.Benchmarks/viewer_zoom.sh sets CEPGEO_VIEWER_BENCH_OUT); one cycle, after shorter
+    /// waits, in an ordinary test run, which records the figure but is not the benchmark (CI time,
+    /// issue 28). Each step is timed by the page (performance.now(), from the call to the second frame
+    /// after zoomend) and by the CPU time of the page's main thread (Chromium's ThreadTime metric), which
+    /// a loaded machine inflates far less than the clock.
     /// </summary>
     private static async Task<(List<double> Wall, List<double> Cpu)> ZoomStepsAsync(IPage page)
     {
+        bool benchmark = Environment.GetEnvironmentVariable("CEPGEO_VIEWER_BENCH_OUT") is { Length: > 0 };
+        int rounds = benchmark ? 4 : 2, warmUpWaitMs = benchmark ? 3000 : 1000;
         var cdp = await page.Context.NewCDPSessionAsync(page);
         await cdp.SendAsync("Performance.enable");
         async Task<double> ThreadTime()
@@ -552,11 +570,11 @@ public sealed class ViewerNationalTests(NationalViewer viewer, ChromiumBrowser c
         }
         var wall = new List<double>();
         var cpu = new List<double>();
-        for (int round = 0; round < 4; round++)
+        for (int round = 0; round < rounds; round++)
             foreach (int dz in Cycle)
             {
                 // Whatever a step started (a band's fetch) ends before the next one is timed.
-                await page.WaitForTimeoutAsync(round == 0 ? 3000 : 300);
+                await page.WaitForTimeoutAsync(round == 0 ? warmUpWaitMs : 300);
                 double before = await ThreadTime();
                 double ms = await page.EvaluateAsync<double>(ZoomStep, dz);
                 double used = 1000 * (await ThreadTime() - before);
