@@ -30,7 +30,14 @@ public static partial class FicheSvg
         }
         string prefix = $"f{paths.Cell}-";
         string svg = Compact(Encoding.UTF8.GetString(ms.ToArray()));
-        svg = Ids().Replace(svg, m => m.Groups[1].Value + prefix);
+        // Skia numbers its clips from a counter of the process (fiches are drawn side by side, in no set order): renumbered
+        // in their order in the fiche, so that the same study gives the same report.html.
+        var local = new Dictionary<string, int>(StringComparer.Ordinal);
+        svg = Ids().Replace(svg, m =>
+        {
+            if (!local.TryGetValue(m.Groups[2].Value, out int n)) local[m.Groups[2].Value] = n = local.Count;
+            return m.Groups[1].Value + prefix + "s" + n.ToString(CultureInfo.InvariantCulture);
+        });
         // After the sheet's white ground (Skia's first element, from the canvas's Clear), under everything else.
         var ground = Ground().Match(svg);
         if (!ground.Success) throw new InvalidOperationException("Skia's SVG of a fiche did not start with its white ground");
@@ -187,7 +194,7 @@ public static partial class FicheSvg
 
     private static void Number(StringBuilder sb, long tenths) => Polylines.Number(sb, tenths);
 
-    [GeneratedRegex(@"( id=""|href=""#|url\(#)")]
+    [GeneratedRegex(@"( id=""|href=""#|url\(#)([^"")]+)")]
     private static partial Regex Ids();
 
     [GeneratedRegex(@"^<svg [^>]*><rect [^>]*/>")]

@@ -48,6 +48,26 @@ public sealed class FicheSvgTests(ChromiumBrowser chromium, PacaFixture paca, IT
             FicheSvg.Compact(skia));
     }
 
+    /// <summary>
+    /// The same fiche drawn twice gives the same SVG: Skia numbers the clips of its SVG canvas from a counter of the process, so
+    /// with the fiches drawn side by side in no set order the ids (and report.html's bytes) changed from run to run.
+    /// </summary>
+    [Fact]
+    public void SameFiche_DrawnTwice_SameSvg_ItsIdsNumberedInTheFiche()
+    {
+        var r = paca.Result;
+        using var fonts = MapFiles.LoadFonts();
+        var content = ReportContent.Build(r);
+        var options = new MapOptions(fonts, MapText.Fr, "test", "2026-01-01", Names: content.Names, TextScale: MapFiles.FicheTextScale);
+        var scene = MapScene.Build(r, lambert93: true);
+        var spec = new MapSpec("fiche", MapKind.Territory, Cell: 2);
+        var layout = new MapLayout(MapRenderer.Extent(scene, spec), MapLayout.ScreenWidth);
+        using var paths = TerritoryPaths.Build(scene, 2, layout, TerritoryPaths.PrintGrid, TerritoryPaths.PrintTolerance);
+        string first = FicheSvg.Write(scene, spec, options, paths), second = FicheSvg.Write(scene, spec, options, paths);
+        Assert.Equal(first, second);
+        Assert.Contains("id=\"f2-s0\"", first, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CannesFiche_InChromium_ShowsTheZoneNamesAndTheCellBoundary_AsSkiaDrawsThem()
     {
