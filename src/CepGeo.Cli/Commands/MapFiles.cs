@@ -145,15 +145,9 @@ internal static class MapFiles
     /// (the map takes the height its fiche leaves), so larger than the other report maps.</summary>
     public const float FicheTextScale = 2f;
 
-    /// <summary>The fiches' maps in report.html are WebP: see docs/decisions.md (sizes of PNG, lossless and lossy WebP on PACA).</summary>
-    public const string ReportMime = "image/webp";
-
     /// <summary>The study's maps in report.html are PNG (lossless, the pixels drawn): lossy WebP took three times their drawing's
     /// share of processor to encode (issue 28; sizes and times in docs/decisions.md, "The study maps drawn once").</summary>
     public const string StudyMapMime = "image/png";
-
-    /// <summary>Lossy WebP at 80: PACA's report.html 9.5 MB (PNG) → 3.4 MB, lettering still crisp at print size (lossless: 6.9 MB).</summary>
-    public const int ReportQuality = 80;
 
     private static byte[] Encode(Action<Stream> write)
     {
