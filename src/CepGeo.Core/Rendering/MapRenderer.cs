@@ -131,10 +131,10 @@ public static class MapRenderer
     {
         ArgumentNullException.ThrowIfNull(stream);
         var layout = new MapLayout(Extent(scene, spec), width, height);
-        using var surface = Surface(layout);
+        using var surface = new Raster(scene, layout);
         var key = Draw(surface.Canvas, layout, scene, spec, options);
         options.Cancel.ThrowIfCancellationRequested();
-        Encode(surface, stream, format, quality);
+        surface.Encode(stream, format, quality);
         return key;
     }
 
@@ -155,36 +155,71 @@ public static class MapRenderer
         if (targets.Count == 1 || spec.Kind == MapKind.Territory)
             return targets.Select(t => WriteRaster(t.Stream, scene, spec, t.Options, t.Format, t.Quality, width, height)).ToList();
         var layout = new MapLayout(Extent(scene, spec), width, height);
-        using var ground = Surface(layout);
+        using var ground = new Raster(scene, layout);
         Sheet(ground.Canvas, layout, scene, spec, first, Pass.Ground);
-        using var groundImage = ground.Snapshot();
+        // The ground's pixels as an image without a copy (a snapshot of a surface on lent memory copies them): nothing draws on
+        // the ground any more.
+        using var groundPixels = ground.Surface.PeekPixels();
+        using var groundImage = SKImage.FromPixels(groundPixels);
         var keys = new List<MapKey>(targets.Count);
         foreach (var t in targets)
         {
             first.Cancel.ThrowIfCancellationRequested();
-            using var surface = Surface(layout);
+            using var surface = new Raster(scene, layout);
             surface.Canvas.DrawImage(groundImage, 0, 0, SKSamplingOptions.Default);
             keys.Add(Sheet(surface.Canvas, layout, scene, spec, t.Options, Pass.Lettering));
             first.Cancel.ThrowIfCancellationRequested();
-            Encode(surface, t.Stream, t.Format, t.Quality);
+            surface.Encode(t.Stream, t.Format, t.Quality);
         }
         return keys;
     }
 
-    private static SKSurface Surface(MapLayout layout) =>
-        SKSurface.Create(new SKImageInfo(layout.Width, layout.Height, SKColorType.Rgba8888, SKAlphaType.Opaque))
-        ?? throw new InvalidOperationException($"Skia could not allocate a {layout.Width}×{layout.Height} surface");
-
-    /// <summary>PNG: no row filter, zlib level <see cref="PngLevel"/>, not Skia's default of trying all five filters per row at
-    /// level 6: flat map colours compress better unfiltered. See docs/decisions.md ("PNG encoding").</summary>
-    private static void Encode(SKSurface surface, Stream stream, SKEncodedImageFormat format, int quality)
+    /// <summary>
+    /// An opaque raster surface on pixel memory the scene lends (<see cref="MapScene.RentPixels"/>: reused from map to map, not
+    /// mapped and zeroed anew by the system each time); the memory goes back when the surface is disposed.
+    /// </summary>
+    private sealed class Raster : IDisposable
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        using var image = surface.Snapshot();
-        using var pixels = image.PeekPixels();
-        using var encoded = (format == SKEncodedImageFormat.Png ? pixels.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.None, PngLevel)) : image.Encode(format, quality))
-            ?? throw new InvalidOperationException($"Skia could not encode a {format} image");
-        encoded.SaveTo(stream);
+        private readonly MapScene _scene;
+        private readonly PixelMemory _pixels;
+
+        public Raster(MapScene scene, MapLayout layout)
+        {
+            var info = new SKImageInfo(layout.Width, layout.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+            _scene = scene;
+            _pixels = scene.RentPixels(info.BytesSize64);
+            Surface = SKSurface.Create(info, _pixels.Address, info.RowBytes);
+            if (Surface is null)
+            {
+                scene.ReturnPixels(_pixels);
+                throw new InvalidOperationException($"Skia could not allocate a {layout.Width}×{layout.Height} surface");
+            }
+        }
+
+        public SKSurface Surface { get; }
+
+        public SKCanvas Canvas => Surface.Canvas;
+
+        /// <summary>PNG: no row filter, zlib level <see cref="PngLevel"/>, not Skia's default of trying all five filters per row at
+        /// level 6: flat map colours compress better unfiltered. See docs/decisions.md ("PNG encoding"). Encoded from the surface's
+        /// own pixels (no snapshot: on lent memory it would copy them).</summary>
+        public void Encode(Stream stream, SKEncodedImageFormat format, int quality)
+        {
+            ArgumentNullException.ThrowIfNull(stream);
+            Surface.Canvas.Flush();
+            using var pixels = Surface.PeekPixels();
+            using var encoded = (format == SKEncodedImageFormat.Png
+                    ? pixels.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.None, PngLevel))
+                    : pixels.Encode(format, quality))
+                ?? throw new InvalidOperationException($"Skia could not encode a {format} image");
+            encoded.SaveTo(stream);
+        }
+
+        public void Dispose()
+        {
+            Surface.Dispose();
+            _scene.ReturnPixels(_pixels);
+        }
     }
 
     /// <summary>The PNG maps' zlib level (see <see cref="Encode"/>).</summary>

@@ -47,6 +47,40 @@ public sealed class MapRastersTests(DemoMaps demo) : IClassFixture<DemoMaps>
         Assert.Equal(keys[0].LegendLabels, keys[1].LegendLabels);
     }
 
+    /// <summary>
+    /// Raster maps are drawn on pixel memory the scene lends again from map to map (issue 28: a fresh A4 surface is 35 MB the
+    /// system maps and zeroes anew): a map drawn on memory another map used first has exactly the pixels it has on fresh memory,
+    /// nothing of the earlier map left under it, whether drawn whole or on a shared ground.
+    /// </summary>
+    [Fact]
+    public void PixelMemoryReused_AfterAnotherMap_TheSamePixelsAsOnFreshMemory()
+    {
+        var plan = MapRenderer.Plan(demo.Result);
+        var overview = plan.Single(s => s.Name == "overview");
+        var misfit = plan.Single(s => s.Name == "misfit-cap");
+        var fresh = MapScene.Build(demo.Result);
+        byte[] Png(MapScene scene, MapSpec spec)
+        {
+            using var s = new MemoryStream();
+            MapRenderer.WritePng(s, scene, spec, demo.Options);
+            return s.ToArray();
+        }
+        byte[] onFresh = Png(fresh, misfit);
+        fresh.ReleasePaths();
+
+        var reused = MapScene.Build(demo.Result);
+        byte[] first = Png(reused, overview);
+        byte[] whole = Png(reused, misfit);
+        using var a = new MemoryStream();
+        using var b = new MemoryStream();
+        MapRenderer.WriteRasters(reused, misfit, [new(a, demo.Options), new(b, demo.Options with { TextScale = 1.6f })]);
+        reused.ReleasePaths();
+
+        Assert.NotEqual(Pixels(first), Pixels(onFresh));
+        Assert.Equal(Pixels(onFresh), Pixels(whole));
+        Assert.Equal(Pixels(onFresh), Pixels(a.ToArray()));
+    }
+
     [Fact]
     public void SharedGround_RastersDifferingInMoreThanTheirTextScale_AreRefused()
     {
