@@ -103,17 +103,12 @@ internal static class AnalyzeCommand
             var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, Start, cancel, loadSites: StudyFiles.LoadSites);
             Start(StepMemory.StepWrite);
             cancel.ThrowIfCancellationRequested();
-            IReadOnlyList<string> exportFiles;
             // results.gpkg and results.xlsx are written while the other files are (one core each).
-            using (var running = ExportFiles.Start(result, folder, CliApp.Version, cancel: cancel))
+            var exportFiles = ExportFiles.WriteBeside(result, folder, CliApp.Version, () => AnalysisOutputs.WriteAll(result, name =>
             {
-                AnalysisOutputs.WriteAll(result, name =>
-                {
-                    cancel.ThrowIfCancellationRequested();
-                    return folder.Create(name);
-                }, CliApp.Version, clock.Seconds, tables, exports.Csv);
-                exportFiles = running.Finish();
-            }
+                cancel.ThrowIfCancellationRequested();
+                return folder.Create(name);
+            }, CliApp.Version, clock.Seconds, tables, exports.Csv), cancel: cancel);
             cancel.ThrowIfCancellationRequested();
             if (exports.ToPostGis is { } pg)
             {

@@ -66,12 +66,8 @@ internal static class DesignCommon
         // Spec §9 on the proposed perimeters (the sites and distances are today's; the sums are per perimeter).
         d = d with { After = d.After with { SiteComparisons = SitesStep.Remeasure(d.After, d.Before) } };
         using var folder = OutputFolder.Open(outDir, force, StudyFiles.InputFiles(d.Before.Study));
-        IReadOnlyList<string> exportFiles;
-        using (var running = ExportFiles.Start(d.After, folder, CliApp.Version, DesignOutputs.Tables(d)))
-        {
-            DesignOutputs.WriteAll(d, folder.Create, CliApp.Version);
-            exportFiles = running.Finish();
-        }
+        var exportFiles = ExportFiles.WriteBeside(d.After, folder, CliApp.Version,
+            () => DesignOutputs.WriteAll(d, folder.Create, CliApp.Version), DesignOutputs.Tables(d));
         string target = folder.Commit();
 
         var console = context.Console;

@@ -83,6 +83,19 @@ internal static class ExportFiles
         return new Running(workbook, geoPackage);
     }
 
+    /// <summary>
+    /// Writes both exports (<see cref="Start"/>) while <paramref name="others"/> writes the command's other files; returns the
+    /// exports' names once all are written. A failure of <paramref name="others"/> is the one reported, once both are done.
+    /// </summary>
+    public static IReadOnlyList<string> WriteBeside(CepGeo.Core.Metrics.AnalysisResult result, OutputFolder folder, string version,
+        Action others, IReadOnlyList<ResultTables.Table>? extra = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(others);
+        using var running = Start(result, folder, version, extra, cancel);
+        others();
+        return running.Finish();
+    }
+
     /// <summary>The two exports being written.</summary>
     internal sealed class Running(Task workbook, Task geoPackage) : IDisposable
     {

@@ -35,12 +35,8 @@ internal static class PlanScoreCommand
             // Spec §9 on the plan's perimeters (the sites and distances are today's; the sums are per perimeter).
             var design = result.Design;
             result = result with { Design = design with { After = design.After with { SiteComparisons = SitesStep.Remeasure(design.After, today) } } };
-            IReadOnlyList<string> exportFiles;
-            using (var running = ExportFiles.Start(result.After, folder, CliApp.Version, [PlanOutputs.Table(result.Perimeters)]))
-            {
-                PlanOutputs.WriteAll(result, folder.Create, CliApp.Version);
-                exportFiles = running.Finish();
-            }
+            var exportFiles = ExportFiles.WriteBeside(result.After, folder, CliApp.Version,
+                () => PlanOutputs.WriteAll(result, folder.Create, CliApp.Version), [PlanOutputs.Table(result.Perimeters)]);
             string target = folder.Commit();
             Print(context, result, check, en);
             context.Console.WriteLine(en ? "Outputs:" : "Fichiers écrits :");

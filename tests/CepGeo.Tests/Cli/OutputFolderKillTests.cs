@@ -92,11 +92,7 @@ public sealed class OutputFolderKillTests(ITestOutputHelper log) : IDisposable
     private static void WriteAsAnalyzeDoes(CepGeo.Core.Metrics.AnalysisResult result, string outDir)
     {
         using var folder = OutputFolder.Open(outDir, force: false);
-        using (var exports = ExportFiles.Start(result, folder, CliApp.Version))
-        {
-            CepGeo.Core.Reporting.AnalysisOutputs.WriteAll(result, folder.Create, CliApp.Version);
-            exports.Finish();
-        }
+        ExportFiles.WriteBeside(result, folder, CliApp.Version, () => CepGeo.Core.Reporting.AnalysisOutputs.WriteAll(result, folder.Create, CliApp.Version));
         folder.Commit();
     }
 

@@ -55,15 +55,8 @@ public sealed class FicheSvgTests(ChromiumBrowser chromium, PacaFixture paca, IT
     [Fact]
     public void SameFiche_DrawnTwice_SameSvg_ItsIdsNumberedInTheFiche()
     {
-        var r = paca.Result;
-        using var fonts = MapFiles.LoadFonts();
-        var content = ReportContent.Build(r);
-        var options = new MapOptions(fonts, MapText.Fr, "test", "2026-01-01", Names: content.Names, TextScale: MapFiles.FicheTextScale);
-        var scene = MapScene.Build(r, lambert93: true);
-        var spec = new MapSpec("fiche", MapKind.Territory, Cell: 2);
-        var layout = new MapLayout(MapRenderer.Extent(scene, spec), MapLayout.ScreenWidth);
-        using var paths = TerritoryPaths.Build(scene, 2, layout, TerritoryPaths.PrintGrid, TerritoryPaths.PrintTolerance);
-        string first = FicheSvg.Write(scene, spec, options, paths), second = FicheSvg.Write(scene, spec, options, paths);
+        using var f = new Fiche(paca, _ => 2);
+        string first = FicheSvg.Write(f.Scene, f.Spec, f.Options, f.Paths), second = FicheSvg.Write(f.Scene, f.Spec, f.Options, f.Paths);
         Assert.Equal(first, second);
         Assert.Contains("id=\"f2-s0\"", first, StringComparison.Ordinal);
     }
@@ -72,14 +65,9 @@ public sealed class FicheSvgTests(ChromiumBrowser chromium, PacaFixture paca, IT
     public async Task CannesFiche_InChromium_ShowsTheZoneNamesAndTheCellBoundary_AsSkiaDrawsThem()
     {
         var r = paca.Result;
-        using var fonts = MapFiles.LoadFonts();
-        var content = ReportContent.Build(r);
-        var options = new MapOptions(fonts, MapText.Fr, "test", "2026-01-01", Names: content.Names, TextScale: MapFiles.FicheTextScale);
-        var scene = MapScene.Build(r, lambert93: true);
-        int cell = Enumerable.Range(0, r.Infos[0].Ids.Count).First(i => content.Names.Of("cells", r.Infos[0].Ids[i]).StartsWith("Cannes", StringComparison.Ordinal));
-        var spec = new MapSpec("fiche", MapKind.Territory, Cell: cell);
-        var layout = new MapLayout(MapRenderer.Extent(scene, spec), MapLayout.ScreenWidth);
-        using var paths = TerritoryPaths.Build(scene, cell, layout, TerritoryPaths.PrintGrid, TerritoryPaths.PrintTolerance);
+        using var f = new Fiche(paca, content => Enumerable.Range(0, r.Infos[0].Ids.Count)
+            .First(i => content.Names.Of("cells", r.Infos[0].Ids[i]).StartsWith("Cannes", StringComparison.Ordinal)));
+        var (scene, spec, options, layout, paths) = (f.Scene, f.Spec, f.Options, f.Paths.Layout, f.Paths);
         string svg = FicheSvg.Write(scene, spec, options, paths);
 
         // Skia's drawing of the same paths.
@@ -150,4 +138,35 @@ public sealed class FicheSvgTests(ChromiumBrowser chromium, PacaFixture paca, IT
 
     private static bool Near(SKColor a, SKColor b, int tolerance) =>
         Math.Abs(a.Red - b.Red) <= tolerance && Math.Abs(a.Green - b.Green) <= tolerance && Math.Abs(a.Blue - b.Blue) <= tolerance;
+
+    /// <summary>A PACA fiche's map as report.html draws it: its scene, spec, options (fiche lettering) and paths at print resolution.</summary>
+    private sealed class Fiche : IDisposable
+    {
+        private readonly MapFonts _fonts = MapFiles.LoadFonts();
+
+        public Fiche(PacaFixture paca, Func<ReportContent, int> cell)
+        {
+            var content = ReportContent.Build(paca.Result);
+            Options = new MapOptions(_fonts, MapText.Fr, "test", "2026-01-01", Names: content.Names, TextScale: MapFiles.FicheTextScale);
+            Scene = MapScene.Build(paca.Result, lambert93: true);
+            int i = cell(content);
+            Spec = new MapSpec("fiche", MapKind.Territory, Cell: i);
+            Paths = TerritoryPaths.Build(Scene, i, new MapLayout(MapRenderer.Extent(Scene, Spec), MapLayout.ScreenWidth),
+                TerritoryPaths.PrintGrid, TerritoryPaths.PrintTolerance);
+        }
+
+        public MapOptions Options { get; }
+
+        public MapScene Scene { get; }
+
+        public MapSpec Spec { get; }
+
+        public TerritoryPaths Paths { get; }
+
+        public void Dispose()
+        {
+            Paths.Dispose();
+            _fonts.Dispose();
+        }
+    }
 }

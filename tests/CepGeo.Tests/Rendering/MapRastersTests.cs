@@ -15,10 +15,12 @@ public sealed class MapRastersTests(DemoMaps demo) : IClassFixture<DemoMaps>
         return bitmap.Pixels;
     }
 
-    private byte[] Whole(MapSpec spec, MapOptions options)
+    private byte[] Whole(MapSpec spec, MapOptions options) => Whole(demo.Scene, spec, options);
+
+    private static byte[] Whole(MapScene scene, MapSpec spec, MapOptions options)
     {
         using var s = new MemoryStream();
-        MapRenderer.WritePng(s, demo.Scene, spec, options);
+        MapRenderer.WritePng(s, scene, spec, options);
         return s.ToArray();
     }
 
@@ -59,12 +61,7 @@ public sealed class MapRastersTests(DemoMaps demo) : IClassFixture<DemoMaps>
         var overview = plan.Single(s => s.Name == "overview");
         var misfit = plan.Single(s => s.Name == "misfit-cap");
         var fresh = MapScene.Build(demo.Result);
-        byte[] Png(MapScene scene, MapSpec spec)
-        {
-            using var s = new MemoryStream();
-            MapRenderer.WritePng(s, scene, spec, demo.Options);
-            return s.ToArray();
-        }
+        byte[] Png(MapScene scene, MapSpec spec) => Whole(scene, spec, demo.Options);
         byte[] onFresh = Png(fresh, misfit);
         fresh.ReleasePaths();
 
