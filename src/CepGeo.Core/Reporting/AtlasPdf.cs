@@ -241,9 +241,15 @@ public static class AtlasPdf
         {
             get
             {
-                if (_recorder is null) Start();
+                Begin();
                 return _canvas;
             }
+        }
+
+        /// <summary>Starts the page if none is being recorded: what is placed next is measured from its top.</summary>
+        private void Begin()
+        {
+            if (_recorder is null) Start();
         }
 
         private void Start()
@@ -267,7 +273,7 @@ public static class AtlasPdf
 
         public void Text(string text, float size, bool bold = false)
         {
-            var c = Canvas;
+            Begin();
             using var font = new SKFont(bold ? o.Fonts.Bold : o.Fonts.Regular, size);
             using var ink = new SKPaint { Color = MapRenderer.Ink, IsAntialias = true };
             foreach (var line in TextLines.Wrap(text, font, PageWidth - 2 * Margin))
@@ -277,14 +283,13 @@ public static class AtlasPdf
                 Canvas.DrawText(line, Margin, _y, SKTextAlign.Left, font, ink);
             }
             _y += size * 0.35f;
-            _ = c;
         }
 
         public void Paragraph(string text, float size) => Text(text, size);
 
         public void Row(IReadOnlyList<string> cells, IReadOnlyList<float> widths, IReadOnlyList<SKColor?>? fills, bool bold = false)
         {
-            var c = Canvas;
+            Begin();
             const float h = 12;
             if (NearBottom(h)) NewPage();
             using var font = new SKFont(bold ? o.Fonts.Bold : o.Fonts.Regular, Body - 0.5f);
@@ -307,7 +312,6 @@ public static class AtlasPdf
                 x += widths[i];
             }
             _y += h;
-            _ = c;
         }
 
         /// <summary>
@@ -318,7 +322,7 @@ public static class AtlasPdf
         /// (<see cref="TerritoryPaths.PrintGrid"/>, <see cref="TerritoryPaths.PrintTolerance"/>: 0.2 pt on the widest map).</param>
         public void Map(MapScene scene, MapSpec spec, float width, TerritoryPaths? paths)
         {
-            var c = Canvas;
+            Begin();
             float left = (PageWidth - width) / 2;
             var layout = paths?.Layout ?? new MapLayout(MapRenderer.Extent(scene, spec), MapLayout.ScreenWidth);
             float scale = width / layout.Width, height = layout.Height * scale;
@@ -336,7 +340,6 @@ public static class AtlasPdf
                 Canvas.Restore();
             }
             _y += height + MapGap;
-            _ = c;
         }
 
         /// <summary>The one page of a <c>onePage</c> writer, shrunk (top-left anchored) only if its content overflows; and that scale.</summary>
