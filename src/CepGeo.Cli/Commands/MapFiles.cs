@@ -119,8 +119,7 @@ internal static class MapFiles
         TerritoryPaths FicheOf(int i)
         {
             var spec = new MapSpec($"fiche-{result.Infos[0].Ids[i]}", MapKind.Territory, Cell: i);
-            var layout = new MapLayout(MapRenderer.Extent(scene, spec), MapLayout.ScreenWidth);
-            var paths = TerritoryPaths.Build(scene, i, layout, TerritoryPaths.PrintGrid, TerritoryPaths.PrintTolerance, cancel);
+            var paths = TerritoryPaths.ForFiche(scene, i, cancel);
             fiches[i] = new ReportMap(spec, MapRenderer.Title(scene, spec, text, byArea, content.Names),
                 Encoding.UTF8.GetBytes(FicheSvg.Write(scene, spec, ficheOptions, paths)), FicheSvg.Mime);
             return paths;

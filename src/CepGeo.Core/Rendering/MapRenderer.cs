@@ -48,9 +48,8 @@ public sealed record MapPointLayer(string Label, IReadOnlyList<(double X, double
 public sealed record MapOptions(MapFonts Fonts, MapText Text, string Version, string Date, bool ByArea = false, DisplayNames? Names = null, float TextScale = 1,
     CancellationToken Cancel = default, float PathGrid = PixelPaths.Grid, float StrokeTolerance = 0);
 
-/// <summary>One raster of a map for <see cref="MapRenderer.WriteRasters"/>: where it goes, its lettering and its format
-/// (<paramref name="Quality"/>: WebP's, 100 lossless; ignored for PNG).</summary>
-public sealed record RasterTarget(Stream Stream, MapOptions Options, SKEncodedImageFormat Format = SKEncodedImageFormat.Png, int Quality = 100);
+/// <summary>One PNG raster of a map for <see cref="MapRenderer.WriteRasters"/>: where it goes and its lettering.</summary>
+public sealed record RasterTarget(Stream Stream, MapOptions Options);
 
 /// <summary>What a drawn map holds where (the legend's colour swatches), for tests and the report.</summary>
 /// <param name="Labels">Every label drawn on the map, with its box in pixels.</param>
@@ -119,29 +118,20 @@ public static class MapRenderer
     }
 
     public static MapKey WritePng(Stream stream, MapScene scene, MapSpec spec, MapOptions options, int width = MapLayout.ScreenWidth, int? height = null)
-        => WriteRaster(stream, scene, spec, options, SKEncodedImageFormat.Png, 100, width, height);
-
-    /// <summary>
-    /// The map as WebP, the lighter raster report.html embeds. Quality 100 is lossless (Skia's rule); below, lossy.
-    /// </summary>
-    public static MapKey WriteWebp(Stream stream, MapScene scene, MapSpec spec, MapOptions options, int quality, int width = MapLayout.ScreenWidth)
-        => WriteRaster(stream, scene, spec, options, SKEncodedImageFormat.Webp, quality, width, null);
-
-    private static MapKey WriteRaster(Stream stream, MapScene scene, MapSpec spec, MapOptions options, SKEncodedImageFormat format, int quality, int width, int? height)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var layout = new MapLayout(Extent(scene, spec), width, height);
         using var surface = new Raster(scene, layout);
         var key = Draw(surface.Canvas, layout, scene, spec, options);
         options.Cancel.ThrowIfCancellationRequested();
-        surface.Encode(stream, format, quality);
+        surface.Encode(stream);
         return key;
     }
 
     /// <summary>
     /// One map written to several rasters of the same size that differ only in their lettering (<see cref="RasterTarget"/>:
     /// text scale, format): its ground (fills, hatching, lines, sites: all but the names) is drawn once and copied under each
-    /// raster's lettering, the same pixels as <see cref="WritePng"/> and <see cref="WriteWebp"/> each drawing the whole map
+    /// raster's lettering, the same pixels as <see cref="WritePng"/> drawing each whole
     /// (issue 28: maps/*.png and report.html's copy of each map drew every map twice). A fiche's map is drawn whole for each.
     /// </summary>
     /// <returns>Each raster's key, in the order of <paramref name="targets"/>.</returns>
@@ -153,7 +143,7 @@ public static class MapRenderer
         if (targets.Any(t => (t.Options with { TextScale = first.TextScale }) != first))
             throw new ArgumentException("the rasters of one map may differ only in their text scale", nameof(targets));
         if (targets.Count == 1 || spec.Kind == MapKind.Territory)
-            return targets.Select(t => WriteRaster(t.Stream, scene, spec, t.Options, t.Format, t.Quality, width, height)).ToList();
+            return targets.Select(t => WritePng(t.Stream, scene, spec, t.Options, width, height)).ToList();
         var layout = new MapLayout(Extent(scene, spec), width, height);
         using var ground = new Raster(scene, layout);
         Sheet(ground.Canvas, layout, scene, spec, first, Pass.Ground);
@@ -169,7 +159,7 @@ public static class MapRenderer
             surface.Canvas.DrawImage(groundImage, 0, 0, SKSamplingOptions.Default);
             keys.Add(Sheet(surface.Canvas, layout, scene, spec, t.Options, Pass.Lettering));
             first.Cancel.ThrowIfCancellationRequested();
-            surface.Encode(t.Stream, t.Format, t.Quality);
+            surface.Encode(t.Stream);
         }
         return keys;
     }
@@ -203,15 +193,13 @@ public static class MapRenderer
         /// <summary>PNG: no row filter, zlib level <see cref="PngLevel"/>, not Skia's default of trying all five filters per row at
         /// level 6: flat map colours compress better unfiltered. See docs/decisions.md ("PNG encoding"). Encoded from the surface's
         /// own pixels (no snapshot: on lent memory it would copy them).</summary>
-        public void Encode(Stream stream, SKEncodedImageFormat format, int quality)
+        public void Encode(Stream stream)
         {
             ArgumentNullException.ThrowIfNull(stream);
             Surface.Canvas.Flush();
             using var pixels = Surface.PeekPixels();
-            using var encoded = (format == SKEncodedImageFormat.Png
-                    ? pixels.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.None, PngLevel))
-                    : pixels.Encode(format, quality))
-                ?? throw new InvalidOperationException($"Skia could not encode a {format} image");
+            using var encoded = pixels.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.None, PngLevel))
+                ?? throw new InvalidOperationException("Skia could not encode a PNG image");
             encoded.SaveTo(stream);
         }
 

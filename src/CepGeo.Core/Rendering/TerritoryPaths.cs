@@ -46,19 +46,6 @@ public sealed class TerritoryPaths : IDisposable
     /// <summary>Each operator's zone boundaries (undashed: a canvas cuts the dashes, <see cref="PathOf"/>; an SVG dashes them).</summary>
     internal Polylines[] ZoneLines { get; private set; } = [];
 
-    /// <summary>Vertices in all the paths: what the outputs write.</summary>
-    public int Vertices => All().Sum(p => p.Count);
-
-    private IEnumerable<Polylines> All()
-    {
-        yield return NearFill;
-        yield return OwnFill;
-        if (Communes is not null) yield return Communes;
-        yield return NearLines;
-        yield return OwnLine;
-        foreach (var p in ZoneLines) yield return p;
-    }
-
     private readonly Dictionary<(Polylines, bool), SKPath> _paths = [];
 
     /// <summary>The Skia path of <paramref name="lines"/> for a canvas (fills even-odd; lines cut into <paramref name="dash"/>,
@@ -76,6 +63,14 @@ public sealed class TerritoryPaths : IDisposable
 
     /// <summary>Where a map's paths are cut: the map frame and a margin wider than any line, so no cut edge shows.</summary>
     internal static SKRect ClipOf(MapLayout layout) => SKRect.Inflate(layout.Map, 24 * layout.U, 24 * layout.U);
+
+    /// <summary>The paths of cell <paramref name="cell"/>'s fiche map as report.html and the atlas draw it: on the screen sheet
+    /// (<see cref="MapLayout.ScreenWidth"/>) framed on the cell, at <see cref="PrintGrid"/> and <see cref="PrintTolerance"/>.</summary>
+    public static TerritoryPaths ForFiche(MapScene scene, int cell, CancellationToken cancel = default)
+    {
+        var layout = new MapLayout(MapRenderer.Extent(scene, new MapSpec("fiche", MapKind.Territory, Cell: cell)), MapLayout.ScreenWidth);
+        return Build(scene, cell, layout, PrintGrid, PrintTolerance, cancel);
+    }
 
     /// <summary>The paths of cell <paramref name="cell"/>'s fiche map on <paramref name="layout"/>, snapped to
     /// <paramref name="grid"/>, lines (and fills) simplified to <paramref name="tolerance"/> (layout's pixels).</summary>

@@ -333,9 +333,7 @@ public static class AtlasPdf
                 Canvas.Translate(left, _y + 4);
                 Canvas.Scale(scale);
                 Canvas.ClipRect(new SKRect(0, 0, layout.Width, layout.Height));
-                using var own = paths is null
-                    ? TerritoryPaths.Build(scene, spec.Cell, layout, TerritoryPaths.PrintGrid, TerritoryPaths.PrintTolerance, o.Cancel)
-                    : null;
+                using var own = paths is null ? TerritoryPaths.ForFiche(scene, spec.Cell, o.Cancel) : null;
                 MapRenderer.Draw(Canvas, layout, scene, spec, o with { TextScale = Math.Max(o.TextScale, 800f / width) }, paths ?? own);
                 Canvas.Restore();
             }

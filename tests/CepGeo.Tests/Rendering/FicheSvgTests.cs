@@ -151,8 +151,7 @@ public sealed class FicheSvgTests(ChromiumBrowser chromium, PacaFixture paca, IT
             Scene = MapScene.Build(paca.Result, lambert93: true);
             int i = cell(content);
             Spec = new MapSpec("fiche", MapKind.Territory, Cell: i);
-            Paths = TerritoryPaths.Build(Scene, i, new MapLayout(MapRenderer.Extent(Scene, Spec), MapLayout.ScreenWidth),
-                TerritoryPaths.PrintGrid, TerritoryPaths.PrintTolerance);
+            Paths = TerritoryPaths.ForFiche(Scene, i);
         }
 
         public MapOptions Options { get; }
