@@ -30,14 +30,7 @@ public static partial class FicheSvg
         }
         string prefix = $"f{paths.Cell}-";
         string svg = Compact(Encoding.UTF8.GetString(ms.ToArray()));
-        // Skia numbers its clips from a counter of the process (fiches are drawn side by side, in no set order): renumbered
-        // in their order in the fiche, so that the same study gives the same report.html.
-        var local = new Dictionary<string, int>(StringComparer.Ordinal);
-        svg = Ids().Replace(svg, m =>
-        {
-            if (!local.TryGetValue(m.Groups[2].Value, out int n)) local[m.Groups[2].Value] = n = local.Count;
-            return m.Groups[1].Value + prefix + "s" + n.ToString(CultureInfo.InvariantCulture);
-        });
+        svg = NumberIds(svg, prefix);
         // After the sheet's white ground (Skia's first element, from the canvas's Clear), under everything else.
         var ground = Ground().Match(svg);
         if (!ground.Success) throw new InvalidOperationException("Skia's SVG of a fiche did not start with its white ground");
@@ -111,6 +104,21 @@ public static partial class FicheSvg
         svg = PathData().Replace(svg, m => " d=\"" + CompactPath(m.Groups[1].Value) + "\"");
         svg = GlyphPositions().Replace(svg, m => $" {m.Groups[1].Value}=\"{string.Join(' ', m.Groups[2].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => Math.Round(double.Parse(v, CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture)))}\"");
         return svg.Trim();
+    }
+
+    /// <summary>
+    /// Skia's ids (its clips) renumbered in their order in <paramref name="svg"/>, after <paramref name="prefix"/>: Skia numbers
+    /// them from a counter of the process, and maps and fiches are drawn side by side in no set order, so the same study gave
+    /// other ids (other bytes) from run to run.
+    /// </summary>
+    internal static string NumberIds(string svg, string prefix)
+    {
+        var local = new Dictionary<string, int>(StringComparer.Ordinal);
+        return Ids().Replace(svg, m =>
+        {
+            if (!local.TryGetValue(m.Groups[2].Value, out int n)) local[m.Groups[2].Value] = n = local.Count;
+            return m.Groups[1].Value + prefix + "s" + n.ToString(CultureInfo.InvariantCulture);
+        });
     }
 
     /// <summary>Path data (moves, lines, quadratic and cubic curves, closes: what Skia writes for the fiche's geometry and its

@@ -227,11 +227,17 @@ public static class MapRenderer
     {
         ArgumentNullException.ThrowIfNull(stream);
         var layout = new MapLayout(Extent(scene, spec), width, height);
-        using var managed = new SKManagedWStream(stream);
+        using var svg = new MemoryStream();
         MapKey key;
-        using (var canvas = SKSvgCanvas.Create(SKRect.Create(layout.Width, layout.Height), managed))
-            key = Draw(canvas, layout, scene, spec, options);
-        managed.Flush();
+        using (var managed = new SKManagedWStream(svg))
+        {
+            using (var canvas = SKSvgCanvas.Create(SKRect.Create(layout.Width, layout.Height), managed))
+                key = Draw(canvas, layout, scene, spec, options);
+            managed.Flush();
+        }
+        // The same map gives the same file, whatever maps this process drew before (FicheSvg.NumberIds).
+        var bytes = System.Text.Encoding.UTF8.GetBytes(FicheSvg.NumberIds(System.Text.Encoding.UTF8.GetString(svg.ToArray()), ""));
+        stream.Write(bytes);
         return key;
     }
 

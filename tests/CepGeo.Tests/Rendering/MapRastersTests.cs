@@ -78,6 +78,25 @@ public sealed class MapRastersTests(DemoMaps demo) : IClassFixture<DemoMaps>
         Assert.Equal(Pixels(onFresh), Pixels(a.ToArray()));
     }
 
+    /// <summary>
+    /// A map's SVG is the same file each time it is drawn: Skia numbers its clips from a counter of the process, so with the
+    /// maps drawn side by side in no set order, `--format both` gave other ids (other bytes) from run to run.
+    /// </summary>
+    [Fact]
+    public void Svg_DrawnTwice_SameBytes_ItsClipsNumberedInTheMap()
+    {
+        var spec = MapRenderer.Plan(demo.Result).Single(s => s.Name == "overview");
+        byte[] Svg()
+        {
+            using var s = new MemoryStream();
+            MapRenderer.WriteSvg(s, demo.Scene, spec, demo.Options);
+            return s.ToArray();
+        }
+        byte[] first = Svg(), second = Svg();
+        Assert.Equal(first, second);
+        Assert.Contains("<clipPath id=\"s0\">", System.Text.Encoding.UTF8.GetString(first), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void SharedGround_RastersDifferingInMoreThanTheirTextScale_AreRefused()
     {
