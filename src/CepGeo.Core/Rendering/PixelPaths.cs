@@ -150,8 +150,11 @@ internal static class PixelPaths
 
     /// <summary>The lines of <see cref="BuildLines"/> added to <paramref name="builder"/> (dashed when <paramref name="dash"/> is
     /// given) when it is not null, and undashed to <paramref name="plain"/> when it is not null (a fiche's lines, kept as arrays).</summary>
+    /// <param name="hidden">Snapped edges (<see cref="EdgeKey"/>) left out: drawn over by a wider line of another layer.</param>
+    /// <param name="drawn">When given, receives the snapped edges this call drew.</param>
     internal static void AddLines(SKPathBuilder? builder, Polylines? plain, IEnumerable<Geometry> geoms, MapLayout layout, SKRect clip,
-        float[]? dash, float grid, float tolerance, CancellationToken cancel = default)
+        float[]? dash, float grid, float tolerance, CancellationToken cancel = default, HashSet<(long, long)>? hidden = null,
+        HashSet<(long, long)>? drawn = null)
     {
         // One set per thread, emptied for each call: a fiche's lines hold tens of thousands of edges.
         var seen = _seen ??= [];
@@ -185,7 +188,8 @@ internal static class PixelPaths
                         {
                             var a = pts[i];
                             var b = pts[i + 1 == n ? 0 : i + 1];
-                            bool draw = (inside || !Outside(a, b, clip)) && seen.Add(Less(a, b) ? (Key(a), Key(b)) : (Key(b), Key(a)));
+                            var key = EdgeKey(a, b);
+                            bool draw = (inside || !Outside(a, b, clip)) && seen.Add(key) && hidden?.Contains(key) != true;
                             if (draw)
                             {
                                 if (m == 0) run[m++] = a;
@@ -207,7 +211,11 @@ internal static class PixelPaths
             pool.Return(pts);
             pool.Return(run);
         }
+        drawn?.UnionWith(seen);
     }
+
+    /// <summary>A snapped edge as a key, the same whichever way it runs.</summary>
+    internal static (long, long) EdgeKey(SKPoint a, SKPoint b) => Less(a, b) ? (Key(a), Key(b)) : (Key(b), Key(a));
 
     [ThreadStatic]
     private static HashSet<(long, long)>? _seen;
@@ -343,7 +351,9 @@ internal static class PixelPaths
 
     private static SKPoint AtY(SKPoint a, SKPoint b, float y) => new(a.X + (b.X - a.X) * (y - a.Y) / (b.Y - a.Y), y);
 
-    internal static void Emit(SKPathBuilder builder, ReadOnlySpan<SKPoint> ring, float[]? dash, bool closed = true)
+    /// <param name="snap">When &gt; 0, where a dash starts or ends between two vertices is rounded to this grid (pixels): the
+    /// atlas's PDF writes each such point's coordinates with all their decimals (the vertices, snapped, are whole numbers).</param>
+    internal static void Emit(SKPathBuilder builder, ReadOnlySpan<SKPoint> ring, float[]? dash, bool closed = true, float snap = 0)
     {
         if (dash is not { Length: >= 2 })
         {
@@ -368,6 +378,7 @@ internal static class PixelPaths
             {
                 at += left;
                 var p = new SKPoint(a.X + (b.X - a.X) * at / len, a.Y + (b.Y - a.Y) * at / len);
+                if (snap > 0) p = new SKPoint(MathF.Round(p.X / snap) * snap, MathF.Round(p.Y / snap) * snap);
                 if (on) builder.LineTo(p);
                 else builder.MoveTo(p);
                 on = !on;

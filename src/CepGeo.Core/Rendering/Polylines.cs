@@ -43,7 +43,7 @@ internal sealed class Polylines
     }
 
     /// <summary>The parts as a Skia path (even-odd for fills), each line cut into dashes (layout pixels) when
-    /// <paramref name="dash"/> is given, as <see cref="PixelPaths"/> cuts them.</summary>
+    /// <paramref name="dash"/> is given, as <see cref="PixelPaths"/> cuts them, the cuts rounded to <see cref="DashGrid"/>.</summary>
     public SKPath ToPath(SKPathFillType fill = SKPathFillType.Winding, float[]? dash = null)
     {
         using var builder = new SKPathBuilder { FillType = fill };
@@ -55,10 +55,14 @@ internal sealed class Polylines
             if (pts.Length < n) pts = new SKPoint[Math.Max(n, 2 * pts.Length)];
             var span = xy.Span;
             for (int k = 0; k < n; k++) pts[k] = new SKPoint(span[2 * k], span[2 * k + 1]);
-            PixelPaths.Emit(builder, pts.AsSpan(0, n), dash, closed);
+            PixelPaths.Emit(builder, pts.AsSpan(0, n), dash, closed, DashGrid);
         }
         return builder.Detach();
     }
+
+    /// <summary>Where a fiche's dashes are cut, rounded to half a unit (0.15 pt on the atlas's page; the vertices are on a
+    /// one-unit grid): "467.5 582" in the PDF instead of "467.31738 582.04517", a tenth of the national atlas's content.</summary>
+    internal const float DashGrid = 0.5f;
 
     /// <summary>The parts as SVG path data relative to the previous point, in tenths of a pixel ("M12 3l1 0 .5-2z…").</summary>
     public void SvgData(StringBuilder sb)

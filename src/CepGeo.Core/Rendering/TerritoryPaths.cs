@@ -90,10 +90,13 @@ public sealed class TerritoryPaths : IDisposable
                 if (g.EnvelopeInternal.Intersects(frame)) inFrame.Add(g);
             return inFrame;
         }
-        void Lines(Polylines into, IReadOnlyList<Geometry> gs, float tol)
+        // The edges the cells' and zones' lines draw: a commune edge among them is covered by a wider line (a zone's white halo,
+        // a cell's grey line) and is left out of the communes' lines.
+        var covered = new HashSet<(long, long)>();
+        void Lines(Polylines into, IReadOnlyList<Geometry> gs, float tol, bool communes = false)
         {
             cancel.ThrowIfCancellationRequested();
-            PixelPaths.AddLines(null, into, gs, layout, clip, null, grid, tol, cancel);
+            PixelPaths.AddLines(null, into, gs, layout, clip, null, grid, tol, cancel, hidden: communes ? covered : null, drawn: communes ? null : covered);
         }
         void Fill(Polylines into, IReadOnlyList<Geometry> gs)
         {
@@ -104,13 +107,8 @@ public sealed class TerritoryPaths : IDisposable
         var near = InFrame(cells);
         var own = new[] { cells[cell] };
         var paths = new TerritoryPaths(layout, cell);
-        Fill(paths.NearFill, near);
+        Fill(paths.NearFill, scene.CellsDissolved is { } dissolved ? InFrame(dissolved) : near);
         Fill(paths.OwnFill, own);
-        if (scene.Units is { } units)
-        {
-            paths.Communes = new Polylines();
-            Lines(paths.Communes, InFrame(units), 2 * tolerance);
-        }
         Lines(paths.NearLines, near, tolerance);
         Lines(paths.OwnLine, own, tolerance);
         int n = scene.Layers.Count - 1;
@@ -119,6 +117,11 @@ public sealed class TerritoryPaths : IDisposable
         {
             paths.ZoneLines[op] = new Polylines();
             Lines(paths.ZoneLines[op], InFrame(scene.Layers[op + 1]), tolerance);
+        }
+        if (scene.Units is { } units)
+        {
+            paths.Communes = new Polylines();
+            Lines(paths.Communes, InFrame(units), 2 * tolerance, communes: true);
         }
         return paths;
     }
