@@ -31,12 +31,13 @@ public sealed class TerritoryPaths : IDisposable
 
     public int Cell { get; }
 
-    /// <summary>The neighbouring cells in the frame (the cell itself included), rings filled even-odd.</summary>
+    /// <summary>The cells in the frame (the cell itself included), one flat colour: the outline of the cells dissolved
+    /// (<see cref="MapScene.CellsDissolved"/>), or each cell's ring when they are no clean coverage; filled even-odd.</summary>
     internal Polylines NearFill { get; } = new();
 
     internal Polylines OwnFill { get; } = new();
 
-    /// <summary>The communes' outlines; null without a weights layer.</summary>
+    /// <summary>The communes' outlines, but for the edges a cell's or a zone's line draws over; null without a weights layer.</summary>
     internal Polylines? Communes { get; private set; }
 
     internal Polylines NearLines { get; } = new();
@@ -83,13 +84,7 @@ public sealed class TerritoryPaths : IDisposable
         var (x0, y1) = layout.ToWorld(clip.Left, clip.Top);
         var (x1, y0) = layout.ToWorld(clip.Right, clip.Bottom);
         var frame = new Envelope(x0, x1, y0, y1);
-        List<Geometry> InFrame(IReadOnlyList<Geometry> gs)
-        {
-            var inFrame = new List<Geometry>();
-            foreach (var g in gs)
-                if (g.EnvelopeInternal.Intersects(frame)) inFrame.Add(g);
-            return inFrame;
-        }
+        List<Geometry> InFrame(IReadOnlyList<Geometry> gs) => scene.InFrame(gs, frame);
         // The edges the cells' and zones' lines draw: a commune edge among them is covered by a wider line (a zone's white halo,
         // a cell's grey line) and is left out of the communes' lines.
         var covered = new HashSet<(long, long)>();
