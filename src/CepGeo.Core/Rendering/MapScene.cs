@@ -43,20 +43,21 @@ public sealed class MapScene
     /// The cells dissolved into their outline (NTS's CoverageUnion, once per scene), one polygon per part: what a fiche's pale
     /// fill of the cells around it draws, one flat colour, with the vertices of the outline instead of every neighbour's whole
     /// ring (issue 28: a tenth of the national atlas's path). Null when the cells are not a clean coverage (their union's area
-    /// is not the sum of theirs): then each cell is filled as before.
+    /// is not the sum of theirs, or its parts overlap): then each cell is filled as before.
     /// </summary>
     internal IReadOnlyList<Geometry>? CellsDissolved => _dissolved.Value;
 
     private readonly Lazy<IReadOnlyList<Geometry>?> _dissolved;
 
-    private static IReadOnlyList<Geometry>? Dissolve(IReadOnlyList<Geometry> cells)
+    internal static IReadOnlyList<Geometry>? Dissolve(IReadOnlyList<Geometry> cells)
     {
         if (cells.Count == 0) return null;
         try
         {
             var union = NetTopologySuite.Coverage.CoverageUnion.Union([.. cells]);
             double sum = cells.Sum(c => c.Area);
-            if (union is null || Math.Abs(union.Area - sum) > 1e-9 * sum) return null;
+            // Cells that overlap are no coverage: their "union" is then a smaller area, or parts that overlap (invalid).
+            if (union is null || Math.Abs(union.Area - sum) > 1e-9 * sum || !union.IsValid) return null;
             return Enumerable.Range(0, union.NumGeometries).Select(union.GetGeometryN).ToList();
         }
         catch (Exception e) when (e is NetTopologySuite.Geometries.TopologyException or ArgumentException or InvalidOperationException)

@@ -1,0 +1,158 @@
+using CepGeo.Core.Rendering;
+using CepGeo.Tests.Design;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+using SkiaSharp;
+
+namespace CepGeo.Tests.Rendering;
+
+/// <summary>
+/// A fiche's map drawn with fewer vertices for the same pixels (issue 28, the atlas's bytes): the cells around the fiche filled
+/// by the outline of the cells dissolved, commune edges under a cell's or a zone's line left out, dash cuts on the half unit.
+/// </summary>
+public sealed class FicheLightPathTests(PacaFixture paca) : IClassFixture<PacaFixture>
+{
+    private static readonly SKRect Everywhere = new(-10000, -10000, 10000, 10000);
+
+    [Fact]
+    public void AddLines_LeavesOutTheEdgesAnotherLayerDraws()
+    {
+        var reader = new WKTReader();
+        var left = reader.Read("POLYGON ((0 0, 100 0, 100 100, 0 100, 0 0))");
+        var right = reader.Read("POLYGON ((200 100, 100 100, 100 0, 200 0, 200 100))");
+        var layout = new MapLayout(new Envelope(0, 200, 0, 100), 1600);
+        float side = layout.ToPixel(100, 0).X - layout.ToPixel(0, 0).X;
+        // The "zone" is the right square: its four sides are what it drew.
+        var drawn = new HashSet<(long, long)>();
+        var zone = new Polylines();
+        PixelPaths.AddLines(null, zone, [right], layout, Everywhere, null, 1, 0.68f, drawn: drawn);
+        Assert.Equal(4, drawn.Count);
+        // The "communes" are both squares: of their seven sides, the right square's four (the shared one included) are hidden.
+        var communes = new Polylines();
+        PixelPaths.AddLines(null, communes, [left, right], layout, Everywhere, null, 1, 0.68f, hidden: drawn);
+        Assert.InRange(Length(communes), 3 * side - 2, 3 * side + 2);
+        // Nothing hidden: all seven.
+        var all = new Polylines();
+        PixelPaths.AddLines(null, all, [left, right], layout, Everywhere, null, 1, 0.68f);
+        Assert.InRange(Length(all), 7 * side - 2, 7 * side + 2);
+    }
+
+    [Fact]
+    public void Dissolve_IsTheCellsOutline_OrNothingWhenTheyOverlap()
+    {
+        var reader = new WKTReader();
+        var left = reader.Read("POLYGON ((0 0, 100 0, 100 100, 0 100, 0 0))");
+        var right = reader.Read("POLYGON ((200 100, 100 100, 100 0, 200 0, 200 100))");
+        var island = reader.Read("POLYGON ((300 0, 310 0, 310 10, 300 10, 300 0))");
+        var d = MapScene.Dissolve([left, right, island])!;
+        // Two parts: the 200 x 100 rectangle (perimeter 600, no shared edge left) and the island.
+        Assert.Equal(2, d.Count);
+        Assert.Equal(20000, d[0].Area, 6);
+        Assert.Equal(600, d[0].Length, 6);
+        Assert.Equal(100, d[1].Area, 6);
+        // Overlapping cells are no coverage: the fiche then fills each cell as before.
+        var overlapping = reader.Read("POLYGON ((50 0, 150 0, 150 100, 50 100, 50 0))");
+        Assert.Null(MapScene.Dissolve([left, overlapping]));
+    }
+
+    [Fact]
+    public void PacaDissolvedCells_HaveTheCellsArea_AndTheirUnsharedEdgesForOutline()
+    {
+        var scene = MapScene.Build(paca.Result, lambert93: true);
+        var cells = scene.Layers[0];
+        var d = scene.CellsDissolved;
+        Assert.NotNull(d);
+        double area = cells.Sum(c => c.Area);
+        Assert.Equal(area, d.Sum(g => g.Area), area * 1e-9);
+        // Independently: the outline is every segment of the cells' rings that no other ring has (counted by its two ends).
+        var count = new Dictionary<(double, double, double, double), int>();
+        double perimeter = 0;
+        foreach (var c in cells)
+            for (int k = 0; k < c.NumGeometries; k++)
+            {
+                var poly = (Polygon)c.GetGeometryN(k);
+                foreach (var ring in new[] { poly.ExteriorRing }.Concat(poly.InteriorRings))
+                {
+                    var cs = ring.Coordinates;
+                    for (int i = 0; i + 1 < cs.Length; i++)
+                    {
+                        var (a, b) = (cs[i], cs[i + 1]);
+                        var key = a.CompareTo(b) < 0 ? (a.X, a.Y, b.X, b.Y) : (b.X, b.Y, a.X, a.Y);
+                        count[key] = count.GetValueOrDefault(key) + 1;
+                    }
+                }
+            }
+        foreach (var ((ax, ay, bx, by), n) in count)
+            if (n == 1) perimeter += Math.Sqrt((ax - bx) * (ax - bx) + (ay - by) * (ay - by));
+        Assert.Equal(perimeter, d.Sum(g => g.Length), perimeter * 1e-9);
+        // A fraction of the vertices every neighbour's ring had.
+        Assert.True(d.Sum(g => g.NumPoints) * 2 < cells.Sum(c => c.NumPoints), "the outline is no lighter than the cells");
+    }
+
+    [Fact]
+    public void PacaFiches_NearFillFromTheOutline_PaintsTheCellsRingsPixels_ButAlongTheirSeams()
+    {
+        var scene = MapScene.Build(paca.Result, lambert93: true);
+        int cells = scene.Layers[0].Count;
+        long frame = 0, off = 0;
+        for (int cell = 0; cell < cells; cell++)
+        {
+            using var paths = TerritoryPaths.ForFiche(scene, cell);
+            var layout = paths.Layout;
+            var clip = TerritoryPaths.ClipOf(layout);
+            // As the fill was drawn before: each cell's ring in the frame, reduced alike.
+            var rings = new Polylines();
+            foreach (var g in scene.Layers[0]) PixelPaths.Add(rings, g, layout, clip, TerritoryPaths.PrintTolerance, TerritoryPaths.PrintGrid);
+            var map = SKRectI.Round(layout.Map);
+            using var a = Raster(paths.NearFill, layout);
+            using var b = Raster(rings, layout);
+            var pa = a.GetPixelSpan();
+            var pb = b.GetPixelSpan();
+            for (int y = map.Top; y < map.Bottom; y++)
+                for (int x = map.Left; x < map.Right; x++)
+                {
+                    frame++;
+                    int k = 4 * (y * layout.Width + x);
+                    if (pa[k] != pb[k]) off++;
+                }
+            // The outline is drawn with far fewer vertices.
+            Assert.True(paths.NearFill.Count < rings.Count, $"cell {cell}: {paths.NearFill.Count} vertices against {rings.Count}");
+        }
+        // Off only along the seams of neighbours reduced apart (under the cells' 1.9-unit lines): 1,716 of 24.3 million pixels
+        // (0.007 %) of PACA's 22 frames when written.
+        Assert.True(off < frame / 2000, $"{off} of {frame} pixels differ");
+    }
+
+    [Fact]
+    public void Dashes_CutOnTheHalfUnit()
+    {
+        var line = new Polylines();
+        line.Add([new SKPoint(0, 0), new SKPoint(7, 7)], closed: false);
+        using var path = line.ToPath(SKPathFillType.Winding, [3, 5]);
+        // On for 3 (to 2.12, 2.12: cut at 2, 2), off for 5 (to 5.66, 5.66: 5.5, 5.5), on to the end.
+        Assert.Equal([new SKPoint(0, 0), new SKPoint(2, 2), new SKPoint(5.5f, 5.5f), new SKPoint(7, 7)], path.Points);
+    }
+
+    private static SKBitmap Raster(Polylines fill, MapLayout layout)
+    {
+        var bitmap = new SKBitmap(layout.Width, layout.Height);
+        using var canvas = new SKCanvas(bitmap);
+        canvas.Clear(SKColors.White);
+        using var path = fill.ToPath(SKPathFillType.EvenOdd);
+        using var paint = new SKPaint { Color = SKColors.Black, IsAntialias = false };
+        canvas.DrawPath(path, paint);
+        return bitmap;
+    }
+
+    private static float Length(Polylines lines)
+    {
+        float total = 0;
+        for (int i = 0; i < lines.Parts; i++)
+        {
+            var (xy, _) = lines.Part(i);
+            var s = xy.Span;
+            for (int k = 2; k < s.Length; k += 2) total += SKPoint.Distance(new(s[k - 2], s[k - 1]), new(s[k], s[k + 1]));
+        }
+        return total;
+    }
+}
