@@ -352,12 +352,17 @@ public static class MapRenderer
     /// Halos of the zones first, then the cells' lines, then the zones' thinner coloured lines on top: the cell's line reads
     /// wider than any zone's, and a zone running along it shows as dashes inside it. The halos without antialiasing: white on
     /// the fiche's near-white grounds shows no step.</summary>
-    internal static IEnumerable<FicheLayer> FicheLayers(TerritoryPaths p)
+    /// <param name="oneHalo">The zones' halos as one path with each edge once (<see cref="TerritoryPaths.ZoneHalos"/>: the same
+    /// white band where networks share a boundary), for a canvas, which writes every path it draws into the atlas's PDF; the SVG
+    /// draws each network's halo with the path of its line, written once (&lt;use&gt;).</param>
+    internal static IEnumerable<FicheLayer> FicheLayers(TerritoryPaths p, bool oneHalo = false)
     {
         yield return new(p.NearFill, NearCellFill, 0);
         yield return new(p.OwnFill, CellFill, 0);
         if (p.Communes is { } communes) yield return new(communes, CommuneLine, CommuneWidth);
-        foreach (var zones in p.ZoneLines) yield return new(zones, Halo, ZoneHalo, Antialias: false);
+        if (oneHalo) yield return new(p.ZoneHalos, Halo, ZoneHalo, Antialias: false);
+        else
+            foreach (var zones in p.ZoneLines) yield return new(zones, Halo, ZoneHalo, Antialias: false);
         yield return new(p.OwnLine, Halo, CellHalo + 2, Antialias: false);
         yield return new(p.NearLines, NearCellLine, CellWidth * 0.6f);
         yield return new(p.OwnLine, Ink, CellWidth);
@@ -617,7 +622,7 @@ public static class MapRenderer
             if (paths.Layout.Width != layout.Width || paths.Cell != cell)
                 throw new ArgumentException($"the fiche's paths were built for cell {paths.Cell} on a {paths.Layout.Width}-wide sheet, not {cell} on {layout.Width}", nameof(built));
             if (geometry)
-                foreach (var layer in FicheLayers(paths))
+                foreach (var layer in FicheLayers(paths, oneHalo: true))
                 {
                     using var paint = layer.Width == 0 ? Fill(layer.Color) : Line(layer.Color, layer.Width, antialias: layer.Antialias);
                     if (layer.Width > 0 && layer.Dash is null) paint.StrokeCap = SKStrokeCap.Round;
