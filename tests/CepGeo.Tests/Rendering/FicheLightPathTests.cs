@@ -148,8 +148,7 @@ public sealed class FicheLightPathTests(PacaFixture paca) : IClassFixture<PacaFi
             one += paths.ZoneHalos.Count;
             each += paths.ZoneLines.Sum(z => z.Count);
         }
-        // PACA's three networks share much of their boundaries (a département's is its missions locales'): 26,455 vertices
-        // against 58,750 when written.
+        // PACA's three networks share much of their boundaries: 26,455 vertices against 58,750 when written.
         Assert.True(one * 2 < each, $"{one} vertices against {each}");
         // The same band but where a line's run is simplified otherwise (by at most 0.68 unit, under a 3.6-unit band): 1,081 of
         // 24.3 million pixels when written.
