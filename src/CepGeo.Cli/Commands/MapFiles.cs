@@ -92,11 +92,15 @@ internal static class MapFiles
             var plan = MapRenderer.Plan(result);
             var images = new (byte[]? Png, byte[] Report, byte[]? Svg, byte[]? Print)[plan.Count];
             var progress = new object();
+            // The heaviest maps begun first (a distance map fills every commune, a misfit map hatches its defects): the last map
+            // drawn is a light one, and the other core is not left idle for long at the end. Kept in plan order all the same.
+            int[] order = [.. Enumerable.Range(0, plan.Count).OrderBy(i => plan[i].Kind switch { MapKind.Distance => 0, MapKind.Misfit => 1, _ => 2 })];
             try
             {
-                Parallel.For(0, plan.Count, new ParallelOptions { CancellationToken = cancel }, i =>
+                Parallel.For(0, order.Length, new ParallelOptions { CancellationToken = cancel }, k =>
                 {
                     var started = ThreadClock.Now();
+                    int i = order[k];
                     var spec = plan[i];
                     if (onMap is not null) lock (progress) onMap(spec.Name);
                     byte[]? png = null, svg = null, a4 = null;
