@@ -165,7 +165,7 @@ public sealed class AnalyzeHostileTests(DemoAnalyzeOutput demo) : IClassFixture<
     }
 
     /// <summary>Runs the real CLI with <c>analyze</c> replaced by one wired to a cancellation token and a step observer.</summary>
-    private static CliRun RunAnalyze(CancellationToken cancel, Action<string> onStep, params string[] args)
+    internal static CliRun RunAnalyze(CancellationToken cancel, Action<string> onStep, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using CepGeo.Cli.Commands;
 using CepGeo.Core.Rendering;
+using CepGeo.Tests.Loading;
 using CepGeo.Tests.Rendering;
 
 namespace CepGeo.Tests.Cli;
@@ -45,6 +46,21 @@ public sealed class MapsBesideTests(DemoMaps demo) : IClassFixture<DemoMaps>
         // The demo's eight maps drawn twice (PNG, report) and once as SVG: some processor time, on Linux where it is told.
         if (OperatingSystem.IsLinux()) Assert.True(cpu > 0, lines[drawn]);
         Assert.Equal("study maps, drawn while the files were written", AnalyzeCommand.StepName(ConsoleText.En, MapFiles.StageDrawn));
+    }
+
+    [Fact]
+    public void Analyze_CtrlCOnceTheFilesAreWritten_Exit130_NoFolder_NoStaging()
+    {
+        // Ctrl+C as the maps' step begins: the drawing (begun with the files) is stopped or done, no map is saved, the folder
+        // is not made.
+        using var dir = new TempDirectory();
+        string outDir = dir.File("out");
+        using var cts = new CancellationTokenSource();
+        var run = AnalyzeHostileTests.RunAnalyze(cts.Token, step => { if (step == "maps") cts.Cancel(); },
+            Path.Combine(TestPaths.RepoRoot, "data", "demo", "study.json"), "--out", outDir, "--date", DemoMaps.Date);
+        Assert.Equal(AnalyzeCommand.CancelledExitCode, run.ExitCode);
+        Assert.False(Directory.Exists(outDir));
+        Assert.Empty(Directory.GetDirectories(dir.Path, ".out.tmp-*"));
     }
 
     [Fact]
