@@ -153,12 +153,12 @@ internal static class AnalyzeCommand
         if (showTimings)
         {
             // English step keys with --lang en (tests/CepGeo.Benchmarks/compare.sh reads those lines).
-            // A step run beside another (the study's maps drawn while the files are written): its own threads' processor time, and
-            // no collector pause of its own (the other step's line counts the process's, both steps' together).
+            // A step run beside others (the study's maps drawn while the files are written): its own threads' processor time, and
+            // no collector pause of its own (the write step's line counts the process's, both steps' together).
             foreach (var (step, s) in clock.Seconds)
                 console.WriteLine(double.IsNaN(clock.Pause[step])
-                    ? text.T($"  {StepName(text, step),-26} {text.N(s, "0.000"),8} s   processeur {(double.IsNaN(clock.Cpu[step]) ? "—" : text.N(clock.Cpu[step], "0.00")),6} s   (pendant l'étape précédente)",
-                        string.Create(CultureInfo.InvariantCulture, $"  {step,-12} {s,8:0.000} s   cpu {(double.IsNaN(clock.Cpu[step]) ? "-" : clock.Cpu[step].ToString("0.00", CultureInfo.InvariantCulture)),6} s   (during the step before)"))
+                    ? text.T($"  {StepName(text, step),-26} {text.N(s, "0.000"),8} s   processeur {(double.IsNaN(clock.Cpu[step]) ? "—" : text.N(clock.Cpu[step], "0.00")),6} s   (en parallèle)",
+                        string.Create(CultureInfo.InvariantCulture, $"  {step,-12} {s,8:0.000} s   cpu {(double.IsNaN(clock.Cpu[step]) ? "-" : clock.Cpu[step].ToString("0.00", CultureInfo.InvariantCulture)),6} s   (in parallel)"))
                     : text.T(
                     $"  {StepName(text, step),-26} {text.N(s, "0.000"),8} s   processeur {text.N(clock.Cpu[step], "0.00"),6} s   pause GC {text.N(clock.Pause[step], "0.00"),5} s",
                     string.Create(CultureInfo.InvariantCulture,

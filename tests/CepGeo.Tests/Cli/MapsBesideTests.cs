@@ -38,7 +38,7 @@ public sealed class MapsBesideTests(DemoMaps demo) : IClassFixture<DemoMaps>
         int maps = lines.FindIndex(l => l.StartsWith("  cartes et rapport ", StringComparison.Ordinal));
         // In the order they began: the files, the maps beside them, then the maps' saving and the report.
         Assert.True(write >= 0 && drawn == write + 1 && maps == drawn + 1, output);
-        var m = Regex.Match(lines[drawn], @"\s(\d+,\d{3}) s\s+processeur\s+(\d+,\d\d) s\s+\(pendant l'étape précédente\)$");
+        var m = Regex.Match(lines[drawn], @"\s(\d+,\d{3}) s\s+processeur\s+(\d+,\d\d) s\s+\(en parallèle\)$");
         Assert.True(m.Success, lines[drawn]);
         // No collector pause of its own: the process's pauses are the write step's line.
         Assert.DoesNotContain("pause GC", lines[drawn], StringComparison.Ordinal);
