@@ -103,10 +103,6 @@ internal static class AnalyzeCommand
             var result = Analysis.Run(study, StudyFiles.LoadLayer, StudyFiles.LoadWeights, Start, cancel, loadSites: StudyFiles.LoadSites);
             Start(StepMemory.StepWrite);
             cancel.ThrowIfCancellationRequested();
-            // The study's maps are drawn (into memory) while the files are written: writing leaves a core idle part of the time,
-            // as the maps' drawing does at its end. Saved, with the fiches and the report, once the files are written.
-            using var drawing = maps is null ? null
-                : MapFiles.DrawBeside(result, maps.Format, maps.Text, maps.Lambert93, maps.Print, CliApp.Version, maps.Date, maps.ByArea, cancel);
             // results.gpkg and results.xlsx are written while the other files are (one core each).
             var exportFiles = ExportFiles.WriteBeside(result, folder, CliApp.Version, () => AnalysisOutputs.WriteAll(result, name =>
             {
@@ -120,14 +116,9 @@ internal static class AnalyzeCommand
                 PostGisDatabase.WriteResults(result, pg, exports.Schema, CliApp.Version);
                 cancel.ThrowIfCancellationRequested();
             }
-            List<string> mapFiles = [];
-            if (drawing is not null)
-            {
-                Start("maps");
-                using var drawn = drawing.Finish();
-                clock.Beside(MapFiles.StageDrawn, drawing.Seconds, drawing.Cpu);
-                mapFiles = MapFiles.Write(drawn, folder.Create, "maps/", cancel, name => status(text.T($"cartes et rapport : {name}…", $"maps: {name}…")), Start);
-            }
+            if (maps is not null) Start("maps");
+            var mapFiles = maps is null ? [] : MapFiles.Write(result, folder.Create, "maps/", maps.Format, maps.Text, maps.Lambert93, maps.Print,
+                CliApp.Version, maps.Date, maps.ByArea, cancel, name => status(text.T($"cartes et rapport : {name}…", $"maps: {name}…")), Start);
             cancel.ThrowIfCancellationRequested();
             string target = folder.Commit();
             clock.Stop();
@@ -153,13 +144,8 @@ internal static class AnalyzeCommand
         if (showTimings)
         {
             // English step keys with --lang en (tests/CepGeo.Benchmarks/compare.sh reads those lines).
-            // A step run beside others (the study's maps drawn while the files are written): its own threads' processor time, and
-            // no collector pause of its own (the write step's line counts the process's, both steps' together).
             foreach (var (step, s) in clock.Seconds)
-                console.WriteLine(double.IsNaN(clock.Pause[step])
-                    ? text.T($"  {StepName(text, step),-26} {text.N(s, "0.000"),8} s   processeur {(double.IsNaN(clock.Cpu[step]) ? "—" : text.N(clock.Cpu[step], "0.00")),6} s   (en parallèle)",
-                        string.Create(CultureInfo.InvariantCulture, $"  {step,-12} {s,8:0.000} s   cpu {(double.IsNaN(clock.Cpu[step]) ? "-" : clock.Cpu[step].ToString("0.00", CultureInfo.InvariantCulture)),6} s   (in parallel)"))
-                    : text.T(
+                console.WriteLine(text.T(
                     $"  {StepName(text, step),-26} {text.N(s, "0.000"),8} s   processeur {text.N(clock.Cpu[step], "0.00"),6} s   pause GC {text.N(clock.Pause[step], "0.00"),5} s",
                     string.Create(CultureInfo.InvariantCulture,
                         $"  {step,-12} {s,8:0.000} s   cpu {clock.Cpu[step],6:0.00} s   gc pause {clock.Pause[step],5:0.00} s")));
@@ -190,7 +176,6 @@ internal static class AnalyzeCommand
         "mosaic.label" => text.T("superposition : étiquetage des faces", "mosaic.label"),
         StepMemory.StepWrite => text.T("écriture des fichiers", "write"),
         "maps" => text.T("cartes et rapport", "maps"),
-        MapFiles.StageDrawn => text.T("cartes de l'étude, dessinées pendant l'écriture des fichiers", "study maps, drawn while the files were written"),
         MapFiles.StageFiches => text.T("fiches territoire et atlas (atlas.pdf)", "area sheets and atlas.pdf"),
         MapFiles.StageReport => text.T("rapport (report.html)", "report.html"),
         "postgis" => text.T("écriture dans PostGIS", "postgis"),
@@ -247,16 +232,6 @@ internal static class AnalyzeCommand
             _cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
             _pauseAtStart = GC.GetTotalPauseDuration();
             _watch.Restart();
-        }
-
-        /// <summary>A step that ran beside the others (on threads of its own): its wall time and its threads' processor time
-        /// (null: unknown), told once it is over; printed as it is.</summary>
-        public void Beside(string step, double seconds, double? cpu)
-        {
-            Seconds[step] = seconds;
-            Cpu[step] = cpu ?? double.NaN;
-            Pause[step] = double.NaN;
-            console.MarkupLine($"[green]✓[/] {Markup.Escape(StepName(text, step))} [grey]({text.N(seconds, "0.00")} s)[/]");
         }
 
         public void Stop()

@@ -17,7 +17,7 @@ public sealed class DemoMaps : IDisposable
 {
     public const string Date = "2026-01-01";
 
-    /// <summary><c>analyze data/demo/study.json --format both --date 2026-01-01 --timings</c>, once per test run.</summary>
+    /// <summary><c>analyze data/demo/study.json --format both --date 2026-01-01</c>, once per test run.</summary>
     internal static (string Folder, CliRun Run) Shared => Analyzed.Value;
 
     private static readonly Lazy<(string Folder, CliRun Run)> Analyzed = new(() =>
@@ -25,7 +25,7 @@ public sealed class DemoMaps : IDisposable
         string folder = Path.Combine(Path.GetTempPath(), "cepgeo-render-tests-" + Guid.NewGuid().ToString("N"));
         TestRun.AtEnd(() => { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); });
         string study = Path.Combine(TestPaths.RepoRoot, "data", "demo", "study.json");
-        return (folder, CliRun.Of("analyze", study, "--out", folder, "--format", "both", "--date", Date, "--timings"));
+        return (folder, CliRun.Of("analyze", study, "--out", folder, "--format", "both", "--date", Date));
     });
 
     public DemoMaps()
