@@ -81,6 +81,10 @@ public sealed class LatinFontTests(PacaFixture paca) : IClassFixture<PacaFixture
         Assert.True(latin.GlyphCount < fonts.Regular.GlyphCount / 3, $"{latin.GlyphCount} glyphs against {fonts.Regular.GlyphCount}");
         Assert.NotNull(fonts.LatinFor(fonts.Bold, "Désalignement"));
         Assert.NotSame(fonts.LatinFor(fonts.Regular, "a"), fonts.LatinFor(fonts.Bold, "a"));
+        // The path the lettering takes: the face of a font made from Regular (SKFont.Typeface) must still be Regular itself,
+        // or the subset is never used and the SVGs below stay equal without it.
+        using (var font = new SKFont(fonts.Regular))
+            Assert.NotNull(fonts.LatinFor(font.Typeface, "Désalignement"));
         Assert.Null(fonts.LatinFor(fonts.Regular, "Ελλάδα"));
         Assert.Null(fonts.LatinFor(fonts.Bold, "Nice Ω"));
         using var other = SKTypeface.FromData(SKData.CreateCopy(Resource("DejaVuSans.ttf")));
