@@ -41,6 +41,8 @@ mb() { echo $(( $(stat -c %s "$1") / 1048576 )); }
   echo "national: median without maps $nn s, with maps $nm s; with / without: $(echo "scale=2; $nm / $nn" | bc) (target <= 1.5)"
   echo "PACA: median analysis $pn s, render --print $pr s; render / analysis: $(echo "scale=2; $pr / $pn" | bc) (target <= 3)"
   echo "national atlas.pdf $(mb "$WORK/nat-maps/atlas.pdf") MB, report.html $(mb "$WORK/nat-maps/report.html") MB; PACA atlas.pdf $(mb "$WORK/paca-render/atlas.pdf") MB"
+  # A .dll runs in the JIT where a published cepgeo does not: the old and new seconds are then of two kinds of build.
+  [[ -z $OLD || $OLD != *.dll || $BUILD_KIND == Release* ]] || echo "NOTE: OLD is a $OLD run by dotnet (JIT), the new side a $BUILD_KIND: not the same kind of build; publish OLD's commit the same way (install.sh) for a fair comparison"
   [[ -z $OLD ]] || echo "with $OLD: national with maps $(median "${WALL[national-maps-old]}") s, PACA render --print $(median "${WALL[paca-render-print-old]}") s"
 } | tee "$OUT"
 echo "written: $OUT" >&2

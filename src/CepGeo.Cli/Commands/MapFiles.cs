@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
@@ -77,9 +78,9 @@ internal static class MapFiles
         int[] order = [.. Enumerable.Range(0, plan.Count).OrderBy(i => plan[i].Kind switch { MapKind.Distance => 0, MapKind.Misfit => 1, _ => 2 })];
         try
         {
-            Parallel.For(0, order.Length, new ParallelOptions { CancellationToken = cancel }, k =>
+            // Handed out one at a time in that order (Parallel.For gives each worker a range of its own, and would not).
+            Parallel.ForEach(Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering), new ParallelOptions { CancellationToken = cancel }, i =>
             {
-                int i = order[k];
                 var spec = plan[i];
                 lock (progress) onMap?.Invoke(spec.Name);
                 byte[]? png = null, svg = null, a4 = null;
