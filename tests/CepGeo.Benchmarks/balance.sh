@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # design balance on the national study against the national analysis (issue 28: balance within 3x
-# the analysis). Times, alternately, RUNS times each (whole processes, Release build):
+# the analysis). Times, alternately, RUNS times each (whole processes of the build
+# users run, timed.sh's publish_cli; CEPGEO_BENCH_BUILD=0: the Release build as it is):
 #   analyze:  cepgeo analyze data/france/study.json --no-maps
 #   balance:  cepgeo design balance data/france/study.json --count 287 --operators bmo
 #             (the analysis, the search, the exact measure, the three files)
@@ -16,13 +17,13 @@ OLD=${2:-}
 source "$(dirname "${BASH_SOURCE[0]}")/timed.sh"
 STUDY=$ROOT/data/france/study.json
 for ((i = 0; i < RUNS; i++)); do
-  run analyze "$DLL" analyze "$STUDY" --no-maps --force --out "$WORK/analyze"
-  run balance "$DLL" design balance "$STUDY" --count 287 --operators bmo --force --out "$WORK/balance"
+  run analyze "$CEPGEO" analyze "$STUDY" --no-maps --force --out "$WORK/analyze"
+  run balance "$CEPGEO" design balance "$STUDY" --count 287 --operators bmo --force --out "$WORK/balance"
   [[ -z $OLD ]] || run balance-old "$OLD" design balance "$STUDY" --count 287 --operators bmo --force --out "$WORK/balance-old"
 done
 ma=$(median "${WALL[analyze]}"); mb=$(median "${WALL[balance]}")
 {
-  echo "design balance, national (issue 28), $(date +%F), commit $COMMIT, $(nproc) cores shared with other work, Release build (dotnet cepgeo.dll)."
+  echo "design balance, national (issue 28), $(date +%F), commit $COMMIT, $(nproc) cores shared with other work, $BUILD_KIND (ready in $PUBLISH_SECONDS s)."
   echo "Alternating whole processes: analyze data/france/study.json --no-maps; design balance data/france/study.json --count 287 --operators bmo${OLD:+; the same balance with $OLD}."
   echo
   echo "| command | run | wall (s) | CPU user+sys (s) | peak (MB) | load average before (1, 5, 15 min) |"

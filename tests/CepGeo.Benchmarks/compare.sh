@@ -25,7 +25,6 @@ exec </dev/null
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 DATA=$(cd "$ROOT/../shared/data" 2>/dev/null && pwd) || { echo "error: ../shared/data not found beside $ROOT" >&2; exit 2; }
-CLI=$ROOT/src/CepGeo.Cli/bin/Release/net10.0/cepgeo.dll
 PY=/usr/bin/python3   # Debian's python, where python3-geopandas installs (not a pyenv shim)
 WORK=/tmp/cepgeo-bench
 PGDIR=/tmp/cepgeo-bench-pg
@@ -160,39 +159,9 @@ run_tool() {
 # ---- main ------------------------------------------------------------------------------------
 RESULTS=${CEPGEO_BENCH_RESULTS:-$HERE/results}
 mkdir -p "$WORK" "$RESULTS"
-build_release() {
-  log "dotnet build src/CepGeo.Cli -c Release"
-  dotnet build "$ROOT/src/CepGeo.Cli" -c Release -v q -nologo >"$WORK/build.log" 2>&1 || { tail -20 "$WORK/build.log" >&2; exit 1; }
-}
-BUILD_KIND="Release build"
-if [[ ${CEPGEO_BENCH_BUILD:-1} == 1 ]]; then
-  # CepGeo runs as a CLI ships: self-contained, compiled ahead of time with its libraries and the
-  # .NET libraries as one ReadyToRun image (calls between them are inlined, and a run does not
-  # begin in the JIT); if that fails, framework-dependent ReadyToRun; then the plain Release build.
-  rid=$(dotnet --info 2>/dev/null | sed -n 's/^ *RID: *//p' | head -1)
-  publish() { # publish DIR ARGS...: a ReadyToRun publish with its own intermediate files (in the
-              # repository's obj/, an incremental publish kept the other kind's compiled images)
-    local dir=$1; shift
-    rm -rf "$dir"
-    dotnet publish "$ROOT/src/CepGeo.Cli" -c Release -r "$rid" -p:PublishReadyToRun=true "$@" \
-      --artifacts-path "$dir.build" -o "$dir" -v q -nologo >"$WORK/build.log" 2>&1
-  }
-  log "dotnet publish src/CepGeo.Cli -c Release -r ${rid:-?} --self-contained -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true"
-  if [[ -n $rid ]] && publish "$WORK/cepgeo-composite" --self-contained true -p:PublishReadyToRunComposite=true; then
-    CLI=$WORK/cepgeo-composite/cepgeo.dll
-    RUN_CLI=("$WORK/cepgeo-composite/cepgeo")   # its own launcher, with the runtime beside it
-    BUILD_KIND="self-contained composite ReadyToRun publish"
-  elif [[ -n $rid ]] && { note "composite publish failed (see $WORK/build.log): trying framework-dependent ReadyToRun"; publish "$WORK/cepgeo-r2r" --self-contained false; }; then
-    CLI=$WORK/cepgeo-r2r/cepgeo.dll
-    BUILD_KIND="ReadyToRun publish"
-  else
-    note "ReadyToRun publish failed (see $WORK/build.log): the plain Release build is measured"
-    build_release
-  fi
-elif [[ ! -f $CLI ]]; then
-  build_release
-fi
-[[ -v RUN_CLI ]] || RUN_CLI=(dotnet "$CLI")
+# CepGeo runs as a CLI ships (timed.sh's publish_cli: the self-contained composite ReadyToRun publish, else the fallbacks it names).
+source "$HERE/timed.sh"
+publish_cli "$WORK/cepgeo" "$WORK/build.log"
 commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 status=0
 for case in $CASES; do

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using CepGeo.Core.Metrics;
 using CepGeo.Core.Model;
@@ -72,9 +73,13 @@ internal static class MapFiles
         var plan = MapRenderer.Plan(result);
         var images = new (byte[]? Png, byte[] Report, byte[]? Svg, byte[]? Print)[plan.Count];
         var progress = new object();
+        // The heaviest maps begun first (a distance map fills every commune, a misfit map hatches its defects): the last map
+        // drawn is a light one, and the other core is not left idle for long at the end. Saved in plan order all the same.
+        int[] order = [.. Enumerable.Range(0, plan.Count).OrderBy(i => plan[i].Kind switch { MapKind.Distance => 0, MapKind.Misfit => 1, _ => 2 })];
         try
         {
-            Parallel.For(0, plan.Count, new ParallelOptions { CancellationToken = cancel }, i =>
+            // Handed out one at a time in that order (Parallel.For gives each worker a range of its own, and would not).
+            Parallel.ForEach(Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering), new ParallelOptions { CancellationToken = cancel }, i =>
             {
                 var spec = plan[i];
                 lock (progress) onMap?.Invoke(spec.Name);

@@ -535,13 +535,14 @@ public static class MapRenderer
         private void ShareLabels(SiteComparison s)
         {
             var cells = scene.Layers[0];
+            var points = scene.Labelling(0).Points;
             using var font = new SKFont(options.Fonts.Bold, 15 * _u);
             using var halo = new SKPaint { Color = SKColors.White.WithAlpha(235), Style = SKPaintStyle.Stroke, StrokeWidth = 3.6f * _u, IsAntialias = true, StrokeJoin = SKStrokeJoin.Round };
             using var ink = Fill(Ink);
             for (int i = 0; i < cells.Count; i++)
             {
                 if (s.Cells[i].PopBeyondShare is not double share) continue;
-                var pt = cells[i].InteriorPoint;
+                var pt = points[i];
                 var at = layout.ToPixel(pt.X, pt.Y);
                 if (!layout.Map.Contains(at)) continue;
                 string text = _t.Pct(share * 100, "0");
@@ -596,8 +597,7 @@ public static class MapRenderer
             // Straddles under the zone lines, thinner: on real data they follow most boundaries and
             // drawn on top at 2.6 px they turned the PACA maps purple (seen on misfit-bmo.png).
             // A white halo under them keeps them visible on the two red classes.
-            StrokeAll(straddles.Select(scene.Defect), Line(Halo, 3.6f));
-            StrokeAll(straddles.Select(scene.Defect), Line(StraddleLine, 1.8f));
+            StrokeAll(straddles.Select(scene.Defect), null, Line(Halo, 3.6f), Line(StraddleLine, 1.8f));
             // Every boundary drawn on a white halo: dark lines alone vanish on the darkest classes. The cells are the
             // subject: their line is wider than the operator's, and drawn under it, so where both run together the
             // zone's dashes show inside the cell's line.
@@ -770,16 +770,20 @@ public static class MapRenderer
         private void Labels(IReadOnlyList<Geometry> units, IReadOnlyList<string> names, IReadOnlyList<string>? values = null)
         {
             using var ink = Fill(Ink);
+            // A layer's label points and order are the scene's (computed once for all the maps); other polygons' computed here.
+            int layer = scene.LayerOf(units);
+            var (points, order) = layer >= 0 ? scene.Labelling(layer)
+                : (units.Select(u => u.InteriorPoint).ToArray(), Enumerable.Range(0, units.Count).OrderByDescending(i => units[i].Area).ToArray());
             foreach (float size in new[] { 13f, 9.5f })
             {
                 using var font = new SKFont(options.Fonts.Regular, size * _f);
                 using var bold = new SKFont(options.Fonts.Bold, size * _f);
                 using var halo = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Stroke, StrokeWidth = size / 4 * _f, IsAntialias = true, StrokeJoin = SKStrokeJoin.Round };
                 float line = size * 1.2f * _f;
-                foreach (int i in Enumerable.Range(0, units.Count).OrderByDescending(i => units[i].Area))
+                foreach (int i in order)
                 {
                     if (Placed.Any(p => p.Text.StartsWith(names[i] + "\n", StringComparison.Ordinal) || p.Text == names[i])) continue;
-                    var pt = units[i].InteriorPoint;
+                    var pt = points[i];
                     var at = layout.ToPixel(pt.X, pt.Y);
                     float w = Math.Max(font.MeasureText(names[i]), values is null ? 0 : bold.MeasureText(values[i]));
                     float h = values is null ? line : 2 * line;
@@ -999,37 +1003,59 @@ public static class MapRenderer
         /// <summary>Strokes each geometry; <paramref name="dash"/> (layout units) is cut into the paths themselves, not set as a
         /// path effect: the same pixels, but a PDF keeps plain strokes (see <see cref="PixelPaths"/>). The lines are reduced to
         /// what the pixels show (<see cref="PixelPaths.StrokeTolerance"/>): a stroke covers the seam a fill would leave.</summary>
-        private void StrokeAll(IEnumerable<Geometry> geoms, SKPaint paint, float[]? dash = null)
+        private void StrokeAll(IEnumerable<Geometry> geoms, SKPaint paint, float[]? dash = null) => StrokeAll(geoms, dash, paint);
+
+        /// <summary>Strokes each geometry with each paint in turn (all the geometries with the first, then with the next: a halo
+        /// under a line), from paths built once for all the paints (a misfit map's straddles were built once per paint).</summary>
+        private void StrokeAll(IEnumerable<Geometry> geoms, float[]? dash, params SKPaint[] paints)
         {
             float[]? d = dash is { Length: >= 2 } ? dash.Select(v => v * _u).ToArray() : null;
-            if (options.StrokeTolerance > 0)
+            try
             {
-                // Print (the atlas): every shared edge once, simplified; round caps close the joints between runs of edges.
-                using (paint)
-                using (var lines = PixelPaths.BuildLines(geoms, layout, _clip, d, options.PathGrid, options.StrokeTolerance, options.Cancel))
+                if (options.StrokeTolerance > 0)
                 {
-                    if (d is null) paint.StrokeCap = SKStrokeCap.Round;
-                    canvas.DrawPath(lines, paint);
+                    // Print (the atlas): every shared edge once, simplified; round caps close the joints between runs of edges.
+                    using var lines = PixelPaths.BuildLines(geoms, layout, _clip, d, options.PathGrid, options.StrokeTolerance, options.Cancel);
+                    foreach (var paint in paints)
+                    {
+                        if (d is null) paint.StrokeCap = SKStrokeCap.Round;
+                        canvas.DrawPath(lines, paint);
+                    }
+                    return;
                 }
-                return;
-            }
-            using (paint)
-            {
-                if (Shared(geoms, d, PixelPaths.StrokeTolerance) is { } paths)
+                if (Shared(geoms, d, PixelPaths.StrokeTolerance) is { } shared)
                 {
+                    Stroke(shared);
+                    return;
+                }
+                var built = new List<SKPath>();
+                try
+                {
+                    foreach (var g in geoms)
+                    {
+                        options.Cancel.ThrowIfCancellationRequested();
+                        built.Add(PixelPaths.Build(g, layout, _clip, d, PixelPaths.StrokeTolerance, options.PathGrid));
+                    }
+                    Stroke(built);
+                }
+                finally
+                {
+                    foreach (var p in built) p.Dispose();
+                }
+            }
+            finally
+            {
+                foreach (var paint in paints) paint.Dispose();
+            }
+
+            void Stroke(IReadOnlyList<SKPath> paths)
+            {
+                foreach (var paint in paints)
                     foreach (var p in paths)
                     {
                         options.Cancel.ThrowIfCancellationRequested();
                         canvas.DrawPath(p, paint);
                     }
-                    return;
-                }
-                foreach (var g in geoms)
-                {
-                    options.Cancel.ThrowIfCancellationRequested();
-                    using var p = PixelPaths.Build(g, layout, _clip, d, PixelPaths.StrokeTolerance, options.PathGrid);
-                    canvas.DrawPath(p, paint);
-                }
             }
         }
 

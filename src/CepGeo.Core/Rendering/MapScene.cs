@@ -241,6 +241,22 @@ public sealed class MapScene
         return -1;
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<(Point[] Points, int[] LargestFirst)>> _labelling = new();
+
+    /// <summary>
+    /// Where layer <paramref name="layer"/>'s polygons are labelled (each one's interior point, in the map's CRS) and the order
+    /// they are labelled in (largest first; equal areas in layer order), computed once for every raster of every study map
+    /// that letters the layer: each raster's lettering computed them again (issue 28). Thread-safe.
+    /// </summary>
+    internal (Point[] Points, int[] LargestFirst) Labelling(int layer) =>
+        _labelling.GetOrAdd(layer, k => new Lazy<(Point[], int[])>(() =>
+        {
+            var geoms = Layers[k];
+            var points = new Point[geoms.Count];
+            for (int i = 0; i < points.Length; i++) points[i] = geoms[i].InteriorPoint;
+            return (points, Enumerable.Range(0, geoms.Count).OrderByDescending(i => geoms[i].Area).ToArray());
+        }, LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+
     /// <summary>Frees the paths <see cref="LayerPaths"/> built, once no map is being drawn from them (they are built again if asked).</summary>
     public void ReleasePaths()
     {

@@ -153,6 +153,17 @@ public sealed class AnalyzeHostileTests(DemoAnalyzeOutput demo) : IClassFixture<
     }
 
     [Fact]
+    public void Analyze_CtrlCAsTheMapsBegin_Exit130_NoFolder_NoStaging()
+    {
+        string outDir = _dir.File("out");
+        using var cts = new CancellationTokenSource();
+        var run = RunAnalyze(cts.Token, step => { if (step == "maps") cts.Cancel(); }, DemoStudy, "--out", outDir, "--date", "2026-01-01");
+        Assert.Equal(AnalyzeCommand.CancelledExitCode, run.ExitCode);
+        Assert.False(Directory.Exists(outDir));
+        Assert.Empty(Directory.GetDirectories(_dir.Path, ".out.tmp-*"));
+    }
+
+    [Fact]
     public void LoadWithoutCollections_NeverFailsTheRun()
     {
         // The largest room asked for (1 GB, whatever the input) is given or refused: neither fails.
