@@ -29,7 +29,10 @@ internal static class MapFiles
             using var r = assembly.GetManifestResourceStream("CepGeo.Fonts.DejaVuSans.ttf")
                 ?? throw new InvalidOperationException("the embedded DejaVu Sans font is missing from the build");
             using var b = assembly.GetManifestResourceStream("CepGeo.Fonts.DejaVuSans-Bold.ttf");
-            return MapFonts.FromStreams(r, b);
+            // Their Latin subsets letter the fiches' SVG (MapFonts.LatinFor, Fonts/make-latin.sh).
+            using var lr = assembly.GetManifestResourceStream("CepGeo.Fonts.DejaVuSans-Latin.ttf");
+            using var lb = assembly.GetManifestResourceStream("CepGeo.Fonts.DejaVuSans-Bold-Latin.ttf");
+            return MapFonts.FromStreams(r, b, lr, lb);
         }
         if (!File.Exists(custom))
             throw new CepGeoInputException(custom, null, new Phrase(

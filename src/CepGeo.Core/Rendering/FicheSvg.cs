@@ -25,7 +25,7 @@ public static partial class FicheSvg
         using (var managed = new SKManagedWStream(ms))
         {
             using (var canvas = SKSvgCanvas.Create(SKRect.Create(layout.Width, layout.Height), managed))
-                MapRenderer.Draw(canvas, layout, scene, spec, options, paths, geometry: false);
+                MapRenderer.Draw(canvas, layout, scene, spec, options, paths, geometry: false, svg: true);
             managed.Flush();
         }
         string prefix = $"f{paths.Cell}-";

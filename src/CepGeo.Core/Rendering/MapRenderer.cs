@@ -232,7 +232,7 @@ public static class MapRenderer
         using (var managed = new SKManagedWStream(svg))
         {
             using (var canvas = SKSvgCanvas.Create(SKRect.Create(layout.Width, layout.Height), managed))
-                key = Draw(canvas, layout, scene, spec, options);
+                key = Draw(canvas, layout, scene, spec, options, null, geometry: true, svg: true);
             managed.Flush();
         }
         // The same map gives the same file, whatever maps this process drew before (FicheSvg.NumberIds).
@@ -260,11 +260,14 @@ public static class MapRenderer
 
     /// <param name="geometry">False: a fiche's paths are left out (report.html's SVG writes them itself, <see cref="FicheSvg"/>),
     /// everything else (sites, names, legend, scale bar, title) is drawn.</param>
-    internal static MapKey Draw(SKCanvas canvas, MapLayout layout, MapScene scene, MapSpec spec, MapOptions options, TerritoryPaths? territory, bool geometry) =>
-        Sheet(canvas, layout, scene, spec, options, Pass.All, territory, geometry);
+    /// <param name="svg">The canvas is Skia's SVG canvas: text is measured as on any other (the same positions) and written
+    /// through the fonts' Latin subsets where they have its characters (<see cref="MapFonts.LatinFor"/>).</param>
+    internal static MapKey Draw(SKCanvas canvas, MapLayout layout, MapScene scene, MapSpec spec, MapOptions options, TerritoryPaths? territory, bool geometry,
+        bool svg = false) =>
+        Sheet(canvas, layout, scene, spec, options, Pass.All, territory, geometry, svg);
 
     private static MapKey Sheet(SKCanvas canvas, MapLayout layout, MapScene scene, MapSpec spec, MapOptions options, Pass pass,
-        TerritoryPaths? territory = null, bool geometry = true)
+        TerritoryPaths? territory = null, bool geometry = true, bool svg = false)
     {
         ArgumentNullException.ThrowIfNull(canvas);
         ArgumentNullException.ThrowIfNull(layout);
@@ -273,7 +276,7 @@ public static class MapRenderer
         ArgumentNullException.ThrowIfNull(options);
         // A fiche's map is drawn in one pass (WriteRasters never splits it).
         if (spec.Kind == MapKind.Territory) pass = Pass.All;
-        var d = new Drawing(canvas, layout, scene, options, pass, shared: spec.Kind != MapKind.Territory);
+        var d = new Drawing(canvas, layout, scene, options, pass, shared: spec.Kind != MapKind.Territory, latin: svg);
         if (pass.HasFlag(Pass.Ground)) canvas.Clear(Paper);
         canvas.Save();
         canvas.ClipRect(layout.Map);
@@ -370,8 +373,25 @@ public static class MapRenderer
 
     /// <param name="shared">Whether the layers' paths are taken from the scene's, built once per output scale
     /// (<see cref="MapScene.LayerPaths"/>): the study maps all share a scale; a fiche's map has its own.</param>
-    private sealed class Drawing(SKCanvas canvas, MapLayout layout, MapScene scene, MapOptions options, Pass pass, bool shared)
+    private sealed class Drawing(SKCanvas canvas, MapLayout layout, MapScene scene, MapOptions options, Pass pass, bool shared, bool latin = false)
     {
+        /// <summary>Draws <paramref name="text"/> as canvas.DrawText does; on an SVG canvas (<paramref name="latin"/>), with the
+        /// Latin subset of the font's face when it has every character (<see cref="MapFonts.LatinFor"/>): the same &lt;text&gt;.</summary>
+        private void Text(string text, float x, float y, SKTextAlign align, SKFont font, SKPaint paint)
+        {
+            if (latin && options.Fonts.LatinFor(font.Typeface, text) is { } face)
+            {
+                using var subset = new SKFont(face, font.Size, font.ScaleX, font.SkewX)
+                {
+                    Edging = font.Edging, Hinting = font.Hinting, Subpixel = font.Subpixel, LinearMetrics = font.LinearMetrics,
+                    Embolden = font.Embolden, BaselineSnap = font.BaselineSnap, EmbeddedBitmaps = font.EmbeddedBitmaps,
+                    ForceAutoHinting = font.ForceAutoHinting,
+                };
+                canvas.DrawText(text, x, y, align, subset, paint);
+            }
+            else canvas.DrawText(text, x, y, align, font, paint);
+        }
+
         private readonly float _u = layout.U;
 
         // What this drawing puts on the canvas (see Pass); the legend's entries are made either way, the fiche's map ignores it.
@@ -520,8 +540,8 @@ public static class MapRenderer
                 var at = layout.ToPixel(pt.X, pt.Y);
                 if (!layout.Map.Contains(at)) continue;
                 string text = _t.Pct(share * 100, "0");
-                canvas.DrawText(text, at.X, at.Y, SKTextAlign.Center, font, halo);
-                canvas.DrawText(text, at.X, at.Y, SKTextAlign.Center, font, ink);
+                Text(text, at.X, at.Y, SKTextAlign.Center, font, halo);
+                Text(text, at.X, at.Y, SKTextAlign.Center, font, ink);
             }
         }
 
@@ -668,9 +688,9 @@ public static class MapRenderer
                     if (Placed.Any(p => p.Box.IntersectsWith(labelBox))) continue;
                     if (!layout.Map.Contains(labelBox)) labelBox.Offset(Math.Max(layout.Map.Left - labelBox.Left, Math.Min(0, layout.Map.Right - labelBox.Right)), 0);
                     Placed.Add((text, labelBox));
-                    canvas.DrawText(text, labelBox.MidX, labelBox.Bottom - 4 * _f, SKTextAlign.Center, font, halo);
+                    Text(text, labelBox.MidX, labelBox.Bottom - 4 * _f, SKTextAlign.Center, font, halo);
                     using var ink = Fill(Darker(color));
-                    canvas.DrawText(text, labelBox.MidX, labelBox.Bottom - 4 * _f, SKTextAlign.Center, font, ink);
+                    Text(text, labelBox.MidX, labelBox.Bottom - 4 * _f, SKTextAlign.Center, font, ink);
                     break;
                 }
             }
@@ -761,11 +781,11 @@ public static class MapRenderer
                     var box = new SKRect(at.X - w / 2 - 2 * _f, at.Y - size * _f, at.X + w / 2 + 2 * _f, at.Y - size * _f + h + 3 * _f);
                     if (!layout.Map.Contains(box) || Placed.Any(p => p.Box.IntersectsWith(box))) continue;
                     Placed.Add((values is null ? names[i] : names[i] + "\n" + values[i], box));
-                    canvas.DrawText(names[i], at.X, at.Y, SKTextAlign.Center, font, halo);
-                    canvas.DrawText(names[i], at.X, at.Y, SKTextAlign.Center, font, ink);
+                    Text(names[i], at.X, at.Y, SKTextAlign.Center, font, halo);
+                    Text(names[i], at.X, at.Y, SKTextAlign.Center, font, ink);
                     if (values is null) continue;
-                    canvas.DrawText(values[i], at.X, at.Y + line, SKTextAlign.Center, bold, halo);
-                    canvas.DrawText(values[i], at.X, at.Y + line, SKTextAlign.Center, bold, ink);
+                    Text(values[i], at.X, at.Y + line, SKTextAlign.Center, bold, halo);
+                    Text(values[i], at.X, at.Y + line, SKTextAlign.Center, bold, ink);
                 }
             }
         }
@@ -784,8 +804,8 @@ public static class MapRenderer
             using var small = new SKFont(options.Fonts.Regular, Math.Min(16 * _f, 22 * _u));
             using var ink = Fill(Ink);
             using var grey = Fill(new SKColor(0x55, 0x55, 0x55));
-            canvas.DrawText(TextLines.Fit(title, big, layout.Title.Width), layout.Title.Left, layout.Title.Top + titleSize * 1.28f, SKTextAlign.Left, big, ink);
-            canvas.DrawText(TextLines.Fit(subtitle, small, layout.Title.Width), layout.Title.Left, options.TextScale > 1 ? layout.Title.Bottom - 8 * _u : layout.Title.Top + 70 * _u, SKTextAlign.Left, small, grey);
+            Text(TextLines.Fit(title, big, layout.Title.Width), layout.Title.Left, layout.Title.Top + titleSize * 1.28f, SKTextAlign.Left, big, ink);
+            Text(TextLines.Fit(subtitle, small, layout.Title.Width), layout.Title.Left, options.TextScale > 1 ? layout.Title.Bottom - 8 * _u : layout.Title.Top + 70 * _u, SKTextAlign.Left, small, grey);
         }
 
         /// <summary>
@@ -823,7 +843,7 @@ public static class MapRenderer
                     {
                         // A word wider than the panel (large lettering on a small map) is cut with an ellipsis.
                         string line = TextLines.Fit(wrapped, bold, box.Width - 16 * f);
-                        if (draw) canvas.DrawText(line, x, y + 15 * f, SKTextAlign.Left, bold, ink);
+                        if (draw) Text(line, x, y + 15 * f, SKTextAlign.Left, bold, ink);
                         Cover(new SKRect(x, y, x + bold.MeasureText(line), y + 19 * f));
                         y += 21 * f;
                     }
@@ -842,7 +862,7 @@ public static class MapRenderer
                 foreach (var wrapped in lines)
                 {
                     string line = TextLines.Fit(wrapped, font, width);
-                    if (draw) canvas.DrawText(line, textX, ty, SKTextAlign.Left, font, ink);
+                    if (draw) Text(line, textX, ty, SKTextAlign.Left, font, ink);
                     Cover(new SKRect(textX, ty - 14 * f, textX + font.MeasureText(line), ty + 4 * f));
                     ty += 18 * f;
                 }
@@ -900,9 +920,9 @@ public static class MapRenderer
             canvas.DrawRect(new SKRect(x0 + len / 2, y0, x0 + len, y0 + h), white);
             canvas.DrawRect(new SKRect(x0, y0, x0 + len, y0 + h), outline);
             string last = _t.N(km) + " km";
-            canvas.DrawText("0", x0, y0 + h + 16 * _f, SKTextAlign.Center, font, ink);
-            canvas.DrawText(_t.N(km / 2), x0 + len / 2, y0 + h + 16 * _f, SKTextAlign.Center, font, ink);
-            canvas.DrawText(last, x0 + len, y0 + h + 16 * _f, SKTextAlign.Center, font, ink);
+            Text("0", x0, y0 + h + 16 * _f, SKTextAlign.Center, font, ink);
+            Text(_t.N(km / 2), x0 + len / 2, y0 + h + 16 * _f, SKTextAlign.Center, font, ink);
+            Text(last, x0 + len, y0 + h + 16 * _f, SKTextAlign.Center, font, ink);
 
             // North arrow: true north at the map's centre (LAEA grid north is rotated off the central meridian).
             var (dx, dy) = scene.NorthAtCentre;
@@ -919,7 +939,7 @@ public static class MapRenderer
             canvas.DrawPath(arrow, ink);
             canvas.Restore();
             using var bold = new SKFont(options.Fonts.Bold, 15 * _f);
-            canvas.DrawText("N", centre.X, centre.Y + 34 * _f, SKTextAlign.Center, bold, ink);
+            Text("N", centre.X, centre.Y + 34 * _f, SKTextAlign.Center, bold, ink);
             float left = Math.Min(x0 - font.MeasureText("0") / 2, x0);
             return new SKRect(left, Math.Min(y0, centre.Y - 27 * _f), centre.X + 14 * _f, Math.Max(y0 + h + 19 * _f, centre.Y + 38 * _f));
         }
@@ -950,7 +970,7 @@ public static class MapRenderer
             var covered = SKRect.Empty;
             foreach (var line in lines)
             {
-                canvas.DrawText(line, layout.Footer.Left, y, SKTextAlign.Left, font, grey);
+                Text(line, layout.Footer.Left, y, SKTextAlign.Left, font, grey);
                 var box = new SKRect(layout.Footer.Left, y - 12 * f, layout.Footer.Left + font.MeasureText(line), y + 3 * f);
                 covered = covered.IsEmpty ? box : SKRect.Union(covered, box);
                 y += 16 * f;

@@ -169,6 +169,42 @@ public sealed class MapScene
         }
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IReadOnlyList<Geometry>, Lazy<double[]>> _bounds =
+        new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// The polygons of <paramref name="geoms"/> (a list of this scene: <see cref="Layers"/> or <see cref="Units"/>) whose
+    /// envelope meets <paramref name="frame"/>, in their order: what <c>g.EnvelopeInternal.Intersects(frame)</c> keeps. The
+    /// envelopes are read once per list into one flat array (min x, max x, min y, max y), then each frame scans that array:
+    /// the national atlas asks 287 frames of ~40,000 polygons, and reaching each polygon's envelope through its object was
+    /// 1.7 processor seconds of the fiches' step (issue 28). Thread-safe.
+    /// </summary>
+    internal List<Geometry> InFrame(IReadOnlyList<Geometry> geoms, Envelope frame)
+    {
+        var found = new List<Geometry>();
+        if (frame.IsNull) return found;
+        var bounds = _bounds.GetOrAdd(geoms, gs => new Lazy<double[]>(() =>
+        {
+            var b = new double[4 * gs.Count];
+            for (int i = 0; i < gs.Count; i++)
+            {
+                var e = gs[i].EnvelopeInternal;
+                // An empty polygon's null envelope meets no frame: an inverted box (min +inf, max -inf) neither.
+                (b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]) = e.IsNull
+                    ? (double.PositiveInfinity, double.NegativeInfinity, double.PositiveInfinity, double.NegativeInfinity)
+                    : (e.MinX, e.MaxX, e.MinY, e.MaxY);
+            }
+            return b;
+        }, LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+        double x0 = frame.MinX, x1 = frame.MaxX, y0 = frame.MinY, y1 = frame.MaxY;
+        for (int i = 0, n = bounds.Length / 4; i < n; i++)
+        {
+            int k = 4 * i;
+            if (!(x0 > bounds[k + 1] || x1 < bounds[k] || y0 > bounds[k + 3] || y1 < bounds[k + 2])) found.Add(geoms[i]);
+        }
+        return found;
+    }
+
     /// <summary>The place of <paramref name="geoms"/> in <see cref="Layers"/> (the same list object), or -1.</summary>
     public int LayerOf(IEnumerable<Geometry> geoms)
     {

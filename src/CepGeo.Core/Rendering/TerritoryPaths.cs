@@ -83,13 +83,7 @@ public sealed class TerritoryPaths : IDisposable
         var (x0, y1) = layout.ToWorld(clip.Left, clip.Top);
         var (x1, y0) = layout.ToWorld(clip.Right, clip.Bottom);
         var frame = new Envelope(x0, x1, y0, y1);
-        List<Geometry> InFrame(IReadOnlyList<Geometry> gs)
-        {
-            var inFrame = new List<Geometry>();
-            foreach (var g in gs)
-                if (g.EnvelopeInternal.Intersects(frame)) inFrame.Add(g);
-            return inFrame;
-        }
+        List<Geometry> InFrame(IReadOnlyList<Geometry> gs) => scene.InFrame(gs, frame);
         void Lines(Polylines into, IReadOnlyList<Geometry> gs, float tol)
         {
             cancel.ThrowIfCancellationRequested();
