@@ -609,6 +609,7 @@ public sealed class ViewerNationalTests(NationalViewer viewer, ChromiumBrowser c
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
+    /// <summary>A new context: the first paint and zoom steps recorded are a first load's in a new renderer, as a user's.</summary>
     private Task WithPage(Func<ViewerPage, Task> test, [CallerMemberName] string name = "") =>
-        ViewerPage.RunAsync(chromium.Browser, log, test, name);
+        ViewerPage.RunAsync(chromium.Browser, log, test, name, fresh: true);
 }
