@@ -24,7 +24,8 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
     public Task Page_LoadsTheShownLayers_HiddenOnesWhenFirstShown_ToggleHides_AndContactsOnlyLoopback() => WithPage(async page =>
     {
         var requests = new List<string>();
-        page.Page.Request += (_, r) => requests.Add(r.Url);
+        void Requested(object? sender, IRequest r) => requests.Add(r.Url);
+        page.Page.Request += Requested;
         await page.OpenAsync(viewer.Server.Url);
 
         // The default view: cells, the first operator's zones, gaps and double coverage; nothing else fetched.
@@ -54,6 +55,8 @@ public sealed class ViewerBrowserTests(DemoViewer viewer, ChromiumBrowser chromi
         page.CspViolations.Clear();
         log.WriteLine($"demo first paint: {await page.Body("first-paint-ms")} ms");
         await page.Page.ScreenshotAsync(new() { Path = Path.Combine(ChromiumBrowser.ScreenshotDir, "demo.png") });
+        // A page that passed goes back to ViewerPage's pool: without its handler (a failed one is closed).
+        page.Page.Request -= Requested;
     });
 
     [Fact]
