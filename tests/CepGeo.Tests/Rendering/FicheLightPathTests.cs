@@ -104,18 +104,9 @@ public sealed class FicheLightPathTests(PacaFixture paca) : IClassFixture<PacaFi
             // As the fill was drawn before: each cell's ring in the frame, reduced alike.
             var rings = new Polylines();
             foreach (var g in scene.Layers[0]) PixelPaths.Add(rings, g, layout, clip, TerritoryPaths.PrintTolerance, TerritoryPaths.PrintGrid);
-            var map = SKRectI.Round(layout.Map);
             using var a = Raster(paths.NearFill, layout);
             using var b = Raster(rings, layout);
-            var pa = a.GetPixelSpan();
-            var pb = b.GetPixelSpan();
-            for (int y = map.Top; y < map.Bottom; y++)
-                for (int x = map.Left; x < map.Right; x++)
-                {
-                    frame++;
-                    int k = 4 * (y * layout.Width + x);
-                    if (pa[k] != pb[k]) off++;
-                }
+            Compare(a, b, layout, ref frame, ref off);
             // The outline is drawn with far fewer vertices.
             Assert.True(paths.NearFill.Count < rings.Count, $"cell {cell}: {paths.NearFill.Count} vertices against {rings.Count}");
         }
@@ -133,18 +124,9 @@ public sealed class FicheLightPathTests(PacaFixture paca) : IClassFixture<PacaFi
         {
             using var paths = TerritoryPaths.ForFiche(scene, cell);
             var layout = paths.Layout;
-            var map = SKRectI.Round(layout.Map);
             using var a = Raster([paths.ZoneHalos], layout, MapRenderer.ZoneHalo);
             using var b = Raster(paths.ZoneLines, layout, MapRenderer.ZoneHalo);
-            var pa = a.GetPixelSpan();
-            var pb = b.GetPixelSpan();
-            for (int y = map.Top; y < map.Bottom; y++)
-                for (int x = map.Left; x < map.Right; x++)
-                {
-                    frame++;
-                    int k = 4 * (y * layout.Width + x);
-                    if (pa[k] != pb[k]) off++;
-                }
+            Compare(a, b, layout, ref frame, ref off);
             one += paths.ZoneHalos.Count;
             each += paths.ZoneLines.Sum(z => z.Count);
         }
@@ -153,6 +135,22 @@ public sealed class FicheLightPathTests(PacaFixture paca) : IClassFixture<PacaFi
         // The same band but where a line's run is simplified otherwise (by at most 0.68 unit, under a 3.6-unit band): 1,081 of
         // 24.3 million pixels when written.
         Assert.True(off < frame / 5000, $"{off} of {frame} pixels differ");
+    }
+
+    /// <summary>Counts the map frame's pixels into <paramref name="frame"/> and those whose first channel differs between
+    /// <paramref name="a"/> and <paramref name="b"/> into <paramref name="off"/>.</summary>
+    private static void Compare(SKBitmap a, SKBitmap b, MapLayout layout, ref long frame, ref long off)
+    {
+        var map = SKRectI.Round(layout.Map);
+        var pa = a.GetPixelSpan();
+        var pb = b.GetPixelSpan();
+        for (int y = map.Top; y < map.Bottom; y++)
+            for (int x = map.Left; x < map.Right; x++)
+            {
+                frame++;
+                int k = 4 * (y * layout.Width + x);
+                if (pa[k] != pb[k]) off++;
+            }
     }
 
     [Fact]
