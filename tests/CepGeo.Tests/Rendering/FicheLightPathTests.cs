@@ -137,9 +137,64 @@ public sealed class FicheLightPathTests(PacaFixture paca) : IClassFixture<PacaFi
         Assert.True(off < frame / 5000, $"{off} of {frame} pixels differ");
     }
 
-    /// <summary>Counts the map frame's pixels into <paramref name="frame"/> and those whose first channel differs between
-    /// <paramref name="a"/> and <paramref name="b"/> into <paramref name="off"/>.</summary>
-    private static void Compare(SKBitmap a, SKBitmap b, MapLayout layout, ref long frame, ref long off)
+    [Fact]
+    public void PacaFiches_CommuneEdgesLeftOutUnderOtherLines_LeaveTheMapsPixels()
+    {
+        var scene = MapScene.Build(paca.Result, lambert93: true);
+        long frame = 0, off = 0, kept = 0, all = 0, off64 = 0;
+        for (int cell = 0; cell < scene.Layers[0].Count; cell++)
+        {
+            using var paths = TerritoryPaths.ForFiche(scene, cell);
+            var layout = paths.Layout;
+            var clip = TerritoryPaths.ClipOf(layout);
+            var (x0, y1) = layout.ToWorld(clip.Left, clip.Top);
+            var (x1, y0) = layout.ToWorld(clip.Right, clip.Bottom);
+            // The communes as they were drawn before: every edge, none left out.
+            var every = new Polylines();
+            PixelPaths.AddLines(null, every, scene.InFrame(scene.Units!, new Envelope(x0, x1, y0, y1)), layout, clip, null,
+                TerritoryPaths.PrintGrid, 2 * TerritoryPaths.PrintTolerance);
+            var layers = MapRenderer.FicheLayers(paths, oneHalo: true).ToList();
+            using var a = Draw(layers, layout);
+            using var b = Draw(layers.Select(l => ReferenceEquals(l.Lines, paths.Communes) ? l with { Lines = every } : l), layout);
+            Compare(a, b, layout, ref frame, ref off, by: 16);
+            long pixels = 0;
+            Compare(a, b, layout, ref pixels, ref off64, by: 64);
+            kept += paths.Communes!.Count;
+            all += every.Count;
+        }
+        Assert.True(kept < all, $"{kept} commune vertices kept of {all}");
+        // The whole fiche map drawn as the atlas draws it, with the communes' hidden edges or with every edge: only antialiased
+        // fringes and round caps of the pale commune lines at the ends of the lines over them differ. When written: 7,236 of
+        // 24.3 million pixels by more than 16/255 (0.03 %), none by more than 64.
+        string said = $"{off} of {frame} pixels differ by more than 16, {off64} by more than 64 ({kept} commune vertices of {all})";
+        Assert.True(off < frame / 2000, said);
+        Assert.True(off64 < frame / 1_000_000, said);
+    }
+
+    /// <summary>A fiche's layers drawn as the canvas draws them (fills even-odd, strokes with their widths and dashes).</summary>
+    private static SKBitmap Draw(IEnumerable<MapRenderer.FicheLayer> layers, MapLayout layout)
+    {
+        var bitmap = new SKBitmap(layout.Width, layout.Height);
+        using var canvas = new SKCanvas(bitmap);
+        canvas.Clear(SKColors.White);
+        foreach (var l in layers)
+        {
+            using var path = l.Lines.ToPath(l.Width == 0 ? SKPathFillType.EvenOdd : SKPathFillType.Winding, l.Dash?.Select(v => v * layout.U).ToArray());
+            using var paint = new SKPaint { Color = l.Color, IsAntialias = l.Antialias };
+            if (l.Width > 0)
+            {
+                paint.Style = SKPaintStyle.Stroke;
+                paint.StrokeWidth = l.Width * layout.U;
+                paint.StrokeCap = l.Dash is null ? SKStrokeCap.Round : SKStrokeCap.Butt;
+            }
+            canvas.DrawPath(path, paint);
+        }
+        return bitmap;
+    }
+
+    /// <summary>Counts the map frame's pixels into <paramref name="frame"/> and those whose first channel differs by more than
+    /// <paramref name="by"/> between <paramref name="a"/> and <paramref name="b"/> into <paramref name="off"/>.</summary>
+    private static void Compare(SKBitmap a, SKBitmap b, MapLayout layout, ref long frame, ref long off, int by = 0)
     {
         var map = SKRectI.Round(layout.Map);
         var pa = a.GetPixelSpan();
@@ -149,7 +204,7 @@ public sealed class FicheLightPathTests(PacaFixture paca) : IClassFixture<PacaFi
             {
                 frame++;
                 int k = 4 * (y * layout.Width + x);
-                if (pa[k] != pb[k]) off++;
+                if (Math.Abs(pa[k] - pb[k]) > by) off++;
             }
     }
 
