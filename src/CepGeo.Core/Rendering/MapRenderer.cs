@@ -418,7 +418,7 @@ public static class MapRenderer
                 using var fill = Fill(CellFill);
                 FillAll(cells, _ => fill);
                 // Cells are the subject: a wide grey band under the operators' lines, visible where they coincide.
-                StrokeAll(cells, Line(new SKColor(0x9A, 0x94, 0x8A), 5f));
+                StrokeAll(cells, null, Line(new SKColor(0x9A, 0x94, 0x8A), 5f));
             }
             var items = new List<LegendItem>
             {
@@ -429,7 +429,7 @@ public static class MapRenderer
             for (int k = 1; k <= n; k++)
             {
                 int op = k - 1;
-                if (_ground) StrokeAll(scene.Layers[k], OperatorPaint(op, n, dashed: false), OperatorDash(op));
+                if (_ground) StrokeAll(scene.Layers[k], OperatorDash(op), OperatorPaint(op, n, dashed: false));
                 items.Add(new(scene.Result.Infos[k].Label, r => canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, OperatorPaint(op, n))));
             }
             foreach (var s in scene.Result.Sites)
@@ -504,7 +504,7 @@ public static class MapRenderer
             int op = OperatorIndex(scene.Result, key);
             if (_ground)
             {
-                StrokeAll(scene.Layers[0], Line(Ink, 1.4f));
+                StrokeAll(scene.Layers[0], null, Line(Ink, 1.4f));
                 // Dark blue, not the operator's colour: orange or red marks vanish on the YlOrRd fills.
                 DrawSites(s, op, ZoneLine);
             }
@@ -601,10 +601,10 @@ public static class MapRenderer
             // Every boundary drawn on a white halo: dark lines alone vanish on the darkest classes. The cells are the
             // subject: their line is wider than the operator's, and drawn under it, so where both run together the
             // zone's dashes show inside the cell's line.
-            StrokeAll(scene.Layers[k], Line(Halo, ZoneHalo));
-            StrokeAll(scene.Layers[0], Line(Halo, CellHalo));
-            StrokeAll(scene.Layers[0], Line(CellLine, CellWidth));
-            StrokeAll(scene.Layers[k], Line(ZoneLine, ZoneWidth), ZoneDash);
+            StrokeAll(scene.Layers[k], null, Line(Halo, ZoneHalo));
+            StrokeAll(scene.Layers[0], null, Line(Halo, CellHalo));
+            StrokeAll(scene.Layers[0], null, Line(CellLine, CellWidth));
+            StrokeAll(scene.Layers[k], ZoneDash, Line(ZoneLine, ZoneWidth));
         }
 
         /// <summary>A fiche's map: the cell and its neighbours, communes outlined, each operator's zones and their names.</summary>
@@ -723,9 +723,9 @@ public static class MapRenderer
             var items = Choropleth(scene.Layers[ka], c, ByPopulation(scene, options.ByArea), _t.ZoneCount);
             if (_ground)
             {
-                StrokeAll(scene.Layers[ka], Line(new SKColor(0x40, 0x40, 0x40), 1.2f));
+                StrokeAll(scene.Layers[ka], null, Line(new SKColor(0x40, 0x40, 0x40), 1.2f));
                 // Not the operator's overview colour: orange or green lines vanish on the YlOrRd fills.
-                StrokeAll(scene.Layers[kb], Line(ZoneLine, 2.2f), [10, 5]);
+                StrokeAll(scene.Layers[kb], [10, 5], Line(ZoneLine, 2.2f));
             }
             items.Add(new(_t.Zones(scene.Info(a).Label), r => canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(new SKColor(0x40, 0x40, 0x40), 1.2f))));
             items.Add(new(_t.Zones(scene.Info(b).Label), r => canvas.DrawLine(r.Left, r.MidY, r.Right, r.MidY, Line(ZoneLine, 2.2f, [10, 5]))));
@@ -1003,10 +1003,8 @@ public static class MapRenderer
         /// <summary>Strokes each geometry; <paramref name="dash"/> (layout units) is cut into the paths themselves, not set as a
         /// path effect: the same pixels, but a PDF keeps plain strokes (see <see cref="PixelPaths"/>). The lines are reduced to
         /// what the pixels show (<see cref="PixelPaths.StrokeTolerance"/>): a stroke covers the seam a fill would leave.</summary>
-        private void StrokeAll(IEnumerable<Geometry> geoms, SKPaint paint, float[]? dash = null) => StrokeAll(geoms, dash, paint);
-
-        /// <summary>Strokes each geometry with each paint in turn (all the geometries with the first, then with the next: a halo
-        /// under a line), from paths built once for all the paints (a misfit map's straddles were built once per paint).</summary>
+        /// <remarks>Each paint in turn (all the geometries with the first, then with the next: a halo under a line), from paths
+        /// built once for all the paints (a misfit map's straddles were built once per paint).</remarks>
         private void StrokeAll(IEnumerable<Geometry> geoms, float[]? dash, params SKPaint[] paints)
         {
             float[]? d = dash is { Length: >= 2 } ? dash.Select(v => v * _u).ToArray() : null;
