@@ -46,8 +46,8 @@ public sealed record MapPointLayer(string Label, IReadOnlyList<(double X, double
 /// 0 on rasters, whose lines are each simplified to <see cref="PixelPaths.StrokeTolerance"/> (issue 28: a national atlas a
 /// planner can e-mail).</param>
 /// <param name="Pdf">Drawn for Skia's PDF canvas (the atlas), whose bytes are what it costs to write: each line of text laid out
-/// as the PDF's font advances it, so that Skia writes it as one run (<see cref="PdfText"/>). False on PNG and SVG canvases,
-/// drawn as before.</param>
+/// as the PDF's font advances it, so that Skia writes it as one run (<see cref="PdfText"/>); the sites' dots as round-capped
+/// points. False on PNG and SVG canvases, drawn as before.</param>
 public sealed record MapOptions(MapFonts Fonts, MapText Text, string Version, string Date, bool ByArea = false, DisplayNames? Names = null, float TextScale = 1,
     CancellationToken Cancel = default, float PathGrid = PixelPaths.Grid, float StrokeTolerance = 0, bool Pdf = false);
 
@@ -463,6 +463,19 @@ public static class MapRenderer
             using var builder = new SKPathBuilder();
             switch (shape % 3)
             {
+                case 0 when options.Pdf:
+                    // On the PDF, a round-capped point (PDF draws a zero-length round-capped stroke as a disc): the ring as a white
+                    // disc 1.6 units wider, the dot on it. Skia writes a circle as 16 curves with all their decimals (1.6 kB for
+                    // the two); a point as "x y m h S", its centre on an eighth of a unit (issue 28).
+                    {
+                        var at = new SKPoint(MathF.Round(x * 8) / 8, MathF.Round(y * 8) / 8);
+                        using var dot = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Stroke, StrokeWidth = 2 * r + ring.StrokeWidth, StrokeCap = SKStrokeCap.Round, IsAntialias = true };
+                        canvas.DrawPoint(at, dot);
+                        dot.Color = color;
+                        dot.StrokeWidth = 2 * r;
+                        canvas.DrawPoint(at, dot);
+                        return;
+                    }
                 case 0:
                     // A circle drawn as one: an SVG canvas writes it as <circle>, not as a path of some forty curves (issue 28:
                     // what Skia wrote for the national fiches, their sites most of it, 40.5 MB before, 4.9 MB after).

@@ -10,8 +10,8 @@ using SkiaSharp;
 namespace CepGeo.Tests.Reporting;
 
 /// <summary>
-/// The PACA atlas's page content read back (each stream inflated): what Skia's PDF writer made of its text (issue 28: on
-/// the national atlas a <c>Td</c> and a <c>Tj</c> for every glyph, 12.4 MB).
+/// The PACA atlas's page content read back (each stream inflated): what Skia's PDF writer made of its text and its sites
+/// (issue 28: on the national atlas a <c>Td</c> and a <c>Tj</c> for every glyph, 12.4 MB, and 32 curves for every site).
 /// </summary>
 public sealed partial class AtlasContentTests(PacaFixture paca) : IClassFixture<PacaFixture>
 {
@@ -38,6 +38,26 @@ public sealed partial class AtlasContentTests(PacaFixture paca) : IClassFixture<
         using var font = new SKFont(fonts.Regular, 8);
         string folio = string.Concat(font.GetGlyphs($"2 / {pages.Count}").Select(g => g.ToString("X4")));
         Assert.Contains($"<{folio}> Tj", pages[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PacaAtlas_SiteDots_AreRoundCappedPoints_WhiteUnderTheOperatorsColour_NoCurves()
+    {
+        var (pages, r, fonts) = Atlas();
+        using var _f = fonts;
+        // Curves on a page were the sites' circles (16 a circle, twice): now none.
+        Assert.All(pages, p => Assert.DoesNotMatch(Curve(), p));
+        int points = pages.Sum(p => Point().Count(p));
+        // Each dot is a white point (the ring) then, at the very same centre, a point of the operator's colour.
+        var dots = pages.SelectMany(p => Dot().Matches(p)).ToList();
+        Assert.Equal(points, 2 * dots.Count);
+        Assert.All(dots, d => Assert.NotEqual("1 1 1", d.Groups["rgb"].Value));
+        // At least every site of the operators drawn as dots (the first of each three) on its own cell's fiche, and one in
+        // each such fiche's legend.
+        var sites = r.Sites.Where(s => MapRenderer.OperatorIndex(r, s.Operator) % 3 == 0).ToList();
+        Assert.NotEmpty(sites);
+        int atLeast = sites.Sum(s => s.Sites.Count(p => p.Cells.Count > 0)) + sites.Count * r.Infos[0].Ids.Count;
+        Assert.True(dots.Count >= atLeast, $"{dots.Count} dots for at least {atLeast}");
     }
 
     /// <summary>The PACA atlas as analyze writes it, each page's content inflated.</summary>
@@ -87,4 +107,15 @@ public sealed partial class AtlasContentTests(PacaFixture paca) : IClassFixture<
 
     [GeneratedRegex(@"<([0-9A-F]+)> Tj")]
     private static partial Regex GlyphRun();
+
+    [GeneratedRegex(@"^\S+ \S+ \S+ \S+ \S+ \S+ c$", RegexOptions.Multiline)]
+    private static partial Regex Curve();
+
+    // A point as Skia writes it (its width and round cap in the graphic state): "x y m h S".
+    [GeneratedRegex(@"^\S+ \S+ m\nh\nS$", RegexOptions.Multiline)]
+    private static partial Regex Point();
+
+    // A white point, then the same point in a colour (each with its graphic state).
+    [GeneratedRegex(@"1 1 1 RG 1 1 1 rg\n(?:/G\d+ gs\n)?(?<at>\S+ \S+) m\nh\nS\n(?<rgb>\S+ \S+ \S+) RG \S+ \S+ \S+ rg\n(?:/G\d+ gs\n)?\k<at> m\nh\nS\n")]
+    private static partial Regex Dot();
 }
