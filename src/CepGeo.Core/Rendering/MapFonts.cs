@@ -51,24 +51,16 @@ public sealed class MapFonts : IDisposable
         return null;
     }
 
-    // Each face's advances in font units (what Skia's PDF writer positions glyphs by), built on first use: see PdfText.
-    private float[]? _regularUnits, _boldUnits;
+    // Each face's advances as the PDF's fonts give them, built on first use: see PdfText.
+    private PdfText.Advances? _regularPdf, _boldPdf;
 
     /// <summary>Every glyph's advance in font units of <paramref name="face"/> (<see cref="Regular"/>, <see cref="Bold"/> or any
     /// other), unhinted: the widths the PDF's embedded font gives them.</summary>
-    internal float[] UnitAdvances(SKTypeface face)
+    internal PdfText.Advances PdfAdvances(SKTypeface face)
     {
-        if (ReferenceEquals(face, Regular)) return LazyInitializer.EnsureInitialized(ref _regularUnits, () => Units(face));
-        if (ReferenceEquals(face, Bold)) return LazyInitializer.EnsureInitialized(ref _boldUnits, () => Units(face));
-        return Units(face);
-    }
-
-    private static float[] Units(SKTypeface face)
-    {
-        using var em = PdfText.Font(face, PdfText.EmSize(face));
-        var glyphs = new ushort[face.GlyphCount];
-        for (int i = 0; i < glyphs.Length; i++) glyphs[i] = (ushort)i;
-        return em.GetGlyphWidths(glyphs);
+        if (ReferenceEquals(face, Regular)) return LazyInitializer.EnsureInitialized(ref _regularPdf, () => new PdfText.Advances(face));
+        if (ReferenceEquals(face, Bold)) return LazyInitializer.EnsureInitialized(ref _boldPdf, () => new PdfText.Advances(face));
+        return new PdfText.Advances(face);
     }
 
     public void Dispose()

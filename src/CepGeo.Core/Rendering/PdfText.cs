@@ -17,39 +17,48 @@ internal static class PdfText
         new(face, size) { Hinting = SKFontHinting.None, LinearMetrics = true, Subpixel = true };
 
     /// <summary>The width of <paramref name="text"/> as <see cref="Draw"/> lays it out.</summary>
-    public static float Width(MapFonts fonts, SKFont font, string text)
-    {
-        var glyphs = font.GetGlyphs(text);
-        return Advance(fonts.UnitAdvances(font.Typeface), glyphs, Scale(font), null);
-    }
+    public static float Width(MapFonts fonts, SKFont font, string text) => Layout(fonts, font, text, null);
 
     /// <summary>Draws <paramref name="text"/> as <c>canvas.DrawText</c> does, each glyph where the PDF's font advances it.</summary>
     public static void Draw(SKCanvas canvas, MapFonts fonts, string text, float x, float y, SKTextAlign align, SKFont font, SKPaint paint)
     {
-        var glyphs = font.GetGlyphs(text);
-        if (glyphs.Length == 0) return;
-        var positions = new float[glyphs.Length];
-        float width = Advance(fonts.UnitAdvances(font.Typeface), glyphs, Scale(font), positions);
+        if (text.Length == 0) return;
+        var positions = new List<float>(text.Length);
+        float width = Layout(fonts, font, text, positions);
         if (align == SKTextAlign.Center) x -= width / 2;
         else if (align == SKTextAlign.Right) x -= width;
-        using var blob = SKTextBlob.CreateHorizontal(text, font, positions, 0);
+        using var blob = SKTextBlob.CreateHorizontal(text, font, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(positions), 0);
         canvas.DrawText(blob, x, y, paint);
     }
 
-    // As SkPDFDevice: advanceScale = textSize * scaleX / emSize, each advance that times the glyph's units, summed in float.
-    private static float Scale(SKFont font) => font.Size * font.ScaleX / EmSize(font.Typeface);
-
-    /// <summary>The size Skia's PDF writer reads a face's glyphs at (SkStrikeSpec::MakePDFVector): its units per em, or 1024.</summary>
-    public static int EmSize(SKTypeface face) => face.UnitsPerEm > 0 ? face.UnitsPerEm : 1024;
-
-    private static float Advance(float[] units, ushort[] glyphs, float scale, float[]? positions)
+    /// <summary>A face's glyph advances in its units, as Skia's PDF writer reads them (SkStrikeSpec::MakePDFVector: unhinted, at
+    /// the units per em, or 1024), and that size.</summary>
+    internal sealed class Advances(SKTypeface face)
     {
-        float x = 0;
-        for (int i = 0; i < glyphs.Length; i++)
+        public int EmSize { get; } = face.UnitsPerEm > 0 ? face.UnitsPerEm : 1024;
+
+        public float[] Units { get; } = UnitsOf(face, face.UnitsPerEm > 0 ? face.UnitsPerEm : 1024);
+
+        private static float[] UnitsOf(SKTypeface face, int emSize)
         {
-            if (positions is not null) positions[i] = x;
-            float advance = scale * (glyphs[i] < units.Length ? units[glyphs[i]] : 0);
-            x += advance;
+            using var em = Font(face, emSize);
+            var glyphs = new ushort[face.GlyphCount];
+            for (int i = 0; i < glyphs.Length; i++) glyphs[i] = (ushort)i;
+            return em.GetGlyphWidths(glyphs);
+        }
+    }
+
+    // As SkPDFDevice::internalDrawGlyphRun: advanceScale = textSize * scaleX / emSize, each glyph's advance that times its
+    // units, summed in float (GlyphPositioner's fXAdvance).
+    private static float Layout(MapFonts fonts, SKFont font, string text, List<float>? positions)
+    {
+        var a = fonts.PdfAdvances(font.Typeface);
+        float scale = font.Size * font.ScaleX / a.EmSize, x = 0;
+        var units = a.Units;
+        foreach (ushort g in font.GetGlyphs(text))
+        {
+            positions?.Add(x);
+            x += scale * (g < units.Length ? units[g] : 0);
         }
         return x;
     }
