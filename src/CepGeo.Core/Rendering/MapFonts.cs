@@ -51,6 +51,18 @@ public sealed class MapFonts : IDisposable
         return null;
     }
 
+    // Each face's advances as the PDF's fonts give them, built on first use: see PdfText.
+    private PdfText.Advances? _regularPdf, _boldPdf;
+
+    /// <summary>Every glyph's advance in font units of <paramref name="face"/> (<see cref="Regular"/>, <see cref="Bold"/> or any
+    /// other), unhinted: the widths the PDF's embedded font gives them.</summary>
+    internal PdfText.Advances PdfAdvances(SKTypeface face)
+    {
+        if (ReferenceEquals(face, Regular)) return LazyInitializer.EnsureInitialized(ref _regularPdf, () => new PdfText.Advances(face));
+        if (ReferenceEquals(face, Bold)) return LazyInitializer.EnsureInitialized(ref _boldPdf, () => new PdfText.Advances(face));
+        return new PdfText.Advances(face);
+    }
+
     public void Dispose()
     {
         foreach (var (_, latin) in _latin)

@@ -45,8 +45,11 @@ public sealed record MapPointLayer(string Label, IReadOnlyList<(double X, double
 /// resolution: each edge two neighbours share drawn once, simplified to this distance (<see cref="PixelPaths.BuildLines"/>);
 /// 0 on rasters, whose lines are each simplified to <see cref="PixelPaths.StrokeTolerance"/> (issue 28: a national atlas a
 /// planner can e-mail).</param>
+/// <param name="Pdf">Drawn for Skia's PDF canvas (the atlas), whose bytes are what it costs to write: each line of text laid out
+/// as the PDF's font advances it, so that Skia writes it as one run (<see cref="PdfText"/>); the sites' dots as round-capped
+/// points. False on PNG and SVG canvases, drawn as before.</param>
 public sealed record MapOptions(MapFonts Fonts, MapText Text, string Version, string Date, bool ByArea = false, DisplayNames? Names = null, float TextScale = 1,
-    CancellationToken Cancel = default, float PathGrid = PixelPaths.Grid, float StrokeTolerance = 0);
+    CancellationToken Cancel = default, float PathGrid = PixelPaths.Grid, float StrokeTolerance = 0, bool Pdf = false);
 
 /// <summary>One PNG raster of a map for <see cref="MapRenderer.WriteRasters"/>: where it goes and its lettering.</summary>
 public sealed record RasterTarget(Stream Stream, MapOptions Options);
@@ -384,7 +387,8 @@ public static class MapRenderer
         /// Latin subset of the font's face when it has every character (<see cref="MapFonts.LatinFor"/>): the same &lt;text&gt;.</summary>
         private void Text(string text, float x, float y, SKTextAlign align, SKFont font, SKPaint paint)
         {
-            if (latin && options.Fonts.LatinFor(font.Typeface, text) is { } face)
+            if (options.Pdf) PdfText.Draw(canvas, options.Fonts, text, x, y, align, font, paint);
+            else if (latin && options.Fonts.LatinFor(font.Typeface, text) is { } face)
             {
                 using var subset = new SKFont(face, font.Size, font.ScaleX, font.SkewX)
                 {
@@ -396,6 +400,12 @@ public static class MapRenderer
             }
             else canvas.DrawText(text, x, y, align, font, paint);
         }
+
+        /// <summary>A lettering font: on the PDF canvas, unhinted with linear metrics (<see cref="PdfText"/>).</summary>
+        private SKFont Font(SKTypeface face, float size) => options.Pdf ? PdfText.Font(face, size) : new SKFont(face, size);
+
+        /// <summary>The width <see cref="Text"/> draws <paramref name="text"/> at.</summary>
+        private float Measure(SKFont font, string text) => options.Pdf ? PdfText.Width(options.Fonts, font, text) : font.MeasureText(text);
 
         private readonly float _u = layout.U;
 
@@ -453,6 +463,19 @@ public static class MapRenderer
             using var builder = new SKPathBuilder();
             switch (shape % 3)
             {
+                case 0 when options.Pdf:
+                    // On the PDF, a round-capped point (PDF draws a zero-length round-capped stroke as a disc): the ring as a white
+                    // disc 1.6 units wider, the dot on it. Skia writes a circle as 16 curves with all their decimals (1.6 kB for
+                    // the two); a point as "x y m h S", its centre on an eighth of a unit (issue 28).
+                    {
+                        var at = new SKPoint(MathF.Round(x * 8) / 8, MathF.Round(y * 8) / 8);
+                        using var dot = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Stroke, StrokeWidth = 2 * r + ring.StrokeWidth, StrokeCap = SKStrokeCap.Round, IsAntialias = true };
+                        canvas.DrawPoint(at, dot);
+                        dot.Color = color;
+                        dot.StrokeWidth = 2 * r;
+                        canvas.DrawPoint(at, dot);
+                        return;
+                    }
                 case 0:
                     // A circle drawn as one: an SVG canvas writes it as <circle>, not as a path of some forty curves (issue 28:
                     // what Skia wrote for the national fiches, their sites most of it, 40.5 MB before, 4.9 MB after).
@@ -536,7 +559,7 @@ public static class MapRenderer
         {
             var cells = scene.Layers[0];
             var points = scene.Labelling(0).Points;
-            using var font = new SKFont(options.Fonts.Bold, 15 * _u);
+            using var font = Font(options.Fonts.Bold, 15 * _u);
             using var halo = new SKPaint { Color = SKColors.White.WithAlpha(235), Style = SKPaintStyle.Stroke, StrokeWidth = 3.6f * _u, IsAntialias = true, StrokeJoin = SKStrokeJoin.Round };
             using var ink = Fill(Ink);
             for (int i = 0; i < cells.Count; i++)
@@ -678,14 +701,14 @@ public static class MapRenderer
         /// <summary>Zone names at a point inside their part of the cell, in the operator's colour, nudged down when they would overlap.</summary>
         private void ZoneLabels(List<(string Text, Point Where, SKColor Color)> labels)
         {
-            using var font = new SKFont(options.Fonts.Bold, 14 * _f);
+            using var font = Font(options.Fonts.Bold, 14 * _f);
             using var halo = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Stroke, StrokeWidth = 4f * _f, IsAntialias = true, StrokeJoin = SKStrokeJoin.Round };
             foreach (var (name, where, color) in labels)
             {
                 var at = layout.ToPixel(where.X, where.Y);
                 // A name wider than the frame (long names on a small atlas map) is cut with an ellipsis, so it can be slid inside.
-                string text = TextLines.Fit(name, font, layout.Map.Width - 8 * _f);
-                float w = font.MeasureText(text);
+                string text = TextLines.Fit(name, font, layout.Map.Width - 8 * _f, Measure);
+                float w = Measure(font, text);
                 for (int attempt = 0; attempt < 8; attempt++)
                 {
                     float dy = (attempt % 2 == 0 ? 1 : -1) * ((attempt + 1) / 2) * 18 * _f;
@@ -776,8 +799,8 @@ public static class MapRenderer
                 : (units.Select(u => u.InteriorPoint).ToArray(), Enumerable.Range(0, units.Count).OrderByDescending(i => units[i].Area).ToArray());
             foreach (float size in new[] { 13f, 9.5f })
             {
-                using var font = new SKFont(options.Fonts.Regular, size * _f);
-                using var bold = new SKFont(options.Fonts.Bold, size * _f);
+                using var font = Font(options.Fonts.Regular, size * _f);
+                using var bold = Font(options.Fonts.Bold, size * _f);
                 using var halo = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Stroke, StrokeWidth = size / 4 * _f, IsAntialias = true, StrokeJoin = SKStrokeJoin.Round };
                 float line = size * 1.2f * _f;
                 foreach (int i in order)
@@ -785,7 +808,7 @@ public static class MapRenderer
                     if (Placed.Any(p => p.Text.StartsWith(names[i] + "\n", StringComparison.Ordinal) || p.Text == names[i])) continue;
                     var pt = points[i];
                     var at = layout.ToPixel(pt.X, pt.Y);
-                    float w = Math.Max(font.MeasureText(names[i]), values is null ? 0 : bold.MeasureText(values[i]));
+                    float w = Math.Max(Measure(font, names[i]), values is null ? 0 : Measure(bold, values[i]));
                     float h = values is null ? line : 2 * line;
                     var box = new SKRect(at.X - w / 2 - 2 * _f, at.Y - size * _f, at.X + w / 2 + 2 * _f, at.Y - size * _f + h + 3 * _f);
                     if (!layout.Map.Contains(box) || Placed.Any(p => p.Box.IntersectsWith(box))) continue;
@@ -809,12 +832,12 @@ public static class MapRenderer
         {
             // At text scale 1 the title is as before; larger scales grow it less, to stay in its band.
             float titleSize = options.TextScale > 1 ? Math.Min(24 * _f, 40 * _u) : 28 * _u;
-            using var big = new SKFont(options.Fonts.Bold, titleSize);
-            using var small = new SKFont(options.Fonts.Regular, Math.Min(16 * _f, 22 * _u));
+            using var big = Font(options.Fonts.Bold, titleSize);
+            using var small = Font(options.Fonts.Regular, Math.Min(16 * _f, 22 * _u));
             using var ink = Fill(Ink);
             using var grey = Fill(new SKColor(0x55, 0x55, 0x55));
-            Text(TextLines.Fit(title, big, layout.Title.Width), layout.Title.Left, layout.Title.Top + titleSize * 1.28f, SKTextAlign.Left, big, ink);
-            Text(TextLines.Fit(subtitle, small, layout.Title.Width), layout.Title.Left, options.TextScale > 1 ? layout.Title.Bottom - 8 * _u : layout.Title.Top + 70 * _u, SKTextAlign.Left, small, grey);
+            Text(TextLines.Fit(title, big, layout.Title.Width, Measure), layout.Title.Left, layout.Title.Top + titleSize * 1.28f, SKTextAlign.Left, big, ink);
+            Text(TextLines.Fit(subtitle, small, layout.Title.Width, Measure), layout.Title.Left, options.TextScale > 1 ? layout.Title.Bottom - 8 * _u : layout.Title.Top + 70 * _u, SKTextAlign.Left, small, grey);
         }
 
         /// <summary>
@@ -837,8 +860,8 @@ public static class MapRenderer
         {
             var box = layout.Legend;
             float f = _f * k;
-            using var font = new SKFont(options.Fonts.Regular, 14 * f);
-            using var bold = new SKFont(options.Fonts.Bold, 15 * f);
+            using var font = Font(options.Fonts.Regular, 14 * f);
+            using var bold = Font(options.Fonts.Bold, 15 * f);
             using var ink = Fill(Ink);
             float y = box.Top + 8 * f, x = box.Left + 8 * f, textX = x + 52 * f, width = box.Right - textX;
             var covered = SKRect.Empty;
@@ -848,19 +871,19 @@ public static class MapRenderer
                 if (item.Heading)
                 {
                     y += 8 * f;
-                    foreach (var wrapped in TextLines.Wrap(item.Label, bold, box.Width - 16 * f))
+                    foreach (var wrapped in TextLines.Wrap(item.Label, bold, box.Width - 16 * f, Measure))
                     {
                         // A word wider than the panel (large lettering on a small map) is cut with an ellipsis.
-                        string line = TextLines.Fit(wrapped, bold, box.Width - 16 * f);
+                        string line = TextLines.Fit(wrapped, bold, box.Width - 16 * f, Measure);
                         if (draw) Text(line, x, y + 15 * f, SKTextAlign.Left, bold, ink);
-                        Cover(new SKRect(x, y, x + bold.MeasureText(line), y + 19 * f));
+                        Cover(new SKRect(x, y, x + Measure(bold, line), y + 19 * f));
                         y += 21 * f;
                     }
                     y += 4 * f;
                     continue;
                 }
                 var swatch = new SKRect(x, y, x + 40 * f, y + 22 * f);
-                var lines = TextLines.Wrap(item.Label, font, width);
+                var lines = TextLines.Wrap(item.Label, font, width, Measure);
                 if (draw)
                 {
                     item.Swatch?.Invoke(swatch);
@@ -870,9 +893,9 @@ public static class MapRenderer
                 float ty = y + 16 * f;
                 foreach (var wrapped in lines)
                 {
-                    string line = TextLines.Fit(wrapped, font, width);
+                    string line = TextLines.Fit(wrapped, font, width, Measure);
                     if (draw) Text(line, textX, ty, SKTextAlign.Left, font, ink);
-                    Cover(new SKRect(textX, ty - 14 * f, textX + font.MeasureText(line), ty + 4 * f));
+                    Cover(new SKRect(textX, ty - 14 * f, textX + Measure(font, line), ty + 4 * f));
                     ty += 18 * f;
                 }
                 y += Math.Max(30 * f, lines.Count * 18 * f + 10 * f);
@@ -884,7 +907,7 @@ public static class MapRenderer
         public SKRect ScaleAndNorth(float bottom, bool inMap = false)
         {
             var box = layout.Legend;
-            using var font = new SKFont(options.Fonts.Regular, 13 * _f);
+            using var font = Font(options.Fonts.Regular, 13 * _f);
             using var ink = Fill(Ink);
             using var white = Fill(SKColors.White);
             using var outline = Line(Ink, 1);
@@ -905,7 +928,7 @@ public static class MapRenderer
                 // A round length near 200 layout units, shorter when it and its last figure would reach the arrow.
                 km = NiceNumber(200 * _f * kmPerPixel);
                 len = (float)(km / kmPerPixel);
-                for (int i = 0; i < 12 && x0 + len + font.MeasureText(_t.N(km) + " km") / 2 > arrowLeft - 8 * _f; i++)
+                for (int i = 0; i < 12 && x0 + len + Measure(font, _t.N(km) + " km") / 2 > arrowLeft - 8 * _f; i++)
                 {
                     km = NiceNumber(km * 0.99);
                     len = (float)(km / kmPerPixel);
@@ -920,7 +943,7 @@ public static class MapRenderer
                 y0 = map.Bottom - 8 * _f - 27 * _f;
                 km = NiceNumber(Math.Min(200 * _f, map.Width / 3) * kmPerPixel);
                 len = (float)(km / kmPerPixel);
-                centre = new SKPoint(x0 + len + font.MeasureText(_t.N(km) + " km") / 2 + 30 * _f, map.Bottom - 8 * _f - 38 * _f);
+                centre = new SKPoint(x0 + len + Measure(font, _t.N(km) + " km") / 2 + 30 * _f, map.Bottom - 8 * _f - 38 * _f);
                 var ground = new SKRect(map.Left + 2 * _f, centre.Y - 32 * _f, centre.X + 20 * _f, map.Bottom - 2 * _f);
                 using var paper = Fill(SKColors.White.WithAlpha(230));
                 canvas.DrawRect(ground, paper);
@@ -947,9 +970,9 @@ public static class MapRenderer
             using var arrow = builder.Detach();
             canvas.DrawPath(arrow, ink);
             canvas.Restore();
-            using var bold = new SKFont(options.Fonts.Bold, 15 * _f);
+            using var bold = Font(options.Fonts.Bold, 15 * _f);
             Text("N", centre.X, centre.Y + 34 * _f, SKTextAlign.Center, bold, ink);
-            float left = Math.Min(x0 - font.MeasureText("0") / 2, x0);
+            float left = Math.Min(x0 - Measure(font, "0") / 2, x0);
             return new SKRect(left, Math.Min(y0, centre.Y - 27 * _f), centre.X + 14 * _f, Math.Max(y0 + h + 19 * _f, centre.Y + 38 * _f));
         }
 
@@ -966,21 +989,21 @@ public static class MapRenderer
             using var grey = Fill(new SKColor(0x44, 0x44, 0x44));
             for (int attempt = 0; attempt < 12; attempt++, f *= 0.9f)
             {
-                using var probe = new SKFont(options.Fonts.Regular, 12.5f * f);
+                using var probe = Font(options.Fonts.Regular, 12.5f * f);
                 lines = [];
                 if (!string.IsNullOrWhiteSpace(r.Study.Sources))
-                    lines.AddRange(TextLines.Wrap($"{_t.Sources} : {r.Study.Sources}".Replace(" : ", _t.French ? " : " : ": ", StringComparison.Ordinal), probe, layout.Footer.Width).Take(2));
-                lines.Add(TextLines.Fit($"{_t.MadeWith(options.Version, options.Date)} · {_t.Projection(scene.Crs.ToString())}", probe, layout.Footer.Width));
+                    lines.AddRange(TextLines.Wrap($"{_t.Sources} : {r.Study.Sources}".Replace(" : ", _t.French ? " : " : ": ", StringComparison.Ordinal), probe, layout.Footer.Width, Measure).Take(2));
+                lines.Add(TextLines.Fit($"{_t.MadeWith(options.Version, options.Date)} · {_t.Projection(scene.Crs.ToString())}", probe, layout.Footer.Width, Measure));
                 // The first line's ascent (about 12.5 units) must stay inside the band, below the map frame.
                 if ((lines.Count - 1) * 16 * f + 4 * f + 13 * f <= layout.Footer.Height + 2 * layout.U) break;
             }
-            using var font = new SKFont(options.Fonts.Regular, 12.5f * f);
+            using var font = Font(options.Fonts.Regular, 12.5f * f);
             float y = layout.Footer.Bottom - (lines.Count - 1) * 16 * f - 4 * f;
             var covered = SKRect.Empty;
             foreach (var line in lines)
             {
                 Text(line, layout.Footer.Left, y, SKTextAlign.Left, font, grey);
-                var box = new SKRect(layout.Footer.Left, y - 12 * f, layout.Footer.Left + font.MeasureText(line), y + 3 * f);
+                var box = new SKRect(layout.Footer.Left, y - 12 * f, layout.Footer.Left + Measure(font, line), y + 3 * f);
                 covered = covered.IsEmpty ? box : SKRect.Union(covered, box);
                 y += 16 * f;
             }

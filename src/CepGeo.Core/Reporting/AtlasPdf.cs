@@ -109,10 +109,10 @@ public static class AtlasPdf
 
     private static void Folio(SKCanvas canvas, MapOptions o, int n, int of)
     {
-        using var font = new SKFont(o.Fonts.Regular, Small);
+        using var font = PdfText.Font(o.Fonts.Regular, Small);
         using var grey = new SKPaint { Color = new SKColor(0x66, 0x66, 0x66), IsAntialias = true };
-        canvas.DrawText($"{n} / {of}", PageWidth - Margin, PageHeight - 18, SKTextAlign.Right, font, grey);
-        canvas.DrawText(o.Text.MadeWith(o.Version, o.Date), Margin, PageHeight - 18, SKTextAlign.Left, font, grey);
+        PdfText.Draw(canvas, o.Fonts, $"{n} / {of}", PageWidth - Margin, PageHeight - 18, SKTextAlign.Right, font, grey);
+        PdfText.Draw(canvas, o.Fonts, o.Text.MadeWith(o.Version, o.Date), Margin, PageHeight - 18, SKTextAlign.Left, font, grey);
     }
 
     private static List<SKPicture> Synthese(MapScene scene, ReportContent content, MapOptions o, string studyName)
@@ -274,25 +274,31 @@ public static class AtlasPdf
         public void Text(string text, float size, bool bold = false)
         {
             Begin();
-            using var font = new SKFont(bold ? o.Fonts.Bold : o.Fonts.Regular, size);
+            using var font = PdfText.Font(bold ? o.Fonts.Bold : o.Fonts.Regular, size);
             using var ink = new SKPaint { Color = MapRenderer.Ink, IsAntialias = true };
-            foreach (var line in TextLines.Wrap(text, font, PageWidth - 2 * Margin))
+            foreach (var line in TextLines.Wrap(text, font, PageWidth - 2 * Margin, Measure))
             {
                 if (NearBottom(size * 1.3f)) NewPage();
                 _y += size * 1.3f;
-                Canvas.DrawText(line, Margin, _y, SKTextAlign.Left, font, ink);
+                Draw(line, Margin, _y, SKTextAlign.Left, font, ink);
             }
             _y += size * 0.35f;
         }
 
         public void Paragraph(string text, float size) => Text(text, size);
 
+        // The page's text laid out as the PDF's fonts advance it, one run a line (PdfText), and measured so.
+        private float Measure(SKFont font, string text) => PdfText.Width(o.Fonts, font, text);
+
+        private void Draw(string text, float x, float y, SKTextAlign align, SKFont font, SKPaint paint) =>
+            PdfText.Draw(Canvas, o.Fonts, text, x, y, align, font, paint);
+
         public void Row(IReadOnlyList<string> cells, IReadOnlyList<float> widths, IReadOnlyList<SKColor?>? fills, bool bold = false)
         {
             Begin();
             const float h = 12;
             if (NearBottom(h)) NewPage();
-            using var font = new SKFont(bold ? o.Fonts.Bold : o.Fonts.Regular, Body - 0.5f);
+            using var font = PdfText.Font(bold ? o.Fonts.Bold : o.Fonts.Regular, Body - 0.5f);
             using var line = new SKPaint { Color = new SKColor(0xCC, 0xCC, 0xCC), Style = SKPaintStyle.Stroke, StrokeWidth = 0.5f };
             float x = Margin;
             for (int i = 0; i < cells.Count; i++)
@@ -306,9 +312,9 @@ public static class AtlasPdf
                 Canvas.DrawRect(rect, line);
                 int cls = fills?[i] is SKColor f ? MisfitClasses.Colors.ToList().IndexOf(f) : -1;
                 using var ink = new SKPaint { Color = cls >= 3 ? SKColors.White : MapRenderer.Ink, IsAntialias = true };
-                string text = TextLines.Fit(cells[i], font, widths[i] - 6);
-                if (i == 0) Canvas.DrawText(text, x + 3, _y + h - 3f, SKTextAlign.Left, font, ink);
-                else Canvas.DrawText(text, rect.Right - 3, _y + h - 3f, SKTextAlign.Right, font, ink);
+                string text = TextLines.Fit(cells[i], font, widths[i] - 6, Measure);
+                if (i == 0) Draw(text, x + 3, _y + h - 3f, SKTextAlign.Left, font, ink);
+                else Draw(text, rect.Right - 3, _y + h - 3f, SKTextAlign.Right, font, ink);
                 x += widths[i];
             }
             _y += h;
@@ -334,7 +340,7 @@ public static class AtlasPdf
                 Canvas.Scale(scale);
                 Canvas.ClipRect(new SKRect(0, 0, layout.Width, layout.Height));
                 using var own = paths is null ? TerritoryPaths.ForFiche(scene, spec.Cell, o.Cancel) : null;
-                MapRenderer.Draw(Canvas, layout, scene, spec, o with { TextScale = Math.Max(o.TextScale, 800f / width) }, paths ?? own);
+                MapRenderer.Draw(Canvas, layout, scene, spec, o with { TextScale = Math.Max(o.TextScale, 800f / width), Pdf = true }, paths ?? own);
                 Canvas.Restore();
             }
             _y += height + MapGap;

@@ -36,7 +36,7 @@ public sealed class FicheLayoutTests(PacaFixture paca) : IClassFixture<PacaFixtu
             {
                 (MapLayout.ScreenWidth, options, "screen"),
                 (MapLayout.ScreenWidth, options with { TextScale = MapFiles.FicheTextScale }, "report"),
-                (MapLayout.ScreenWidth, options with { TextScale = Math.Max(1, 800f / fit.MapWidth) }, "atlas"),
+                (MapLayout.ScreenWidth, options with { TextScale = Math.Max(1, 800f / fit.MapWidth), Pdf = true }, "atlas"),
             };
             foreach (var (width, o, where) in sizes)
             {
