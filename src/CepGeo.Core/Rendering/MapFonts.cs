@@ -60,8 +60,11 @@ public sealed class MapFonts : IDisposable
     {
         if (ReferenceEquals(face, Regular)) return LazyInitializer.EnsureInitialized(ref _regularPdf, () => new PdfText.Advances(face));
         if (ReferenceEquals(face, Bold)) return LazyInitializer.EnsureInitialized(ref _boldPdf, () => new PdfText.Advances(face));
-        return new PdfText.Advances(face);
+        // Any other face (none today) once too: its advances are every glyph's width, and a line is measured many times.
+        return _otherPdf.GetOrAdd(face, f => new PdfText.Advances(f));
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SKTypeface, PdfText.Advances> _otherPdf = new(ReferenceEqualityComparer.Instance);
 
     public void Dispose()
     {
