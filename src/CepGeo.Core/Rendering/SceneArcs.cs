@@ -78,22 +78,21 @@ internal sealed class SceneArcs
         ArgumentNullException.ThrowIfNull(layers);
         if (layers.Count > MaxLayers) throw new ArgumentException($"at most {MaxLayers} layers", nameof(layers));
         var rings = Rings(layers, cancel, out var featureRing, out var featureBox);
-        var ids = VertexIds(rings, cancel, out int vertexCount);
-        var node = Nodes(rings, ids, vertexCount, cancel);
-        var arcs = new ArcBuilder(rings.TotalVertices);
+        var node = Nodes(rings, cancel);
+        var arcs = new ArcBuilder();
         var ringStart = new int[rings.Count + 1];
         var ringArcs = new List<int>(rings.Count * 4);
         for (int r = 0; r < rings.Count; r++)
         {
             if ((r & 1023) == 0) cancel.ThrowIfCancellationRequested();
             ringStart[r] = ringArcs.Count;
-            arcs.Split(rings, r, ids, node, ringArcs);
+            arcs.Split(rings, r, node, ringArcs);
         }
         ringStart[rings.Count] = ringArcs.Count;
-        return arcs.Finish(ringStart, [.. ringArcs], featureRing, featureBox, cancel);
+        return arcs.Finish(rings, ringStart, [.. ringArcs], featureRing, featureBox, cancel);
     }
 
-    /// <summary>Every ring of every layer as vertices (the closing repeat and consecutive repeats dropped), with the layer it is of.</summary>
+    /// <summary>Every ring of every layer as vertex ids (the closing repeat and consecutive repeats dropped), with the layer it is of.</summary>
     private static RingSet Rings(IReadOnlyList<IReadOnlyList<Geometry>> layers, CancellationToken cancel, out int[][] featureRing,
         out double[][] featureBox)
     {
@@ -126,30 +125,15 @@ internal sealed class SceneArcs
         return set;
     }
 
-    /// <summary>Each ring vertex's id: the same for the same coordinates (−0 taken as +0).</summary>
-    private static int[] VertexIds(RingSet rings, CancellationToken cancel, out int count)
-    {
-        var ids = new int[rings.TotalVertices];
-        var seen = new Dictionary<(long, long), int>(rings.TotalVertices / 2);
-        for (int i = 0; i < ids.Length; i++)
-        {
-            if ((i & 65535) == 0) cancel.ThrowIfCancellationRequested();
-            var key = (BitConverter.DoubleToInt64Bits(rings.X[i] + 0.0), BitConverter.DoubleToInt64Bits(rings.Y[i] + 0.0));
-            ref int id = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(seen, key, out bool exists);
-            if (!exists) id = seen.Count - 1;
-            ids[i] = id;
-        }
-        count = seen.Count;
-        return ids;
-    }
-
     /// <summary>
     /// Whether each vertex (by id) is a node: the rings through it do not all have the same two neighbours there (three or more
     /// edges meet, a ring turns back, or two rings touch at a point). A ring with no node gets one at its lowest vertex (least x,
     /// then y): the same vertex for every ring that runs the same way round, so an island's rings share one closed arc.
     /// </summary>
-    private static bool[] Nodes(RingSet rings, int[] ids, int count, CancellationToken cancel)
+    private static bool[] Nodes(RingSet rings, CancellationToken cancel)
     {
+        int count = rings.VertexCount;
+        var ids = rings.Ids;
         var node = new bool[count];
         var pairA = new int[count];
         var pairB = new int[count];
@@ -161,7 +145,7 @@ internal sealed class SceneArcs
             for (int i = 0; i < n; i++)
             {
                 int v = ids[from + i];
-                int p = ids[from + (i + n - 1) % n], q = ids[from + (i + 1) % n];
+                int p = ids[i == 0 ? from + n - 1 : from + i - 1], q = ids[i + 1 == n ? from : from + i + 1];
                 if (p > q) (p, q) = (q, p);
                 if (pairA[v] < 0) (pairA[v], pairB[v]) = (p, q);
                 else if (pairA[v] != p || pairB[v] != q) node[v] = true;
@@ -172,70 +156,117 @@ internal sealed class SceneArcs
             int from = rings.Start[r], n = rings.Start[r + 1] - from, low = -1;
             for (int i = 0; i < n && low != -2; i++)
             {
-                if (node[ids[from + i]]) low = -2;
-                else if (low < 0 || rings.X[from + i] < rings.X[low] || (rings.X[from + i] == rings.X[low] && rings.Y[from + i] < rings.Y[low]))
-                    low = from + i;
+                int v = ids[from + i];
+                if (node[v]) low = -2;
+                else if (low < 0 || rings.X[v] < rings.X[low] || (rings.X[v] == rings.X[low] && rings.Y[v] < rings.Y[low])) low = v;
             }
-            if (low >= 0) node[ids[low]] = true;
+            if (low >= 0) node[low] = true;
         }
         return node;
     }
 
-    /// <summary>The ring vertices of every layer, flat.</summary>
+    /// <summary>The rings of every layer as vertex ids, flat; each distinct vertex's coordinates once (an open-addressing table
+    /// on their bits: a third of the memory of a dictionary of the 3.5 million national ring vertices).</summary>
     private sealed class RingSet
     {
+        private int[] _ids = new int[1 << 16];
         private double[] _x = new double[1 << 16], _y = new double[1 << 16];
-        private readonly List<int> _start = [0];
+        private int[] _table = new int[1 << 17];
+        private int _vertices;
 
+        /// <summary>Ring r's vertex ids are Ids[Start[r] .. Start[r + 1]).</summary>
+        public int[] Ids => _ids;
+
+        public List<int> Start { get; } = [0];
+
+        public List<int> Layer { get; } = [];
+
+        /// <summary>Vertex id v's coordinates.</summary>
         public double[] X => _x;
 
         public double[] Y => _y;
 
-        public List<int> Start => _start;
-
-        public List<int> Layer { get; } = [];
-
         public int Count => Layer.Count;
 
-        public int TotalVertices => _start[^1];
+        public int VertexCount => _vertices;
 
         public void Add(LineString ring, int layer)
         {
             var seq = ring.CoordinateSequence;
-            int at = _start[^1], n = 0;
-            if (_x.Length < at + seq.Count)
-            {
-                Array.Resize(ref _x, Math.Max(2 * _x.Length, at + seq.Count));
-                Array.Resize(ref _y, _x.Length);
-            }
+            int at = Start[^1], n = 0;
+            if (_ids.Length < at + seq.Count) Array.Resize(ref _ids, Math.Max(2 * _ids.Length, at + seq.Count));
             for (int i = 0; i < seq.Count; i++)
             {
-                double x = seq.GetX(i), y = seq.GetY(i);
-                if (n > 0 && _x[at + n - 1] == x && _y[at + n - 1] == y) continue;
-                (_x[at + n], _y[at + n]) = (x, y);
-                n++;
+                int v = Id(seq.GetX(i), seq.GetY(i));
+                if (n > 0 && _ids[at + n - 1] == v) continue;
+                _ids[at + n++] = v;
             }
-            if (n > 1 && _x[at] == _x[at + n - 1] && _y[at] == _y[at + n - 1]) n--;
+            if (n > 1 && _ids[at] == _ids[at + n - 1]) n--;
             // Fewer than three vertices bound no area: no ring.
             if (n < 3) n = 0;
-            _start.Add(at + n);
+            Start.Add(at + n);
             Layer.Add(layer);
+        }
+
+        /// <summary>The id of the vertex at x, y (−0 taken as +0), a new one the first time.</summary>
+        private int Id(double x, double y)
+        {
+            x += 0.0;
+            y += 0.0;
+            int mask = _table.Length - 1;
+            for (int h = Hash(x, y) & mask; ; h = (h + 1) & mask)
+            {
+                int slot = _table[h] - 1;
+                if (slot < 0)
+                {
+                    if (_vertices == _x.Length)
+                    {
+                        Array.Resize(ref _x, 2 * _x.Length);
+                        Array.Resize(ref _y, _x.Length);
+                    }
+                    (_x[_vertices], _y[_vertices]) = (x, y);
+                    _table[h] = ++_vertices;
+                    if (2 * _vertices > _table.Length) Grow();
+                    return _vertices - 1;
+                }
+                if (_x[slot] == x && _y[slot] == y) return slot;
+            }
+        }
+
+        private static int Hash(double x, double y)
+        {
+            ulong h = (ulong)BitConverter.DoubleToInt64Bits(x) * 0x9E3779B97F4A7C15UL ^ (ulong)BitConverter.DoubleToInt64Bits(y) * 0xC2B2AE3D27D4EB4FUL;
+            return (int)(h >> 33);
+        }
+
+        private void Grow()
+        {
+            _table = new int[2 * _table.Length];
+            int mask = _table.Length - 1;
+            for (int v = 0; v < _vertices; v++)
+            {
+                int h = Hash(_x[v], _y[v]) & mask;
+                while (_table[h] != 0) h = (h + 1) & mask;
+                _table[h] = v + 1;
+            }
         }
     }
 
-    /// <summary>The arcs as they are found, each stored the first time a ring runs it and looked up by its first edge after.</summary>
-    private sealed class ArcBuilder(int capacity)
+    /// <summary>The arcs as they are found, each recorded the first time a ring runs it (by where it runs in that ring) and looked
+    /// up by its first edge after; their vertices copied once, into arrays of the size found.</summary>
+    private sealed class ArcBuilder
     {
-        private readonly List<double> _x = new(capacity), _y = new(capacity);
-        private readonly List<int> _start = [0];
+        private readonly List<(int Ring, int From, int Length)> _arcs = [];
         private readonly List<ulong> _layers = [];
+        private int _total;
 
         /// <summary>An arc by the ids of its first two vertices (a) and of its last two, from the end (~a).</summary>
         private readonly Dictionary<(int, int), int> _byEdge = [];
 
         /// <summary>Ring <paramref name="r"/> cut at its nodes, its arcs (found or new) appended to <paramref name="into"/>.</summary>
-        public void Split(RingSet rings, int r, int[] ids, bool[] node, List<int> into)
+        public void Split(RingSet rings, int r, bool[] node, List<int> into)
         {
+            var ids = rings.Ids;
             int from = rings.Start[r], n = rings.Start[r + 1] - from;
             if (n == 0) return;
             int first = -1;
@@ -253,14 +284,9 @@ internal sealed class SceneArcs
                 int v0 = ids[from + a], v1 = ids[from + (a + 1) % n];
                 if (!_byEdge.TryGetValue((v0, v1), out int arc))
                 {
-                    arc = _start.Count - 1;
-                    for (int k = 0; k <= len; k++)
-                    {
-                        int i = from + (a + k) % n;
-                        _x.Add(rings.X[i]);
-                        _y.Add(rings.Y[i]);
-                    }
-                    _start.Add(_x.Count);
+                    arc = _arcs.Count;
+                    _arcs.Add((r, a, len));
+                    _total += len + 1;
                     _layers.Add(0);
                     _byEdge[(v0, v1)] = arc;
                     _byEdge.TryAdd((ids[from + b], ids[from + (b - 1 + n) % n]), ~arc);
@@ -272,29 +298,38 @@ internal sealed class SceneArcs
             while (a != first);
         }
 
-        public SceneArcs Finish(int[] ringStart, int[] ringArcs, int[][] featureRing, double[][] featureBox, CancellationToken cancel)
+        public SceneArcs Finish(RingSet rings, int[] ringStart, int[] ringArcs, int[][] featureRing, double[][] featureBox, CancellationToken cancel)
         {
-            var x = _x.ToArray();
-            var y = _y.ToArray();
-            var start = _start.ToArray();
+            var x = new double[_total];
+            var y = new double[_total];
+            var start = new int[_arcs.Count + 1];
             var threshold = new double[x.Length];
-            var box = new double[4 * (start.Length - 1)];
+            var box = new double[4 * _arcs.Count];
             var stack = new Stack<(int A, int B, double Parent)>();
-            for (int arc = 0; arc + 1 < start.Length; arc++)
+            var ids = rings.Ids;
+            int at = 0;
+            for (int arc = 0; arc < _arcs.Count; arc++)
             {
                 if ((arc & 4095) == 0) cancel.ThrowIfCancellationRequested();
-                int a = start[arc], b = start[arc + 1] - 1;
-                Thresholds(x, y, threshold, a, b, stack);
+                var (r, from, len) = _arcs[arc];
+                int ring = rings.Start[r], n = rings.Start[r + 1] - ring;
+                start[arc] = at;
                 double x0 = double.PositiveInfinity, x1 = double.NegativeInfinity, y0 = double.PositiveInfinity, y1 = double.NegativeInfinity;
-                for (int i = a; i <= b; i++)
+                for (int k = 0, i = from; k <= len; k++, i = i + 1 == n ? 0 : i + 1)
                 {
-                    x0 = Math.Min(x0, x[i]);
-                    x1 = Math.Max(x1, x[i]);
-                    y0 = Math.Min(y0, y[i]);
-                    y1 = Math.Max(y1, y[i]);
+                    int v = ids[ring + i];
+                    double px = rings.X[v], py = rings.Y[v];
+                    (x[at + k], y[at + k]) = (px, py);
+                    x0 = Math.Min(x0, px);
+                    x1 = Math.Max(x1, px);
+                    y0 = Math.Min(y0, py);
+                    y1 = Math.Max(y1, py);
                 }
                 (box[4 * arc], box[4 * arc + 1], box[4 * arc + 2], box[4 * arc + 3]) = (x0, x1, y0, y1);
+                Thresholds(x, y, threshold, at, at + len, stack);
+                at += len + 1;
             }
+            start[_arcs.Count] = at;
             return new SceneArcs(x, y, threshold, start, [.. _layers], box, ringStart, ringArcs, featureRing, featureBox);
         }
     }
