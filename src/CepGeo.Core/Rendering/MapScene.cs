@@ -70,6 +70,52 @@ public sealed class MapScene
         }
     }
 
+    /// <summary>
+    /// The line layers of the fiches as one topology of arcs with their simplification thresholds (<see cref="SceneArcs"/>), built
+    /// on first use and shared by every fiche: the cells (layer 0), each operator's zones (1 …), then <see cref="Units"/> and
+    /// <see cref="CellsDissolved"/> when there are (<see cref="UnitsArcLayer"/>, <see cref="DissolvedArcLayer"/>). Null when the
+    /// layers are more than a topology holds. Thread-safe; a build cancelled by <paramref name="cancel"/> is not kept.
+    /// </summary>
+    internal SceneArcs? Arcs(CancellationToken cancel = default)
+    {
+        if (Layers.Count + 2 > SceneArcs.MaxLayers) return null;
+        while (true)
+        {
+            var lazy = Volatile.Read(ref _arcs);
+            if (lazy is null)
+            {
+                var made = new Lazy<SceneArcs>(() => SceneArcs.Build(ArcLayers(), cancel), LazyThreadSafetyMode.ExecutionAndPublication);
+                lazy = Interlocked.CompareExchange(ref _arcs, made, null) ?? made;
+            }
+            try
+            {
+                return lazy.Value;
+            }
+            catch (OperationCanceledException)
+            {
+                // The build another caller cancelled is dropped; this caller builds again unless cancelled too.
+                Interlocked.CompareExchange(ref _arcs, null, lazy);
+                cancel.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    private Lazy<SceneArcs>? _arcs;
+
+    private List<IReadOnlyList<Geometry>> ArcLayers()
+    {
+        var layers = new List<IReadOnlyList<Geometry>>(Layers);
+        if (Units is { } units) layers.Add(units);
+        if (CellsDissolved is { } dissolved) layers.Add(dissolved);
+        return layers;
+    }
+
+    /// <summary>The place of <see cref="Units"/> among <see cref="Arcs"/>'s layers, or -1.</summary>
+    internal int UnitsArcLayer => Units is null ? -1 : Layers.Count;
+
+    /// <summary>The place of <see cref="CellsDissolved"/> among <see cref="Arcs"/>'s layers, or -1.</summary>
+    internal int DissolvedArcLayer => CellsDissolved is null ? -1 : Layers.Count + (Units is null ? 0 : 1);
+
     public AnalysisResult Result { get; }
 
     /// <summary>The CRS the map is drawn in.</summary>

@@ -81,28 +81,52 @@ internal static class PixelPaths
                 else Emit(builder!, pts.AsSpan(0, n), dash);
                 return;
             }
-            var clipped = pool.Rent(2 * n + 8);
-            var other = pool.Rent(2 * n + 8);
-            try
-            {
-                int m = n;
-                pts.AsSpan(0, n).CopyTo(clipped);
-                m = ClipEdge(clipped, m, other, p => p.X >= clip.Left, (a, b) => AtX(a, b, clip.Left));
-                m = ClipEdge(other, m, clipped, p => p.X <= clip.Right, (a, b) => AtX(a, b, clip.Right));
-                m = ClipEdge(clipped, m, other, p => p.Y >= clip.Top, (a, b) => AtY(a, b, clip.Top));
-                m = ClipEdge(other, m, clipped, p => p.Y <= clip.Bottom, (a, b) => AtY(a, b, clip.Bottom));
-                if (m >= 3 && sink is not null) sink.Add(clipped.AsSpan(0, m), closed: true);
-                else if (m >= 3) Emit(builder!, clipped.AsSpan(0, m), dash);
-            }
-            finally
-            {
-                pool.Return(clipped);
-                pool.Return(other);
-            }
+            Clip(builder, sink, pts, n, clip, dash);
         }
         finally
         {
             pool.Return(pts);
+        }
+    }
+
+    /// <summary>The snapped ring <paramref name="pts"/>[0..n) cut to <paramref name="clip"/> (Sutherland–Hodgman) into
+    /// <paramref name="sink"/>, as <see cref="Add(Polylines, Geometry, MapLayout, SKRect, float, float)"/> adds a ring.</summary>
+    internal static void AddClipped(Polylines sink, SKPoint[] pts, int n, SKRect clip)
+    {
+        float minX = float.MaxValue, minY = float.MaxValue, maxX = float.MinValue, maxY = float.MinValue;
+        for (int i = 0; i < n; i++)
+        {
+            var s = pts[i];
+            if (s.X < minX) minX = s.X;
+            if (s.X > maxX) maxX = s.X;
+            if (s.Y < minY) minY = s.Y;
+            if (s.Y > maxY) maxY = s.Y;
+        }
+        if (maxX < clip.Left || minX > clip.Right || maxY < clip.Top || minY > clip.Bottom) return;
+        if (minX >= clip.Left && maxX <= clip.Right && minY >= clip.Top && maxY <= clip.Bottom) sink.Add(pts.AsSpan(0, n), closed: true);
+        else Clip(null, sink, pts, n, clip, null);
+    }
+
+    private static void Clip(SKPathBuilder? builder, Polylines? sink, SKPoint[] pts, int n, SKRect clip, float[]? dash)
+    {
+        var pool = ArrayPool<SKPoint>.Shared;
+        var clipped = pool.Rent(2 * n + 8);
+        var other = pool.Rent(2 * n + 8);
+        try
+        {
+            int m = n;
+            pts.AsSpan(0, n).CopyTo(clipped);
+            m = ClipEdge(clipped, m, other, p => p.X >= clip.Left, (a, b) => AtX(a, b, clip.Left));
+            m = ClipEdge(other, m, clipped, p => p.X <= clip.Right, (a, b) => AtX(a, b, clip.Right));
+            m = ClipEdge(clipped, m, other, p => p.Y >= clip.Top, (a, b) => AtY(a, b, clip.Top));
+            m = ClipEdge(other, m, clipped, p => p.Y <= clip.Bottom, (a, b) => AtY(a, b, clip.Bottom));
+            if (m >= 3 && sink is not null) sink.Add(clipped.AsSpan(0, m), closed: true);
+            else if (m >= 3) Emit(builder!, clipped.AsSpan(0, m), dash);
+        }
+        finally
+        {
+            pool.Return(clipped);
+            pool.Return(other);
         }
     }
 
@@ -227,7 +251,7 @@ internal static class PixelPaths
     private static bool Less(SKPoint a, SKPoint b) => a.X < b.X || (a.X == b.X && a.Y < b.Y);
 
     /// <summary>Whether the segment lies wholly on one side outside the box (it cannot cross it).</summary>
-    private static bool Outside(SKPoint a, SKPoint b, SKRect clip) =>
+    internal static bool Outside(SKPoint a, SKPoint b, SKRect clip) =>
         (a.X < clip.Left && b.X < clip.Left) || (a.X > clip.Right && b.X > clip.Right)
         || (a.Y < clip.Top && b.Y < clip.Top) || (a.Y > clip.Bottom && b.Y > clip.Bottom);
 

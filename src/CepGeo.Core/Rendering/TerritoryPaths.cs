@@ -6,9 +6,10 @@ namespace CepGeo.Core.Rendering;
 /// <summary>
 /// The geometry of one fiche territoire's map, reduced once (issue 28: "geometry simplified once per output scale, not per
 /// map") and drawn by both outputs that show it: report.html's inline SVG and atlas.pdf's page. Built on the screen sheet's
-/// layout (1600 units wide); each output only scales it. Fills are snapped to <see cref="Grid"/> and reduced like the lines
-/// (every fill edge is a cell boundary a line covers); lines are drawn at print resolution, each edge two neighbours share
-/// once (<see cref="PixelPaths.AddLines"/>), communes at twice the tolerance of cells and zones (thinner, paler lines).
+/// layout (1600 units wide); each output only scales it. Read off the scene's arcs (<see cref="MapScene.Arcs"/>: every line
+/// layer's topology and Douglas–Peucker thresholds, built once for all fiches): lines at print resolution, each arc two
+/// neighbours share once, communes at twice the tolerance of cells and zones (thinner, paler lines); fills put together from
+/// the same arcs, so a fill's edge is the line over it.
 /// </summary>
 public sealed class TerritoryPaths : IDisposable
 {
@@ -84,6 +85,56 @@ public sealed class TerritoryPaths : IDisposable
     {
         ArgumentNullException.ThrowIfNull(scene);
         ArgumentNullException.ThrowIfNull(layout);
+        return scene.Arcs(cancel) is { } arcs
+            ? FromArcs(scene, arcs, cell, layout, grid, tolerance, cancel)
+            : PerRing(scene, cell, layout, grid, tolerance, cancel);
+    }
+
+    /// <summary>
+    /// The paths read off the scene's arcs (<see cref="SceneArcs"/>): each layer's arcs in the frame, their vertices above the
+    /// tolerance in the scene's units, each arc once in a layer's lines; the zones' halos are every network's arcs, each once;
+    /// the communes' lines leave out the arcs a cell or a zone has (drawn over by their wider lines); the fills are the rings put
+    /// together from the same arcs, so a fill's edge is the line's.
+    /// </summary>
+    internal static TerritoryPaths FromArcs(MapScene scene, SceneArcs arcs, int cell, MapLayout layout, float grid, float tolerance,
+        CancellationToken cancel)
+    {
+        var clip = ClipOf(layout);
+        var (x0, y1) = layout.ToWorld(clip.Left, clip.Top);
+        var (x1, y0) = layout.ToWorld(clip.Right, clip.Bottom);
+        var frame = new Envelope(x0, x1, y0, y1);
+        double world = 1 / layout.PixelsPerMetre;
+        IEnumerable<(int, int)> InFrame(int layer) => arcs.InFrame(layer, frame).Select(f => (layer, f));
+        var paths = new TerritoryPaths(layout, cell);
+        (int, int)[] own = [(0, cell)];
+        int dissolved = scene.DissolvedArcLayer;
+        arcs.AddRings(paths.NearFill, InFrame(dissolved >= 0 ? dissolved : 0), frame, layout, clip, grid, tolerance * world, cancel);
+        arcs.AddRings(paths.OwnFill, own, frame, layout, clip, grid, tolerance * world, cancel);
+        arcs.AddLines(paths.NearLines, InFrame(0), frame, 0, layout, clip, grid, tolerance * world, cancel);
+        arcs.AddLines(paths.OwnLine, own, frame, 0, layout, clip, grid, tolerance * world, cancel);
+        int n = scene.Layers.Count - 1;
+        paths.ZoneLines = new Polylines[n];
+        ulong covered = 1;
+        // The halos in the networks' own pass: each zone arc once, from the first network that draws it.
+        int halos = arcs.StartOnce();
+        for (int op = 0; op < n; op++)
+        {
+            covered |= 1UL << (op + 1);
+            paths.ZoneLines[op] = new Polylines();
+            arcs.AddLines(paths.ZoneLines[op], InFrame(op + 1), frame, 0, layout, clip, grid, tolerance * world, cancel, paths.ZoneHalos, halos);
+        }
+        if (scene.UnitsArcLayer is int units and >= 0)
+        {
+            paths.Communes = new Polylines();
+            arcs.AddLines(paths.Communes, InFrame(units), frame, covered, layout, clip, grid, 2 * tolerance * world, cancel);
+        }
+        return paths;
+    }
+
+    /// <summary>The paths built ring by ring from the scene's polygons (before <see cref="SceneArcs"/>; kept for a scene of more
+    /// layers than a topology holds): every ring snapped, its edges deduplicated, each run simplified, per fiche.</summary>
+    internal static TerritoryPaths PerRing(MapScene scene, int cell, MapLayout layout, float grid, float tolerance, CancellationToken cancel = default)
+    {
         var clip = ClipOf(layout);
         var (x0, y1) = layout.ToWorld(clip.Left, clip.Top);
         var (x1, y0) = layout.ToWorld(clip.Right, clip.Bottom);
