@@ -1,6 +1,9 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using SkiaSharp;
 
 namespace CepGeo.Core.Rendering;
@@ -30,10 +33,10 @@ internal static class PngWriter
         {
             // Each row: filter type 0 (none), then red, green, blue of each pixel (the alpha of an opaque raster left out).
             var row = new byte[1 + 3 * width];
+            var all = pixels.GetPixelSpan<byte>();
             for (int y = 0; y < height; y++)
             {
-                var source = pixels.GetPixelSpan<byte>().Slice(y * pixels.RowBytes, 4 * width);
-                ToRgb(source, row.AsSpan(1), bgra);
+                ToRgb(all.Slice(y * pixels.RowBytes, 4 * width), row.AsSpan(1), bgra);
                 zlib.Write(row);
             }
         }
@@ -55,12 +58,25 @@ internal static class PngWriter
 
     private static void ToRgb(ReadOnlySpan<byte> source, Span<byte> rgb, bool bgra)
     {
-        int r = bgra ? 2 : 0, b = bgra ? 0 : 2;
-        for (int x = 0, j = 0; j < rgb.Length; x += 4, j += 3)
+        int width = rgb.Length / 3, x = 0;
+        if (Ssse3.IsSupported)
         {
-            rgb[j] = source[x + r];
-            rgb[j + 1] = source[x + 1];
-            rgb[j + 2] = source[x + b];
+            // Four pixels at a time (a sixth of an A4 map's encoding, one by one): 16 bytes shuffled into 12 of red, green, blue
+            // and 4 that the next step writes over, so the loop stops while 16 bytes still fit in the row.
+            var order = bgra
+                ? Vector128.Create((byte)2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, 0x80, 0x80, 0x80, 0x80)
+                : Vector128.Create((byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80);
+            ref byte from = ref MemoryMarshal.GetReference(source);
+            ref byte to = ref MemoryMarshal.GetReference(rgb);
+            for (; x + 4 <= width && 3 * x + 16 <= rgb.Length; x += 4)
+                Ssse3.Shuffle(Vector128.LoadUnsafe(ref from, (nuint)(4 * x)), order).StoreUnsafe(ref to, (nuint)(3 * x));
+        }
+        int r = bgra ? 2 : 0, b = bgra ? 0 : 2;
+        for (; x < width; x++)
+        {
+            rgb[3 * x] = source[4 * x + r];
+            rgb[3 * x + 1] = source[4 * x + 1];
+            rgb[3 * x + 2] = source[4 * x + b];
         }
     }
 
