@@ -11,7 +11,7 @@ namespace CepGeo.Core.Rendering;
 /// <summary>
 /// The PNG of an opaque raster, compressed by .NET's zlib (zlib-ng) instead of the zlib inside Skia's encoder: the same
 /// pixels and the same chunks as Skia wrote them (IHDR, sBIT, IDAT, IEND: 8-bit RGB rows, no row filter), in about half the
-/// processor time and 5–10 % fewer bytes (issue 28, figures in docs/decisions.md, "PNG encoding by zlib-ng"). Anything
+/// processor time and 5–12 % fewer bytes (issue 28, figures in docs/decisions.md, "The study maps' PNGs by zlib-ng"). Anything
 /// but an opaque 8-bit RGBA or BGRA raster is left to Skia's encoder.
 /// </summary>
 internal static class PngWriter
