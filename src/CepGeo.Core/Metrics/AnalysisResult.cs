@@ -35,8 +35,36 @@ public sealed record AnalysisResult(
     /// <summary>Slivers set aside over every cells-vs-operator comparison.</summary>
     public SliverStats Slivers => Comparisons.Aggregate(SliverStats.Empty, (s, c) => s.Add(c.Slivers));
 
-    /// <summary>The union of a defect's faces (see <see cref="UnionOfFaces"/>).</summary>
-    public Geometry DefectGeometry(Defect d) => UnionOfFaces(d.Faces);
+    /// <summary>
+    /// The union of a defect's faces (see <see cref="UnionOfFaces"/>), built once per defect and shared by all that ask: the
+    /// union of a national straddle's faces was made for gaps.geojson, again for results.gpkg and again for the misfit maps
+    /// (issue 28: 830 MB of the national run's allocations). Shared, so not to be changed by the caller (a one-face defect was
+    /// always the mosaic's own face). Thread-safe: the writers and the maps ask from several threads.
+    /// </summary>
+    public Geometry DefectGeometry(Defect d)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        if (d.Faces.Count == 1 || _defectShapes.Of(Mosaic) is not { } shapes) return UnionOfFaces(d.Faces);
+        return shapes.GetOrAdd(d, x => new Lazy<Geometry>(() => UnionOfFaces(x.Faces), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    }
+
+    // Readonly and never replaced: the record's equality and hash compare it by reference, the same before and after a union.
+    private readonly DefectShapes _defectShapes = new();
+
+    /// <summary>The unions of one mosaic's defects, by defect object, made on first use.</summary>
+    private sealed class DefectShapes
+    {
+        private Mosaic? _mosaic;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<Defect, Lazy<Geometry>> _union = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>The unions of <paramref name="mosaic"/>'s defects; null when they are another mosaic's (a copy of the result
+        /// made with another mosaic shares this object: its defects are other faces).</summary>
+        public System.Collections.Concurrent.ConcurrentDictionary<Defect, Lazy<Geometry>>? Of(Mosaic mosaic)
+        {
+            var first = Interlocked.CompareExchange(ref _mosaic, mosaic, null);
+            return first is null || ReferenceEquals(first, mosaic) ? _union : null;
+        }
+    }
 
     /// <summary>
     /// A one-face defect's rings straight off the mosaic (x, y pairs), which writers copy without building a
