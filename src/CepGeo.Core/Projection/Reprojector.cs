@@ -152,6 +152,49 @@ public sealed class Reprojector
         throw Untransformable(xy[2 * bad], xy[2 * bad + 1]);
     }
 
+    /// <summary>
+    /// As <see cref="Transform(CoordinateSequence, Span{double}, Span{double})"/>, for values about to be rounded to
+    /// <paramref name="decimals"/> decimals (half away from zero): a value may differ from that transform's in its
+    /// last digits, its rounding never does. From Lambert-93 (any Lambert conformal conic) to lon/lat, most
+    /// points are computed without a transcendental function (<see cref="LambertConformalConic2SP.InverseForRounding"/>).
+    /// </summary>
+    public void TransformForRounding(CoordinateSequence sequence, Span<double> xs, Span<double> ys, int decimals)
+    {
+        int n = sequence.Count;
+        for (int i = 0; i < n; i++)
+        {
+            xs[i] = sequence.GetX(i);
+            ys[i] = sequence.GetY(i);
+        }
+        if (IsIdentity || !TransformForRounding(xs[..n], ys[..n], decimals, out int bad)) return;
+        throw Untransformable(sequence.GetX(bad), sequence.GetY(bad));
+    }
+
+    /// <summary>As <see cref="TransformForRounding(CoordinateSequence, Span{double}, Span{double}, int)"/>, for x, y pairs in one span.</summary>
+    public void TransformForRounding(ReadOnlySpan<double> xy, Span<double> xs, Span<double> ys, int decimals)
+    {
+        int n = xy.Length / 2;
+        for (int i = 0; i < n; i++)
+        {
+            xs[i] = xy[2 * i];
+            ys[i] = xy[2 * i + 1];
+        }
+        if (IsIdentity || !TransformForRounding(xs[..n], ys[..n], decimals, out int bad)) return;
+        throw Untransformable(xy[2 * bad], xy[2 * bad + 1]);
+    }
+
+    private bool TransformForRounding(Span<double> xs, Span<double> ys, int decimals, out int bad)
+    {
+        if (_steps is [InverseStep { Projection: LambertConformalConic2SP lcc }])
+        {
+            lcc.InverseForRounding(xs, ys, Math.Pow(10, decimals));
+            for (bad = 0; bad < xs.Length; bad++)
+                if (!double.IsFinite(xs[bad]) || !double.IsFinite(ys[bad])) return true;
+            return false;
+        }
+        return Transform(xs, ys, out bad);
+    }
+
     /// <summary>Transforms in place; true, with the first such point, when a point could not be transformed.</summary>
     private bool Transform(Span<double> xs, Span<double> ys, out int bad)
     {
@@ -190,6 +233,8 @@ public sealed class Reprojector
 
     private sealed class InverseStep(ClosedFormProjection projection) : Step
     {
+        public ClosedFormProjection Projection => projection;
+
         public override void Apply(Span<double> xs, Span<double> ys) => projection.Inverse(xs, ys);
     }
 

@@ -191,30 +191,31 @@ public static class AnalysisOutputs
     /// <summary>Adds them to <paramref name="props"/> (a national cells layer writes tens of thousands: no list of its own each).</summary>
     internal static void AddCellMetricProperties(List<KeyValuePair<string, object?>> props, AnalysisResult r, int i, string[][] names)
     {
+        // Numbers and flags through Boxed: coverage 1, gaps 0, the counts and flags are most of them.
         if (r.Comparisons.Count > 0)
         {
-            props.Add(new("area_km2", r.Comparisons[0].Cells[i].AreaKm2));
-            props.Add(new("pop", r.Comparisons[0].Cells[i].Pop));
+            props.Add(new("area_km2", Boxed.Of(r.Comparisons[0].Cells[i].AreaKm2)));
+            props.Add(new("pop", Boxed.Of(r.Comparisons[0].Cells[i].Pop)));
         }
         for (int k = 0; k < r.Comparisons.Count; k++)
         {
             var m = r.Comparisons[k].Cells[i];
             var n = names[k];
-            props.Add(new(n[0], m.Coverage));
-            props.Add(new(n[1], m.PopCoverage));
-            props.Add(new(n[2], m.GapKm2));
-            props.Add(new(n[3], m.PopGap));
-            props.Add(new(n[4], m.DoubleKm2));
-            props.Add(new(n[5], m.PopDouble));
-            props.Add(new(n[6], m.Partners));
+            props.Add(new(n[0], Boxed.Of(m.Coverage)));
+            props.Add(new(n[1], Boxed.Of(m.PopCoverage)));
+            props.Add(new(n[2], Boxed.Of(m.GapKm2)));
+            props.Add(new(n[3], Boxed.Of(m.PopGap)));
+            props.Add(new(n[4], Boxed.Of(m.DoubleKm2)));
+            props.Add(new(n[5], Boxed.Of(m.PopDouble)));
+            props.Add(new(n[6], Boxed.Of(m.Partners)));
             props.Add(new(n[7], m.DominantZone));
-            props.Add(new(n[8], m.DominantShare));
-            props.Add(new(n[9], m.Nested));
-            props.Add(new(n[10], m.Straddling));
-            props.Add(new(n[11], m.Misfit));
-            props.Add(new(n[12], m.PopMisfit));
-            props.Add(new(n[13], m.Coterminous));
-            props.Add(new(n[14], m.Aligned));
+            props.Add(new(n[8], Boxed.Of(m.DominantShare)));
+            props.Add(new(n[9], Boxed.Of(m.Nested)));
+            props.Add(new(n[10], Boxed.Of(m.Straddling)));
+            props.Add(new(n[11], Boxed.Of(m.Misfit)));
+            props.Add(new(n[12], Boxed.Of(m.PopMisfit)));
+            props.Add(new(n[13], Boxed.Of(m.Coterminous)));
+            props.Add(new(n[14], Boxed.Of(m.Aligned)));
         }
     }
 

@@ -87,20 +87,21 @@ public static class CsvTables
     };
 
     /// <summary>A row's values in the order of <see cref="PairColumns"/> (shared by the CSV and JSON tables).</summary>
-    public static object?[] PairValues(PairMetric p) => [p.CellLayer, p.CellId, p.Operator, p.ZoneId, p.AreaKm2, p.Pop,
-        p.ShareOfCell, p.ShareOfZone, p.PopShareOfCell, p.PopShareOfZone, p.Significant];
+    /// <remarks>Numbers and flags through <see cref="Boxed"/>: 0, 1 and the flags are most of them.</remarks>
+    public static object?[] PairValues(PairMetric p) => [p.CellLayer, p.CellId, p.Operator, p.ZoneId, Boxed.Of(p.AreaKm2), Boxed.Of(p.Pop),
+        Boxed.Of(p.ShareOfCell), Boxed.Of(p.ShareOfZone), Boxed.Of(p.PopShareOfCell), Boxed.Of(p.PopShareOfZone), Boxed.Of(p.Significant)];
 
-    public static object?[] CellValues(CellMetric c) => [c.CellLayer, c.CellId, c.CellName, c.Operator, c.AreaKm2, c.Pop,
-        c.Coverage, c.PopCoverage, c.GapKm2, c.PopGap, c.DoubleKm2, c.PopDouble, c.Partners,
-        c.DominantZone, c.DominantShare, c.Nested, c.Straddling, c.Misfit, c.PopMisfit,
-        c.Coterminous, c.Aligned];
+    public static object?[] CellValues(CellMetric c) => [c.CellLayer, c.CellId, c.CellName, c.Operator, Boxed.Of(c.AreaKm2), Boxed.Of(c.Pop),
+        Boxed.Of(c.Coverage), Boxed.Of(c.PopCoverage), Boxed.Of(c.GapKm2), Boxed.Of(c.PopGap), Boxed.Of(c.DoubleKm2), Boxed.Of(c.PopDouble), Boxed.Of(c.Partners),
+        c.DominantZone, Boxed.Of(c.DominantShare), Boxed.Of(c.Nested), Boxed.Of(c.Straddling), Boxed.Of(c.Misfit), Boxed.Of(c.PopMisfit),
+        Boxed.Of(c.Coterminous), Boxed.Of(c.Aligned)];
 
     /// <summary>A row's values in the order of <see cref="SiteColumns"/>; all empty when the operator has no sites.</summary>
     public static object?[] SiteValues(SiteMetric? s) => s is null ? new object?[SiteColumns.Length]
         : [s.Sites, s.SitesPer100k, s.DistMeanKm, s.DistP90Km, s.PopBeyond, s.PopBeyondShare];
 
-    public static object?[] ZoneValues(ZoneMetric z) => [z.Operator, z.ZoneId, z.ZoneName, z.CellLayer, z.AreaKm2, z.Pop,
-        z.Cells, z.MainCell, z.MainShare, z.Nested, z.OutsideKm2];
+    public static object?[] ZoneValues(ZoneMetric z) => [z.Operator, z.ZoneId, z.ZoneName, z.CellLayer, Boxed.Of(z.AreaKm2), Boxed.Of(z.Pop),
+        Boxed.Of(z.Cells), z.MainCell, Boxed.Of(z.MainShare), Boxed.Of(z.Nested), Boxed.Of(z.OutsideKm2)];
 
     /// <summary>
     /// A header row and one line per row of values, in UTF-8 (each field as <see cref="Cell"/> writes

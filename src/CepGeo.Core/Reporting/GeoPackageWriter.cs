@@ -137,11 +137,17 @@ public static class GeoPackageWriter
             InOrder(t.Count, () => new BlobChunk(), (chunk, from, to) => chunk.Fill(t, from, to, t.Points ? null : toWgs84), chunk =>
             {
                 cancel.ThrowIfCancellationRequested();
-                for (int i = 0; i < chunk.Count; i++)
+                for (int i = 0; i < chunk.Count;)
                 {
-                    insert.Blob(0, chunk.Blob(i));
-                    var values = chunk.Values[i];
-                    for (int k = 0; k < values.Length; k++) insert.Value(k + 1, values[k]);
+                    // Whole statements of RowsPerStatement rows while the chunk has them, then row by row.
+                    int rows = chunk.Count - i >= RowInsert.RowsPerStatement ? RowInsert.RowsPerStatement : 1;
+                    insert.Begin(rows);
+                    for (int row = 0; row < rows; row++, i++)
+                    {
+                        insert.Blob(row, 0, chunk.Blob(i));
+                        var values = chunk.Values[i];
+                        for (int k = 0; k < values.Length; k++) insert.Value(row, k + 1, values[k]);
+                    }
                     insert.Step();
                 }
                 if (!chunk.Envelope.IsNull) envelope.ExpandToInclude(chunk.Envelope);
@@ -390,11 +396,28 @@ public static class GeoPackageWriter
         Exec(c, sql.ToString());
         using (var insert = new RowInsert(c, name, table.Columns))
         {
+            // Rows gathered by RowsPerStatement, inserted by one statement; the last few row by row.
+            var rows = new object?[RowInsert.RowsPerStatement][];
+            int gathered = 0;
+            void Insert(int count)
+            {
+                insert.Begin(count);
+                for (int r = 0; r < count; r++)
+                    for (int i = 0; i < rows[r].Length; i++) insert.Value(r, i, rows[r][i]);
+                insert.Step();
+            }
             foreach (var row in table.Rows)
             {
                 cancel.ThrowIfCancellationRequested();
-                for (int i = 0; i < row.Length; i++) insert.Value(i, row[i]);
-                insert.Step();
+                rows[gathered++] = row;
+                if (gathered < rows.Length) continue;
+                Insert(gathered);
+                gathered = 0;
+            }
+            for (int r = 0; r < gathered; r++)
+            {
+                rows[0] = rows[r];
+                Insert(1);
             }
         }
         Exec(c, "INSERT INTO gpkg_contents (table_name, data_type, identifier) VALUES ($t, 'attributes', $t)", ("$t", name));
@@ -442,52 +465,80 @@ public static class GeoPackageWriter
     // ---- plumbing ---------------------------------------------------------------------------------
 
     /// <summary>
-    /// One prepared INSERT of a row of values, bound through SQLite's own calls (SQLitePCLRaw, which
-    /// Microsoft.Data.Sqlite runs on): a blob or a text is bound from a span, with no array or
-    /// command object made per row (hundreds of thousands of rows on a national study).
+    /// Two prepared INSERTs, of <see cref="RowsPerStatement"/> rows and of one row, bound through SQLite's own
+    /// calls (SQLitePCLRaw, which Microsoft.Data.Sqlite runs on): a blob or a text is bound from a span (SQLite
+    /// copies it), with no array or command object made per row (hundreds of thousands of rows on a national study).
     /// </summary>
+    /// <remarks>
+    /// Several rows a statement: each run of an INSERT into a table with <c>AUTOINCREMENT</c> (as a GeoPackage's
+    /// feature tables are declared) reads and rewrites its row of <c>sqlite_sequence</c>, and each step and reset
+    /// is a call through a handle; the rows, their fids and the sequence are the same.
+    /// </remarks>
     private sealed class RowInsert : IDisposable
     {
+        /// <summary>Rows of the multi-row statement.</summary>
+        public const int RowsPerStatement = 16;
+
         private readonly SqliteConnection _connection;
-        private readonly SQLitePCL.sqlite3_stmt _statement;
+        private readonly SQLitePCL.sqlite3_stmt _one, _many;
+        private readonly int _columns;
+        private SQLitePCL.sqlite3_stmt _statement;
         private byte[] _text = new byte[256];
 
         public RowInsert(SqliteConnection c, string table, IReadOnlyList<string> columns)
         {
             _connection = c;
-            string sql = $"INSERT INTO {Quote(table)} ({string.Join(", ", columns.Select(Quote))}) VALUES ({string.Join(", ", columns.Select(_ => "?"))})";
-            Check(SQLitePCL.raw.sqlite3_prepare_v2(c.Handle, sql, out _statement));
+            _columns = columns.Count;
+            string head = $"INSERT INTO {Quote(table)} ({string.Join(", ", columns.Select(Quote))}) VALUES ";
+            string row = "(" + string.Join(", ", columns.Select(_ => "?")) + ")";
+            Check(SQLitePCL.raw.sqlite3_prepare_v2(c.Handle, head + row, out _one));
+            Check(SQLitePCL.raw.sqlite3_prepare_v2(c.Handle, head + string.Join(", ", Enumerable.Repeat(row, RowsPerStatement)), out _many));
+            _statement = _many;
         }
 
-        public void Blob(int column, ReadOnlySpan<byte> blob) => Check(SQLitePCL.raw.sqlite3_bind_blob(_statement, column + 1, blob));
+        /// <summary>The next statement: <see cref="RowsPerStatement"/> rows, or 1; its rows are bound as 0, 1…</summary>
+        public void Begin(int rows) => _statement = rows switch
+        {
+            RowsPerStatement => _many,
+            1 => _one,
+            _ => throw new ArgumentOutOfRangeException(nameof(rows), rows, $"{RowsPerStatement} rows or 1"),
+        };
+
+        public void Blob(int row, int column, ReadOnlySpan<byte> blob) =>
+            Check(SQLitePCL.raw.sqlite3_bind_blob(_statement, Index(row, column), blob));
 
         /// <summary>Binds a value as Microsoft.Data.Sqlite would: null, NaN and ±∞ as NULL, booleans as 0 and 1.</summary>
-        public void Value(int column, object? value)
+        public void Value(int row, int column, object? value)
         {
-            int i = column + 1;
+            var statement = _statement;
+            int i = Index(row, column);
             Check(value switch
             {
-                null => SQLitePCL.raw.sqlite3_bind_null(_statement, i),
-                double d when !double.IsFinite(d) => SQLitePCL.raw.sqlite3_bind_null(_statement, i),
-                double d => SQLitePCL.raw.sqlite3_bind_double(_statement, i, d),
-                float f when !float.IsFinite(f) => SQLitePCL.raw.sqlite3_bind_null(_statement, i),
-                float f => SQLitePCL.raw.sqlite3_bind_double(_statement, i, f),
-                int n => SQLitePCL.raw.sqlite3_bind_int64(_statement, i, n),
-                long n => SQLitePCL.raw.sqlite3_bind_int64(_statement, i, n),
-                bool b => SQLitePCL.raw.sqlite3_bind_int64(_statement, i, b ? 1 : 0),
-                string s => BindText(i, s),
+                null => SQLitePCL.raw.sqlite3_bind_null(statement, i),
+                double d when !double.IsFinite(d) => SQLitePCL.raw.sqlite3_bind_null(statement, i),
+                double d => SQLitePCL.raw.sqlite3_bind_double(statement, i, d),
+                float f when !float.IsFinite(f) => SQLitePCL.raw.sqlite3_bind_null(statement, i),
+                float f => SQLitePCL.raw.sqlite3_bind_double(statement, i, f),
+                int n => SQLitePCL.raw.sqlite3_bind_int64(statement, i, n),
+                long n => SQLitePCL.raw.sqlite3_bind_int64(statement, i, n),
+                bool b => SQLitePCL.raw.sqlite3_bind_int64(statement, i, b ? 1 : 0),
+                string s => BindText(statement, i, s),
                 _ => throw new ArgumentException($"A {value.GetType().Name} has no GeoPackage column type.", nameof(value)),
             });
         }
 
-        private int BindText(int i, string s)
+        /// <summary>SQLite's parameter number of row <paramref name="row"/>'s column <paramref name="column"/>.</summary>
+        private int Index(int row, int column) => row * _columns + column + 1;
+
+        private int BindText(SQLitePCL.sqlite3_stmt statement, int i, string s)
         {
             int max = Encoding.UTF8.GetMaxByteCount(s.Length);
             if (_text.Length < max) _text = new byte[Math.Max(max, 2 * _text.Length)];
             int n = Encoding.UTF8.GetBytes(s, _text);
-            return SQLitePCL.raw.sqlite3_bind_text(_statement, i, _text.AsSpan(0, n));
+            return SQLitePCL.raw.sqlite3_bind_text(statement, i, _text.AsSpan(0, n));
         }
 
+        /// <summary>Inserts the rows bound.</summary>
         public void Step()
         {
             int rc = SQLitePCL.raw.sqlite3_step(_statement);
@@ -501,7 +552,11 @@ public static class GeoPackageWriter
                 SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
         }
 
-        public void Dispose() => _statement.Dispose();
+        public void Dispose()
+        {
+            _one.Dispose();
+            _many.Dispose();
+        }
     }
 
     /// <summary>GeoPackage column types (GDAL reads them as Integer, Real, String and Integer(Boolean); INTEGER would be Integer64).</summary>
