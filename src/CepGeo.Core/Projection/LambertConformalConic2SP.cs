@@ -164,11 +164,12 @@ internal sealed record LambertConformalConic2SP : ClosedFormProjection
     /// <summary>
     /// As <see cref="Inverse"/> for coordinates that are then rounded to whole multiples of 1/<paramref name="scale"/>
     /// degree (half away from zero): each value may differ from <see cref="Inverse"/>'s, but not its rounding. Near
-    /// the origin's latitude (±10°) and meridian (θ within atan 0.25) the point is computed without a transcendental
+    /// the origin's latitude (±10°) and meridian (θ within atan 1/8) the point is computed without a transcendental
     /// function: the latitude from a Chebyshev series in r, the longitude from atan's series, within
     /// <see cref="FastPathMaxErrorDegrees"/> of <see cref="Inverse"/>; a value that close to a rounding boundary, and
-    /// any point elsewhere, is computed by <see cref="Inverse"/>'s formula. Writing the GeoJSON files (millionths
-    /// of a degree), the inverse was most of the cost: four times faster this way.
+    /// any point elsewhere, is computed by <see cref="Inverse"/>'s formula. The GeoJSON files (millionths of a degree):
+    /// 44–46 → 15–16 ns a point, case B's two GeoJSON writers 0.64 → 0.51 CPU s (session 17). The error bound is
+    /// checked on every vertex of the national data; for another LCC than Lambert-93 it rests on the series' tail.
     /// </summary>
     public void InverseForRounding(Span<double> xs, Span<double> ys, double scale)
     {
