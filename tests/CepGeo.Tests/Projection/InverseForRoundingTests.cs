@@ -126,6 +126,37 @@ public class InverseForRoundingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void PointsOnRoundingBoundaries_WhereTheSeriesAloneRoundsOtherwise_RoundAsInverse()
+    {
+        // 20,000 points whose longitude or latitude is a millionth and a half-millionth of a degree, projected and
+        // inverse-projected: Inverse puts them within ~1e-15° of the boundary, the series (taken alone at scale 1)
+        // within its ~1e-14°, often on the other side. The margin must send those to Inverse's formula.
+        int n = 20_000;
+        double[] x = new double[n], y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double k = i / 2 * 7_919 % 4_000_000;
+            x[i] = i % 2 == 0 ? 1 + (k + 0.5) * 1e-6 + i % 11 * 0.5 : 1 + i % 97 * 0.06;
+            y[i] = i % 2 == 1 ? 44 + (k + 0.5) * 1e-6 + i % 13 * 0.25 : 44 + i % 89 * 0.05;
+        }
+        Lambert93.Forward(x, y);
+        double[] ex = [.. x], ey = [.. y], sx = [.. x], sy = [.. y], fx = [.. x], fy = [.. y];
+        Lambert93.Inverse(ex, ey);
+        Lambert93.InverseForRounding(sx, sy, 1);
+        Lambert93.InverseForRounding(fx, fy, 1e6);
+
+        int seriesOff = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (Millionths(sx[i]) != Millionths(ex[i]) || Millionths(sy[i]) != Millionths(ey[i])) seriesOff++;
+            Assert.Equal(Millionths(ex[i]), Millionths(fx[i]));
+            Assert.Equal(Millionths(ey[i]), Millionths(fy[i]));
+        }
+        output.WriteLine($"{seriesOff} of {n} points round otherwise by the series alone");
+        Assert.True(seriesOff > 0, "no point tests the margin: the series alone rounds every one as Inverse does");
+    }
+
+    [Fact]
     public void SameParameters_StillEqualProjections()
     {
         // The series is kept in fields: two instances of Lambert-93 stay equal (the same CRS by two routes).
