@@ -175,7 +175,7 @@ public sealed class FicheLightPathTests(PacaFixture paca) : IClassFixture<PacaFi
     }
 
     /// <summary>A fiche's layers drawn as the canvas draws them (fills even-odd, strokes with their widths and dashes).</summary>
-    private static SKBitmap Draw(IEnumerable<MapRenderer.FicheLayer> layers, MapLayout layout)
+    internal static SKBitmap Draw(IEnumerable<MapRenderer.FicheLayer> layers, MapLayout layout)
     {
         var bitmap = new SKBitmap(layout.Width, layout.Height);
         using var canvas = new SKCanvas(bitmap);

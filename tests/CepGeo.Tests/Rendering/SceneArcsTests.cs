@@ -125,8 +125,8 @@ public sealed class SceneArcsTests(PacaFixture paca) : IClassFixture<PacaFixture
                 lineRuns += Band(la!, lb!, a.Layout, within, ref astray);
                 lineRuns += Band(lb!, la!, a.Layout, within, ref astray);
             }
-            using var pa = Draw(MapRenderer.FicheLayers(a, oneHalo: true), a.Layout);
-            using var pb = Draw(MapRenderer.FicheLayers(b, oneHalo: true), a.Layout);
+            using var pa = FicheLightPathTests.Draw(MapRenderer.FicheLayers(a, oneHalo: true), a.Layout);
+            using var pb = FicheLightPathTests.Draw(MapRenderer.FicheLayers(b, oneHalo: true), a.Layout);
             long pixels = 0;
             Compare(pa, pb, a.Layout, ref frame, ref off16, 16);
             Compare(pa, pb, a.Layout, ref pixels, ref off64, 64);
@@ -198,26 +198,6 @@ public sealed class SceneArcsTests(PacaFixture paca) : IClassFixture<PacaFixture
             total += Math.Abs(sum) / 2;
         }
         return total;
-    }
-
-    private static SKBitmap Draw(IEnumerable<MapRenderer.FicheLayer> layers, MapLayout layout)
-    {
-        var bitmap = new SKBitmap(layout.Width, layout.Height);
-        using var canvas = new SKCanvas(bitmap);
-        canvas.Clear(SKColors.White);
-        foreach (var l in layers)
-        {
-            using var path = l.Lines.ToPath(l.Width == 0 ? SKPathFillType.EvenOdd : SKPathFillType.Winding, l.Dash?.Select(v => v * layout.U).ToArray());
-            using var paint = new SKPaint { Color = l.Color, IsAntialias = l.Antialias };
-            if (l.Width > 0)
-            {
-                paint.Style = SKPaintStyle.Stroke;
-                paint.StrokeWidth = l.Width * layout.U;
-                paint.StrokeCap = l.Dash is null ? SKStrokeCap.Round : SKStrokeCap.Butt;
-            }
-            canvas.DrawPath(path, paint);
-        }
-        return bitmap;
     }
 
     private static void Compare(SKBitmap a, SKBitmap b, MapLayout layout, ref long frame, ref long off, int by)
