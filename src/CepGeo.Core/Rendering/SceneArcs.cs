@@ -64,6 +64,19 @@ internal sealed class SceneArcs
 
     public ulong LayersOf(int arc) => _arcLayers[arc];
 
+    private ulong[]? _sharing;
+
+    /// <summary>The layers (bits) that have at least one arc in common with layer <paramref name="layer"/>, its own bit included:
+    /// none but its own when its rings share no vertex run with theirs (another source or vintage).</summary>
+    public ulong SharingWith(int layer) => LazyInitializer.EnsureInitialized(ref _sharing, () =>
+    {
+        var sharing = new ulong[LayerCount];
+        foreach (ulong bits in _arcLayers)
+            for (ulong b = bits; b != 0; b &= b - 1)
+                sharing[System.Numerics.BitOperations.TrailingZeroCount(b)] |= bits;
+        return sharing;
+    })[layer];
+
     /// <summary>The arcs of layer <paramref name="layer"/>'s feature <paramref name="feature"/>, ring by ring (~a: run backwards).</summary>
     public IEnumerable<int[]> RingsOf(int layer, int feature)
     {

@@ -85,9 +85,22 @@ public sealed class TerritoryPaths : IDisposable
     {
         ArgumentNullException.ThrowIfNull(scene);
         ArgumentNullException.ThrowIfNull(layout);
-        return scene.Arcs(cancel) is { } arcs
+        return scene.Arcs(cancel) is { } arcs && CommunesShareTheLinesOverThem(scene, arcs)
             ? FromArcs(scene, arcs, cell, layout, grid, tolerance, cancel)
             : PerRing(scene, cell, layout, grid, tolerance, cancel);
+    }
+
+    /// <summary>
+    /// Whether the communes have arcs in common with the cells and with every network: <see cref="FromArcs"/> leaves out a commune
+    /// arc under a cell's or a zone's line only when it is the same arc. A layer drawn over the communes that shares none of their
+    /// vertices (another source or vintage) would bring back every commune edge under its lines (PACA with its communes moved by
+    /// 1 µm: +50 % commune vertices); <see cref="PerRing"/> then leaves them out by snapped edge, as before the arcs.
+    /// </summary>
+    internal static bool CommunesShareTheLinesOverThem(MapScene scene, SceneArcs arcs)
+    {
+        if (scene.UnitsArcLayer is not (int units and >= 0)) return true;
+        ulong over = (1UL << scene.Layers.Count) - 1;
+        return (arcs.SharingWith(units) & over) == over;
     }
 
     /// <summary>

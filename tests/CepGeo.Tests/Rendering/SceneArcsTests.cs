@@ -90,6 +90,59 @@ public sealed class SceneArcsTests(PacaFixture paca) : IClassFixture<PacaFixture
         Assert.Equal(5, t3[2], 12);
     }
 
+    /// <summary>
+    /// Communes from another source than the cells and zones (here PACA's, moved by 1 µm: no vertex in common) would keep every
+    /// commune arc under a cell's or a zone's line, since the arcs leave out only the same arc: such a scene's fiches are built
+    /// ring by ring, leaving them out by snapped edge as before (review of session 17: +50 % commune vertices otherwise).
+    /// </summary>
+    [Fact]
+    public void PacaFiches_CommunesSharingNoVertex_AreBuiltRingByRing_WithTheEdgesUnderOtherLinesLeftOut()
+    {
+        var scene = MapScene.Build(paca.Result, lambert93: true);
+        Assert.True(TerritoryPaths.CommunesShareTheLinesOverThem(scene, scene.Arcs()!));
+
+        var w = paca.Result.WeightsLayer!;
+        var moved = w.WithFeatures([.. w.Features.Select(f => f with { Geometry = Moved(f.Geometry, 1e-6) })], w.Crs);
+        var other = MapScene.Build(paca.Result with { Layers = [.. paca.Result.Layers.SkipLast(1), moved] }, lambert93: true);
+        var arcs = other.Arcs()!;
+        Assert.Equal(1UL << other.UnitsArcLayer, arcs.SharingWith(other.UnitsArcLayer) & ((1UL << other.Layers.Count) - 1 | 1UL << other.UnitsArcLayer));
+        Assert.False(TerritoryPaths.CommunesShareTheLinesOverThem(other, arcs));
+
+        long built = 0, fromArcs = 0;
+        for (int cell = 0; cell < other.Layers[0].Count; cell++)
+        {
+            using var a = TerritoryPaths.ForFiche(other, cell);
+            using var b = TerritoryPaths.PerRing(other, cell, a.Layout, TerritoryPaths.PrintGrid, TerritoryPaths.PrintTolerance);
+            using var c = TerritoryPaths.FromArcs(other, arcs, cell, a.Layout, TerritoryPaths.PrintGrid, TerritoryPaths.PrintTolerance, default);
+            Assert.Equal(b.Communes!.Count, a.Communes!.Count);
+            built += a.Communes.Count;
+            fromArcs += c.Communes!.Count;
+        }
+        // Read off the arcs, the moved communes keep the edges under the other lines: more vertices than ring by ring.
+        Assert.True(fromArcs > built * 5 / 4, $"{fromArcs} commune vertices from the arcs, {built} ring by ring");
+    }
+
+    private static Geometry Moved(Geometry g, double by)
+    {
+        var copy = g.Copy();
+        copy.Apply(new MoveBy(by));
+        copy.GeometryChanged();
+        return copy;
+    }
+
+    private sealed class MoveBy(double by) : ICoordinateSequenceFilter
+    {
+        public bool Done => false;
+
+        public bool GeometryChanged => true;
+
+        public void Filter(CoordinateSequence seq, int i)
+        {
+            seq.SetX(i, seq.GetX(i) + by);
+            seq.SetY(i, seq.GetY(i) + by);
+        }
+    }
+
     [Fact]
     public void Arcs_CancelledBuild_Throws_AndIsBuiltAgainAfter()
     {
