@@ -397,7 +397,6 @@ internal sealed class SceneArcs
         if (++_stamp == int.MaxValue)
         {
             Array.Clear(stamps);
-            if (_onceStamps is { } once) Array.Clear(once);
             _stamp = 1;
         }
         return _stamp;
@@ -427,16 +426,11 @@ internal sealed class SceneArcs
     /// <paramref name="grid"/>, edges wholly on one side outside <paramref name="clip"/> left out; consecutive arcs of a ring that
     /// meet are one line.
     /// </summary>
-    /// <param name="once">When given, also receives the same lines but the arcs an earlier call with the same
-    /// <paramref name="onceCall"/> (<see cref="StartOnce"/>) gave it: the zones' halos, every network's arcs each once, from the
-    /// networks' own pass.</param>
     public void AddLines(Polylines into, IEnumerable<(int Layer, int Feature)> features, Envelope frame, ulong hide, MapLayout layout,
-        SKRect clip, float grid, double tolerance, CancellationToken cancel, Polylines? once = null, int onceCall = 0)
+        SKRect clip, float grid, double tolerance, CancellationToken cancel)
     {
         int stamp = NextStamp(out var stamps);
-        var onceStamps = once is null ? null : OnceStamps();
         var run = new Run(_run ??= new SKPoint[1024]);
-        var runOnce = new Run(_runOnce ??= new SKPoint[1024]);
         double x0 = frame.MinX, x1 = frame.MaxX, y0 = frame.MinY, y1 = frame.MaxY;
         foreach (var (layer, f) in features)
         {
@@ -449,13 +443,9 @@ internal sealed class SceneArcs
                     if (stamps[arc] == stamp || (_arcLayers[arc] & hide) != 0 || !ArcMeets(arc, x0, x1, y0, y1))
                     {
                         run.Flush(into);
-                        if (once is not null) runOnce.Flush(once);
                         continue;
                     }
                     stamps[arc] = stamp;
-                    bool toOnce = onceStamps is not null && onceStamps[arc] != onceCall;
-                    if (toOnce) onceStamps![arc] = onceCall;
-                    else if (once is not null) runOnce.Flush(once);
                     int from = _arcStart[arc], to = _arcStart[arc + 1] - 1, step = 1;
                     if (signed < 0) (from, to, step) = (to, from, -1);
                     for (int i = from; ; i += step)
@@ -465,34 +455,16 @@ internal sealed class SceneArcs
                             var p = layout.ToPixel(_x[i], _y[i]);
                             var s = new SKPoint(MathF.Round(p.X / grid) * grid, MathF.Round(p.Y / grid) * grid);
                             run.Push(into, s, i == from, clip);
-                            if (toOnce) runOnce.Push(once!, s, i == from, clip);
                         }
                         if (i == to) break;
                     }
                 }
                 run.Flush(into);
-                if (once is not null) runOnce.Flush(once);
             }
         }
         run.Flush(into);
-        if (once is not null) runOnce.Flush(once);
-        (_run, _runOnce) = (run.Points, runOnce.Points);
+        _run = run.Points;
     }
-
-    /// <summary>A new number for <see cref="AddLines"/>'s <c>onceCall</c>: calls given it share one "each arc once" (per thread).</summary>
-    public int StartOnce()
-    {
-        _ = OnceStamps();
-        return NextStamp(out _);
-    }
-
-    private int[] OnceStamps() => _onceStamps is { } s && s.Length >= ArcCount ? s : _onceStamps = new int[Math.Max(ArcCount, 16)];
-
-    [ThreadStatic]
-    private static int[]? _onceStamps;
-
-    [ThreadStatic]
-    private static SKPoint[]? _runOnce;
 
     /// <summary>The line being put together: snapped vertices, a repeat dropped, cut where an edge lies wholly on one side outside
     /// the clip or where an arc does not start at the line's end.</summary>

@@ -127,15 +127,18 @@ public sealed class TerritoryPaths : IDisposable
         arcs.AddLines(paths.OwnLine, own, frame, 0, layout, clip, grid, tolerance * world, cancel);
         int n = scene.Layers.Count - 1;
         paths.ZoneLines = new Polylines[n];
+        var zones = new List<(int, int)>();
         ulong covered = 1;
-        // The halos in the networks' own pass: each zone arc once, from the first network that draws it.
-        int halos = arcs.StartOnce();
         for (int op = 0; op < n; op++)
         {
+            var inFrame = InFrame(op + 1).ToList();
+            zones.AddRange(inFrame);
             covered |= 1UL << (op + 1);
             paths.ZoneLines[op] = new Polylines();
-            arcs.AddLines(paths.ZoneLines[op], InFrame(op + 1), frame, 0, layout, clip, grid, tolerance * world, cancel, paths.ZoneHalos, halos);
+            arcs.AddLines(paths.ZoneLines[op], inFrame, frame, 0, layout, clip, grid, tolerance * world, cancel);
         }
+        // The halos: every network's arcs in one call, each arc once (the first network that has it).
+        arcs.AddLines(paths.ZoneHalos, zones, frame, 0, layout, clip, grid, tolerance * world, cancel);
         if (scene.UnitsArcLayer is int units and >= 0)
         {
             paths.Communes = new Polylines();
