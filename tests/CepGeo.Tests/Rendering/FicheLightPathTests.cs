@@ -195,9 +195,10 @@ public sealed class FicheLightPathTests(PacaFixture paca) : IClassFixture<PacaFi
         return bitmap;
     }
 
-    /// <summary>Counts the map frame's pixels into <paramref name="frame"/> and those whose first channel differs by more than
-    /// <paramref name="by"/> between <paramref name="a"/> and <paramref name="b"/> into <paramref name="off"/>.</summary>
-    private static void Compare(SKBitmap a, SKBitmap b, MapLayout layout, ref long frame, ref long off, int by = 0)
+    /// <summary>Counts the map frame's pixels into <paramref name="frame"/> and those whose first channel (or any of the first
+    /// <paramref name="channels"/>) differs by more than <paramref name="by"/> between <paramref name="a"/> and <paramref name="b"/>
+    /// into <paramref name="off"/>.</summary>
+    internal static void Compare(SKBitmap a, SKBitmap b, MapLayout layout, ref long frame, ref long off, int by = 0, int channels = 1)
     {
         var map = SKRectI.Round(layout.Map);
         var pa = a.GetPixelSpan();
@@ -207,7 +208,12 @@ public sealed class FicheLightPathTests(PacaFixture paca) : IClassFixture<PacaFi
             {
                 frame++;
                 int k = 4 * (y * layout.Width + x);
-                if (Math.Abs(pa[k] - pb[k]) > by) off++;
+                for (int c = 0; c < channels; c++)
+                    if (Math.Abs(pa[k + c] - pb[k + c]) > by)
+                    {
+                        off++;
+                        break;
+                    }
             }
     }
 

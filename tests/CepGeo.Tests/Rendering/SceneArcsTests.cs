@@ -181,8 +181,8 @@ public sealed class SceneArcsTests(PacaFixture paca) : IClassFixture<PacaFixture
             using var pa = FicheLightPathTests.Draw(MapRenderer.FicheLayers(a, oneHalo: true), a.Layout);
             using var pb = FicheLightPathTests.Draw(MapRenderer.FicheLayers(b, oneHalo: true), a.Layout);
             long pixels = 0;
-            Compare(pa, pb, a.Layout, ref frame, ref off16, 16);
-            Compare(pa, pb, a.Layout, ref pixels, ref off64, 64);
+            FicheLightPathTests.Compare(pa, pb, a.Layout, ref frame, ref off16, 16, channels: 3);
+            FicheLightPathTests.Compare(pa, pb, a.Layout, ref pixels, ref off64, 64, channels: 3);
             fromArcs += Vertices(a);
             perRing += Vertices(b);
             // The fills: closed rings of the same area within 1 %.
@@ -251,19 +251,5 @@ public sealed class SceneArcsTests(PacaFixture paca) : IClassFixture<PacaFixture
             total += Math.Abs(sum) / 2;
         }
         return total;
-    }
-
-    private static void Compare(SKBitmap a, SKBitmap b, MapLayout layout, ref long frame, ref long off, int by)
-    {
-        var map = SKRectI.Round(layout.Map);
-        var pa = a.GetPixelSpan();
-        var pb = b.GetPixelSpan();
-        for (int y = map.Top; y < map.Bottom; y++)
-            for (int x = map.Left; x < map.Right; x++)
-            {
-                frame++;
-                int k = 4 * (y * layout.Width + x);
-                if (Math.Abs(pa[k] - pb[k]) > by || Math.Abs(pa[k + 1] - pb[k + 1]) > by || Math.Abs(pa[k + 2] - pb[k + 2]) > by) off++;
-            }
     }
 }
