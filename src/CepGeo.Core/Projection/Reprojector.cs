@@ -125,9 +125,13 @@ public sealed class Reprojector
     /// <summary>
     /// A coordinate sequence's x, y, transformed, into <paramref name="xs"/> and <paramref name="ys"/>
     /// (the sequence is not changed). Throws <see cref="CepGeoInputException"/> naming the first point
-    /// (as given) that cannot be transformed; an identity leaves every value as it is, NaN included.
+    /// (as given) that cannot be transformed; an identity leaves every value as it is, NaN included. With
+    /// <paramref name="decimals"/> ≥ 0, for values about to be rounded to that many decimals (half away from zero): a value
+    /// may differ from the exact transform's in its last digits, its rounding never does; from Lambert-93 (any Lambert
+    /// conformal conic) to lon/lat, most points are then computed without a transcendental function
+    /// (<see cref="LambertConformalConic2SP.InverseForRounding"/>).
     /// </summary>
-    public void Transform(CoordinateSequence sequence, Span<double> xs, Span<double> ys)
+    public void Transform(CoordinateSequence sequence, Span<double> xs, Span<double> ys, int decimals = -1)
     {
         int n = sequence.Count;
         for (int i = 0; i < n; i++)
@@ -135,12 +139,12 @@ public sealed class Reprojector
             xs[i] = sequence.GetX(i);
             ys[i] = sequence.GetY(i);
         }
-        if (IsIdentity || !Transform(xs[..n], ys[..n], out int bad)) return;
+        if (IsIdentity || !Transform(xs[..n], ys[..n], decimals, out int bad)) return;
         throw Untransformable(sequence.GetX(bad), sequence.GetY(bad));
     }
 
-    /// <summary>As <see cref="Transform(CoordinateSequence, Span{double}, Span{double})"/>, for x, y pairs in one span.</summary>
-    public void Transform(ReadOnlySpan<double> xy, Span<double> xs, Span<double> ys)
+    /// <summary>As <see cref="Transform(CoordinateSequence, Span{double}, Span{double}, int)"/>, for x, y pairs in one span.</summary>
+    public void Transform(ReadOnlySpan<double> xy, Span<double> xs, Span<double> ys, int decimals = -1)
     {
         int n = xy.Length / 2;
         for (int i = 0; i < n; i++)
@@ -148,57 +152,17 @@ public sealed class Reprojector
             xs[i] = xy[2 * i];
             ys[i] = xy[2 * i + 1];
         }
-        if (IsIdentity || !Transform(xs[..n], ys[..n], out int bad)) return;
+        if (IsIdentity || !Transform(xs[..n], ys[..n], decimals, out int bad)) return;
         throw Untransformable(xy[2 * bad], xy[2 * bad + 1]);
     }
 
-    /// <summary>
-    /// As <see cref="Transform(CoordinateSequence, Span{double}, Span{double})"/>, for values about to be rounded to
-    /// <paramref name="decimals"/> decimals (half away from zero): a value may differ from that transform's in its
-    /// last digits, its rounding never does. From Lambert-93 (any Lambert conformal conic) to lon/lat, most
-    /// points are computed without a transcendental function (<see cref="LambertConformalConic2SP.InverseForRounding"/>).
-    /// </summary>
-    public void TransformForRounding(CoordinateSequence sequence, Span<double> xs, Span<double> ys, int decimals)
+    /// <summary>Transforms in place (see <see cref="Transform(CoordinateSequence, Span{double}, Span{double}, int)"/> for
+    /// <paramref name="decimals"/>); true, with the first such point, when a point could not be transformed.</summary>
+    private bool Transform(Span<double> xs, Span<double> ys, int decimals, out int bad)
     {
-        int n = sequence.Count;
-        for (int i = 0; i < n; i++)
-        {
-            xs[i] = sequence.GetX(i);
-            ys[i] = sequence.GetY(i);
-        }
-        if (IsIdentity || !TransformForRounding(xs[..n], ys[..n], decimals, out int bad)) return;
-        throw Untransformable(sequence.GetX(bad), sequence.GetY(bad));
-    }
-
-    /// <summary>As <see cref="TransformForRounding(CoordinateSequence, Span{double}, Span{double}, int)"/>, for x, y pairs in one span.</summary>
-    public void TransformForRounding(ReadOnlySpan<double> xy, Span<double> xs, Span<double> ys, int decimals)
-    {
-        int n = xy.Length / 2;
-        for (int i = 0; i < n; i++)
-        {
-            xs[i] = xy[2 * i];
-            ys[i] = xy[2 * i + 1];
-        }
-        if (IsIdentity || !TransformForRounding(xs[..n], ys[..n], decimals, out int bad)) return;
-        throw Untransformable(xy[2 * bad], xy[2 * bad + 1]);
-    }
-
-    private bool TransformForRounding(Span<double> xs, Span<double> ys, int decimals, out int bad)
-    {
-        if (_steps is [InverseStep { Projection: LambertConformalConic2SP lcc }])
-        {
+        if (decimals >= 0 && _steps is [InverseStep { Projection: LambertConformalConic2SP lcc }])
             lcc.InverseForRounding(xs, ys, Math.Pow(10, decimals));
-            for (bad = 0; bad < xs.Length; bad++)
-                if (!double.IsFinite(xs[bad]) || !double.IsFinite(ys[bad])) return true;
-            return false;
-        }
-        return Transform(xs, ys, out bad);
-    }
-
-    /// <summary>Transforms in place; true, with the first such point, when a point could not be transformed.</summary>
-    private bool Transform(Span<double> xs, Span<double> ys, out int bad)
-    {
-        Transform(xs, ys);
+        else Transform(xs, ys);
         for (bad = 0; bad < xs.Length; bad++)
             if (!double.IsFinite(xs[bad]) || !double.IsFinite(ys[bad])) return true;
         return false;

@@ -363,7 +363,7 @@ public static class GeoJsonWriter
             if (r > 0) output.Write(","u8);
             var xy = rings[r].Span;
             var scratch = RingScratch.For(xy.Length / 2);
-            (transform ?? Identity).TransformForRounding(xy, scratch.X, scratch.Y, CoordinateDecimals);
+            (transform ?? Identity).Transform(xy, scratch.X, scratch.Y, CoordinateDecimals);
             WriteRing(output, scratch, xy.Length / 2, counterClockwise: r == 0);
         }
         output.Write(multi ? "]]}"u8 : "]}"u8);
@@ -387,7 +387,7 @@ public static class GeoJsonWriter
     private static void WriteRing(IBufferWriter<byte> output, CoordinateSequence ring, bool counterClockwise, Reprojector? transform)
     {
         var scratch = RingScratch.For(ring.Count);
-        (transform ?? Identity).TransformForRounding(ring, scratch.X, scratch.Y, CoordinateDecimals);
+        (transform ?? Identity).Transform(ring, scratch.X, scratch.Y, CoordinateDecimals);
         WriteRing(output, scratch, ring.Count, counterClockwise);
     }
 
